@@ -1,0 +1,3 @@
+"""segroi engine: everything that computes, measures or stores."""
+
+__version__ = "0.1.0"

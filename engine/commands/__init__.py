@@ -1,0 +1,1 @@
+"""One module per `segroi` subcommand (see engine/cli.py)."""

@@ -1,0 +1,1 @@
+"""Segmenters behind one small protocol: `segment(frames, prompts) -> masks`."""
