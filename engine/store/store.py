@@ -311,6 +311,12 @@ class Store:
             }])
         try:
             yield run
+            with self.transaction() as con:
+                for table, rows in run.rows.items():
+                    self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
+                con.execute(
+                    "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
+                )
         except BaseException as exc:
             reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc) or type(exc).__name__)
             with self.transaction() as con:
@@ -319,12 +325,6 @@ class Store:
                     [_now(), reason[:2000], run.id],
                 )
             raise
-        with self.transaction() as con:
-            for table, rows in run.rows.items():
-                self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
-            con.execute(
-                "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
-            )
 
 
 class Run:
