@@ -1,4 +1,58 @@
-"""Reading echo images into `Frame`s. No patient identifier leaves this package."""
+"""Reading echo images into `Frame`s. No patient identifier leaves this package.
+
+Every command and the dashboard read images through ONE entry point, `load` (or its
+streaming form `iter_load`), so a file behaves the same everywhere.
+
+    from engine.data import load
+    result = load(["scans/", "extra.dcm"], truth="labels/")   # str | Path | list of them
+    result.frames      # list[Frame], in path order (sorted within folders)
+    result.problems    # list[FileProblem(path, reason)] -- files that could not be read
+    result.require_frames()   # raises SegroiError naming the problems when no frame loaded
+
+Keyword arguments of `load` / `iter_load`:
+    truth       folder of label PNGs (values 0 bg, 1 LV, 2 LA, 3 RV, 4 RA). For a frame
+                named `<source>_<idx 3 digits>` the label is `truth/<source>_<idx>.png`,
+                else `truth/<file stem>.png`. Files inside `truth` are never read as images.
+    salt        salt for the study hash (default: see `study_hash`).
+    read_masks  False = read NO ground truth at all (no `truth`, no CAMUS `_gt`, no EchoNet
+                tracings): what label-free training uses.
+    frames      "all" (default) or "labelled" (only frames that carry a mask, e.g. the
+                two traced frames of each EchoNet video).
+
+`iter_load(...)` yields one `FileResult(path, frames, problem, info)` per input file
+(frames of one file are kept together; a file that fails mid-way yields no frames),
+for folders too big to hold in memory. `inspect(paths)` returns one dict per file for
+`segroi inspect` (status ok|error|skipped, reason, frames, rows, columns, photometric,
+transfer_syntax, spacing_mm as [x, y] = [column mm, row mm] or None with spacing_reason,
+spacing_source, warnings). NOTE the order: `Frame.spacing_mm` is (row_mm, col_mm).
+
+What is read (dispatch by content, then by name; folders are walked recursively):
+    DICOM       `.dcm`/`.dicom`, or any file with the DICM marker (or a raw DICOM header).
+                Single/multi-frame; MONOCHROME1/2, PALETTE COLOR, RGB, YBR_FULL(_422),
+                YBR_RCT/ICT; native, RLE, JPEG baseline/extended, JPEG 2000.
+                Spacing from the Sequence of Ultrasound Regions (largest region with
+                RegionSpatialFormat 1 and PhysicalUnits 3 = cm), else a valid PixelSpacing,
+                else None ("no calibration"). Frame time from FrameTime or CineRate.
+    EchoNet     a folder with FileList.csv + VolumeTracings.csv + Videos/*.avi; LV mask
+                (label 1) at each traced frame, phase ED/ES by traced area. No spacing.
+    CAMUS       `patientXXXX_{2CH,4CH}_{ED,ES}.nii.gz` (+ `_gt`) and `_half_sequence`;
+                CAMUS labels 1 LV -> 1, 3 LA -> 2, 2 myocardium -> 0. Spacing from the header.
+    Images      PNG/JPEG/BMP/TIFF, converted to grey. A `frames.csv` beside them (written
+                by `save_frames`) adds spacing, study, view, phase and frame time; a file
+                named `<source>_<idx 3 digits>.png` becomes frame `idx` of `source`.
+    Videos      a loose `.avi`/`.mp4` outside an EchoNet folder: frames, no mask/spacing.
+
+`save_frames(frames, images_dir, truth_dir=None)` writes frames as 8-bit PNGs named
+`Frame.name + ".png"` plus `frames.csv`, and masks as label PNGs in `truth_dir`;
+`load(images_dir, truth=truth_dir)` gives the same frames back (pixels to 1/255).
+
+Privacy: patient name, id, birth date and other patient tags are never copied. The
+study id (StudyInstanceUID, else the file path) is kept only as `study_hash(...)`, an
+HMAC-SHA256 with a salt from `SEGROI_SALT`, else a random salt created once and kept in
+the user data dir (`salt` file beside the default store). `Frame.meta` holds only
+technical fields (format, path, transfer syntax, photometric, spacing source, warnings,
+manufacturer). File names are the user's own and are not scrubbed.
+"""
 
 from engine.data.frame import STRUCTURES, Frame
 
