@@ -1,0 +1,200 @@
+"""The SSL segmenter at inference: the lead's U-Net (engine/models/unet.py) behind load/save/predict.
+
+Frames of any size are resized to the network's square input (bilinear, antialiased when
+shrinking), normalised per image (zero mean, unit variance), run through the U-Net, and the
+class scores are resized back to each frame's own size before the arg-max, so every label map
+has its frame's shape. Training code uses the same `preprocess` / `preprocess_masks`, so what
+the network sees in training and at inference is identical.
+
+A weights file is a torch checkpoint holding only plain data and tensors:
+`{"format": "segroi-ssl-unet", "version": 1, "config": {...}, "state_dict": {...}, "meta": {...}}`
+where config is the U-Net's constructor arguments plus `input_size` and `normalize`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from engine.errors import SegroiError
+from engine.models.unet import UNet
+
+FORMAT = "segroi-ssl-unet"
+VERSION = 1
+DEFAULT_INPUT_SIZE = 256
+NORMALIZATIONS = ("zscore", "none")
+
+
+def _pixels(item) -> np.ndarray:
+    pixels = getattr(item, "pixels", item)
+    arr = np.asarray(pixels)
+    if arr.ndim == 3 and arr.shape[2] in (1, 3):
+        arr = arr.mean(axis=2)
+    if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[1] < 2:
+        raise SegroiError(f"the SSL model expects 2-D greyscale frames, got shape {arr.shape}")
+    return arr
+
+
+class SslSegmenter:
+    """A U-Net that maps greyscale frames to label maps (0 bg, 1 LV, 2 LA, 3 RV, 4 RA)."""
+
+    def __init__(self, net: UNet | None = None, *, input_size: int = DEFAULT_INPUT_SIZE,
+                 normalize: str = "zscore", device="cpu", weights: str | None = None,
+                 meta: dict | None = None):
+        fresh = net is None
+        net = UNet() if fresh else net
+        levels = net.config["levels"]
+        step = 2 ** (levels - 1)
+        if not isinstance(input_size, int) or input_size < step or input_size % step:
+            raise SegroiError(
+                f"SSL input size must be a positive multiple of {step} for a {levels}-level U-Net, "
+                f"got {input_size!r}"
+            )
+        if normalize not in NORMALIZATIONS:
+            raise SegroiError(f"unknown normalisation {normalize!r}; one of {', '.join(NORMALIZATIONS)}")
+        self.device = torch.device(device)
+        if self.device.type == "cuda" and not torch.cuda.is_available():
+            raise SegroiError("device cuda requested but no CUDA GPU is available")
+        self.net = net.to(self.device)
+        self.input_size = input_size
+        self.normalize = normalize
+        # A network built here has random weights; one handed in came from somewhere unsaved.
+        self.weights = weights or ("random" if fresh else "unsaved")
+        self.meta = dict(meta or {})
+
+    @property
+    def name(self) -> str:
+        return "ssl_unet"
+
+    @property
+    def config(self) -> dict:
+        return {**self.net.config, "input_size": self.input_size, "normalize": self.normalize}
+
+    # -- persistence -------------------------------------------------------------------------------
+    def save(self, path, meta: dict | None = None) -> Path:
+        """Write the weights and config to `path` (written to a temporary name, then renamed)."""
+        path = Path(path).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        info = {**self.meta, **(meta or {})}
+        info.setdefault("saved_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        state = {k: v.detach().cpu() for k, v in self.net.state_dict().items()}
+        payload = {"format": FORMAT, "version": VERSION, "config": self.config,
+                   "state_dict": state, "meta": info}
+        tmp = path.with_name(path.name + ".partial")
+        torch.save(payload, tmp)
+        tmp.replace(path)
+        self.weights = path.name
+        return path
+
+    @classmethod
+    def load(cls, path, device="cpu") -> "SslSegmenter":
+        """Read a file written by `save`; a missing or foreign file raises SegroiError."""
+        path = Path(path).expanduser()
+        if not path.is_file():
+            raise SegroiError(f"SSL weights not found: {path}")
+        try:
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is the same user problem
+            raise SegroiError(f"cannot read SSL weights {path.name}: {exc}") from exc
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            raise SegroiError(f"{path.name} is not a segroi SSL weights file (no '{FORMAT}' header)")
+        if payload.get("version", 0) > VERSION:
+            raise SegroiError(
+                f"{path.name} was written by a newer segroi (format version {payload['version']})"
+            )
+        config = dict(payload.get("config") or {})
+        try:
+            input_size = int(config.pop("input_size", DEFAULT_INPUT_SIZE))
+            normalize = config.pop("normalize", "zscore")
+            net = UNet(**config)
+            net.load_state_dict(payload["state_dict"])
+        except (TypeError, KeyError, RuntimeError) as exc:
+            raise SegroiError(f"SSL weights {path.name} do not fit their stated U-Net: {exc}") from exc
+        return cls(net, input_size=input_size, normalize=normalize, device=device,
+                   weights=path.name, meta=payload.get("meta") or {})
+
+    # -- pre/post-processing shared with training ----------------------------------------------------
+    def preprocess(self, frames: Sequence) -> torch.Tensor:
+        """Frames (or 2-D arrays) -> (N, 1, S, S) float32 network input on the segmenter's device."""
+        return preprocess(frames, self.input_size, self.normalize, self.device)
+
+    def preprocess_masks(self, masks: Sequence[np.ndarray]) -> torch.Tensor:
+        """Integer label maps -> (N, S, S) int64 targets at the network size (nearest neighbour)."""
+        return preprocess_masks(masks, self.input_size, self.device)
+
+    # -- inference --------------------------------------------------------------------------------
+    @torch.inference_mode()
+    def probabilities(self, frames: Sequence, batch_size: int = 32) -> list[np.ndarray]:
+        """Per-class probabilities, (classes, H, W) float32 for each frame at its own size."""
+        out = []
+        for logits, shape in self._logits(frames, batch_size):
+            out.append(torch.softmax(_resize_scores(logits, shape), dim=0).cpu().numpy())
+        return out
+
+    @torch.inference_mode()
+    def predict(self, frames: Sequence, batch_size: int = 32) -> list[np.ndarray]:
+        """A label map (int64, 0 bg .. 4 RA) for each frame, each the size of its frame."""
+        return [
+            _resize_scores(logits, shape).argmax(dim=0).cpu().numpy()
+            for logits, shape in self._logits(frames, batch_size)
+        ]
+
+    def _logits(self, frames: Sequence, batch_size: int):
+        frames = list(frames)
+        if batch_size < 1:
+            raise SegroiError(f"batch size must be at least 1, got {batch_size}")
+        was_training = self.net.training
+        self.net.eval()
+        try:
+            for start in range(0, len(frames), batch_size):
+                chunk = frames[start:start + batch_size]
+                shapes = [_pixels(f).shape for f in chunk]
+                logits = self.net(self.preprocess(chunk)).float()
+                yield from zip(logits, shapes)
+        finally:
+            self.net.train(was_training)
+
+
+def _resize_scores(logits: torch.Tensor, shape: tuple[int, int]) -> torch.Tensor:
+    if tuple(logits.shape[-2:]) == tuple(shape):
+        return logits
+    return F.interpolate(logits[None], size=tuple(shape), mode="bilinear", align_corners=False)[0]
+
+
+def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str = "zscore",
+               device="cpu") -> torch.Tensor:
+    """Frames (or 2-D arrays in [0, 1]) -> (N, 1, size, size) float32 network input."""
+    batch = []
+    for item in frames:
+        arr = np.nan_to_num(_pixels(item).astype(np.float32, copy=False), nan=0.0)
+        x = torch.from_numpy(np.ascontiguousarray(arr))[None, None].to(device)
+        if x.shape[-2:] != (size, size):
+            shrink = x.shape[-2] > size or x.shape[-1] > size
+            x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
+                              antialias=shrink)
+        if normalize == "zscore":
+            x = (x - x.mean()) / x.std().clamp_min(1e-6)
+        batch.append(x)
+    if not batch:
+        return torch.empty(0, 1, size, size, device=device)
+    return torch.cat(batch)
+
+
+def preprocess_masks(masks: Sequence[np.ndarray], size: int = DEFAULT_INPUT_SIZE,
+                     device="cpu") -> torch.Tensor:
+    """Integer label maps -> (N, size, size) int64 at the network size (nearest neighbour)."""
+    out = []
+    for m in masks:
+        t = torch.as_tensor(np.asarray(m), dtype=torch.float32, device=device)[None, None]
+        if t.ndim != 4:
+            raise SegroiError(f"a label map must be 2-D, got shape {np.asarray(m).shape}")
+        t = F.interpolate(t, size=(size, size), mode="nearest-exact")
+        out.append(t[0, 0].round().long())
+    if not out:
+        return torch.empty(0, size, size, dtype=torch.long, device=device)
+    return torch.stack(out)
