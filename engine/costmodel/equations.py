@@ -1,0 +1,187 @@
+"""DESIGN.md's cost equations, written once for scalars and numpy arrays alike.
+
+``p`` maps each dotted field to a float or to an array (Monte Carlo draws, tornado rows,
+sweeps); every function broadcasts, so one call evaluates thousands of scenarios.
+
+Per study and option the equations reduce to a few terms (``option_terms``):
+    annual(V) = V * (labour_per_study + gpu_rental_per_study + energy_per_study)
+                + maintenance + server * share(V)
+with share(V) = 1 for a dedicated on-prem server, min(1, V * share_per_study) for a shared
+one, and server = 0 in the cloud. Present cost = setup + A * annual(V).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from engine.costmodel.fields import BREAK_EVEN_LIMIT, MAX_HORIZON_YEARS, OPTIONS
+
+SECONDS_PER_HOUR = 3600.0
+JOULES_PER_KWH = 3.6e6
+HOURS_PER_YEAR = 8760.0
+_YEARS = np.arange(1, MAX_HORIZON_YEARS + 1, dtype=float)
+
+
+def discount_factors(r: Any) -> np.ndarray:
+    """(1 + r)^-y for y = 1..MAX_HORIZON_YEARS, on a new last axis."""
+    return (1.0 + np.asarray(r, dtype=float))[..., None] ** -_YEARS
+
+
+def annuity(r: Any, horizon: Any) -> np.ndarray:
+    """A = sum_{y=1..H} (1+r)^-y."""
+    factors = discount_factors(r)
+    h = np.asarray(horizon, dtype=float)[..., None]
+    return np.where(_YEARS <= h, factors, 0.0).sum(axis=-1)
+
+
+def option_terms(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, dict[str, Any]]:
+    """Per-study, per-year and one-off terms of each option (see the module docstring)."""
+    frames = p["workload.frames_per_study"]
+    structures = p["workload.structures_per_frame"]
+    t_trace = p["options.manual.seconds_per_structure"]
+    loaded = 1.0 + p["labour.overhead_fraction"]
+    wage = p["labour.clinician_wage_per_hour"] * loaded
+    wage_eng = p["labour.engineer_wage_per_hour"] * loaded
+    structures_per_study = frames * structures
+    cloud = mode == "cloud"
+
+    manual_seconds = structures_per_study * t_trace
+    out = {"manual": {
+        "human_seconds_per_study": manual_seconds,
+        "labour_per_study": manual_seconds / SECONDS_PER_HOUR * wage,
+        "gpu_rental_per_study": 0.0, "energy_per_study": 0.0, "server": 0.0,
+        "share_per_study": None, "maintenance": 0.0,
+        "engineering": 0.0, "labelling": 0.0, "training": 0.0,
+    }}
+    for opt in OPTIONS[1:]:
+        o = f"options.{opt}."
+        prompt = p.get(o + "prompt_seconds_per_structure", 0.0)
+        human = (structures_per_study * (prompt + p[o + "failure_rate"] * t_trace)
+                 + p[o + "review_seconds_per_study"])
+        busy = (frames * p[o + "profile.seconds_per_image"]
+                + structures_per_study * p[o + "profile.seconds_per_prompt"])
+        joules = (frames * p[o + "profile.joules_per_image"]
+                  + structures_per_study * p[o + "profile.joules_per_prompt"])
+        if cloud:
+            price = p["hardware.gpu_price_per_hour"]
+            gpu_rental = busy / SECONDS_PER_HOUR / p["hardware.utilization"] * price
+            energy, server, share = 0.0, 0.0, None
+            training_per_hour = price
+        else:
+            kwh_price = p["hardware.pue"] * p["hardware.energy_price_per_kwh"]
+            gpu_rental = 0.0
+            energy = joules / JOULES_PER_KWH * kwh_price
+            server = p["hardware.server_capex"] / p["hardware.amortization_years"]
+            share = None if dedicated else busy / SECONDS_PER_HOUR / (
+                HOURS_PER_YEAR * p["hardware.utilization"])
+            training_per_hour = p[o + "profile.average_power_watts"] / 1000.0 * kwh_price
+        out[opt] = {
+            "human_seconds_per_study": human,
+            "labour_per_study": human / SECONDS_PER_HOUR * wage,
+            "gpu_rental_per_study": gpu_rental, "energy_per_study": energy,
+            "server": server, "share_per_study": share,
+            "maintenance": p[o + "maintenance_hours_per_year"] * wage_eng,
+            "engineering": p[o + "engineering_hours"] * wage_eng,
+            "labelling": p[o + "label_images"] * structures * t_trace / SECONDS_PER_HOUR * wage,
+            "training": p[o + "training_gpu_hours"] * training_per_hour,
+        }
+    return out
+
+
+def server_share(t: Mapping[str, Any], volume: Any) -> Any:
+    if t["share_per_study"] is None:
+        return 1.0
+    return np.minimum(1.0, volume * t["share_per_study"])
+
+
+def annual_parts(t: Mapping[str, Any], volume: Any) -> dict[str, Any]:
+    gpu_rental = volume * t["gpu_rental_per_study"]
+    energy = volume * t["energy_per_study"]
+    server = t["server"] * server_share(t, volume)
+    labour = volume * t["labour_per_study"]
+    compute = gpu_rental + energy + server
+    return {"labour": labour, "compute": compute, "maintenance": t["maintenance"],
+            "annual": labour + compute + t["maintenance"],
+            "gpu_rental": gpu_rental, "energy": energy, "server": server}
+
+
+def setup_cost(t: Mapping[str, Any]) -> Any:
+    return t["engineering"] + t["labelling"] + t["training"]
+
+
+def outputs(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, Any]:
+    """Every per-option output of DESIGN.md plus the sam/ssl break-even, as arrays or scalars.
+
+    roi and payback_months are NaN where they are undefined (setup 0; no saving).
+    """
+    terms = option_terms(p, mode, dedicated)
+    volume = p["workload.studies_per_year"]
+    a = annuity(p["discount_rate"], p["horizon_years"])
+    res: dict[str, Any] = {}
+    for opt, t in terms.items():
+        parts = annual_parts(t, volume)
+        setup = setup_cost(t)
+        res[opt] = {
+            "human_hours_per_year": volume * t["human_seconds_per_study"] / SECONDS_PER_HOUR,
+            "labour_cost_per_year": parts["labour"],
+            "compute_cost_per_year": parts["compute"],
+            "annual_cost": parts["annual"],
+            "setup_cost": setup,
+            "present_cost": setup + a * parts["annual"],
+        }
+    manual = res["manual"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for opt, r in res.items():
+            r["npv_savings_vs_manual"] = manual["present_cost"] - r["present_cost"]
+            setup = np.asarray(r["setup_cost"], dtype=float)
+            r["roi"] = np.where(setup > 0, r["npv_savings_vs_manual"] / setup, np.nan)
+            saving = np.asarray(manual["annual_cost"] - r["annual_cost"], dtype=float)
+            r["payback_months"] = np.where(saving > 0, 12.0 * setup / saving, np.nan)
+            r["cost_per_study"] = r["annual_cost"] / volume
+    res["break_even_studies_per_year"] = break_even(terms, a)
+    res["annuity"] = a
+    return res
+
+
+def _present(t: Mapping[str, Any], volume: np.ndarray, a: np.ndarray) -> np.ndarray:
+    return setup_cost(t) + a * annual_parts(t, volume)["annual"]
+
+
+def break_even(terms: Mapping[str, Mapping[str, Any]], a: Any) -> np.ndarray:
+    """Smallest V in (0, 1e8] with present_cost(sam) == present_cost(ssl); NaN when none.
+
+    Present costs are affine in V except where a shared on-prem server's share saturates
+    (min(1, V*c)), so the difference is piecewise affine with at most two kinks at V = 1/c.
+    Each affine piece between consecutive kinks is solved exactly (closed form); the first
+    piece whose ends change sign (or whose right end is a zero) holds the answer.
+    """
+    sam, ssl = terms["sam"], terms["ssl"]
+    arrays = [np.asarray(v, dtype=float) for t in (sam, ssl) for v in t.values() if v is not None]
+    shape = np.broadcast_shapes(np.shape(a), *(x.shape for x in arrays))
+    n = int(np.prod(shape)) if shape else 1
+
+    def col(x: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(n, 1)
+
+    sam_c = {k: (None if v is None else col(v)) for k, v in sam.items()}
+    ssl_c = {k: (None if v is None else col(v)) for k, v in ssl.items()}
+    a_c = col(a)
+    points = [np.zeros((n, 1)), np.full((n, 1), BREAK_EVEN_LIMIT)]
+    with np.errstate(divide="ignore"):
+        for t in (sam_c, ssl_c):
+            if t["share_per_study"] is not None:
+                kink = np.where(t["share_per_study"] > 0, 1.0 / t["share_per_study"], np.inf)
+                points.append(np.clip(kink, 0.0, BREAK_EVEN_LIMIT))
+    pts = np.sort(np.concatenate(points, axis=1), axis=1)
+    diff = _present(sam_c, pts, a_c) - _present(ssl_c, pts, a_c)
+    lo, hi = pts[:, :-1], pts[:, 1:]
+    dlo, dhi = diff[:, :-1], diff[:, 1:]
+    crosses = (dlo * dhi < 0) | ((dhi == 0) & (dlo != 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roots = np.where(dhi == 0, hi, lo + (hi - lo) * dlo / (dlo - dhi))
+    first = np.argmax(crosses, axis=1)
+    found = crosses[np.arange(n), first]
+    result = np.where(found, roots[np.arange(n), first], np.nan)
+    return result.reshape(shape) if shape else result[0]
