@@ -55,5 +55,12 @@ manufacturer). File names are the user's own and are not scrubbed.
 """
 
 from engine.data.frame import STRUCTURES, Frame
+from engine.data.images import save_frames
+from engine.data.privacy import study_hash
+from engine.data.problems import FileProblem, FileResult, LoadResult
+from engine.data.reader import inspect, iter_load, load
 
-__all__ = ["Frame", "STRUCTURES"]
+__all__ = [
+    "Frame", "STRUCTURES", "FileProblem", "FileResult", "LoadResult",
+    "load", "iter_load", "inspect", "save_frames", "study_hash",
+]

@@ -1,0 +1,380 @@
+"""DICOM ultrasound: header checks before any pixel is decoded, calibration, greyscale frames.
+
+Order of work for one file:
+1. parse the header with large values deferred (pixel data is not read yet);
+2. refuse what cannot work, in plain words: no pixel data, zero frames, absurd sizes (before
+   allocating), pixel data shorter than declared, unsupported bit depth / photometric /
+   transfer syntax;
+3. calibration from the Sequence of Ultrasound Regions, else PixelSpacing, else None;
+4. decode frame by frame (pydicom's iter_pixels reads one frame at a time) to float32 grey.
+Patient tags are never copied; their values are scrubbed from every message.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from engine.data.frame import Frame
+from engine.data.privacy import phi_values, scrub, study_hash
+from engine.data.problems import ReadError, check_bytes, valid_spacing
+
+# pydicom logs value problems with the values in them; segroi reports its own messages.
+logging.getLogger("pydicom").propagate = False
+
+MONO = ("MONOCHROME1", "MONOCHROME2")
+COLOUR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_RCT", "YBR_ICT")
+SUPPORTED_PHOTOMETRIC = MONO + ("PALETTE COLOR",) + COLOUR
+SUPPORTED_BITS = (8, 16, 32)
+PIXEL_DATA = 0x7FE00010
+UNDEFINED_LENGTH = 0xFFFFFFFF
+
+
+def looks_like_dicom(head: bytes, suffix: str) -> bool:
+    """DICM marker, a .dcm name, or a raw (preamble-less) header starting in group 0002/0008."""
+    if len(head) >= 132 and head[128:132] == b"DICM":
+        return True
+    if suffix in (".dcm", ".dicom", ".dic"):
+        return True
+    if len(head) >= 8 and head[:2] in (b"\x02\x00", b"\x08\x00") and head[3:4] == b"\x00":
+        vr = head[4:6]
+        explicit = vr.isalpha() and vr.isupper()
+        length = int.from_bytes(head[4:8], "little")
+        return explicit or length < 1024
+    return False
+
+
+def _read_header(path: Path):
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+
+    try:
+        return pydicom.dcmread(path, defer_size=4096)
+    except InvalidDicomError:
+        pass
+    except Exception as exc:
+        raise ReadError(f"not a readable DICOM file ({_short(exc)})") from None
+    try:  # no DICM marker: accept a raw header only if it parses into image tags
+        ds = pydicom.dcmread(path, defer_size=4096, force=True)
+    except Exception as exc:
+        raise ReadError(f"not a DICOM file ({_short(exc)})") from None
+    if "Rows" not in ds and PIXEL_DATA not in ds._dict:
+        raise ReadError("not a DICOM file (no DICM marker and no image header)")
+    return ds
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:limit]
+
+
+def _whole(ds, keyword: str, default=None, *, required=False) -> int | None:
+    if keyword not in ds:
+        if required:
+            raise ReadError(f"the header has no {keyword}")
+        return default
+    try:
+        value = ds[keyword].value
+        if value is None or value == "":
+            if required:
+                raise ReadError(f"{keyword} is empty")
+            return default
+        if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
+            raise ReadError(f"{keyword} holds several values")
+        number = float(value)
+    except ReadError:
+        raise
+    except Exception:
+        raise ReadError(f"{keyword} is not a number") from None
+    if not math.isfinite(number) or number != int(number):
+        raise ReadError(f"{keyword} is not a whole number ({number:g})")
+    return int(number)
+
+
+def _number(item, keyword: str) -> float | None:
+    try:
+        value = item.get(keyword)
+        return None if value is None or value == "" else float(value)
+    except Exception:
+        return None
+
+
+def calibration(ds) -> dict:
+    """spacing_mm (row_mm, col_mm) or None, with spacing_source / spacing_reason / warnings."""
+    out = {"spacing_mm": None, "spacing_source": None, "spacing_reason": None, "warnings": []}
+    try:
+        regions = list(ds.get("SequenceOfUltrasoundRegions") or [])
+    except Exception:
+        regions = []
+        out["warnings"].append("the Sequence of Ultrasound Regions could not be read")
+    candidates = []
+    for i, region in enumerate(regions, 1):
+        fmt = _number(region, "RegionSpatialFormat")
+        ux = _number(region, "PhysicalUnitsXDirection")
+        uy = _number(region, "PhysicalUnitsYDirection")
+        if fmt != 1 or ux != 3 or uy != 3:
+            continue
+        x0, y0, x1, y1 = (_number(region, k) for k in (
+            "RegionLocationMinX0", "RegionLocationMinY0", "RegionLocationMaxX1", "RegionLocationMaxY1"))
+        area = 0.0
+        if None not in (x0, y0, x1, y1) and x1 >= x0 and y1 >= y0:
+            area = (x1 - x0 + 1) * (y1 - y0 + 1)
+        candidates.append((area, -i, i, region))
+    if candidates:
+        area, _, i, region = max(candidates, key=lambda c: (c[0], c[1]))
+        label = f"ultrasound region {i} of {len(regions)} (2-D, cm)"
+        raw_x, raw_y = _number(region, "PhysicalDeltaX"), _number(region, "PhysicalDeltaY")
+        dx = valid_spacing(raw_x * 10) if raw_x is not None else None
+        dy = valid_spacing(raw_y * 10) if raw_y is not None else None
+        if dx is None or dy is None:
+            bad = [f"{name} {v!r}" for name, v, ok in (
+                ("PhysicalDeltaX", raw_x, dx), ("PhysicalDeltaY", raw_y, dy)) if ok is None]
+            reason = f"{label} has an unusable {' and '.join(bad)} cm (not a positive, finite, plausible size)"
+            out["spacing_reason"] = reason
+            out["warnings"].append(f"spacing unknown: {reason}")
+            return out
+        others = {(round(_number(r, "PhysicalDeltaY") or 0, 9), round(_number(r, "PhysicalDeltaX") or 0, 9))
+                  for *_, r in candidates}
+        if len(others) > 1:
+            out["warnings"].append(
+                f"{len(candidates)} 2-D regions with different calibrations; used the largest (region {i})")
+        out["spacing_mm"] = (dy, dx)
+        out["spacing_source"] = label
+        return out
+    if "PixelSpacing" in ds:
+        try:
+            values = [float(v) for v in ds.PixelSpacing]
+        except Exception:
+            values = []
+        rows_mm = valid_spacing(values[0]) if len(values) == 2 else None
+        cols_mm = valid_spacing(values[1]) if len(values) == 2 else None
+        if rows_mm is None or cols_mm is None:
+            reason = f"PixelSpacing (0028,0030) is unusable ({values or 'unreadable'})"
+            out["spacing_reason"] = reason
+            out["warnings"].append(f"spacing unknown: {reason}")
+            return out
+        out["spacing_mm"] = (rows_mm, cols_mm)
+        out["spacing_source"] = "PixelSpacing (0028,0030)"
+        return out
+    if regions:
+        out["spacing_reason"] = f"no calibration: none of the {len(regions)} ultrasound regions is a 2-D region in cm"
+    else:
+        out["spacing_reason"] = "no calibration: no Sequence of Ultrasound Regions and no PixelSpacing"
+    return out
+
+
+def frame_time_ms(ds, notes: list[str]) -> float | None:
+    t = _number(ds, "FrameTime")
+    if t is not None:
+        if math.isfinite(t) and 0 < t < 10_000:
+            return t
+        notes.append(f"FrameTime {t!r} ms ignored (not a positive, plausible time)")
+    rate = _number(ds, "CineRate")
+    if rate is not None:
+        if math.isfinite(rate) and 0 < rate < 10_000:
+            return 1000.0 / rate
+        notes.append(f"CineRate {rate!r} ignored (not a positive, plausible rate)")
+    return None
+
+
+def _transfer_syntax(ds):
+    from pydicom.uid import UID, ImplicitVRLittleEndian
+
+    meta = getattr(ds, "file_meta", None)
+    uid = meta.get("TransferSyntaxUID") if meta is not None else None
+    if not uid:
+        implicit = getattr(ds, "original_encoding", (True, True))[0]
+        return ImplicitVRLittleEndian if implicit in (True, None) else UID("1.2.840.10008.1.2.1")
+    return UID(str(uid))
+
+
+def open_dicom(path: Path, *, salt: str | None, limit: int):
+    """Check the header and return (info, frame iterator). Raises ReadError."""
+    caught: list[str] = []
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        ds = _read_header(path)
+        phi = phi_values(ds)
+        try:
+            info, frames = _prepare(ds, path, salt=salt, limit=limit, phi=phi)
+        except ReadError as exc:
+            raise ReadError(scrub(str(exc), phi)) from None
+        caught = [scrub(_short(w.message), phi) for w in seen]
+    info["warnings"] = [scrub(w, phi) for w in info["warnings"]] + _dedupe(caught)
+    return info, frames
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))[:10]
+
+
+def _prepare(ds, path: Path, *, salt, limit, phi):
+    from pydicom.pixels import get_decoder
+
+    if PIXEL_DATA not in ds._dict:
+        raise ReadError("the file has no pixel data (not an image)")
+    ts = _transfer_syntax(ds)
+    ts_name = ts.name if ts.is_transfer_syntax else str(ts)
+    rows = _whole(ds, "Rows", required=True)
+    cols = _whole(ds, "Columns", required=True)
+    if rows <= 0 or cols <= 0:
+        raise ReadError(f"the image is {rows} x {cols} pixels (no pixels)")
+    frames = _whole(ds, "NumberOfFrames", 1)
+    if frames is None:
+        frames = 1
+    if frames <= 0:
+        raise ReadError(f"NumberOfFrames is {frames}: the file declares no frames")
+    samples = _whole(ds, "SamplesPerPixel", 1) or 1
+    bits = _whole(ds, "BitsAllocated", required=True)
+    stored = _whole(ds, "BitsStored", bits)
+    signed = _whole(ds, "PixelRepresentation", 0)
+    photometric = str(ds.get("PhotometricInterpretation", "") or "").strip().upper()
+
+    if samples not in (1, 3):
+        raise ReadError(f"SamplesPerPixel {samples} is not supported (1 for grey/palette, 3 for colour)")
+    # Size first: refuse before any allocation, whatever else is wrong.
+    bytes_each = max(1, math.ceil(bits / 8)) if bits and bits > 0 else 1
+    declared = rows * cols * frames * samples * bytes_each
+    check_bytes("the header", max(declared, rows * cols * frames * 4), limit)
+
+    if bits not in SUPPORTED_BITS:
+        raise ReadError(f"BitsAllocated {bits} is not supported (segroi reads 8, 16 and 32)")
+    if stored is None or not 1 <= stored <= bits:
+        raise ReadError(f"BitsStored {stored} does not fit in BitsAllocated {bits}")
+    if signed not in (0, 1):
+        raise ReadError(f"PixelRepresentation {signed} is neither 0 (unsigned) nor 1 (signed)")
+    if not photometric:
+        raise ReadError("the header has no PhotometricInterpretation")
+    if photometric not in SUPPORTED_PHOTOMETRIC:
+        raise ReadError(f"photometric interpretation {photometric!r} is not supported "
+                        f"(segroi reads {', '.join(SUPPORTED_PHOTOMETRIC)})")
+    want = 3 if photometric in COLOUR else 1
+    if samples != want:
+        raise ReadError(f"{photometric} needs SamplesPerPixel {want}, the header says {samples}")
+    if photometric in COLOUR and bits == 32:
+        raise ReadError("32-bit colour pixels are not supported")
+    if photometric == "PALETTE COLOR" and "RedPaletteColorLookupTableDescriptor" not in ds:
+        raise ReadError("PALETTE COLOR without a colour lookup table")
+
+    try:
+        decoder = get_decoder(ts)
+    except NotImplementedError:
+        raise ReadError(f"transfer syntax {ts_name} is not supported (video-encoded or unknown); "
+                        "export the clip uncompressed, RLE, JPEG or JPEG 2000") from None
+    except Exception:
+        raise ReadError(f"unknown transfer syntax {str(ts)!r}") from None
+    if not decoder.is_available:
+        raise ReadError(f"no decoder installed for {ts_name} ({'; '.join(decoder.missing_dependencies)})")
+
+    element = ds._dict[PIXEL_DATA]
+    length = getattr(element, "length", None)
+    value_tell = getattr(element, "value_tell", None)
+    size = os.path.getsize(path)
+    if length is None and getattr(element, "value", None) is not None:
+        length = len(element.value)
+    if length == 0:
+        raise ReadError("the pixel data element is empty")
+    if ts.is_encapsulated:
+        if length not in (None, UNDEFINED_LENGTH):
+            raise ReadError(f"{ts_name} pixel data must be encapsulated (undefined length)")
+    else:
+        per_pixel = 2 if photometric == "YBR_FULL_422" else samples
+        expected = rows * cols * frames * per_pixel * bytes_each
+        if length == UNDEFINED_LENGTH:
+            raise ReadError(f"pixel data is encapsulated but the transfer syntax {ts_name} is not compressed")
+        if length is not None and length < expected:
+            raise ReadError(f"pixel data is shorter than the header declares ({length} bytes, "
+                            f"{rows}x{cols}x{frames} frame(s) need {expected})")
+        if value_tell is not None and length is not None and value_tell + min(length, expected) > size:
+            raise ReadError(f"the file is truncated: pixel data needs {expected} bytes, "
+                            f"only {max(0, size - value_tell)} are present")
+
+    notes: list[str] = []
+    cal = calibration(ds)
+    notes.extend(cal["warnings"])
+    frame_ms = frame_time_ms(ds, notes)
+    study_uid = str(ds.get("StudyInstanceUID", "") or "").strip()
+    study = study_hash(study_uid or str(path.resolve()), salt)
+    if not study_uid:
+        notes.append("no StudyInstanceUID: the study is identified by the file path (hashed)")
+    lut_bits = 16
+    if photometric == "PALETTE COLOR":
+        try:
+            lut_bits = int(ds.RedPaletteColorLookupTableDescriptor[2])
+        except Exception:
+            raise ReadError("the palette lookup table descriptor is unreadable") from None
+        if lut_bits not in (8, 16):
+            raise ReadError(f"palette lookup table entries of {lut_bits} bits are not supported")
+    info = {
+        "format": "dicom",
+        "rows": rows,
+        "columns": cols,
+        "frames": frames,
+        "photometric": photometric,
+        "transfer_syntax": ts_name,
+        "bits_allocated": bits,
+        "spacing_mm": cal["spacing_mm"],
+        "spacing_source": cal["spacing_source"],
+        "spacing_reason": cal["spacing_reason"],
+        "frame_time_ms": frame_ms,
+        "manufacturer": scrub(str(ds.get("Manufacturer", "") or ""), phi) or None,
+        "warnings": notes,
+    }
+    meta = {k: info[k] for k in ("format", "transfer_syntax", "photometric", "spacing_source",
+                                  "spacing_reason", "manufacturer")}
+    meta["path"] = str(path)
+
+    def generate():
+        from pydicom.pixels import apply_color_lut, iter_pixels
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                count = 0
+                for index, arr in enumerate(iter_pixels(path, transfer_syntax_uid=ts)):
+                    if index >= frames:
+                        break
+                    count += 1
+                    if photometric == "PALETTE COLOR":
+                        arr = apply_color_lut(arr, ds)
+                        pixels = _grey(arr, lut_bits, 0, invert=False)
+                    else:
+                        pixels = _grey(arr, stored, signed, invert=photometric == "MONOCHROME1")
+                    if pixels.shape != (rows, cols):
+                        raise ReadError(f"frame {index} decoded to {pixels.shape}, expected {(rows, cols)}")
+                    yield Frame(pixels=pixels, spacing_mm=cal["spacing_mm"], study=study,
+                                source=path.stem, index=index, frame_time_ms=frame_ms,
+                                meta=dict(meta, frames=frames))
+                if count < frames:
+                    raise ReadError(f"only {count} of {frames} declared frames could be decoded")
+            except ReadError as exc:
+                raise ReadError(scrub(str(exc), phi)) from None
+            except MemoryError:
+                raise ReadError("not enough memory to decode the pixel data") from None
+            except Exception as exc:
+                raise ReadError(f"pixel data could not be decoded ({ts_name}): {scrub(_short(exc), phi)}") from None
+
+    return info, generate()
+
+
+def _grey(arr: np.ndarray, bits: int, signed: int, *, invert: bool) -> np.ndarray:
+    """Any decoded frame -> float32 grey in [0, 1] using the declared range, not the image's."""
+    a = arr.astype(np.float32, copy=False)
+    if a.ndim == 3 and a.shape[-1] == 3:
+        a = a[..., 0] * 0.299 + a[..., 1] * 0.587 + a[..., 2] * 0.114
+    elif a.ndim != 2:
+        raise ReadError(f"a frame decoded to an array of shape {arr.shape}")
+    top = float(2 ** bits - 1)
+    if signed:
+        a = (a + 2 ** (bits - 1)) / top
+    else:
+        a = a / top
+    a = np.clip(a, 0.0, 1.0)
+    if invert:
+        a = 1.0 - a
+    return np.ascontiguousarray(a, dtype=np.float32)

@@ -1,0 +1,276 @@
+"""The one reader: walk paths, dispatch each file to its format, collect frames and problems.
+
+Every failure becomes a `FileResult` with status "error" and a plain reason; nothing raises
+out of `iter_load` for a bad file, so the rest of a batch always goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from engine.data import camus, dicom, echonet, images
+from engine.data.problems import FileResult, LoadResult, ReadError, max_file_bytes
+from engine.data.video import VIDEO_SUFFIXES, open_video
+
+FRAME_MODES = ("all", "labelled")
+
+
+def _as_paths(paths) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+class _Walk:
+    def __init__(self, truth: Path | None, salt, read_masks: bool, frames: str, limit: int, keep: bool):
+        if frames not in FRAME_MODES:
+            raise ValueError(f"frames must be one of {FRAME_MODES}")
+        self.truth = truth.resolve() if truth is not None else None
+        self.salt = salt
+        self.read_masks = read_masks
+        self.frames_mode = frames
+        self.limit = limit
+        self.keep = keep
+        self.seen_dirs: set[Path] = set()
+        self.seen_files: set[Path] = set()
+
+    # -- walking -------------------------------------------------------------------------
+    def run(self, paths: Iterable[Path]) -> Iterator[FileResult]:
+        for path in paths:
+            if not path.exists():
+                yield FileResult(str(path), "error", "no such file or folder")
+            elif path.is_dir():
+                yield from self._folder(path)
+            else:
+                yield from self._file(path, manifest=self._manifest_for(path.parent, report=False))
+
+    def _folder(self, folder: Path) -> Iterator[FileResult]:
+        real = folder.resolve()
+        if real in self.seen_dirs or (self.truth is not None and real == self.truth):
+            return
+        self.seen_dirs.add(real)
+        if echonet.is_echonet_root(folder):
+            yield from self._echonet(folder)
+            return
+        try:
+            children = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            yield FileResult(str(folder), "error", f"folder could not be listed ({exc.strerror or exc})")
+            return
+        manifest_result = None
+        manifest = None
+        if (folder / images.MANIFEST).is_file():
+            manifest, manifest_result = self._manifest_for(folder, report=True)
+        for child in children:
+            if child.name.startswith("."):
+                continue
+            if child.is_dir():
+                yield from self._folder(child)
+            elif child.name == images.MANIFEST and manifest_result is not None:
+                yield manifest_result
+            elif child.is_file():
+                yield from self._file(child, manifest=manifest)
+
+    def _manifest_for(self, folder: Path, report: bool):
+        path = folder / images.MANIFEST
+        if not path.is_file():
+            return (None, None) if report else None
+        try:
+            rows = images.read_manifest(path)
+            result = FileResult(str(path), "skipped", "segroi frame list, read with the images beside it")
+        except ReadError as exc:
+            rows, result = None, FileResult(str(path), "error", str(exc))
+        return (rows, result) if report else rows
+
+    # -- one file ------------------------------------------------------------------------
+    def _file(self, path: Path, manifest=None) -> Iterator[FileResult]:
+        real = path.resolve()
+        if real in self.seen_files:
+            return
+        self.seen_files.add(real)
+        if self.truth is not None and self.truth in real.parents:
+            return
+        try:
+            opener = self._classify(path, manifest)
+        except ReadError as exc:
+            yield FileResult(str(path), "error", str(exc))
+            return
+        if isinstance(opener, FileResult):
+            yield opener
+            return
+        yield self._collect(path, opener)
+
+    def _classify(self, path: Path, manifest):
+        """A callable returning (info, frames), or a FileResult for skipped files."""
+        try:
+            size = path.stat().st_size
+            if size == 0:
+                raise ReadError("empty file (0 bytes)")
+            with open(path, "rb") as fh:
+                head = fh.read(132)
+        except OSError as exc:
+            raise ReadError(f"cannot be opened ({exc.strerror or exc})") from None
+        suffix = path.suffix.lower()
+        name = path.name
+        if len(head) >= 132 and head[128:132] == b"DICM":
+            return lambda: dicom.open_dicom(path, salt=self.salt, limit=self.limit)
+        if camus.is_ground_truth(path):
+            return FileResult(str(path), "skipped", "ground-truth labels, read together with their image")
+        if camus.is_nifti(path):
+            return lambda: camus.open_nifti(path, salt=self.salt, limit=self.limit, read_masks=self.read_masks)
+        if suffix in images.IMAGE_SUFFIXES:
+            return lambda: images.open_image(path, manifest=manifest, salt=self.salt, limit=self.limit)
+        if suffix in VIDEO_SUFFIXES:
+            return lambda: self._loose_video(path)
+        if suffix in (".mhd", ".raw", ".cfg"):
+            return FileResult(str(path), "skipped", "MHD/RAW (older CAMUS release) is not read; use the NIfTI release")
+        if dicom.looks_like_dicom(head, suffix):
+            return lambda: dicom.open_dicom(path, salt=self.salt, limit=self.limit)
+        if name == images.MANIFEST:
+            return FileResult(str(path), "skipped", "segroi frame list, read with the images beside it")
+        return FileResult(str(path), "skipped", "not a format segroi reads (DICOM, NIfTI, PNG/JPEG/BMP/TIFF, AVI/MP4)")
+
+    def _loose_video(self, path: Path):
+        from engine.data.frame import Frame
+        from engine.data.privacy import study_hash
+
+        facts, arrays = open_video(path, self.limit)
+        frame_ms = 1000.0 / facts["fps"] if facts["fps"] else None
+        reason = "no calibration: a video file carries none"
+        info = {"format": "video", "rows": facts["rows"], "columns": facts["columns"], "frames": facts["frames"],
+                "photometric": None, "transfer_syntax": None, "spacing_mm": None, "spacing_source": None,
+                "spacing_reason": reason, "frame_time_ms": frame_ms, "warnings": []}
+        study = study_hash(str(path.resolve()), self.salt)
+        meta = {"format": "video", "path": str(path), "spacing_source": None, "spacing_reason": reason}
+        gen = (Frame(pixels=a, spacing_mm=None, study=study, source=path.stem, index=i, frame_time_ms=frame_ms,
+                     meta=dict(meta)) for i, a in enumerate(arrays))
+        return info, gen
+
+    def _collect(self, path: Path, opener) -> FileResult:
+        info: dict = {}
+        try:
+            info, frames = opener()
+            kept, count, masks = [], 0, 0
+            single = info.get("frames") == 1
+            for frame in frames:
+                count += 1
+                self._attach_truth(path, frame, single)
+                if frame.mask is not None:
+                    masks += 1
+                elif self.frames_mode == "labelled":
+                    continue
+                if self.keep:
+                    kept.append(frame)
+            info["frames"] = count
+            info["masks"] = masks
+            return FileResult(str(path), "ok", "", kept, info)
+        except ReadError as exc:
+            return FileResult(str(path), "error", str(exc), [], info)
+        except MemoryError:
+            return FileResult(str(path), "error", "not enough memory to read it", [], info)
+        except Exception as exc:  # a library failed in a way segroi did not foresee; still one line
+            return FileResult(str(path), "error", f"unexpected failure while reading ({type(exc).__name__})", [], info)
+
+    def _attach_truth(self, path: Path, frame, single: bool) -> None:
+        if self.truth is None or not self.read_masks:
+            return
+        candidates = [self.truth / f"{frame.name}.png"]
+        if single:
+            candidates.append(self.truth / f"{path.stem}.png")
+        for label in candidates:
+            if label.is_file():
+                frame.mask = images.read_label(label, frame.shape, self.limit)
+                frame.meta["truth"] = label.name
+                return
+
+    # -- EchoNet -------------------------------------------------------------------------
+    def _echonet(self, root: Path) -> Iterator[FileResult]:
+        tables = echonet.read_tables(root, self.read_masks)
+        videos = sorted(p for p in (root / "Videos").iterdir() if p.suffix.lower() == ".avi" and p.is_file())
+        self.seen_dirs.add((root / "Videos").resolve())
+        for video in videos:
+            self.seen_files.add(video.resolve())
+            yield self._collect(video, lambda v=video: echonet.open_echonet_video(
+                v, tables, salt=self.salt, limit=self.limit, read_masks=self.read_masks))
+        stems = {v.stem for v in videos}
+        orphans = sorted(set(tables.tracings) - stems)
+        if orphans:
+            tables.note(echonet.TRACINGS, f"tracings for {len(orphans)} video(s) with no file in Videos/ "
+                                          f"(e.g. {orphans[0]})")
+        for table in (echonet.FILELIST, echonet.TRACINGS):
+            path = root / table
+            self.seen_files.add(path.resolve())
+            reasons = tables.problems.get(table)
+            if reasons:
+                more = f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""
+                yield FileResult(str(path), "error", "; ".join(reasons[:3]) + more, info={"format": "echonet"})
+            elif table == echonet.TRACINGS and not self.read_masks:
+                yield FileResult(str(path), "skipped", "ground truth not read (label-free)", info={"format": "echonet"})
+            else:
+                yield FileResult(str(path), "skipped", "EchoNet-Dynamic table, read with the videos",
+                                 info={"format": "echonet"})
+        for other in sorted(root.iterdir()):
+            if other.name.startswith(".") or other.name in (echonet.FILELIST, echonet.TRACINGS, "Videos"):
+                continue
+            if other.is_dir():
+                yield from self._folder(other)
+            else:
+                yield from self._file(other)
+
+
+def iter_load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
+              limit: int | None = None, keep_pixels: bool = True) -> Iterator[FileResult]:
+    """One `FileResult` per input file, in order; see the package docstring."""
+    if truth is not None and not read_masks:
+        raise ValueError("truth given with read_masks=False")
+    walk = _Walk(Path(truth) if truth is not None else None, salt, read_masks, frames,
+                 limit or max_file_bytes(), keep_pixels)
+    if truth is not None and not Path(truth).is_dir():
+        yield FileResult(str(truth), "error", "the ground-truth folder does not exist")
+    yield from walk.run(_as_paths(paths))
+
+
+def load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
+         limit: int | None = None) -> LoadResult:
+    result = LoadResult()
+    for item in iter_load(paths, truth=truth, salt=salt, read_masks=read_masks, frames=frames, limit=limit):
+        result.frames.extend(item.frames)
+        if item.status == "error":
+            result.problems.append(item.problem)
+        elif item.status == "skipped":
+            result.skipped.append(item.problem or _skip(item))
+    return result
+
+
+def _skip(item: FileResult):
+    from engine.data.problems import FileProblem
+
+    return FileProblem(item.path, item.reason)
+
+
+def inspect(paths, *, salt=None, limit: int | None = None) -> list[dict]:
+    """One plain dict per file for `segroi inspect` (pixels are decoded, then dropped)."""
+    entries = []
+    for item in iter_load(paths, salt=salt, limit=limit, keep_pixels=False):
+        info = item.info
+        spacing = info.get("spacing_mm") if item.status == "ok" else None
+        entries.append({
+            "path": item.path,
+            "status": item.status,
+            "reason": item.reason or None,
+            "format": info.get("format"),
+            "frames": info.get("frames") if item.status == "ok" else None,
+            "rows": info.get("rows"),
+            "columns": info.get("columns"),
+            "photometric": info.get("photometric"),
+            "transfer_syntax": info.get("transfer_syntax"),
+            "spacing_mm": [spacing[1], spacing[0]] if spacing else None,  # [x, y] = [column mm, row mm]
+            "spacing_reason": None if spacing else info.get("spacing_reason"),
+            "spacing_source": info.get("spacing_source"),
+            "frame_time_ms": info.get("frame_time_ms"),
+            "masks": info.get("masks"),
+            "warnings": list(info.get("warnings") or []),
+        })
+    return entries
