@@ -220,7 +220,8 @@ def anchor_profile_rows() -> list[dict]:
     common = {"weights": "random", "device": "cuda", "device_name": ANCHOR_DEVICE,
               "torch_version": ANCHOR_TORCH, "idle_power_watts": ANCHOR_IDLE_WATTS,
               "energy_method": "nvml_energy_counter", "provenance": "measured",
-              "source": ANCHOR_SOURCE, "measured_at": measured_at}
+              "source": ANCHOR_SOURCE, "measured_at": measured_at,
+              "compiled": False, "channels_last": False, "cuda_graphs": False}
     rows = []
     for model, comp, dtype, batch, size, ms, joules, watts, gib, gflop in _ANCHORS:
         row = {**common, "model": model, "component": comp, "dtype": dtype, "batch": batch,

@@ -168,12 +168,18 @@ def _leaf(x: Any, path: str) -> tuple[float, Uncertain | None, Any]:
                 path, f"needs low <= value <= high, got low {parts['low']:.6g}, "
                       f"value {parts['value']:.6g}, high {parts['high']:.6g}")
         u = Uncertain(parts["value"], parts["low"], parts["high"], dist)
-        return u.value, u, u.to_dict()
+        form = {k: _plain(x[k], parts[k], spec.integer) for k in ("value", "low", "high")}
+        return u.value, u, {**form, "dist": dist}
     v = _number(x, path)
     why = spec.check(v)
     if why:
         raise AssumptionError(path, why)
-    return v, None, v
+    return v, None, _plain(x, v, spec.integer)
+
+
+def _plain(x: Any, v: float, integer: bool) -> float | int:
+    """Whole numbers stay ints in the canonical dict (5 years, not 5.0)."""
+    return int(v) if integer or (isinstance(x, numbers.Integral) and v.is_integer()) else v
 
 
 def _provenance_entry(x: Any, path: str, keys: tuple[str, ...]) -> dict:

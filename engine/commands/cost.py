@@ -1,0 +1,200 @@
+"""`segroi cost`: evaluate an assumptions file (or a stored scenario) with the cost model."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from engine.errors import SegroiError
+
+MAX_FILE_BYTES = 5_000_000
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "cost", help="compare the cost of manual, SAM and SSL segmentation for one scenario",
+        description="Evaluate a scenario: annual and setup cost, present cost, NPV savings, ROI, payback "
+                    "and the SAM/SSL break-even volume. The assumptions file format is in "
+                    "docs/assumptions.md.")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--assumptions", metavar="FILE", help="assumptions file (.json, or .toml)")
+    src.add_argument("--scenario", metavar="NAME", help="a scenario saved in the store")
+    src.add_argument("--reference", action="store_true", help="the built-in reference scenario")
+    p.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--monte-carlo", type=int, metavar="N", default=0,
+                   help="also draw N samples of every ranged assumption (percentiles, P(cheapest))")
+    p.add_argument("--seed", type=int, default=0, help="random seed for --monte-carlo (default 0)")
+    p.add_argument("--tornado", action="store_true",
+                   help="also show the one-way sensitivity of present cost (sam - ssl)")
+    p.set_defaults(func=run)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def parse_assumptions(text: str, where: str, toml: bool = False) -> dict:
+    """The assumptions dict in `text` (JSON, or TOML); SegroiError with line/column on bad syntax."""
+    if toml:
+        import tomllib
+
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SegroiError(f"{where}: not valid TOML: {exc}") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise SegroiError(f"{where}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except _DuplicateKey as exc:
+        raise SegroiError(f"{where}: key {str(exc.args[0])[:60]!r} appears twice in one object") from None
+    except RecursionError:
+        raise SegroiError(f"{where}: nested too deeply to be an assumptions file") from None
+
+
+def load_assumptions(path: str) -> dict:
+    """Read an assumptions file; every problem is a SegroiError naming the file."""
+    p = Path(path)
+    if not p.exists():
+        raise SegroiError(f"assumptions file {path} does not exist")
+    if not p.is_file():
+        raise SegroiError(f"{path} is not a file")
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise SegroiError(f"{path} is larger than {MAX_FILE_BYTES // 1_000_000} MB; not an assumptions file")
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SegroiError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise SegroiError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return parse_assumptions(text, path, toml=p.suffix.lower() == ".toml")
+
+
+def stored_assumptions(name: str) -> dict:
+    from engine.store import open_store
+
+    store = open_store(read_only=True)
+    for row in store.scenarios():
+        if row["name"] == name:
+            raw = dict(row["assumptions"])
+            if row["provenance"]:
+                raw["provenance"] = row["provenance"]
+            return raw
+    raise SegroiError(f"no scenario named {name!r} in {store.path} (`segroi scenario list` shows them; "
+                      "`segroi demo` adds the reference scenario)")
+
+
+def scenario_from(args):
+    """(validated Scenario, where it came from) for --assumptions / --scenario / --reference."""
+    from engine import costmodel
+
+    if args.reference:
+        from engine.reference import reference_scenario
+
+        raw, where = reference_scenario(), "reference scenario"
+    elif args.scenario is not None:
+        raw, where = stored_assumptions(args.scenario), f"scenario {args.scenario!r}"
+    else:
+        raw, where = load_assumptions(args.assumptions), args.assumptions
+    try:
+        return costmodel.validate(raw), where
+    except costmodel.AssumptionError as exc:
+        raise SegroiError(f"{where}: {exc}") from None
+
+
+def run(args) -> int:
+    from engine import costmodel
+
+    scenario, where = scenario_from(args)
+    out = costmodel.evaluate(scenario)
+    try:
+        if args.monte_carlo:
+            out["monte_carlo"] = costmodel.monte_carlo(scenario, n=args.monte_carlo, seed=args.seed)
+        if args.tornado:
+            out["tornado"] = costmodel.tornado(scenario)
+    except costmodel.AssumptionError as exc:
+        option = "--monte-carlo" if exc.field == "monte_carlo.draws" else "--seed" \
+            if exc.field == "monte_carlo.seed" else "--tornado"
+        raise SegroiError(f"{option}: {exc.reason}") from None
+    if args.format == "json":
+        json.dump(out, sys.stdout, indent=1)
+        print()
+    else:
+        print(table(scenario, out))
+    return 0
+
+
+_ROWS = [
+    ("human_hours_per_year", "Human hours / year", "hours"),
+    ("labour_cost_per_year", "Labour / year", "money"),
+    ("compute_cost_per_year", "Compute / year", "money"),
+    ("annual_cost", "Annual cost", "money"),
+    ("setup_cost", "Setup (one-off)", "money"),
+    ("present_cost", "Present cost", "money"),
+    ("npv_savings_vs_manual", "NPV savings vs manual", "money"),
+    ("roi", "ROI (savings / setup)", "ratio"),
+    ("payback_months", "Payback (months)", "months"),
+    ("cost_per_study", "Cost per study", "money_fine"),
+]
+
+
+def _cell(x, kind: str) -> str:
+    if x is None:
+        return "-"
+    if kind == "money":
+        return f"{x:,.0f}"
+    if kind == "money_fine":
+        return f"{x:,.2f}"
+    if kind == "ratio":
+        return f"{x:.2f}x"
+    return f"{x:,.1f}"
+
+
+def table(scenario, out: dict) -> str:
+    from engine.costmodel import OPTIONS
+
+    cur = scenario.currency
+    hw = scenario.mode if scenario.mode == "cloud" else (
+        "on-prem, dedicated server" if scenario.dedicated else "on-prem, shared server")
+    lines = [f"Scenario {scenario.name!r}: money in {cur}, {hw}, {scenario.horizon_years} years "
+             f"discounted at {scenario.discount_rate * 100:.1f} %/yr", ""]
+    width = 28
+    lines.append(f"{'':{width}}" + "".join(f"{o:>14}" for o in OPTIONS))
+    for key, label, kind in _ROWS:
+        unit = f" ({cur})" if kind.startswith("money") else ""
+        lines.append(f"{label + unit:{width}}"
+                     + "".join(f"{_cell(out['options'][o][key], kind):>14}" for o in OPTIONS))
+    mc = out.get("monte_carlo")
+    if mc:
+        lines.append("")
+        lines.append(f"Monte Carlo, {mc['draws']:,} draws (seed {mc['seed']}), "
+                     f"{len(mc['uncertain_fields'])} ranged assumptions:")
+        for key, label in (("present_cost", "Present cost p5"), ("present_cost", "Present cost p95")):
+            q = "p5" if label.endswith("p5") else "p95"
+            lines.append(f"{label + f' ({cur})':{width}}"
+                         + "".join(f"{_cell(mc['percentiles'][o][key][q], 'money'):>14}" for o in OPTIONS))
+        lines.append(f"{'P(cheapest)':{width}}" + "".join(f"{mc['p_cheapest'][o]:>14.1%}" for o in OPTIONS))
+    lines.append("")
+    be = out["break_even_studies_per_year"]
+    lines.append(f"Cheapest over the horizon: {out['cheapest']}.")
+    lines.append("SAM and SSL cost the same at "
+                 + (f"{be:,.0f} studies/year." if be is not None else "no volume up to 100,000,000 studies/year."))
+    tor = out.get("tornado")
+    if tor:
+        lines.append("")
+        lines.append(f"Sensitivity of present cost sam - ssl ({cur}; base {tor[0]['base']:,.0f}):")
+        for row in tor[:10]:
+            lo = _cell(row["output_at_low"], "money")
+            hi = _cell(row["output_at_high"], "money")
+            lines.append(f"  {row['field']:44} {lo:>12} .. {hi:>12}")
+    return "\n".join(lines)
