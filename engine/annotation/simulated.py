@@ -202,7 +202,7 @@ def simulate_ssl(frame: Frame, structure: str, rng, params: SimParams, labels: n
 def simulate(frames: Sequence[Frame], task: str, *, params: SimParams | None = None, seed: int = 0,
              structures: Sequence[str] = tuple(STRUCTURES), segmenter: PromptSegmenter | None = None,
              ssl_labels: Sequence[np.ndarray] | None = None, dataset: str | None = None,
-             settings: dict | None = None) -> tuple[Session, list[Item]]:
+             settings: dict | None = None, session_id: str | None = None) -> tuple[Session, list[Item]]:
     """One simulated session over `frames` (each needs a ground-truth mask).
 
     sam needs `segmenter` (SamSegmenter or anything with embed/predict); ssl needs
@@ -226,7 +226,7 @@ def simulate(frames: Sequence[Frame], task: str, *, params: SimParams | None = N
             raise SegroiError("the ssl task needs the SSL model's prediction for every frame")
     rng = np.random.default_rng(seed)
     session = new_session(SIMULATOR_ID, task, dataset=dataset, frames_planned=len(frames),
-                          simulated=True,
+                          simulated=True, session_id=session_id,
                           settings={**(settings or {}), "seed": seed, "structures": list(structures),
                                     "simulator": params.settings()})
     items: list[Item] = []

@@ -1,0 +1,122 @@
+"""Summary statistics against hand-computed values, and the scenario they produce."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.annotation.summary import (
+    by_structure,
+    scenario_update,
+    summarize,
+    t_interval,
+    wilson,
+)
+from engine.errors import SegroiError
+
+
+def test_t_interval_matches_hand_computation():
+    # mean 12, sd 2 (n-1), t(0.975, 2) = 4.302652729911275, half = 4.3026527 * 2 / sqrt(3)
+    mean, low, high, sd = t_interval([10, 12, 14])
+    assert mean == 12 and sd == pytest.approx(2.0)
+    assert low == pytest.approx(12 - 4.968275, abs=1e-5)
+    assert high == pytest.approx(12 + 4.968275, abs=1e-5)
+    assert t_interval([5.0]) == (5.0, None, None, None)
+    with pytest.raises(ValueError):
+        t_interval([])
+
+
+def test_wilson_matches_hand_computation():
+    # 2 of 10: centre (0.2 + z^2/20) / (1 + z^2/10), half z*sqrt(.016 + z^2/400) / (1 + z^2/10)
+    p, low, high = wilson(2, 10)
+    assert p == 0.2
+    assert low == pytest.approx(0.056682, abs=1e-5)
+    assert high == pytest.approx(0.509843, abs=1e-5)
+    p, low, high = wilson(0, 5)
+    assert (p, low) == (0.0, 0.0) and high == pytest.approx(0.434488, abs=1e-5)
+    with pytest.raises(ValueError):
+        wilson(3, 2)
+
+
+def _it(task, seconds, accepted=True, review=None, simulated=False, structure="LV", dice=None):
+    return {"task": task, "active_seconds": seconds, "accepted": accepted, "review_seconds": review,
+            "simulated": simulated, "structure": structure, "dice": dice}
+
+
+def test_summarize_picks_the_right_items_for_each_input():
+    items = [_it("manual", 10), _it("manual", 12), _it("manual", 14),
+             _it("sam", 5), _it("sam", 7, accepted=False),
+             _it("ssl", 3, review=3), _it("ssl", 15, accepted=False, review=1)]
+    est = summarize(items, source="session abc")
+    assert set(est) == {"options.manual.seconds_per_structure",
+                        "options.sam.prompt_seconds_per_structure", "options.sam.failure_rate",
+                        "ssl.review_seconds_per_structure", "options.ssl.failure_rate"}
+    m = est["options.manual.seconds_per_structure"]
+    assert (m.value, m.n, m.provenance) == (12, 3, "measured")
+    assert m.high == pytest.approx(16.968275, abs=1e-5)
+    assert est["options.sam.prompt_seconds_per_structure"].value == 6   # failed prompts count
+    assert est["options.sam.failure_rate"].value == 0.5
+    assert est["ssl.review_seconds_per_structure"].value == 2           # review part only
+    assert est["options.ssl.failure_rate"].value == 0.5
+    assert "Wilson" in est["options.sam.failure_rate"].method
+
+
+def test_simulated_items_are_labelled_and_never_mixed_with_measured():
+    sim = [_it("manual", 10, simulated=True), _it("manual", 11, simulated=True)]
+    est = summarize(sim, source="annotate-sim run x")
+    assert est["options.manual.seconds_per_structure"].provenance == "simulated"
+    with pytest.raises(SegroiError, match="mix simulated and measured"):
+        summarize(sim + [_it("manual", 9)], source="both")
+    assert summarize([], source="none") == {}
+
+
+def test_by_structure_spread_table():
+    rows = by_structure([_it("manual", 10, dice=0.8), _it("manual", 14, dice=0.9),
+                         _it("manual", 12), _it("manual", 4, structure="LA", accepted=False)])
+    lv, la = [r for r in rows if r["structure"] == "LV"], [r for r in rows if r["structure"] == "LA"]
+    assert lv[0]["n"] == 3 and lv[0]["mean_s"] == 12 and lv[0]["median_s"] == 12
+    assert lv[0]["sd_s"] == pytest.approx(2) and lv[0]["mean_dice"] == pytest.approx(0.85)
+    assert la[0]["n"] == 1 and la[0]["ci_low_s"] is None and la[0]["accepted_share"] == 0
+
+
+def _base():
+    def opt(extra=None):
+        o = {"failure_rate": 0.1, "review_seconds_per_study": 60, "engineering_hours": 100,
+             "maintenance_hours_per_year": 10,
+             "profile": {"seconds_per_image": 0.1, "joules_per_image": 10}}
+        o.update(extra or {})
+        return o
+    return {"name": "base", "currency": "USD", "horizon_years": 5, "discount_rate": 0.035,
+            "workload": {"studies_per_year": 1000, "frames_per_study": 2,
+                         "structures_per_frame": {"value": 4, "low": 3, "high": 4}},
+            "labour": {"clinician_wage_per_hour": 40, "engineer_wage_per_hour": 80,
+                       "overhead_fraction": 0.3},
+            "hardware": {"mode": "cloud", "gpu_price_per_hour": 4, "utilization": 0.5},
+            "options": {"manual": {"seconds_per_structure": 11.6},
+                        "sam": opt({"prompt_seconds_per_structure": 5.7}), "ssl": opt()},
+            "provenance": {"labour.clinician_wage_per_hour": {"kind": "published", "source": "BLS"}}}
+
+
+def test_scenario_update_writes_ranges_provenance_and_review_per_study():
+    from engine.costmodel import validate
+
+    items = [_it("manual", 10), _it("manual", 12), _it("manual", 14),
+             _it("ssl", 3, review=3), _it("ssl", 15, accepted=False, review=1)]
+    base = _base()
+    out, prov, changed = scenario_update(base, summarize(items, "session s1"), "measured s1")
+    assert base["options"]["manual"]["seconds_per_structure"] == 11.6   # base untouched
+    leaf = out["options"]["manual"]["seconds_per_structure"]
+    assert leaf["value"] == 12 and leaf["dist"] == "normal"
+    assert leaf["low"] == pytest.approx(7.031725, abs=1e-5)
+    # review: 2 s per structure x 4 structures x 2 frames
+    review = out["options"]["ssl"]["review_seconds_per_study"]
+    assert review["value"] == pytest.approx(16)
+    assert review["low"] == 0.0   # n = 2 interval crosses zero: clipped
+    assert prov["options.ssl.review_seconds_per_study"]["kind"] == "measured"
+    assert "4 structures/frame x 2 frames/study" in prov["options.ssl.review_seconds_per_study"]["source"]
+    assert prov["labour.clinician_wage_per_hour"]["kind"] == "published"
+    assert set(changed) == {"options.manual.seconds_per_structure", "options.ssl.failure_rate",
+                            "options.ssl.review_seconds_per_study"}
+    assert out["name"] == "measured s1"
+    scenario = validate(out)   # the cost model accepts it
+    assert scenario.uncertain["options.manual.seconds_per_structure"].dist == "normal"
+    assert scenario.provenance["options.ssl.failure_rate"]["kind"] == "measured"
