@@ -68,9 +68,9 @@ def _read_header(path: Path):
     return ds
 
 
-def _short(exc: BaseException, limit: int = 160) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:limit]
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    return (text or type(exc).__name__)[:limit]
 
 
 def _whole(ds, keyword: str, default=None, *, required=False) -> int | None:
@@ -217,7 +217,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     from pydicom.pixels import get_decoder
 
     if PIXEL_DATA not in ds._dict:
-        raise ReadError("the file has no pixel data (not an image)")
+        raise ReadError("the file has no pixel data (not an image, or cut short before its pixels)")
     ts = _transfer_syntax(ds)
     ts_name = ts.name if ts.is_transfer_syntax else str(ts)
     rows = _whole(ds, "Rows", required=True)
