@@ -8,7 +8,7 @@ Any other NIfTI is read the same way, without view/phase and without masks.
 
 from __future__ import annotations
 
-import math
+import logging
 import re
 from pathlib import Path
 
@@ -51,9 +51,11 @@ def ground_truth_for(path: Path) -> Path | None:
 
 def _volume(path: Path, limit: int, what: str):
     import nibabel as nib
+    from nibabel.openers import ImageOpener
 
     try:
-        img = nib.load(str(path))
+        with _quiet_nibabel():
+            img = nib.load(str(path))
         shape = tuple(int(s) for s in img.shape)
     except Exception as exc:
         raise ReadError(f"{what} is not a readable NIfTI file ({type(exc).__name__}: {str(exc)[:120]})") from None
@@ -64,12 +66,29 @@ def _volume(path: Path, limit: int, what: str):
     check_bytes(what, int(np.prod(shape)) * 4 * 2, limit)
     try:
         data = np.asarray(img.dataobj).reshape(shape)
-        zooms = tuple(float(z) for z in img.header.get_zooms()[:2])
+        # nibabel silently turns a negative pixdim positive; read the header as written
+        with ImageOpener(str(path)) as fh:
+            raw = type(img.header).from_fileobj(fh, check=False)
+        zooms = tuple(float(z) for z in raw["pixdim"][1:3])
     except Exception as exc:
         raise ReadError(f"{what} is damaged or truncated ({type(exc).__name__}: {str(exc)[:120]})") from None
     if data.ndim == 2:
         data = data[:, :, None]
     return data, zooms  # (x, y, t)
+
+
+class _quiet_nibabel:
+    """nibabel reports header fixes on stderr; segroi reports its own warnings instead."""
+
+    def __enter__(self):
+        import nibabel as nib
+
+        self.logger = nib.imageglobals.logger
+        self.level = self.logger.level
+        self.logger.setLevel(logging.CRITICAL)
+
+    def __exit__(self, *exc):
+        self.logger.setLevel(self.level)
 
 
 def _scale(data: np.ndarray, notes: list[str]) -> np.ndarray:

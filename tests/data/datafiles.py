@@ -127,9 +127,14 @@ def write_nifti(path, array_xy_t, zooms=(0.3, 0.15)):
     """Write an (x, y[, t]) array as CAMUS does (columns first)."""
     import nibabel as nib
 
-    img = nib.Nifti1Image(np.asarray(array_xy_t), affine=np.diag([zooms[0], zooms[1], 1.0, 1.0]))
-    img.header.set_zooms(tuple(zooms) + (1.0,) * (np.asarray(array_xy_t).ndim - 2))
+    import gzip
+
+    img = nib.Nifti1Image(np.asarray(array_xy_t), affine=np.diag([1.0, 1.0, 1.0, 1.0]))
     nib.save(img, str(path))
+    # pixdim[1:3] patched in the raw header (offset 80) so a test can plant a negative or NaN size
+    raw = bytearray(gzip.decompress(Path(path).read_bytes()))
+    raw[80:88] = np.asarray(zooms, "<f4").tobytes()
+    Path(path).write_bytes(gzip.compress(bytes(raw)))
     return Path(path)
 
 
