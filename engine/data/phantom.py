@@ -22,7 +22,10 @@ Two styles look different on purpose, so a pipeline can be checked on a look it 
      wide sector (76-84 deg), depth attenuation with partial time-gain compensation.
   b: log-normal speckle with coarser grain, power-law display with higher gain, narrow sector
      (64-72 deg), deeper field, lateral beam fall-off, thicker walls, blunter chambers, more
-     near-field clutter and a thinned interatrial septum.
+     near-field clutter, a thinned interatrial septum and more frequent, deeper wall dropout.
+Both draw open mitral/tricuspid leaflets at ED (inside the cavity, so inside the truth mask, as a
+clinical tracing would include them), near-field clutter in the blood pools, and sometimes a weak
+LV lateral wall where the beams run along it.
 """
 
 from __future__ import annotations
@@ -65,13 +68,15 @@ class Style:
     blood: tuple[float, float]        # echogenicity of blood
     clutter: float                    # near-field haze in the blood pools
     septum_dropout: float             # fraction of the interatrial septum echo removed
+    wall_dropout_prob: float          # chance per study of a weak LV lateral wall (beam-parallel)
+    wall_dropout_keep: tuple[float, float]   # fraction of the wall echo left where it drops out
 
 
 STYLES = {
     "a": Style("a", (76, 84), (170, 185), "rayleigh", (0.35, 0.9), (0.4, 1.0), "log", (0.9, 1.1),
-               (0.5, 0.9), 0.0, (7, 10), (0.05, 0.25), (0.80, 0.90), (0.02, 0.05), 0.10, 0.0),
+               (0.5, 0.9), 0.0, (7, 10), (0.05, 0.25), (0.80, 0.90), (0.02, 0.05), 0.15, 0.0, 0.5, (0.4, 0.6)),
     "b": Style("b", (64, 72), (185, 200), "lognormal", (0.6, 1.6), (0.6, 1.5), "power", (1.2, 1.5),
-               (0.2, 0.5), 2.0, (9, 13), (-0.05, 0.12), (0.70, 0.82), (0.04, 0.09), 0.25, 0.5),
+               (0.2, 0.5), 2.0, (9, 13), (-0.05, 0.12), (0.70, 0.82), (0.04, 0.09), 0.25, 0.5, 0.8, (0.2, 0.5)),
 }
 
 
@@ -208,7 +213,29 @@ def _smooth_noise(rng, shape, sigma_px) -> np.ndarray:
     return field / (field.std() + 1e-12)
 
 
-def _render(label, x, y, sector, spacing, depth, style: Style, params: dict, rng) -> np.ndarray:
+def _segment_mask(x, y, p0, p1, half_width) -> np.ndarray:
+    """Pixels within half_width (mm) of the segment p0-p1."""
+    d = p1 - p0
+    t = np.clip(((x - p0[0]) * d[0] + (y - p0[1]) * d[1]) / max(float(d @ d), 1e-9), 0, 1)
+    return np.hypot(x - p0[0] - t * d[0], y - p0[1] - t * d[1]) <= half_width
+
+
+def _leaflets(ch: Chamber, x, y) -> np.ndarray:
+    """Open atrioventricular valve leaflets (ED): thin lines from the annulus into the ventricle."""
+    t_cut = (ch.cut + 1.0) * ch.length / 2.0
+    r_cut = ch.radius * math.sqrt(max(1 - ch.cut**2, 0.0)) * (1 + ch.k * ch.cut)
+    n = np.array([-ch.direction[1], ch.direction[0]])
+    base = ch.top + ch.direction * t_cut
+    out = np.zeros(x.shape, bool)
+    for side in (1.0, -1.0):
+        hinge = base + side * n * r_cut * 0.9
+        tip = hinge - ch.direction * 0.2 * t_cut - side * n * 0.25 * r_cut
+        out |= _segment_mask(x, y, hinge, tip, 0.8)
+    return out
+
+
+def _render(label, x, y, sector, spacing, depth, style: Style, params: dict, rng,
+            chambers: dict[str, Chamber], phase: str) -> np.ndarray:
     """Echo-like image in [0, 1] for a label image."""
     shape = label.shape
     blood = label > 0
@@ -226,8 +253,21 @@ def _render(label, x, y, sector, spacing, depth, style: Style, params: dict, rng
         ra = ndimage.distance_transform_edt(label != 4) * spacing
         between = (~blood) & (la + ra < wall + 6.0) & (y > np.median(y[label == 2]))
         echo = np.where(between, echo * (1 - style.septum_dropout) + style.septum_dropout * 0.15, echo)
+    if params["dropout"]:
+        # A weak lateral LV wall where the beams run along it.
+        lv = chambers["LV"]
+        n = np.array([-lv.direction[1], lv.direction[0]])
+        p = lv.top + lv.direction * lv.length / 2.0 - n * lv.radius
+        ang, rad = math.degrees(math.atan2(p[0], p[1])), float(np.hypot(*p))
+        band = (np.abs(np.degrees(np.arctan2(x, y)) - ang) < params["dropout_deg"] / 2) & (
+            np.abs(np.hypot(x, y) - rad) < 18.0) & ~blood
+        echo = np.where(band, echo * params["dropout_keep"], echo)
     haze = style.clutter * np.exp(-y / 35.0) * (0.5 + 0.5 * np.clip(_smooth_noise(rng, shape, 5 / spacing), -1, 1))
     echo = np.where(blood, params["blood"] + haze, echo)
+    if phase == "ED":
+        for name in ("LV", "RV"):
+            if name in chambers:
+                echo = np.where(_leaflets(chambers[name], x, y) & blood, params["myo"] * 0.8, echo)
     echo = ndimage.gaussian_filter(echo, (style.psf_mm[0] / spacing, style.psf_mm[1] / spacing))
     # Speckle.
     ga, gl = params["grain"][0] / spacing, params["grain"][1] / spacing
@@ -297,7 +337,8 @@ def make_study(index: int, seed: int = 0, style: str = "a", size: int = 256) -> 
     params = {
         "wall": rng.uniform(*st.wall_mm), "peri_mm": rng.uniform(1.5, 3.0), "myo": rng.uniform(0.7, 0.9),
         "blood": rng.uniform(*st.blood), "grain": st.grain_mm, "atten": rng.uniform(*st.attenuation_db_cm),
-        "gain": rng.uniform(*st.gain),
+        "gain": rng.uniform(*st.gain), "dropout": bool(rng.random() < st.wall_dropout_prob),
+        "dropout_keep": rng.uniform(*st.wall_dropout_keep), "dropout_deg": rng.uniform(6, 12),
     }
     volumes = {}
     for phase in PHASES:
@@ -309,7 +350,7 @@ def make_study(index: int, seed: int = 0, style: str = "a", size: int = 256) -> 
     ef = 100.0 * (volumes["ED"] - volumes["ES"]) / volumes["ED"]
     frames = []
     for (view, phase), (ch, lab) in drawn.items():
-        img = _render(lab, x, y, sector, spacing, depth, st, params, rng)
+        img = _render(lab, x, y, sector, spacing, depth, st, params, rng, ch, phase)
         meta = {
             "generator": GENERATOR, "style": style, "seed": seed, "study_index": index,
             "true_lv_volume_ml": volumes[phase], "true_lv_length_mm": ch["LV"].effective_length,
