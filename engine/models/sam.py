@@ -166,7 +166,8 @@ def _unwrap(obj) -> dict:
     return {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
 
 
-def _guess_variant(state: dict) -> str | None:
+def guess_variant(state: dict) -> str | None:
+    """The SAM variant a state dict's encoder width belongs to, or None."""
     w = state.get("image_encoder.patch_embed.proj.weight")
     if w is None or w.ndim != 4:
         return None
@@ -174,6 +175,21 @@ def _guess_variant(state: dict) -> str | None:
         if cfg["embed_dim"] == w.shape[0]:
             return name
     return None
+
+
+def read_state(path) -> dict:
+    """The tensors of a checkpoint file (unwrapped from {"model": ...} etc.), memory-mapped."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise SegroiError(f"SAM checkpoint not found: {path}")
+    try:
+        try:
+            raw = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+        except RuntimeError:  # not a zip-format file: mmap is not possible
+            raw = torch.load(path, map_location="cpu", weights_only=True)
+        return _unwrap(raw)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same user problem
+        raise SegroiError(f"cannot read SAM checkpoint {path.name}: {exc}") from exc
 
 
 def load_checkpoint(path, variant: str, image_size: int = NATIVE_IMAGE_SIZE) -> dict:
@@ -184,17 +200,8 @@ def load_checkpoint(path, variant: str, image_size: int = NATIVE_IMAGE_SIZE) -> 
     """
     _check_variant(variant)
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise SegroiError(f"SAM checkpoint not found: {path}")
-    try:
-        try:
-            raw = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
-        except RuntimeError:  # not a zip-format file: mmap is not possible
-            raw = torch.load(path, map_location="cpu", weights_only=True)
-        state = _unwrap(raw)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same user problem
-        raise SegroiError(f"cannot read SAM checkpoint {path.name}: {exc}") from exc
-    guess = _guess_variant(state)
+    state = read_state(path)
+    guess = guess_variant(state)
     if guess is not None and guess != variant:
         raise SegroiError(
             f"SAM checkpoint {path.name} is a {guess} checkpoint (encoder width "
@@ -251,11 +258,15 @@ def _sdpa_attention_forward(self, x: torch.Tensor) -> torch.Tensor:
     return self.proj(out)
 
 
-def set_attention(sam, attention: str) -> None:
-    """Switch every encoder attention block to `attention` ("default" or "sdpa"), in place."""
+def set_attention(model, attention: str) -> None:
+    """Switch every encoder attention block to `attention` ("default" or "sdpa"), in place.
+
+    `model` is a Sam or its image encoder.
+    """
     if attention not in ATTENTIONS:
         raise SegroiError(f"unknown attention {attention!r}; choose one of {', '.join(ATTENTIONS)}")
-    for block in sam.image_encoder.blocks:
+    encoder = getattr(model, "image_encoder", model)
+    for block in encoder.blocks:
         attn = block.attn
         if attention == "sdpa":
             attn.forward = types.MethodType(_sdpa_attention_forward, attn)

@@ -1,0 +1,171 @@
+"""Energy over a measurement window: a cumulative counter, sampled power, or nothing.
+
+Every meter has `start()` and `stop() -> EnergyReading`. The profiler starts it right after the
+device is idle-synchronised and stops it right after the last timed step has finished, so the
+energy window and the timing window are the same stretch of time.
+
+Methods (the `energy_method` column):
+- nvml_energy_counter   NVML's total-energy counter (mJ), read at start and stop.
+- nvml_power_sampling   NVML power (W) sampled by a background thread, trapezoid-integrated;
+                        used when the GPU/driver does not support the counter.
+- rapl                  Linux RAPL package (+dram) counters for the CPU path.
+- not_measured          no readable source: energy is None, never a guess.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+NVML_COUNTER = "nvml_energy_counter"
+NVML_SAMPLING = "nvml_power_sampling"
+RAPL = "rapl"
+NOT_MEASURED = "not_measured"
+
+
+@dataclass
+class EnergyReading:
+    joules: float | None   # None when not measured
+    seconds: float          # host wall-clock length of the window
+    method: str
+    samples: int | None = None  # power samples taken (sampling meter only)
+
+    @property
+    def watts(self) -> float | None:
+        if self.joules is None or self.seconds <= 0:
+            return None
+        return self.joules / self.seconds
+
+
+def integrate_power(times: Sequence[float], watts: Sequence[float]) -> float:
+    """Trapezoid integral of power samples (seconds, watts) -> joules."""
+    if len(times) != len(watts):
+        raise ValueError("times and watts differ in length")
+    total = 0.0
+    for i in range(1, len(times)):
+        dt = times[i] - times[i - 1]
+        if dt < 0:
+            raise ValueError("sample times must not decrease")
+        total += 0.5 * (watts[i] + watts[i - 1]) * dt
+    return total
+
+
+class CounterMeter:
+    """Energy as the difference of a cumulative joule counter read at start and stop."""
+
+    def __init__(self, read_joules: Callable[[], float], method: str,
+                 clock: Callable[[], float] = time.perf_counter):
+        self.read_joules = read_joules
+        self.method = method
+        self.clock = clock
+        self._start: tuple[float, float] | None = None
+
+    def start(self) -> None:
+        self._start = (self.clock(), self.read_joules())
+
+    def stop(self) -> EnergyReading:
+        if self._start is None:
+            raise RuntimeError("stop() before start()")
+        joules = self.read_joules()
+        t = self.clock()
+        t0, e0 = self._start
+        self._start = None
+        return EnergyReading(joules - e0, t - t0, self.method)
+
+
+class SampledPowerMeter:
+    """Energy from power samples taken every `interval` seconds on a background thread.
+
+    Samples are taken at start, periodically, and at stop, so the integral covers exactly the
+    window. The thread only sleeps and reads power; it holds the GIL briefly per sample.
+    """
+
+    def __init__(self, read_watts: Callable[[], float], interval: float = 0.02,
+                 method: str = NVML_SAMPLING, clock: Callable[[], float] = time.perf_counter):
+        if interval <= 0:
+            raise ValueError("interval must be positive")
+        self.read_watts = read_watts
+        self.interval = interval
+        self.method = method
+        self.clock = clock
+        self._times: list[float] = []
+        self._watts: list[float] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _sample(self) -> None:
+        w = self.read_watts()
+        t = self.clock()
+        with self._lock:
+            self._times.append(t)
+            self._watts.append(w)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("meter already running")
+        self._times, self._watts = [], []
+        self._stop.clear()
+        self._sample()
+        self._thread = threading.Thread(target=self._loop, name="segroi-power-sampler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> EnergyReading:
+        if self._thread is None:
+            raise RuntimeError("stop() before start()")
+        self._stop.set()
+        self._thread.join()
+        self._thread = None
+        self._sample()
+        with self._lock:
+            times, watts = list(self._times), list(self._watts)
+        return EnergyReading(integrate_power(times, watts), times[-1] - times[0], self.method,
+                             samples=len(times))
+
+
+class NullMeter:
+    """No energy source: the window is timed, the energy is None."""
+
+    method = NOT_MEASURED
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter):
+        self.clock = clock
+        self._t0: float | None = None
+
+    def start(self) -> None:
+        self._t0 = self.clock()
+
+    def stop(self) -> EnergyReading:
+        if self._t0 is None:
+            raise RuntimeError("stop() before start()")
+        t0, self._t0 = self._t0, None
+        return EnergyReading(None, self.clock() - t0, NOT_MEASURED)
+
+
+def idle_power(meter, seconds: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> float | None:
+    """Average power over `seconds` while this process does nothing (None when not measurable)."""
+    meter.start()
+    sleep(seconds)
+    reading = meter.stop()
+    return reading.watts
+
+
+def per_item(joules: float | None, items: int, idle_watts: float | None = None,
+             seconds: float | None = None) -> tuple[float | None, float | None]:
+    """(raw joules per item, idle-subtracted joules per item) for `items` over the window.
+
+    The idle-subtracted figure removes what the device would have drawn doing nothing for the
+    same `seconds`; it is None when either the energy or the idle power is unknown.
+    """
+    if joules is None or items <= 0:
+        return None, None
+    raw = joules / items
+    if idle_watts is None or seconds is None:
+        return raw, None
+    return raw, (joules - idle_watts * seconds) / items

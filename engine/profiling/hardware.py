@@ -1,0 +1,48 @@
+"""What the measurement ran on: one `hardware` row per profile run."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def host_memory_bytes() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def cpu_cores() -> int:
+    """Cores this process may run on (the affinity mask), not the machine's total."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def base_row(device_type: str) -> dict:
+    import torch
+
+    return {
+        "device_type": device_type,
+        "torch_version": torch.__version__,
+        "cpu_name": cpu_name(),
+        "cpu_cores": cpu_cores(),
+        "memory_bytes": host_memory_bytes(),
+        "cuda_version": torch.version.cuda,
+    }
