@@ -12,6 +12,9 @@ so times are positive and right-skewed):
   ssl     review of a proposed mask: assumed 2.0 +/- 0.8 s per structure; when the proposal
           is rejected it is traced by hand (one manual trace time on top).
 
+Clicks count mouse actions on the image (a polygon's vertices plus its closing click, one
+per box, one per point), not buttons.
+
 Prompts:
   box     the ground-truth mask's bounding box, each edge moved by N(0, jitter * box side).
   points  the interior maxima of the mask's distance transform (deepest first), each moved
@@ -190,12 +193,12 @@ def simulate_ssl(frame: Frame, structure: str, rng, params: SimParams, labels: n
     score = dice(proposal, truth)
     if score >= params.dice_threshold:
         return Item(frame=frame.name, study=frame.study, structure=structure, task="ssl",
-                    active_seconds=review, clicks=1, corrections=0, accepted=True, dice=score,
+                    active_seconds=review, clicks=0, corrections=0, accepted=True, dice=score,
                     review_seconds=review, prompt="review")
     mask, n = simulated_trace(truth, rng, params)
     trace = lognormal(rng, params.manual_seconds_mean, params.manual_seconds_sd)
     return Item(frame=frame.name, study=frame.study, structure=structure, task="ssl",
-                active_seconds=review + trace, clicks=n + 2, vertices=n, corrections=1,
+                active_seconds=review + trace, clicks=n + 1, vertices=n, corrections=1,
                 accepted=False, dice=dice(mask, truth), review_seconds=review, prompt="review")
 
 
