@@ -132,7 +132,8 @@ def outputs(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, Any]:
             "present_cost": setup + a * parts["annual"],
         }
     manual = res["manual"]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # over="ignore": a subnormal setup or saving gives an infinite ratio, reported as None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for opt, r in res.items():
             r["npv_savings_vs_manual"] = manual["present_cost"] - r["present_cost"]
             setup = np.asarray(r["setup_cost"], dtype=float)
