@@ -1,0 +1,60 @@
+"""segroi dashboard: `segroi dashboard` (or `streamlit run dashboard/app.py`).
+
+The sidebar holds the language, the scenario being looked at and the pages; each page is a
+thin script under dashboard/pages/ over engine.report and the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import auth, common
+from engine.report.i18n import LANGS, t
+
+HERE = Path(__file__).parent
+st.set_page_config(page_title="segroi", page_icon=":material/monitor_heart:", layout="wide")
+st.html("<style>[data-testid='stMetricValue']{font-size:1.9rem}"
+        "[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+
+with st.sidebar:
+    st.segmented_control(
+        "Language / 言語", LANGS, key="lang", default="en", required=True,
+        format_func=lambda code: {"en": "English", "ja": "日本語"}[code],
+    )
+lang = common.lang()
+
+if not auth.gate(lang):
+    st.stop()
+
+
+def _pick_scenario() -> None:
+    common.load(st.session_state["scenario_pick"])
+
+
+with st.sidebar:
+    names = [r["name"] for r in common.saved_scenarios()]
+    if names and common.working() is not None:
+        loaded = st.session_state.get("loaded")
+        st.session_state["scenario_pick"] = loaded if loaded in names else names[0]
+        st.selectbox(t("ui.scenario", lang), names, key="scenario_pick", on_change=_pick_scenario)
+    st.caption(f"{t('ui.store', lang)}: `{common.db_path()}`")
+
+pages = [
+    st.Page(str(HERE / "pages" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",
+            url_path="overview", default=True),
+    st.Page(str(HERE / "pages" / "scenario.py"), title=t("nav.scenario", lang), icon=":material/tune:",
+            url_path="scenario"),
+    st.Page(str(HERE / "pages" / "benchmarks.py"), title=t("nav.benchmarks", lang), icon=":material/speed:",
+            url_path="benchmarks"),
+    st.Page(str(HERE / "pages" / "accuracy.py"), title=t("nav.accuracy", lang), icon=":material/target:",
+            url_path="accuracy"),
+]
+if (HERE / "pages" / "annotate.py").exists():  # written by the annotation work; shown once it exists
+    pages.append(st.Page(str(HERE / "pages" / "annotate.py"), title=t("nav.annotate", lang),
+                         icon=":material/draw:", url_path="annotate"))
+pages.append(st.Page(str(HERE / "pages" / "export.py"), title=t("nav.export", lang), icon=":material/picture_as_pdf:",
+                     url_path="export"))
+
+st.navigation(pages).run()

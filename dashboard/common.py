@@ -1,0 +1,156 @@
+"""What every page shares: language, the store, the working scenario and its cached summary.
+
+Pages stay thin: numbers come from `engine.report.summary` (the cost model), text from
+`engine.report.i18n`, figures from `engine.report.figures`.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import streamlit as st
+
+from engine.report import i18n
+from engine.report import summary as summaries
+from engine.store import default_path, open_store
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def page_guard() -> None:
+    """Call first in every page: when Streamlit ran this page without app.py (a first visit straight
+    to a page URL under plain `streamlit run`), switch to st.navigation and run again through app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+# -- language ---------------------------------------------------------------------------
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **kw) -> str:
+    return i18n.t(key, lang(), **kw)
+
+
+# -- store ------------------------------------------------------------------------------
+
+def db_path() -> str:
+    return str(default_path())
+
+
+def store(write: bool = False):
+    """The default store: read-only for pages, writable only for saving scenarios."""
+    return open_store(read_only=not write)
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _saved_scenarios(path: str, version: int) -> list[dict]:
+    return open_store(path, read_only=True).scenarios()
+
+
+def saved_scenarios() -> list[dict]:
+    """Scenarios in the store (cached briefly; `changed()` drops the cache after a write)."""
+    return _saved_scenarios(db_path(), st.session_state.get("store_version", 0))
+
+
+def changed() -> None:
+    """Call after writing to the store so every page rereads it."""
+    st.session_state["store_version"] = st.session_state.get("store_version", 0) + 1
+    st.cache_data.clear()
+
+
+def raw_of(row: dict) -> dict:
+    raw = copy.deepcopy(row["assumptions"])
+    if row.get("provenance") and "provenance" not in raw:
+        raw["provenance"] = row["provenance"]
+    return raw
+
+
+# -- the working scenario ----------------------------------------------------------------
+# session_state["working"]: the assumptions being looked at (maybe edited, not saved);
+# session_state["loaded"]: the saved name it came from; ["generation"] bumps on every load so
+# the Scenario page's widgets start again from the loaded values.
+
+def load(name: str) -> bool:
+    for row in saved_scenarios():
+        if row["name"] == name:
+            st.session_state["working"] = raw_of(row)
+            st.session_state["loaded"] = name
+            st.session_state["generation"] = st.session_state.get("generation", 0) + 1
+            return True
+    return False
+
+
+def set_working(raw: dict, reset_widgets: bool = False) -> None:
+    st.session_state["working"] = raw
+    if reset_widgets:
+        st.session_state["generation"] = st.session_state.get("generation", 0) + 1
+
+
+def working() -> dict | None:
+    """The working scenario; on first use, the saved one named like the reference (or the first)."""
+    if st.session_state.get("working") is None:
+        rows = saved_scenarios()
+        if not rows:
+            return None
+        preferred = os.environ.get("SEGROI_SCENARIO")
+        names = [r["name"] for r in rows]
+        pick = preferred if preferred in names else next(
+            (n for n in names if n.lower().startswith("reference")), names[0])
+        load(pick)
+    return st.session_state.get("working")
+
+
+def edited() -> bool:
+    loaded = st.session_state.get("loaded")
+    for row in saved_scenarios():
+        if row["name"] == loaded:
+            return summaries.scenario_key(raw_of(row)) != summaries.scenario_key(st.session_state["working"])
+    return True
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _summary(key: str, draws: int, seed: int) -> dict:
+    import json
+
+    return summaries.summarize(json.loads(key), draws=draws, seed=seed)
+
+
+def summary(raw: dict) -> dict:
+    """The scenario's figures (cost model run once per distinct scenario). Raises AssumptionError."""
+    return _summary(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED)
+
+
+# -- shared widgets -----------------------------------------------------------------------
+
+def empty_store_notice() -> None:
+    st.info(t("empty.reference", path=db_path()), icon=":material/inventory_2:")
+    if st.button(t("empty.load_reference"), type="primary", key="btn_seed"):
+        from engine.commands.dashboard import seed_reference
+
+        seed_reference()
+        changed()
+        st.rerun()
+
+
+def md(text: str) -> str:
+    """Text for st.markdown: dollar signs are money here, not LaTeX."""
+    return text.replace("$", "\\$")
+
+
+def plot(fig, key: str | None = None) -> None:
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
+
+
+def scenario_caption(s: dict) -> str:
+    mode = i18n.field_label(f"mode.{s['mode']}", lang())
+    name = s["name"]
+    if st.session_state.get("working") is not None and edited():
+        name = t("ui.unsaved", name=name)
+    return f"{t('ui.scenario')}: **{name}** · {mode} · {s['currency']}"

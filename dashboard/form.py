@@ -1,0 +1,171 @@
+"""Widgets that edit one scenario field each, with the validation message beside the field.
+
+Each field's input is followed by an empty slot; after the whole scenario has been validated by
+the cost model, `Form.show_errors` writes each message into the slot of the field it names.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import streamlit as st
+
+from engine import costmodel
+from engine.report import i18n
+
+DISTS = ("triangular", "uniform", "normal")
+
+
+def get_path(raw: dict, path: str):
+    node = raw
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def set_path(raw: dict, path: str, value) -> None:
+    parts = path.split(".")
+    node = raw
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    if value is None:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+
+
+def point(leaf):
+    return leaf.get("value") if isinstance(leaf, dict) else leaf
+
+
+class Form:
+    def __init__(self, raw: dict, generation: int, lang: str, provenance: dict):
+        self.raw = raw
+        self.new = copy.deepcopy(raw)
+        self.gen = generation
+        self.lang = lang
+        self.prov = provenance
+        self.slots: dict[str, object] = {}
+        self.changed: list[str] = []
+
+    def key(self, name: str) -> str:
+        return f"g{self.gen}:{name}"
+
+    def number(self, path: str, container=None, label: str | None = None) -> None:
+        """A number input for a dotted field; keeps the field's range, if any, around the new value."""
+        box = container or st
+        spec = costmodel.FIELDS[path]
+        leaf = get_path(self.raw, path)
+        old = point(leaf)
+        p = self.prov.get(path) or {}
+        help_text = (f"{spec.description} [{spec.unit}]  \n"
+                     f"{i18n.t('scenario.provenance', self.lang)}: "
+                     f"{i18n.provenance_name(p.get('kind', 'assumed'), self.lang)} – {p.get('source', '')}")
+        value = box.number_input(
+            label or i18n.field_label(path.split(".", 2)[-1] if path.startswith("options.") else path, self.lang),
+            value=_initial(old, spec.integer), key=self.key(path), help=help_text,
+            format="%d" if spec.integer else "%.6g", step=1 if spec.integer else _step(old, spec.unit),
+        )
+        if spec.integer and value is not None:
+            value = int(value)
+        self.slots[path] = box.empty()
+        if value == old:
+            return
+        if isinstance(leaf, dict) and value is not None:
+            updated = dict(leaf, value=value)
+        else:
+            updated = value
+        set_path(self.new, path, updated)
+        self.changed.append(path)
+
+    def set_range_table(self, rows) -> None:
+        """Apply the uncertainty table: listed fields get {value, low, high, dist}; others lose ranges."""
+        wanted = {}
+        for r in rows:
+            field = r.get("field")
+            if not field or field not in costmodel.FIELDS:
+                continue
+            low, high = r.get("low"), r.get("high")
+            if low is None or high is None or _nan(low) or _nan(high):
+                continue
+            wanted[field] = (float(low), float(high), r.get("dist") or "triangular")
+        for path in costmodel.FIELDS:
+            leaf = get_path(self.new, path)
+            if leaf is None:
+                continue
+            if path in wanted:
+                low, high, dist = wanted[path]
+                new_leaf = {"value": point(leaf), "low": low, "high": high, "dist": dist}
+                if new_leaf != leaf:
+                    set_path(self.new, path, new_leaf)
+            elif isinstance(leaf, dict):
+                set_path(self.new, path, point(leaf))
+
+    def mark_edited(self) -> None:
+        """Fields edited here become assumptions made in the dashboard."""
+        if not self.changed:
+            return
+        prov = self.new.setdefault("provenance", {})
+        for path in set(self.changed):
+            prov[path] = {"kind": "assumed", "source": "set in the dashboard's Scenario page"}
+
+    def show_errors(self, error: costmodel.AssumptionError | None) -> dict[str, str]:
+        """Messages for every field that fails its own range check, plus the cost model's first error."""
+        messages: dict[str, str] = {}
+        for path, slot in self.slots.items():
+            value = point(get_path(self.new, path))
+            if value is None:
+                continue
+            why = costmodel.FIELDS[path].check(float(value))
+            if why:
+                messages[path] = f"{path} {why}"
+        if error is not None:
+            target = _slot_for(error.field, self.slots)
+            messages.setdefault(target or "", str(error))
+        for path, message in messages.items():
+            if path in self.slots:
+                self.slots[path].error(message, icon=":material/error:")
+        return messages
+
+
+def _slot_for(field: str, slots: dict) -> str | None:
+    while field:
+        if field in slots:
+            return field
+        field = field.rpartition(".")[0]
+    return None
+
+
+def _nan(x) -> bool:
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+def _initial(old, integer: bool):
+    if old is None:
+        return None
+    return int(old) if integer and float(old).is_integer() else float(old)
+
+
+def _step(value, unit: str) -> float:
+    if unit == "fraction":
+        return 0.01
+    if value in (None, 0):
+        return 1.0
+    mag = 10 ** math.floor(math.log10(abs(float(value))))
+    return max(mag / 10, 1e-6)
+
+
+def range_rows(raw: dict) -> list[dict]:
+    rows = []
+    for path in costmodel.FIELDS:
+        leaf = get_path(raw, path)
+        if isinstance(leaf, dict):
+            rows.append({"field": path, "low": leaf.get("low"), "high": leaf.get("high"),
+                         "dist": leaf.get("dist", "triangular")})
+    return rows

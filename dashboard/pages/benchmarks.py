@@ -1,0 +1,114 @@
+"""Benchmarks (engineers): stored compute profiles, charts, and a refresh that runs `segroi profile`."""
+
+import shlex
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import common, jobs
+from dashboard.common import t
+from engine.report import data, figures
+
+common.page_guard()
+lang = common.lang()
+st.title(t("bench.title"))
+st.caption(t("bench.intro"))
+
+COLUMNS = ["model", "component", "weights", "device", "device_name", "dtype", "batch", "input_size",
+           "compiled", "channels_last", "images_per_second", "seconds_per_image", "joules_per_image",
+           "joules_per_image_idle_subtracted", "seconds_per_prompt", "joules_per_prompt", "energy_method",
+           "average_power_watts", "peak_memory_bytes", "flops_per_image", "provenance", "source",
+           "torch_version", "measured_at", "run_id"]
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _profiles(path: str, version: int) -> pd.DataFrame:
+    return data.profiles(common.store())
+
+
+df = _profiles(common.db_path(), st.session_state.get("store_version", 0))
+if df.empty:
+    st.info(t("empty.profiles"), icon=":material/speed:")
+else:
+    st.caption(t("bench.random_weights"))
+    c = st.columns(4)
+    filters = {}
+    for col, (column, label) in zip(c, (("model", "bench.filter_model"), ("dtype", "bench.filter_dtype"),
+                                       ("device", "bench.filter_device"), ("weights", "bench.filter_weights"))):
+        options = sorted(df[column].dropna().astype(str).unique())
+        filters[column] = col.multiselect(t(label), options, default=options, key=f"filter_{column}")
+    view = df
+    for column, chosen in filters.items():
+        view = view[view[column].astype(str).isin(chosen)]
+    st.dataframe(view[[c for c in COLUMNS if c in view.columns]], hide_index=True, height=300,
+                 column_config={"images_per_second": st.column_config.NumberColumn(format="%.4g"),
+                                "seconds_per_image": st.column_config.NumberColumn(format="%.4g"),
+                                "joules_per_image": st.column_config.NumberColumn(format="%.4g")})
+    left, right = st.columns(2)
+    with left:
+        common.plot(figures.profile_chart(view, "images_per_second", lang), key="fig_throughput")
+    with right:
+        if view["joules_per_image"].notna().any():
+            common.plot(figures.profile_chart(view, "joules_per_image", lang), key="fig_energy")
+        else:
+            st.info(t("bench.no_energy"))
+
+# -- refresh: `segroi profile` in a subprocess ------------------------------------------------
+st.subheader(t("bench.refresh"))
+job = jobs.current()
+with st.form("profile_form", border=True):
+    c = st.columns([3, 1, 1])
+    models = c[0].multiselect(t("bench.models"), ["ssl_unet", "sam_vit_b", "sam_vit_l", "sam_vit_h"],
+                              default=["ssl_unet"])
+    device = c[1].selectbox(t("bench.device"), ["cpu", "cuda"])
+    seconds = c[2].number_input(t("bench.seconds"), min_value=0.5, max_value=600.0, value=2.0, step=0.5)
+    extra = st.text_input(t("bench.extra"), placeholder="--dtypes fp32,bf16 --batch-sizes 1,8")
+    go = st.form_submit_button(t("bench.start"), type="primary", disabled=bool(job and job.running))
+if go:
+    if not models:
+        st.error(t("bench.models"))
+    else:
+        try:
+            extra_args = shlex.split(extra)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            if jobs.start(jobs.profile_command(models, device, seconds, extra_args)) is None:
+                st.warning(t("bench.already"))
+            st.rerun()
+
+
+@st.fragment(run_every=1.0 if job is not None and job.running else None)
+def progress_panel() -> None:
+    job = jobs.current()
+    if job is None:
+        return
+    command = " ".join(shlex.quote(x) for x in ["segroi", *job.command[3:]])
+    if job.running:
+        st.write(t("bench.running", command=command))
+        st.progress(job.progress or 0.0, text=job.lines[-1][-160:] if job.lines else "…")
+        if st.button(t("bench.cancel"), key="btn_cancel", icon=":material/stop:"):
+            job.cancel()
+            common.changed()
+            st.rerun(scope="app")
+        return
+    if job.state == "ok":
+        st.success(t("bench.done"))
+    elif job.state == "cancelled":
+        st.warning(t("bench.cancelled"))
+    else:
+        st.error(t("bench.failed", reason=job.reason()))
+    with st.expander("log"):
+        st.code("\n".join(list(job.lines)[-40:]) or "(no output)")
+    if st.session_state.get("job_seen") is not job:
+        st.session_state["job_seen"] = job
+        common.changed()
+        st.rerun(scope="app")
+
+
+progress_panel()
+
+runs = data.profile_runs(common.store())
+if runs:
+    st.subheader(t("bench.recent_runs"))
+    st.dataframe(pd.DataFrame(runs), hide_index=True)

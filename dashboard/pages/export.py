@@ -1,0 +1,52 @@
+"""Export: the PDF meeting summary of the scenario on screen, in the chosen language."""
+
+import datetime as dt
+import threading
+
+import streamlit as st
+
+from dashboard import common
+from dashboard.common import t
+from engine import costmodel
+from engine.report import data, images, pdf
+
+common.page_guard()
+lang = common.lang()
+st.title(t("export.title"))
+st.caption(t("export.intro"))
+
+raw = common.working()
+if raw is None:
+    common.empty_store_notice()
+    st.stop()
+try:
+    s = common.summary(raw)
+except costmodel.AssumptionError as exc:
+    st.error(t("scenario.invalid", message=str(exc)))
+    st.stop()
+
+st.markdown(common.scenario_caption(s))
+runs = data.measured_runs(common.store())
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_chart_renderer() -> threading.Thread:
+    # Start kaleido's Chromium now, in the background, so the first PDF does not wait for it.
+    thread = threading.Thread(target=images.start, daemon=True, name="segroi-kaleido-warmup")
+    thread.start()
+    return thread
+
+
+_warm_chart_renderer()
+
+
+def _build(summary=s, lang=lang, runs=runs) -> bytes:
+    # Runs when the button is pressed (outside the page script): everything it needs is bound here.
+    return pdf.build(summary, lang, runs)
+
+
+stamp = dt.datetime.now().strftime("%Y%m%d")
+safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in s["name"])[:60]
+st.download_button(t("export.download"), data=_build, file_name=f"segroi_{safe}_{lang}_{stamp}.pdf",
+                   mime="application/pdf", type="primary", icon=":material/download:", key="btn_pdf",
+                   on_click="ignore")

@@ -1,0 +1,205 @@
+"""The meeting summary: a 2-4 page A4 PDF built with fpdf2.
+
+Page 1: the recommendation, the headline figures, cost per study and the annual breakdown.
+Page 2: cumulative cost with the crossover, and the tornado.
+Page 3 (and 4 when long): every assumption with its provenance, then what was measured,
+where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi version.
+
+Text and numbers come from `engine.report.summary.headline` and `engine.report.i18n`, charts
+from `engine.report.figures` - the same functions the dashboard uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from engine import __version__
+from engine.errors import SegroiError
+from engine.report import figures, i18n, images
+from engine.report.i18n import t
+from engine.report.summary import assumption_rows, headline, savings_range
+
+FONT = "segroi"
+PAGE_W = 210
+MARGIN = 14
+CONTENT_W = PAGE_W - 2 * MARGIN
+TEXT = (27, 38, 49)
+MUTED = (93, 109, 126)
+ACCENT = (31, 111, 139)
+HEAD_FILL = (230, 238, 243)
+
+
+def font_path() -> Path:
+    """IPAexGothic from the matplotlib-fontja wheel (Latin and Japanese in one TTF), else Debian's copy."""
+    try:
+        import matplotlib_fontja
+
+        path = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
+        if path.exists():
+            return path
+    except ImportError:
+        pass
+    for candidate in ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+                      "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"):
+        if Path(candidate).exists():
+            return Path(candidate)
+    raise SegroiError("no Japanese-capable font found: install matplotlib-fontja (pip) or fonts-ipaexfont-gothic")
+
+
+def _pdf_class():
+    from fpdf import FPDF
+
+    class MeetingPDF(FPDF):
+        footer_text = ""
+
+        def footer(self):
+            self.set_y(-12)
+            self.set_font(FONT, size=7.5)
+            self.set_text_color(*MUTED)
+            self.cell(0, 5, self.footer_text.replace("{page}", str(self.page_no())), align="C")
+
+    return MeetingPDF
+
+
+def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
+          generated: dt.datetime | None = None) -> bytes:
+    """The PDF for one summarised scenario (see `engine.report.summary.summarize`)."""
+    from fpdf.enums import WrapMode
+    from fpdf.fonts import FontFace
+
+    generated = generated or dt.datetime.now(dt.timezone.utc)
+    pdf = _pdf_class()(format="A4", unit="mm")
+    path = str(font_path())
+    pdf.add_font(FONT, style="", fname=path)
+    pdf.add_font(FONT, style="B", fname=path)  # one weight; headings stand out by size and colour
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_title(t("pdf.title", lang))
+    pdf.set_creator(f"segroi {__version__}")
+    pdf.footer_text = t("pdf.footer", lang, date=generated.strftime("%Y-%m-%d %H:%M UTC"),
+                        name=summary["name"], version=__version__, page="{page}", pages="{nb}")
+    wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
+    cur = summary["currency"]
+    head = headline(summary, lang)
+
+    # -- page 1: the answer -----------------------------------------------------------------
+    pdf.add_page()
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font(FONT, size=17)
+    pdf.multi_cell(CONTENT_W, 8, t("pdf.title", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, size=10)
+    pdf.multi_cell(CONTENT_W, 5, t("pdf.subtitle", lang, name=summary["name"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _heading(pdf, t("overview.recommendation", lang))
+    pdf.set_font(FONT, size=12)
+    pdf.set_text_color(*TEXT)
+    pdf.multi_cell(CONTENT_W, 6.5, head["sentence"], new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    extra = [x for x in (savings_range(summary, lang), head["other"], head["break_even"]) if x]
+    if summary["monte_carlo"]:
+        mc = summary["monte_carlo"]
+        extra.append(t("overview.mc_note", lang, n=mc["draws"], seed=mc["seed"]))
+    pdf.set_font(FONT, size=9)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(CONTENT_W, 4.8, " · ".join(extra), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    pdf.ln(2)
+    _heading(pdf, t("pdf.headline", lang))
+    _headline_table(pdf, summary, lang, FontFace)
+    pdf.ln(2)
+    res, bd, prov = summary["result"], summary["breakdown"], summary["provenance"]
+    y = pdf.get_y()
+    half = (CONTENT_W - 4) / 2
+    pdf.image(io.BytesIO(images.png(figures.cost_per_study(res, cur, lang, prov), 560, 420)),
+              x=MARGIN, y=y, w=half)
+    pdf.image(io.BytesIO(images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 420)),
+              x=MARGIN + half + 4, y=y, w=half)
+
+    # -- page 2: the charts -----------------------------------------------------------------
+    pdf.add_page()
+    _heading(pdf, t("pdf.charts", lang))
+    cum_png = images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
+                                                 highlight=summary["focus"]), 900, 430)
+    pdf.image(io.BytesIO(cum_png), x=MARGIN, w=CONTENT_W)
+    pdf.ln(3)
+    if summary["tornado"]:
+        tor_png = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 400)
+        pdf.image(io.BytesIO(tor_png), x=MARGIN, w=CONTENT_W)
+    else:
+        pdf.set_font(FONT, size=9)
+        pdf.multi_cell(CONTENT_W, 5, t("overview.no_uncertainty", lang), new_x="LMARGIN", new_y="NEXT")
+
+    # -- page 3+: provenance ----------------------------------------------------------------
+    pdf.add_page()
+    _heading(pdf, t("pdf.assumptions", lang))
+    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), r["source"]]
+            for r in assumption_rows(summary, lang)]
+    _table(pdf, [t("pdf.col.field", lang), t("pdf.col.value", lang), t("pdf.col.provenance", lang),
+                 t("pdf.col.source", lang)], rows, (52, 34, 20, 76), FontFace, wrap, size=7)
+    pdf.ln(4)
+    _heading(pdf, t("pdf.measured", lang))
+    if runs:
+        rows = [[r["id"], r["kind"], str(r.get("hardware") or ""), str(r["started_at"])[:16],
+                 ", ".join(f"{k} {v}" for k, v in sorted(r.get("rows", {}).items()))] for r in runs]
+        _table(pdf, [t("pdf.col.run", lang), t("pdf.col.kind", lang), t("pdf.col.hardware", lang),
+                     t("pdf.col.date", lang), t("pdf.col.what", lang)], rows, (58, 20, 42, 26, 36),
+               FontFace, WrapMode.CHAR, size=6.5)
+    else:
+        pdf.set_font(FONT, size=9)
+        pdf.set_text_color(*TEXT)
+        pdf.multi_cell(CONTENT_W, 5, t("pdf.no_runs", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    return bytes(pdf.output())
+
+
+def _heading(pdf, text: str) -> None:
+    pdf.set_font(FONT, size=12.5)
+    pdf.set_text_color(*ACCENT)
+    pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*TEXT)
+
+
+def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
+    res = summary["result"]["options"]
+    cur = summary["currency"]
+    mc = summary["monte_carlo"]
+    metrics = [
+        ("metric.cost_per_study", lambda o: i18n.money(res[o]["cost_per_study"], cur, lang)),
+        ("metric.annual_cost", lambda o: i18n.money(res[o]["annual_cost"], cur, lang)),
+        ("metric.setup_cost", lambda o: i18n.money(res[o]["setup_cost"], cur, lang)),
+        ("metric.present_cost", lambda o: i18n.money(res[o]["present_cost"], cur, lang)),
+        ("metric.npv_savings", lambda o: i18n.money(res[o]["npv_savings_vs_manual"], cur, lang)),
+        ("metric.payback_months", lambda o: "" if o == "manual" else i18n.months(res[o]["payback_months"], lang)),
+        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang)),
+    ]
+    if mc:
+        metrics.append(("overview.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang)))
+    header = [""] + [i18n.option_name(o, lang) for o in figures.OPTIONS]
+    rows = [[t(key, lang)] + [fn(o) for o in figures.OPTIONS] for key, fn in metrics]
+    _table(pdf, header, rows, (64, 38, 40, 40), FontFace, None, size=8.5, align_right=True)
+
+
+def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=False) -> None:
+    from fpdf.enums import WrapMode
+
+    pdf.set_font(FONT, size=size)
+    pdf.set_text_color(*TEXT)
+    with pdf.table(
+        col_widths=widths, width=sum(widths), align="LEFT", line_height=size * 0.5,
+        headings_style=FontFace(emphasis="", fill_color=HEAD_FILL, color=ACCENT),
+        text_align=("LEFT",) + (("RIGHT",) if align_right else ("LEFT",)) * (len(widths) - 1),
+        wrapmode=wrap or WrapMode.WORD, borders_layout="HORIZONTAL_LINES", padding=(0.8, 1.2),
+    ) as table:
+        table.row(header)
+        for r in rows:
+            table.row([str(c) for c in r])
+
+
+def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None) -> Path:
+    """Build the PDF and write it, all at once (no half-written file is left on failure)."""
+    out = Path(out)
+    data = build(summary, lang, runs)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out
