@@ -235,6 +235,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     signed = _whole(ds, "PixelRepresentation", 0)
     photometric = str(ds.get("PhotometricInterpretation", "") or "").strip().upper()
 
+    early_notes: list[str] = []
     if samples not in (1, 3):
         raise ReadError(f"SamplesPerPixel {samples} is not supported (1 for grey/palette, 3 for colour)")
     # Size first: refuse before any allocation, whatever else is wrong.
@@ -256,8 +257,18 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     want = 3 if photometric in COLOUR else 1
     if samples != want:
         raise ReadError(f"{photometric} needs SamplesPerPixel {want}, the header says {samples}")
-    if photometric in COLOUR and bits == 32:
+    if photometric in COLOUR and bits != 8 and photometric != "RGB":
+        raise ReadError(f"{bits}-bit {photometric} is not supported (colour-difference data must be 8-bit)")
+    if photometric == "RGB" and bits == 32:
         raise ReadError("32-bit colour pixels are not supported")
+    planar = 0
+    if samples == 3:
+        planar = _whole(ds, "PlanarConfiguration", None)
+        if planar is None:
+            planar = 0
+            early_notes.append("no PlanarConfiguration for colour pixels; assumed 0 (interleaved)")
+        elif planar not in (0, 1):
+            raise ReadError(f"PlanarConfiguration {planar} is neither 0 nor 1")
     if photometric == "PALETTE COLOR" and "RedPaletteColorLookupTableDescriptor" not in ds:
         raise ReadError("PALETTE COLOR without a colour lookup table")
 
@@ -268,6 +279,8 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
                         "export the clip uncompressed, RLE, JPEG or JPEG 2000") from None
     except Exception:
         raise ReadError(f"unknown transfer syntax {str(ts)!r}") from None
+    if photometric in ("YBR_RCT", "YBR_ICT") and "JPEG 2000" not in ts_name:
+        raise ReadError(f"{photometric} is only valid in JPEG 2000, not in {ts_name}")
     if not decoder.is_available:
         raise ReadError(f"no decoder installed for {ts_name} ({'; '.join(decoder.missing_dependencies)})")
 
@@ -294,7 +307,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
             raise ReadError(f"the file is truncated: pixel data needs {expected} bytes, "
                             f"only {max(0, size - value_tell)} are present")
 
-    notes: list[str] = []
+    notes: list[str] = early_notes
     cal = calibration(ds)
     notes.extend(cal["warnings"])
     frame_ms = frame_time_ms(ds, notes)
@@ -325,6 +338,9 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
         "manufacturer": scrub(str(ds.get("Manufacturer", "") or ""), phi) or None,
         "warnings": notes,
     }
+    options = {"transfer_syntax_uid": ts}
+    if samples == 3:
+        options["planar_configuration"] = planar
     meta = {k: info[k] for k in ("format", "transfer_syntax", "photometric", "spacing_source",
                                   "spacing_reason", "manufacturer")}
     meta["path"] = str(path)
@@ -336,7 +352,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
             warnings.simplefilter("ignore")
             try:
                 count = 0
-                for index, arr in enumerate(iter_pixels(path, transfer_syntax_uid=ts)):
+                for index, arr in enumerate(iter_pixels(path, **options)):
                     if index >= frames:
                         break
                     count += 1
