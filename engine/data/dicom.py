@@ -24,8 +24,22 @@ from engine.data.frame import Frame
 from engine.data.privacy import phi_values, scrub, study_hash
 from engine.data.problems import ReadError, check_bytes, valid_spacing
 
-# pydicom logs value problems with the values in them; segroi reports its own messages.
-logging.getLogger("pydicom").propagate = False
+# pydicom logs (and warns about) invalid values WITH the values in them, which may be a
+# patient's name. segroi reports its own scrubbed messages instead, so pydicom's log records
+# are dropped at the logger (a filter stops them before any handler, attached or not) and
+# value validation on reading is off.
+_PYDICOM_LOG = logging.getLogger("pydicom")
+_PYDICOM_LOG.propagate = False
+_PYDICOM_LOG.addFilter(lambda record: False)
+
+
+def _quiet_validation() -> None:
+    from pydicom import config
+
+    config.settings.reading_validation_mode = config.IGNORE
+
+
+_quiet_validation()
 
 MONO = ("MONOCHROME1", "MONOCHROME2")
 COLOUR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_RCT", "YBR_ICT")

@@ -1,0 +1,72 @@
+"""Planted patient identifiers never reach frames, problems, inspect output, logs or warnings."""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+
+from datafiles import PHI, gradient, region, write_dicom
+from engine.cli import main
+from engine.data import inspect, load, study_hash
+
+NEEDLES = [v for v in PHI.values()] + ["ZYXWVU", "QWERTYUIOP", "8675309", "1923-04-17"]
+
+
+def _plant(tmp_path):
+    write_dicom(tmp_path / "cine.dcm", gradient(16, 16, frames=2), regions=[region(0, 0, 15, 15, 0.02, 0.02)],
+                study_uid="1.2.826.0.1.3680043.2.99999.1")
+    # a scanner that wrote the patient's name/id into fields that do flow into messages and meta
+    write_dicom(tmp_path / "odd_scanner.dcm", gradient(16, 16), Manufacturer=PHI["PatientID"],
+                StationName=PHI["PatientName"])
+    write_dicom(tmp_path / "refused.dcm", gradient(16, 16), PhotometricInterpretation=PHI["PatientName"])
+    write_dicom(tmp_path / "nouid.dcm", gradient(16, 16), study_uid=None)
+    write_dicom(tmp_path / "bad_region.dcm", gradient(16, 16), regions=[region(0, 0, 9, 9, -1.0, 0.02)])
+
+
+def _assert_clean(text: str):
+    for needle in NEEDLES:
+        assert needle not in text, needle
+
+
+def test_no_patient_identifier_in_any_output(tmp_path, capsys, caplog):
+    _plant(tmp_path)
+    caplog.set_level(logging.DEBUG)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        result = load(tmp_path)
+        entries = inspect(tmp_path)
+        assert main(["inspect", str(tmp_path)]) == 1
+        assert main(["inspect", str(tmp_path), "--format", "json"]) == 1
+    out, err = capsys.readouterr()
+    assert len(result.frames) == 5 and len(result.problems) == 1
+    assert "[removed]" in result.problems[0].reason
+    dumped = json.dumps([[f.meta, f.study, f.source, f.name, f.view, f.phase] for f in result.frames], default=str)
+    _assert_clean(dumped)
+    _assert_clean(json.dumps([p.__dict__ for p in result.problems + result.skipped]))
+    _assert_clean(json.dumps(entries, default=str))
+    _assert_clean(out + err)
+    _assert_clean("\n".join(r.getMessage() for r in caplog.records))
+    _assert_clean("\n".join(str(w.message) for w in seen))
+
+
+def test_study_is_a_salted_hash(tmp_path, monkeypatch):
+    _plant(tmp_path)
+    uid = "1.2.826.0.1.3680043.2.99999.1"
+    frames = load(tmp_path / "cine.dcm").frames
+    assert frames[0].study == study_hash(uid) != uid and uid not in json.dumps(frames[0].meta)
+    monkeypatch.setenv("SEGROI_SALT", "another-site")
+    assert load(tmp_path / "cine.dcm").frames[0].study != frames[0].study
+
+
+def test_salt_is_created_once_when_unset(tmp_path, monkeypatch):
+    from engine.data import privacy
+
+    monkeypatch.delenv("SEGROI_SALT", raising=False)
+    monkeypatch.setattr(privacy, "_cached", None)
+    monkeypatch.setattr(privacy, "salt_path", lambda: tmp_path / "data" / "salt")
+    first = privacy.study_hash("x")
+    monkeypatch.setattr(privacy, "_cached", None)
+    assert privacy.study_hash("x") == first
+    salt = (tmp_path / "data" / "salt").read_text()
+    assert len(salt) == 32 and study_hash("x", salt) == first
