@@ -161,6 +161,8 @@ def break_even(terms: Mapping[str, Mapping[str, Any]], a: Any) -> np.ndarray:
     sam, ssl = terms["sam"], terms["ssl"]
     arrays = [np.asarray(v, dtype=float) for t in (sam, ssl) for v in t.values() if v is not None]
     shape = np.broadcast_shapes(np.shape(a), *(x.shape for x in arrays))
+    if not shape:
+        return _break_even_scalar(sam, ssl, float(a))
     n = int(np.prod(shape)) if shape else 1
 
     def col(x: Any) -> np.ndarray:
@@ -186,3 +188,20 @@ def break_even(terms: Mapping[str, Mapping[str, Any]], a: Any) -> np.ndarray:
     found = crosses[np.arange(n), first]
     result = np.where(found, roots[np.arange(n), first], np.nan)
     return result.reshape(shape) if shape else result[0]
+
+
+def _break_even_scalar(sam: Mapping[str, Any], ssl: Mapping[str, Any], a: float) -> float:
+    """The same piecewise solution for one scenario, in plain Python floats (fast for evaluate)."""
+    points = {0.0, BREAK_EVEN_LIMIT}
+    for t in (sam, ssl):
+        c = t["share_per_study"]
+        if c is not None and c > 0:
+            points.add(min(BREAK_EVEN_LIMIT, 1.0 / float(c)))
+    pts = sorted(points)
+    diff = [float(_present(sam, v, a) - _present(ssl, v, a)) for v in pts]
+    for lo, hi, dlo, dhi in zip(pts, pts[1:], diff, diff[1:]):
+        if dlo * dhi < 0:
+            return lo + (hi - lo) * dlo / (dlo - dhi)
+        if dhi == 0 and dlo != 0:
+            return hi
+    return float("nan")

@@ -102,7 +102,10 @@ def _join(parent: str, key: str) -> str:
 
 
 def _number(x: Any, path: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if type(x) is float or type(x) is int:  # the common case, without the slow ABC checks
+        if type(x) is float and math.isfinite(x):
+            return x
+    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise AssumptionError(path, f"must be a number, got {_kind(x)}")
     try:
         value = float(x)
@@ -123,8 +126,12 @@ def _text(x: Any, path: str, max_len: int = MAX_TEXT) -> str:
     return x
 
 
+def _is_object(x: Any) -> bool:
+    return type(x) is dict or isinstance(x, Mapping)
+
+
 def _object(x: Any, path: str) -> Mapping:
-    if not isinstance(x, Mapping):
+    if not _is_object(x):
         raise AssumptionError(path or "(top level)", f"must be an object, got {_kind(x)}")
     for key in x:
         if not isinstance(key, str):
@@ -133,8 +140,11 @@ def _object(x: Any, path: str) -> Mapping:
 
 
 def _check_keys(obj: Mapping, path: str) -> None:
-    allowed = GROUPS.get(path, [])
+    allowed = _ALLOWED.get(path, frozenset())
+    if obj.keys() <= allowed:
+        return
     unknown = sorted(k for k in obj if k not in allowed)
+    allowed = GROUPS.get(path, [])
     if unknown:
         where = _join(path, unknown[0])
         raise AssumptionError(where, f"unknown key (allowed here: {', '.join(allowed)})")
@@ -143,7 +153,7 @@ def _check_keys(obj: Mapping, path: str) -> None:
 def _leaf(x: Any, path: str) -> tuple[float, Uncertain | None, Any]:
     """(point value, range or None, canonical form) of one numeric leaf."""
     spec = FIELDS[path]
-    if isinstance(x, Mapping):
+    if _is_object(x):
         _object(x, path)
         unknown = sorted(k for k in x if k not in ("value", "low", "high", "dist"))
         if unknown:
@@ -194,9 +204,13 @@ def _provenance_entry(x: Any, path: str, keys: tuple[str, ...]) -> dict:
     return {k: _text(v, f"{path}.{k}") for k, v in x.items()}
 
 
+KNOWN_PATHS = frozenset(
+    [*FIELDS, *GROUPS, *(_join(parent, key) for parent, keys in GROUPS.items() for key in keys)]) - {""}
+_ALLOWED = {group: frozenset(keys) for group, keys in GROUPS.items()}
+
+
 def _known_path(path: str) -> bool:
-    return path in FIELDS or path in GROUPS or any(
-        path == _join(parent, key) for parent, keys in GROUPS.items() for key in keys)
+    return path in KNOWN_PATHS
 
 
 def validate(raw: Any) -> Scenario:
@@ -294,10 +308,10 @@ def _lookup(top: Mapping, path: str) -> Mapping | None:
     if not path:
         return node
     for part in path.split("."):
-        if not isinstance(node, Mapping) or part not in node:
+        if not _is_object(node) or part not in node:
             return None
         node = node[part]
-    if not isinstance(node, Mapping):
+    if not _is_object(node):
         return None
     return node
 

@@ -214,3 +214,29 @@ def test_scalar_and_array_evaluation_agree():
     # the break-even volume does not depend on the current volume: one value, here none (NaN)
     assert np.ndim(arr["break_even_studies_per_year"]) == 0
     assert math.isnan(float(arr["break_even_studies_per_year"]))
+
+
+@pytest.mark.parametrize("mode,dedicated", [("cloud", True), ("on_prem", True), ("on_prem", False)])
+def test_vectorised_break_even_agrees_with_the_scalar_path(mode, dedicated):
+    from engine.costmodel.equations import outputs
+    from engine.costmodel.uncertainty import _draw
+
+    raw = base(**{"hardware.mode": mode, "hardware.dedicated": dedicated,
+                  "options.sam.engineering_hours": {"value": 10, "low": 0, "high": 3000},
+                  "options.ssl.engineering_hours": {"value": 20, "low": 0, "high": 3000},
+                  "options.sam.profile.seconds_per_image": {"value": 0.9, "low": 0, "high": 2000},
+                  "options.sam.failure_rate": {"value": 0.5, "low": 0, "high": 1},
+                  "hardware.server_capex": {"value": 40000, "low": 0, "high": 400000}})
+    s = costmodel.validate(raw)
+    draws = _draw(s, 300, np.random.default_rng(5))
+    arr = outputs({**s.point, **draws}, s.mode, s.dedicated)["break_even_studies_per_year"]
+    found = 0
+    for i in range(300):
+        one = outputs({**s.point, **{k: float(v[i]) for k, v in draws.items()}}, s.mode, s.dedicated)
+        scalar = float(one["break_even_studies_per_year"])
+        if math.isnan(scalar):
+            assert math.isnan(arr[i])
+        else:
+            found += 1
+            assert arr[i] == approx(scalar, rel=1e-9)
+    assert found > 10
