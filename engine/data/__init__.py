@@ -13,6 +13,8 @@ Keyword arguments of `load` / `iter_load`:
     truth       folder of label PNGs (values 0 bg, 1 LV, 2 LA, 3 RV, 4 RA). For a frame
                 named `<source>_<idx 3 digits>` the label is `truth/<source>_<idx>.png`,
                 else `truth/<file stem>.png`. Files inside `truth` are never read as images.
+                Without it, a dataset's own ground truth is used (CAMUS `_gt`, EchoNet
+                tracings, a `truth/` folder beside a `frames.json`).
     salt        salt for the study hash (default: see `study_hash`).
     read_masks  False = read NO ground truth at all (no `truth`, no CAMUS `_gt`, no EchoNet
                 tracings): what label-free training uses.
@@ -37,13 +39,15 @@ What is read (dispatch by content, then by name; folders are walked recursively)
                 (label 1) at each traced frame, phase ED/ES by traced area. No spacing.
     CAMUS       `patientXXXX_{2CH,4CH}_{ED,ES}.nii.gz` (+ `_gt`) and `_half_sequence`;
                 CAMUS labels 1 LV -> 1, 3 LA -> 2, 2 myocardium -> 0. Spacing from the header.
-    Images      PNG/JPEG/BMP/TIFF, converted to grey. A `frames.csv` beside them (written
-                by `save_frames`) adds spacing, study, view, phase and frame time; a file
-                named `<source>_<idx 3 digits>.png` becomes frame `idx` of `source`.
+    Images      PNG/JPEG/BMP/TIFF, converted to grey. A `frames.json` beside them (written
+                by `save_frames` and the phantom) adds spacing, study, view, phase, frame time;
+                a `truth/` folder beside it holds label PNGs (never read as images; used as
+                masks unless read_masks=False). A file named `<source>_<idx 3 digits>.png`
+                becomes frame `idx` of `source`.
     Videos      a loose `.avi`/`.mp4` outside an EchoNet folder: frames, no mask/spacing.
 
 `save_frames(frames, images_dir, truth_dir=None)` writes frames as 8-bit PNGs named
-`Frame.name + ".png"` plus `frames.csv`, and masks as label PNGs in `truth_dir`;
+`Frame.name + ".png"` plus `frames.json`, and masks as label PNGs in `truth_dir`;
 `load(images_dir, truth=truth_dir)` gives the same frames back (pixels to 1/255).
 
 Privacy: patient name, id, birth date and other patient tags are never copied. The

@@ -1,31 +1,38 @@
 """Plain image folders (PNG/JPEG/BMP/TIFF), label PNGs, and `save_frames` which writes them.
 
 A file named `<source>_<idx 3+ digits>.<ext>` becomes frame `idx` of `source` (so `segment`'s
-output names round-trip). A `frames.csv` in the same folder adds what an image file cannot
-carry: spacing, study, view, phase, frame time. Its columns (all but `file` optional):
-    file, study, view, phase, spacing_row_mm, spacing_col_mm, frame_time_ms
+output names round-trip). A `frames.json` sidecar in the same folder (written by
+`save_frames` and by the phantom) adds what an image file cannot carry:
+    {"frames": {"<file stem>": {"study": ..., "view": "A4C", "phase": "ED",
+                                "spacing_mm": [row_mm, col_mm], "frame_time_ms": ..., ...}}}
+Other plain numeric/text fields of an entry (e.g. the phantom's true volumes) go to Frame.meta.
 A `study` that is not already a segroi hash (16 hex characters) is hashed on reading.
+A `truth/` folder beside a sidecar is that dataset's ground truth: never read as images,
+used for masks unless ground truth is switched off (read_masks=False).
 """
 
 from __future__ import annotations
 
-import csv
+import json
 import math
 import re
 from pathlib import Path
 
 import numpy as np
 
-from engine.data.frame import Frame, STRUCTURES
+from engine.data.frame import STRUCTURES, Frame
 from engine.data.privacy import study_hash
 from engine.data.problems import ReadError, check_bytes, valid_spacing
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
-MANIFEST = "frames.csv"
-MANIFEST_COLUMNS = ["file", "study", "view", "phase", "spacing_row_mm", "spacing_col_mm", "frame_time_ms"]
+SIDECAR = "frames.json"
+TRUTH_FOLDER = "truth"
 NAMED_FRAME = re.compile(r"^(?P<source>.+)_(?P<index>\d{3,})$")
 HASHED = re.compile(r"^[0-9a-f]{16}$")
 MAX_LABEL = max(STRUCTURES.values())
+READER_META = {"path", "format", "spacing_source", "spacing_reason", "truth", "frames", "transfer_syntax",
+               "photometric", "manufacturer", "split"}
+KNOWN_FIELDS = {"study", "index", "source", "view", "phase", "spacing_mm", "frame_time_ms", "file"}
 
 
 def split_name(stem: str) -> tuple[str, int]:
@@ -33,24 +40,18 @@ def split_name(stem: str) -> tuple[str, int]:
     return (m["source"], int(m["index"])) if m else (stem, 0)
 
 
-def read_manifest(path: Path) -> dict[str, dict]:
-    """file name -> row. Raises ReadError when the table is unusable."""
+def read_sidecar(path: Path) -> dict[str, dict]:
+    """file stem -> entry. Raises ReadError when the sidecar is unusable."""
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            columns = [c.strip() for c in (reader.fieldnames or [])]
-            if "file" not in columns:
-                raise ReadError(f"{MANIFEST} has no 'file' column (columns: {', '.join(columns) or 'none'})")
-            rows = {}
-            for row in reader:
-                row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-                if row.get("file"):
-                    rows[row["file"]] = row
-            return rows
-    except ReadError:
-        raise
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ReadError(f"{MANIFEST} could not be read ({exc})") from None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadError(f"{SIDECAR} could not be read ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise ReadError(f"{SIDECAR} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    frames = data.get("frames") if isinstance(data, dict) else None
+    if not isinstance(frames, dict) or not all(isinstance(v, dict) for v in frames.values()):
+        raise ReadError(f'{SIDECAR} has no "frames" object mapping file stems to entries')
+    return frames
 
 
 def _grey_image(path: Path, limit: int) -> tuple[np.ndarray, list[str]]:
@@ -88,40 +89,41 @@ def _grey_image(path: Path, limit: int) -> tuple[np.ndarray, list[str]]:
     return np.ascontiguousarray(np.clip(a, 0.0, 1.0), dtype=np.float32), notes
 
 
-def _float_or_none(text: str | None, what: str, notes: list[str]) -> float | None:
-    if not text:
+def _number(value, what: str, notes: list[str]) -> float | None:
+    if value is None or value == "":
         return None
     try:
-        value = float(text)
-    except ValueError:
-        notes.append(f"{what} {text!r} in {MANIFEST} is not a number; ignored")
+        return float(value)
+    except (TypeError, ValueError):
+        notes.append(f"{what} {value!r} in {SIDECAR} is not a number; ignored")
         return None
-    return value
 
 
-def open_image(path: Path, *, manifest: dict | None, salt, limit: int):
+def open_image(path: Path, *, sidecar: dict | None, salt, limit: int):
     pixels, notes = _grey_image(path, limit)
     source, index = split_name(path.stem)
-    row = (manifest or {}).get(path.name, {})
+    entry = (sidecar or {}).get(path.stem, {})
     spacing = None
     reason = "no calibration: an image file carries none"
     src = None
-    r, c = (_float_or_none(row.get(k), k, notes) for k in ("spacing_row_mm", "spacing_col_mm"))
-    if r is not None or c is not None:
+    given = entry.get("spacing_mm")
+    if given is not None:
+        pair = given if isinstance(given, (list, tuple)) and len(given) == 2 else (None, None)
+        r, c = (_number(v, "spacing_mm", notes) for v in pair)
         vr, vc = valid_spacing(r), valid_spacing(c)
         if vr is None or vc is None:
-            reason = f"{MANIFEST} gives an unusable spacing ({r!r}, {c!r}) mm"
+            reason = f"{SIDECAR} gives an unusable spacing_mm {given!r}"
             notes.append(f"spacing unknown: {reason}")
         else:
-            spacing, reason, src = (vr, vc), None, MANIFEST
-    frame_ms = _float_or_none(row.get("frame_time_ms"), "frame_time_ms", notes)
+            spacing, reason, src = (vr, vc), None, SIDECAR
+    frame_ms = _number(entry.get("frame_time_ms"), "frame_time_ms", notes)
     if frame_ms is not None and not (math.isfinite(frame_ms) and frame_ms > 0):
         notes.append(f"frame_time_ms {frame_ms!r} ignored")
         frame_ms = None
-    given = row.get("study", "")
-    study = given if HASHED.match(given) else study_hash(given or source, salt)
-    view = row.get("view") or None
-    phase = row.get("phase") or None
+    study_text = str(entry.get("study") or "")
+    study = study_text if HASHED.match(study_text) else study_hash(study_text or source, salt)
+    view = str(entry["view"]) if entry.get("view") else None
+    phase = str(entry["phase"]) if entry.get("phase") else None
     if phase and phase not in ("ED", "ES"):
         notes.append(f"phase {phase!r} is not ED or ES; ignored")
         phase = None
@@ -129,10 +131,15 @@ def open_image(path: Path, *, manifest: dict | None, salt, limit: int):
             "photometric": None, "transfer_syntax": None, "spacing_mm": spacing,
             "spacing_source": src, "spacing_reason": reason, "frame_time_ms": frame_ms,
             "warnings": notes}
-    meta = {"format": "image", "path": str(path), "spacing_source": src, "spacing_reason": reason}
+    meta = {k: v for k, v in entry.items() if k not in KNOWN_FIELDS and _plain(v)}
+    meta.update({"format": "image", "path": str(path), "spacing_source": src, "spacing_reason": reason})
     frame = Frame(pixels=pixels, spacing_mm=spacing, study=study, source=source, index=index,
                   view=view, phase=phase, frame_time_ms=frame_ms, meta=meta)
     return info, iter([frame])
+
+
+def _plain(value) -> bool:
+    return isinstance(value, (bool, int, float)) or (isinstance(value, str) and len(value) <= 200)
 
 
 def read_label(path: Path, shape: tuple[int, int], limit: int) -> np.ndarray:
@@ -159,10 +166,11 @@ def read_label(path: Path, shape: tuple[int, int], limit: int) -> np.ndarray:
 
 
 def save_frames(frames, images_dir, truth_dir=None) -> list[Path]:
-    """Write frames as `<Frame.name>.png` (8-bit grey) + frames.csv; masks as label PNGs.
+    """Write frames as `<Frame.name>.png` (8-bit grey) + frames.json; masks as label PNGs.
 
     `load(images_dir, truth=truth_dir)` reads them back: same names, spacing, study, view,
-    phase, frame time and masks; pixels rounded to 1/255.
+    phase, frame time and masks; pixels rounded to 1/255. (With truth_dir = images_dir/truth
+    the masks are found without naming it.)
     """
     from PIL import Image
 
@@ -171,7 +179,12 @@ def save_frames(frames, images_dir, truth_dir=None) -> list[Path]:
     truth = Path(truth_dir) if truth_dir is not None else None
     if truth is not None:
         truth.mkdir(parents=True, exist_ok=True)
-    written, rows = [], []
+    sidecar_path = images_dir / SIDECAR
+    try:
+        entries = read_sidecar(sidecar_path) if sidecar_path.is_file() else {}
+    except ReadError:
+        entries = {}
+    written = []
     for f in frames:
         name = f"{f.name}.png"
         grey = np.clip(np.rint(np.asarray(f.pixels, dtype=np.float32) * 255.0), 0, 255).astype(np.uint8)
@@ -179,13 +192,12 @@ def save_frames(frames, images_dir, truth_dir=None) -> list[Path]:
         written.append(images_dir / name)
         if truth is not None and f.mask is not None:
             Image.fromarray(np.ascontiguousarray(f.mask, dtype=np.uint8)).save(truth / name)
-        spacing = f.spacing_mm or (None, None)
-        rows.append({"file": name, "study": f.study, "view": f.view or "", "phase": f.phase or "",
-                     "spacing_row_mm": "" if spacing[0] is None else repr(float(spacing[0])),
-                     "spacing_col_mm": "" if spacing[1] is None else repr(float(spacing[1])),
-                     "frame_time_ms": "" if f.frame_time_ms is None else repr(float(f.frame_time_ms))})
-    with open(images_dir / MANIFEST, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=MANIFEST_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+        entry = {k: v for k, v in (f.meta or {}).items() if _plain(v) and k not in READER_META}
+        entry.update({"study": f.study, "index": f.index, "view": f.view, "phase": f.phase,
+                      "spacing_mm": list(map(float, f.spacing_mm)) if f.spacing_mm else None,
+                      "frame_time_ms": f.frame_time_ms})
+        entries[f.name] = entry
+    tmp = sidecar_path.with_name(SIDECAR + ".tmp")
+    tmp.write_text(json.dumps({"frames": entries}, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(sidecar_path)
     return written

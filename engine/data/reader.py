@@ -44,13 +44,17 @@ class _Walk:
             elif path.is_dir():
                 yield from self._folder(path)
             else:
-                yield from self._file(path, manifest=self._manifest_for(path.parent, report=False))
+                sidecar, result = self._sidecar(path.parent)
+                yield from self._file(path, sidecar=sidecar, own_truth=self._own_truth(path.parent, result))
 
     def _folder(self, folder: Path) -> Iterator[FileResult]:
         real = folder.resolve()
-        if real in self.seen_dirs or (self.truth is not None and real == self.truth):
+        if real in self.seen_dirs:
             return
         self.seen_dirs.add(real)
+        if self.truth is not None and real == self.truth:
+            yield from self._truth_entries(folder)
+            return
         if echonet.is_echonet_root(folder):
             yield from self._echonet(folder)
             return
@@ -59,33 +63,48 @@ class _Walk:
         except OSError as exc:
             yield FileResult(str(folder), "error", f"folder could not be listed ({exc.strerror or exc})")
             return
-        manifest_result = None
-        manifest = None
-        if (folder / images.MANIFEST).is_file():
-            manifest, manifest_result = self._manifest_for(folder, report=True)
+        sidecar, sidecar_result = self._sidecar(folder)
+        own_truth = self._own_truth(folder, sidecar_result)
         for child in children:
             if child.name.startswith("."):
                 continue
+            if own_truth is not None and child.resolve() == own_truth:
+                yield from self._truth_entries(child)  # label PNGs, never images
+                continue
             if child.is_dir():
                 yield from self._folder(child)
-            elif child.name == images.MANIFEST and manifest_result is not None:
-                yield manifest_result
+            elif child.name == images.SIDECAR and sidecar_result is not None:
+                self.seen_files.add(child.resolve())
+                yield sidecar_result
             elif child.is_file():
-                yield from self._file(child, manifest=manifest)
+                yield from self._file(child, sidecar=sidecar, own_truth=own_truth)
 
-    def _manifest_for(self, folder: Path, report: bool):
-        path = folder / images.MANIFEST
+    def _truth_entries(self, folder: Path) -> Iterator[FileResult]:
+        self.seen_dirs.add(folder.resolve())
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            self.seen_files.add(path.resolve())
+            why = "ground-truth label, read with its image" if self.read_masks else "ground truth not read (label-free)"
+            yield FileResult(str(path), "skipped", why)
+
+    def _sidecar(self, folder: Path):
+        """(entries or None, FileResult for inspect or None when there is no sidecar)."""
+        path = folder / images.SIDECAR
         if not path.is_file():
-            return (None, None) if report else None
+            return None, None
         try:
-            rows = images.read_manifest(path)
-            result = FileResult(str(path), "skipped", "segroi frame list, read with the images beside it")
+            entries = images.read_sidecar(path)
+            return entries, FileResult(str(path), "skipped", "segroi frame list, read with the images beside it")
         except ReadError as exc:
-            rows, result = None, FileResult(str(path), "error", str(exc))
-        return (rows, result) if report else rows
+            return None, FileResult(str(path), "error", str(exc))
+
+    @staticmethod
+    def _own_truth(folder: Path, sidecar_result) -> Path | None:
+        """`truth/` beside a frames.json is the dataset's own ground truth."""
+        candidate = folder / images.TRUTH_FOLDER
+        return candidate.resolve() if sidecar_result is not None and candidate.is_dir() else None
 
     # -- one file ------------------------------------------------------------------------
-    def _file(self, path: Path, manifest=None) -> Iterator[FileResult]:
+    def _file(self, path: Path, sidecar=None, own_truth: Path | None = None) -> Iterator[FileResult]:
         real = path.resolve()
         if real in self.seen_files:
             return
@@ -93,16 +112,16 @@ class _Walk:
         if self.truth is not None and self.truth in real.parents:
             return
         try:
-            opener = self._classify(path, manifest)
+            opener = self._classify(path, sidecar)
         except ReadError as exc:
             yield FileResult(str(path), "error", str(exc))
             return
         if isinstance(opener, FileResult):
             yield opener
             return
-        yield self._collect(path, opener)
+        yield self._collect(path, opener, own_truth)
 
-    def _classify(self, path: Path, manifest):
+    def _classify(self, path: Path, sidecar):
         """A callable returning (info, frames), or a FileResult for skipped files."""
         try:
             size = path.stat().st_size
@@ -121,14 +140,14 @@ class _Walk:
         if camus.is_nifti(path):
             return lambda: camus.open_nifti(path, salt=self.salt, limit=self.limit, read_masks=self.read_masks)
         if suffix in images.IMAGE_SUFFIXES:
-            return lambda: images.open_image(path, manifest=manifest, salt=self.salt, limit=self.limit)
+            return lambda: images.open_image(path, sidecar=sidecar, salt=self.salt, limit=self.limit)
         if suffix in VIDEO_SUFFIXES:
             return lambda: self._loose_video(path)
         if suffix in (".mhd", ".raw", ".cfg"):
             return FileResult(str(path), "skipped", "MHD/RAW (older CAMUS release) is not read; use the NIfTI release")
         if dicom.looks_like_dicom(head, suffix):
             return lambda: dicom.open_dicom(path, salt=self.salt, limit=self.limit)
-        if name == images.MANIFEST:
+        if name == images.SIDECAR:
             return FileResult(str(path), "skipped", "segroi frame list, read with the images beside it")
         return FileResult(str(path), "skipped", "not a format segroi reads (DICOM, NIfTI, PNG/JPEG/BMP/TIFF, AVI/MP4)")
 
@@ -148,7 +167,7 @@ class _Walk:
                      meta=dict(meta)) for i, a in enumerate(arrays))
         return info, gen
 
-    def _collect(self, path: Path, opener) -> FileResult:
+    def _collect(self, path: Path, opener, own_truth: Path | None = None) -> FileResult:
         info: dict = {}
         try:
             info, frames = opener()
@@ -156,7 +175,7 @@ class _Walk:
             single = info.get("frames") == 1
             for frame in frames:
                 count += 1
-                self._attach_truth(path, frame, single)
+                self._attach_truth(path, frame, single, own_truth)
                 if frame.mask is not None:
                     masks += 1
                 elif self.frames_mode == "labelled":
@@ -173,12 +192,13 @@ class _Walk:
         except Exception as exc:  # a library failed in a way segroi did not foresee; still one line
             return FileResult(str(path), "error", f"unexpected failure while reading ({type(exc).__name__})", [], info)
 
-    def _attach_truth(self, path: Path, frame, single: bool) -> None:
-        if self.truth is None or not self.read_masks:
+    def _attach_truth(self, path: Path, frame, single: bool, own_truth: Path | None) -> None:
+        folder = self.truth or own_truth
+        if folder is None or not self.read_masks:
             return
-        candidates = [self.truth / f"{frame.name}.png"]
+        candidates = [folder / f"{frame.name}.png"]
         if single:
-            candidates.append(self.truth / f"{path.stem}.png")
+            candidates.append(folder / f"{path.stem}.png")
         for label in candidates:
             if label.is_file():
                 frame.mask = images.read_label(label, frame.shape, self.limit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -79,12 +81,51 @@ def test_bad_labels(tmp_path, label, words):
     assert words in problem.reason
 
 
-def test_bad_manifest_and_bad_spacing(tmp_path):
+def test_bad_sidecar_and_bad_spacing(tmp_path):
     Image.fromarray(np.zeros((4, 4), np.uint8)).save(tmp_path / "x.png")
-    (tmp_path / "frames.csv").write_text("file,spacing_row_mm,spacing_col_mm\nx.png,nan,-2\n")
+    (tmp_path / "frames.json").write_text(json.dumps({"frames": {"x": {"spacing_mm": [float("nan"), -2]}}}))
     (f,) = load(tmp_path).frames
     assert f.spacing_mm is None and "unusable spacing" in f.meta["spacing_reason"]
-    (tmp_path / "frames.csv").write_text("name,spacing\nx.png,1\n")
+    (tmp_path / "frames.json").write_text("{not json")
     result = load(tmp_path)
-    assert len(result.frames) == 1 and "no 'file' column" in result.problems[0].reason
+    assert len(result.frames) == 1 and "not valid JSON" in result.problems[0].reason
     assert {e["status"] for e in inspect(tmp_path)} == {"ok", "error"}
+
+
+def test_phantom_layout_truth_folder_beside_the_sidecar(tmp_path):
+    """The phantom writes `<stem>.png`, `truth/<stem>_000.png` and frames.json keyed by stem."""
+    grey = np.full((10, 12), 128, np.uint8)
+    Image.fromarray(grey).save(tmp_path / "phantom-a-0-0001_A4C_ED.png")
+    (tmp_path / "truth").mkdir()
+    label = np.zeros((10, 12), np.uint8)
+    label[2:5, 2:6] = 1
+    Image.fromarray(label).save(tmp_path / "truth" / "phantom-a-0-0001_A4C_ED_000.png")
+    entry = {"study": "phantom-a-0-0001", "index": 0, "view": "A4C", "phase": "ED", "spacing_mm": [0.5, 0.5],
+             "true_lv_volume_ml": 120.5, "generator": "phantom v1"}
+    (tmp_path / "frames.json").write_text(json.dumps({"frames": {"phantom-a-0-0001_A4C_ED": entry}}))
+    result = load(tmp_path)
+    (f,) = result.frames  # the label PNG is not read as an image
+    assert f.name == "phantom-a-0-0001_A4C_ED_000" and f.spacing_mm == (0.5, 0.5)
+    assert (f.view, f.phase, f.meta["true_lv_volume_ml"]) == ("A4C", "ED", 120.5)
+    np.testing.assert_array_equal(f.mask, label)
+    (free,) = load(tmp_path, read_masks=False).frames
+    assert free.mask is None
+    statuses = {e["path"].rsplit("/", 1)[-1]: e["status"] for e in inspect(tmp_path)}
+    assert statuses == {"phantom-a-0-0001_A4C_ED.png": "ok", "frames.json": "skipped",
+                        "phantom-a-0-0001_A4C_ED_000.png": "skipped"}
+
+
+def test_written_phantom_reads_back_through_the_one_reader(tmp_path):
+    from engine.data.phantom import make_phantom, write_phantom
+
+    made = make_phantom(1, size=64)
+    write_phantom(made, tmp_path / "ph")
+    result = load(tmp_path / "ph")
+    assert result.problems == [] and len(result.frames) == len(made)
+    by_name = {f.name: f for f in result.frames}
+    for m in made:
+        got = by_name[m.name]
+        np.testing.assert_array_equal(got.mask, m.mask)
+        np.testing.assert_allclose(got.pixels, np.round(m.pixels * 255) / 255, atol=1e-6)
+        assert got.spacing_mm == pytest.approx(m.spacing_mm) and (got.view, got.phase) == (m.view, m.phase)
+    assert len({f.study for f in result.frames}) == 1
