@@ -178,7 +178,8 @@ def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str 
             x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
                               antialias=shrink)
         if normalize == "zscore":
-            x = (x - x.mean()) / x.std().clamp_min(1e-6)
+            # A blank frame stays blank: resampling noise is not blown up to unit variance.
+            x = (x - x.mean()) / x.std().clamp_min(1e-3)
         batch.append(x)
     if not batch:
         return torch.empty(0, 1, size, size, device=device)

@@ -175,7 +175,7 @@ def profile_models(models: list[str], device, options: ProfileOptions,
 
     `progress(total)` may return a tqdm-like object (update(n), set_description(s), close()).
     A setting that runs out of device memory is skipped with a warning; any other failure
-    raises and the caller's run is marked failed with the reason.
+    raises SegroiError naming the model and setting, and the caller's run is marked failed.
     """
     warn = warn or (lambda msg: print(f"segroi profile: {msg}", file=sys.stderr))
     checkpoints = match_checkpoints(models, options.sam_checkpoints, options.sam_image_size)
@@ -206,7 +206,8 @@ def profile_models(models: list[str], device, options: ProfileOptions,
                         if device.type == "cuda" and _is_oom(exc):
                             warn(f"{name} {setting.label()}: out of device memory, skipped")
                         else:
-                            raise RuntimeError(f"{name} {setting.label()}: {exc}") from exc
+                            raise SegroiError(f"profiling {name} failed at {setting.label()}: "
+                                              f"{type(exc).__name__}: {exc}") from exc
                     finally:
                         _release(device, setting.compiled)
                     if bar is not None:

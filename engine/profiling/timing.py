@@ -91,7 +91,7 @@ def steady_state(step: Callable[[], object], *, seconds: float, timer, synchroni
     warm = clock() - t0
     steady = durations[1:] or durations
     per_call = max(statistics.median(steady[-5:]), 1e-9)
-    iterations = max(2, math.ceil(seconds / per_call))
+    iterations = max(2, math.ceil(seconds / per_call * (1 - 1e-9)))
     for attempt in range(1, max_attempts + 1):
         synchronize()
         meter.start()

@@ -1,0 +1,116 @@
+"""The SSL U-Net segmenter: label maps at each frame's size, weights saved and loaded with config."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from engine.data.frame import Frame
+from engine.errors import SegroiError
+from engine.models.ssl_net import SslSegmenter, preprocess, preprocess_masks
+from engine.models.unet import UNet
+
+
+@pytest.fixture
+def seg():
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    return SslSegmenter(UNet(width=4), input_size=32)
+
+
+def _frames():
+    rng = np.random.default_rng(0)
+    return [
+        Frame(rng.random((70, 50), dtype=np.float32), (0.3, 0.3), "s1", "a", 0),
+        Frame(rng.random((20, 24), dtype=np.float32), None, "s1", "a", 1),
+        rng.random((32, 32)).astype(np.float32),  # a bare array works too
+    ]
+
+
+def test_predict_gives_integer_labels_at_each_frame_size(seg):
+    out = seg.predict(_frames(), batch_size=2)
+    assert [o.shape for o in out] == [(70, 50), (20, 24), (32, 32)]
+    for o in out:
+        assert o.dtype == np.int64 and o.min() >= 0 and o.max() <= 4
+
+
+def test_probabilities_sum_to_one_and_agree_with_labels(seg):
+    frames = _frames()
+    probs = seg.probabilities(frames)
+    labels = seg.predict(frames)
+    for p, lab, f in zip(probs, labels, frames):
+        assert p.shape == (5, *np.asarray(getattr(f, "pixels", f)).shape)
+        assert np.allclose(p.sum(axis=0), 1.0, atol=1e-5)
+        assert np.array_equal(p.argmax(axis=0), lab)
+
+
+def test_predict_leaves_training_mode_alone(seg):
+    seg.net.train()
+    seg.predict(_frames()[:1])
+    assert seg.net.training
+
+
+def test_save_and_load_round_trip(seg, tmp_path):
+    frames = _frames()
+    before = seg.predict(frames)
+    assert seg.weights == "unsaved"
+    path = seg.save(tmp_path / "weights" / "ssl_round1.pt", meta={"round": 1})
+    assert seg.weights == "ssl_round1.pt" and not list(path.parent.glob("*.partial"))
+    loaded = SslSegmenter.load(path)
+    assert loaded.config == {"in_channels": 1, "classes": 5, "width": 4, "levels": 5,
+                             "input_size": 32, "normalize": "zscore"}
+    assert loaded.weights == "ssl_round1.pt" and loaded.meta["round"] == 1 and "saved_at" in loaded.meta
+    after = loaded.predict(frames)
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+
+
+def test_default_network_is_the_published_architecture():
+    seg = SslSegmenter()
+    assert seg.weights == "random" and seg.input_size == 256
+    assert seg.net.config == {"in_channels": 1, "classes": 5, "width": 32, "levels": 5}
+
+
+def test_load_refuses_missing_foreign_and_mismatched_files(tmp_path, seg):
+    with pytest.raises(SegroiError, match="not found"):
+        SslSegmenter.load(tmp_path / "nope.pt")
+    junk = tmp_path / "junk.pt"
+    junk.write_text("hello")
+    with pytest.raises(SegroiError, match="cannot read"):
+        SslSegmenter.load(junk)
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"state_dict": {}}, foreign)
+    with pytest.raises(SegroiError, match="not a segroi SSL weights file"):
+        SslSegmenter.load(foreign)
+    path = seg.save(tmp_path / "w.pt")
+    payload = torch.load(path, weights_only=True)
+    payload["config"]["width"] = 8
+    torch.save(payload, path)
+    with pytest.raises(SegroiError, match="do not fit"):
+        SslSegmenter.load(path)
+    payload["version"] = 99
+    torch.save(payload, path)
+    with pytest.raises(SegroiError, match="newer segroi"):
+        SslSegmenter.load(path)
+
+
+def test_bad_sizes_and_frames_are_clear_errors(seg):
+    with pytest.raises(SegroiError, match="multiple of 16"):
+        SslSegmenter(UNet(width=4), input_size=40)
+    with pytest.raises(SegroiError, match="2-D"):
+        seg.predict([np.zeros((2, 3, 4, 5))])
+    with pytest.raises(SegroiError, match="batch size"):
+        seg.predict(_frames(), batch_size=0)
+
+
+def test_preprocessing_normalises_and_masks_keep_their_labels():
+    x = preprocess([np.full((40, 60), 0.5, np.float32), np.linspace(0, 1, 64 * 64).reshape(64, 64)], 32)
+    assert x.shape == (2, 1, 32, 32) and x.dtype == torch.float32
+    assert torch.allclose(x[0], torch.zeros(1, 32, 32), atol=1e-4)  # a blank frame stays blank
+    assert abs(float(x[1].mean())) < 1e-5 and abs(float(x[1].std()) - 1) < 1e-3
+    mask = np.zeros((70, 50), np.int64)
+    mask[10:40, 10:30] = 1
+    mask[45:60, 20:40] = 2
+    m = preprocess_masks([mask], 32)
+    assert m.shape == (1, 32, 32) and m.dtype == torch.long
+    assert set(np.unique(m.numpy())) == {0, 1, 2}

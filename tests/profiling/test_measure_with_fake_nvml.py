@@ -1,0 +1,64 @@
+"""A whole measured setting on CPU compute with NVML energy from a fake: the windows line up."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from engine.profiling import memory
+from engine.profiling.device import Device, NvmlEnergySource
+from engine.profiling.nvml import Nvml
+from engine.profiling.profiler import ProfileOptions, measure
+from engine.profiling.settings import Setting
+from engine.profiling.workloads import SslUnetModel
+
+
+class FakeGpu(Device):
+    """CPU compute, energy from a (fake) NVML: what CudaDevice does, minus CUDA."""
+
+    type = "cuda"
+
+    def __init__(self, nvml):
+        super().__init__(torch.device("cpu"), NvmlEnergySource(nvml, sample_interval=0.002),
+                         memory.ProcessPeakRss())
+
+    def name(self):
+        return "Fake GPU 80GB"
+
+
+@pytest.fixture(scope="module")
+def tiny_unet():
+    torch.set_num_threads(1)
+    return SslUnetModel(torch.device("cpu"), input_size=32, width=4)
+
+
+@pytest.mark.parametrize("counter", [True, False], ids=["energy-counter", "power-sampling"])
+def test_energy_per_image_is_power_times_time(fake_nvml, tiny_unet, counter):
+    watts = 300.0
+    device = FakeGpu(Nvml(module=fake_nvml(watts=watts, counter_supported=counter)))
+    setting = Setting("full", "fp32", "fp32", 2, "plain")
+    options = ProfileOptions(seconds=0.15, warmup_seconds=0.02)
+    row = measure(device, tiny_unet, setting, options, idle_watts=100.0)
+    assert row["energy_method"] == ("nvml_energy_counter" if counter else "nvml_power_sampling")
+    assert (row["power_samples"] is None) == counter
+    # The energy window contains the timed window and is barely longer.
+    assert row["energy_window_seconds"] >= row["window_seconds"]
+    assert row["energy_window_seconds"] < row["window_seconds"] * 1.05 + 0.01
+    assert row["average_power_watts"] == pytest.approx(watts, rel=1e-3)
+    images = row["iterations"] * row["batch"]
+    assert row["joules_per_image"] == pytest.approx(watts * row["energy_window_seconds"] / images, rel=1e-3)
+    assert row["joules_per_image"] == pytest.approx(watts * row["seconds_per_image"], rel=0.06)
+    # Idle subtraction removes 100 W over the same window: 2/3 of the energy remains.
+    assert row["joules_per_image_idle_subtracted"] == pytest.approx(row["joules_per_image"] * 2 / 3, rel=1e-3)
+    assert row["idle_power_watts"] == 100.0
+    assert row["images_per_second"] == pytest.approx(1 / row["seconds_per_image"])
+    assert row["device"] == "cuda" and row["device_name"] == "Fake GPU 80GB"
+    assert row["flops_per_image"] > 0 and row["parameters"] > 0
+
+
+def test_without_idle_power_the_idle_subtracted_figure_is_null(fake_nvml, tiny_unet):
+    device = FakeGpu(Nvml(module=fake_nvml(watts=200.0)))
+    row = measure(device, tiny_unet, Setting("full", "fp32", "fp32", 1, "plain"),
+                  ProfileOptions(seconds=0.05, warmup_seconds=0.0), idle_watts=None)
+    assert row["joules_per_image"] > 0
+    assert row["joules_per_image_idle_subtracted"] is None
