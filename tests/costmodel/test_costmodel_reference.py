@@ -76,3 +76,10 @@ def test_anchor_rows_match_the_shared_json():
             assert row["images_per_second"] == pytest.approx(raw["img_per_s"], rel=1e-9)
             assert row["joules_per_image"] == raw["joule_per_img"]
     assert data["rows"][0]["idle_power_w"] == reference.ANCHOR_IDLE_WATTS
+
+
+def test_docs_describe_every_field():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "assumptions.md").read_text()
+    for path in costmodel.FIELDS:
+        generic = path.replace("options.sam.", "options.<sam,ssl>.").replace("options.ssl.", "options.<sam,ssl>.")
+        assert f"`{path}`" in docs or f"`{generic}`" in docs, f"docs/assumptions.md does not describe {path}"
