@@ -194,3 +194,38 @@ def test_monte_carlo_with_collapsed_ranges_is_the_point_estimate(raw, seed):
                                                                        abs=1e-9)
     assert mc["p_cheapest"][point["cheapest"]] == 1.0 or len({point["options"][o]["present_cost"]
                                                               for o in OPTIONS}) < 3
+
+
+def _through_the_cli_layer(text: str, toml: bool) -> None:
+    from engine.commands.cost import parse_assumptions
+    from engine.errors import SegroiError
+
+    try:
+        raw = parse_assumptions(text, "fuzz.json", toml=toml)
+    except SegroiError as exc:
+        assert "\n" not in str(exc).strip()
+        return
+    _check_only_assumption_errors(raw)
+
+
+VALID_JSON = __import__("json").dumps(BASE)
+
+
+@SETTINGS
+@given(st.text(max_size=200), st.booleans())
+def test_any_file_text_gives_a_segroi_or_assumption_error(text, toml):
+    _through_the_cli_layer(text, toml)
+
+
+@SETTINGS
+@given(st.integers(0, len(VALID_JSON) - 1), st.integers(0, 12),
+       st.text(alphabet='{}[]",:0123456789.-eEtrufalsn ', max_size=6))
+def test_damaged_scenario_files_give_a_segroi_or_assumption_error(at, cut, insert):
+    _through_the_cli_layer(VALID_JSON[:at] + insert + VALID_JSON[at + cut:], False)
+
+
+def test_scenarios_pickle_for_caching():
+    import pickle
+
+    s = costmodel.validate(base(**{"options.sam.failure_rate": {"value": 0.5, "low": 0.2, "high": 0.7}}))
+    assert pickle.loads(pickle.dumps(s)) == s
