@@ -208,10 +208,18 @@ _ANCHORS = [
     ("sam_vit_h", "decoder", "fp32", 1, "1x1x4", 4.855249685834544, 0.7368158914728682, 151.7565396528563, 2.5106282234191895, 3.624702976),
 ]
 
+# Parameter counts (millions) from the same file; a decoder row counts the whole SAM model.
+_PARAMS_M = {("ssl_unet", "full"): 7.762597, ("deeplabv3_r50", "full"): 39.633729,
+             ("sam_vit_b", "encoder"): 89.670912, ("sam_vit_b", "decoder"): 93.735472,
+             ("sam_vit_l", "encoder"): 308.278272, ("sam_vit_l", "decoder"): 312.342832,
+             ("sam_vit_h", "encoder"): 637.026048, ("sam_vit_h", "decoder"): 641.090608}
+
 # The same day's second probe (cudnn.benchmark on, bf16, batch 256): simple optimisations of the U-Net.
-# (channels_last, compiled, img/s, J/img, setup); power and memory were not recorded for these.
-_PROBE = [(True, False, 5311.0, 0.112, "channels_last"),
-          (True, True, 8968.0, 0.078, "bf16 weights + channels_last + torch.compile (default mode)")]
+# (recipe, dtype_mode, img/s, J/img, setup); power and memory were not recorded for these. How bf16 was
+# applied in the channels_last row is not recorded (dtype_mode left empty).
+_PROBE = [("channels_last", None, 5311.0, 0.112, "channels_last"),
+          ("compile", "weights", 8968.0, 0.078, "bf16 weights + channels_last + torch.compile (default mode), "
+                                                "compile took 18 s")]
 
 
 def anchor_profile_rows() -> list[dict]:
@@ -224,18 +232,26 @@ def anchor_profile_rows() -> list[dict]:
               "compiled": False, "channels_last": False, "cuda_graphs": False}
     rows = []
     for model, comp, dtype, batch, size, ms, joules, watts, gib, gflop in _ANCHORS:
+        # bf16 here was autocast: the second probe's "autocast NCHW" U-Net row reproduces it, and its
+        # SAM row with bf16 weights is marked "not autocast".
         row = {**common, "model": model, "component": comp, "dtype": dtype, "batch": batch,
-               "input_size": size, "average_power_watts": watts,
-               "peak_memory_bytes": int(round(gib * 2**30)), "flops_per_image": gflop * 1e9}
+               "dtype_mode": "autocast" if dtype == "bf16" else "fp32", "recipe": "plain",
+               "input_size": size, "average_power_watts": watts, "timing_method": "cuda_events",
+               "peak_memory_bytes": int(round(gib * 2**30)), "flops_per_image": gflop * 1e9,
+               "parameters": int(round(_PARAMS_M[(model, comp)] * 1e6))}
         if comp == "decoder":  # one box prompt per call
-            row.update(seconds_per_prompt=ms / 1000, joules_per_prompt=joules)
+            row.update(seconds_per_prompt=ms / 1000, joules_per_prompt=joules, prompts_per_second=1000 / ms)
         else:
             row.update(seconds_per_image=ms / 1000 / batch, images_per_second=batch * 1000 / ms,
                        joules_per_image=joules)
         rows.append(row)
-    for channels_last, compiled, ips, joules, setup in _PROBE:
+    for recipe, dtype_mode, ips, joules, setup in _PROBE:
+        compiled = recipe == "compile"
         rows.append({**common, "model": "ssl_unet", "component": "full", "dtype": "bf16", "batch": 256,
-                     "input_size": "1x256x256", "channels_last": channels_last, "compiled": compiled,
+                     "dtype_mode": dtype_mode, "recipe": recipe, "cudnn_benchmark": True,
+                     "compile_mode": "default" if compiled else None, "compile_seconds": 18.0 if compiled else None,
+                     "timing_method": "cuda_events", "parameters": int(round(_PARAMS_M[("ssl_unet", "full")] * 1e6)),
+                     "input_size": "1x256x256", "channels_last": True, "compiled": compiled,
                      "images_per_second": ips, "seconds_per_image": 1 / ips, "joules_per_image": joules,
                      "flops_per_image": 24.083693568e9,
                      "source": f"{ANCHOR_SOURCE} (second probe, cudnn.benchmark on, bf16: {setup})"})
