@@ -22,7 +22,7 @@ import numpy as np
 
 from engine.data.frame import Frame
 from engine.data.privacy import phi_values, scrub, study_hash
-from engine.data.problems import ReadError, check_bytes, valid_spacing
+from engine.data.problems import ReadError, SkipFile, check_bytes, valid_spacing
 
 # pydicom logs (and warns about) invalid values WITH the values in them, which may be a
 # patient's name. segroi reports its own scrubbed messages instead, so pydicom's log records
@@ -80,6 +80,33 @@ def _read_header(path: Path):
     if "Rows" not in ds and PIXEL_DATA not in ds._dict:
         raise ReadError("not a DICOM file (no DICM marker and no image header)")
     return ds
+
+
+def _sop_class_name(ds) -> str | None:
+    """The registered name of the object's SOP class ("Media Storage Directory Storage", ...)."""
+    from pydicom.uid import UID
+
+    meta = getattr(ds, "file_meta", None)
+    for value in (meta.get("MediaStorageSOPClassUID") if meta is not None else None, ds.get("SOPClassUID")):
+        try:
+            name = UID(str(value)).name if value else ""
+        except Exception:
+            name = ""
+        if name and name != str(value):
+            return name
+    return None
+
+
+def _ends_early(ds, path: Path) -> bool:
+    """True when the last element pydicom parsed runs past the end of the file or leaves bytes over."""
+    try:
+        last = next(reversed(ds._dict.values()))
+        tell, length = getattr(last, "value_tell", None), getattr(last, "length", None)
+        if tell is None or length in (None, UNDEFINED_LENGTH):
+            return False
+        return tell + length != os.path.getsize(path)
+    except Exception:
+        return False
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
@@ -231,7 +258,16 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     from pydicom.pixels import get_decoder
 
     if PIXEL_DATA not in ds._dict:
-        raise ReadError("the file has no pixel data (not an image, or cut short before its pixels)")
+        if len(ds._dict) == 0:
+            raise ReadError("the file ends before its data set begins (truncated, or not DICOM)")
+        if _ends_early(ds, path):
+            raise ReadError("the file is truncated: it ends inside its header, before any pixel data")
+        if any(k in ds for k in ("Rows", "Columns", "PhotometricInterpretation", "NumberOfFrames")):
+            raise ReadError("the header describes an image but the file has no pixel data")
+        kind = _sop_class_name(ds)
+        if kind and "Image" not in kind:
+            raise SkipFile(f"a DICOM object without an image ({kind})")
+        raise ReadError("the file has no pixel data (an image object cut short, or not an image)")
     ts = _transfer_syntax(ds)
     ts_name = ts.name if ts.is_transfer_syntax else str(ts)
     rows = _whole(ds, "Rows", required=True)

@@ -13,6 +13,10 @@ class ReadError(Exception):
     """A file cannot be read; the message says why in plain words (no patient data)."""
 
 
+class SkipFile(Exception):
+    """A readable file that holds no image (a DICOMDIR, a report): skipped, not an error."""
+
+
 @dataclass(frozen=True)
 class FileProblem:
     """A file that could not be read, and why."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from engine.data import camus, dicom, echonet, images
-from engine.data.problems import FileResult, LoadResult, ReadError, max_file_bytes
+from engine.data.problems import FileResult, LoadResult, ReadError, SkipFile, max_file_bytes
 from engine.data.video import VIDEO_SUFFIXES, open_video
 
 FRAME_MODES = ("all", "labelled")
@@ -187,6 +187,8 @@ class _Walk:
             return FileResult(str(path), "ok", "", kept, info)
         except ReadError as exc:
             return FileResult(str(path), "error", str(exc), [], info)
+        except SkipFile as exc:
+            return FileResult(str(path), "skipped", str(exc), [], info)
         except MemoryError:
             return FileResult(str(path), "error", "not enough memory to read it", [], info)
         except Exception as exc:  # a library failed in a way segroi did not foresee; still one line

@@ -39,8 +39,8 @@ def _zoo(tmp_path):
     (tmp_path / "cut.dcm").write_bytes(good[: len(good) - 100])
     z["truncated pixels"] = (tmp_path / "cut.dcm", "truncated")
     (tmp_path / "head.dcm").write_bytes(good[:200])
-    z["truncated header"] = (tmp_path / "head.dcm", "pixel data")
-    z["no pixel data"] = (_edit(_good(tmp_path, "nopix.dcm"), PixelData=None), "no pixel data")
+    z["truncated header"] = (tmp_path / "head.dcm", "truncated")
+    z["no pixel data"] = (_edit(_good(tmp_path, "nopix.dcm"), PixelData=None), "has no pixel data")
     z["zero frames"] = (_edit(_good(tmp_path, "zero.dcm"), NumberOfFrames=0), "no frames")
     z["short pixel data"] = (_edit(_good(tmp_path, "short.dcm"), Rows=64), "shorter than the header")
     z["absurd size"] = (_edit(_good(tmp_path, "huge.dcm"), Rows=65535, Columns=65535, NumberOfFrames=100000),
@@ -127,3 +127,25 @@ def test_require_frames_names_the_problems(tmp_path):
     (tmp_path / "empty.dcm").write_bytes(b"")
     with pytest.raises(SegroiError, match="empty.dcm: empty file"):
         load(tmp_path).require_frames()
+
+
+@pytest.mark.parametrize("keep", [0.15, 0.3, 0.5, 0.7, 0.9])
+def test_file_cut_anywhere_is_an_error_not_a_skip(tmp_path, keep):
+    data = _good(tmp_path, "whole.dcm").read_bytes()
+    (tmp_path / "cut.dcm").write_bytes(data[: int(len(data) * keep)])
+    (entry,) = inspect(tmp_path / "cut.dcm")
+    assert entry["status"] == "error"
+    assert any(w in entry["reason"] for w in ("truncated", "not a DICOM", "cut short")), entry["reason"]
+
+
+def test_dicomdir_is_skipped_not_an_error(tmp_path):
+    from pydicom.fileset import FileSet
+
+    src = _good(tmp_path, "one.dcm", StudyDate="20200101", StudyTime="1200", StudyID="1",
+                SeriesInstanceUID="1.2.3.4", SeriesNumber=1, InstanceNumber=1)
+    fs = FileSet()
+    fs.add(pydicom.dcmread(src))
+    fs.write(tmp_path / "media")
+    entries = {e["path"].rsplit("/", 1)[-1]: e for e in inspect(tmp_path / "media")}
+    assert entries["DICOMDIR"]["status"] == "skipped" and "Directory" in entries["DICOMDIR"]["reason"]
+    assert [e["status"] for name, e in entries.items() if name != "DICOMDIR"] == ["ok"]
