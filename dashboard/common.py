@@ -19,13 +19,19 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 
 
 def page_guard() -> None:
-    """Call first in every page: when Streamlit ran this page without app.py (a first visit straight
-    to a page URL under plain `streamlit run`), switch to st.navigation and run again through app.py."""
+    """When Streamlit ran a page without app.py (a first visit straight to a page URL under plain
+    `streamlit run`: it takes dashboard/pages/ for an old-style multipage folder until st.navigation
+    has run once), switch to st.navigation and run again through app.py. Runs on import of this
+    module, so every page that imports it is covered; pages may also call it first thing."""
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+page_guard()
 
 
 # -- language ---------------------------------------------------------------------------

@@ -52,9 +52,10 @@ else:
 
 # -- how the failure rate was derived -------------------------------------------------------------
 st.subheader(t("acc.failure_title"))
-threshold = st.slider(t("acc.failure_threshold"), 0.5, 0.95, measured.DICE_THRESHOLD, 0.05, key="dice_threshold")
 if ev.empty and items.empty:
-    st.info(t("empty.evaluations"))
+    st.caption(t("acc.failure_none"))
+    st.stop()
+threshold = st.slider(t("acc.failure_threshold"), 0.5, 0.95, measured.DICE_THRESHOLD, 0.05, key="dice_threshold")
 if not ev.empty:
     st.markdown(t("acc.failure_rule", threshold=f"{threshold:.2f}"))
     table = measured.failure_table(ev, threshold)

@@ -342,10 +342,11 @@ def bland_altman(df, measurement: str, lang: str) -> go.Figure:
                                  marker_color=color))
         s = bland_altman_stats(list(g["value"]), list(g["reference"]))
         for y, label in ((s["bias"], t("acc.bias", lang, bias=i18n.quantity(s["bias"], lang))),
-                         (s["low"], ""), (s["high"], "")):
+                         (s["low"], f"-1.96 SD {i18n.quantity(s['low'], lang)}"),
+                         (s["high"], f"+1.96 SD {i18n.quantity(s['high'], lang)}")):
             fig.add_hline(y=y, line={"dash": dashes[i % 3], "width": 1, "color": color},
-                          annotation_text=f"{model}: {label}" if label else None,
-                          annotation_position="top left")
+                          annotation_text=f"{model}: {label}", annotation_position="top left",
+                          annotation_font={"size": 10, "color": color})
     _layout(fig, f"{t('acc.bland_altman', lang)}: {measurement}", height=380)
     fig.update_xaxes(title=t("axis.mean", lang))
     fig.update_yaxes(title=t("axis.difference", lang))

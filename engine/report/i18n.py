@@ -224,6 +224,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "The failure rate is failed structures / all evaluated structures, per model.",
         "正解に対する Dice が {threshold} 未満の構造を失敗とみなします。失敗率はモデルごとに"
         "「失敗した構造数 ÷ 評価した全構造数」です。"),
+    "acc.failure_none": (
+        "Once evaluations or annotation sessions are stored, this shows how each failure rate follows from them.",
+        "評価結果またはアノテーションセッションが保存されると、失敗率の算出根拠がここに表示されます。"),
     "acc.failure_annot": (
         "From annotation sessions: the share of items the annotator rejected or had to correct.",
         "アノテーションセッションから：アノテーターが却下または修正した項目の割合。"),

@@ -73,7 +73,6 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     pdf = _pdf_class()(format="A4", unit="mm")
     path = str(font_path())
     pdf.add_font(FONT, style="", fname=path)
-    pdf.add_font(FONT, style="B", fname=path)  # one weight; headings stand out by size and colour
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(t("pdf.title", lang))

@@ -1,0 +1,117 @@
+"""Figure builders: numbers on the figures are the cost model's, formatted by i18n; badges carry sources."""
+
+import pandas as pd
+import pytest
+
+from engine import reference
+from engine.report import figures, i18n
+from engine.report.summary import summarize
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return summarize(reference.reference_scenario(), draws=500)
+
+
+def _badge(fig):
+    return next(a for a in fig.layout.annotations if a.name == "provenance")
+
+
+def test_cost_per_study_shows_each_options_cost_as_formatted_text(ref):
+    fig = figures.cost_per_study(ref["result"], ref["currency"], "en", ref["provenance"])
+    bar = fig.data[0]
+    assert list(bar.y) == [ref["result"]["options"][o]["cost_per_study"] for o in figures.OPTIONS]
+    assert list(bar.text) == [i18n.money(v, "USD", "en") for v in bar.y]
+    assert list(bar.x) == ["Manual tracing", "SAM-assisted", "Label-free SSL"]
+    badge = _badge(fig)
+    counts = figures.provenance_summary(ref["provenance"])["counts"]
+    assert badge.text == figures.badge_text({"kind": "mixed", "counts": counts}, "en")
+    assert "published: " + reference.BLS in badge.hovertext
+
+
+def test_japanese_figures_use_japanese_labels(ref):
+    fig = figures.cost_per_study(ref["result"], ref["currency"], "ja", ref["provenance"])
+    assert fig.layout.title.text == "1検査あたりのコスト"
+    assert list(fig.data[0].x) == ["手動トレース", "SAM 支援", "ラベル不要 SSL"]
+    assert "実測" in _badge(fig).text
+
+
+def test_breakdown_stacks_labour_compute_maintenance_and_shows_setup_apart(ref):
+    fig = figures.annual_breakdown(ref["breakdown"], "USD", "en", ref["provenance"])
+    bars = {t.name: t for t in fig.data if t.type == "bar"}
+    assert set(bars) == {"Labour", "Compute", "Maintenance", "Setup (one-off)"}
+    for i, o in enumerate(figures.OPTIONS):
+        stacked = sum(bars[n].y[i] for n in ("Labour", "Compute", "Maintenance"))
+        assert stacked == pytest.approx(ref["breakdown"][o]["annual"])
+        assert bars["Setup (one-off)"].y[i] == ref["breakdown"][o]["setup"]
+    assert bars["Setup (one-off)"].xaxis == "x2"
+
+
+def test_crossover_is_where_cumulative_costs_meet():
+    cum = {"years": [0, 1, 2, 3],
+           "options": {"manual": {"undiscounted": [0, 100, 200, 300]},
+                       "sam": {"undiscounted": [50, 130, 210, 290]},   # meets manual at 2.5 years
+                       "ssl": {"undiscounted": [150, 190, 230, 270]}}}  # 150 - 60 y = 0 at 2.5 years
+    assert figures.crossovers(cum, "sam") == [pytest.approx(2.5)]
+    assert figures.crossovers(cum, "ssl") == [pytest.approx(2.5)]
+    assert figures.crossovers(cum, "manual", against="sam") == []
+
+
+def test_cumulative_marks_the_crossover_at_the_payback_month(ref):
+    fig = figures.cumulative_cost(ref["cumulative"], "USD", "en", ref["provenance"], highlight="ssl")
+    marks = [t for t in fig.data if t.mode == "markers+text"]
+    payback = ref["result"]["options"]["ssl"]["payback_months"]
+    assert any(i18n.months(payback) in t.text[0] for t in marks)
+
+
+def test_tornado_shows_the_top_five_with_low_and_high_ends(ref):
+    fig = figures.tornado(ref["tornado"], "ssl", "USD", "en", ref["provenance"])
+    low, high = fig.data
+    assert len(low.y) == 5
+    top = ref["tornado"][:5]
+    assert list(low.y)[::-1] == [i18n.field_label(r["field"]) for r in top]
+    assert list(low.x)[::-1] == pytest.approx([r["output_at_low"] - r["base"] for r in top])
+    assert fig.layout.title.text == "Biggest drivers of Label-free SSL's savings"
+
+
+def test_profile_chart_has_one_line_per_model_dtype_device():
+    df = pd.DataFrame([
+        {"model": "ssl_unet", "component": "full", "dtype": "bf16", "device": "cuda", "batch": b,
+         "images_per_second": 1000.0 * b, "joules_per_image": 1.0 / b, "provenance": "measured",
+         "source": "run x", "run_id": "r1", "weights": "random", "device_name": "GPU"} for b in (1, 8)
+    ] + [{"model": "sam_vit_b", "component": "encoder", "dtype": "fp32", "device": "cuda", "batch": 1,
+          "images_per_second": 20.0, "joules_per_image": None, "provenance": "measured", "source": "run y",
+          "run_id": "r2", "weights": "random", "device_name": "GPU"}])
+    thr = figures.profile_chart(df, "images_per_second", "en")
+    assert sorted(t.name for t in thr.data) == ["sam_vit_b encoder · fp32 · cuda", "ssl_unet · bf16 · cuda"]
+    energy = figures.profile_chart(df, "joules_per_image", "en")
+    assert [t.name for t in energy.data] == ["ssl_unet · bf16 · cuda"]
+    assert "weights random" in _badge(energy).hovertext
+
+
+def test_bland_altman_stats_by_hand():
+    s = figures.bland_altman_stats([12, 9, 15], [10, 10, 10])  # differences 2, -1, 5
+    assert s["bias"] == pytest.approx(2.0)
+    sd = ((0 + 9 + 9) / 2) ** 0.5
+    assert s["low"] == pytest.approx(2 - 1.96 * sd) and s["high"] == pytest.approx(2 + 1.96 * sd)
+    assert figures.bland_altman_stats([], [])["n"] == 0
+
+
+def test_accuracy_figures():
+    ev = pd.DataFrame({"model": ["ssl", "ssl", "sam"], "structure": ["LA", "LV", "LV"], "dice": [0.8, 0.9, 0.7],
+                       "provenance": "measured", "run_id": "r1"})
+    box = figures.dice_box(ev, "en")
+    assert {t.name for t in box.data} == {"ssl", "sam"}
+    assert list(box.layout.xaxis.categoryarray) == ["LV", "LA"]
+    ms = pd.DataFrame({"model": "ssl", "name": "ef", "value": [50.0, 60.0], "reference": [52.0, 58.0],
+                       "unit": "%", "provenance": "measured", "run_id": "r1"})
+    sc = figures.agreement_scatter(ms, "ef", "en")
+    identity = [t for t in sc.data if t.mode == "lines"][0]
+    assert list(identity.x) == list(identity.y) == [50.0, 60.0]
+    ba = figures.bland_altman(ms, "ef", "ja")
+    assert "Bland-Altman" in ba.layout.title.text
+    assert len(ba.layout.shapes) == 3  # bias and both limits of agreement
+    sd = (8 / 1) ** 0.5  # differences -2, 2
+    assert [a.text for a in ba.layout.annotations if a.name != "provenance"] == [
+        "ssl: バイアス 0", f"ssl: -1.96 SD {i18n.quantity(-1.96 * sd, 'ja')}",
+        f"ssl: +1.96 SD {i18n.quantity(1.96 * sd, 'ja')}"]

@@ -1,0 +1,95 @@
+"""The meeting PDF: 2-4 pages, headline figures, provenance, measured runs, footer; Japanese embedded."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+from report_rows import add_profiles
+
+from engine import __version__, reference
+from engine.report import data, images, pdf
+from engine.report.summary import headline, summarize
+from engine.store import open_store
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def _tiny_png(*args, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (90, 42), "white").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def fast_charts(monkeypatch):
+    """Charts are kaleido's job (tested once, slow); the layout and text are tested here."""
+    monkeypatch.setattr(images, "png", _tiny_png)
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return summarize(reference.reference_scenario(), draws=1000)
+
+
+def _text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@needs_poppler
+def test_english_pdf_has_the_headline_provenance_runs_and_footer(tmp_path, fast_charts, ref):
+    store = open_store()
+    run_id = add_profiles(store)
+    out = pdf.write(ref, tmp_path / "summary.pdf", "en", data.measured_runs(store))
+    text = _text(out)
+    h = headline(ref, "en")
+    flat = " ".join(text.split())
+    assert h["sentence"] in flat
+    for option in ("manual", "sam", "ssl"):
+        assert h["cost_per_study"][option] in text
+    assert reference.BLS[:40] in flat                  # a published source in the assumptions table
+    assert run_id in flat and "Test GPU" in flat        # what was measured, where
+    assert f"segroi {__version__}" in text and "“reference”" in text
+    assert 2 <= _pages(out) <= 4
+    assert not list(tmp_path.glob("*.part"))
+
+
+@needs_poppler
+def test_japanese_pdf_embeds_a_cjk_font_and_keeps_the_numbers(tmp_path, fast_charts, ref):
+    out = pdf.write(ref, tmp_path / "summary_ja.pdf", "ja", [])
+    text = _text(out)
+    flat = "".join(text.split())
+    h = headline(ref, "ja")
+    assert "".join(h["sentence"].split()) in flat
+    assert "仮定とその出典" in text and "実測の記録はありません" in flat
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "IPAexGothic" in fonts and " yes " in fonts  # embedded (subset)
+    assert 2 <= _pages(out) <= 4
+
+
+def test_font_is_found():
+    path = pdf.font_path()
+    assert path.exists() and path.suffix == ".ttf"
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_real_charts_render_through_kaleido(tmp_path, ref):
+    try:
+        out = pdf.write(ref, tmp_path / "charts.pdf", "ja", [])
+    finally:
+        images.stop()
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert 2 <= len(pages) <= 4
+    # page 1 carries two charts: far from blank
+    page1 = Image.open(pages[0]).convert("L")
+    dark = sum(1 for px in page1.getdata() if px < 200)
+    assert dark > 0.02 * page1.width * page1.height
