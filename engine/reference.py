@@ -253,8 +253,11 @@ def anchor_profile_rows() -> list[dict]:
                      "timing_method": "cuda_events", "parameters": int(round(_PARAMS_M[("ssl_unet", "full")] * 1e6)),
                      "input_size": "1x256x256", "channels_last": True, "compiled": compiled,
                      "images_per_second": ips, "seconds_per_image": 1 / ips, "joules_per_image": joules,
+                     # not recorded; energy per image x images per second over the same window
+                     "average_power_watts": joules * ips,
                      "flops_per_image": 24.083693568e9,
-                     "source": f"{ANCHOR_SOURCE} (second probe, cudnn.benchmark on, bf16: {setup})"})
+                     "source": f"{ANCHOR_SOURCE} (second probe, cudnn.benchmark on, bf16: {setup}; "
+                               "average power derived as J/img x img/s)"})
     return rows
 
 
