@@ -265,8 +265,8 @@ def ssl_masks(weights: str, frames: Sequence[Frame], device: str = "cpu") -> dic
 
 def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str | None = None,
           frames: int = 2, structures: Sequence[str] = tuple(STRUCTURES), idle_threshold: float = 30.0,
-          sam=None, ssl_weights: str | None = None, phantom_size: int = 256, seed: int = 0,
-          now: Callable[[], float] = time.time) -> Flow:
+          sam=None, sam_checkpoint: str | None = None, ssl_weights: str | None = None,
+          phantom_size: int = 256, seed: int = 0, now: Callable[[], float] = time.time) -> Flow:
     """Load the frames, open a session in the store and return its flow."""
     structures = list(structures)
     if not structures:
@@ -281,7 +281,7 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
                 "phantom_size": phantom_size, "seed": seed}
     if sam is not None and task == "sam":
         settings.update(sam_variant=getattr(sam, "variant", None), sam_weights=getattr(sam, "weights", None),
-                        sam_image_size=getattr(sam, "image_size", None),
+                        sam_image_size=getattr(sam, "image_size", None), sam_checkpoint=sam_checkpoint,
                         device=str(getattr(sam, "device", "cpu")))
     if task == "ssl":
         settings["ssl_weights"] = ssl_weights

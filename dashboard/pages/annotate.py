@@ -1,0 +1,289 @@
+"""Annotate: timed annotation in the browser. Thin: the logic is engine.annotation.flow."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from dashboard import common
+from engine.annotation import canvas as cv
+from engine.annotation import flow as flows
+from engine.annotation.masks import overlay
+from engine.annotation.session import DEFAULT_IDLE_THRESHOLD_S, open_sessions, pseudonym, session_items
+from engine.annotation.summary import by_structure, scenario_update, summarize
+from engine.annotation.texts import t as tt
+from engine.data.frame import STRUCTURES
+from engine.errors import SegroiError
+
+LANG = common.lang()
+DISPLAY_PX = 512
+PREVIEW_PX = 320
+COLORS = {"LV": (255, 82, 82), "LA": (255, 171, 64), "RV": (64, 196, 255), "RA": (105, 240, 174)}
+FLOW = "ann_flow"
+
+
+def T(key: str, **kw) -> str:
+    return tt(key, LANG, **kw)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading SAM ...")
+def _sam(checkpoint: str, size: int, device: str):
+    return flows.make_sam(checkpoint or None, size, device)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _estimate(checkpoint: str, size: int, device: str) -> float:
+    return float(_sam(checkpoint, size, device).estimate_embed_seconds()["seconds"])
+
+
+def _store():
+    return common.store(write=True)
+
+
+def _touch() -> None:
+    flow = st.session_state.get(FLOW)
+    if flow is not None:
+        flow.touch()
+
+
+# -- setting up ---------------------------------------------------------------------------------
+def setup() -> None:
+    st.markdown(T("intro"))
+    new_tab, resume_tab = st.tabs([T("new"), T("resume")])
+    with new_tab:
+        name = st.text_input(T("pseudonym"), key="ann_name")
+        kind = st.radio(T("data"), ["phantom", "folder"], horizontal=True, key="ann_data",
+                        format_func=lambda k: T(f"data.{k}"))
+        folder = truth = None
+        if kind == "folder":
+            folder = st.text_input(T("folder"), key="ann_folder")
+            truth = st.text_input(T("truth"), key="ann_truth") or None
+        task = st.radio(T("task"), ["manual", "sam", "ssl"], key="ann_task",
+                        format_func=lambda k: T(f"task.{k}"))
+        c = st.columns(3)
+        frames = c[0].number_input(T("frames"), 1, 200, 2, key="ann_frames")
+        structures = c[1].multiselect(T("structures"), list(STRUCTURES), default=["LV"],
+                                      key="ann_structures")
+        idle = c[2].number_input(T("idle"), 5.0, 600.0, DEFAULT_IDLE_THRESHOLD_S, 5.0, key="ann_idle")
+        checkpoint, size, weights = "", 256, None
+        if task == "sam":
+            c = st.columns(2)
+            checkpoint = c[0].text_input(T("sam.checkpoint"), key="ann_ckpt").strip()
+            size = c[1].selectbox(T("sam.size"), [256, 512, 1024], index=2 if checkpoint else 0,
+                                  key="ann_size")
+        if task == "ssl":
+            weights = st.text_input(T("ssl.weights"), key="ann_weights").strip() or None
+        if st.button(T("start"), type="primary", key="ann_start"):
+            try:
+                sam = _sam(checkpoint, int(size), "cpu") if task == "sam" else None
+                st.session_state[FLOW] = flows.start(
+                    _store(), pseudonym(name), task, data=folder if kind == "folder" else "phantom",
+                    truth=truth, frames=int(frames), structures=structures, idle_threshold=float(idle),
+                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights)
+                st.session_state["ann_sam_key"] = (checkpoint, int(size), "cpu")
+                st.rerun()
+            except SegroiError as exc:
+                st.error(str(exc))
+    with resume_tab:
+        rows = open_sessions(common.store())
+        if not rows:
+            st.info(T("no_open"))
+            return
+        labels = {r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
+                           f"{r['items']} item(s) · {r['dataset']}" for r in rows}
+        pick = st.selectbox(T("resume.pick"), list(labels), format_func=labels.get, key="ann_resume_pick")
+        if st.button(T("resume.go"), key="ann_resume"):
+            try:
+                settings = next(r for r in rows if r["id"] == pick)
+                sam = None
+                if settings["task"] == "sam":
+                    session = flows.load_session(common.store(), pick)
+                    key = (session.settings.get("sam_checkpoint") or "",
+                           int(session.settings.get("sam_image_size") or 256), "cpu")
+                    sam = _sam(*key)
+                    st.session_state["ann_sam_key"] = key
+                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam)
+                st.rerun()
+            except SegroiError as exc:
+                st.error(str(exc))
+
+
+# -- annotating -------------------------------------------------------------------------------
+def _picture(pixels: np.ndarray, size: tuple[int, int]) -> Image.Image:
+    grey = (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)
+    return Image.fromarray(grey).convert("RGB").resize(size, Image.BILINEAR)
+
+
+def _embed(flow) -> None:
+    sam = flow.sam
+    device = "GPU" if str(sam.device).startswith("cuda") else "CPU"
+    last = st.session_state.get("ann_embed_s")
+    if last is None:
+        seconds = _estimate(*st.session_state["ann_sam_key"])
+        basis = T("embedding.estimate")
+    else:
+        seconds, basis = last, T("embedding.measured", seconds=last)
+    note = st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis),
+                   icon=":material/hourglass_top:")
+    with st.spinner():
+        st.session_state["ann_embed_s"] = flow.embed_current()
+    note.empty()
+
+
+def annotate(flow) -> None:
+    frame, structure = flow.current
+    if flow.task == "sam" and getattr(flow.sam, "weights", "") == "random":
+        st.warning(T("sam_random"), icon=":material/warning:")
+    flash = st.session_state.pop("ann_flash", None)
+    if flash:
+        st.success(flash, icon=":material/check:")
+    st.progress(flow.done / flow.total,
+                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=frame.name))
+    if flow.needs_embedding:
+        _embed(flow)
+    flow.show()
+
+    h, w = frame.shape
+    scale = DISPLAY_PX / max(h, w)
+    size = (round(w * scale), round(h * scale))
+    left, right = st.columns([3, 2])
+    with left:
+        if flow.task == "ssl" and flow.phase == "review":
+            st.markdown(T("how.ssl", structure=structure))
+            st.image(overlay(frame.pixels, [(flow.mask, COLORS[structure])]), width=size[0])
+        else:
+            how = "how.ssl_correct" if flow.task == "ssl" else f"how.{flow.task}"
+            st.markdown(T(how, structure=structure))
+            _canvas(flow, frame, size, scale)
+    with right:
+        if flow.drawing:
+            st.caption(T("mask"))
+            st.image(overlay(frame.pixels, [(flow.mask, COLORS[structure])]), width=PREVIEW_PX)
+    st.caption(T("timing", idle=flow.session.idle_threshold_seconds))
+    _buttons(flow, structure)
+
+
+def _canvas(flow, frame, size, scale) -> None:
+    from streamlit_drawable_canvas import st_canvas
+
+    mode, color = "polygon", cv.TRACE_COLOR
+    if flow.task == "sam":
+        pick = st.radio(T("sam.mode"), ["box", "pos", "neg"], horizontal=True, key=f"mode-{flow.canvas_key}",
+                        format_func=lambda k: T(f"sam.{k}"), on_change=_touch)
+        mode, color = {"box": ("rect", cv.BOX_COLOR), "pos": ("point", cv.POSITIVE_COLOR),
+                       "neg": ("point", cv.NEGATIVE_COLOR)}[pick]
+    result = st_canvas(
+        fill_color="rgba(0, 176, 255, 0.15)" if mode == "polygon" else "rgba(0, 0, 0, 0)",
+        stroke_width=2, stroke_color=color, background_image=_picture(frame.pixels, size),
+        width=size[0], height=size[1], drawing_mode=mode, point_display_radius=4,
+        key=flow.canvas_key)
+    flow.update(result.json_data, scale)
+
+
+def _buttons(flow, structure) -> None:
+    c = st.columns([1, 1, 1.5, 2.5])
+    accept = c[0].button(T("accept"), type="primary", key=f"accept-{flow.canvas_key}",
+                         icon=":material/check:")
+    other = None
+    if flow.task == "sam":
+        other = c[1].button(T("sam.fail"), key=f"fail-{flow.canvas_key}", icon=":material/close:")
+    elif flow.task == "ssl" and flow.phase == "review":
+        other = c[1].button(T("ssl.correct"), key=f"correct-{flow.canvas_key}", icon=":material/edit:")
+    leave = c[2].button(T("leave"), key="ann_leave", icon=":material/pause:")
+    try:
+        if accept:
+            _saved(flow.accept())
+        elif other and flow.task == "sam":
+            _saved(flow.reject())
+        elif other:
+            flow.start_correction()
+            st.rerun()
+    except SegroiError as exc:
+        st.error(str(exc))
+    if leave:
+        st.session_state.pop(FLOW, None)
+        st.rerun()
+
+
+def _saved(item) -> None:
+    text = T("saved", structure=item.structure, active=item.active_seconds)
+    if item.idle_seconds:
+        text += T("saved.idle", idle=item.idle_seconds)
+    if item.dice is not None:
+        text += T("saved.dice", dice=item.dice)
+    st.session_state["ann_flash"] = text
+    common.changed()
+    st.rerun()
+
+
+# -- the end: summary and scenario ---------------------------------------------------------------
+def _fmt(x, digits=1):
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def summary(flow) -> None:
+    session = flow.session
+    items = session_items(common.store(), [session.id])
+    st.success(T("done", n=len(items)))
+    st.subheader(T("summary"))
+    st.dataframe([{
+        T("col.task"): r["task"], T("col.structure"): r["structure"], T("col.n"): r["n"],
+        T("col.mean"): _fmt(r["mean_s"]), T("col.sd"): _fmt(r["sd_s"]), T("col.median"): _fmt(r["median_s"]),
+        T("col.ci"): "-" if r["ci_low_s"] is None else f"{r['ci_low_s']:.1f} to {r['ci_high_s']:.1f}",
+        T("col.accepted"): f"{r['accepted_share']:.0%}", T("col.dice"): _fmt(r["mean_dice"], 2),
+    } for r in by_structure(items)], hide_index=True)
+    source = (f"annotation session {session.id} ({session.annotator}, "
+              f"{str(session.created_at)[:10]}, {session.task}, {session.dataset})")
+    estimates = summarize(items, source=source)
+    st.subheader(T("summary.inputs"))
+    st.dataframe([{
+        T("col.field"): e.field, T("col.value"): f"{e.value:.3g} {e.unit}", T("col.n"): e.n,
+        T("col.interval"): "-" if e.low is None else f"{e.low:.3g} to {e.high:.3g}",
+        T("col.method"): e.method, T("col.provenance"): e.provenance,
+    } for e in estimates.values()], hide_index=True)
+    st.caption(T("summary.method"))
+    _to_scenario(session, estimates)
+    if st.button(T("another"), key="ann_another"):
+        st.session_state.pop(FLOW, None)
+        st.rerun()
+
+
+def _to_scenario(session, estimates) -> None:
+    from engine import costmodel, reference
+
+    if not estimates:
+        return
+    rows = {r["name"]: common.raw_of(r) for r in common.saved_scenarios()}
+    if not rows:
+        rows = {reference.REFERENCE_NAME: reference.reference_scenario()}
+    with st.container(border=True):
+        st.markdown(f"**{T('to_scenario')}**")
+        c = st.columns(2)
+        names = list(rows)
+        loaded = st.session_state.get("loaded")
+        base = c[0].selectbox(T("base"), names, key="ann_base",
+                              index=names.index(loaded) if loaded in names else 0)
+        name = c[1].text_input(T("new_name"), value=f"{base} + annotation {session.id[:8]}",
+                               key="ann_scenario_name").strip()
+        if st.button(T("to_scenario"), type="primary", key="ann_to_scenario", icon=":material/input:"):
+            try:
+                raw, _, changed = scenario_update(rows[base], estimates, name)
+                scenario = costmodel.validate(raw)
+                _store().save_scenario(name, scenario.to_dict(), dict(scenario.provenance),
+                                       note=f"measured annotation times from session {session.id}")
+                common.changed()
+                common.load(name)
+                st.success(T("scenario_saved", name=name, n=len(changed)))
+            except (SegroiError, costmodel.AssumptionError) as exc:
+                st.error(str(exc))
+
+
+st.title(T("title"))
+current = st.session_state.get(FLOW)
+if current is None:
+    setup()
+elif current.finished:
+    summary(current)
+else:
+    annotate(current)

@@ -1,0 +1,104 @@
+"""The Annotate page's words, in English and Japanese (kept beside the flow they describe)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": ("Timed annotation", "時間計測付きアノテーション"),
+    "intro": ("Annotate echo frames with the mouse while segroi times you. The times become the "
+              "cost model's human-time inputs, labelled **measured**.",
+              "マウスで心エコー画像にアノテーションし、その時間を計測します。計測値はコストモデルの"
+              "人手時間の入力（**実測**）になります。"),
+    "new": ("New session", "新しいセッション"),
+    "resume": ("Resume a session", "セッションを再開"),
+    "pseudonym": ("Your pseudonym (any word; it is hashed before it is stored)",
+                  "仮名（任意の語。保存前にハッシュ化されます）"),
+    "data": ("Images", "画像"),
+    "data.phantom": ("Synthetic phantom (exact masks)", "合成ファントム（正確なマスク付き）"),
+    "data.folder": ("A folder on this computer", "このコンピュータ上のフォルダ"),
+    "folder": ("Image folder", "画像フォルダ"),
+    "truth": ("Ground-truth label folder (optional)", "正解ラベルのフォルダ（任意）"),
+    "task": ("Task", "タスク"),
+    "task.manual": ("Manual: trace each structure", "手動：各構造をトレース"),
+    "task.sam": ("SAM: box or points, SAM segments", "SAM：ボックスまたは点で指示し SAM が分割"),
+    "task.ssl": ("SSL review: accept or correct the model's mask", "SSL レビュー：モデルのマスクを承認または修正"),
+    "frames": ("Frames", "フレーム数"),
+    "structures": ("Structures", "構造"),
+    "idle": ("Idle threshold (s): a pause longer than this between two actions is not counted",
+             "アイドルしきい値（秒）：操作の間隔がこれを超えると計測しません"),
+    "sam.checkpoint": ("SAM checkpoint file (empty: random weights)", "SAM チェックポイント（空欄：ランダム重み）"),
+    "sam.size": ("SAM input size (px)", "SAM 入力サイズ（px）"),
+    "ssl.weights": ("SSL weights file (from segroi train-ssl)", "SSL 重みファイル（segroi train-ssl で作成）"),
+    "start": ("Start", "開始"),
+    "no_open": ("No open session to resume.", "再開できるセッションはありません。"),
+    "resume.pick": ("Open sessions", "未完了のセッション"),
+    "resume.go": ("Resume", "再開"),
+    "sam_random": ("SAM runs with **random weights** (no checkpoint given): its masks are "
+                   "meaningless, but the flow and the timing are real.",
+                   "SAM は**ランダム重み**で動作しています（チェックポイント未指定）。マスクに意味は"
+                   "ありませんが、操作の流れと時間計測は本物です。"),
+    "progress": ("Item {k} of {n}: **{structure}** on frame `{frame}`",
+                 "{n} 件中 {k} 件目：フレーム `{frame}` の **{structure}**"),
+    "timing": ("Timing is automatic: from when an item appears until you accept it. A gap of more "
+               "than {idle:g} s between two actions counts as idle and is left out.",
+               "時間は自動で計測されます（表示から承認まで）。操作の間隔が {idle:g} 秒を超えると"
+               "アイドルとして除外します。"),
+    "how.manual": ("Click around the outline of the **{structure}**; click the first point again to "
+                   "close the polygon. The bin in the canvas toolbar starts over. Then **Accept**.",
+                   "**{structure}** の輪郭に沿ってクリックし、最初の点をもう一度クリックして閉じます。"
+                   "やり直しはキャンバスのごみ箱。最後に**承認**。"),
+    "how.sam": ("Drag a box around the **{structure}**, or click a point inside it. Add + points "
+                "(inside) or - points (outside) to correct SAM. Then **Accept**, or **SAM failed** "
+                "if it cannot be made right.",
+                "**{structure}** をボックスで囲むか、内側をクリックします。+ 点（内側）・- 点（外側）で"
+                "修正し、**承認**。直せない場合は**SAM 失敗**。"),
+    "how.ssl": ("Is the **{structure}** outlined correctly? **Accept** it, or **Correct by "
+                "tracing**.", "**{structure}** の輪郭は正しいですか？ **承認**するか、**トレースで修正**します。"),
+    "how.ssl_correct": ("Trace the **{structure}** outline (click the first point again to close), "
+                        "then **Accept**.",
+                        "**{structure}** の輪郭をトレースし（最初の点で閉じる）、**承認**します。"),
+    "sam.mode": ("Prompt", "プロンプト"),
+    "sam.box": ("Box", "ボックス"),
+    "sam.pos": ("+ point (inside)", "+ 点（内側）"),
+    "sam.neg": ("- point (outside)", "- 点（外側）"),
+    "mask": ("Current mask", "現在のマスク"),
+    "accept": ("Accept", "承認"),
+    "sam.fail": ("SAM failed", "SAM 失敗"),
+    "ssl.correct": ("Correct by tracing", "トレースで修正"),
+    "leave": ("Leave (resume later)", "中断（後で再開）"),
+    "embedding": ("SAM is computing this image's embedding on the {device}: about {seconds:.0f} s "
+                  "({basis}). Prompts on this image are fast after that.",
+                  "SAM がこの画像の埋め込みを {device} で計算中です：約 {seconds:.0f} 秒（{basis}）。"
+                  "その後のプロンプトは高速です。"),
+    "embedding.estimate": ("estimated from this computer's speed; may take longer",
+                           "このコンピュータの速度からの推定。これより長くかかることがあります"),
+    "embedding.measured": ("the previous image took {seconds:.1f} s", "前の画像は {seconds:.1f} 秒でした"),
+    "saved": ("Saved {structure}: {active:.1f} s active", "{structure} を保存：計測 {active:.1f} 秒"),
+    "saved.idle": (", {idle:.0f} s idle left out", "、アイドル {idle:.0f} 秒を除外"),
+    "saved.dice": (", Dice {dice:.2f} against the ground truth", "、正解との Dice {dice:.2f}"),
+    "done": ("Session complete: {n} item(s) saved.", "セッション完了：{n} 件を保存しました。"),
+    "summary": ("Seconds per structure", "構造あたりの秒数"),
+    "summary.inputs": ("Cost-model inputs from this session (measured)", "このセッションからのコストモデル入力（実測）"),
+    "summary.method": ("Means with a 95 % Student t-interval; failure rates with a 95 % Wilson "
+                       "interval. Review seconds per study = review seconds per structure x the "
+                       "scenario's structures per frame x frames per study.",
+                       "平均は 95% t 区間、失敗率は 95% Wilson 区間。検査あたりのレビュー秒数 = 構造あたり"
+                       "のレビュー秒数 × シナリオの構造数/フレーム × フレーム数/検査。"),
+    "to_scenario": ("Put these measured times into a scenario", "この実測時間をシナリオに反映"),
+    "base": ("Start from scenario", "元にするシナリオ"),
+    "new_name": ("Save as", "保存名"),
+    "scenario_saved": ("Saved scenario **{name}** with {n} measured input(s).",
+                       "シナリオ **{name}** を保存しました（実測入力 {n} 件）。"),
+    "another": ("Start another session", "別のセッションを開始"),
+    "col.task": ("Task", "タスク"), "col.structure": ("Structure", "構造"), "col.n": ("n", "件数"),
+    "col.mean": ("Mean (s)", "平均（秒）"), "col.sd": ("SD (s)", "標準偏差（秒）"),
+    "col.median": ("Median (s)", "中央値（秒）"), "col.ci": ("95 % CI (s)", "95% 信頼区間（秒）"),
+    "col.accepted": ("Accepted", "承認率"), "col.dice": ("Mean Dice", "平均 Dice"),
+    "col.field": ("Input", "入力"), "col.value": ("Value", "値"), "col.interval": ("95 % interval", "95% 区間"),
+    "col.method": ("Interval", "区間の方法"), "col.provenance": ("Provenance", "出典"),
+}
+
+
+def t(key: str, lang: str = "en", **kw) -> str:
+    en, ja = TEXTS[key]
+    text = ja if lang == "ja" else en
+    return text.format(**kw) if kw else text

@@ -1,0 +1,209 @@
+"""The Annotate page in a real Streamlit server, driven by Playwright through Debian's Chromium:
+trace a polygon and drag a box with real mouse events, accept, and find the timed items in DuckDB.
+
+Screenshots land in the test's tmp folder (and in $SEGROI_SCREENSHOTS when set).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+DISPLAY_SCALE = 2.0  # the page shows the 256-px phantom on a 512-px canvas
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    pytest.importorskip("playwright")
+    port = _free_port()
+    db = tmp_path / "segroi.duckdb"
+    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1")
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+         f"--server.port={port}", "--server.address=127.0.0.1", "--server.headless=true",
+         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((tmp_path / "server.log").read_text())
+                time.sleep(0.3)
+        yield url, db
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _shot(page, tmp_path, name):
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    out = os.environ.get("SEGROI_SCREENSHOTS")
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(out) / path.name)
+
+
+def _settle(page, timeout=120_000):
+    """Wait until Streamlit has finished the rerun the last action started: no running
+    indicator and no stale (greyed) element left from the previous run."""
+    page.wait_for_timeout(700)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def _canvas_origin(page):
+    """Top-left of the drawing canvas on screen, once the layout has stopped moving."""
+    canvas = page.locator("canvas").first
+    canvas.wait_for(timeout=240_000)
+    _settle(page, timeout=240_000)
+    canvas.scroll_into_view_if_needed()
+    last = None
+    for _ in range(20):
+        box = canvas.bounding_box()
+        if last == (box["x"], box["y"]):
+            return last
+        last = (box["x"], box["y"])
+        page.wait_for_timeout(250)
+    raise AssertionError("the canvas kept moving")
+
+
+def _new_session(page, task_label):
+    page.get_by_label("Your pseudonym").fill("browser tester")
+    page.get_by_text(task_label).click()
+    _settle(page)
+    frames = page.get_by_label("Frames")
+    frames.fill("1")
+    frames.press("Enter")
+    _settle(page)
+    page.get_by_role("button", name="Start").click()
+
+
+def _lv():
+    from engine.data.phantom import make_phantom
+
+    frame = make_phantom(1, seed=0, size=256)[0]   # what the page shows first
+    return frame.mask == 1
+
+
+def test_trace_and_box_are_timed_and_stored(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from engine.annotation.masks import contour_polygon, mask_box
+    from engine.annotation.session import pseudonym
+    from engine.store import open_store
+
+    url, db = server
+    lv = _lv()
+    trace = contour_polygon(lv, 14)
+    x0, y0, x1, y1 = mask_box(lv)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1400})
+        page.goto(url)
+        # the app's own navigation (not Streamlit's file-based one it shows for a moment)
+        page.get_by_text("Language / 言語").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Annotate", exact=True).click()
+        page.get_by_text("Timed annotation").first.wait_for(timeout=60_000)
+        _settle(page)
+
+        # -- manual: trace the LV as a polygon, vertex by vertex, and close it ---------------
+        started = time.monotonic()
+        _new_session(page, "Manual: trace each structure")
+        ox, oy = _canvas_origin(page)
+        points = [(ox + x * DISPLAY_SCALE, oy + y * DISPLAY_SCALE) for x, y in trace]
+        for x, y in points:
+            page.mouse.click(x, y)
+            page.wait_for_timeout(120)
+        page.mouse.click(*points[0])           # clicking the first vertex closes the polygon
+        _settle(page)
+        _shot(page, tmp_path, "annotate-manual-traced")
+        page.get_by_role("button", name="Accept").click()
+        page.get_by_text("Session complete").wait_for(timeout=60_000)
+        manual_wall = time.monotonic() - started
+        _settle(page)
+        page.wait_for_timeout(1500)   # the tables paint after the run ends
+        _shot(page, tmp_path, "annotate-manual-summary")
+
+        # the measured time goes into a scenario
+        page.get_by_role("button", name="Put these measured times into a scenario").click()
+        page.get_by_text("Saved scenario").wait_for(timeout=60_000)
+
+        # -- sam: drag a box around the LV with SAM at random weights ---------------------------
+        page.get_by_role("button", name="Start another session").click()
+        _settle(page)
+        _new_session(page, "SAM: box or points")
+        page.get_by_text("random weights").first.wait_for(timeout=240_000)
+        ox, oy = _canvas_origin(page)
+        page.mouse.move(ox + (x0 - 3) * DISPLAY_SCALE, oy + (y0 - 3) * DISPLAY_SCALE)
+        page.mouse.down()
+        page.mouse.move(ox + (x0 + x1) / 2 * DISPLAY_SCALE, oy + (y0 + y1) / 2 * DISPLAY_SCALE, steps=6)
+        page.mouse.move(ox + (x1 + 3) * DISPLAY_SCALE, oy + (y1 + 3) * DISPLAY_SCALE, steps=6)
+        page.mouse.up()
+        _settle(page)
+        _shot(page, tmp_path, "annotate-sam-box")
+        page.get_by_role("button", name="Accept").click()
+        page.get_by_text("Session complete").wait_for(timeout=60_000)
+        _settle(page)
+        page.wait_for_timeout(1500)
+        _shot(page, tmp_path, "annotate-sam-summary")
+        browser.close()
+
+    store = open_store(db, read_only=True)
+    sessions = store.query("SELECT * FROM annotation_sessions ORDER BY created_at")
+    assert [s["task"] for s in sessions] == ["manual", "sam"]
+    assert all(s["status"] == "done" and not s["simulated"] for s in sessions)
+    assert {s["annotator"] for s in sessions} == {pseudonym("browser tester")}
+    assert json.loads(sessions[1]["settings"])["sam_weights"] == "random"
+
+    items = {i["task"]: i for i in store.query("SELECT * FROM annotation_items")}
+    assert set(items) == {"manual", "sam"}
+    manual, sam = items["manual"], items["sam"]
+    assert manual["structure"] == "LV" and manual["prompt"] == "polygon" and manual["accepted"]
+    assert manual["vertices"] == len(trace) and manual["clicks"] == len(trace) + 1
+    assert 0 < manual["active_seconds"] < manual_wall
+    assert manual["dice"] > 0.85           # the trace followed the true outline
+    assert not manual["simulated"] and manual["session_id"] == sessions[0]["id"]
+    assert sam["prompt"] == "box" and sam["clicks"] == 1 and sam["accepted"]
+    assert sam["active_seconds"] > 0 and sam["dice"] is not None
+
+    (scenario,) = [r for r in store.scenarios() if "annotation" in r["name"]]
+    value = scenario["assumptions"]["options"]["manual"]["seconds_per_structure"]
+    assert value == pytest.approx(manual["active_seconds"], rel=1e-4)
+    prov = scenario["provenance"]["options.manual.seconds_per_structure"]
+    assert prov["kind"] == "measured" and sessions[0]["id"] in prov["source"]
