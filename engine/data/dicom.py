@@ -319,6 +319,8 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
             early_notes.append("no PlanarConfiguration for colour pixels; assumed 0 (interleaved)")
         elif planar not in (0, 1):
             raise ReadError(f"PlanarConfiguration {planar} is neither 0 nor 1")
+    if photometric == "PALETTE COLOR" and bits not in (8, 16):
+        raise ReadError(f"{bits}-bit PALETTE COLOR indices are not supported (8 or 16)")
     if photometric == "PALETTE COLOR" and "RedPaletteColorLookupTableDescriptor" not in ds:
         raise ReadError("PALETTE COLOR without a colour lookup table")
 

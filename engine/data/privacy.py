@@ -51,7 +51,9 @@ def default_salt() -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         fresh = secrets.token_hex(16)
         tmp = path.with_name(f".salt.{os.getpid()}")
-        tmp.write_text(fresh)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # readable by the user only
+        with os.fdopen(fd, "w") as fh:
+            fh.write(fresh)
         try:
             os.link(tmp, path)  # first writer wins; a racing process reads the winner
         except FileExistsError:

@@ -55,8 +55,9 @@ def open_video(path: Path, limit: int) -> tuple[dict, "iter"]:
                     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
                 else:
                     grey = bgr
-                if count >= max(n, 1) * 2 + 10_000:
-                    raise ReadError("the video yields far more frames than it declares")
+                if (count + 1) * grey.size * 4 > limit:
+                    raise ReadError(f"the video holds more than {count} frames, over segroi's limit of "
+                                    f"{limit / 2**30:.1f} GiB per file (it declared {n})")
                 count += 1
                 yield np.ascontiguousarray(grey, dtype=np.float32) / np.float32(255.0)
         finally:

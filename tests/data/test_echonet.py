@@ -103,3 +103,9 @@ def test_loose_avi_outside_echonet(tmp_path):
     f = result.frames[0]
     assert f.shape == (8, 16) and f.spacing_mm is None and f.frame_time_ms == pytest.approx(40.0)
     assert np.abs(f.pixels - frames[0] / 255.0).mean() < 0.05
+
+
+def test_video_longer_than_the_limit_is_refused(tmp_path):
+    path = write_avi(tmp_path / "long.avi", np.zeros((6, 16, 16), np.uint8))
+    (problem,) = load(path, limit=16 * 16 * 4 * 3).problems
+    assert "limit" in problem.reason
