@@ -7,6 +7,7 @@ streaming form `iter_load`), so a file behaves the same everywhere.
     result = load(["scans/", "extra.dcm"], truth="labels/")   # str | Path | list of them
     result.frames      # list[Frame], in path order (sorted within folders)
     result.problems    # list[FileProblem(path, reason)] -- files that could not be read
+    result.skipped     # list[FileProblem] -- files that are not images (README, DICOMDIR, labels)
     result.require_frames()   # raises SegroiError naming the problems when no frame loaded
 
 Keyword arguments of `load` / `iter_load`:
@@ -17,11 +18,14 @@ Keyword arguments of `load` / `iter_load`:
                 tracings, a `truth/` folder beside a `frames.json`).
     salt        salt for the study hash (default: see `study_hash`).
     read_masks  False = read NO ground truth at all (no `truth`, no CAMUS `_gt`, no EchoNet
-                tracings): what label-free training uses.
+                tracings, no `truth/` folder): what label-free training MUST use.
     frames      "all" (default) or "labelled" (only frames that carry a mask, e.g. the
                 two traced frames of each EchoNet video).
 
-`iter_load(...)` yields one `FileResult(path, frames, problem, info)` per input file
+    limit       bytes of pixels one file may declare (default 2 GiB or SEGROI_MAX_FILE_BYTES);
+                larger files are refused from their header, before anything is allocated.
+
+`iter_load(...)` yields one `FileResult(path, status, reason, frames, info)` per input file
 (frames of one file are kept together; a file that fails mid-way yields no frames),
 for folders too big to hold in memory. `inspect(paths)` returns one dict per file for
 `segroi inspect` (status ok|error|skipped, reason, frames, rows, columns, photometric,
