@@ -72,7 +72,7 @@ def load_assumptions(path: str) -> dict:
     try:
         if p.stat().st_size > MAX_FILE_BYTES:
             raise SegroiError(f"{path} is larger than {MAX_FILE_BYTES // 1_000_000} MB; not an assumptions file")
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is fine
     except UnicodeDecodeError:
         raise SegroiError(f"{path} is not UTF-8 text") from None
     except OSError as exc:

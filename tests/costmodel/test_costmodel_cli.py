@@ -247,3 +247,10 @@ def test_scenario_commands_round_trip(tmp_path, capsys):
 def test_cost_reference_flag(capsys):
     rc, out, _ = run_cli(capsys, "cost", "--reference", "--format", "json")
     assert rc == 0 and json.loads(out)["cheapest"] == "ssl"
+
+
+def test_cost_accepts_a_byte_order_mark(tmp_path, capsys):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(base()).encode())
+    rc, out, _ = run_cli(capsys, "cost", "--assumptions", str(path), "--format", "json")
+    assert rc == 0 and json.loads(out)["cheapest"] == "manual"

@@ -83,3 +83,15 @@ def test_docs_describe_every_field():
     for path in costmodel.FIELDS:
         generic = path.replace("options.sam.", "options.<sam,ssl>.").replace("options.ssl.", "options.<sam,ssl>.")
         assert f"`{path}`" in docs or f"`{generic}`" in docs, f"docs/assumptions.md does not describe {path}"
+
+
+def test_demo_anchor_rows_feed_the_cost_model_through_profiling():
+    from engine.profiling.to_cost import cost_profile
+
+    rows = [{**r, "run_id": "demo"} for r in reference.anchor_profile_rows()]
+    raw = reference.reference_scenario()
+    for opt, model in (("sam", "sam_vit_h"), ("ssl", "ssl_unet")):
+        raw["options"][opt]["profile"] = cost_profile(rows, model)
+    s = costmodel.validate(raw)
+    assert s.point["options.sam.profile.seconds_per_image"] == pytest.approx(1 / 20.2, rel=0.01)
+    assert costmodel.evaluate(s)["cheapest"] == "ssl"
