@@ -243,8 +243,10 @@ def open_dicom(path: Path, *, salt: str | None, limit: int):
         phi = phi_values(ds)
         try:
             info, frames = _prepare(ds, path, salt=salt, limit=limit, phi=phi)
-        except ReadError as exc:
-            raise ReadError(scrub(str(exc), phi)) from None
+        except (ReadError, SkipFile) as exc:
+            raise type(exc)(scrub(str(exc), phi)) from None
+        except Exception as exc:  # a header pydicom parsed but cannot interpret
+            raise ReadError(f"the header could not be interpreted ({scrub(_short(exc), phi)})") from None
         caught = [scrub(_short(w.message), phi) for w in seen]
     info["warnings"] = [scrub(w, phi) for w in info["warnings"]] + _dedupe(caught)
     return info, frames

@@ -45,6 +45,9 @@ class _Walk:
                 yield from self._folder(path)
             else:
                 sidecar, result = self._sidecar(path.parent)
+                if result is not None and result.status == "error" and Path(result.path).resolve() not in self.seen_files:
+                    self.seen_files.add(Path(result.path).resolve())
+                    yield result  # a broken frames.json matters to the file read beside it
                 yield from self._file(path, sidecar=sidecar, own_truth=self._own_truth(path.parent, result))
 
     def _folder(self, folder: Path) -> Iterator[FileResult]:
@@ -110,6 +113,7 @@ class _Walk:
             return
         self.seen_files.add(real)
         if self.truth is not None and self.truth in real.parents:
+            yield FileResult(str(path), "skipped", "ground-truth label, read with its image")
             return
         try:
             opener = self._classify(path, sidecar)
