@@ -99,3 +99,13 @@ def test_real_files_leak_no_patient_tags(real):
         assert s not in text
     studies = {f.study for f in result.frames if f.source.startswith("OBXXXX1A")}
     assert len(studies) == 1 and len(studies.pop()) == 16
+
+
+def test_inspect_command_table_on_the_real_files(real, capsys):
+    from engine.cli import main
+
+    assert main(["inspect", str(real)]) == 0  # LICENSE and README are skipped, not errors
+    out = capsys.readouterr().out
+    assert out.count("\nok ") + out.startswith("ok ") == 6
+    assert "0.2623 mm (ultrasound region 1 of 2 (2-D, cm))" in out and "0.3827 mm" in out
+    assert "no calibration" in out and "6 ok, 0 error, 2 skipped" in out
