@@ -210,7 +210,10 @@ def run(args) -> int:
     if args.format == "json":
         print(json.dumps([_jsonable(r) for r in stored], indent=1))
     else:
-        print(f"run {run_.id} on {hardware['device_name']} ({device_type}); "
-              f"idle power {hardware['idle_power_watts'] if hardware['idle_power_watts'] is not None else 'not measured'} W")
+        idle = hardware["idle_power_watts"]
+        idle_text = f"{idle:.1f} W" if idle is not None else "not measured"
+        print(f"run {run_.id} on {hardware['device_name']} ({device_type}); idle power {idle_text}")
+        print("per s: images/s (decoder: prompts/s); J/item: joules per image or prompt, raw and "
+              "with idle power subtracted")
         print(_table(stored))
     return 0

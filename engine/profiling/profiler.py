@@ -191,10 +191,15 @@ def profile_models(models: list[str], device, options: ProfileOptions,
             try:
                 if bar is not None:
                     bar.set_description(f"{name}: loading")
-                model_obj = wl.load_model(name, device.torch_device,
-                                          sam_image_size=options.sam_image_size,
-                                          sam_checkpoint=checkpoints.get(name),
-                                          ssl_weights=options.ssl_weights)
+                try:
+                    model_obj = wl.load_model(name, device.torch_device,
+                                              sam_image_size=options.sam_image_size,
+                                              sam_checkpoint=checkpoints.get(name),
+                                              ssl_weights=options.ssl_weights)
+                except SegroiError:
+                    raise
+                except Exception as exc:
+                    raise SegroiError(f"loading {name} failed: {type(exc).__name__}: {exc}") from exc
                 for setting in plans[name]:
                     if bar is not None:
                         bar.set_description(f"{name} {setting.label()}")

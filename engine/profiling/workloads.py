@@ -91,7 +91,8 @@ class SslUnetModel:
         self.net = self.net.to(device).eval().requires_grad_(False)
         self.device = device
         self.input_size = input_size
-        self.reduced_input = input_size < SSL_INPUT_SIZE
+        # Trained weights run at their own input size; only a shrunken random network is a smoke run.
+        self.reduced_input = weights_path is None and input_size < SSL_INPUT_SIZE
         cfg = self.net.config
         with torch.device("meta"):
             meta = UNet(**cfg)
