@@ -240,9 +240,11 @@ def summary(flow) -> None:
     st.dataframe([{
         T("col.field"): e.field, T("col.value"): f"{e.value:.3g} {e.unit}", T("col.n"): e.n,
         T("col.interval"): "-" if e.low is None else f"{e.low:.3g} to {e.high:.3g}",
-        T("col.method"): e.method, T("col.provenance"): e.provenance,
+        T("col.method"): "-" if e.low is None else e.method, T("col.provenance"): e.provenance,
     } for e in estimates.values()], hide_index=True)
     st.caption(T("summary.method"))
+    if session.task == "sam" and session.settings.get("sam_weights") == "random":
+        st.info(T("summary.random"), icon=":material/info:")
     _to_scenario(session, estimates)
     if st.button(T("another"), key="ann_another"):
         st.session_state.pop(FLOW, None)

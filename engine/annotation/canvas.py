@@ -78,9 +78,10 @@ def parse(json_data: dict | None, scale: float) -> Shapes:
             if w > 0 and h > 0:
                 out.boxes.append((left / s, top / s, (left + w) / s, (top + h) / s))
         elif kind == "Circle":
-            r = float(obj.get("radius", 0))
-            w = 2 * r * float(obj.get("scaleX", 1))
-            h = 2 * r * float(obj.get("scaleY", 1))
+            # Fabric's box around a circle includes its stroke
+            r, stroke = float(obj.get("radius", 0)), float(obj.get("strokeWidth", 0) or 0)
+            w = 2 * r * float(obj.get("scaleX", 1)) + stroke
+            h = 2 * r * float(obj.get("scaleY", 1)) + stroke
             left, top = _corner(obj, w, h)
             out.points.append(((left + w / 2) / s, (top + h / 2) / s))
             stroke = str(obj.get("stroke", "")).lower()

@@ -211,6 +211,8 @@ class Flow:
         truth = self.truth
         score = None if truth is None else dice(self.mask if self.mask is not None
                                                 else np.zeros_like(truth), truth)
+        if self.task == "sam" and getattr(self.sam, "weights", None) == "random":
+            score = None  # random weights: the mask, and so its Dice, mean nothing
         if self.task == "sam":
             corrections = max(0, self.predictions - 1)
             kind = "+".join(k for k, n in (("box", self.shapes.boxes), ("points", self.shapes.points)) if n)

@@ -221,11 +221,13 @@ def finish_session(store, session: Session) -> None:
 
 
 def session_items(store, session_ids: Sequence[str]) -> list[dict]:
-    """Items of the given sessions, with each session's simulated flag and annotator."""
+    """Items of the given sessions, with the session's annotator and SAM weights ("random",
+    a checkpoint name, or None)."""
     if not session_ids:
         return []
     marks = ", ".join("?" for _ in session_ids)
     return store.query(
-        "SELECT i.*, s.annotator, s.created_at AS session_created_at FROM annotation_items i "
+        "SELECT i.*, s.annotator, s.created_at AS session_created_at, "
+        "json_extract_string(s.settings, '$.sam_weights') AS sam_weights FROM annotation_items i "
         f"JOIN annotation_sessions s ON s.id = i.session_id WHERE i.session_id IN ({marks}) "
         "ORDER BY i.completed_at", list(session_ids))

@@ -23,7 +23,9 @@ Prompts:
           click at the interior maximum of the largest error region (positive where the
           structure was missed, negative where the mask spills over), at most
           `max_corrections`; still under the threshold then counts as a SAM failure
-          (accepted = False; the cost model charges a manual trace for it).
+          (accepted = False; the cost model charges a manual trace for it). With a SAM at
+          random weights the loop still runs, but no Dice is stored and the summary leaves its
+          failure rate out: both would describe random weights, not SAM.
   manual trace  the truth's contour at `trace_vertices` vertices, each moved by
           N(0, trace_jitter_px); its Dice is the trace's agreement with the truth.
 """
@@ -178,12 +180,16 @@ def simulate_sam(frame: Frame, structure: str, rng, params: SimParams,
         pred = np.asarray(segmenter.predict(embedding, box=box, points=points, labels=labels),
                           dtype=bool)
         score = dice(pred, truth)
+    if getattr(segmenter, "weights", None) == "random":
+        score_kept = None  # random weights: the mask means nothing, so neither does its Dice
+    else:
+        score_kept = score
     kind = "box" if box is not None else "points"
     if box is not None and points:
         kind = "box+points"
     return Item(frame=frame.name, study=frame.study, structure=structure, task="sam",
                 active_seconds=seconds, clicks=clicks, corrections=corrections,
-                accepted=score >= params.dice_threshold, dice=score, prompt=kind)
+                accepted=score >= params.dice_threshold, dice=score_kept, prompt=kind)
 
 
 def simulate_ssl(frame: Frame, structure: str, rng, params: SimParams, labels: np.ndarray) -> Item:

@@ -83,6 +83,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "scenario's structures per frame x frames per study.",
                        "平均は 95% t 区間、失敗率は 95% Wilson 区間。検査あたりのレビュー秒数 = 構造あたり"
                        "のレビュー秒数 × シナリオの構造数/フレーム × フレーム数/検査。"),
+    "summary.random": ("SAM ran with random weights in this session: its masks' Dice and the SAM "
+                       "failure rate are left out (they would describe random weights, not SAM); "
+                       "the times are real.",
+                       "このセッションの SAM はランダム重みでした。マスクの Dice と SAM の失敗率は"
+                       "除外しています（SAM ではなくランダム重みの性質になるため）。時間は実測です。"),
     "to_scenario": ("Put these measured times into a scenario", "この実測時間をシナリオに反映"),
     "base": ("Start from scenario", "元にするシナリオ"),
     "new_name": ("Save as", "保存名"),

@@ -97,7 +97,7 @@ def run(args) -> int:
         session.status = "done"
         run.add("annotation_sessions", {k: v for k, v in session.row().items() if k != "run_id"})
         run.add("annotation_items", [i.row(session) for i in items])
-    rows = [i.row(session) for i in items]
+    rows = [{**i.row(session), "sam_weights": settings.get("sam_weights")} for i in items]
     estimates = summarize(rows, source=f"annotate-sim run {run.id}")
     _report(args, run.id, session, rows, estimates, notes)
     return 0

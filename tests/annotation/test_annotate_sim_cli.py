@@ -103,4 +103,5 @@ def test_sam_uses_the_segmenter_and_says_when_weights_are_random(toy_data, monke
     (session,) = _sessions()
     assert '"sam_weights": "random"' in session["settings"]
     items = open_store(read_only=True).query("SELECT * FROM annotation_items")
-    assert all(i["task"] == "sam" and i["corrections"] <= 2 for i in items)
+    assert all(i["task"] == "sam" and i["corrections"] <= 2 and i["dice"] is None for i in items)
+    assert "prompt_seconds_per_structure" in out and "failure_rate" not in out

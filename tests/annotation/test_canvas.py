@@ -45,6 +45,14 @@ def test_points_take_their_label_from_the_stroke_colour():
     assert shapes.points == [(10, 20), (30, 40)] and shapes.labels == [1, 0]
 
 
+def test_point_as_the_browser_sent_it():
+    # drawing_mode="point", clicked at canvas (100, 50) with stroke width 2 and radius 4
+    sent = {"type": "Circle", "left": 95, "top": 50, "radius": 4, "originX": "left",
+            "originY": "center", "stroke": POSITIVE_COLOR, "strokeWidth": 2, "scaleX": 1, "scaleY": 1}
+    shapes = parse({"objects": [sent]}, scale=2)
+    assert shapes.points == [(50, 25)] and shapes.labels == [1] and click_cost(shapes) == 1
+
+
 def test_nothing_drawn_and_unknown_objects_are_empty():
     assert parse(None, 1).count == 0
     assert parse({"objects": [{"type": "Path"}, polygon([(0, 0), (1, 1)])]}, 1).count == 0

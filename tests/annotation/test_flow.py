@@ -106,6 +106,18 @@ def test_sam_box_then_points_counts_corrections_and_uses_one_embedding():
     assert not item.accepted and item.prompt == "points"
 
 
+def test_sam_at_random_weights_stores_no_dice():
+    clock = Clock()
+    frame = small_frame()
+    sam = FakeSam(frame.mask)
+    sam.weights = "random"
+    f = _flow("sam", clock, frames=[frame], sam=sam)
+    f.embed_current()
+    f.show()
+    f.update({"objects": [{"type": "Rect", "left": 12, "top": 8, "width": 17, "height": 25}]}, 1.0)
+    assert f.accept().dice is None
+
+
 def test_ssl_review_accept_and_correction_record_review_time():
     clock = Clock()
     frame = small_frame()

@@ -70,6 +70,14 @@ def test_sam_loop_terminates_at_max_corrections_and_counts_a_failure():
     assert sam.predicts == 4 * len(items)
 
 
+def test_random_weight_sam_stores_no_dice():
+    frame = small_frame()
+    sam = FakeSam(frame.mask)
+    sam.weights = "random"
+    _, items = simulate([frame], "sam", seed=0, segmenter=sam)
+    assert items and all(i.dice is None for i in items)
+
+
 def test_sam_with_point_prompts_starts_inside_the_structure():
     class Recording(FakeSam):
         calls = []

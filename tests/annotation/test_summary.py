@@ -69,6 +69,16 @@ def test_simulated_items_are_labelled_and_never_mixed_with_measured():
     assert summarize([], source="none") == {}
 
 
+def test_sam_failures_under_random_weights_are_left_out_but_times_kept():
+    random = [dict(_it("sam", 4, accepted=False), sam_weights="random"),
+              dict(_it("sam", 6, accepted=False), sam_weights="random")]
+    est = summarize(random, source="s")
+    assert est["options.sam.prompt_seconds_per_structure"].value == 5
+    assert "options.sam.failure_rate" not in est
+    real = [dict(_it("sam", 4, accepted=False), sam_weights="sam_vit_b_01ec64.pth")]
+    assert summarize(random + real, source="s")["options.sam.failure_rate"].n == 1
+
+
 def test_by_structure_spread_table():
     rows = by_structure([_it("manual", 10, dice=0.8), _it("manual", 14, dice=0.9),
                          _it("manual", 12), _it("manual", 4, structure="LA", accepted=False)])

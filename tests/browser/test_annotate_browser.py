@@ -1,5 +1,5 @@
 """The Annotate page in a real Streamlit server, driven by Playwright through Debian's Chromium:
-trace a polygon and drag a box with real mouse events, accept, and find the timed items in DuckDB.
+trace a polygon, drag a box and click a correction point with real mouse events, accept, and find the timed items in DuckDB.
 
 Screenshots land in the test's tmp folder (and in $SEGROI_SCREENSHOTS when set).
 """
@@ -124,7 +124,7 @@ def _lv():
 def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from engine.annotation.masks import contour_polygon, mask_box
+    from engine.annotation.masks import contour_polygon, interior_point, mask_box
     from engine.annotation.session import pseudonym
     from engine.store import open_store
 
@@ -176,6 +176,13 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         page.mouse.move(ox + (x1 + 3) * DISPLAY_SCALE, oy + (y1 + 3) * DISPLAY_SCALE, steps=6)
         page.mouse.up()
         _settle(page)
+        # then a correction click inside the LV
+        page.get_by_text("+ point (inside)").click()
+        _settle(page)
+        ox, oy = _canvas_origin(page)
+        cx, cy = interior_point(lv)
+        page.mouse.click(ox + cx * DISPLAY_SCALE, oy + cy * DISPLAY_SCALE)
+        _settle(page)
         _shot(page, tmp_path, "annotate-sam-box")
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
@@ -199,8 +206,10 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     assert 0 < manual["active_seconds"] < manual_wall
     assert manual["dice"] > 0.85           # the trace followed the true outline
     assert not manual["simulated"] and manual["session_id"] == sessions[0]["id"]
-    assert sam["prompt"] == "box" and sam["clicks"] == 1 and sam["accepted"]
-    assert sam["active_seconds"] > 0 and sam["dice"] is not None
+    assert sam["prompt"] == "box+points" and sam["clicks"] == 2 and sam["corrections"] == 1
+    assert sam["accepted"] and sam["vertices"] is None
+    assert sam["active_seconds"] > 0
+    assert sam["dice"] is None             # random weights: no Dice is stored
 
     (scenario,) = [r for r in store.scenarios() if "annotation" in r["name"]]
     value = scenario["assumptions"]["options"]["manual"]["seconds_per_structure"]
