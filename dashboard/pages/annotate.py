@@ -151,6 +151,8 @@ def annotate(flow) -> None:
     with left:
         if flow.task == "ssl" and flow.phase == "review":
             st.markdown(T("how.ssl", structure=structure))
+            if flow.mask is None or not flow.mask.any():
+                st.caption(T("ssl.empty", structure=structure))
             st.image(overlay(frame.pixels, [(flow.mask, COLORS[structure])]), width=size[0])
         else:
             how = "how.ssl_correct" if flow.task == "ssl" else f"how.{flow.task}"
@@ -284,8 +286,10 @@ def _to_scenario(session, estimates) -> None:
 st.title(T("title"))
 current = st.session_state.get(FLOW)
 if current is None:
+    st.session_state.pop("ann_flash", None)
     setup()
 elif current.finished:
+    st.session_state.pop("ann_flash", None)
     summary(current)
 else:
     annotate(current)

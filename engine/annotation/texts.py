@@ -53,6 +53,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                 "修正し、**承認**。直せない場合は**SAM 失敗**。"),
     "how.ssl": ("Is the **{structure}** outlined correctly? **Accept** it, or **Correct by "
                 "tracing**.", "**{structure}** の輪郭は正しいですか？ **承認**するか、**トレースで修正**します。"),
+    "ssl.empty": ("The model proposes no {structure} on this frame.",
+                  "モデルはこのフレームに {structure} を提案していません。"),
     "how.ssl_correct": ("Trace the **{structure}** outline (click the first point again to close), "
                         "then **Accept**.",
                         "**{structure}** の輪郭をトレースし（最初の点で閉じる）、**承認**します。"),

@@ -103,7 +103,7 @@ def _canvas_origin(page):
     raise AssertionError("the canvas kept moving")
 
 
-def _new_session(page, task_label):
+def _new_session(page, task_label, weights=None):
     page.get_by_label("Your pseudonym").fill("browser tester")
     page.get_by_text(task_label).click()
     _settle(page)
@@ -111,7 +111,32 @@ def _new_session(page, task_label):
     frames.fill("1")
     frames.press("Enter")
     _settle(page)
+    if weights:
+        page.get_by_label("SSL weights file").fill(str(weights))
+        page.get_by_label("SSL weights file").press("Enter")
+        _settle(page)
     page.get_by_role("button", name="Start").click()
+
+
+def _trace(page, trace):
+    ox, oy = _canvas_origin(page)
+    points = [(ox + x * DISPLAY_SCALE, oy + y * DISPLAY_SCALE) for x, y in trace]
+    for x, y in points:
+        page.mouse.click(x, y)
+        page.wait_for_timeout(120)
+    page.mouse.click(*points[0])           # clicking the first vertex closes the polygon
+    _settle(page)
+
+
+def _ssl_weights(path):
+    """An untrained, tiny SSL network: its masks are meaningless, which is all the review needs."""
+    import torch
+
+    from engine.models.ssl_net import SslSegmenter
+    from engine.models.unet import UNet
+
+    torch.manual_seed(0)
+    return SslSegmenter(UNet(width=4, levels=3), input_size=64).save(path)
 
 
 def _lv():
@@ -145,13 +170,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         # -- manual: trace the LV as a polygon, vertex by vertex, and close it ---------------
         started = time.monotonic()
         _new_session(page, "Manual: trace each structure")
-        ox, oy = _canvas_origin(page)
-        points = [(ox + x * DISPLAY_SCALE, oy + y * DISPLAY_SCALE) for x, y in trace]
-        for x, y in points:
-            page.mouse.click(x, y)
-            page.wait_for_timeout(120)
-        page.mouse.click(*points[0])           # clicking the first vertex closes the polygon
-        _settle(page)
+        _trace(page, trace)
         _shot(page, tmp_path, "annotate-manual-traced")
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
@@ -189,18 +208,31 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         _settle(page)
         page.wait_for_timeout(1500)
         _shot(page, tmp_path, "annotate-sam-summary")
+
+        # -- ssl review: reject the model's LV and trace it instead ------------------------------
+        page.get_by_role("button", name="Start another session").click()
+        _settle(page)
+        _new_session(page, "SSL review", weights=_ssl_weights(tmp_path / "ssl.pt"))
+        page.get_by_role("button", name="Correct by tracing").wait_for(timeout=120_000)
+        _settle(page)
+        _shot(page, tmp_path, "annotate-ssl-review")
+        page.get_by_role("button", name="Correct by tracing").click()
+        _settle(page)
+        _trace(page, trace)
+        page.get_by_role("button", name="Accept").click()
+        page.get_by_text("Session complete").wait_for(timeout=60_000)
         browser.close()
 
     store = open_store(db, read_only=True)
     sessions = store.query("SELECT * FROM annotation_sessions ORDER BY created_at")
-    assert [s["task"] for s in sessions] == ["manual", "sam"]
+    assert [s["task"] for s in sessions] == ["manual", "sam", "ssl"]
     assert all(s["status"] == "done" and not s["simulated"] for s in sessions)
     assert {s["annotator"] for s in sessions} == {pseudonym("browser tester")}
     assert json.loads(sessions[1]["settings"])["sam_weights"] == "random"
 
     items = {i["task"]: i for i in store.query("SELECT * FROM annotation_items")}
-    assert set(items) == {"manual", "sam"}
-    manual, sam = items["manual"], items["sam"]
+    assert set(items) == {"manual", "sam", "ssl"}
+    manual, sam, ssl = items["manual"], items["sam"], items["ssl"]
     assert manual["structure"] == "LV" and manual["prompt"] == "polygon" and manual["accepted"]
     assert manual["vertices"] == len(trace) and manual["clicks"] == len(trace) + 1
     assert 0 < manual["active_seconds"] < manual_wall
@@ -210,6 +242,10 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     assert sam["accepted"] and sam["vertices"] is None
     assert sam["active_seconds"] > 0
     assert sam["dice"] is None             # random weights: no Dice is stored
+
+    assert not ssl["accepted"] and ssl["corrections"] == 1 and ssl["prompt"] == "review"
+    assert 0 < ssl["review_seconds"] < ssl["active_seconds"]
+    assert ssl["vertices"] == len(trace) and ssl["dice"] > 0.85
 
     (scenario,) = [r for r in store.scenarios() if "annotation" in r["name"]]
     value = scenario["assumptions"]["options"]["manual"]["seconds_per_structure"]
