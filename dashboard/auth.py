@@ -36,11 +36,11 @@ def oidc_configured() -> bool:
 def gate(lang: str) -> bool:
     """True when the visitor may see the pages; otherwise draws the login and returns False."""
     if oidc_configured():
-        if st.user.is_logged_in:
-            st.sidebar.button(t("ui.logout", lang), on_click=st.logout)
+        if getattr(st.user, "is_logged_in", False):
+            st.sidebar.button(t("ui.logout", lang), on_click=st.logout, key="btn_logout")
             return True
         st.info(t("ui.login_prompt", lang))
-        st.button(t("ui.login", lang), on_click=st.login, type="primary")
+        st.button(t("ui.login", lang), on_click=st.login, type="primary", key="btn_login")
         return False
     secret = password()
     if not secret or st.session_state.get("authenticated"):

@@ -50,6 +50,7 @@ class Form:
         self.prov = provenance
         self.slots: dict[str, object] = {}
         self.changed: list[str] = []
+        self.notes: dict[str, str] = {}
 
     def key(self, name: str) -> str:
         return f"g{self.gen}:{name}"
@@ -76,6 +77,14 @@ class Form:
             return
         if isinstance(leaf, dict) and value is not None:
             updated = dict(leaf, value=value)
+            if not leaf["low"] <= value <= leaf["high"] and old:
+                # A new figure outside the old range: the range moves with it, keeping its relative spread.
+                factor = value / old
+                low, high = sorted((leaf["low"] * factor, leaf["high"] * factor))
+                updated["low"] = max(spec.minimum, min(low, value))
+                updated["high"] = min(spec.maximum, max(high, value))
+                self.notes[path] = i18n.t("scenario.range_moved", self.lang, low=i18n.quantity(updated["low"], self.lang),
+                                          high=i18n.quantity(updated["high"], self.lang))
         else:
             updated = value
         set_path(self.new, path, updated)
@@ -92,16 +101,17 @@ class Form:
             if low is None or high is None or _nan(low) or _nan(high):
                 continue
             wanted[field] = (float(low), float(high), r.get("dist") or "triangular")
-        for path in costmodel.FIELDS:
+        before = {r["field"]: (r["low"], r["high"], r["dist"]) for r in range_rows(self.raw)}
+        for path in set(wanted) | set(before):
+            if wanted.get(path) == before.get(path):
+                continue  # untouched row: keep what the inputs above made of it
             leaf = get_path(self.new, path)
             if leaf is None:
                 continue
             if path in wanted:
                 low, high, dist = wanted[path]
-                new_leaf = {"value": point(leaf), "low": low, "high": high, "dist": dist}
-                if new_leaf != leaf:
-                    set_path(self.new, path, new_leaf)
-            elif isinstance(leaf, dict):
+                set_path(self.new, path, {"value": point(leaf), "low": low, "high": high, "dist": dist})
+            else:
                 set_path(self.new, path, point(leaf))
 
     def mark_edited(self) -> None:
@@ -128,6 +138,9 @@ class Form:
         for path, message in messages.items():
             if path in self.slots:
                 self.slots[path].error(message, icon=":material/error:")
+        for path, note in self.notes.items():
+            if path not in messages:
+                self.slots[path].caption(note)
         return messages
 
 

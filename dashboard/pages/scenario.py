@@ -220,7 +220,8 @@ st.subheader(t("scenario.compare"))
 names = sorted(saved)
 default = [n for n in (st.session_state.get("loaded"),) if n in names]
 others = [n for n in names if n not in default]
-picked = st.multiselect(t("scenario.compare_pick"), names, default=default + others[:1], key="compare_pick")
+picked = st.multiselect(t("scenario.compare_pick"), names, default=default + others[:1],
+                        key=f"compare_pick:{'|'.join(names)}:{st.session_state.get('loaded')}")
 if picked:
     rows = {r["name"]: r for r in common.saved_scenarios()}
     results_by_name, currencies = {}, set()

@@ -1,0 +1,55 @@
+"""AppTest helpers: the dashboard runs in-process against the test's own store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+APP = HERE.parents[1] / "dashboard" / "app.py"
+sys.path.insert(0, str(HERE.parent / "report"))  # report_rows: small stored rows shared with tests/report
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """A fresh AppTest of dashboard/app.py (not run yet)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    # `segroi dashboard` starts Streamlit with st.navigation in charge (dashboard/serve.py); AppTest
+    # re-detects dashboard/pages/ as an old-style page folder before every run, so do the same here.
+    original = PagesManager.__init__
+
+    def v2_only(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", v2_only)
+    monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
+    monkeypatch.delenv("SEGROI_SCENARIO", raising=False)
+    return AppTest.from_file(str(APP), default_timeout=60)
+
+
+@pytest.fixture
+def seeded():
+    """The store holds the reference scenario and the H100 anchors (what `segroi dashboard` loads)."""
+    from engine.commands.dashboard import seed_reference
+    from engine.store import open_store
+
+    seed_reference()
+    return open_store()
+
+
+def texts(at) -> str:
+    """Everything the page wrote as text, in one string."""
+    parts = []
+    for kind in ("markdown", "caption", "info", "error", "warning", "success", "title", "subheader"):
+        parts += [str(e.value) for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def go(at, page: str):
+    """Open a page (its file under dashboard/pages) and run."""
+    return at.switch_page(f"pages/{page}.py").run()

@@ -1,0 +1,67 @@
+"""Benchmarks page: stored profiles, charts, and `segroi profile` as a cancellable subprocess."""
+
+import sys
+
+from conftest import go, texts
+from report_rows import add_profiles
+
+from dashboard import jobs
+
+
+def _finish(at):
+    job = jobs.current()
+    if job is not None:
+        job.wait(30)
+    return at.run()
+
+
+def test_profiles_table_filters_and_charts(app, seeded):
+    add_profiles(seeded)
+    at = go(app.run(), "benchmarks")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert {"sam_vit_b", "ssl_unet"} <= set(table["model"])
+    assert len(at.get("plotly_chart")) == 2
+    at.multiselect(key="filter_device").set_value(["cpu"]).run()
+    table = at.dataframe[0].value
+    assert set(table["device"]) == {"cpu"} and len(table) == 1
+    assert "None of the selected profiles has a measured energy figure." in texts(at)
+
+
+def test_a_failed_profile_run_shows_its_reason(app, seeded, monkeypatch):
+    script = "import sys; print('1/4 warm-up'); print('segroi profile: error: no CUDA device'); sys.exit(2)"
+    monkeypatch.setattr(jobs, "profile_command", lambda *a: [sys.executable, "-c", script])
+    at = go(app.run(), "benchmarks")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    at = _finish(at)
+    assert "Profiling failed: segroi profile: error: no CUDA device" in [e.value for e in at.error]
+    jobs.forget()
+
+
+def test_a_run_reports_progress_and_can_be_cancelled(app, seeded, monkeypatch):
+    script = "import time; print('2/10 ssl_unet fp32', flush=True); time.sleep(60)"
+    monkeypatch.setattr(jobs, "profile_command", lambda *a: [sys.executable, "-c", script])
+    at = go(app.run(), "benchmarks")
+    at.form_submit_button[0].click().run()
+    job = jobs.current()
+    assert job is not None and job.running
+    for _ in range(100):
+        if job.progress:
+            break
+        job._reader.join(0.05)
+    at.run()
+    assert job.progress == 0.2
+    assert at.get("progress")[0].proto.value == 20
+    assert jobs.start(["true"]) is None  # one profile at a time
+    at.button(key="btn_cancel").click().run()
+    assert not job.running and job.state == "cancelled"
+    assert "Profiling cancelled; nothing was stored for that run." in [w.value for w in at.warning]
+    jobs.forget()
+
+
+def test_progress_parsing():
+    job = jobs.Job([sys.executable, "-c", "import sys; sys.stdout.write('a 10%\\rb 55%\\rdone\\n')"])
+    assert job.wait(10) == 0
+    assert job.progress == 0.55 and list(job.lines) == ["a 10%", "b 55%", "done"]
+    assert job.state == "ok"
