@@ -10,7 +10,13 @@ from dashboard import common
 from engine.annotation import canvas as cv
 from engine.annotation import flow as flows
 from engine.annotation.masks import overlay
-from engine.annotation.session import DEFAULT_IDLE_THRESHOLD_S, open_sessions, pseudonym, session_items
+from engine.annotation.session import (
+    DEFAULT_IDLE_THRESHOLD_S,
+    human_sessions,
+    open_sessions,
+    pseudonym,
+    session_items,
+)
 from engine.annotation.summary import by_structure, scenario_update, summarize
 from engine.annotation.texts import t as tt
 from engine.data.frame import STRUCTURES
@@ -50,7 +56,9 @@ def _touch() -> None:
 # -- setting up ---------------------------------------------------------------------------------
 def setup() -> None:
     st.markdown(T("intro"))
-    new_tab, resume_tab = st.tabs([T("new"), T("resume")])
+    new_tab, resume_tab, all_tab = st.tabs([T("new"), T("resume"), T("so_far")])
+    with all_tab:
+        measured_so_far()
     with new_tab:
         name = st.text_input(T("pseudonym"), key="ann_name")
         kind = st.radio(T("data"), ["phantom", "folder"], horizontal=True, key="ann_data",
@@ -224,10 +232,8 @@ def _fmt(x, digits=1):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def summary(flow) -> None:
-    session = flow.session
-    items = session_items(common.store(), [session.id])
-    st.success(T("done", n=len(items)))
+def _tables(items, source: str) -> dict:
+    """Seconds per structure with spread, and the cost-model inputs; returns the estimates."""
     st.subheader(T("summary"))
     st.dataframe([{
         T("col.task"): r["task"], T("col.structure"): r["structure"], T("col.n"): r["n"],
@@ -235,25 +241,57 @@ def summary(flow) -> None:
         T("col.ci"): "-" if r["ci_low_s"] is None else f"{r['ci_low_s']:.1f} to {r['ci_high_s']:.1f}",
         T("col.accepted"): f"{r['accepted_share']:.0%}", T("col.dice"): _fmt(r["mean_dice"], 2),
     } for r in by_structure(items)], hide_index=True)
-    source = (f"annotation session {session.id} ({session.annotator}, "
-              f"{str(session.created_at)[:10]}, {session.task}, {session.dataset})")
     estimates = summarize(items, source=source)
     st.subheader(T("summary.inputs"))
     st.dataframe([{
-        T("col.field"): e.field, T("col.value"): f"{e.value:.3g} {e.unit}", T("col.n"): e.n,
+        T("col.field"): T("review_field") if e.field.startswith("ssl.review") else e.field,
+        T("col.value"): f"{e.value:.3g} {e.unit}", T("col.n"): e.n,
         T("col.interval"): "-" if e.low is None else f"{e.low:.3g} to {e.high:.3g}",
         T("col.method"): "-" if e.low is None else e.method, T("col.provenance"): e.provenance,
     } for e in estimates.values()], hide_index=True)
     st.caption(T("summary.method"))
-    if session.task == "sam" and session.settings.get("sam_weights") == "random":
+    if any(i["task"] == "sam" and i.get("sam_weights") == "random" for i in items):
         st.info(T("summary.random"), icon=":material/info:")
-    _to_scenario(session, estimates)
+    return estimates
+
+
+def summary(flow) -> None:
+    session = flow.session
+    items = session_items(common.store(), [session.id])
+    st.success(T("done", n=len(items)))
+    source = (f"annotation session {session.id} ({session.annotator}, "
+              f"{str(session.created_at)[:10]}, {session.task}, {session.dataset})")
+    estimates = _tables(items, source)
+    _to_scenario(f"annotation {session.id[:8]}", f"measured annotation times from session {session.id}",
+                 estimates)
     if st.button(T("another"), key="ann_another"):
         st.session_state.pop(FLOW, None)
         st.rerun()
 
 
-def _to_scenario(session, estimates) -> None:
+def measured_so_far() -> None:
+    """All human sessions together (never simulated ones), for tighter intervals."""
+    rows = human_sessions(common.store())
+    rows = [r for r in rows if r["items"]]
+    if not rows:
+        st.info(T("none_yet"))
+        return
+    labels = {r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
+                       f"{r['items']} item(s) · {r['status']}" for r in rows}
+    picked = st.multiselect(T("sessions"), list(labels), default=list(labels), format_func=labels.get,
+                            key="ann_all_pick")
+    if not picked:
+        return
+    items = session_items(common.store(), picked)
+    annotators = len({i["annotator"] for i in items})
+    source = (f"{len(picked)} annotation session(s) by {annotators} annotator(s): "
+              + ", ".join(p[:8] for p in picked))
+    estimates = _tables(items, source)
+    _to_scenario(f"annotation {len(picked)} sessions", f"measured annotation times from {source}",
+                 estimates, key="all")
+
+
+def _to_scenario(label: str, note: str, estimates, key: str = "one") -> None:
     from engine import costmodel, reference
 
     if not estimates:
@@ -266,16 +304,15 @@ def _to_scenario(session, estimates) -> None:
         c = st.columns(2)
         names = list(rows)
         loaded = st.session_state.get("loaded")
-        base = c[0].selectbox(T("base"), names, key="ann_base",
+        base = c[0].selectbox(T("base"), names, key=f"ann_base_{key}",
                               index=names.index(loaded) if loaded in names else 0)
-        name = c[1].text_input(T("new_name"), value=f"{base} + annotation {session.id[:8]}",
-                               key="ann_scenario_name").strip()
-        if st.button(T("to_scenario"), type="primary", key="ann_to_scenario", icon=":material/input:"):
+        name = c[1].text_input(T("new_name"), value=f"{base} + {label}",
+                               key=f"ann_scenario_name_{key}").strip()
+        if st.button(T("to_scenario"), type="primary", key=f"ann_to_scenario_{key}", icon=":material/input:"):
             try:
                 raw, _, changed = scenario_update(rows[base], estimates, name)
                 scenario = costmodel.validate(raw)
-                _store().save_scenario(name, scenario.to_dict(), dict(scenario.provenance),
-                                       note=f"measured annotation times from session {session.id}")
+                _store().save_scenario(name, scenario.to_dict(), dict(scenario.provenance), note=note)
                 common.changed()
                 common.load(name)
                 st.success(T("scenario_saved", name=name, n=len(changed)))

@@ -197,6 +197,14 @@ def open_sessions(store, annotator: str | None = None) -> list[dict]:
     return store.query(sql.format(extra=""))
 
 
+def human_sessions(store) -> list[dict]:
+    """Every human (not simulated) session, newest first, with its item count."""
+    return store.query(
+        "SELECT s.id, s.annotator, s.task, s.dataset, s.status, s.created_at, count(i.frame) AS items "
+        "FROM annotation_sessions s LEFT JOIN annotation_items i ON i.session_id = s.id "
+        "WHERE NOT s.simulated GROUP BY ALL ORDER BY s.created_at DESC")
+
+
 def completed_pairs(store, session_id: str) -> set[tuple[str, str]]:
     rows = store.query("SELECT frame, structure FROM annotation_items WHERE session_id = ?",
                        [session_id])

@@ -29,6 +29,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sam.size": ("SAM input size (px)", "SAM 入力サイズ（px）"),
     "ssl.weights": ("SSL weights file (from segroi train-ssl)", "SSL 重みファイル（segroi train-ssl で作成）"),
     "start": ("Start", "開始"),
+    "so_far": ("Measured so far", "これまでの実測"),
+    "none_yet": ("No human annotation yet.", "人手のアノテーションはまだありません。"),
+    "sessions": ("Sessions (human only; simulated sessions are never mixed in)",
+                 "セッション（人手のみ。シミュレーションは混ぜません）"),
     "no_open": ("No open session to resume.", "再開できるセッションはありません。"),
     "resume.pick": ("Open sessions", "未完了のセッション"),
     "resume.go": ("Resume", "再開"),
@@ -79,7 +83,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "saved.dice": (", Dice {dice:.2f} against the ground truth", "、正解との Dice {dice:.2f}"),
     "done": ("Session complete: {n} item(s) saved.", "セッション完了：{n} 件を保存しました。"),
     "summary": ("Seconds per structure", "構造あたりの秒数"),
-    "summary.inputs": ("Cost-model inputs from this session (measured)", "このセッションからのコストモデル入力（実測）"),
+    "summary.inputs": ("Cost-model inputs (measured)", "コストモデルの入力（実測）"),
+    "review_field": ("options.ssl.review_seconds_per_study, per structure (x structures/frame x frames/study)",
+                     "options.ssl.review_seconds_per_study（構造あたり。× 構造数/フレーム × フレーム数/検査）"),
     "summary.method": ("Means with a 95 % Student t-interval; failure rates with a 95 % Wilson "
                        "interval. Review seconds per study = review seconds per structure x the "
                        "scenario's structures per frame x frames per study.",

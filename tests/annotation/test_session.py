@@ -9,6 +9,7 @@ from engine.annotation.session import (
     ItemClock,
     completed_pairs,
     finish_session,
+    human_sessions,
     load_session,
     open_sessions,
     pending,
@@ -92,6 +93,7 @@ def test_items_are_written_one_by_one_and_a_session_resumes():
     done = completed_pairs(store, again.id)
     assert pending(plan, done) == [("f_001", "LV"), ("f_001", "LA")]
     assert [o["id"] for o in open_sessions(store)] == [s.id]
+    assert [(h["id"], h["items"], h["status"]) for h in human_sessions(store)] == [(s.id, 2, "open")]
     assert open_sessions(store)[0]["items"] == 2
     rows = store.query("SELECT * FROM annotation_items WHERE session_id = ? ORDER BY frame, structure",
                        [s.id])

@@ -221,6 +221,15 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         _trace(page, trace)
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
+
+        # all human sessions together
+        page.get_by_role("button", name="Start another session").click()
+        _settle(page)
+        page.get_by_role("tab", name="Measured so far").click()
+        page.get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
+        _settle(page)
+        page.wait_for_timeout(1500)
+        _shot(page, tmp_path, "annotate-measured-so-far")
         browser.close()
 
     store = open_store(db, read_only=True)
