@@ -1,0 +1,200 @@
+"""The privacy audit's one expensive fixture: plant identifiers, then run every command over them.
+
+`audit` (session scope) writes the planted DICOMs, then runs each step of `STEPS` as a user
+would (`segroi ...` in a subprocess, its own store file, no SEGROI_SALT so the salt file is
+created as on a fresh install) and keeps stdout, stderr, the DEBUG log and the files each
+step wrote. A step whose command module is not in engine/commands yet is recorded as not built;
+the test of that step skips and says so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from planted import BROKEN_NAME, write_broken, write_scans
+
+HERE = Path(__file__).resolve().parent
+
+REPO = HERE.parents[1]
+STEP_TIMEOUT_S = 240
+
+
+@dataclass
+class Step:
+    id: str
+    module: str                      # engine/commands/<module>.py
+    argv: list[str]                  # after `segroi`; {placeholders} filled from Audit paths
+    needs: tuple[str, ...] = ()      # steps whose outputs this one reads
+    outputs: tuple[str, ...] = ()    # files or folders it writes (placeholders too)
+    rc: int = 0
+    script: bool = False             # run through the installed `segroi` console script itself
+    wave: int = 0                    # steps of one wave run at the same time (read-only ones)
+
+
+# Tiny sizes so the whole audit runs in seconds on a shared 2-core machine.
+STEPS = [
+    Step("inspect", "inspect", ["inspect", "{scans}", "{damaged}"], rc=1, script=True, wave=1),
+    Step("inspect-json", "inspect", ["inspect", "--format", "json", "{scans}", "{damaged}"], rc=1, wave=1),
+    Step("demo", "demo", ["demo"], wave=1),
+    Step("annotate-sim-manual", "annotate_sim",
+         ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"], wave=3),
+    Step("train-ssl", "train_ssl",
+         ["train-ssl", "--data", "{scans}", "--out", "{out}/ssl.pt", "--image-size", "64", "--width", "4",
+          "--epochs", "2", "--rounds", "2", "--device", "cpu"], outputs=("{out}/ssl.pt",), wave=4),
+    Step("segment-ssl", "segment",
+         ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--out", "{out}/labels"],
+         needs=("train-ssl",), outputs=("{out}/labels",), wave=5),
+    Step("evaluate-ssl", "evaluate",
+         ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}"],
+         needs=("train-ssl",), wave=6),
+    Step("annotate-sim-ssl", "annotate_sim",
+         ["annotate-sim", "--task", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}",
+          "--format", "json"], needs=("train-ssl",), wave=7),
+    Step("profile", "profile",
+         ["profile", "--models", "ssl_unet", "--ssl-weights", "{out}/ssl.pt", "--device", "cpu", "--seconds", "0.3",
+          "--warmup", "0.1", "--idle-seconds", "0", "--no-progress", "--format", "json"],
+         needs=("train-ssl",), wave=8),
+    Step("phantom", "phantom", ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
+         outputs=("{out}/phantom",), wave=8),
+    Step("report-en", "report", ["report", "--out", "{out}/meeting.pdf"], needs=("demo",),
+         outputs=("{out}/meeting.pdf",), wave=9),
+    Step("report-ja", "report", ["report", "--out", "{out}/meeting_ja.pdf", "--lang", "ja"], needs=("demo",),
+         outputs=("{out}/meeting_ja.pdf",), wave=9),
+    Step("cost", "cost", ["cost", "--scenario", "reference", "--format", "json"], needs=("demo",), wave=9),
+    Step("scenario", "scenario", ["scenario", "list"], needs=("demo",), wave=9),
+    Step("runs-json", "runs", ["runs", "--format", "json"], wave=10),
+    Step("runs", "runs", ["runs"], script=True, wave=10),
+]
+
+# Commands that no step runs, and why. Every name in engine.cli.COMMANDS is in STEPS or here.
+NOT_RUN = {
+    "dashboard": "serves the pages; the dashboard tests render every page over the audit's store",
+}
+
+
+@dataclass
+class Result:
+    step: Step
+    skipped: str | None = None       # why it did not run
+    argv: list[str] = field(default_factory=list)
+    rc: int | None = None
+    stdout: str = ""
+    stderr: str = ""
+    log: str = ""
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Audit:
+    root: Path
+    scans: Path          # the planted DICOMs (all readable)
+    truth: Path          # label PNGs named as `segment` writes them
+    damaged: Path        # one planted DICOM with its pixel data cut short
+    out: Path            # where commands write files
+    db: Path
+    data_home: Path      # XDG_DATA_HOME of the commands: the salt file lives here
+    files: list[dict]
+    results: dict[str, Result] = field(default_factory=dict)
+
+    @property
+    def store_dir(self) -> Path:
+        return self.db.parent
+
+    @property
+    def salt(self) -> str:
+        return (self.data_home / "segroi" / "salt").read_text().strip()
+
+    def fill(self, text: str) -> str:
+        return text.format(scans=self.scans, truth=self.truth, damaged=self.damaged / BROKEN_NAME,
+                           out=self.out)
+
+    def env(self, log: Path) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SEGROI_")}
+        env.update(SEGROI_DB=str(self.db), XDG_DATA_HOME=str(self.data_home), SEGROI_AUDIT_LOG=str(log),
+                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONWARNINGS="always")
+        return env
+
+
+def command_built(module: str) -> bool:
+    return importlib.util.find_spec(f"engine.commands.{module}") is not None
+
+
+def _console_script() -> list[str]:
+    exe = Path(sys.executable).with_name("segroi")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "engine.cli"]
+
+
+def _start(audit: Audit, step: Step) -> tuple[Result, subprocess.Popen | None]:
+    result = Result(step)
+    if not command_built(step.module):
+        result.skipped = f"command not built yet: engine/commands/{step.module}.py is missing"
+        return result, None
+    for need in step.needs:
+        before = audit.results.get(need)
+        if before is None or before.skipped or before.rc != before.step.rc:
+            why = before.skipped if before and before.skipped else "it failed"
+            result.skipped = f"needs the output of step {need!r}, which did not run ({why})"
+            return result, None
+    log = audit.root / "logs" / f"{step.id}.log"
+    log.parent.mkdir(exist_ok=True)
+    log.touch()
+    args = [audit.fill(a) for a in step.argv]
+    head = _console_script() if step.script else [sys.executable, str(HERE / "launch.py")]
+    result.argv = head + args
+    proc = subprocess.Popen(result.argv, cwd=audit.root, env=audit.env(log), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    return result, proc
+
+
+def _finish(audit: Audit, result: Result, proc: subprocess.Popen, started: float) -> None:
+    try:
+        result.stdout, result.stderr = proc.communicate(timeout=STEP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        result.stdout, result.stderr = proc.communicate()
+        result.stderr += f"\n[audit: killed after {STEP_TIMEOUT_S} s]"
+    result.rc = proc.returncode
+    result.seconds = time.monotonic() - started
+    result.log = (audit.root / "logs" / f"{result.step.id}.log").read_text(encoding="utf-8", errors="replace")
+    for out in result.step.outputs:
+        path = Path(audit.fill(out))
+        if path.is_dir():
+            result.outputs += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.exists():
+            result.outputs.append(path)
+
+
+def run_steps(audit: Audit, steps: list[Step]) -> None:
+    for wave in sorted({s.wave for s in steps}):
+        running = []
+        for step in (s for s in steps if s.wave == wave):
+            result, proc = _start(audit, step)
+            audit.results[step.id] = result
+            if proc is not None:
+                running.append((result, proc, time.monotonic()))
+        for result, proc, started in running:
+            _finish(audit, result, proc, started)
+
+
+@pytest.fixture(scope="session")
+def audit(tmp_path_factory) -> Audit:
+    root = tmp_path_factory.mktemp("audit")
+    a = Audit(root=root, scans=root / "scans", truth=root / "truth", damaged=root / "damaged",
+              out=root / "out", db=root / "store" / "segroi.duckdb", data_home=root / "data_home", files=[])
+    for d in (a.damaged, a.out, a.db.parent, a.data_home):
+        d.mkdir(parents=True)
+    a.files = write_scans(a.scans, a.truth)
+    write_broken(a.damaged / BROKEN_NAME)
+    run_steps(a, STEPS)
+    yield a
+    shutil.rmtree(root / "out", ignore_errors=True)
