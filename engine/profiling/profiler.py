@@ -99,15 +99,18 @@ def plan_for(name: str, options: ProfileOptions, device_type: str) -> list[st.Se
 
 
 def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
-            idle_watts: float | None) -> dict:
-    """One row: the setting, timing, energy, memory and FLOPs of `model_obj` under `setting`."""
+            idle_watts: float | None, meter=None) -> dict:
+    """One row: the setting, timing, energy, memory and FLOPs of `model_obj` under `setting`.
+
+    `meter` replaces the device's own energy meter (benchmarks compare methods this way).
+    """
     import torch
 
     torch.backends.cudnn.benchmark = setting.cudnn_benchmark
     prepared = model_obj.prepare(setting)
     device.memory.reset()
     window = steady_state(prepared.step, seconds=options.seconds, timer=device.timer(),
-                          synchronize=device.synchronize, meter=device.energy.meter(),
+                          synchronize=device.synchronize, meter=meter or device.energy.meter(),
                           warmup_seconds=options.warmup_seconds,
                           min_warmup=3 if setting.compiled else 2)
     peak = device.memory.peak()

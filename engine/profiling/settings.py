@@ -13,7 +13,8 @@ Recipes (`--modes`), each applied to every dtype and batch size asked for unless
                    largest batch only; GPU only; compiles for minutes.
 
 SAM's decoder (prompt encoder + mask decoder) runs in fp32 or under autocast: its prompt code
-builds fp32 tensors internally, so bf16 weights do not apply. Settings that come out identical
+builds fp32 tensors internally, so bf16 weights do not apply, and its `tuned` setting is its
+`plain` one (compiled recipes still apply to it). Settings that come out identical
 under two recipes are measured once, under the first recipe named.
 """
 
@@ -64,6 +65,8 @@ def _base(component: str, dtype: str, batch: int, recipe: str) -> Setting:
 
 
 def _tuned(s: Setting, conv: bool) -> Setting:
+    if s.component == "decoder":
+        return s  # nothing to tune eagerly: fp32 or autocast only, no attention switch
     s = replace(s, cudnn_benchmark=True)
     if s.component != "decoder" and s.dtype != "fp32":
         s = replace(s, dtype_mode="weights")

@@ -1,0 +1,148 @@
+"""Energy per image across repeated measurements of the same setting (the spread to report).
+
+    python benchmarks/bench_energy_stability.py --device cuda --repeats 5 --seconds 2.5
+    python benchmarks/bench_energy_stability.py --device cpu --repeats 3 --seconds 1 --sam-image-size 256 --unet-batch 1 --sam-batch 1
+
+Settings: the U-Net at bf16 weights + channels_last (batch --unet-batch) and the SAM ViT-B encoder
+at bf16 weights + SDPA (batch --sam-batch); --dtype fp32 for CPUs without fast bf16. Each is
+measured --repeats times in a row after one warm-up window. Reported per setting: mean, standard
+deviation, coefficient of variation and (max - min) / mean of J/image and of images/s.
+
+On a GPU with the NVML energy counter, the same windows are also integrated from sampled power
+(50 Hz) to show how far the fallback method lands from the counter. Where no energy source is
+readable (most CPUs without root), only the timing spread is reported: energy is not invented.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+
+from benchlib import environment, write_json
+
+
+class TeeMeter:
+    """The device's meter, plus a second meter over exactly the same window."""
+
+    def __init__(self, primary, secondary):
+        self.primary, self.secondary = primary, secondary
+        self.last_secondary = None
+
+    @property
+    def method(self):
+        return self.primary.method
+
+    def start(self):
+        self.secondary.start()
+        self.primary.start()
+
+    def stop(self):
+        reading = self.primary.stop()
+        self.last_secondary = self.secondary.stop()
+        return reading
+
+
+def _stats(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    mean = statistics.fmean(values)
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return {"n": len(values), "mean": mean, "std": sd, "cv": sd / mean if mean else None,
+            "min": min(values), "max": max(values),
+            "spread": (max(values) - min(values)) / mean if mean else None}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
+    p.add_argument("--models", default="ssl_unet,sam_vit_b")
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=2.5)
+    p.add_argument("--warmup", type=float, default=1.0)
+    p.add_argument("--dtype", default="bf16", choices=["fp32", "bf16"])
+    p.add_argument("--unet-batch", type=int, default=256)
+    p.add_argument("--sam-batch", type=int, default=8)
+    p.add_argument("--sam-image-size", type=int, default=1024)
+    p.add_argument("--idle-seconds", type=float, default=2.0)
+    p.add_argument("--threads", type=int)
+    p.add_argument("--out")
+    args = p.parse_args(argv)
+
+    import torch
+
+    from engine.profiling import energy as en
+    from engine.profiling.device import open_device
+    from engine.profiling.profiler import ProfileOptions, measure
+    from engine.profiling.settings import plan
+    from engine.profiling.workloads import load_model, traits
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = open_device(args.device)
+    env = environment(device)
+    idle = device.idle_power(args.idle_seconds) if args.idle_seconds > 0 else None
+    counter = device.energy.method == en.NVML_COUNTER
+    results = []
+    for name in [m.strip() for m in args.models.split(",") if m.strip()]:
+        components, conv = traits(name)
+        batch = args.unet_batch if name == "ssl_unet" else args.sam_batch
+        setting = [s for s in plan(components, conv, args.device, [args.dtype], [batch], [1],
+                                   ["tuned"]) if s.component in ("full", "encoder")][0]
+        model = load_model(name, device.torch_device, sam_image_size=args.sam_image_size)
+        warm = ProfileOptions(seconds=args.warmup, warmup_seconds=args.warmup)
+        measure(device, model, setting, warm, idle)  # one discarded window: clocks and caches settle
+        opts = ProfileOptions(seconds=args.seconds, warmup_seconds=0.2)
+        rows, sampled = [], []
+        for rep in range(args.repeats):
+            tee = None
+            if counter:
+                tee = TeeMeter(device.energy.meter(),
+                               en.SampledPowerMeter(device.nvml.power_watts, 0.02))
+            row = measure(device, model, setting, opts, idle, meter=tee)
+            rows.append(row)
+            if tee is not None and tee.last_secondary is not None and row["joules_per_image"]:
+                images = row["iterations"] * row["batch"]
+                sampled.append(tee.last_secondary.joules / images)
+            print(f"{name} repeat {rep + 1}: {row['images_per_second']:.2f} img/s, "
+                  f"J/img {row['joules_per_image']}", file=sys.stderr, flush=True)
+        summary = {
+            "model": name, "setting": setting.label(), "input_size": rows[0]["input_size"],
+            "energy_method": rows[0]["energy_method"],
+            "joules_per_image": _stats([r["joules_per_image"] for r in rows]),
+            "joules_per_image_idle_subtracted": _stats(
+                [r["joules_per_image_idle_subtracted"] for r in rows]),
+            "images_per_second": _stats([r["images_per_second"] for r in rows]),
+            "average_power_watts": _stats([r["average_power_watts"] for r in rows]),
+            "sampled_joules_per_image": _stats(sampled),
+            "sampled_vs_counter": (statistics.fmean(s / r["joules_per_image"]
+                                                    for s, r in zip(sampled, rows))
+                                   if sampled else None),
+            "rows": rows,
+        }
+        results.append(summary)
+        model.close()
+        torch._dynamo.reset()
+    print(f"\n{env['device_name']} ({args.device}), {args.repeats} repeats of {args.seconds} s, "
+          f"idle {idle} W, energy {device.energy.method}")
+    for s in results:
+        ips, j = s["images_per_second"], s["joules_per_image"]
+        line = f"  {s['model']:9} {s['setting']:28} img/s {ips['mean']:.4g} (cv {ips['cv']:.2%}, " \
+               f"spread {ips['spread']:.2%})"
+        if j:
+            line += f"; J/img {j['mean']:.4g} (cv {j['cv']:.2%}, spread {j['spread']:.2%})"
+        else:
+            line += "; energy not measured"
+        if s["sampled_vs_counter"]:
+            line += f"; sampled/counter {s['sampled_vs_counter']:.3f}"
+        print(line)
+    write_json(args.out, {"benchmark": "energy_stability", "environment": env,
+                          "idle_power_watts": idle, "repeats": args.repeats,
+                          "seconds": args.seconds, "results": results})
+    device.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
