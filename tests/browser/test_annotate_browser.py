@@ -43,7 +43,8 @@ def server(tmp_path):
     env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1")
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+        # as `segroi dashboard` starts it: st.navigation in charge from the first request
+        [sys.executable, "-m", "dashboard.serve", "run", str(REPO / "dashboard" / "app.py"),
          f"--server.port={port}", "--server.address=127.0.0.1", "--server.headless=true",
          "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,68 @@
+"""The Annotate page in-process (Streamlit AppTest): set up, accept too early, leave, resume.
+
+Drawing needs a real browser (tests/browser/test_annotate_browser.py); this covers the rest
+of the page quickly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def at(monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def v2_only(self, *args, **kwargs):  # as dashboard/serve.py does for the real server
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", v2_only)
+    monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
+    app = AppTest.from_file(str(APP), default_timeout=120)
+    app.run()
+    return app.switch_page("pages/annotate.py").run()
+
+
+def _text(at) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "error", "success", "title")
+                     for e in at.get(kind))
+
+
+@pytest.mark.slow
+def test_setup_start_accept_too_early_leave_and_resume(at):
+    from engine.store import open_store
+
+    assert not at.exception and "Timed annotation" in _text(at)
+    at.text_input(key="ann_name").input("page tester")
+    at.number_input(key="ann_frames").set_value(1)
+    at.button(key="ann_start").click().run()
+    assert not at.exception
+    assert "Click around the outline of the **LV**" in _text(at)
+    store = open_store(read_only=True)
+    (session,) = store.query("SELECT * FROM annotation_sessions")
+    assert session["status"] == "open" and session["task"] == "manual" and not session["simulated"]
+
+    accept = next(b for b in at.button if b.key and b.key.startswith("accept-"))
+    accept.click().run()
+    assert "nothing to accept yet" in _text(at)
+    assert store.query("SELECT * FROM annotation_items") == []
+
+    at.button(key="ann_leave").click().run()
+    assert "Click around the outline" not in _text(at)
+    assert at.selectbox(key="ann_resume_pick").value == session["id"]
+    at.button(key="ann_resume").click().run()
+    assert not at.exception and "Click around the outline of the **LV**" in _text(at)
+
+
+@pytest.mark.slow
+def test_japanese_labels(at):
+    at.segmented_control(key="lang").set_value("ja").run()
+    assert not at.exception and "時間計測付きアノテーション" in _text(at)
