@@ -43,6 +43,14 @@ def _estimate(checkpoint: str, size: int, device: str) -> float:
     return float(_sam(checkpoint, size, device).estimate_embed_seconds()["seconds"])
 
 
+@st.cache_data(show_spinner=False)
+def _devices() -> list[str]:
+    """cuda first when this machine has a GPU (SAM's prompts then answer within a second)."""
+    import torch
+
+    return ["cuda", "cpu"] if torch.cuda.is_available() else ["cpu"]
+
+
 def _store():
     return common.store(write=True)
 
@@ -74,22 +82,23 @@ def setup() -> None:
         structures = c[1].multiselect(T("structures"), list(STRUCTURES), default=["LV"],
                                       key="ann_structures")
         idle = c[2].number_input(T("idle"), 5.0, 600.0, DEFAULT_IDLE_THRESHOLD_S, 5.0, key="ann_idle")
-        checkpoint, size, weights = "", 256, None
+        checkpoint, size, weights, device = "", 256, None, "cpu"
         if task == "sam":
-            c = st.columns(2)
+            c = st.columns(3)
             checkpoint = c[0].text_input(T("sam.checkpoint"), key="ann_ckpt").strip()
             size = c[1].selectbox(T("sam.size"), [256, 512, 1024], index=2 if checkpoint else 0,
                                   key="ann_size")
+            device = c[2].selectbox(T("sam.device"), _devices(), key="ann_device")
         if task == "ssl":
             weights = st.text_input(T("ssl.weights"), key="ann_weights").strip() or None
         if st.button(T("start"), type="primary", key="ann_start"):
             try:
-                sam = _sam(checkpoint, int(size), "cpu") if task == "sam" else None
+                sam = _sam(checkpoint, int(size), device) if task == "sam" else None
                 st.session_state[FLOW] = flows.start(
                     _store(), pseudonym(name), task, data=folder if kind == "folder" else "phantom",
                     truth=truth, frames=int(frames), structures=structures, idle_threshold=float(idle),
                     sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights)
-                st.session_state["ann_sam_key"] = (checkpoint, int(size), "cpu")
+                st.session_state["ann_sam_key"] = (checkpoint, int(size), device)
                 st.rerun()
             except SegroiError as exc:
                 st.error(str(exc))
@@ -108,7 +117,9 @@ def setup() -> None:
                 if settings["task"] == "sam":
                     session = flows.load_session(common.store(), pick)
                     key = (session.settings.get("sam_checkpoint") or "",
-                           int(session.settings.get("sam_image_size") or 256), "cpu")
+                           int(session.settings.get("sam_image_size") or 256),
+                           session.settings.get("device") if session.settings.get("device") in _devices()
+                           else "cpu")
                     sam = _sam(*key)
                     st.session_state["ann_sam_key"] = key
                 st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam)

@@ -27,6 +27,7 @@ TEXTS: dict[str, tuple[str, str]] = {
              "アイドルしきい値（秒）：操作の間隔がこれを超えると計測しません"),
     "sam.checkpoint": ("SAM checkpoint file (empty: random weights)", "SAM チェックポイント（空欄：ランダム重み）"),
     "sam.size": ("SAM input size (px)", "SAM 入力サイズ（px）"),
+    "sam.device": ("Device", "デバイス"),
     "ssl.weights": ("SSL weights file (from segroi train-ssl)", "SSL 重みファイル（segroi train-ssl で作成）"),
     "start": ("Start", "開始"),
     "so_far": ("Measured so far", "これまでの実測"),

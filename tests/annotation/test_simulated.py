@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pytest
 
 from annotation_helpers import FakeSam, small_frame
-from engine.annotation.masks import dice
 from engine.annotation.simulated import SimParams, jittered_box, lognormal, simulate
 from engine.errors import SegroiError
 
