@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from engine.annotation.canvas import NEGATIVE_COLOR, POSITIVE_COLOR, click_cost, parse
 
 
