@@ -33,11 +33,13 @@ class NvmlEnergySource:
         self.nvml = nvml
         self.sample_interval = sample_interval
         self.method = en.NVML_COUNTER if nvml.energy_counter_supported() else en.NVML_SAMPLING
+        self.power_kind, self.read_power = (None, None) if self.method == en.NVML_COUNTER \
+            else nvml.power_reader()
 
     def meter(self):
         if self.method == en.NVML_COUNTER:
             return en.CounterMeter(self.nvml.total_energy_joules, en.NVML_COUNTER)
-        return en.SampledPowerMeter(self.nvml.power_watts, self.sample_interval, en.NVML_SAMPLING)
+        return en.SampledPowerMeter(self.read_power, self.sample_interval, en.NVML_SAMPLING)
 
 
 class RaplEnergySource:
@@ -170,6 +172,9 @@ class CudaDevice(Device):
             row["driver_version"] = self.nvml.driver_version()
             clocks.update(self.nvml.clocks())
             clocks["driver_cuda_version"] = self.nvml.cuda_driver_version()
+            clocks["energy_method"] = self.energy.method
+            if getattr(self.energy, "power_kind", None):
+                clocks["sampled_power"] = self.energy.power_kind
         else:
             clocks["nvml"] = self.nvml_error
         row["clocks"] = clocks

@@ -87,8 +87,30 @@ class Nvml:
         return self._call("nvmlDeviceGetTotalEnergyConsumption", self.handle) / 1000.0
 
     def power_watts(self) -> float:
-        """Board power draw (NVML reports milliwatts; on recent GPUs a ~1 s running average)."""
+        """Board power draw (NVML reports milliwatts; on Ampere and newer a 1 s running average)."""
         return self._call("nvmlDeviceGetPowerUsage", self.handle) / 1000.0
+
+    def instant_power_watts(self) -> float:
+        """Instantaneous board power (field NVML_FI_DEV_POWER_INSTANT), where the driver has it."""
+        field = getattr(self.nv, "NVML_FI_DEV_POWER_INSTANT", None)
+        if field is None:
+            raise NvmlUnsupported("this NVML has no instant-power field")
+        value = self._call("nvmlDeviceGetFieldValues", self.handle, [field])[0]
+        if getattr(value, "nvmlReturn", 0) != 0:
+            raise NvmlUnsupported("instant power: not supported on this GPU/driver")
+        return value.value.uiVal / 1000.0
+
+    def power_reader(self) -> tuple[str, object]:
+        """("instant" | "average", a function returning watts): the best power reading available.
+
+        Sampling the 1 s average lags the load by up to a second, so the instant field is preferred.
+        """
+        try:
+            if self.instant_power_watts() > 0:
+                return "instant", self.instant_power_watts
+        except NvmlError:
+            pass
+        return "average", self.power_watts
 
     def name(self) -> str:
         return _text(self._call("nvmlDeviceGetName", self.handle))

@@ -24,18 +24,21 @@ class FakeNvml:
     """Power `watts` drawn since `t0` on `clock`; the energy counter integrates it exactly.
 
     counter_supported=False makes nvmlDeviceGetTotalEnergyConsumption answer NOT_SUPPORTED,
-    as on GPUs before Volta.
+    as on GPUs before Volta; instant_supported says whether the instant-power field answers.
     """
 
     NVMLError = NVMLError
     NVML_CLOCK_SM = NVML_CLOCK_SM
     NVML_CLOCK_MEM = NVML_CLOCK_MEM
     NVML_TEMPERATURE_GPU = NVML_TEMPERATURE_GPU
+    NVML_FI_DEV_POWER_INSTANT = 186
 
     def __init__(self, watts: float = 200.0, counter_supported: bool = True,
-                 clock=time.perf_counter, name=b"Fake GPU 80GB"):
+                 clock=time.perf_counter, name=b"Fake GPU 80GB", instant_supported: bool = False):
         self.watts = watts
         self.counter_supported = counter_supported
+        self.instant_supported = instant_supported
+        self.instant_calls = 0
         self.clock = clock
         self.t0 = clock()
         self._name = name
@@ -60,6 +63,14 @@ class FakeNvml:
         if not self.counter_supported:
             raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
         return int(self.offset_mj + self.watts * (self.clock() - self.t0) * 1000)
+
+    def nvmlDeviceGetFieldValues(self, handle, fields):
+        if not self.instant_supported:
+            raise NVMLError(NVML_ERROR_NOT_SUPPORTED)
+        self.instant_calls += 1
+        assert fields == [self.NVML_FI_DEV_POWER_INSTANT]
+        value = SimpleNamespace(uiVal=int(round(self.watts * 1000)))
+        return [SimpleNamespace(fieldId=fields[0], nvmlReturn=0, value=value)]
 
     def nvmlDeviceGetPowerUsage(self, handle):
         self.power_calls += 1

@@ -54,6 +54,20 @@ def test_source_uses_counter_when_supported_and_sampling_when_not(fake_nvml):
     assert reading.seconds >= 0.05
 
 
+def test_sampling_prefers_instant_power_where_the_driver_has_it(fake_nvml):
+    fake = fake_nvml(watts=90.0, counter_supported=False, instant_supported=True)
+    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005)
+    assert source.power_kind == "instant"
+    meter = source.meter()
+    meter.start()
+    time.sleep(0.02)
+    reading = meter.stop()
+    assert fake.instant_calls >= reading.samples and fake.power_calls == 0
+    assert reading.joules == pytest.approx(90.0 * reading.seconds, rel=1e-9)
+    plain = NvmlEnergySource(Nvml(module=fake_nvml(counter_supported=False)))
+    assert plain.power_kind == "average"
+
+
 def test_unsupported_is_told_apart_from_other_nvml_errors(fake_nvml):
     fake = fake_nvml(counter_supported=False)
     nv = Nvml(module=fake)
