@@ -146,6 +146,12 @@ def write_scans(folder: Path, truth: Path, studies: int = 3, size: int = 96) -> 
     return written
 
 
+def write_dicom(path: Path, pixels: np.ndarray, spacing_mm: float = 0.3, number: int = 1) -> Path:
+    """Frames (F, H, W) uint8 as one planted DICOM of study `number`."""
+    _dataset(pixels, spacing_mm, study_uid(number)).save_as(path, enforce_file_format=True)
+    return path
+
+
 def write_broken(path: Path) -> Path:
     """A DICOM whose header is full of identifiers but whose pixel data is cut short."""
     pixels = np.zeros((2, 32, 32), np.uint8)

@@ -1,0 +1,132 @@
+"""Privacy audit in a real browser: the served dashboard over the audited store, every page's HTML
+(every frame, the canvas component's iframe included) and visible text, and the server's log,
+hold none of the planted identifiers. On Annotate a session is started on the planted folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from planted import leaks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PAGES = ("overview", "scenario", "benchmarks", "accuracy", "annotate", "export")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(audit):
+    """`streamlit run dashboard/app.py` on the audit's store, as `segroi dashboard` starts it."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    pytest.importorskip("playwright")
+    port = _free_port()
+    log_path = audit.root / "logs" / "dashboard-server.log"
+    env = audit.env(log_path)
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+         f"--server.port={port}", "--server.address=127.0.0.1", "--server.headless=true",
+         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false", "--logger.level=debug"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(log_path.read_text())
+                time.sleep(0.3)
+        yield url, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _settle(page, timeout=120_000):
+    page.wait_for_timeout(700)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def _everything(page) -> str:
+    """HTML of every frame plus the visible text of the page."""
+    parts = [page.inner_text("body")]
+    for frame in page.frames:
+        try:
+            parts.append(frame.content())
+        except Exception as exc:  # a frame that went away while we read
+            parts.append(f"[frame not read: {exc}]")
+    return "\n".join(parts)
+
+
+def test_served_dashboard_shows_no_identifier(audit, served):
+    from playwright.sync_api import sync_playwright
+
+    from engine.report.i18n import t
+
+    url, server_log = served
+    found, seen = [], {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(url)
+        page.get_by_text("Language / 言語").wait_for(timeout=60_000)
+        _settle(page)
+        for name in PAGES:
+            link = page.get_by_role("link", name=t(f"nav.{name}", "en"), exact=True)
+            if not link.count():
+                continue
+            link.click()
+            _settle(page)
+            page.wait_for_timeout(1000)  # figures paint after the run ends
+            seen[name] = _everything(page)
+            found += leaks(seen[name], f"page {name}")
+
+        if "annotate" in seen:  # the page reads the planted DICOMs itself
+            page.get_by_role("link", name=t("nav.annotate", "en"), exact=True).click()
+            _settle(page)
+            page.get_by_label("Your pseudonym").fill("auditor")
+            page.get_by_text("A folder on this computer").click()
+            _settle(page)
+            for label, value in (("Image folder", audit.scans), ("Ground-truth label folder", audit.truth)):
+                box = page.get_by_label(label)
+                box.fill(str(value))
+                box.press("Enter")
+                _settle(page)
+            page.get_by_role("button", name="Start").click()
+            page.get_by_text("clip01_000").first.wait_for(timeout=120_000)
+            page.locator("canvas").first.wait_for(timeout=120_000)
+            _settle(page)
+            text = _everything(page)
+            found += leaks(text, "annotate page, session on the planted folder")
+        browser.close()
+    found += leaks(server_log.read_text(errors="replace"), "dashboard server log")
+    assert not found, "\n".join(found)
+    assert {"overview", "accuracy", "export"} <= set(seen)
+    assert "Payback" in seen["overview"]
