@@ -40,7 +40,7 @@ else:
     view = df
     for column, chosen in filters.items():
         view = view[view[column].astype(str).isin(chosen)]
-    st.dataframe(view[[c for c in COLUMNS if c in view.columns]], hide_index=True, height=300,
+    st.dataframe(view[[c for c in COLUMNS if c in view.columns]], hide_index=True, height=240,
                  column_config={"images_per_second": st.column_config.NumberColumn(format="%.4g"),
                                 "seconds_per_image": st.column_config.NumberColumn(format="%.4g"),
                                 "joules_per_image": st.column_config.NumberColumn(format="%.4g")})

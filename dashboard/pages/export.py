@@ -40,9 +40,12 @@ def _warm_chart_renderer() -> threading.Thread:
 _warm_chart_renderer()
 
 
-def _build(summary=s, lang=lang, runs=runs) -> bytes:
+label = t("ui.unsaved", name=s["name"]) if common.edited() else s["name"]
+
+
+def _build(summary=s, lang=lang, runs=runs, label=label) -> bytes:
     # Runs when the button is pressed (outside the page script): everything it needs is bound here.
-    return pdf.build(summary, lang, runs)
+    return pdf.build(summary, lang, runs, label=label)
 
 
 stamp = dt.datetime.now().strftime("%Y%m%d")

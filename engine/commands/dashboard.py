@@ -9,6 +9,7 @@ so the dashboard shows real headline numbers out of the box.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,8 @@ def project_root() -> Path:
     """The folder holding dashboard/ and .streamlit/ (Streamlit reads its config from the working dir)."""
     import dashboard
 
-    return Path(dashboard.__file__).resolve().parent.parent
+    # __path__ works whether the editable install maps dashboard as a regular or a namespace package
+    return Path(list(dashboard.__path__)[0]).resolve().parent
 
 
 def secrets_files(root: Path) -> list[Path]:
@@ -109,6 +111,11 @@ def run(args) -> int:
     cmd = streamlit_command(args.port, args.host, root)
     print(f"segroi dashboard: http://{args.host}:{args.port}  (Ctrl+C stops it)", file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=root)
+
+    def _stop(signum, frame):  # SIGTERM (service managers, tests) stops Streamlit too
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -119,3 +126,5 @@ def run(args) -> int:
             proc.kill()
             proc.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)

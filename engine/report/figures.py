@@ -108,7 +108,7 @@ def cost_per_study(result: dict, currency: str, lang: str, provenance: dict | No
 
 def annual_breakdown(breakdown: dict, currency: str, lang: str, provenance: dict | None = None) -> go.Figure:
     """Stacked annual running cost per option (left) and the one-off setup beside it (right)."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.7, 0.3], horizontal_spacing=0.12)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.12)
     names = [i18n.option_name(o, lang, short=True) for o in OPTIONS]
     for part in ("labour", "compute", "maintenance"):
         vals = [breakdown[o][part] for o in OPTIONS]
@@ -126,6 +126,7 @@ def annual_breakdown(breakdown: dict, currency: str, lang: str, provenance: dict
     fig.add_trace(go.Bar(
         x=names, y=setups, name=t("cost.setup", lang), marker_color=PART_COLORS["setup"],
         text=[i18n.money_compact(v, currency, lang) for v in setups], textposition="outside", cliponaxis=False,
+        textfont={"size": 10},
         customdata=[i18n.money(v, currency, lang) for v in setups],
         hovertemplate="%{x} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
     ), row=1, col=2)
@@ -262,11 +263,11 @@ def profile_chart(df, metric: str, lang: str) -> go.Figure:
                 line={"dash": "solid" if dtype == "fp32" else "dash"},
                 hovertemplate=name + "<br>batch %{x}: %{y:,.4g}<extra></extra>",
             ))
-    _layout(fig, title, height=380)
+    _layout(fig, title, height=520, legend_below=True)
     fig.update_xaxes(title="batch", type="log")
     fig.update_yaxes(title=t("axis.images_per_second" if metric == "images_per_second" else "axis.joules_per_image",
                              lang), type="log")
-    fig.update_layout(legend={"orientation": "v", "y": 0.5, "x": 1.02, "xanchor": "left", "yanchor": "middle"})
+    fig.update_layout(legend={"y": -0.2, "font": {"size": 10}}, margin={"b": 150})
     if len(data):
         add_badge(fig, _profile_badge(df[df[metric].notna()]), lang)
     return fig

@@ -258,6 +258,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "pdf.measured": ("What was measured, where and when", "いつ、どこで、何を測定したか"),
     "pdf.no_runs": ("No measured runs are stored; every compute and time figure above is published or assumed.",
                     "実測の記録はありません。上記の計算・時間の数値はすべて文献値または仮定です。"),
+    "pdf.more_runs": ("… and {n} earlier runs (`segroi runs` lists them all).",
+                      "…ほか {n} 件の以前の実行（`segroi runs` で一覧できます）。"),
     "pdf.footer": ("{date} · scenario “{name}” · segroi {version} · page {page}/{pages}",
                    "{date} · シナリオ「{name}」 · segroi {version} · {page}/{pages}ページ"),
     "pdf.col.option": ("Option", "選択肢"),

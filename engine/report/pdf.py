@@ -29,6 +29,7 @@ TEXT = (27, 38, 49)
 MUTED = (93, 109, 126)
 ACCENT = (31, 111, 139)
 HEAD_FILL = (230, 238, 243)
+MAX_RUNS = 12
 
 
 def font_path() -> Path:
@@ -64,8 +65,12 @@ def _pdf_class():
 
 
 def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
-          generated: dt.datetime | None = None) -> bytes:
-    """The PDF for one summarised scenario (see `engine.report.summary.summarize`)."""
+          generated: dt.datetime | None = None, label: str | None = None) -> bytes:
+    """The PDF for one summarised scenario (see `engine.report.summary.summarize`).
+
+    `label` names the scenario in the subtitle and footer (default: its name; the dashboard says
+    when the scenario on screen has unsaved edits). At most MAX_RUNS measured runs are listed.
+    """
     from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
@@ -77,8 +82,9 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(t("pdf.title", lang))
     pdf.set_creator(f"segroi {__version__}")
+    label = label or summary["name"]
     pdf.footer_text = t("pdf.footer", lang, date=generated.strftime("%Y-%m-%d %H:%M UTC"),
-                        name=summary["name"], version=__version__, page="{page}", pages="{nb}")
+                        name=label, version=__version__, page="{page}", pages="{nb}")
     wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
     cur = summary["currency"]
     head = headline(summary, lang)
@@ -90,7 +96,7 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     pdf.multi_cell(CONTENT_W, 8, t("pdf.title", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, size=10)
-    pdf.multi_cell(CONTENT_W, 5, t("pdf.subtitle", lang, name=summary["name"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(CONTENT_W, 5, t("pdf.subtitle", lang, name=label), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     _heading(pdf, t("overview.recommendation", lang))
     pdf.set_font(FONT, size=12)
@@ -106,24 +112,24 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     pdf.ln(2)
     _heading(pdf, t("pdf.headline", lang))
     _headline_table(pdf, summary, lang, FontFace)
-    pdf.ln(2)
+    pdf.ln(3)
     res, bd, prov = summary["result"], summary["breakdown"], summary["provenance"]
-    y = pdf.get_y()
-    half = (CONTENT_W - 4) / 2
-    pdf.image(io.BytesIO(images.png(figures.cost_per_study(res, cur, lang, prov), 560, 420)),
-              x=MARGIN, y=y, w=half)
-    pdf.image(io.BytesIO(images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 420)),
-              x=MARGIN + half + 4, y=y, w=half)
+    cum_png = images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
+                                                 highlight=summary["focus"]), 900, 400)
+    pdf.image(io.BytesIO(cum_png), x=MARGIN, w=CONTENT_W)
 
-    # -- page 2: the charts -----------------------------------------------------------------
+    # -- page 2: where the money goes, and what moves it -----------------------------------
     pdf.add_page()
     _heading(pdf, t("pdf.charts", lang))
-    cum_png = images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
-                                                 highlight=summary["focus"]), 900, 430)
-    pdf.image(io.BytesIO(cum_png), x=MARGIN, w=CONTENT_W)
-    pdf.ln(3)
+    y = pdf.get_y()
+    half = (CONTENT_W - 4) / 2
+    pdf.image(io.BytesIO(images.png(figures.cost_per_study(res, cur, lang, prov), 560, 440)),
+              x=MARGIN, y=y, w=half)
+    pdf.image(io.BytesIO(images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 440)),
+              x=MARGIN + half + 4, y=y, w=half)
+    pdf.set_y(y + half * 440 / 560 + 4)
     if summary["tornado"]:
-        tor_png = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 400)
+        tor_png = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 420)
         pdf.image(io.BytesIO(tor_png), x=MARGIN, w=CONTENT_W)
     else:
         pdf.set_font(FONT, size=9)
@@ -140,10 +146,14 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     _heading(pdf, t("pdf.measured", lang))
     if runs:
         rows = [[r["id"], r["kind"], str(r.get("hardware") or ""), str(r["started_at"])[:16],
-                 ", ".join(f"{k} {v}" for k, v in sorted(r.get("rows", {}).items()))] for r in runs]
+                 ", ".join(f"{k} {v}" for k, v in sorted(r.get("rows", {}).items()))] for r in runs[:MAX_RUNS]]
         _table(pdf, [t("pdf.col.run", lang), t("pdf.col.kind", lang), t("pdf.col.hardware", lang),
                      t("pdf.col.date", lang), t("pdf.col.what", lang)], rows, (58, 20, 42, 26, 36),
                FontFace, WrapMode.CHAR, size=6.5)
+        if len(runs) > MAX_RUNS:
+            pdf.set_font(FONT, size=8)
+            pdf.multi_cell(CONTENT_W, 4.5, t("pdf.more_runs", lang, n=len(runs) - MAX_RUNS),
+                           new_x="LMARGIN", new_y="NEXT")
     else:
         pdf.set_font(FONT, size=9)
         pdf.set_text_color(*TEXT)
@@ -194,10 +204,11 @@ def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=Fals
             table.row([str(c) for c in r])
 
 
-def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None) -> Path:
+def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None,
+          label: str | None = None) -> Path:
     """Build the PDF and write it, all at once (no half-written file is left on failure)."""
     out = Path(out)
-    data = build(summary, lang, runs)
+    data = build(summary, lang, runs, label=label)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)
