@@ -169,7 +169,7 @@ def run(args) -> int:
 
     from engine.profiling import workloads as wl
     from engine.profiling.device import open_device
-    from engine.profiling.profiler import match_checkpoints, profile_models
+    from engine.profiling.profiler import batches_for, match_checkpoints, profile_models
     from engine.store import open_store
 
     models = wl.parse_models(args.models)
@@ -181,9 +181,11 @@ def run(args) -> int:
         torch.set_num_threads(args.threads)
     # Everything a user can get wrong is checked before a run is opened.
     match_checkpoints(models, opts.sam_checkpoints, opts.sam_image_size)
-    if opts.ssl_weights and "ssl_unet" in models:
+    if opts.ssl_weights:
         from engine.models.ssl_net import SslSegmenter
 
+        if "ssl_unet" not in models:
+            raise SegroiError("--ssl-weights given but ssl_unet is not in --models")
         SslSegmenter.load(opts.ssl_weights)
     progress = None
     if not args.no_progress:
@@ -191,7 +193,8 @@ def run(args) -> int:
 
         progress = lambda total: tqdm(total=total, file=sys.stderr, unit="setting")  # noqa: E731
     settings = {"models": models, "device": device_type, "dtypes": opts.dtypes,
-                "batch_sizes": opts.batch_sizes, "prompt_batches": opts.prompt_batches,
+                "batch_sizes": {m: batches_for(opts, device_type, m) for m in models},
+                "prompt_batches": opts.prompt_batches,
                 "modes": opts.modes, "seconds": opts.seconds, "warmup_seconds": opts.warmup_seconds,
                 "idle_seconds": opts.idle_seconds, "sam_image_size": opts.sam_image_size,
                 "sam_checkpoints": [str(c) for c in opts.sam_checkpoints],

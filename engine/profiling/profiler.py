@@ -86,7 +86,7 @@ def match_checkpoints(models: list[str], checkpoints: list[str], image_size: int
     return out
 
 
-def _batches(options: ProfileOptions, device_type: str, model: str) -> list[int]:
+def batches_for(options: ProfileOptions, device_type: str, model: str) -> list[int]:
     if options.batch_sizes:
         return options.batch_sizes
     return DEFAULT_BATCHES[(device_type, "ssl_unet" if model == "ssl_unet" else "sam")]
@@ -95,7 +95,7 @@ def _batches(options: ProfileOptions, device_type: str, model: str) -> list[int]
 def plan_for(name: str, options: ProfileOptions, device_type: str) -> list[st.Setting]:
     components, conv = wl.traits(name)
     return st.plan(components, conv, device_type, options.dtypes,
-                   _batches(options, device_type, name), options.prompt_batches, options.modes)
+                   batches_for(options, device_type, name), options.prompt_batches, options.modes)
 
 
 def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
@@ -106,14 +106,18 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
     """
     import torch
 
+    before = torch.backends.cudnn.benchmark
     torch.backends.cudnn.benchmark = setting.cudnn_benchmark
-    prepared = model_obj.prepare(setting)
-    device.memory.reset()
-    window = steady_state(prepared.step, seconds=options.seconds, timer=device.timer(),
-                          synchronize=device.synchronize, meter=meter or device.energy.meter(),
-                          warmup_seconds=options.warmup_seconds,
-                          min_warmup=3 if setting.compiled else 2)
-    peak = device.memory.peak()
+    try:
+        prepared = model_obj.prepare(setting)
+        device.memory.reset()
+        window = steady_state(prepared.step, seconds=options.seconds, timer=device.timer(),
+                              synchronize=device.synchronize, meter=meter or device.energy.meter(),
+                              warmup_seconds=options.warmup_seconds,
+                              min_warmup=3 if setting.compiled else 2)
+        peak = device.memory.peak()
+    finally:
+        torch.backends.cudnn.benchmark = before
     items = window.iterations * prepared.items_per_step
     seconds_per_item = window.seconds / items
     joules = window.energy.joules

@@ -48,6 +48,7 @@ def test_ssl_profile_on_cpu_writes_one_ok_run_and_prints_its_rows(tiny_weights, 
     runs = _runs()
     assert len(runs) == 1 and runs[0]["status"] == "ok" and runs[0]["kind"] == "profile"
     assert "--models ssl_unet" in runs[0]["command"]
+    assert json.loads(runs[0]["settings"])["batch_sizes"] == {"ssl_unet": [1, 2]}
     hw = open_store(read_only=True).query("SELECT * FROM hardware")
     assert len(hw) == 1 and hw[0]["device_type"] == "cpu" and hw[0]["run_id"] == runs[0]["id"]
 
@@ -91,6 +92,7 @@ def test_missing_and_wrong_checkpoints_are_clear_errors(tmp_path, capsys):
     (["--models", "ssl_unet", "--seconds", "-1"], "--seconds"),
     (["--models", "sam_vit_b", "--image-size", "100"], "--image-size"),
     (["--models", "ssl_unet", "--ssl-weights", "/nonexistent/w.pt"], "not found"),
+    (["--models", "sam_vit_b", "--ssl-weights", "/nonexistent/w.pt"], "ssl_unet is not in --models"),
 ])
 def test_bad_arguments_are_one_line_errors(args, message, capsys):
     rc = main(["profile", "--device", "cpu", *args, "--no-progress"])
