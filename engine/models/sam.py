@@ -382,6 +382,31 @@ class SamSegmenter:
         masks = self.model.postprocess_masks(logits, embedding.input_size, embedding.original_size)
         return (masks[0, 0] > self.model.mask_threshold).cpu().numpy()
 
+    def segment(self, frames: Sequence, prompts: Sequence[dict]) -> list[np.ndarray]:
+        """The common segmenter protocol: one integer label map per frame.
+
+        prompts[i] maps a structure name ("LV", "LA", "RV", "RA") to its prompt for frame i:
+        a box (x0, y0, x1, y1) or a dict with "box", "points", "labels". Each frame is embedded
+        once and each structure decoded once; where two structures' masks overlap, the one
+        prompted later wins.
+        """
+        from engine.data.frame import STRUCTURES
+
+        if len(prompts) != len(frames):
+            raise SegroiError(f"{len(frames)} frames but {len(prompts)} prompt sets")
+        out = []
+        for frame, frame_prompts in zip(frames, prompts):
+            pixels = getattr(frame, "pixels", frame)
+            emb = self.embed(pixels)
+            labels = np.zeros(emb.original_size, dtype=np.int64)
+            for name, prompt in frame_prompts.items():
+                if name not in STRUCTURES:
+                    raise SegroiError(f"unknown structure {name!r}; one of {', '.join(STRUCTURES)}")
+                kw = dict(prompt) if isinstance(prompt, dict) else {"box": prompt}
+                labels[self.predict(emb, **kw)] = STRUCTURES[name]
+            out.append(labels)
+        return out
+
     def _decode(self, features, points, boxes, multimask: bool) -> torch.Tensor:
         sparse, dense = self.model.prompt_encoder(points=points, boxes=boxes, masks=None)
         low_res, iou = self.model.mask_decoder(

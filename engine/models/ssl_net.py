@@ -144,6 +144,10 @@ class SslSegmenter:
             for logits, shape in self._logits(frames, batch_size)
         ]
 
+    def segment(self, frames: Sequence, prompts=None) -> list[np.ndarray]:
+        """The common segmenter protocol; the SSL model needs no prompts (they are ignored)."""
+        return self.predict(frames)
+
     def _logits(self, frames: Sequence, batch_size: int):
         frames = list(frames)
         if batch_size < 1:

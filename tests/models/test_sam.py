@@ -57,6 +57,19 @@ def test_predict_is_deterministic(seg, emb, image):
     assert a.any() and not a.all()  # random weights still give a non-trivial mask
 
 
+def test_segment_protocol_labels_each_prompted_structure(seg, image):
+    from engine.data.frame import Frame
+
+    frame = Frame(image, None, "s", "a", 0)
+    (labels,) = seg.segment([frame], [{"LV": (30, 20, 80, 60), "LA": {"points": [(10, 80)]}}])
+    assert labels.shape == image.shape and labels.dtype == np.int64
+    assert set(np.unique(labels)) <= {0, 1, 2} and (labels == 1).any()
+    with pytest.raises(SegroiError, match="unknown structure"):
+        seg.segment([frame], [{"XX": (1, 1, 5, 5)}])
+    with pytest.raises(SegroiError, match="prompt sets"):
+        seg.segment([frame], [])
+
+
 def test_rgb_uint8_and_grey_float_give_the_same_embedding(seg, emb, image):
     rgb = np.repeat((np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8)[:, :, None], 3, axis=2)
     assert torch.allclose(emb.features, seg.embed(rgb).features)

@@ -35,6 +35,11 @@ def test_predict_gives_integer_labels_at_each_frame_size(seg):
         assert o.dtype == np.int64 and o.min() >= 0 and o.max() <= 4
 
 
+def test_segment_protocol_is_predict(seg):
+    frames = _frames()
+    assert all(np.array_equal(a, b) for a, b in zip(seg.segment(frames, None), seg.predict(frames)))
+
+
 def test_probabilities_sum_to_one_and_agree_with_labels(seg):
     frames = _frames()
     probs = seg.probabilities(frames)
