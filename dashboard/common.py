@@ -50,9 +50,35 @@ def db_path() -> str:
     return str(default_path())
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _reader(path: str):
+    return open_store(path, read_only=True)
+
+
 def store(write: bool = False):
-    """The default store: read-only for pages, writable only for saving scenarios."""
-    return open_store(read_only=not write)
+    """The default store: read-only for pages (one handle per file; it holds no connection),
+    writable only for saving scenarios."""
+    if write:
+        return open_store()
+    reader = _reader(db_path())
+    if not reader.exists():  # not there yet when the handle was made: look again next time
+        _reader.clear()
+    return reader
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def _candidates(path: str, version: int, threshold: float) -> list[dict]:
+    from engine.report import measured
+
+    return measured.candidates(open_store(path, read_only=True), threshold)
+
+
+def measured_candidates(threshold: float | None = None) -> list[dict]:
+    """Scenario inputs derived from measured runs (engine.report.measured), cached briefly."""
+    from engine.report import measured
+
+    return _candidates(db_path(), st.session_state.get("store_version", 0),
+                       measured.DICE_THRESHOLD if threshold is None else threshold)
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -40,7 +40,7 @@ notice = st.empty()
 
 # -- measured values, one click -----------------------------------------------------------
 with st.expander(t("scenario.measured_title"), icon=":material/science:"):
-    cands = measured.candidates(common.store())
+    cands = common.measured_candidates()
     if not cands:
         st.info(t("empty.measured_inputs"))
     else:
