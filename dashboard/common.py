@@ -176,7 +176,20 @@ def md(text: str) -> str:
     return text.replace("$", "\\$")
 
 
+BADGE_COLORS = {"measured": "green", "published": "blue", "simulated": "orange", "assumed": "gray",
+                "mixed": "violet"}
+
+
 def plot(fig, key: str | None = None) -> None:
+    """A shared figure with its provenance badge drawn as a Streamlit badge above it (sources on hover):
+    in a narrow column the badge inside the figure would sit on the title."""
+    badge = next((a for a in fig.layout.annotations if a.name == "provenance"), None)
+    if badge is not None:
+        fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "provenance"]
+        kind = (fig.layout.meta or {}).get("provenance_kind", "mixed")
+        st.badge(badge.text, icon=":material/verified:", color=BADGE_COLORS.get(kind, "violet"),
+                 help=badge.hovertext.replace("<br>", "  \n"))
+        fig.update_layout(margin={"t": 70})
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
 
 

@@ -9,6 +9,7 @@ from dashboard import common
 from dashboard.common import t
 from engine import costmodel
 from engine.report import data, images, pdf
+from engine.report.summary import headline
 
 common.page_guard()
 lang = common.lang()
@@ -50,6 +51,11 @@ def _build(summary=s, lang=lang, runs=runs, label=label) -> bytes:
 
 stamp = dt.datetime.now().strftime("%Y%m%d")
 safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in s["name"])[:60]
+with st.container(border=True):
+    st.markdown(f"**{t('overview.recommendation')}**: {common.md(headline(s, lang)['sentence'])}")
+    st.markdown("\n".join(f"{i}. {t(key)}" for i, key in enumerate(
+        ("pdf.headline", "pdf.charts", "pdf.assumptions", "pdf.measured"), start=1)))
+    st.caption(t("export.runs", n=len(runs)))
 st.download_button(t("export.download"), data=_build, file_name=f"segroi_{safe}_{lang}_{stamp}.pdf",
                    mime="application/pdf", type="primary", icon=":material/download:", key="btn_pdf",
                    on_click="ignore")

@@ -29,13 +29,13 @@ TOP = 72  # px above the plot area: title row (with the badge at its right), the
 
 
 def _layout(fig: go.Figure, title: str, height: int = 360, legend_below: bool = False) -> go.Figure:
-    legend = ({"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.22, "yanchor": "top"} if legend_below
+    legend = ({"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.3, "yanchor": "top"} if legend_below
               else {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
     fig.update_layout(
         title={"text": title, "x": 0.01, "xref": "container", "xanchor": "left", "y": 1.0, "yref": "container",
                "yanchor": "top", "pad": {"t": 10}, "font": {"size": 15}},
         template="plotly_white", height=height, font={"family": FONT, "size": 12},
-        margin={"l": 60, "r": 20, "t": TOP, "b": 95 if legend_below else 50}, legend=legend,
+        margin={"l": 60, "r": 20, "t": TOP, "b": 110 if legend_below else 50}, legend=legend,
     )
     return fig
 
@@ -80,6 +80,7 @@ def badge_hover(summary: dict, lang: str, limit: int = 14) -> str:
 def add_badge(fig: go.Figure, summary: dict, lang: str) -> go.Figure:
     """A small labelled box at the top right; hovering shows the sources."""
     color = BADGE_COLORS.get(summary["kind"], BADGE_COLORS["mixed"])
+    fig.update_layout(meta={"provenance_kind": summary["kind"]})
     fig.add_annotation(
         text=badge_text(summary, lang), hovertext=badge_hover(summary, lang),
         xref="paper", yref="paper", x=1.0, y=1.0, xanchor="right", yanchor="top", yshift=TOP - 9,
@@ -130,7 +131,7 @@ def annual_breakdown(breakdown: dict, currency: str, lang: str, provenance: dict
         customdata=[i18n.money(v, currency, lang) for v in setups],
         hovertemplate="%{x} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
     ), row=1, col=2)
-    _layout(fig, t("overview.annual_breakdown", lang), height=340, legend_below=True)
+    _layout(fig, t("overview.annual_breakdown", lang), height=360, legend_below=True)
     fig.update_layout(barmode="stack")
     fig.update_traces(constraintext="none", selector={"type": "bar"})
     fig.update_layout(legend={"traceorder": "normal"})

@@ -245,6 +245,8 @@ LABELS: dict[str, tuple[str, str]] = {
                      "with its source, and what was measured where and when.",
                      "会議用の2〜4ページの PDF：推奨、コストのグラフ、すべての仮定とその出典、"
                      "いつどこで何を測定したか。"),
+    "export.runs": ("{n} measured runs are listed with their hardware, dates and run ids.",
+                    "{n} 件の実測の記録を、ハードウェア・日時・実行 ID とともに掲載します。"),
     "export.build": ("Build PDF", "PDF を作成"),
     "export.download": ("Download PDF", "PDF をダウンロード"),
     "export.built": ("PDF ready ({pages} pages, {seconds:.1f} s).", "PDF を作成しました（{pages}ページ、{seconds:.1f} 秒）。"),
