@@ -119,3 +119,13 @@ def test_preprocessing_normalises_and_masks_keep_their_labels():
     m = preprocess_masks([mask], 32)
     assert m.shape == (1, 32, 32) and m.dtype == torch.long
     assert set(np.unique(m.numpy())) == {0, 1, 2}
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_cuda_without_a_gpu_is_a_clear_error():
+    from engine.models.sam import SamSegmenter
+
+    with pytest.raises(SegroiError, match="no CUDA GPU"):
+        SslSegmenter(UNet(width=4), input_size=32, device="cuda")
+    with pytest.raises(SegroiError, match="no CUDA GPU"):
+        SamSegmenter("vit_b", device="cuda", image_size=64)

@@ -65,7 +65,7 @@ def test_cuda_events_agree_with_the_wall_clock(gpu):
                      synchronize=gpu.synchronize, meter=en.NullMeter(), warmup_seconds=0.1)
     assert w.timing_method == "cuda_events"
     assert w.seconds == pytest.approx(w.host_seconds, rel=0.1)
-    assert w.seconds >= 0.45
+    assert w.seconds >= 0.4
 
 
 def test_short_profile_of_the_unet(gpu):
