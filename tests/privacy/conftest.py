@@ -49,7 +49,7 @@ STEPS = [
          ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"], wave=3),
     Step("train-ssl", "train_ssl",
          ["train-ssl", "--data", "{scans}", "--out", "{out}/ssl.pt", "--image-size", "64", "--width", "4",
-          "--epochs", "2", "--rounds", "2", "--device", "cpu"], outputs=("{out}/ssl.pt",), wave=4),
+          "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1"], outputs=("{out}/ssl.pt",), wave=4),
     Step("segment-ssl", "segment",
          ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--out", "{out}/labels"],
          needs=("train-ssl",), outputs=("{out}/labels",), wave=5),

@@ -7,7 +7,6 @@ user's own and segroi does not scrub them.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -46,22 +45,31 @@ NEEDLES["Vrrkstraat"] = "PatientAddress (part)"
 NEEDLES["Qorvath"] = "InstitutionName (part)"
 NEEDLES["7391-XQ"] = "PatientID (part)"
 
-_PATTERN = re.compile("|".join(re.escape(n) for n in sorted(NEEDLES, key=len, reverse=True)), re.IGNORECASE)
-_LOWER = {n.lower(): kw for n, kw in NEEDLES.items()}
+# Each needle lowered, in the encodings a file may hold text in (PDF text goes through pdftotext).
+_ENCODED = {(needle, enc): needle.lower().encode(enc) for needle in NEEDLES
+            for enc in ("utf-8", "utf-16-le", "utf-16-be")}
 
 
 def leaks(content: str | bytes, where: str) -> list[str]:
-    """'<where>: <identifier kind> found as <text>' for every planted identifier in `content`."""
-    if isinstance(content, bytes):
-        texts = [content.decode("latin-1"), content.decode("utf-8", "ignore"),
-                 content.decode("utf-16-be", "ignore"), content.decode("utf-16-le", "ignore")]
-    else:
-        texts = [content]
-    found = []
-    for text in texts:
-        for m in _PATTERN.finditer(text):
-            found.append(f"{where}: {_LOWER[m.group(0).lower()]} found as {m.group(0)!r}")
-    return sorted(set(found))
+    """'<where>: <identifier kind> found: ...<context>...' for every planted identifier in
+    `content`, ignoring case (ASCII letters in bytes)."""
+    found = set()
+    if isinstance(content, str):
+        low = content.lower()
+        for needle, kind in NEEDLES.items():
+            at = low.find(needle.lower())
+            if at >= 0:
+                found.add(f"{where}: {kind} found: ...{content[max(0, at - 40):at + len(needle) + 40]!r}...")
+        return sorted(found)
+    low = content.lower()  # only bytes A-Z change; non-ASCII needles are also looked for as written
+    for (needle, enc), encoded in _ENCODED.items():
+        at = low.find(encoded)
+        if at < 0 and not needle.isascii():
+            at = content.find(encoded)
+        if at >= 0:
+            context = content[max(0, at - 60):at + len(encoded) + 60].decode(enc, "replace")
+            found.add(f"{where}: {NEEDLES[needle]} found ({enc}): ...{context!r}...")
+    return sorted(found)
 
 
 def study_uid(number: int) -> str:
