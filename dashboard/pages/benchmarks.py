@@ -60,7 +60,7 @@ with st.form("profile_form", border=True):
     c = st.columns([3, 1, 1])
     models = c[0].multiselect(t("bench.models"), ["ssl_unet", "sam_vit_b", "sam_vit_l", "sam_vit_h"],
                               default=["ssl_unet"])
-    device = c[1].selectbox(t("bench.device"), ["cpu", "cuda"])
+    device = c[1].selectbox(t("bench.device"), ["auto", "cpu", "cuda"])
     seconds = c[2].number_input(t("bench.seconds"), min_value=0.5, max_value=600.0, value=2.0, step=0.5)
     extra = st.text_input(t("bench.extra"), placeholder="--dtypes fp32,bf16 --batch-sizes 1,8")
     go = st.form_submit_button(t("bench.start"), type="primary", disabled=bool(job and job.running))

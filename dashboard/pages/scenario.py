@@ -69,6 +69,8 @@ with st.container(border=True):
                               index=CURRENCIES.index(cur_old) if cur_old in CURRENCIES else 0,
                               key=form.key("currency"))
     form.new["currency"] = currency
+    if currency != cur_old:
+        c[1].caption(t("scenario.currency_note"))
     form.number("horizon_years", c[2])
     form.number("discount_rate", c[3])
 

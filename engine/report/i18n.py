@@ -171,6 +171,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.value": ("Measured", "実測値"),
     "scenario.from": ("From", "由来"),
     "scenario.current": ("Now", "現在"),
+    "scenario.currency_note": ("Amounts are not converted: enter them in this currency.",
+                               "金額は換算されません。この通貨で入力してください。"),
     "section.general": ("General", "全般"),
     "section.workload": ("Workload", "業務量"),
     "section.labour": ("Labour", "人件費"),

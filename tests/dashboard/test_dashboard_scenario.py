@@ -110,3 +110,12 @@ def test_japanese_scenario_page(app, seeded):
     assert field(at, "labour.clinician_wage_per_hour").label == "臨床担当者の時給"
     field(at, "labour.clinician_wage_per_hour").set_value(-1.0).run()
     assert any(e.value.startswith("このシナリオには問題があります") for e in at.error)
+
+
+def test_currency_follows_the_scenario(app, seeded):
+    at = go(app.run(), "scenario")
+    at.selectbox(key="g1:currency").set_value("EUR").run()
+    assert "Amounts are not converted: enter them in this currency." in texts(at)
+    assert "€" in headline(at)
+    go(at, "overview")
+    assert at.metric[0].value.startswith("€") and at.metric[3].value.startswith("€")

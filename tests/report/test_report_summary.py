@@ -81,3 +81,14 @@ def test_every_assumption_has_provenance_and_appears_in_the_table(ref):
     assert {r["field"] for r in rows} >= set(scenario.point)
     wage = next(r for r in rows if r["field"] == "labour.clinician_wage_per_hour")
     assert wage["kind"] == "published" and wage["value"].startswith("$37.38/h")
+
+
+def test_currency_comes_from_the_scenario(raw):
+    yen = copy.deepcopy(raw)
+    yen["currency"] = "JPY"
+    s = summarize(yen, draws=0)
+    en, ja = headline(s, "en"), headline(s, "ja")
+    assert en["savings"].startswith("¥") and en["cost_per_study"]["ssl"].startswith("¥")
+    assert ja["savings"].endswith("円")
+    rows = assumption_rows(s, "en")
+    assert next(r for r in rows if r["field"] == "labour.engineer_wage_per_hour")["value"].startswith("¥")
