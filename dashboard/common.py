@@ -67,18 +67,20 @@ def store(write: bool = False):
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def _candidates(path: str, version: int, threshold: float) -> list[dict]:
+def _candidates(path: str, version: int, threshold: float, raw_key: str) -> list[dict]:
+    import json
+
     from engine.report import measured
 
-    return measured.candidates(open_store(path, read_only=True), threshold)
+    return measured.candidates(open_store(path, read_only=True), json.loads(raw_key), threshold)
 
 
-def measured_candidates(threshold: float | None = None) -> list[dict]:
-    """Scenario inputs derived from measured runs (engine.report.measured), cached briefly."""
+def measured_candidates(raw: dict, threshold: float | None = None) -> list[dict]:
+    """Measured replacements for `raw`'s assumptions (engine.report.measured), cached briefly."""
     from engine.report import measured
 
     return _candidates(db_path(), st.session_state.get("store_version", 0),
-                       measured.DICE_THRESHOLD if threshold is None else threshold)
+                       measured.DICE_THRESHOLD if threshold is None else threshold, summaries.scenario_key(raw))
 
 
 @st.cache_data(ttl=10, show_spinner=False)

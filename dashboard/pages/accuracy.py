@@ -42,12 +42,15 @@ else:
         common.plot(figures.agreement_scatter(ms, pick, lang), key="fig_scatter")
     with right:
         common.plot(figures.bland_altman(ms, pick, lang), key="fig_ba")
+    from engine.measure.agreement import agreement
+
     rows = []
     for model, g in ms[ms["name"] == pick].groupby("model"):
-        s = figures.bland_altman_stats(list(g["value"]), list(g["reference"]))
-        rows.append({t("pdf.col.option"): model, "n": s["n"],
-                     t("acc.bias_col"): i18n.quantity(s["bias"], lang),
-                     t("acc.limits_col"): f"{i18n.quantity(s['low'], lang)} … {i18n.quantity(s['high'], lang)}"})
+        a = agreement(list(g["value"]), list(g["reference"]))
+        rows.append({t("pdf.col.option"): model, "n": a["n"], "r²": i18n.quantity(a["r2"], lang),
+                     "MAE": i18n.quantity(a["mae"], lang), t("acc.bias_col"): i18n.quantity(a["bias"], lang),
+                     t("acc.limits_col"): f"{i18n.quantity(a['loa_low'], lang)} … "
+                                          f"{i18n.quantity(a['loa_high'], lang)}"})
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 # -- how the failure rate was derived -------------------------------------------------------------
@@ -67,7 +70,7 @@ if not ev.empty:
     }), hide_index=True)
 if not items.empty:
     st.markdown(t("acc.failure_annot"))
-    for c in measured.annotation_candidates(items):
+    for c in measured.annotation_candidates(common.store(), common.working()):
         if c["field"].endswith("failure_rate"):
             st.markdown(f"- **{i18n.field_label(c['field'], lang)}**: {i18n.percent(c['value'], lang, 1)} — "
                         f"{i18n.provenance_name(c['kind'], lang)}, {c['source']}")

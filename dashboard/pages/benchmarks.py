@@ -14,8 +14,8 @@ lang = common.lang()
 st.title(t("bench.title"))
 st.caption(t("bench.intro"))
 
-COLUMNS = ["model", "component", "weights", "device", "device_name", "dtype", "batch", "input_size",
-           "compiled", "channels_last", "images_per_second", "seconds_per_image", "joules_per_image",
+COLUMNS = ["model", "component", "weights", "device", "device_name", "dtype", "dtype_mode", "batch",
+           "input_size", "recipe", "compiled", "channels_last", "reduced_input", "images_per_second", "seconds_per_image", "joules_per_image",
            "joules_per_image_idle_subtracted", "seconds_per_prompt", "joules_per_prompt", "energy_method",
            "average_power_watts", "peak_memory_bytes", "flops_per_image", "provenance", "source",
            "torch_version", "measured_at", "run_id"]

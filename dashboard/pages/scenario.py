@@ -11,7 +11,7 @@ from dashboard.form import DISTS, Form, get_path, point, range_rows
 from engine import costmodel
 from engine.report import figures, i18n, measured
 from engine.report.i18n import CURRENCIES
-from engine.report.summary import apply_values, field_provenance, headline
+from engine.report.summary import field_provenance, headline
 
 common.page_guard()
 lang = common.lang()
@@ -40,21 +40,22 @@ notice = st.empty()
 
 # -- measured values, one click -----------------------------------------------------------
 with st.expander(t("scenario.measured_title"), icon=":material/science:"):
-    cands = common.measured_candidates()
+    cands = common.measured_candidates(raw)
     if not cands:
         st.info(t("empty.measured_inputs"))
     else:
         st.dataframe(pd.DataFrame([{
             t("scenario.field"): i18n.field_label(c["field"], lang),
             t("scenario.current"): i18n.quantity(point(get_path(raw, c["field"])), lang),
-            t("scenario.value"): i18n.quantity(c["value"], lang),
+            t("scenario.value"): i18n.quantity(c["value"], lang) + (
+                f" ({i18n.quantity(c['leaf']['low'], lang)}–{i18n.quantity(c['leaf']['high'], lang)})"
+                if isinstance(c["leaf"], dict) else ""),
             t("pdf.col.provenance"): i18n.provenance_name(c["kind"], lang),
             t("pdf.col.source"): c["source"],
         } for c in cands]), hide_index=True)
         if st.button(t("scenario.use_measured"), key="btn_measured", icon=":material/download:"):
-            values, mprov = measured.as_update(cands)
-            common.set_working(apply_values(raw, values, mprov), reset_widgets=True)
-            st.session_state["flash"] = t("scenario.measured_applied", n=len(values))
+            common.set_working(measured.apply(raw, cands), reset_widgets=True)
+            st.session_state["flash"] = t("scenario.measured_applied", n=len(cands))
             st.rerun()
 
 # -- the assumptions ----------------------------------------------------------------------

@@ -296,14 +296,14 @@ def dice_box(df, lang: str) -> go.Figure:
 
 
 def bland_altman_stats(values, references) -> dict:
-    """Bias (mean difference) and 95% limits of agreement (bias ± 1.96 SD of the differences)."""
-    diffs = [v - r for v, r in zip(values, references)]
-    n = len(diffs)
-    if n == 0:
-        return {"n": 0, "bias": math.nan, "low": math.nan, "high": math.nan}
-    bias = sum(diffs) / n
-    sd = math.sqrt(sum((d - bias) ** 2 for d in diffs) / (n - 1)) if n > 1 else 0.0
-    return {"n": n, "bias": bias, "low": bias - 1.96 * sd, "high": bias + 1.96 * sd}
+    """Bias and 95% limits of agreement, from engine.measure.agreement (NaN where undefined)."""
+    from engine.measure.agreement import bland_altman as ba
+
+    r = ba(list(values), list(references))
+    nan = math.nan
+    return {"n": r["n"], "bias": nan if r["bias"] is None else r["bias"],
+            "low": nan if r["loa_low"] is None else r["loa_low"],
+            "high": nan if r["loa_high"] is None else r["loa_high"]}
 
 
 def _measure_badge(df) -> dict:
@@ -343,6 +343,8 @@ def bland_altman(df, measurement: str, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=mean, y=diff, mode="markers", name=str(model), opacity=0.75,
                                  marker_color=color))
         s = bland_altman_stats(list(g["value"]), list(g["reference"]))
+        if math.isnan(s["low"]):
+            continue  # one pair: no spread to draw
         for y, label in ((s["bias"], t("acc.bias", lang, bias=i18n.quantity(s["bias"], lang))),
                          (s["low"], f"-1.96 SD {i18n.quantity(s['low'], lang)}"),
                          (s["high"], f"+1.96 SD {i18n.quantity(s['high'], lang)}")):

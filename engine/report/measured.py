@@ -1,35 +1,38 @@
 """Cost-model inputs that can come from measured runs instead of assumptions.
 
-Each candidate is one scenario field with a value, its provenance (measured or simulated) and
-a source that names the run(s), so "Use measured values" on the Scenario page can replace the
-assumption and say where the new number came from. Rules (stated on the pages that use them):
+Each candidate is one scenario field with the value (`leaf`, a number or a {value, low, high,
+dist} range) to put there, its provenance kind (measured or simulated) and a source naming the
+runs or sessions, so "Use measured values" on the Scenario page can replace the assumption and
+say where the new number came from. The derivations belong to the engine; this module only
+collects them:
 
-- times (annotation items): mean active seconds per structure item of the task
-  (manual -> manual.seconds_per_structure, sam -> sam.prompt_seconds_per_structure); review
-  seconds per study (ssl review items) = mean over studies of the summed review seconds.
-  Human items are preferred; simulated items are used only when there are no human ones and
-  are labelled simulated. The two are never mixed.
-- failure rates (evaluations): share of evaluated structures with Dice below the threshold
-  (default 0.8), per model family (names starting sam / ssl). Without evaluations, the share of
-  annotation items that were not accepted as the model gave them.
-- compute (profiles of finished runs): the fastest stored row per family that has a measured
-  energy figure, GPU rows before CPU rows; SAM's per-prompt figures from its decoder rows.
+- times and annotation failure rates: `engine.annotation.summary` (t-intervals for times,
+  Wilson intervals for rates, 95 %; SAM items from random-weight sessions left out of SAM's
+  failure rate). Human sessions are used when there are any; simulated ones only otherwise, and
+  then labelled simulated. The two are never mixed.
+- failure rates from accuracy runs (these win over annotation rejections): the share of
+  evaluated structures whose Dice against ground truth is below a stated threshold (default
+  0.8), per model family (names starting sam / ssl). Random-weight rows are never used.
+- compute: `engine.profiling.to_cost.latest_cost_profile` - the newest finished profile run of
+  the model the scenario already names (else sam_vit_h / ssl_unet, else any of the family),
+  on a GPU when one was profiled.
 - training GPU-hours: the latest SSL training run on CUDA.
 """
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
+from engine.errors import SegroiError
 from engine.report import data
 from engine.store import Store
 
 DICE_THRESHOLD = 0.8
+PROFILE_FIELDS = ("seconds_per_image", "joules_per_image", "seconds_per_prompt", "joules_per_prompt",
+                  "average_power_watts")
 
 
-def _family(model: str) -> str | None:
+def family(model: str) -> str | None:
     m = str(model).lower()
     if m.startswith("sam") or "medsam" in m:
         return "sam"
@@ -38,13 +41,8 @@ def _family(model: str) -> str | None:
     return None
 
 
-def _ci(values: pd.Series) -> tuple[float, float] | None:
-    n = len(values)
-    if n < 2:
-        return None
-    mean = float(values.mean())
-    half = 1.96 * float(values.std(ddof=1)) / math.sqrt(n)
-    return max(0.0, mean - half), mean + half
+def point(leaf) -> float:
+    return float(leaf["value"]) if isinstance(leaf, dict) else float(leaf)
 
 
 def failure_table(evaluations: pd.DataFrame, threshold: float = DICE_THRESHOLD) -> pd.DataFrame:
@@ -58,116 +56,109 @@ def failure_table(evaluations: pd.DataFrame, threshold: float = DICE_THRESHOLD) 
     return out
 
 
-def candidates(store: Store, threshold: float = DICE_THRESHOLD) -> list[dict]:
-    out: list[dict] = []
-    out += annotation_candidates(data.annotation_items(store))
-    out += _failure_from_evaluations(data.evaluations(store), threshold, have=out)
-    out += _from_profiles(data.profiles(store))
+def candidates(store: Store, raw: dict | None = None, threshold: float = DICE_THRESHOLD) -> list[dict]:
+    """Every measured replacement for the scenario `raw` (the reference workload when None)."""
+    if raw is None:
+        from engine import reference
+
+        raw = reference.reference_scenario()
+    out = annotation_candidates(store, raw)
+    out = _failure_from_evaluations(data.evaluations(store), threshold, out)
+    out += _from_profiles(store, raw)
     out += _from_training(data.training_runs(store))
     return out
 
 
-def annotation_candidates(items: pd.DataFrame) -> list[dict]:
-    if items.empty:
+def annotation_candidates(store: Store, raw: dict | None) -> list[dict]:
+    """Times and rejection rates from annotation sessions (engine.annotation.summary)."""
+    from engine.annotation.session import session_items
+    from engine.annotation.summary import scenario_update, summarize
+
+    ids = [r["id"] for r in store.query("SELECT id FROM annotation_sessions ORDER BY created_at")]
+    items = session_items(store, ids)
+    if not items:
         return []
-    human = items[~items["simulated"].astype(bool)]
-    use, kind = (human, "measured") if len(human) else (items, "simulated")
-    who = "human annotation sessions" if kind == "measured" else "simulated annotator (segroi annotate-sim)"
+    human = [i for i in items if not i["simulated"]]
+    use = human or items
+    sessions = sorted({i["session_id"] for i in use})
+    who = "human annotation sessions" if human else "simulated annotator (segroi annotate-sim)"
+    source = f"{who} {', '.join(s[:8] for s in sessions[:6])}{' …' if len(sessions) > 6 else ''}"
+    estimates = summarize(use, source=source)
+    if raw is None:  # no workload to turn review seconds per structure into per study
+        estimates.pop("ssl.review_seconds_per_structure", None)
+        raw = {"workload": {}}
+    updated, prov, changed = scenario_update(raw, estimates, raw.get("name", "measured"))
     out = []
-
-    def add(field, series, what):
-        series = series.dropna()
-        if len(series):
-            ci = _ci(series)
-            out.append({"field": field, "value": float(series.mean()), "kind": kind, "n": len(series),
-                        "ci": ci, "source": f"{who}: mean of {len(series)} {what}"})
-
-    add("options.manual.seconds_per_structure", use.loc[use["task"] == "manual", "active_seconds"],
-        "manual traces (active seconds)")
-    add("options.sam.prompt_seconds_per_structure", use.loc[use["task"] == "sam", "active_seconds"],
-        "SAM-prompted structures (active seconds)")
-    ssl = use[use["task"] == "ssl"]
-    if len(ssl):
-        col = "review_seconds" if "review_seconds" in ssl and ssl["review_seconds"].notna().any() \
-            else "active_seconds"
-        key = ssl["study"].fillna(ssl["frame"]) if "study" in ssl else ssl["frame"]
-        per_study = ssl.assign(_k=key).groupby(["session_id", "_k"])[col].sum()
-        add("options.ssl.review_seconds_per_study", per_study, "studies reviewed (summed review seconds)")
-    for task in ("sam", "ssl"):
-        t = use[use["task"] == task]
-        if len(t):
-            rejected = (~t["accepted"].astype(bool)).astype(float)
-            out.append({"field": f"options.{task}.failure_rate", "value": float(rejected.mean()), "kind": kind,
-                        "n": len(t), "ci": None, "basis": "annotation",
-                        "source": f"{who}: {int(rejected.sum())} of {len(t)} {task} items not accepted as given"})
+    for field in changed:
+        leaf = _get(updated, field)
+        out.append({"field": field, "value": point(leaf), "leaf": leaf, "kind": prov[field]["kind"],
+                    "source": prov[field]["source"], "basis": "annotation"})
     return out
+
+
+def _get(tree: dict, path: str):
+    for part in path.split("."):
+        tree = tree[part]
+    return tree
 
 
 def _failure_from_evaluations(ev: pd.DataFrame, threshold: float, have: list[dict]) -> list[dict]:
     table = failure_table(ev, threshold)
     if table.empty:
-        return []
-    out = []
-    prov = ev.groupby("model")["provenance"].agg(lambda s: "measured" if (s == "measured").all() else s.iloc[0])
+        return have
+    out = list(have)
     for fam in ("sam", "ssl"):
-        rows = table[table["model"].map(_family) == fam]
+        rows = table[table["model"].map(family) == fam]
         if rows.empty:
             continue
         n, failed = int(rows["structures"].sum()), int(rows["failed"].sum())
         models = ", ".join(rows["model"].astype(str))
-        kind = "measured" if all(prov.get(m) == "measured" for m in rows["model"]) else "simulated"
-        # evaluations against ground truth take precedence over annotation rejections
-        have[:] = [c for c in have if c["field"] != f"options.{fam}.failure_rate"]
-        out.append({"field": f"options.{fam}.failure_rate", "value": failed / n, "kind": kind, "n": n,
-                    "ci": None, "basis": "evaluation",
+        kinds = set(ev.loc[ev["model"].isin(rows["model"]), "provenance"])
+        field = f"options.{fam}.failure_rate"
+        out = [c for c in out if c["field"] != field]  # accuracy against ground truth wins
+        out.append({"field": field, "value": failed / n, "leaf": failed / n,
+                    "kind": "measured" if kinds == {"measured"} else "simulated", "basis": "evaluation",
                     "source": f"segroi evaluate ({models}): {failed} of {n} structures with Dice < {threshold:g}"})
     return out
 
 
-def _from_profiles(df: pd.DataFrame) -> list[dict]:
-    if df.empty:
-        return []
+def _profile_model(store: Store, raw: dict, fam: str) -> str | None:
+    named = (((raw.get("options") or {}).get(fam) or {}).get("profile") or {}).get("provenance", {}).get("model")
+    models = [r["model"] for r in store.query(
+        "SELECT DISTINCT p.model FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok'")]
+    mine = sorted(m for m in models if family(m) == fam)
+    for wanted in (named, "sam_vit_h" if fam == "sam" else "ssl_unet"):
+        if wanted in mine:
+            return wanted
+    return mine[0] if mine else None
+
+
+def _from_profiles(store: Store, raw: dict) -> list[dict]:
+    from engine.profiling.to_cost import latest_cost_profile
+
     out = []
-    df = df.assign(family=df["model"].map(_family))
     for fam in ("sam", "ssl"):
-        rows = df[(df["family"] == fam) & (df["component"] != "decoder")
-                  & df["seconds_per_image"].notna() & df["joules_per_image"].notna()]
-        if rows.empty:
+        model = _profile_model(store, raw, fam)
+        if model is None:
             continue
-        rows = rows.assign(_gpu=(rows["device"] == "cuda").astype(int))
-        best = rows.sort_values(["_gpu", "seconds_per_image"], ascending=[False, True]).iloc[0]
-        src = _profile_source(best)
-        kind = best["provenance"]
-        p = f"options.{fam}.profile"
-        out.append({"field": f"{p}.seconds_per_image", "value": float(best["seconds_per_image"]), "kind": kind,
-                    "n": 1, "ci": None, "source": src, "run_id": best["run_id"]})
-        out.append({"field": f"{p}.joules_per_image", "value": float(best["joules_per_image"]), "kind": kind,
-                    "n": 1, "ci": None, "source": src, "run_id": best["run_id"]})
-        if pd.notna(best.get("average_power_watts")):
-            out.append({"field": f"{p}.average_power_watts", "value": float(best["average_power_watts"]),
-                        "kind": kind, "n": 1, "ci": None, "source": src, "run_id": best["run_id"]})
-        if fam == "sam":
-            dec = df[(df["family"] == "sam") & (df["component"] == "decoder") & df["seconds_per_prompt"].notna()
-                     & (df["device"] == best["device"])]
-            if len(dec):
-                d = dec.sort_values("seconds_per_prompt").iloc[0]
-                dsrc = _profile_source(d)
-                out.append({"field": f"{p}.seconds_per_prompt", "value": float(d["seconds_per_prompt"]),
-                            "kind": d["provenance"], "n": 1, "ci": None, "source": dsrc, "run_id": d["run_id"]})
-                if pd.notna(d.get("joules_per_prompt")):
-                    out.append({"field": f"{p}.joules_per_prompt", "value": float(d["joules_per_prompt"]),
-                                "kind": d["provenance"], "n": 1, "ci": None, "source": dsrc,
-                                "run_id": d["run_id"]})
+        profile = None
+        for device in ("cuda", None):
+            try:
+                profile = latest_cost_profile(store, model, device)
+                break
+            except (SegroiError, TypeError, ValueError, KeyError):
+                continue  # no usable row on that device (e.g. energy not measured): try the next
+        if profile is None:
+            continue
+        p = profile["provenance"]
+        source = (f"{p['source']}: {p['model']} on {p['hardware']}, weights {p['weights']}, {p['date']}; "
+                  f"{p.get('note', '')}")
+        for key in PROFILE_FIELDS:
+            if key in profile:
+                out.append({"field": f"options.{fam}.profile.{key}", "value": float(profile[key]),
+                            "leaf": float(profile[key]), "kind": p["kind"], "source": source,
+                            "basis": "profile", "profile_provenance": p})
     return out
-
-
-def _profile_source(row) -> str:
-    when = row.get("measured_at")
-    when = when if pd.notna(when) else row.get("run_started_at")
-    date = str(when)[:10] if when is not None and pd.notna(when) else "?"
-    dev = row.get("device_name") if pd.notna(row.get("device_name")) else row.get("device")
-    return (f"segroi profile run {str(row['run_id'])[:8]}: {row['model']} {row['component']} {row['dtype']} "
-            f"batch {int(row['batch'])}, {dev}, weights {row['weights']}, {date}")
 
 
 def _from_training(df: pd.DataFrame) -> list[dict]:
@@ -177,14 +168,27 @@ def _from_training(df: pd.DataFrame) -> list[dict]:
     if gpu.empty:
         return []
     r = gpu.iloc[0]
-    return [{"field": "options.ssl.training_gpu_hours", "value": float(r["seconds"]) / 3600, "kind": "measured",
-             "n": 1, "ci": None, "run_id": r["run_id"],
+    hours = float(r["seconds"]) / 3600
+    return [{"field": "options.ssl.training_gpu_hours", "value": hours, "leaf": hours, "kind": "measured",
+             "basis": "training",
              "source": f"segroi train-ssl run {str(r['run_id'])[:8]} on {r.get('device_name') or 'cuda'}, "
                        f"{int(r['images'] or 0)} images, {str(r['started_at'])[:10]}"}]
 
 
-def as_update(cands: list[dict]) -> tuple[dict[str, float], dict[str, dict]]:
-    """Values and provenance for `summary.apply_values`."""
-    values = {c["field"]: c["value"] for c in cands}
-    prov = {c["field"]: {"kind": c["kind"], "source": c["source"]} for c in cands}
-    return values, prov
+def apply(raw: dict, cands: list[dict]) -> dict:
+    """A copy of `raw` with every candidate's leaf in place and its provenance recorded."""
+    import copy
+
+    out = copy.deepcopy(raw)
+    prov = out.setdefault("provenance", {})
+    for c in cands:
+        parts = c["field"].split(".")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = copy.deepcopy(c["leaf"])
+        prov[c["field"]] = {"kind": c["kind"], "source": c["source"]}
+        if c.get("profile_provenance"):
+            node["provenance"] = {k: str(v) for k, v in c["profile_provenance"].items()
+                                  if v is not None and str(v).strip()}
+    return out

@@ -8,7 +8,6 @@ strings, so the two never disagree.
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 
@@ -169,22 +168,3 @@ def _value_text(value: float, unit: str, currency: str, lang: str) -> str:
     if unit == "1/year":
         return i18n.percent(value, lang, 1)
     return f"{i18n.quantity(value, lang)} {unit}"
-
-
-def apply_values(raw: dict, values: dict[str, float], provenance: dict[str, dict]) -> dict:
-    """A copy of `raw` with dotted fields set (keeping any range) and their provenance replaced."""
-    out = copy.deepcopy(raw)
-    for field, value in values.items():
-        node = out
-        parts = field.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        leaf = node.get(parts[-1])
-        inside = isinstance(leaf, dict) and leaf.get("low", value) <= value <= leaf.get("high", value)
-        if isinstance(leaf, dict) and "value" in leaf and inside:
-            leaf["value"] = value
-        else:  # a new figure outside the old range replaces the range too
-            node[parts[-1]] = value
-    if provenance:
-        out.setdefault("provenance", {}).update(provenance)
-    return out

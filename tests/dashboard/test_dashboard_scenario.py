@@ -90,9 +90,9 @@ def test_measured_values_in_one_click(app, seeded):
     at = go(app.run(), "scenario")
     from engine.report import measured
 
-    expected = measured.candidates(seeded)
+    expected = measured.candidates(seeded, at.session_state["working"])
     table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
-    assert any("human annotation sessions: mean of 3 manual traces" in src for src in table["Source"])
+    assert any(src.startswith("human annotation sessions sess-hum: n = 3") for src in table["Source"])
     at.button(key="btn_measured").click().run()
     assert not at.exception
     assert f"Applied {len(expected)} measured values." in [s.value for s in at.success]

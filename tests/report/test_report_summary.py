@@ -6,7 +6,7 @@ import pytest
 
 from engine import costmodel, reference
 from engine.report import i18n
-from engine.report.summary import (apply_values, assumption_rows, field_provenance, headline, savings_range,
+from engine.report.summary import (assumption_rows, field_provenance, headline, savings_range,
                                    summarize)
 
 
@@ -57,19 +57,6 @@ def test_invalid_scenario_raises_the_cost_models_error(raw):
     with pytest.raises(costmodel.AssumptionError) as err:
         summarize(bad, draws=0)
     assert err.value.field == "labour.engineer_wage_per_hour"
-
-
-def test_apply_values_keeps_a_range_that_still_fits_and_drops_one_that_does_not(raw):
-    wage = "labour.clinician_wage_per_hour"
-    assert isinstance(raw["labour"]["clinician_wage_per_hour"], dict)
-    low = raw["labour"]["clinician_wage_per_hour"]["low"]
-    inside = apply_values(raw, {wage: low + 0.5}, {wage: {"kind": "measured", "source": "payroll"}})
-    assert inside["labour"]["clinician_wage_per_hour"]["value"] == low + 0.5
-    assert inside["provenance"][wage] == {"kind": "measured", "source": "payroll"}
-    outside = apply_values(raw, {wage: low - 10}, {})
-    assert outside["labour"]["clinician_wage_per_hour"] == low - 10
-    assert raw["labour"]["clinician_wage_per_hour"]["low"] == low  # the input is not modified
-    costmodel.validate(inside), costmodel.validate(outside)
 
 
 def test_every_assumption_has_provenance_and_appears_in_the_table(ref):
