@@ -26,6 +26,8 @@ if ev.empty:
 else:
     common.plot(figures.dice_box(ev, lang), key="fig_dice")
     notes = [t("acc.random_weights")]
+    if (ev["provenance"] == "simulated").any():
+        notes.insert(0, t("acc.simulated_data"))
     if "prompts" in ev and ev["prompts"].fillna("none").ne("none").any():
         notes.append(t("acc.simulated_prompts"))
     st.caption(" ".join(notes))

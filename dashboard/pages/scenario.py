@@ -168,7 +168,7 @@ with results:
             t("metric.payback_months"): ["" if o == "manual" else i18n.months(res[o]["payback_months"], lang)
                                          for o in costmodel.OPTIONS],
         }), hide_index=True)
-        st.caption(t("scenario.server_time", ms=elapsed_ms))
+        st.caption(t("scenario.server_time", ms=elapsed_ms) if elapsed_ms >= 1 else t("scenario.cached"))
 
 if new != raw:
     common.set_working(new)

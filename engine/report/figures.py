@@ -284,7 +284,7 @@ def dice_box(df, lang: str) -> go.Figure:
     fig = go.Figure()
     for model, g in df.groupby("model"):
         fig.add_trace(go.Box(x=g["structure"], y=g["dice"], name=str(model), boxmean=True))
-    _layout(fig, t("acc.dice", lang), height=380)
+    _layout(fig, t("acc.dice", lang), height=330)
     fig.update_layout(boxmode="group")
     cats = [s for s in STRUCTURE_ORDER if s in set(df["structure"])] + sorted(
         set(df["structure"]) - set(STRUCTURE_ORDER))

@@ -156,6 +156,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.compare_pick": ("Scenarios to compare", "比較するシナリオ"),
     "scenario.results": ("Results", "結果"),
     "scenario.server_time": ("recomputed in {ms:.0f} ms", "{ms:.0f} ミリ秒で再計算"),
+    "scenario.cached": ("figures of this exact scenario, computed earlier", "このシナリオで計算済みの数値"),
     "scenario.use_measured": ("Use measured values", "実測値を使う"),
     "scenario.measured_title": ("Times, failure rates and compute from measured runs",
                                 "実測の時間・失敗率・計算性能"),
@@ -239,6 +240,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "acc.failure_table_rate": ("Failure rate", "失敗率"),
     "acc.simulated_prompts": ("SAM rows used prompts simulated from ground truth.",
                               "SAM の行は正解から生成したシミュレーションのプロンプトを使っています。"),
+    "acc.simulated_data": ("Rows marked simulated come from phantom data or simulated prompts: they check the "
+                           "pipeline, they are not a measurement on real patients.",
+                           "「シミュレーション」の行はファントムデータまたはシミュレーションのプロンプトによるもので、"
+                           "処理の確認用です。実際の患者での測定ではありません。"),
     "acc.random_weights": ("Rows from random weights are left out: their accuracy means nothing.",
                            "ランダム重みの行は除外しています（精度として意味がないため）。"),
     # export page

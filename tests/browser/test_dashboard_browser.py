@@ -101,6 +101,8 @@ def _wait_change(page, selector: str, old: str, timeout: float = 60_000) -> str:
 def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=60_000)  # a busy 2-core machine draws Plotly charts slowly
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)

@@ -1,0 +1,71 @@
+"""Make docs/screenshots/*.png (1280x800) from the store in $SEGROI_DB. Not a test; run it by hand:
+
+    SEGROI_DB=/path/to/store.duckdb python tests/browser/screenshots.py docs/screenshots
+
+The store used for the committed pictures held: `segroi demo`; a phantom (`segroi phantom`,
+12 training and 6 test studies); `segroi train-ssl --quick` on the training studies; `segroi
+evaluate --model ssl` on the test studies; `segroi annotate-sim` (manual and ssl) on 12 test
+frames. Every accuracy and annotation number in the pictures is therefore simulated (phantom data)
+and the pages say so.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PAGES = [("overview", "", "en"), ("scenario", "scenario", "en"), ("benchmarks", "benchmarks", "en"),
+         ("accuracy", "accuracy", "en"), ("export", "export", "en"), ("overview_ja", "", "ja")]
+
+
+def main(out: str) -> int:
+    from playwright.sync_api import sync_playwright
+
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "dashboard.serve", "run", str(REPO / "dashboard" / "app.py"),
+                               "--server.port", str(port), "--server.headless", "true",
+                               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, path, lang in PAGES:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.set_default_timeout(90_000)
+                page.goto(f"http://localhost:{port}/{path}")
+                page.wait_for_selector("[data-testid='stSidebarNav']")
+                if lang == "ja":
+                    page.locator("[data-testid='stSidebar'] button", has_text="日本語").click()
+                    page.wait_for_selector("text=削減します")
+                page.wait_for_timeout(2500)
+                page.wait_for_function(
+                    "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))")
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(Path(out) / f"{name}.png"))
+                page.close()
+                print("wrote", Path(out) / f"{name}.png")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else str(REPO / "docs" / "screenshots")))
