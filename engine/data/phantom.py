@@ -31,7 +31,6 @@ LV lateral wall where the beams run along it.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,7 @@ from engine.errors import SegroiError
 
 VIEWS = ("A4C", "A2C")
 PHASES = ("ED", "ES")
-SIDECAR = "frames.json"
+TRUTH = "truth"
 GENERATOR = "segroi-phantom"
 
 
@@ -374,34 +373,14 @@ def make_phantom(studies: int, seed: int = 0, style: str = "a", size: int = 256,
     return out
 
 
-def frame_record(frame: Frame) -> dict:
-    """The sidecar entry of one frame (what a PNG cannot carry)."""
-    rec = {
-        "study": frame.study, "index": frame.index, "view": frame.view, "phase": frame.phase,
-        "spacing_mm": list(frame.spacing_mm) if frame.spacing_mm else None,
-    }
-    rec.update({k: v for k, v in frame.meta.items()})
-    return rec
+def write_phantom(frames: list[Frame], out: str | Path) -> list[Path]:
+    """Write frames as `<source>_000.png` with a `frames.json` sidecar, and masks in `out/truth/`.
 
-
-def write_phantom(frames: list[Frame], out: str | Path) -> Path:
-    """Write `<stem>.png` frames, `truth/<stem>_000.png` labels and the `frames.json` sidecar."""
-    from PIL import Image
+    Uses the image-folder writer (engine.data.save_frames), so `load(out)` reads the frames back
+    with spacing, study, view, phase and the phantom's true values in Frame.meta, and finds the
+    ground truth in `out/truth/` (named like `segroi segment`'s output).
+    """
+    from engine.data.images import save_frames
 
     out = Path(out)
-    truth = out / "truth"
-    truth.mkdir(parents=True, exist_ok=True)
-    sidecar_path = out / SIDECAR
-    records = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else {}
-    records.setdefault("frames", {})
-    for f in frames:
-        Image.fromarray(np.round(f.pixels * 255).astype(np.uint8)).save(out / f"{f.source}.png")
-        if f.mask is not None:
-            Image.fromarray(f.mask.astype(np.uint8)).save(truth / f"{f.name}.png")
-        records["frames"][f.source] = frame_record(f)
-    records["generator"] = GENERATOR
-    records["labels"] = {"0": "background", **{str(v): k for k, v in STRUCTURES.items()}}
-    tmp = sidecar_path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(records, indent=1, sort_keys=True))
-    tmp.replace(sidecar_path)
-    return sidecar_path
+    return save_frames(frames, out, out / TRUTH)

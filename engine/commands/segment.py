@@ -1,0 +1,80 @@
+"""`segroi segment`: one label PNG per frame.
+
+Output: OUT/<source file stem>_<0-based frame index, 3 digits>.png, the size of its frame, values
+0 background, 1 LV, 2 LA, 3 RV, 4 RA.
+--model ssl needs --weights (from `segroi train-ssl`) and reads no ground truth.
+--model sam needs --sam-checkpoint and ground truth (--truth, or a dataset's own): its box
+prompts are simulated from the reference masks (see engine/measure/prompts.py).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(sub) -> None:
+    from engine.measure.segmenters import add_model_arguments
+
+    p = sub.add_parser(
+        "segment",
+        help="write one label PNG per frame (0 bg, 1 LV, 2 LA, 3 RV, 4 RA) with the SSL model or SAM",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    p.add_argument("--data", required=True, nargs="+", help="image folders/files")
+    p.add_argument("--out", required=True, help="folder for the label PNGs")
+    p.add_argument("--truth", help="ground-truth label folder (SAM prompts are simulated from it)")
+    add_model_arguments(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+    from tqdm import tqdm
+
+    from engine.data import load
+    from engine.errors import SegroiError
+    from engine.measure.segmenters import make_labeller
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise SegroiError(f"--out {out} exists and is not a folder")
+    labeller = make_labeller(args)
+    if args.model == "ssl":
+        if args.truth:
+            print("note: --truth is not used by --model ssl", file=sys.stderr)
+        result = load(args.data, read_masks=False)
+    else:
+        result = load(args.data, truth=args.truth)
+    for p in result.problems:
+        print(f"skipped {p}", file=sys.stderr)
+    frames = result.require_frames()
+    if args.model == "sam":
+        missing = [f.name for f in frames if f.mask is None]
+        if len(missing) == len(frames):
+            raise SegroiError("SAM prompts are simulated from ground truth, and no frame has any: pass --truth")
+        for name in missing:
+            print(f"skipped {name}: no ground truth to simulate SAM prompts from", file=sys.stderr)
+        frames = [f for f in frames if f.mask is not None]
+    names = [f.name for f in frames]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SegroiError(f"two inputs give the same output name {dupes[0]}.png; segment them separately")
+    out.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(total=len(frames), desc=f"segment ({args.model})", file=sys.stderr, leave=False)
+    written = 0
+    batch = 16
+    for start in range(0, len(frames), batch):
+        chunk = frames[start:start + batch]
+        for f, label in zip(chunk, labeller.label_maps(chunk, progress=bar.update)):
+            label = np.asarray(label, dtype=np.uint8)
+            if label.shape != f.pixels.shape:
+                raise SegroiError(f"{f.name}: label map {label.shape} does not match its frame {f.pixels.shape}")
+            Image.fromarray(label).save(out / f"{f.name}.png")
+            written += 1
+    bar.close()
+    note = f"; prompts: {labeller.prompts}" if args.model == "sam" else ""
+    print(f"wrote {written} label maps to {out} (model {args.model}, weights {labeller.weights}{note})")
+    return 0
