@@ -80,7 +80,8 @@ def measured_candidates(raw: dict, threshold: float | None = None) -> list[dict]
     from engine.report import measured
 
     return _candidates(db_path(), st.session_state.get("store_version", 0),
-                       measured.DICE_THRESHOLD if threshold is None else threshold, summaries.scenario_key(raw))
+                       measured.DICE_THRESHOLD if threshold is None else threshold,
+                       summaries.scenario_key(measured.basis(raw)))
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -56,6 +56,17 @@ def failure_table(evaluations: pd.DataFrame, threshold: float = DICE_THRESHOLD) 
     return out
 
 
+def basis(raw: dict) -> dict:
+    """The only parts of a scenario the candidates depend on (workload, which models it names):
+    callers can cache candidates on this, not on every edit of the scenario."""
+    options = {}
+    for fam in ("sam", "ssl"):
+        model = (((raw.get("options") or {}).get(fam) or {}).get("profile") or {}).get("provenance", {}).get("model")
+        if model:
+            options[fam] = {"profile": {"provenance": {"model": model}}}
+    return {"name": raw.get("name", "scenario"), "workload": dict(raw.get("workload") or {}), "options": options}
+
+
 def candidates(store: Store, raw: dict | None = None, threshold: float = DICE_THRESHOLD) -> list[dict]:
     """Every measured replacement for the scenario `raw` (the reference workload when None)."""
     if raw is None:
