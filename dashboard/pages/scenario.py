@@ -167,6 +167,8 @@ with results:
                                       for o in costmodel.OPTIONS],
             t("metric.payback_months"): ["" if o == "manual" else i18n.months(res[o]["payback_months"], lang)
                                          for o in costmodel.OPTIONS],
+            t("metric.roi"): ["" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang)
+                              for o in costmodel.OPTIONS],
         }), hide_index=True)
         st.caption(t("scenario.server_time", ms=elapsed_ms) if elapsed_ms >= 1 else t("scenario.cached"))
 

@@ -103,7 +103,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "metric.setup_cost": ("Setup cost", "初期費用"),
     "metric.present_cost": ("Present cost", "現在価値コスト"),
     "metric.npv_savings": ("NPV savings vs manual", "手動比の正味現在価値削減額"),
-    "metric.roi": ("ROI", "ROI"),
+    "metric.roi": ("ROI (NPV savings / setup)", "ROI（正味現在価値削減額 ÷ 初期費用）"),
     "metric.payback_months": ("Payback", "投資回収期間"),
     "metric.cost_per_study": ("Cost per study", "1検査あたりのコスト"),
     "metric.human_hours": ("Human hours per year", "年間の人手時間"),

@@ -179,6 +179,7 @@ def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
         ("metric.present_cost", lambda o: i18n.money(res[o]["present_cost"], cur, lang)),
         ("metric.npv_savings", lambda o: i18n.money(res[o]["npv_savings_vs_manual"], cur, lang)),
         ("metric.payback_months", lambda o: "" if o == "manual" else i18n.months(res[o]["payback_months"], lang)),
+        ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang)),
         ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang)),
     ]
     if mc:

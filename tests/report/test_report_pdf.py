@@ -9,7 +9,7 @@ from PIL import Image
 from report_rows import add_profiles
 
 from engine import __version__, reference
-from engine.report import data, images, pdf
+from engine.report import data, i18n, images, pdf
 from engine.report.summary import headline, summarize
 from engine.store import open_store
 
@@ -54,6 +54,8 @@ def test_english_pdf_has_the_headline_provenance_runs_and_footer(tmp_path, fast_
     assert h["sentence"] in flat
     for option in ("manual", "sam", "ssl"):
         assert h["cost_per_study"][option] in text
+    roi = ref["result"]["options"]["ssl"]["roi"]
+    assert "ROI (NPV savings / setup)" in text and i18n.percent(roi) in text
     assert reference.BLS[:40] in flat                  # a published source in the assumptions table
     assert run_id in flat and "Test GPU" in flat        # what was measured, where
     assert f"segroi {__version__}" in text and "“reference”" in text
