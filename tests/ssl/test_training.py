@@ -1,0 +1,111 @@
+"""Label-free training: no ground truth reaches it, and it records what it did."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from engine.cli import main
+from engine.data.frame import Frame
+from engine.data.phantom import make_study
+from engine.models.ssl.train import TrainConfig, class_weights, soft_dice_loss, train_ssl, unlabelled
+from engine.models.ssl_net import SslSegmenter
+from engine.store import open_store
+from tests.ssl.conftest import TINY
+
+TINY_CONFIG = TrainConfig(image_size=32, width=4, levels=3, epochs=1, rounds=2, batch_size=4)
+
+
+class GroundTruthTrap(Frame):
+    """A frame whose mask raises when anything reads it."""
+
+    def __getattribute__(self, name):
+        if name == "mask" and object.__getattribute__(self, "mask") is not None:
+            raise AssertionError("training read a ground-truth mask")
+        return object.__getattribute__(self, name)
+
+
+def _trapped(frames):
+    return [GroundTruthTrap(**{k: object.__getattribute__(f, k) for k in f.__dataclass_fields__}) for f in frames]
+
+
+def test_trap_works():
+    f = _trapped(make_study(0, size=64)[:1])[0]
+    with pytest.raises(AssertionError):
+        _ = f.mask
+
+
+def test_training_never_reads_a_mask():
+    frames = _trapped(make_study(0, seed=4, size=96))
+    result = train_ssl(frames, TINY_CONFIG)
+    assert [r.round for r in result.rounds] == [1, 2]
+    assert result.rounds[0].source == "pseudo-labels" and result.rounds[1].source == "self-training"
+    assert 0 < result.rounds[0].passed <= 4 and result.images == 4
+    preds = result.segmenter.predict([f.pixels for f in make_study(1, size=80)])
+    assert all(p.shape == (80, 80) and set(np.unique(p)) <= {0, 1, 2, 3, 4} for p in preds)
+
+
+def test_unlabelled_drops_masks_without_touching_the_originals():
+    frames = make_study(0, size=64)
+    copies = unlabelled(frames)
+    assert all(c.mask is None for c in copies) and all(f.mask is not None for f in frames)
+
+
+def test_no_frame_passing_qc_is_a_clear_error():
+    from engine.errors import SegroiError
+
+    blank = [Frame(pixels=np.zeros((64, 64), np.float32), spacing_mm=(0.5, 0.5), study="x", source="b")]
+    with pytest.raises(SegroiError, match="QC"):
+        train_ssl(blank, TINY_CONFIG)
+
+
+def test_loss_pieces():
+    import torch
+
+    target = torch.zeros(2, 8, 8, dtype=torch.long)
+    target[:, 2:5, 2:5] = 1
+    perfect = torch.nn.functional.one_hot(target, 5).permute(0, 3, 1, 2).float() * 50
+    assert float(soft_dice_loss(perfect, target, 5)) < 0.6     # absent classes count as (smoothed) zero
+    w = class_weights(target, 5)
+    assert w[1] > w[0] > 0 and w[2] == 0 and float(w[w > 0].mean()) == pytest.approx(1.0)
+
+
+def test_train_command_with_the_truth_folder_deleted(phantom_dir, tmp_path, capsys):
+    shutil.rmtree(phantom_dir / "truth")
+    weights = tmp_path / "w.pt"
+    assert main(["train-ssl", "--data", str(phantom_dir), "--out", str(weights), *TINY]) == 0
+    out = capsys.readouterr().out
+    assert "round 1 (pseudo-labels)" in out and "round 2 (self-training)" in out
+    seg = SslSegmenter.load(weights)
+    assert seg.input_size == 32 and seg.net.config["width"] == 4
+    store = open_store(read_only=True)
+    run = store.query("SELECT * FROM runs WHERE kind = 'train-ssl'")[0]
+    assert run["status"] == "ok" and json.loads(run["settings"])["ground_truth_read"] is False
+    row = store.query("SELECT * FROM training_runs WHERE run_id = ?", [run["id"]])[0]
+    assert row["images"] == 4 and row["epochs"] == 1 and row["rounds"] == 2 and row["image_size"] == 32
+    assert row["width"] == 4 and row["device"] == "cpu" and row["seconds"] > 0
+    assert len(json.loads(row["qc_pass_rates"])) == 2 and row["weights_path"].endswith("w.pt")
+    assert row["energy_method"] in ("rapl", "not_measured")
+    assert (row["energy_joules"] is None) == (row["energy_method"] == "not_measured")
+    assert store.query("SELECT count(*) AS n FROM hardware WHERE run_id = ?", [run["id"]])[0]["n"] == 1
+
+
+def test_train_command_does_not_open_label_files(phantom_dir, tmp_path, monkeypatch):
+    import engine.data.images as images
+
+    def refuse(*a, **k):
+        raise AssertionError("a label file was read")
+
+    monkeypatch.setattr(images, "read_label", refuse)
+    assert main(["train-ssl", "--data", str(phantom_dir), "--out", str(tmp_path / "w.pt"), *TINY]) == 0
+
+
+def test_train_command_rejects_bad_settings(phantom_dir, tmp_path, capsys):
+    assert main(["train-ssl", "--data", str(phantom_dir), "--out", str(tmp_path / "w.pt"), "--image-size", "30",
+                 "--levels", "3"]) == 2
+    assert "multiple of 4" in capsys.readouterr().err
+    assert main(["train-ssl", "--data", str(tmp_path / "nothing"), "--out", str(tmp_path / "w.pt"), *TINY]) == 2
+    assert open_store(read_only=True).query("SELECT * FROM training_runs") == []
