@@ -40,39 +40,42 @@ class Step:
     wave: int = 0                    # steps of one wave run at the same time; waves run in order
 
 
-# Tiny sizes so the whole audit runs in seconds on a shared 2-core machine.
+# Tiny sizes so the whole audit runs in about a minute on a shared 2-core machine. Steps of one
+# wave run side by side (the store takes its write lock only for short transactions); the PDFs
+# come after every data command, so they hold whatever those runs stored.
 STEPS = [
     Step("inspect", "inspect", ["inspect", "{scans}", "{damaged}"], rc=1, script=True, wave=1),
     Step("inspect-json", "inspect", ["inspect", "--format", "json", "{scans}", "{damaged}"], rc=1, wave=1),
     Step("demo", "demo", ["demo"], wave=1),
     Step("annotate-sim-manual", "annotate_sim",
-         ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"], wave=3),
+         ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"], wave=1),
+    Step("phantom", "phantom", ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
+         outputs=("{out}/phantom",), wave=1),
     Step("train-ssl", "train_ssl",
          ["train-ssl", "--data", "{scans}", "--out", "{out}/ssl.pt", "--image-size", "64", "--width", "4",
-          "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1"], outputs=("{out}/ssl.pt",), wave=4),
+          "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1"],
+         outputs=("{out}/ssl.pt",), wave=2),
     Step("segment-ssl", "segment",
          ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--out", "{out}/labels"],
-         needs=("train-ssl",), outputs=("{out}/labels",), wave=5),
+         needs=("train-ssl",), outputs=("{out}/labels",), wave=3),
     Step("evaluate-ssl", "evaluate",
          ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}"],
-         needs=("train-ssl",), wave=6),
+         needs=("train-ssl",), wave=3),
     Step("annotate-sim-ssl", "annotate_sim",
          ["annotate-sim", "--task", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}",
-          "--format", "json"], needs=("train-ssl",), wave=7),
+          "--format", "json"], needs=("train-ssl",), wave=3),
     Step("profile", "profile",
          ["profile", "--models", "ssl_unet", "--ssl-weights", "{out}/ssl.pt", "--device", "cpu", "--seconds", "0.3",
           "--warmup", "0.1", "--idle-seconds", "0", "--no-progress", "--format", "json"],
-         needs=("train-ssl",), wave=8),
-    Step("phantom", "phantom", ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
-         outputs=("{out}/phantom",), wave=8),
+         needs=("train-ssl",), wave=4),
     Step("report-en", "report", ["report", "--out", "{out}/meeting.pdf"], needs=("demo",),
-         outputs=("{out}/meeting.pdf",), wave=8),
+         outputs=("{out}/meeting.pdf",), wave=4),
     Step("report-ja", "report", ["report", "--out", "{out}/meeting_ja.pdf", "--lang", "ja"], needs=("demo",),
-         outputs=("{out}/meeting_ja.pdf",), wave=8),
-    Step("cost", "cost", ["cost", "--scenario", "reference", "--format", "json"], needs=("demo",), wave=8),
-    Step("scenario", "scenario", ["scenario", "list"], needs=("demo",), wave=8),
-    Step("runs-json", "runs", ["runs", "--format", "json"], wave=9),
-    Step("runs", "runs", ["runs"], script=True, wave=9),
+         outputs=("{out}/meeting_ja.pdf",), wave=4),
+    Step("cost", "cost", ["cost", "--scenario", "reference", "--format", "json"], needs=("demo",), wave=4),
+    Step("scenario", "scenario", ["scenario", "list"], needs=("demo",), wave=4),
+    Step("runs-json", "runs", ["runs", "--format", "json"], wave=5),
+    Step("runs", "runs", ["runs"], script=True, wave=5),
 ]
 
 # Commands that no step runs, and why. Every name in engine.cli.COMMANDS is in STEPS or here.
@@ -145,28 +148,28 @@ def _start(audit: Audit, step: Step) -> tuple[Result, subprocess.Popen | None]:
             why = before.skipped if before and before.skipped else "it failed"
             result.skipped = f"needs the output of step {need!r}, which did not run ({why})"
             return result, None
-    log = audit.root / "logs" / f"{step.id}.log"
-    log.parent.mkdir(exist_ok=True)
-    log.touch()
+    logs = audit.root / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{step.id}.log").touch()
     args = [audit.fill(a) for a in step.argv]
     head = _console_script() if step.script else [sys.executable, str(HERE / "launch.py")]
     result.argv = head + args
-    proc = subprocess.Popen(result.argv, cwd=audit.root, env=audit.env(log), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    with open(logs / f"{step.id}.stdout", "w") as out, open(logs / f"{step.id}.stderr", "w") as err:
+        proc = subprocess.Popen(result.argv, cwd=audit.root, env=audit.env(logs / f"{step.id}.log"),
+                                stdout=out, stderr=err)
     return result, proc
 
 
-def _finish(audit: Audit, result: Result, proc: subprocess.Popen, started: float) -> None:
-    try:
-        result.stdout, result.stderr = proc.communicate(timeout=STEP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        result.stdout, result.stderr = proc.communicate()
-        result.stderr += f"\n[audit: killed after {STEP_TIMEOUT_S} s]"
-    result.rc = proc.returncode
-    result.seconds = time.monotonic() - started
-    result.log = (audit.root / "logs" / f"{result.step.id}.log").read_text(encoding="utf-8", errors="replace")
-    for out in result.step.outputs:
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _finish(audit: Audit, result: Result) -> None:
+    logs = audit.root / "logs"
+    step = result.step
+    result.stdout, result.stderr = _read(logs / f"{step.id}.stdout"), _read(logs / f"{step.id}.stderr")
+    result.log = _read(logs / f"{step.id}.log")
+    for out in step.outputs:
         path = Path(audit.fill(out))
         if path.is_dir():
             result.outputs += sorted(p for p in path.rglob("*") if p.is_file())
@@ -176,14 +179,27 @@ def _finish(audit: Audit, result: Result, proc: subprocess.Popen, started: float
 
 def run_steps(audit: Audit, steps: list[Step]) -> None:
     for wave in sorted({s.wave for s in steps}):
-        running = []
+        running = {}
         for step in (s for s in steps if s.wave == wave):
             result, proc = _start(audit, step)
             audit.results[step.id] = result
             if proc is not None:
-                running.append((result, proc, time.monotonic()))
-        for result, proc, started in running:
-            _finish(audit, result, proc, started)
+                running[step.id] = (result, proc, time.monotonic())
+        while running:
+            time.sleep(0.05)
+            for key, (result, proc, started) in list(running.items()):
+                late = time.monotonic() - started > STEP_TIMEOUT_S
+                if proc.poll() is None and not late:
+                    continue
+                if late and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                result.rc = proc.returncode
+                result.seconds = time.monotonic() - started
+                _finish(audit, result)
+                if late:
+                    result.stderr += f"\n[audit: killed after {STEP_TIMEOUT_S} s]"
+                del running[key]
 
 
 @pytest.fixture(scope="session")

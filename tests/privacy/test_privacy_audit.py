@@ -79,9 +79,27 @@ def _expect_runs_json(audit: Audit, r) -> None:
     assert "demo" in kinds and any(k.startswith("annotate") for k in kinds)
 
 
+def _expect_weights(audit: Audit, r) -> None:
+    (weights,) = r.outputs
+    assert weights.stat().st_size > 1000 and "12 frames" in r.stdout + r.stderr
+
+
+def _expect_evaluation(audit: Audit, r) -> None:
+    assert "evaluated ssl" in r.stdout and "LV" in r.stdout
+
+
+def _expect_annotation_json(audit: Audit, r) -> None:
+    assert json.loads(r.stdout)["items"] > 0
+
+
+def _expect_phantom(audit: Audit, r) -> None:
+    assert sum(p.suffix == ".png" for p in r.outputs) >= 4
+
+
 EXPECT = {
-    "inspect": _expect_inspect, "inspect-json": _expect_inspect_json, "segment-ssl": _expect_labels,
-    "report-en": _expect_pdf, "report-ja": _expect_pdf, "runs-json": _expect_runs_json,
+    "inspect": _expect_inspect, "inspect-json": _expect_inspect_json, "train-ssl": _expect_weights,
+    "segment-ssl": _expect_labels, "evaluate-ssl": _expect_evaluation, "annotate-sim-ssl": _expect_annotation_json,
+    "phantom": _expect_phantom, "report-en": _expect_pdf, "report-ja": _expect_pdf, "runs-json": _expect_runs_json,
 }
 
 
@@ -208,6 +226,8 @@ def test_store_holds_no_identifier(audit):
     found += leaks(text, "store dump")
     assert not found, "\n".join(found)
     assert counts["runs"] >= 2 and counts["annotation_items"] > 0 and counts["annotation_sessions"] > 0
+    if audit.results["evaluate-ssl"].rc == 0:
+        assert counts["evaluations"] > 0 and counts["measurements"] > 0
 
 
 @pytest.mark.slow

@@ -104,7 +104,7 @@ def test_served_dashboard_shows_no_identifier(audit, served):
                 continue
             link.click()
             _settle(page)
-            page.wait_for_timeout(1000)  # figures paint after the run ends
+            page.wait_for_timeout(500)  # figures paint after the run ends
             seen[name] = _everything(page)
             found += leaks(seen[name], f"page {name}")
 
