@@ -72,6 +72,15 @@ def leaks(content: str | bytes, where: str) -> list[str]:
     return sorted(found)
 
 
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (fonts embed glyphs, not plain text)."""
+    import subprocess
+
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.decode("utf-8", "replace")
+
+
 def study_uid(number: int) -> str:
     return f"{STUDY_UID_ROOT}.{number}"
 

@@ -11,13 +11,12 @@ runs were stored, pages rendered), so an empty place cannot pass for a clean one
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import NOT_RUN, STEPS, Audit, command_built
-from planted import IDENTIFIERS, NEEDLES, leaks, study_uid, write_dicom
+from audit_run import NOT_RUN, STEPS, Audit
+from planted import IDENTIFIERS, NEEDLES, leaks, pdf_text, study_uid, write_dicom
 
 from engine.cli import COMMANDS
 
@@ -44,12 +43,6 @@ def test_every_command_is_audited_or_says_why_not():
 
 
 # -- each command ---------------------------------------------------------------------------------
-
-def pdf_text(path: Path) -> str:
-    done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.decode("utf-8", "replace")
-
 
 def _expect_inspect(audit: Audit, r) -> None:
     assert "clip01.dcm" in r.stdout and "clip_broken.dcm" in r.stdout

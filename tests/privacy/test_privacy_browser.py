@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from planted import leaks
+from planted import leaks, pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -107,6 +107,17 @@ def test_served_dashboard_shows_no_identifier(audit, served):
             page.wait_for_timeout(500)  # figures paint after the run ends
             seen[name] = _everything(page)
             found += leaks(seen[name], f"page {name}")
+
+        if "export" in seen:  # the PDF the Export page hands out, built on the click
+            page.get_by_role("link", name=t("nav.export", "en"), exact=True).click()
+            _settle(page)
+            with page.expect_download(timeout=180_000) as download:
+                page.get_by_role("button", name="Download PDF").click()
+            pdf = audit.out / "dashboard-export.pdf"
+            download.value.save_as(pdf)
+            text = pdf_text(pdf)
+            assert pdf.read_bytes().startswith(b"%PDF") and len(text) > 200
+            found += leaks(pdf.read_bytes(), "dashboard PDF bytes") + leaks(text, "dashboard PDF text")
 
         if "annotate" in seen:  # the page reads the planted DICOMs itself
             page.get_by_role("link", name=t("nav.annotate", "en"), exact=True).click()
