@@ -36,9 +36,10 @@ class Step:
     wave: int = 0                    # steps of one wave run at the same time; waves run in order
 
 
-# Tiny sizes so the whole audit runs in about a minute on a shared 2-core machine. Steps of one
-# wave run side by side (the store takes its write lock only for short transactions); the PDFs
-# come after every data command, so they hold whatever those runs stored.
+# The damaged file goes to every command that takes several inputs: its error message is made
+# from a header full of identifiers. Tiny sizes so the whole audit runs in about a minute on a
+# shared 2-core machine. Steps of one wave run side by side (the store takes its write lock only
+# for short transactions); the PDFs come after every data command, so they hold what those stored.
 STEPS = [
     Step("inspect", "inspect", ["inspect", "{scans}", "{damaged}"], rc=1, script=True, wave=1),
     Step("inspect-json", "inspect", ["inspect", "--format", "json", "{scans}", "{damaged}"], rc=1, wave=1),
@@ -48,14 +49,16 @@ STEPS = [
     Step("phantom", "phantom", ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
          outputs=("{out}/phantom",), wave=1),
     Step("train-ssl", "train_ssl",
-         ["train-ssl", "--data", "{scans}", "--out", "{out}/ssl.pt", "--image-size", "64", "--width", "4",
-          "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1"],
+         ["train-ssl", "--data", "{scans}", "{damaged}", "--out", "{out}/ssl.pt", "--image-size", "64",
+          "--width", "4", "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1"],
          outputs=("{out}/ssl.pt",), wave=2),
     Step("segment-ssl", "segment",
-         ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--out", "{out}/labels"],
+         ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}",
+          "--out", "{out}/labels"],
          needs=("train-ssl",), outputs=("{out}/labels",), wave=3),
     Step("evaluate-ssl", "evaluate",
-         ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}"],
+         ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}",
+          "--truth", "{truth}"],
          needs=("train-ssl",), wave=3),
     Step("annotate-sim-ssl", "annotate_sim",
          ["annotate-sim", "--task", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}",

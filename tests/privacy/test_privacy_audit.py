@@ -75,10 +75,11 @@ def _expect_runs_json(audit: Audit, r) -> None:
 def _expect_weights(audit: Audit, r) -> None:
     (weights,) = r.outputs
     assert weights.stat().st_size > 1000 and "12 frames" in r.stdout + r.stderr
+    assert "clip_broken.dcm" in r.stdout + r.stderr  # the damaged file was reported, and the run went on
 
 
 def _expect_evaluation(audit: Audit, r) -> None:
-    assert "evaluated ssl" in r.stdout and "LV" in r.stdout
+    assert "evaluated ssl" in r.stdout and "LV" in r.stdout and "clip_broken.dcm" in r.stderr
 
 
 def _expect_annotation_json(audit: Audit, r) -> None:
