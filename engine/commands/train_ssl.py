@@ -94,18 +94,18 @@ def run(args) -> int:
     bars: dict[str, tqdm] = {}
 
     def progress(stage, done, total):
-        bar = bars.get(stage) or bars.setdefault(stage, tqdm(total=total, desc=stage, file=sys.stderr, leave=False))
+        if stage not in bars:
+            bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
+        bar = bars[stage]
         bar.n = done
         bar.refresh()
 
-    steps_per_epoch = None
-
     def step(round_no, epoch, loss):
         key = f"round {round_no}"
-        bar = bars.get(key)
-        if bar is None:
-            bar = bars[key] = tqdm(total=s["epochs"], desc=f"round {round_no} epochs", file=sys.stderr, leave=False)
-        bar.n = epoch + 1 if epoch + 1 > bar.n else bar.n
+        if key not in bars:
+            bars[key] = tqdm(total=s["epochs"], desc=f"round {round_no} epochs", file=sys.stderr, leave=False)
+        bar = bars[key]
+        bar.n = max(bar.n, epoch)              # epochs completed so far
         bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
         bar.refresh()
 
