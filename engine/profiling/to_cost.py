@@ -10,6 +10,9 @@ Choice of row, stated in the provenance note: per image, the fastest measured se
 model's encoder (SAM) or whole network (U-Net) and that same row's energy; per prompt (SAM), the
 fastest decoder setting at one prompt per call, because a person prompts one structure at a time.
 Energy is the raw meter reading (what the board drew) unless `idle_subtracted=True`.
+Average power is the per-image row's own reading; a row without one gets joules_per_image x
+images_per_second of that row (the source says it was derived), and without those the profile
+has no `average_power_watts` (the cost model then needs it only for on-prem training).
 """
 
 from __future__ import annotations
@@ -52,6 +55,17 @@ def _energy(row: dict, per: str, idle_subtracted: bool, model: str) -> float:
     return float(value)
 
 
+def _average_power(row: dict) -> tuple[float | None, str | None]:
+    """(watts, how it was obtained when not read directly); (None, None) when it cannot be had."""
+    watts = row.get("average_power_watts")
+    if watts is not None:
+        return float(watts), None
+    joules, rate = row.get("joules_per_image"), row.get("images_per_second")
+    if joules is not None and rate:
+        return float(joules) * float(rate), "joules_per_image x images_per_second"
+    return None, None
+
+
 def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
                  allow_reduced: bool = False) -> dict:
     """The cost model's `profile` dict for `model` from one run's profile rows, with provenance."""
@@ -74,8 +88,10 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
     out = {
         "seconds_per_image": float(image["seconds_per_image"]),
         "joules_per_image": _energy(image, "image", idle_subtracted, model),
-        "average_power_watts": float(image["average_power_watts"]),
     }
+    watts, derived = _average_power(image)
+    if watts is not None:
+        out["average_power_watts"] = watts
     note = [f"per image: {_setting(image)}"]
     if prompt is not None:
         out["seconds_per_prompt"] = float(prompt["seconds_per_prompt"])
@@ -85,10 +101,15 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
         raise SegroiError(f"no decoder (per prompt) profile row for {model}")
     note.append(f"energy {image.get('energy_method')}, "
                 + ("idle subtracted" if idle_subtracted else "idle not subtracted"))
+    if watts is None:
+        note.append("average power not recorded")
+    source = f"segroi profile run {image.get('run_id')}"
+    if derived:
+        source += f"; average power not recorded, derived as {derived}"
     date = image.get("measured_at")
     out["provenance"] = {
         "kind": image.get("provenance") or "measured",
-        "source": f"segroi profile run {image.get('run_id')}",
+        "source": source,
         "run_id": str(image.get("run_id")),
         "model": model,
         "hardware": str(image.get("device_name") or image.get("device")),

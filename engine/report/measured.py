@@ -157,7 +157,7 @@ def _from_profiles(store: Store, raw: dict) -> list[dict]:
             try:
                 profile = latest_cost_profile(store, model, device)
                 break
-            except (SegroiError, TypeError, ValueError, KeyError):
+            except SegroiError:
                 continue  # no usable row on that device (e.g. energy not measured): try the next
         if profile is None:
             continue

@@ -134,3 +134,36 @@ def test_latest_from_the_store_takes_the_newest_ok_run(tmp_path):
     assert prof["seconds_per_image"] == 0.25 and prof["provenance"]["run_id"] == newer.id
     with pytest.raises(SegroiError, match="no full-size profile"):
         latest_cost_profile(store, "sam_vit_b")
+
+
+def test_missing_average_power_is_derived_from_energy_and_rate_and_says_so():
+    rows = [_row(average_power_watts=None, images_per_second=20.0), _dec()]
+    prof = cost_profile(rows, "sam_vit_h")
+    assert prof["average_power_watts"] == pytest.approx(29.4 * 20.0)
+    assert "derived as joules_per_image x images_per_second" in prof["provenance"]["source"]
+    assert "derived" not in cost_profile(ROWS, "sam_vit_h")["provenance"]["source"]
+
+
+def test_no_average_power_and_no_rate_gives_a_profile_without_it():
+    rows = [_row(average_power_watts=None, images_per_second=None), _dec()]
+    prof = cost_profile(rows, "sam_vit_h")
+    assert "average_power_watts" not in prof
+    assert prof["seconds_per_image"] == 0.05 and prof["joules_per_image"] == 29.4
+    assert "average power not recorded" in prof["provenance"]["note"]
+    from engine import reference
+
+    raw = reference.reference_scenario()
+    raw["options"]["sam"]["profile"] = prof  # cloud pricing does not need average power
+    assert validate(raw).point["options.sam.profile.average_power_watts"] == 0.0
+
+
+def test_latest_profile_without_average_power_from_the_store(tmp_path):
+    from engine.store import open_store
+
+    store = open_store(tmp_path / "s.duckdb")
+    rows = [_row(average_power_watts=None, images_per_second=None), _dec()]
+    with store.run("profile") as run:
+        run.add("profiles", [{**{k: v for k, v in r.items() if k != "run_id"}, "input_size": "3x1024x1024"}
+                             for r in rows])
+    prof = latest_cost_profile(store, "sam_vit_h")
+    assert "average_power_watts" not in prof and prof["provenance"]["run_id"] == run.id

@@ -71,6 +71,20 @@ def test_compute_from_the_latest_gpu_profile_and_training_hours():
     assert "Test GPU" in c["options.ssl.profile.seconds_per_image"]["source"]
 
 
+def test_a_gpu_profile_without_average_power_still_gives_its_compute():
+    store = open_store()
+    row = {"model": "ssl_unet", "component": "full", "weights": "random", "device": "cuda",
+           "device_name": "Test GPU", "dtype": "bf16", "batch": 64, "input_size": "1x256x256",
+           "seconds_per_image": 0.00025, "joules_per_image": 0.15, "energy_method": "nvml_energy_counter",
+           "provenance": "measured"}
+    with store.run("profile") as run:
+        run.add("profiles", [row])
+    c = _by_field(measured.candidates(store))
+    assert c["options.ssl.profile.seconds_per_image"]["value"] == pytest.approx(0.00025)
+    assert "options.ssl.profile.average_power_watts" not in c
+    assert run.id in c["options.ssl.profile.joules_per_image"]["source"]
+
+
 def test_applying_every_candidate_gives_a_valid_scenario_that_says_where_numbers_came_from():
     store = open_store()
     add_annotation_items(store)
