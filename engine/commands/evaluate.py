@@ -18,6 +18,7 @@ import sys
 
 
 def register(sub) -> None:
+    from engine.measure.failure import DEFAULT_TOLERANCE
     from engine.measure.segmenters import add_model_arguments
 
     p = sub.add_parser(
@@ -27,8 +28,8 @@ def register(sub) -> None:
     )
     p.add_argument("--data", required=True, nargs="+", help="image folders/files")
     p.add_argument("--truth", help="ground-truth label folder (else the dataset's own)")
-    p.add_argument("--tolerance", type=float, default=0.8,
-                   help="Dice below which a structure counts as a failure to re-trace (default 0.8)")
+    p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
+                   help=f"Dice below which a structure counts as a failure to re-trace (default {DEFAULT_TOLERANCE:g})")
     p.add_argument("--disks", type=int, default=20, help="method-of-disks slices (default 20, ASE; the paper used 21)")
     add_model_arguments(p)
     p.set_defaults(func=run)

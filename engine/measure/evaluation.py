@@ -8,8 +8,8 @@
   method, so the difference is the segmentation's effect alone. A measurement the model's mask
   cannot give (chamber missing) has value NULL.
 * failure rate: the fraction of (frame, structure) pairs whose Dice is below the tolerance
-  (default 0.8), stored as the measurement `failure_rate` (unit "fraction"); the tolerance is in
-  the run's settings. This is the failure_rate of DESIGN.md's cost model: the share of
+  (default 0.8), by `engine.measure.failure.failure_rate`, stored as the measurement
+  `failure_rate` (unit "fraction"); the tolerance is in the run's settings. This is the failure_rate of DESIGN.md's cost model: the share of
   structures a person has to re-trace.
 * provenance: "simulated" for phantom frames (Frame.meta generator = segroi-phantom) and for
   every SAM row (its prompts are simulated from the ground truth); "measured" otherwise.
@@ -25,8 +25,7 @@ import numpy as np
 
 from engine.data.frame import STRUCTURES
 from engine.measure import agreement, clinical, metrics
-
-DEFAULT_TOLERANCE = 0.8
+from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
 PHANTOM = "segroi-phantom"
 
 
@@ -106,8 +105,6 @@ def evaluate(frames, predictions, *, model: str, weights: str | None, prompts: s
                 "phase": f.phase, "structure": s, "dice": m["dice"], "iou": m["iou"], "hd95_mm": _num(hd),
                 "prompts": prompts, "provenance": prov,
             })
-            ev.structures += 1
-            ev.failures += int(m["dice"] < tolerance)
         mp = clinical.frame_measurements(pred, f.spacing_mm, f.view, n_disks)
         mr = clinical.frame_measurements(ref, f.spacing_mm, f.view, n_disks)
         for name, refval in mr.items():
@@ -133,8 +130,8 @@ def evaluate(frames, predictions, *, model: str, weights: str | None, prompts: s
                 "unit": clinical.unit_of(name), "provenance": prov,
             })
     ev.provenance = "simulated" if any(sims) else "measured"
-    if ev.structures:
-        ev.failure_rate = ev.failures / ev.structures
+    ev.failure_rate, ev.failures, ev.structures = failure_rate((r["dice"] for r in ev.evaluations), tolerance)
+    if ev.failure_rate is not None:
         ev.measurements.append({
             "model": model, "study": None, "view": None, "phase": None, "name": "failure_rate",
             "value": ev.failure_rate, "reference": None, "unit": "fraction", "provenance": ev.provenance,

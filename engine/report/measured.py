@@ -12,7 +12,8 @@ collects them:
   then labelled simulated. The two are never mixed.
 - failure rates from accuracy runs (these win over annotation rejections): the share of
   evaluated structures whose Dice against ground truth is below a stated threshold (default
-  0.8), per model family (names starting sam / ssl). Random-weight rows are never used.
+  0.8), per model family (names starting sam / ssl), by `engine.measure.failure.failure_rate`,
+  the rule `segroi evaluate` stores. Random-weight rows are never used.
 - compute: `engine.profiling.to_cost.latest_cost_profile` - the newest finished profile run of
   the model the scenario already names (else sam_vit_h / ssl_unet, else any of the family),
   on a GPU when one was profiled.
@@ -24,10 +25,11 @@ from __future__ import annotations
 import pandas as pd
 
 from engine.errors import SegroiError
+from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
 from engine.report import data
 from engine.store import Store
 
-DICE_THRESHOLD = 0.8
+DICE_THRESHOLD = DEFAULT_TOLERANCE
 PROFILE_FIELDS = ("seconds_per_image", "joules_per_image", "seconds_per_prompt", "joules_per_prompt",
                   "average_power_watts")
 
@@ -47,13 +49,15 @@ def point(leaf) -> float:
 
 def failure_table(evaluations: pd.DataFrame, threshold: float = DICE_THRESHOLD) -> pd.DataFrame:
     """Per model: evaluated structures, how many fell below the Dice threshold, and the rate."""
+    columns = ["model", "structures", "failed", "failure_rate"]
     if evaluations.empty or "dice" not in evaluations:
-        return pd.DataFrame(columns=["model", "structures", "failed", "failure_rate"])
-    ev = evaluations[evaluations["dice"].notna()]
-    out = ev.groupby("model").agg(structures=("dice", "size"),
-                                  failed=("dice", lambda d: int((d < threshold).sum()))).reset_index()
-    out["failure_rate"] = out["failed"] / out["structures"]
-    return out
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for model, group in evaluations.groupby("model"):
+        rate, failed, n = failure_rate(group["dice"], threshold)
+        if n:
+            rows.append({"model": model, "structures": n, "failed": failed, "failure_rate": rate})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def basis(raw: dict) -> dict:
@@ -114,22 +118,22 @@ def _get(tree: dict, path: str):
 
 
 def _failure_from_evaluations(ev: pd.DataFrame, threshold: float, have: list[dict]) -> list[dict]:
-    table = failure_table(ev, threshold)
-    if table.empty:
+    if ev.empty or "dice" not in ev:
         return have
+    scored = ev[ev["dice"].notna()]
     out = list(have)
     for fam in ("sam", "ssl"):
-        rows = table[table["model"].map(family) == fam]
-        if rows.empty:
+        mine = scored[scored["model"].map(family) == fam]
+        rate, failed, n = failure_rate(mine["dice"], threshold)
+        if not n:
             continue
-        n, failed = int(rows["structures"].sum()), int(rows["failed"].sum())
-        models = ", ".join(rows["model"].astype(str))
-        kinds = set(ev.loc[ev["model"].isin(rows["model"]), "provenance"])
+        models = sorted(mine["model"].unique())
+        kinds = set(ev.loc[ev["model"].isin(models), "provenance"])
         field = f"options.{fam}.failure_rate"
         out = [c for c in out if c["field"] != field]  # accuracy against ground truth wins
-        out.append({"field": field, "value": failed / n, "leaf": failed / n,
+        out.append({"field": field, "value": rate, "leaf": rate,
                     "kind": "measured" if kinds == {"measured"} else "simulated", "basis": "evaluation",
-                    "source": f"segroi evaluate ({models}): {failed} of {n} structures with Dice < {threshold:g}"})
+                    "source": f"segroi evaluate ({', '.join(map(str, models))}): {failed} of {n} structures with Dice < {threshold:g}"})
     return out
 
 
