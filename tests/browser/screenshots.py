@@ -11,16 +11,16 @@ and the pages say so.
 
 from __future__ import annotations
 
-import socket
-import subprocess
+import os
 import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(REPO / "tests"))  # streamlit_browser, when run as a script
+
+from streamlit_browser import dashboard_command, free_port, launch_chromium, serving  # noqa: E402
+
 PAGES = [("overview", "", "en"), ("scenario", "scenario", "en"), ("benchmarks", "benchmarks", "en"),
          ("accuracy", "accuracy", "en"), ("export", "export", "en"), ("overview_ja", "", "ja")]
 
@@ -29,22 +29,12 @@ def main(out: str) -> int:
     from playwright.sync_api import sync_playwright
 
     Path(out).mkdir(parents=True, exist_ok=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "dashboard.serve", "run", str(REPO / "dashboard" / "app.py"),
-                               "--server.port", str(port), "--server.headless", "true",
-                               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp, \
+            serving(dashboard_command(port, host="localhost"), url=f"http://localhost:{port}",
+                    log_path=Path(tmp) / "server.log", env=dict(os.environ), timeout=60, stop_timeout=30):
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = launch_chromium(pw)
             for name, path, lang in PAGES:
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 page.set_default_timeout(90_000)
@@ -61,9 +51,6 @@ def main(out: str) -> int:
                 page.close()
                 print("wrote", Path(out) / f"{name}.png")
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return 0
 
 

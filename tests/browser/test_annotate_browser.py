@@ -8,91 +8,38 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from streamlit_browser import (dashboard_command, free_port, launch_chromium, screenshot, serving, settle,
+                               skip_without_browser)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 DISPLAY_SCALE = 2.0  # the page shows the 256-px phantom on a 512-px canvas
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    pytest.importorskip("playwright")
-    port = _free_port()
+    skip_without_browser()
+    port = free_port()
     db = tmp_path / "segroi.duckdb"
     env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1")
-    log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen(
-        # as `segroi dashboard` starts it: st.navigation in charge from the first request
-        [sys.executable, "-m", "dashboard.serve", "run", str(REPO / "dashboard" / "app.py"),
-         f"--server.port={port}", "--server.address=127.0.0.1", "--server.headless=true",
-         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "server.log").read_text())
-                time.sleep(0.3)
+    # as `segroi dashboard` starts it: st.navigation in charge from the first request
+    with serving(dashboard_command(port), url=url, log_path=tmp_path / "server.log", env=env):
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _shot(page, tmp_path, name):
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    out = os.environ.get("SEGROI_SCREENSHOTS")
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(out) / path.name)
-
-
-def _settle(page, timeout=120_000):
-    """Wait until Streamlit has finished the rerun the last action started: no running
-    indicator and no stale (greyed) element left from the previous run."""
-    page.wait_for_timeout(700)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
+    screenshot(page, tmp_path, name, full_page=True)
 
 
 def _canvas_origin(page):
     """Top-left of the drawing canvas on screen, once the layout has stopped moving."""
     canvas = page.locator("canvas").first
     canvas.wait_for(timeout=240_000)
-    _settle(page, timeout=240_000)
+    settle(page, timeout=240_000)
     canvas.scroll_into_view_if_needed()
     last = None
     for _ in range(20):
@@ -107,15 +54,15 @@ def _canvas_origin(page):
 def _new_session(page, task_label, weights=None):
     page.get_by_label("Your pseudonym").fill("browser tester")
     page.get_by_text(task_label).click()
-    _settle(page)
+    settle(page)
     frames = page.get_by_label("Frames")
     frames.fill("1")
     frames.press("Enter")
-    _settle(page)
+    settle(page)
     if weights:
         page.get_by_label("SSL weights file").fill(str(weights))
         page.get_by_label("SSL weights file").press("Enter")
-        _settle(page)
+        settle(page)
     page.get_by_role("button", name="Start").click()
 
 
@@ -126,7 +73,7 @@ def _trace(page, trace):
         page.mouse.click(x, y)
         page.wait_for_timeout(120)
     page.mouse.click(*points[0])           # clicking the first vertex closes the polygon
-    _settle(page)
+    settle(page)
 
 
 def _ssl_weights(path):
@@ -159,14 +106,14 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     trace = contour_polygon(lv, 14)
     x0, y0, x1, y1 = mask_box(lv)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1500, "height": 1400})
         page.goto(url)
         # the app's own navigation (not Streamlit's file-based one it shows for a moment)
         page.get_by_text("Language / 言語").wait_for(timeout=60_000)
         page.get_by_role("link", name="Annotate", exact=True).click()
         page.get_by_text("Timed annotation").first.wait_for(timeout=60_000)
-        _settle(page)
+        settle(page)
 
         # -- manual: trace the LV as a polygon, vertex by vertex, and close it ---------------
         started = time.monotonic()
@@ -176,7 +123,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
         manual_wall = time.monotonic() - started
-        _settle(page)
+        settle(page)
         page.wait_for_timeout(1500)   # the tables paint after the run ends
         _shot(page, tmp_path, "annotate-manual-summary")
 
@@ -186,7 +133,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
 
         # -- sam: drag a box around the LV with SAM at random weights ---------------------------
         page.get_by_role("button", name="Start another session").click()
-        _settle(page)
+        settle(page)
         _new_session(page, "SAM: box or points")
         page.get_by_text("random weights").first.wait_for(timeout=240_000)
         ox, oy = _canvas_origin(page)
@@ -195,40 +142,40 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         page.mouse.move(ox + (x0 + x1) / 2 * DISPLAY_SCALE, oy + (y0 + y1) / 2 * DISPLAY_SCALE, steps=6)
         page.mouse.move(ox + (x1 + 3) * DISPLAY_SCALE, oy + (y1 + 3) * DISPLAY_SCALE, steps=6)
         page.mouse.up()
-        _settle(page)
+        settle(page)
         # then a correction click inside the LV
         page.get_by_text("+ point (inside)").click()
-        _settle(page)
+        settle(page)
         ox, oy = _canvas_origin(page)
         cx, cy = interior_point(lv)
         page.mouse.click(ox + cx * DISPLAY_SCALE, oy + cy * DISPLAY_SCALE)
-        _settle(page)
+        settle(page)
         _shot(page, tmp_path, "annotate-sam-box")
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
-        _settle(page)
+        settle(page)
         page.wait_for_timeout(1500)
         _shot(page, tmp_path, "annotate-sam-summary")
 
         # -- ssl review: reject the model's LV and trace it instead ------------------------------
         page.get_by_role("button", name="Start another session").click()
-        _settle(page)
+        settle(page)
         _new_session(page, "SSL review", weights=_ssl_weights(tmp_path / "ssl.pt"))
         page.get_by_role("button", name="Correct by tracing").wait_for(timeout=120_000)
-        _settle(page)
+        settle(page)
         _shot(page, tmp_path, "annotate-ssl-review")
         page.get_by_role("button", name="Correct by tracing").click()
-        _settle(page)
+        settle(page)
         _trace(page, trace)
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
 
         # all human sessions together
         page.get_by_role("button", name="Start another session").click()
-        _settle(page)
+        settle(page)
         page.get_by_role("tab", name="Measured so far").click()
         page.get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
-        _settle(page)
+        settle(page)
         page.wait_for_timeout(1500)
         _shot(page, tmp_path, "annotate-measured-so-far")
         browser.close()

@@ -11,75 +11,35 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from streamlit_browser import free_port, launch_chromium, screenshot, serving, skip_without_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 800}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def dashboard(tmp_path):
     """`segroi dashboard --port P` on an empty store in tmp (it loads the reference data itself)."""
-    if not Path(CHROMIUM).exists() or shutil.which("pdftoppm") is None:
-        pytest.skip("needs Debian's chromium and poppler-utils")
-    pytest.importorskip("playwright")
-    port = _free_port()
+    skip_without_browser("pdftoppm")
+    port = free_port()
     db = tmp_path / "segroi.duckdb"
     env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1")
     env.pop("SEGROI_PASSWORD", None)
-    log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
-                            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "server.log").read_text())
-                time.sleep(0.3)
+    with serving([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)], url=url,
+                 log_path=tmp_path / "server.log", env=env, cwd=tmp_path, timeout=90, stop_timeout=30,
+                 own_group=True):
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def _shot(page, tmp_path, name):
     page.wait_for_timeout(1500)  # let Plotly finish drawing
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path))
-    out = os.environ.get("SEGROI_SCREENSHOTS")
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(out) / path.name)
+    screenshot(page, tmp_path, name)
 
 
 def _nav(page, label: str):
@@ -104,7 +64,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     expect.set_options(timeout=60_000)  # a busy 2-core machine draws Plotly charts slowly
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport=VIEWPORT, accept_downloads=True)
         page.set_default_timeout(60_000)
         try:

@@ -4,74 +4,25 @@ hold none of the planted identifiers. On Annotate a session is started on the pl
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from planted import leaks, pdf_text
+from streamlit_browser import dashboard_command, free_port, launch_chromium, serving, settle, skip_without_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PAGES = ("overview", "scenario", "benchmarks", "accuracy", "annotate", "export")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def served(audit):
-    """`streamlit run dashboard/app.py` on the audit's store, as `segroi dashboard` starts it."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    pytest.importorskip("playwright")
-    port = _free_port()
+    """The dashboard on the audit's store, served as `segroi dashboard` starts it, with debug logging."""
+    skip_without_browser()
+    port = free_port()
     log_path = audit.root / "logs" / "dashboard-server.log"
-    env = audit.env(log_path)
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-         f"--server.port={port}", "--server.address=127.0.0.1", "--server.headless=true",
-         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false", "--logger.level=debug"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text())
-                time.sleep(0.3)
+    with serving(dashboard_command(port, "--logger.level=debug"), url=url, log_path=log_path,
+                 env=audit.env(log_path)):
         yield url, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def _settle(page, timeout=120_000):
-    page.wait_for_timeout(700)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
 
 
 def _everything(page) -> str:
@@ -93,24 +44,24 @@ def test_served_dashboard_shows_no_identifier(audit, served):
     url, server_log = served
     found, seen = [], {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         page.goto(url)
         page.get_by_text("Language / 言語").wait_for(timeout=60_000)
-        _settle(page)
+        settle(page)
         for name in PAGES:
             link = page.get_by_role("link", name=t(f"nav.{name}", "en"), exact=True)
             if not link.count():
                 continue
             link.click()
-            _settle(page)
+            settle(page)
             page.wait_for_timeout(500)  # figures paint after the run ends
             seen[name] = _everything(page)
             found += leaks(seen[name], f"page {name}")
 
         if "export" in seen:  # the PDF the Export page hands out, built on the click
             page.get_by_role("link", name=t("nav.export", "en"), exact=True).click()
-            _settle(page)
+            settle(page)
             with page.expect_download(timeout=180_000) as download:
                 page.get_by_role("button", name="Download PDF").click()
             pdf = audit.out / "dashboard-export.pdf"
@@ -121,19 +72,19 @@ def test_served_dashboard_shows_no_identifier(audit, served):
 
         if "annotate" in seen:  # the page reads the planted DICOMs itself
             page.get_by_role("link", name=t("nav.annotate", "en"), exact=True).click()
-            _settle(page)
+            settle(page)
             page.get_by_label("Your pseudonym").fill("auditor")
             page.get_by_text("A folder on this computer").click()
-            _settle(page)
+            settle(page)
             for label, value in (("Image folder", audit.scans), ("Ground-truth label folder", audit.truth)):
                 box = page.get_by_label(label)
                 box.fill(str(value))
                 box.press("Enter")
-                _settle(page)
+                settle(page)
             page.get_by_role("button", name="Start").click()
             page.get_by_text("clip01_000").first.wait_for(timeout=120_000)
             page.locator("canvas").first.wait_for(timeout=120_000)
-            _settle(page)
+            settle(page)
             text = _everything(page)
             found += leaks(text, "annotate page, session on the planted folder")
         browser.close()
