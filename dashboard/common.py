@@ -162,6 +162,26 @@ def summary(raw: dict) -> dict:
     return _summary(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED)
 
 
+def working_or_stop() -> dict:
+    """The working scenario; with none, the empty-store notice, and the page stops here."""
+    raw = working()
+    if raw is None:
+        empty_store_notice()
+        st.stop()
+    return raw
+
+
+def summary_or_stop(raw: dict) -> dict:
+    """`summary(raw)`; for an invalid scenario its error, and the page stops here."""
+    from engine.costmodel import AssumptionError
+
+    try:
+        return summary(raw)
+    except AssumptionError as exc:
+        st.error(t("scenario.invalid", message=str(exc)))
+        st.stop()
+
+
 # -- shared widgets -----------------------------------------------------------------------
 
 def empty_store_notice() -> None:

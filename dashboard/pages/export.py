@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.common import t
-from engine import costmodel
 from engine.report import data, images, pdf
 from engine.report.summary import headline
 
@@ -16,15 +15,7 @@ lang = common.lang()
 st.title(t("export.title"))
 st.caption(t("export.intro"))
 
-raw = common.working()
-if raw is None:
-    common.empty_store_notice()
-    st.stop()
-try:
-    s = common.summary(raw)
-except costmodel.AssumptionError as exc:
-    st.error(t("scenario.invalid", message=str(exc)))
-    st.stop()
+s = common.summary_or_stop(common.working_or_stop())
 
 st.markdown(common.scenario_caption(s))
 runs = data.measured_runs(common.store())

@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.common import t
-from engine import costmodel
 from engine.report import figures
 from engine.report.summary import headline, savings_range
 
@@ -12,15 +11,7 @@ common.page_guard()
 lang = common.lang()
 
 
-raw = common.working()
-if raw is None:
-    common.empty_store_notice()
-    st.stop()
-try:
-    s = common.summary(raw)
-except costmodel.AssumptionError as exc:
-    st.error(t("scenario.invalid", message=str(exc)))
-    st.stop()
+s = common.summary_or_stop(common.working_or_stop())
 
 h = headline(s, lang)
 cur = s["currency"]

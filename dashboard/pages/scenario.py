@@ -18,10 +18,7 @@ lang = common.lang()
 st.title(t("scenario.title"))
 st.caption(t("scenario.intro"))
 
-raw = common.working()
-if raw is None:
-    common.empty_store_notice()
-    st.stop()
+raw = common.working_or_stop()
 
 gen = st.session_state.get("generation", 0)
 try:
