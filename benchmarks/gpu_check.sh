@@ -2,12 +2,13 @@
 # segroi's GPU check: the gpu-marked tests, a short profile of every model, the U-Net optimisation
 # steps, the profiler's overhead and the energy spread over repeats, on one CUDA GPU.
 #
-#   benchmarks/gpu_check.sh OUTDIR [PHASE ...]     phases: tests profile steps overhead stability
+#   benchmarks/gpu_check.sh OUTDIR [PHASE ...]     phases: tests profile steps overhead stability train
 #
 # About 5-6 minutes on one H100 with every phase (estimated; not yet run). Each phase has its own
 # time limit (together 9 minutes, under the device tool's 10-minute limit per command), and a phase
-# that fails or runs out of time does not stop the others. OUTDIR gets 7 files (the device tool returns 8 at
-# most): env.txt, log.txt, profile.json, unet-steps.json, overhead.json, stability.json, summary.md.
+# that fails or runs out of time does not stop the others. OUTDIR gets 8 files (the device tool returns 8 at
+# most): env.txt, log.txt, profile.json, unet-steps.json, overhead.json, stability.json, train.json,
+# summary.md.
 #
 # Python: .venv/bin/python when it sees a GPU, else python3 (the GPU machine's image, with torch).
 # Packages that image lacks travel as wheels in .whl/ (benchmarks/fetch_gpu_wheels.sh) and are
@@ -15,7 +16,7 @@
 set -uo pipefail
 OUT=${1:?usage: benchmarks/gpu_check.sh OUTDIR [tests|profile|steps|overhead|stability ...]}
 shift
-PHASES=${*:-tests profile steps overhead stability}
+PHASES=${*:-tests profile steps overhead stability train}
 cd "$(dirname "$0")/.."
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -84,15 +85,22 @@ phase tests 90 "$PY" -m pytest -m gpu tests/models tests/profiling -q -rA -p no:
   >>"$LOG" 2>&1
 # Every model at fp32/bf16 x plain/tuned (SAM: ViT-B/L/H encoder at batch 1 and 8, decoder per box;
 # U-Net at batch 1, 64, 256). Compilation and CUDA graphs for the U-Net are in the steps phase.
-phase profile 220 bash -c "'$PY' -m engine.cli profile --models sam_vit_b,sam_vit_l,sam_vit_h,ssl_unet \
+phase profile 200 bash -c "'$PY' -m engine.cli profile --models sam_vit_b,sam_vit_l,sam_vit_h,ssl_unet \
   --device cuda --dtypes fp32,bf16 --modes plain,tuned --seconds 2 --warmup 1 --idle-seconds 3 \
   --format json --no-progress >'$OUT/profile.json' 2>>'$LOG'"
-phase steps 130 "$PY" benchmarks/bench_unet_steps.py --device cuda --batch 256 --final-batches 512,1024 \
+phase steps 120 "$PY" benchmarks/bench_unet_steps.py --device cuda --batch 256 --final-batches 512,1024 \
   --seconds 2.5 --warmup 1 --out "$OUT/unet-steps.json" >>"$LOG" 2>&1
 phase overhead 40 "$PY" benchmarks/bench_profiler_overhead.py --device cuda --batch 256 --seconds 2 \
   --repeats 3 --out "$OUT/overhead.json" >>"$LOG" 2>&1
 phase stability 50 "$PY" benchmarks/bench_energy_stability.py --device cuda --repeats 4 --seconds 2 \
   --warmup 1 --out "$OUT/stability.json" >>"$LOG" 2>&1
+# Label-free SSL training throughput on the GPU (images/s and energy, stored by train-ssl as a run).
+phase train 50 bash -c "'$PY' -m engine.cli phantom --out /tmp/segroi-ph --studies 16 >>'$LOG' 2>&1 &&
+  '$PY' -m engine.cli train-ssl --data /tmp/segroi-ph --out /tmp/segroi-ssl.pt --quick --device cuda \
+    >>'$LOG' 2>&1 &&
+  '$PY' -c 'import json; from engine.store import open_store; \
+    print(json.dumps(open_store().query(\"SELECT * FROM training_runs\"), default=str, indent=1))' \
+    >'$OUT/train.json' 2>>'$LOG'"
 
 "$PY" benchmarks/summarize_gpu_check.py "$OUT" >"$OUT/summary.md" 2>>"$LOG" || failed=1
 say "done; failed=$failed"
