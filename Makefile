@@ -17,7 +17,7 @@ test: install
 	$(BIN)/python -m pytest -m "not gpu"
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow and not gpu and not browser"
+	$(BIN)/python -m pytest -n 2 -m "not slow and not gpu and not browser"
 
 install: system $(VENV)/.installed
 

@@ -2,6 +2,8 @@
 
 import sys
 
+import pytest
+
 from conftest import go, texts
 from report_rows import add_profiles
 
@@ -28,6 +30,7 @@ def test_profiles_table_filters_and_charts(app, seeded):
     assert "None of the selected profiles has a measured energy figure." in texts(at)
 
 
+@pytest.mark.slow
 def test_a_failed_profile_run_shows_its_reason(app, seeded, monkeypatch):
     script = "import sys; print('1/4 warm-up'); print('segroi profile: error: no CUDA device'); sys.exit(2)"
     monkeypatch.setattr(jobs, "profile_command", lambda *a: [sys.executable, "-c", script])
@@ -39,6 +42,7 @@ def test_a_failed_profile_run_shows_its_reason(app, seeded, monkeypatch):
     jobs.forget()
 
 
+@pytest.mark.slow
 def test_a_run_reports_progress_and_can_be_cancelled(app, seeded, monkeypatch):
     script = "import time; print('2/10 ssl_unet fp32', flush=True); time.sleep(60)"
     monkeypatch.setattr(jobs, "profile_command", lambda *a: [sys.executable, "-c", script])

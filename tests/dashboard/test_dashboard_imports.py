@@ -4,9 +4,12 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import APP
 
 
+@pytest.mark.slow
 def test_pages_render_without_importing_torch(seeded):
     script = textwrap.dedent(f"""
         import sys

@@ -57,6 +57,7 @@ def test_predict_is_deterministic(seg, emb, image):
     assert a.any() and not a.all()  # random weights still give a non-trivial mask
 
 
+@pytest.mark.slow
 def test_segment_protocol_labels_each_prompted_structure(seg, image):
     from engine.data.frame import Frame
 
@@ -113,6 +114,7 @@ def test_reduced_size_resizes_position_tables():
     assert enc.img_size == 256
 
 
+@pytest.mark.slow
 def test_sdpa_attention_computes_the_same_as_the_reference(seg):
     import copy
 

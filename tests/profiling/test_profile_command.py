@@ -29,6 +29,7 @@ def _runs():
     return open_store(read_only=True).runs()
 
 
+@pytest.mark.slow
 def test_ssl_profile_on_cpu_writes_one_ok_run_and_prints_its_rows(tiny_weights, capsys):
     rc = main(["profile", "--models", "ssl_unet", "--device", "cpu", "--ssl-weights", tiny_weights,
                "--batch-sizes", "1,2", "--format", "json", *FAST])
@@ -53,6 +54,7 @@ def test_ssl_profile_on_cpu_writes_one_ok_run_and_prints_its_rows(tiny_weights, 
     assert len(hw) == 1 and hw[0]["device_type"] == "cpu" and hw[0]["run_id"] == runs[0]["id"]
 
 
+@pytest.mark.slow
 def test_table_output(tiny_weights, capsys):
     assert main(["profile", "--models", "ssl_unet", "--device", "cpu", "--ssl-weights", tiny_weights,
                  *FAST]) == 0
@@ -101,6 +103,7 @@ def test_bad_arguments_are_one_line_errors(args, message, capsys):
     assert _runs() == []
 
 
+@pytest.mark.slow
 def test_a_failing_model_marks_the_run_failed_and_keeps_no_rows(tiny_weights, monkeypatch, capsys):
     from engine.profiling import workloads
 

@@ -43,6 +43,7 @@ def _pages(path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_english_pdf_has_the_headline_provenance_runs_and_footer(tmp_path, fast_charts, ref):
     store = open_store()

@@ -144,6 +144,7 @@ def test_running_run_of_a_live_process_is_left_alone(tmp_path):
         assert store.runs()[0]["status"] == "running"
 
 
+@pytest.mark.slow
 def test_reader_waits_for_writer_then_gives_a_clear_message(tmp_path):
     path = tmp_path / "s.duckdb"
     open_store(path)
