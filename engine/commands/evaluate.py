@@ -5,7 +5,8 @@ folder beside a phantom/`save_frames` sidecar, or from a dataset's own format (C
 EchoNet tracings). Each frame with ground truth gets Dice, IoU and HD95 per structure; each
 measurement (areas, LV length, disk volumes, EF) is compared with the same measurement on the
 ground truth. The failure rate for the cost model is the share of structures with Dice below
---tolerance (default 0.8).
+--tolerance (default 0.8). Two inputs with the same file stem in different folders would share
+a frame name (and a --truth label): evaluate refuses them before anything is stored.
 
 Provenance: phantom frames and all SAM results (simulated prompts) are stored as "simulated";
 real data with the SSL model as "measured". SAM without a checkpoint is refused: random weights
@@ -44,7 +45,7 @@ def run(args) -> int:
 
     from tqdm import tqdm
 
-    from engine.data import load
+    from engine.data import load, require_unique_names
     from engine.errors import SegroiError
     from engine.measure.evaluation import evaluate
     from engine.measure.segmenters import make_labeller
@@ -61,6 +62,9 @@ def run(args) -> int:
     frames = [f for f in frames if f.mask is not None]
     if not frames:
         raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like `segroi segment`'s output")
+    # Ground truth is looked up, and results keyed, by <stem>_<idx>: same-stem files would be mixed up.
+    require_unique_names(frames, "nothing was stored: evaluate each folder in its own run "
+                                 "(with its own --truth), or rename one of the files")
     labeller = make_labeller(args)
     settings = {
         "model": args.model, "weights": labeller.weights, "data": [str(d) for d in args.data],

@@ -1,7 +1,9 @@
 """`segroi segment`: one label PNG per frame.
 
 Output: OUT/<source file stem>_<0-based frame index, 3 digits>.png, the size of its frame, values
-0 background, 1 LV, 2 LA, 3 RV, 4 RA.
+0 background, 1 LV, 2 LA, 3 RV, 4 RA. Two inputs with the same file stem (site1/a.dcm and
+site2/a.dcm) would share an output name: segment refuses them before writing anything;
+segment such folders in separate runs.
 --model ssl needs --weights (from `segroi train-ssl`) and reads no ground truth.
 --model sam needs --sam-checkpoint and ground truth (--truth, or a dataset's own): its box
 prompts are simulated from the reference masks (see engine/measure/prompts.py).
@@ -34,7 +36,7 @@ def run(args) -> int:
     from PIL import Image
     from tqdm import tqdm
 
-    from engine.data import load
+    from engine.data import load, require_unique_names
     from engine.errors import SegroiError
     from engine.measure.segmenters import make_labeller
 
@@ -51,6 +53,9 @@ def run(args) -> int:
     for p in result.problems:
         print(f"skipped {p}", file=sys.stderr)
     frames = result.require_frames()
+    # Output names are <stem>_<idx>.png: same-stem files in two folders would overwrite each other.
+    require_unique_names(frames, "nothing was written: run each folder separately, "
+                                 "with its own --out (and --truth), or rename one of the files")
     if args.model == "sam":
         missing = [f.name for f in frames if f.mask is None]
         if len(missing) == len(frames):
@@ -58,10 +63,6 @@ def run(args) -> int:
         for name in missing:
             print(f"skipped {name}: no ground truth to simulate SAM prompts from", file=sys.stderr)
         frames = [f for f in frames if f.mask is not None]
-    names = [f.name for f in frames]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise SegroiError(f"two inputs give the same output name {dupes[0]}.png; segment them separately")
     out.mkdir(parents=True, exist_ok=True)
     bar = tqdm(total=len(frames), desc=f"segment ({args.model})", file=sys.stderr, leave=False)
     written = 0

@@ -50,6 +50,10 @@ What is read (dispatch by content, then by name; folders are walked recursively)
                 becomes frame `idx` of `source`.
     Videos      a loose `.avi`/`.mp4` outside an EchoNet folder: frames, no mask/spacing.
 
+`require_unique_names(frames, advice)` raises SegroiError naming both source files when two
+frames share `Frame.name` (same file stem in two folders): `segment` and `evaluate` call it
+before writing or scoring anything, since output names and --truth lookups go by that name.
+
 `save_frames(frames, images_dir, truth_dir=None)` writes frames as 8-bit PNGs named
 `Frame.name + ".png"` plus `frames.json`, and masks as label PNGs in `truth_dir`;
 `load(images_dir, truth=truth_dir)` gives the same frames back (pixels to 1/255).
@@ -65,10 +69,10 @@ manufacturer). File names are the user's own and are not scrubbed.
 from engine.data.frame import STRUCTURES, Frame
 from engine.data.images import save_frames
 from engine.data.privacy import study_hash
-from engine.data.problems import FileProblem, FileResult, LoadResult
+from engine.data.problems import FileProblem, FileResult, LoadResult, require_unique_names
 from engine.data.reader import inspect, iter_load, load
 
 __all__ = [
     "Frame", "STRUCTURES", "FileProblem", "FileResult", "LoadResult",
-    "load", "iter_load", "inspect", "save_frames", "study_hash",
+    "load", "iter_load", "inspect", "save_frames", "study_hash", "require_unique_names",
 ]

@@ -66,6 +66,22 @@ class LoadResult:
         raise SegroiError("no image found (segroi reads DICOM, EchoNet-Dynamic, CAMUS NIfTI, PNG/JPEG and AVI)")
 
 
+def require_unique_names(frames: list[Frame], advice: str) -> None:
+    """Refuse frames that share `Frame.name` (`<source stem>_<idx>`), naming both source files.
+
+    Two files with one stem in different folders (site1/a.dcm, site2/a.dcm) give the same
+    names; a command keyed by name (label PNG written, ground truth looked up) would mix them
+    up silently. `advice` ends the message with what the user can do.
+    """
+    first: dict[str, Frame] = {}
+    for f in frames:
+        other = first.setdefault(f.name, f)
+        if other is not f:
+            a = (other.meta or {}).get("path", other.source)
+            b = (f.meta or {}).get("path", f.source)
+            raise SegroiError(f"{a} and {b} both give frame name {f.name} (file stem + frame index); {advice}")
+
+
 def check_bytes(what: str, nbytes: int, limit: int) -> None:
     """Refuse a declared size before anything is allocated."""
     if nbytes > limit:
