@@ -3,7 +3,7 @@
 Compares three ways of segmenting echo studies - ``manual`` (clinicians trace every
 structure), ``sam`` (a human prompts each structure, SAM segments, a human reviews) and
 ``ssl`` (a label-free self-supervised model segments, a human reviews) - with the
-equations of DESIGN.md "Cost model". Imports nothing from the rest of segroi.
+equations of docs/design.md "Cost model". Imports nothing from the rest of segroi.
 
 Public API (all money in the scenario's currency, time in the units the names say):
 

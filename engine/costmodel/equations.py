@@ -1,4 +1,4 @@
-"""DESIGN.md's cost equations, written once for scalars and numpy arrays alike.
+"""The cost equations of docs/design.md, written once for scalars and numpy arrays alike.
 
 ``p`` maps each dotted field to a float or to an array (Monte Carlo draws, tornado rows,
 sweeps); every function broadcasts, so one call evaluates thousands of scenarios.
@@ -112,7 +112,7 @@ def setup_cost(t: Mapping[str, Any]) -> Any:
 
 
 def outputs(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, Any]:
-    """Every per-option output of DESIGN.md plus the sam/ssl break-even, as arrays or scalars.
+    """Every per-option output of docs/design.md plus the sam/ssl break-even, as arrays or scalars.
 
     roi and payback_months are NaN where they are undefined (setup 0; no saving).
     """
