@@ -9,7 +9,7 @@
   cannot give (chamber missing) has value NULL.
 * failure rate: the fraction of (frame, structure) pairs whose Dice is below the tolerance
   (default 0.8), by `engine.measure.failure.failure_rate`, stored as the measurement
-  `failure_rate` (unit "fraction"); the tolerance is in the run's settings. This is the failure_rate of DESIGN.md's cost model: the share of
+  `failure_rate` (unit "fraction"); the tolerance is in the run's settings. This is the failure_rate of docs/design.md's cost model: the share of
   structures a person has to re-trace.
 * provenance: "simulated" for phantom frames (Frame.meta generator = segroi-phantom) and for
   every SAM row (its prompts are simulated from the ground truth); "measured" otherwise.
