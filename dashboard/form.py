@@ -18,12 +18,7 @@ DISTS = ("triangular", "uniform", "normal")
 
 
 def get_path(raw: dict, path: str):
-    node = raw
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+    return costmodel.get_field(raw, path, None)
 
 
 def set_path(raw: dict, path: str, value) -> None:

@@ -30,6 +30,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping, Sequence
 
+from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 
 Z95 = 1.959963984540054
@@ -164,21 +165,6 @@ def _point(node) -> float:
     return float(node["value"]) if isinstance(node, Mapping) else float(node)
 
 
-def _get(tree: Mapping, path: str):
-    node = tree
-    for part in path.split("."):
-        node = node[part]
-    return node
-
-
-def _set(tree: dict, path: str, value) -> None:
-    parts = path.split(".")
-    node = tree
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
-
 def _leaf(est: Estimate, scale: float = 1.0):
     """A number when there is no interval, else a {value, low, high, dist: normal} range whose
     low..high is the 95 % interval (clipped at 0 for times and to [0, 1] for rates)."""
@@ -210,18 +196,18 @@ def scenario_update(base: Mapping, estimates: Mapping[str, Estimate],
     for field, est in estimates.items():
         if field == "ssl.review_seconds_per_structure":
             try:
-                s = _point(_get(out, "workload.structures_per_frame"))
-                f = _point(_get(out, "workload.frames_per_study"))
+                s = _point(get_field(out, "workload.structures_per_frame"))
+                f = _point(get_field(out, "workload.frames_per_study"))
             except KeyError as exc:
                 raise SegroiError("the base scenario has no workload.structures_per_frame / "
                                   "frames_per_study to turn review seconds into per study") from exc
             target = "options.ssl.review_seconds_per_study"
-            _set(out, target, _leaf(est, s * f))
+            set_field(out, target, _leaf(est, s * f))
             note = (f"; {est.value:.2f} s per structure x {s:g} structures/frame x {f:g} frames/study "
                     "(workload of the base scenario)")
         else:
             target, note = field, ""
-            _set(out, target, _leaf(est))
+            set_field(out, target, _leaf(est))
         interval = "" if est.low is None else f", {est.method}"
         prov[target] = {"kind": est.provenance,
                         "source": f"{est.source}: n = {est.n}{interval}{note}"}

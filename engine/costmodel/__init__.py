@@ -55,6 +55,10 @@ Public API (all money in the scenario's currency, time in the units the names sa
 
     [{"field", "low", "high", "dist", "output_at_low", "output_at_high", "base", "swing"}, ...]
 
+``get_field(raw, path, default=<raise KeyError>)`` / ``set_field(raw, path, value)``
+    Read or write a dotted field ("labour.clinician_wage_per_hour") of an assumptions dict;
+    every package that edits assumptions uses these.
+
 ``cumulative(scenario) -> dict``
     Cost of each option by the end of year y = 0..H (setup is paid at year 0)::
 
@@ -88,6 +92,7 @@ Public API (all money in the scenario's currency, time in the units the names sa
 
 from engine.costmodel.errors import AssumptionError
 from engine.costmodel.fields import FIELDS, OPTIONS, OUTPUTS, PROVENANCE_KINDS, Field
+from engine.costmodel.paths import get_field, set_field
 from engine.costmodel.scenario import Scenario, Uncertain, validate
 from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
 from engine.costmodel.uncertainty import monte_carlo, tornado, uncertain_fields
@@ -95,5 +100,5 @@ from engine.costmodel.uncertainty import monte_carlo, tornado, uncertain_fields
 __all__ = [
     "AssumptionError", "FIELDS", "OPTIONS", "OUTPUTS", "PROVENANCE_KINDS", "Field",
     "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative",
-    "recommendation", "sweep", "monte_carlo", "tornado", "uncertain_fields",
+    "recommendation", "sweep", "monte_carlo", "tornado", "uncertain_fields", "get_field", "set_field",
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from engine.costmodel.errors import AssumptionError
+from engine.costmodel.paths import set_field
 from engine.costmodel.fields import (
     DISTRIBUTIONS, FIELDS, GROUPS, MODES, PROFILE_PROVENANCE_KEYS, PROVENANCE_KINDS, REQUIRED_TEXT,
 )
@@ -64,7 +65,7 @@ class Scenario:
         for path, value in values.items():
             if path not in FIELDS:
                 raise AssumptionError(path, "is not a known assumption")
-            _set(raw, path, value.to_dict() if isinstance(value, Uncertain) else value)
+            set_field(raw, path, value.to_dict() if isinstance(value, Uncertain) else value)
         return validate(raw)
 
     def with_mode(self, mode: str, dedicated: bool | None = None) -> "Scenario":
@@ -73,14 +74,6 @@ class Scenario:
         if dedicated is not None:
             raw["hardware"]["dedicated"] = dedicated
         return validate(raw)
-
-
-def _set(raw: dict, path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = raw
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
 
 
 def _kind(x: Any) -> str:
@@ -282,7 +275,7 @@ def validate(raw: Any) -> Scenario:
 
     provenance = _provenances(top)
     for path, form in numeric_canon.items():
-        _set(canon, path, form)
+        set_field(canon, path, form)
     canon.setdefault("hardware", {})["mode"] = mode
     if "dedicated" in hardware or mode == "on_prem":
         canon["hardware"]["dedicated"] = dedicated

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
 from engine.report import data
@@ -105,16 +106,10 @@ def annotation_candidates(store: Store, raw: dict | None) -> list[dict]:
     updated, prov, changed = scenario_update(raw, estimates, raw.get("name", "measured"))
     out = []
     for field in changed:
-        leaf = _get(updated, field)
+        leaf = get_field(updated, field)
         out.append({"field": field, "value": point(leaf), "leaf": leaf, "kind": prov[field]["kind"],
                     "source": prov[field]["source"], "basis": "annotation"})
     return out
-
-
-def _get(tree: dict, path: str):
-    for part in path.split("."):
-        tree = tree[part]
-    return tree
 
 
 def _failure_from_evaluations(ev: pd.DataFrame, threshold: float, have: list[dict]) -> list[dict]:
@@ -197,13 +192,10 @@ def apply(raw: dict, cands: list[dict]) -> dict:
     out = copy.deepcopy(raw)
     prov = out.setdefault("provenance", {})
     for c in cands:
-        parts = c["field"].split(".")
-        node = out
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = copy.deepcopy(c["leaf"])
+        set_field(out, c["field"], copy.deepcopy(c["leaf"]))
         prov[c["field"]] = {"kind": c["kind"], "source": c["source"]}
         if c.get("profile_provenance"):
+            node = get_field(out, c["field"].rsplit(".", 1)[0])
             node["provenance"] = {k: str(v) for k, v in c["profile_provenance"].items()
                                   if v is not None and str(v).strip()}
     return out
