@@ -19,6 +19,7 @@ from engine.annotation.session import (
 )
 from engine.annotation.summary import by_structure, scenario_update, summarize
 from engine.annotation.texts import t as tt
+from engine.data import roots as data_roots
 from engine.data.frame import STRUCTURES
 from engine.errors import SegroiError
 
@@ -93,11 +94,16 @@ def setup() -> None:
             weights = st.text_input(T("ssl.weights"), key="ann_weights").strip() or None
         if st.button(T("start"), type="primary", key="ann_start"):
             try:
+                within = data_roots.configured()  # every typed path must lie inside a data root
+                paths = data_roots.allow_page_paths(within, folder=folder if kind == "folder" else None,
+                                                    truth=truth, checkpoint=checkpoint, weights=weights)
+                folder, truth, checkpoint, weights = (paths[k] or "" for k in ("folder", "truth", "checkpoint",
+                                                                                 "weights"))
                 sam = _sam(checkpoint, int(size), device) if task == "sam" else None
                 st.session_state[FLOW] = flows.start(
                     _store(), pseudonym(name), task, data=folder if kind == "folder" else "phantom",
-                    truth=truth, frames=int(frames), structures=structures, idle_threshold=float(idle),
-                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights)
+                    truth=truth or None, frames=int(frames), structures=structures, idle_threshold=float(idle),
+                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights or None, within=within)
                 st.session_state["ann_sam_key"] = (checkpoint, int(size), device)
                 st.rerun()
             except SegroiError as exc:
@@ -113,6 +119,8 @@ def setup() -> None:
         if st.button(T("resume.go"), key="ann_resume"):
             try:
                 settings = next(r for r in rows if r["id"] == pick)
+                within = data_roots.configured()
+                data_roots.allow_session(flows.load_session(common.store(), pick).settings, within)
                 sam = None
                 if settings["task"] == "sam":
                     session = flows.load_session(common.store(), pick)
@@ -122,7 +130,7 @@ def setup() -> None:
                            else "cpu")
                     sam = _sam(*key)
                     st.session_state["ann_sam_key"] = key
-                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam)
+                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam, within=within)
                 st.rerun()
             except SegroiError as exc:
                 st.error(str(exc))

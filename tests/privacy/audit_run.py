@@ -123,6 +123,7 @@ class Audit:
     def env(self, log: Path) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SEGROI_")}
         env.update(SEGROI_DB=str(self.db), XDG_DATA_HOME=str(self.data_home), SEGROI_AUDIT_LOG=str(log),
+                   SEGROI_DATA_ROOTS=str(self.root),  # the dashboard's Annotate page reads the planted folder
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONWARNINGS="always")
         return env
 

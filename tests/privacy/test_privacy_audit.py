@@ -140,6 +140,7 @@ def test_every_dashboard_page_over_the_audited_store_shows_no_identifier(audit, 
 
     monkeypatch.setenv("SEGROI_DB", str(audit.db))
     monkeypatch.setenv("SEGROI_SALT", audit.salt)
+    monkeypatch.setenv("SEGROI_DATA_ROOTS", str(audit.root))
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     monkeypatch.delenv("SEGROI_SCENARIO", raising=False)
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120).run()
