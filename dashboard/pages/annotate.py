@@ -21,6 +21,7 @@ from engine.annotation.summary import by_structure, scenario_update, summarize
 from engine.annotation.texts import t as tt
 from engine.data import roots as data_roots
 from engine.data.frame import STRUCTURES
+from engine.report.escape import md_code
 from engine.errors import SegroiError
 
 LANG = common.lang()
@@ -107,7 +108,7 @@ def setup() -> None:
                 st.session_state["ann_sam_key"] = (checkpoint, int(size), device)
                 st.rerun()
             except SegroiError as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
     with resume_tab:
         rows = open_sessions(common.store())
         if not rows:
@@ -133,7 +134,7 @@ def setup() -> None:
                 st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam, within=within)
                 st.rerun()
             except SegroiError as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
 
 
 # -- annotating -------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def annotate(flow) -> None:
     if flash:
         st.success(flash, icon=":material/check:")
     st.progress(flow.done / flow.total,
-                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=frame.name))
+                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=md_code(frame.name)))
     if flow.needs_embedding:
         _embed(flow)
     flow.show()
@@ -229,7 +230,7 @@ def _buttons(flow, structure) -> None:
             flow.start_correction()
             st.rerun()
     except SegroiError as exc:
-        st.error(str(exc))
+        st.error(common.esc(exc))
     if leave:
         st.session_state.pop(FLOW, None)
         st.rerun()
@@ -334,9 +335,9 @@ def _to_scenario(label: str, note: str, estimates, key: str = "one") -> None:
                 _store().save_scenario(name, scenario.to_dict(), dict(scenario.provenance), note=note)
                 common.changed()
                 common.load(name)
-                st.success(T("scenario_saved", name=name, n=len(changed)))
+                st.success(T("scenario_saved", name=common.esc(name), n=len(changed)))
             except (SegroiError, costmodel.AssumptionError) as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
 
 
 st.title(T("title"))

@@ -71,7 +71,7 @@ if go:
         try:
             extra_args = shlex.split(extra)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(common.esc(exc))
         else:
             if jobs.start(jobs.profile_command(models, device, seconds, extra_args)) is None:
                 st.warning(t("bench.already"))
@@ -85,8 +85,8 @@ def progress_panel() -> None:
         return
     command = " ".join(shlex.quote(x) for x in ["segroi", *job.command[3:]])
     if job.running:
-        st.write(t("bench.running", command=command))
-        st.progress(job.progress or 0.0, text=job.lines[-1][-160:] if job.lines else "…")
+        st.write(t("bench.running", command=common.esc(command)))
+        st.progress(job.progress or 0.0, text=common.esc(job.lines[-1][-160:]) if job.lines else "…")
         if st.button(t("bench.cancel"), key="btn_cancel", icon=":material/stop:"):
             job.cancel()
             common.changed()
@@ -97,7 +97,7 @@ def progress_panel() -> None:
     elif job.state == "cancelled":
         st.warning(t("bench.cancelled"))
     else:
-        st.error(t("bench.failed", reason=job.reason()))
+        st.error(t("bench.failed", reason=common.esc(job.reason())))
     with st.expander("log"):
         st.code("\n".join(list(job.lines)[-40:]) or "(no output)")
     if st.session_state.get("job_seen") is not job:

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import go, texts
+from conftest import go, shown, texts
 from report_rows import add_profiles
 
 from dashboard import jobs
@@ -38,7 +38,7 @@ def test_a_failed_profile_run_shows_its_reason(app, seeded, monkeypatch):
     at.form_submit_button[0].click().run()
     assert not at.exception
     at = _finish(at)
-    assert "Profiling failed: segroi profile: error: no CUDA device" in [e.value for e in at.error]
+    assert "Profiling failed: segroi profile: error: no CUDA device" in [shown(e.value) for e in at.error]
     jobs.forget()
 
 
