@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import common, jobs
 from dashboard.common import t
+from engine.errors import SegroiError
 from engine.report import data, figures
 
 common.page_guard()
@@ -64,16 +65,19 @@ with st.form("profile_form", border=True):
     seconds = c[2].number_input(t("bench.seconds"), min_value=0.5, max_value=600.0, value=2.0, step=0.5)
     extra = st.text_input(t("bench.extra"), placeholder="--dtypes fp32,bf16 --batch-sizes 1,8")
     go = st.form_submit_button(t("bench.start"), type="primary", disabled=bool(job and job.running))
+for note in st.session_state.pop("bench_notes", []):
+    st.warning(common.esc(note))
 if go:
     if not models:
         st.error(t("bench.models"))
     else:
-        try:
-            extra_args = shlex.split(extra)
-        except ValueError as exc:
+        try:  # only listed options, values clamped (engine.profiling.page_args)
+            command, notes = jobs.profile_command(models, device, seconds, extra)
+        except SegroiError as exc:
             st.error(common.esc(exc))
         else:
-            if jobs.start(jobs.profile_command(models, device, seconds, extra_args)) is None:
+            st.session_state["bench_notes"] = notes
+            if jobs.start(command) is None:
                 st.warning(t("bench.already"))
             st.rerun()
 
