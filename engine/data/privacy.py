@@ -92,6 +92,11 @@ def phi_values(ds) -> list[str]:
 
 
 def scrub(text: str, secrets_: list[str]) -> str:
-    for s in secrets_:
-        text = text.replace(s, "[removed]")
-    return text
+    """`text` with every value of `secrets_` replaced by [removed], whatever its case (a library may
+    upper-case a value it quotes)."""
+    import re
+
+    found = sorted({s for s in secrets_ if s}, key=len, reverse=True)
+    if not found:
+        return text
+    return re.sub("|".join(re.escape(s) for s in found), "[removed]", text, flags=re.IGNORECASE)
