@@ -65,14 +65,18 @@ def current() -> login.Login:
     return login.check(_address(), _secrets(), os.environ)
 
 
-def _host_refused() -> bool:
+def _host_header() -> str | None:
+    """The Host header of the browser's websocket request (None when there are no request headers,
+    as in an in-process test run)."""
     try:
-        header = st.context.headers.get("host")
+        return st.context.headers.get("host")
     except Exception:
-        return False
-    if header is None:  # no request headers at all (an in-process test run)
-        return False
-    return not hosts.allowed(header, hosts.extra_names(_address()))
+        return None
+
+
+def _host_refused() -> bool:
+    header = _host_header()
+    return header is not None and not hosts.allowed(header, hosts.extra_names(_address()))
 
 
 def broken() -> bool:
@@ -82,6 +86,8 @@ def broken() -> bool:
         if not _host_refused():
             return False
         _log.warning("refused a session whose Host header is not an allowed name")
+        st.error(t("ui.host_refused", "en") + "  \n" + t("ui.host_refused", "ja"), icon=":material/lock:")
+        return True
     except login.LoginConfigError as exc:
         _log.error("login configuration refused, no page is shown: %s", exc)
     except Exception as exc:  # anything unforeseen closes the door as well

@@ -35,6 +35,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.login_broken": ("This dashboard's login is not set up correctly, so it shows nothing. The administrator "
                         "finds the reason in the server's log.",
                         "ログインの設定に問題があるため、このダッシュボードは何も表示しません。理由はサーバーのログにあります。"),
+    "ui.host_refused": ("This dashboard does not answer under this address.",
+                        "このダッシュボードはこのアドレスでは表示されません。"),
     "ui.account_refused": ("The account {email} may not open this dashboard. Sign out and sign in with an allowed "
                            "account, or ask the administrator.",
                            "アカウント {email} にはこのダッシュボードを開く権限がありません。サインアウトして許可された"

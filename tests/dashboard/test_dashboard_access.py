@@ -196,3 +196,15 @@ def test_oidc_without_an_allow_list_closes_the_door(app, seeded):
     app.secrets["auth"] = AUTH
     app.user = {"is_logged_in": True, "email": "anyone@anywhere.example"}
     _only_the_error(app.run())
+
+
+def test_a_session_addressed_to_another_host_name_sees_nothing(app, seeded, monkeypatch):
+    """Under a plain `streamlit run` (no server-level Host check) the gate refuses the session itself."""
+    from dashboard import auth
+
+    monkeypatch.setattr(auth, "_host_header", lambda: "attacker.example:8501")
+    at = app.run()
+    assert not at.exception and not at.metric and not at.text_input and not at.button
+    assert [e.value.split("  ")[0] for e in at.error] == ["This dashboard does not answer under this address."]
+    monkeypatch.setattr(auth, "_host_header", lambda: "localhost:8501")
+    assert app.run().metric
