@@ -34,8 +34,10 @@ def _server(tmp_path, monkeypatch, home_secrets: str | None, project_secrets: st
     project.parent.mkdir()
     project.write_text(project_secrets)
     port = free_port()
-    cmd = dashboard_command(port, "--secrets.files", str(project), host="127.0.0.2")
-    assert str(home / ".streamlit" / "secrets.toml") in cmd
+    # segroi dashboard names the three files Streamlit reads (~/.streamlit is the temp home here); the
+    # project file is added to the list the same way.
+    cmd = dashboard_command(port, "--secrets.files", str(home / ".streamlit" / "secrets.toml"),
+                            "--secrets.files", str(project), host="127.0.0.2")
     env = dict(os.environ, HOME=str(home), SEGROI_DB=str(tmp_path / "segroi.duckdb"), SEGROI_LOGIN_REQUIRED="1")
     env.pop("SEGROI_PASSWORD", None)
     return serving(cmd, url=f"http://127.0.0.2:{port}", log_path=tmp_path / "server.log", env=env), port

@@ -18,7 +18,6 @@ from datafiles import gradient, write_dicom, write_jpeg_dicom
 
 from engine.data import load
 
-HERE = Path(__file__).resolve().parent
 
 
 def _compressed(path: Path, syntax, pixels=None, photometric="MONOCHROME2") -> Path:

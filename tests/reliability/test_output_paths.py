@@ -11,7 +11,6 @@ import stat
 import pytest
 
 from engine.cli import main
-from engine.files import atomic_write
 
 
 def _one_line(capsys, command: str) -> str:
@@ -98,6 +97,8 @@ def test_a_failed_pdf_write_leaves_nothing_behind(demo, tmp_path, capsys, monkey
 
 
 def test_atomic_write_keeps_the_old_file_on_failure_and_gives_a_plain_mode(tmp_path):
+    from engine.files import atomic_write
+
     target = tmp_path / "out.bin"
     target.write_bytes(b"old")
     os.chmod(target, 0o640)
