@@ -118,6 +118,7 @@ def test_atomic_write_keeps_the_old_file_on_failure_and_gives_a_plain_mode(tmp_p
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
 
 
+@pytest.mark.slow
 def test_ssl_weights_are_written_the_same_way(tmp_path):
     from engine.models.ssl_net import SslSegmenter
     from engine.models.unet import UNet
