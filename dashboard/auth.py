@@ -113,6 +113,14 @@ def _session_tag() -> str:
     return hashlib.sha256(sid.encode()).hexdigest()[:8]
 
 
+def _client() -> str:
+    """The visitor's address as Streamlit sees it (behind a proxy: as the proxy reports it)."""
+    try:
+        return str(st.context.ip_address or "this machine")
+    except Exception:
+        return "unknown"
+
+
 def _matches(given: str, secret: str) -> bool:
     return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), hashlib.sha256(secret.encode()).digest())
 
@@ -136,8 +144,8 @@ def _password_gate(secret: str, lang: str) -> bool:
         st.session_state[_SESSION_KEY] = _Passed()
         st.rerun()
     lock = max(mine.failed(), SERVER.failed())
-    _log.warning("wrong dashboard password (session %s: %d in a row; server: %d); locked for %.0f s",
-                 _session_tag(), mine.failures, SERVER.failures, lock)
+    _log.warning("wrong dashboard password from %s (session %s: %d in a row; server: %d); locked for %.0f s",
+                 _client(), _session_tag(), mine.failures, SERVER.failures, lock)
     message = t("ui.password_wrong", lang)
     if lock:
         message += " " + t("ui.password_wait", lang, seconds=math.ceil(lock))

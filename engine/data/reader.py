@@ -172,6 +172,9 @@ class _Walk:
         if camus.is_ground_truth(path):
             return FileResult(str(path), "skipped", "ground-truth labels, read together with their image")
         if camus.is_nifti(path):
+            gt = camus.ground_truth_for(path) if self.read_masks else None
+            if gt is not None and self._outside(gt.resolve()):  # its _gt file is a link out of the roots
+                return FileResult(str(path), "error", OUTSIDE)
             return lambda: camus.open_nifti(path, salt=self.salt, limit=self.limit, read_masks=self.read_masks)
         if suffix in images.IMAGE_SUFFIXES:
             return lambda: images.open_image(path, sidecar=sidecar, salt=self.salt, limit=self.limit)

@@ -116,3 +116,17 @@ def test_annotation_frames_come_from_the_roots_only(tree):
     root, _ = tree
     frames, label = load_frames(str(root / "echo"), frames=10, within=[root])
     assert len(frames) == 3 and label == str(root / "echo")
+
+
+def test_a_camus_ground_truth_linked_from_outside_is_not_read(tmp_path):
+    from datafiles import write_nifti
+
+    root = tmp_path / "root"
+    root.mkdir()
+    image = np.zeros((16, 12, 2), np.float32)
+    write_nifti(root / "patient0001_4CH_ED.nii.gz", image)
+    write_nifti(tmp_path / "elsewhere_gt.nii.gz", np.zeros((16, 12, 2), np.uint8))
+    (root / "patient0001_4CH_ED_gt.nii.gz").symlink_to(tmp_path / "elsewhere_gt.nii.gz")
+    results = {os.path.basename(r.path): r for r in iter_load(root, within=[root])}
+    assert results["patient0001_4CH_ED.nii.gz"].status == "error"
+    assert "outside the data roots" in results["patient0001_4CH_ED.nii.gz"].reason
