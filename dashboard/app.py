@@ -11,12 +11,15 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, common
+from engine.report import escape
 from engine.report.i18n import LANGS, t
 
 HERE = Path(__file__).parent
 st.set_page_config(page_title="segroi", page_icon=":material/monitor_heart:", layout="wide")
 st.html("<style>[data-testid='stMetricValue']{font-size:1.9rem}"
         "[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+if auth.broken():  # a login that cannot be trusted: one error, nothing else
+    st.stop()
 
 with st.sidebar:
     st.segmented_control(
@@ -39,7 +42,7 @@ with st.sidebar:
         loaded = st.session_state.get("loaded")
         st.session_state["scenario_pick"] = loaded if loaded in names else names[0]
         st.selectbox(t("ui.scenario", lang), names, key="scenario_pick", on_change=_pick_scenario)
-    st.caption(f"{t('ui.store', lang)}: `{common.db_path()}`")
+    st.caption(f"{t('ui.store', lang)}: {escape.md_code(common.db_path())}")
 
 pages = [
     st.Page(str(HERE / "pages" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",

@@ -11,7 +11,7 @@ import os
 
 import streamlit as st
 
-from engine.report import i18n
+from engine.report import escape, i18n
 from engine.report import summary as summaries
 from engine.store import default_path, open_store
 
@@ -185,7 +185,7 @@ def summary_or_stop(raw: dict) -> dict:
 # -- shared widgets -----------------------------------------------------------------------
 
 def empty_store_notice() -> None:
-    st.info(t("empty.reference", path=db_path()), icon=":material/inventory_2:")
+    st.info(t("empty.reference", path=esc(db_path())), icon=":material/inventory_2:")
     if st.button(t("empty.load_reference"), type="primary", key="btn_seed"):
         from engine.commands.dashboard import seed_reference
 
@@ -195,8 +195,15 @@ def empty_store_notice() -> None:
 
 
 def md(text: str) -> str:
-    """Text for st.markdown: dollar signs are money here, not LaTeX."""
-    return text.replace("$", "\\$")
+    """A generated sentence for st.markdown, shown as written: dollar signs are money here, not LaTeX,
+    and the amounts carry the scenario's own currency text, so every mark is escaped."""
+    return escape.md(text)
+
+
+def esc(text) -> str:
+    """A user-provided string (a name, a source, a path, a message quoting one) for any Markdown
+    place - st.markdown/caption/write/error, labels, help: shown literally (engine.report.escape)."""
+    return escape.md(text)
 
 
 BADGE_COLORS = {"measured": "green", "published": "blue", "simulated": "orange", "assumed": "gray",
@@ -211,14 +218,21 @@ def plot(fig, key: str | None = None) -> None:
         fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "provenance"]
         kind = (fig.layout.meta or {}).get("provenance_kind", "mixed")
         st.badge(badge.text, icon=":material/verified:", color=BADGE_COLORS.get(kind, "violet"),
-                 help=badge.hovertext.replace("<br>", "  \n"))
+                 help=_hover_as_markdown(badge.hovertext))
         fig.update_layout(margin={"t": 70})
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
 
 
+def _hover_as_markdown(hovertext: str) -> str:
+    """The badge's Plotly hover text (lines joined by <br>, sources HTML-escaped) as Markdown help."""
+    import html
+
+    return "  \n".join(esc(html.unescape(line)) for line in (hovertext or "").split("<br>"))
+
+
 def scenario_caption(s: dict) -> str:
     mode = i18n.field_label(f"mode.{s['mode']}", lang())
-    name = s["name"]
+    name = esc(s["name"])
     if st.session_state.get("working") is not None and edited():
         name = t("ui.unsaved", name=name)
-    return f"{t('ui.scenario')}: **{name}** · {mode} · {s['currency']}"
+    return f"{t('ui.scenario')}: **{name}** · {mode} · {esc(s['currency'])}"

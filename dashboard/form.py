@@ -12,7 +12,7 @@ import math
 import streamlit as st
 
 from engine import costmodel
-from engine.report import i18n
+from engine.report import escape, i18n
 
 DISTS = ("triangular", "uniform", "normal")
 
@@ -59,7 +59,7 @@ class Form:
         p = self.prov.get(path) or {}
         help_text = (f"{spec.description} [{spec.unit}]  \n"
                      f"{i18n.t('scenario.provenance', self.lang)}: "
-                     f"{i18n.provenance_name(p.get('kind', 'assumed'), self.lang)} – {p.get('source', '')}")
+                     f"{i18n.provenance_name(p.get('kind', 'assumed'), self.lang)} – {escape.md(p.get('source', ''))}")
         value = box.number_input(
             label or i18n.field_label(path.split(".", 2)[-1] if path.startswith("options.") else path, self.lang),
             value=_initial(old, spec.integer), key=self.key(path), help=help_text,
@@ -132,7 +132,7 @@ class Form:
             messages.setdefault(target or "", str(error))
         for path, message in messages.items():
             if path in self.slots:
-                self.slots[path].error(message, icon=":material/error:")
+                self.slots[path].error(escape.md(message), icon=":material/error:")
         for path, note in self.notes.items():
             if path not in messages:
                 self.slots[path].caption(note)

@@ -75,4 +75,4 @@ if not items.empty:
     for c in measured.annotation_candidates(common.store(), common.working()):
         if c["field"].endswith("failure_rate"):
             st.markdown(f"- **{i18n.field_label(c['field'], lang)}**: {i18n.percent(c['value'], lang, 1)} — "
-                        f"{i18n.provenance_name(c['kind'], lang)}, {c['source']}")
+                        f"{i18n.provenance_name(c['kind'], lang)}, {common.esc(c['source'])}")

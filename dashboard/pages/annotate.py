@@ -19,7 +19,9 @@ from engine.annotation.session import (
 )
 from engine.annotation.summary import by_structure, scenario_update, summarize
 from engine.annotation.texts import t as tt
+from engine.data import roots as data_roots
 from engine.data.frame import STRUCTURES
+from engine.report.escape import md_code
 from engine.errors import SegroiError
 
 LANG = common.lang()
@@ -93,15 +95,20 @@ def setup() -> None:
             weights = st.text_input(T("ssl.weights"), key="ann_weights").strip() or None
         if st.button(T("start"), type="primary", key="ann_start"):
             try:
+                within = data_roots.configured()  # every typed path must lie inside a data root
+                paths = data_roots.allow_page_paths(within, folder=folder if kind == "folder" else None,
+                                                    truth=truth, checkpoint=checkpoint, weights=weights)
+                folder, truth, checkpoint, weights = (paths[k] or "" for k in ("folder", "truth", "checkpoint",
+                                                                                 "weights"))
                 sam = _sam(checkpoint, int(size), device) if task == "sam" else None
                 st.session_state[FLOW] = flows.start(
                     _store(), pseudonym(name), task, data=folder if kind == "folder" else "phantom",
-                    truth=truth, frames=int(frames), structures=structures, idle_threshold=float(idle),
-                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights)
+                    truth=truth or None, frames=int(frames), structures=structures, idle_threshold=float(idle),
+                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights or None, within=within)
                 st.session_state["ann_sam_key"] = (checkpoint, int(size), device)
                 st.rerun()
             except SegroiError as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
     with resume_tab:
         rows = open_sessions(common.store())
         if not rows:
@@ -113,6 +120,8 @@ def setup() -> None:
         if st.button(T("resume.go"), key="ann_resume"):
             try:
                 settings = next(r for r in rows if r["id"] == pick)
+                within = data_roots.configured()
+                data_roots.allow_session(flows.load_session(common.store(), pick).settings, within)
                 sam = None
                 if settings["task"] == "sam":
                     session = flows.load_session(common.store(), pick)
@@ -122,10 +131,10 @@ def setup() -> None:
                            else "cpu")
                     sam = _sam(*key)
                     st.session_state["ann_sam_key"] = key
-                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam)
+                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam, within=within)
                 st.rerun()
             except SegroiError as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
 
 
 # -- annotating -------------------------------------------------------------------------------
@@ -158,7 +167,7 @@ def annotate(flow) -> None:
     if flash:
         st.success(flash, icon=":material/check:")
     st.progress(flow.done / flow.total,
-                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=frame.name))
+                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=md_code(frame.name)))
     if flow.needs_embedding:
         _embed(flow)
     flow.show()
@@ -221,7 +230,7 @@ def _buttons(flow, structure) -> None:
             flow.start_correction()
             st.rerun()
     except SegroiError as exc:
-        st.error(str(exc))
+        st.error(common.esc(exc))
     if leave:
         st.session_state.pop(FLOW, None)
         st.rerun()
@@ -326,9 +335,9 @@ def _to_scenario(label: str, note: str, estimates, key: str = "one") -> None:
                 _store().save_scenario(name, scenario.to_dict(), dict(scenario.provenance), note=note)
                 common.changed()
                 common.load(name)
-                st.success(T("scenario_saved", name=name, n=len(changed)))
+                st.success(T("scenario_saved", name=common.esc(name), n=len(changed)))
             except (SegroiError, costmodel.AssumptionError) as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
 
 
 st.title(T("title"))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import common, jobs
 from dashboard.common import t
+from engine.errors import SegroiError
 from engine.report import data, figures
 
 common.page_guard()
@@ -64,16 +65,19 @@ with st.form("profile_form", border=True):
     seconds = c[2].number_input(t("bench.seconds"), min_value=0.5, max_value=600.0, value=2.0, step=0.5)
     extra = st.text_input(t("bench.extra"), placeholder="--dtypes fp32,bf16 --batch-sizes 1,8")
     go = st.form_submit_button(t("bench.start"), type="primary", disabled=bool(job and job.running))
+for note in st.session_state.pop("bench_notes", []):
+    st.warning(common.esc(note))
 if go:
     if not models:
         st.error(t("bench.models"))
     else:
-        try:
-            extra_args = shlex.split(extra)
-        except ValueError as exc:
-            st.error(str(exc))
+        try:  # only listed options, values clamped (engine.profiling.page_args)
+            command, notes = jobs.profile_command(models, device, seconds, extra)
+        except SegroiError as exc:
+            st.error(common.esc(exc))
         else:
-            if jobs.start(jobs.profile_command(models, device, seconds, extra_args)) is None:
+            st.session_state["bench_notes"] = notes
+            if jobs.start(command) is None:
                 st.warning(t("bench.already"))
             st.rerun()
 
@@ -85,8 +89,8 @@ def progress_panel() -> None:
         return
     command = " ".join(shlex.quote(x) for x in ["segroi", *job.command[3:]])
     if job.running:
-        st.write(t("bench.running", command=command))
-        st.progress(job.progress or 0.0, text=job.lines[-1][-160:] if job.lines else "…")
+        st.write(t("bench.running", command=common.esc(command)))
+        st.progress(job.progress or 0.0, text=common.esc(job.lines[-1][-160:]) if job.lines else "…")
         if st.button(t("bench.cancel"), key="btn_cancel", icon=":material/stop:"):
             job.cancel()
             common.changed()
@@ -97,7 +101,7 @@ def progress_panel() -> None:
     elif job.state == "cancelled":
         st.warning(t("bench.cancelled"))
     else:
-        st.error(t("bench.failed", reason=job.reason()))
+        st.error(t("bench.failed", reason=common.esc(job.reason())))
     with st.expander("log"):
         st.code("\n".join(list(job.lines)[-40:]) or "(no output)")
     if st.session_state.get("job_seen") is not job:

@@ -21,16 +21,16 @@ with st.container(key="headline"):
 notes = [x for x in (h["other"], h["break_even"]) if x]
 if s["monte_carlo"]:
     notes.append(t("overview.mc_note", n=s["monte_carlo"]["draws"], seed=s["monte_carlo"]["seed"]))
-st.caption(" · ".join(notes))
+st.caption(" · ".join(common.md(n) for n in notes))
 
 c1, c2, c3, c4 = st.columns(4)
 focus = s["focus"]
-c1.metric(t("overview.npv_savings", years=s["horizon_years"]), h["savings"], help=t("overview.npv_savings_help", range=savings_range(s, lang) or ""),
+c1.metric(t("overview.npv_savings", years=s["horizon_years"]), common.md(h["savings"]), help=t("overview.npv_savings_help", range=common.md(savings_range(s, lang) or "")),
           border=True)
-c2.metric(t("overview.payback"), h["payback"], border=True)
-c3.metric(t("overview.p_cheapest"), h["p_cheapest"] or t("metric.not_applicable"),
+c2.metric(t("overview.payback"), common.md(h["payback"]), border=True)
+c3.metric(t("overview.p_cheapest"), common.md(h["p_cheapest"] or t("metric.not_applicable")),
           help=None if s["monte_carlo"] else t("overview.no_uncertainty"), border=True)
-c4.metric(f"{t('overview.cost_per_study')} · {t(f'option.{focus}.short')}", h["cost_per_study"][focus],
+c4.metric(f"{t('overview.cost_per_study')} · {t(f'option.{focus}.short')}", common.md(h["cost_per_study"][focus]),
           border=True)
 
 prov = s["provenance"]

@@ -147,7 +147,7 @@ messages = form.show_errors(error)
 with results:
     if s is None or messages:
         shown = next(iter(messages.values()), str(error))
-        st.error(t("scenario.invalid", message=shown), icon=":material/error:")
+        st.error(t("scenario.invalid", message=common.esc(shown)), icon=":material/error:")
     else:
         h = headline(s, lang)
         with st.container(key="scenario_headline"):
@@ -195,7 +195,7 @@ if do_save or do_dup:
         if do_dup:
             target = _unique(target, saved)
         if do_save and target in saved and target != st.session_state.get("loaded"):
-            notice.error(t("scenario.name_taken", name=target))
+            notice.error(t("scenario.name_taken", name=common.esc(target)))
         else:
             scenario = costmodel.validate(dict(new, name=target))
             body = scenario.to_dict()
@@ -203,7 +203,7 @@ if do_save or do_dup:
                                                    note="saved from the dashboard")
             common.changed()
             common.load(target)
-            st.session_state["flash"] = t("scenario.saved", name=target)
+            st.session_state["flash"] = t("scenario.saved", name=common.esc(target))
             st.rerun()
 if do_reset:
     loaded = st.session_state.get("loaded")
@@ -232,13 +232,13 @@ if picked:
         try:
             cs = common.summary(common.raw_of(rows[name]))
         except costmodel.AssumptionError as exc:
-            col.error(f"{name}: {exc}")
+            col.error(common.esc(f"{name}: {exc}"))
             continue
         results_by_name[name] = cs["result"]
         currencies.add(cs["currency"])
         ch = headline(cs, lang)
         with col.container(border=True):
-            st.markdown(f"**{name}** · {i18n.field_label('mode.' + cs['mode'], lang)}")
+            st.markdown(f"**{common.esc(name)}** · {i18n.field_label('mode.' + cs['mode'], lang)}")
             st.markdown(common.md(ch["sentence"]))
             res = cs["result"]["options"]
             st.dataframe(pd.DataFrame({

@@ -268,8 +268,9 @@ def ssl_masks(weights: str, frames: Sequence[Frame], device: str = "cpu") -> dic
 def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str | None = None,
           frames: int = 2, structures: Sequence[str] = tuple(STRUCTURES), idle_threshold: float = 30.0,
           sam=None, sam_checkpoint: str | None = None, ssl_weights: str | None = None,
-          phantom_size: int = 256, seed: int = 0, now: Callable[[], float] = time.time) -> Flow:
-    """Load the frames, open a session in the store and return its flow."""
+          phantom_size: int = 256, seed: int = 0, now: Callable[[], float] = time.time, within=None) -> Flow:
+    """Load the frames, open a session in the store and return its flow. `within`: the data roots the
+    frames must come from (the dashboard's; engine.data.roots)."""
     structures = list(structures)
     if not structures:
         raise SegroiError("choose at least one structure")
@@ -277,7 +278,7 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
         raise SegroiError("the sam task needs a SAM segmenter")
     if task == "ssl":
         _check_weights(ssl_weights)
-    loaded, label = load_frames(data, truth=truth, frames=frames, size=phantom_size, seed=seed)
+    loaded, label = load_frames(data, truth=truth, frames=frames, size=phantom_size, seed=seed, within=within)
     ssl_labels = ssl_masks(ssl_weights, loaded) if task == "ssl" else None
     settings = {"data": data, "truth": truth, "frames": frames, "structures": structures,
                 "phantom_size": phantom_size, "seed": seed}
@@ -294,14 +295,14 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
     return Flow(store, session, loaded, structures, sam=sam, ssl_labels=ssl_labels, now=now)
 
 
-def resume(store, session_id: str, *, sam=None, now: Callable[[], float] = time.time) -> Flow:
+def resume(store, session_id: str, *, sam=None, now: Callable[[], float] = time.time, within=None) -> Flow:
     """Reopen a session: same frames and structures, completed items skipped."""
     session = load_session(store, session_id)
     if session.simulated:
         raise SegroiError("a simulated session cannot be resumed in the browser")
     s = session.settings
     loaded, _ = load_frames(s.get("data", "phantom"), truth=s.get("truth"), frames=s.get("frames"),
-                            size=s.get("phantom_size", 256), seed=s.get("seed", 0))
+                            size=s.get("phantom_size", 256), seed=s.get("seed", 0), within=within)
     ssl_labels = ssl_masks(s.get("ssl_weights"), loaded) if session.task == "ssl" else None
     return Flow(store, session, loaded, s.get("structures", list(STRUCTURES)), sam=sam,
                 ssl_labels=ssl_labels, now=now)

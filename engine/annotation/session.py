@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import time
 import uuid
@@ -94,12 +95,18 @@ class ItemClock:
         return split_active_idle(self.events[: self.decision_at + 1], self.threshold)[0]
 
 
-def pseudonym(label: str) -> str:
-    """A stable pseudonymous annotator id for whatever the annotator typed (never stored as typed)."""
+def pseudonym(label: str, salt: str | None = None) -> str:
+    """A stable pseudonymous annotator id for whatever the annotator typed (never stored as typed):
+    'ann-' + 12 hex of HMAC-SHA256 keyed with the install's salt (`SEGROI_SALT` or the salt file,
+    engine.data.privacy), so a name cannot be guessed back from the store without the salt.
+    Pseudonyms stored before schema version 4 were replaced by random 'ann-x...' ids (0004)."""
+    from engine.data.privacy import default_salt
+
     text = (label or "").strip().lower()
     if not text:
         raise SegroiError("an annotator pseudonym is needed (any word; it is hashed before storing)")
-    return "ann-" + hashlib.sha256(f"segroi-annotator:{text}".encode()).hexdigest()[:10]
+    key = (salt if salt is not None else default_salt()).encode()
+    return "ann-" + hmac.new(key, f"segroi-annotator:{text}".encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def _now() -> dt.datetime:

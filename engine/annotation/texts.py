@@ -41,8 +41,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "meaningless, but the flow and the timing are real.",
                    "SAM は**ランダム重み**で動作しています（チェックポイント未指定）。マスクに意味は"
                    "ありませんが、操作の流れと時間計測は本物です。"),
-    "progress": ("Item {k} of {n}: **{structure}** on frame `{frame}`",
-                 "{n} 件中 {k} 件目：フレーム `{frame}` の **{structure}**"),
+    "progress": ("Item {k} of {n}: **{structure}** on frame {frame}",   # frame: a code span (escape.md_code)
+                 "{n} 件中 {k} 件目：フレーム {frame} の **{structure}**"),
     "timing": ("Timing is automatic: from when an item appears until you accept it. A gap of more "
                "than {idle:g} s between two actions counts as idle and is left out.",
                "時間は自動で計測されます（表示から承認まで）。操作の間隔が {idle:g} 秒を超えると"

@@ -70,9 +70,12 @@ def run(args) -> int:
             raise SegroiError(f"--{key.replace('_', '-')} must be at least 1")
     if not s["lr"] > 0:
         raise SegroiError("--lr must be positive")
+    from engine.files import check_can_write
+
     out = Path(args.out)
     if out.is_dir():
         raise SegroiError(f"--out {out} is a folder; give a file name for the weights")
+    check_can_write(out, create_folder=True)  # before training, not after
     if args.threads:
         torch.set_num_threads(args.threads)
 

@@ -2,8 +2,10 @@
 
 Salt: `SEGROI_SALT` when set (a site that wants the same hash on several machines sets
 it), else a random salt written once to `salt` in the user data dir (beside the default
-store). The hash is HMAC-SHA256(salt, id), 16 hex characters: stable per install,
-useless for looking a patient up without the salt.
+store), readable by the user only, through a private temporary file (no planted link is
+followed). The hash is HMAC-SHA256(salt, id), 16 hex characters: stable per install,
+useless for looking a patient up without the salt. The same salt keys annotator pseudonyms
+(engine.annotation.session.pseudonym).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 # DICOM keywords whose values identify a patient (or lead straight to one). Their values
@@ -48,10 +51,10 @@ def default_salt() -> str:
     except OSError:
         _cached = None
     if not _cached:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fresh = secrets.token_hex(16)
-        tmp = path.with_name(f".salt.{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # readable by the user only
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".salt.")  # 0600, a new random name
+        tmp = Path(name)
         with os.fdopen(fd, "w") as fh:
             fh.write(fresh)
         try:
@@ -92,6 +95,11 @@ def phi_values(ds) -> list[str]:
 
 
 def scrub(text: str, secrets_: list[str]) -> str:
-    for s in secrets_:
-        text = text.replace(s, "[removed]")
-    return text
+    """`text` with every value of `secrets_` replaced by [removed], whatever its case (a library may
+    upper-case a value it quotes)."""
+    import re
+
+    found = sorted({s for s in secrets_ if s}, key=len, reverse=True)
+    if not found:
+        return text
+    return re.sub("|".join(re.escape(s) for s in found), "[removed]", text, flags=re.IGNORECASE)

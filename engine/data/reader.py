@@ -15,6 +15,7 @@ from engine.data.problems import FileResult, LoadResult, ReadError, SkipFile, ma
 from engine.data.video import VIDEO_SUFFIXES, open_video
 
 FRAME_MODES = ("all", "labelled")
+OUTSIDE = "outside the data roots (a link that leads out of them is not followed)"
 
 
 def _as_paths(paths) -> list[Path]:
@@ -24,9 +25,13 @@ def _as_paths(paths) -> list[Path]:
 
 
 class _Walk:
-    def __init__(self, truth: Path | None, salt, read_masks: bool, frames: str, limit: int, keep: bool):
+    def __init__(self, truth: Path | None, salt, read_masks: bool, frames: str, limit: int, keep: bool,
+                 within=None, max_frames: int | None = None):
         if frames not in FRAME_MODES:
             raise ValueError(f"frames must be one of {FRAME_MODES}")
+        self.within = None if within is None else [Path(r).resolve() for r in within]
+        self.max_frames = max_frames
+        self.kept = 0
         self.truth = truth.resolve() if truth is not None else None
         self.salt = salt
         self.read_masks = read_masks
@@ -36,10 +41,25 @@ class _Walk:
         self.seen_dirs: set[Path] = set()
         self.seen_files: set[Path] = set()
 
+    # -- limits ---------------------------------------------------------------------------
+    @property
+    def full(self) -> bool:
+        """True once `max_frames` frames are kept: nothing more is read."""
+        return self.max_frames is not None and self.kept >= self.max_frames
+
+    def _outside(self, real: Path) -> bool:
+        from engine.data.roots import is_within
+
+        return self.within is not None and not is_within(real, self.within)
+
     # -- walking -------------------------------------------------------------------------
     def run(self, paths: Iterable[Path]) -> Iterator[FileResult]:
         for path in paths:
-            if not path.exists():
+            if self.full:
+                return
+            if self._outside(path.resolve()):
+                yield FileResult(str(path), "error", OUTSIDE)
+            elif not path.exists():
                 yield FileResult(str(path), "error", "no such file or folder")
             elif path.is_dir():
                 yield from self._folder(path)
@@ -55,6 +75,9 @@ class _Walk:
         if real in self.seen_dirs:
             return
         self.seen_dirs.add(real)
+        if self._outside(real):
+            yield FileResult(str(folder), "error", OUTSIDE)
+            return
         if self.truth is not None and real == self.truth:
             yield from self._truth_entries(folder)
             return
@@ -69,6 +92,8 @@ class _Walk:
         sidecar, sidecar_result = self._sidecar(folder)
         own_truth = self._own_truth(folder, sidecar_result)
         for child in children:
+            if self.full:
+                return
             if child.name.startswith("."):
                 continue
             if own_truth is not None and child.resolve() == own_truth:
@@ -94,6 +119,8 @@ class _Walk:
         path = folder / images.SIDECAR
         if not path.is_file():
             return None, None
+        if self._outside(path.resolve()):
+            return None, FileResult(str(path), "error", OUTSIDE)
         try:
             entries = images.read_sidecar(path)
             return entries, FileResult(str(path), "skipped", "segroi frame list, read with the images beside it")
@@ -112,6 +139,9 @@ class _Walk:
         if real in self.seen_files:
             return
         self.seen_files.add(real)
+        if self._outside(real):
+            yield FileResult(str(path), "error", OUTSIDE)
+            return
         if self.truth is not None and self.truth in real.parents:
             yield FileResult(str(path), "skipped", "ground-truth label, read with its image")
             return
@@ -142,6 +172,9 @@ class _Walk:
         if camus.is_ground_truth(path):
             return FileResult(str(path), "skipped", "ground-truth labels, read together with their image")
         if camus.is_nifti(path):
+            gt = camus.ground_truth_for(path) if self.read_masks else None
+            if gt is not None and self._outside(gt.resolve()):  # its _gt file is a link out of the roots
+                return FileResult(str(path), "error", OUTSIDE)
             return lambda: camus.open_nifti(path, salt=self.salt, limit=self.limit, read_masks=self.read_masks)
         if suffix in images.IMAGE_SUFFIXES:
             return lambda: images.open_image(path, sidecar=sidecar, salt=self.salt, limit=self.limit)
@@ -186,6 +219,9 @@ class _Walk:
                     continue
                 if self.keep:
                     kept.append(frame)
+                self.kept += 1
+                if self.full:  # enough frames: the rest of this file is not decoded
+                    break
             info["frames"] = count
             info["masks"] = masks
             return FileResult(str(path), "ok", "", kept, info)
@@ -206,18 +242,26 @@ class _Walk:
         if single:
             candidates.append(folder / f"{path.stem}.png")
         for label in candidates:
-            if label.is_file():
+            if label.is_file() and not self._outside(label.resolve()):
                 frame.mask = images.read_label(label, frame.shape, self.limit)
                 frame.meta["truth"] = label.name
                 return
 
     # -- EchoNet -------------------------------------------------------------------------
     def _echonet(self, root: Path) -> Iterator[FileResult]:
+        if any(self._outside((root / name).resolve()) for name in (echonet.FILELIST, echonet.TRACINGS, "Videos")):
+            yield FileResult(str(root), "error", OUTSIDE)
+            return
         tables = echonet.read_tables(root, self.read_masks)
         videos = sorted(p for p in (root / "Videos").iterdir() if p.suffix.lower() == ".avi" and p.is_file())
         self.seen_dirs.add((root / "Videos").resolve())
         for video in videos:
+            if self.full:
+                return
             self.seen_files.add(video.resolve())
+            if self._outside(video.resolve()):
+                yield FileResult(str(video), "error", OUTSIDE)
+                continue
             yield self._collect(video, lambda v=video: echonet.open_echonet_video(
                 v, tables, salt=self.salt, limit=self.limit, read_masks=self.read_masks))
         stems = {v.stem for v in videos}
@@ -247,21 +291,27 @@ class _Walk:
 
 
 def iter_load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
-              limit: int | None = None, keep_pixels: bool = True) -> Iterator[FileResult]:
-    """One `FileResult` per input file, in order; see the package docstring."""
+              limit: int | None = None, keep_pixels: bool = True, within=None,
+              max_frames: int | None = None) -> Iterator[FileResult]:
+    """One `FileResult` per input file, in order; see the package docstring.
+
+    `within` (folders): anything whose real path lies outside them - a link leading out included - is
+    reported as an error and not read (engine.data.roots). `max_frames`: reading stops, mid-file too,
+    as soon as that many frames are kept (a stopped file's `frames` counts what was read)."""
     if truth is not None and not read_masks:
         raise ValueError("truth given with read_masks=False")
     walk = _Walk(Path(truth) if truth is not None else None, salt, read_masks, frames,
-                 limit or max_file_bytes(), keep_pixels)
+                 limit or max_file_bytes(), keep_pixels, within=within, max_frames=max_frames)
     if truth is not None and not Path(truth).is_dir():
         yield FileResult(str(truth), "error", "the ground-truth folder does not exist")
     yield from walk.run(_as_paths(paths))
 
 
 def load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
-         limit: int | None = None) -> LoadResult:
+         limit: int | None = None, within=None, max_frames: int | None = None) -> LoadResult:
     result = LoadResult()
-    for item in iter_load(paths, truth=truth, salt=salt, read_masks=read_masks, frames=frames, limit=limit):
+    for item in iter_load(paths, truth=truth, salt=salt, read_masks=read_masks, frames=frames, limit=limit,
+                          within=within, max_frames=max_frames):
         result.frames.extend(item.frames)
         if item.status == "error":
             result.problems.append(item.problem)

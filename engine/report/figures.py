@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from engine.report import i18n
+from engine.report import escape, i18n
 from engine.report.i18n import t
 
 OPTIONS = ("manual", "sam", "ssl")
@@ -71,7 +71,7 @@ def badge_hover(summary: dict, lang: str, limit: int = 14) -> str:
     lines = [t("prov.badge_help", lang) + ":"]
     for kind in ("measured", "published", "simulated", "assumed"):
         for src in summary["sources"].get(kind, []):
-            lines.append(f"{i18n.provenance_name(kind, lang)}: {src}")
+            lines.append(f"{i18n.provenance_name(kind, lang)}: {escape.html(src)}")
     if len(lines) > limit:
         lines = lines[:limit] + ["…"]
     return "<br>".join(lines)
@@ -93,6 +93,7 @@ def add_badge(fig: go.Figure, summary: dict, lang: str) -> go.Figure:
 # -- cost figures ---------------------------------------------------------------------
 
 def cost_per_study(result: dict, currency: str, lang: str, provenance: dict | None = None) -> go.Figure:
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     opts = result["options"]
     values = [opts[o]["cost_per_study"] for o in OPTIONS]
     fig = go.Figure(go.Bar(
@@ -109,6 +110,7 @@ def cost_per_study(result: dict, currency: str, lang: str, provenance: dict | No
 
 def annual_breakdown(breakdown: dict, currency: str, lang: str, provenance: dict | None = None) -> go.Figure:
     """Stacked annual running cost per option (left) and the one-off setup beside it (right)."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.12)
     names = [i18n.option_name(o, lang, short=True) for o in OPTIONS]
     for part in ("labour", "compute", "maintenance"):
@@ -162,6 +164,7 @@ def crossovers(cum: dict, option: str, against: str = "manual") -> list[float]:
 def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None = None,
                     highlight: str | None = None) -> go.Figure:
     """Undiscounted cumulative cost by year end (setup at year 0), each option's crossover with manual marked."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     years = cum["years"]
     fig = go.Figure()
     for o in OPTIONS:
@@ -199,6 +202,7 @@ def _interp(xs, ys, x):
 def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance: dict | None = None,
             top: int = 5) -> go.Figure:
     """One-way sensitivity of `option`'s NPV savings vs manual: each input at its low and its high."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     rows = rows[:top]
     fig = go.Figure()
     if rows:
@@ -224,11 +228,12 @@ def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance:
 
 def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang: str) -> go.Figure:
     """Grouped bars: one group per option, one bar per scenario, for `metric` (e.g. present_cost)."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     fig = go.Figure()
     for name, res in results.items():
         vals = [res["options"][o][metric] for o in OPTIONS]
         fig.add_trace(go.Bar(
-            x=[i18n.option_name(o, lang, short=True) for o in OPTIONS], y=vals, name=name,
+            x=[i18n.option_name(o, lang, short=True) for o in OPTIONS], y=vals, name=escape.html(name),
             text=[i18n.money_compact(v, currency, lang) for v in vals], textposition="outside", cliponaxis=False,
         ))
     _layout(fig, t(f"metric.{metric}", lang) if f"metric.{metric}" in i18n.LABELS else metric, height=340)

@@ -30,6 +30,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.password_prompt": ("This dashboard is served to the network; enter the password.",
                            "このダッシュボードはネットワークに公開されています。パスワードを入力してください。"),
     "ui.password_wrong": ("Wrong password.", "パスワードが違います。"),
+    "ui.password_wait": ("Too many wrong passwords: try again in {seconds} s.",
+                         "パスワードの誤りが続いたため、{seconds} 秒後にもう一度お試しください。"),
+    "ui.login_broken": ("This dashboard's login is not set up correctly, so it shows nothing. The administrator "
+                        "finds the reason in the server's log.",
+                        "ログインの設定に問題があるため、このダッシュボードは何も表示しません。理由はサーバーのログにあります。"),
+    "ui.host_refused": ("This dashboard does not answer under this address.",
+                        "このダッシュボードはこのアドレスでは表示されません。"),
+    "ui.account_refused": ("The account {email} may not open this dashboard. Sign out and sign in with an allowed "
+                           "account, or ask the administrator.",
+                           "アカウント {email} にはこのダッシュボードを開く権限がありません。サインアウトして許可された"
+                           "アカウントでサインインするか、管理者に問い合わせてください。"),
     "ui.login_prompt": ("Sign in to see this dashboard.", "このダッシュボードを見るにはサインインしてください。"),
     "ui.login": ("Sign in", "サインイン"),
     "ui.logout": ("Sign out", "サインアウト"),

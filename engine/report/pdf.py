@@ -6,7 +6,9 @@ Page 3 (and 4 when long): every assumption with its provenance, then what was me
 where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi version.
 
 Text and numbers come from `engine.report.summary.headline` and `engine.report.i18n`, charts
-from `engine.report.figures` - the same functions the dashboard uses.
+from `engine.report.figures` - the same functions the dashboard uses. User-provided text (the
+scenario's name, provenance sources, stored run details) is written literally
+(engine.report.escape.pdf), so a "{nb}" or "{page}" in a name stays as it is (PAGES_ALIAS below).
 """
 
 from __future__ import annotations
@@ -17,9 +19,15 @@ from pathlib import Path
 
 from engine import __version__
 from engine.errors import SegroiError
-from engine.report import figures, i18n, images
+from engine.files import atomic_write
+from engine.report import escape, figures, i18n, images
 from engine.report.i18n import t
 from engine.report.summary import assumption_rows, headline, savings_range
+
+# fpdf2's page-count alias, replaced by the number of pages when the document is closed. fpdf2's
+# default is "{nb}", which a scenario name can hold; this one is made of private-use characters,
+# which escape.pdf takes out of every text segroi writes into the PDF, so only the footer has it.
+PAGES_ALIAS = "\ue000\ue001"
 
 FONT = "segroi"
 PAGE_W = 210
@@ -53,13 +61,13 @@ def _pdf_class():
     from fpdf import FPDF
 
     class MeetingPDF(FPDF):
-        footer_text = ""
+        footer_for = staticmethod(lambda page: "")
 
         def footer(self):
             self.set_y(-12)
             self.set_font(FONT, size=7.5)
             self.set_text_color(*MUTED)
-            self.cell(0, 5, self.footer_text.replace("{page}", str(self.page_no())), align="C")
+            self.cell(0, 5, self.footer_for(self.page_no()), align="C")
 
     return MeetingPDF
 
@@ -71,22 +79,42 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     `label` names the scenario in the subtitle and footer (default: its name; the dashboard says
     when the scenario on screen has unsaved edits). At most MAX_RUNS measured runs are listed.
     """
+    generated = generated or dt.datetime.now(dt.timezone.utc)
+    return bytes(_layout(summary, lang, runs, generated, label, _charts(summary, lang)).output())
+
+
+def _charts(summary: dict, lang: str) -> dict[str, bytes]:
+    """Every chart of the PDF as PNG bytes (Plotly through kaleido), rendered once."""
+    cur, res, bd, prov = summary["currency"], summary["result"], summary["breakdown"], summary["provenance"]
+    out = {
+        "cumulative": images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
+                                                         highlight=summary["focus"]), 900, 400),
+        "per_study": images.png(figures.cost_per_study(res, cur, lang, prov), 560, 440),
+        "breakdown": images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 440),
+    }
+    if summary["tornado"]:
+        out["tornado"] = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 420)
+    return out
+
+
+def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str | None, charts: dict):
+    """The laid-out document (an fpdf2 object)."""
     from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
-    generated = generated or dt.datetime.now(dt.timezone.utc)
     pdf = _pdf_class()(format="A4", unit="mm")
+    pdf.alias_nb_pages(PAGES_ALIAS)
     path = str(font_path())
     pdf.add_font(FONT, style="", fname=path)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(t("pdf.title", lang))
     pdf.set_creator(f"segroi {__version__}")
-    label = label or summary["name"]
-    pdf.footer_text = t("pdf.footer", lang, date=generated.strftime("%Y-%m-%d %H:%M UTC"),
-                        name=label, version=__version__, page="{page}", pages="{nb}")
+    label = escape.pdf(label or summary["name"])
+    date = generated.strftime("%Y-%m-%d %H:%M UTC")
+    pdf.footer_for = lambda page: t("pdf.footer", lang, date=date, name=label, version=__version__, page=page,
+                                    pages=PAGES_ALIAS)
     wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
-    cur = summary["currency"]
     head = headline(summary, lang)
 
     # -- page 1: the answer -----------------------------------------------------------------
@@ -101,36 +129,30 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     _heading(pdf, t("overview.recommendation", lang))
     pdf.set_font(FONT, size=12)
     pdf.set_text_color(*TEXT)
-    pdf.multi_cell(CONTENT_W, 6.5, head["sentence"], new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    pdf.multi_cell(CONTENT_W, 6.5, escape.pdf(head["sentence"]), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
     extra = [x for x in (savings_range(summary, lang), head["other"], head["break_even"]) if x]
     if summary["monte_carlo"]:
         mc = summary["monte_carlo"]
         extra.append(t("overview.mc_note", lang, n=mc["draws"], seed=mc["seed"]))
     pdf.set_font(FONT, size=9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(CONTENT_W, 4.8, " · ".join(extra), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    pdf.multi_cell(CONTENT_W, 4.8, escape.pdf(" · ".join(extra)), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
     pdf.ln(2)
     _heading(pdf, t("pdf.headline", lang))
     _headline_table(pdf, summary, lang, FontFace)
     pdf.ln(3)
-    res, bd, prov = summary["result"], summary["breakdown"], summary["provenance"]
-    cum_png = images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
-                                                 highlight=summary["focus"]), 900, 400)
-    pdf.image(io.BytesIO(cum_png), x=MARGIN, w=CONTENT_W)
+    pdf.image(io.BytesIO(charts["cumulative"]), x=MARGIN, w=CONTENT_W)
 
     # -- page 2: where the money goes, and what moves it -----------------------------------
     pdf.add_page()
     _heading(pdf, t("pdf.charts", lang))
     y = pdf.get_y()
     half = (CONTENT_W - 4) / 2
-    pdf.image(io.BytesIO(images.png(figures.cost_per_study(res, cur, lang, prov), 560, 440)),
-              x=MARGIN, y=y, w=half)
-    pdf.image(io.BytesIO(images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 440)),
-              x=MARGIN + half + 4, y=y, w=half)
+    pdf.image(io.BytesIO(charts["per_study"]), x=MARGIN, y=y, w=half)
+    pdf.image(io.BytesIO(charts["breakdown"]), x=MARGIN + half + 4, y=y, w=half)
     pdf.set_y(y + half * 440 / 560 + 4)
-    if summary["tornado"]:
-        tor_png = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 420)
-        pdf.image(io.BytesIO(tor_png), x=MARGIN, w=CONTENT_W)
+    if "tornado" in charts:
+        pdf.image(io.BytesIO(charts["tornado"]), x=MARGIN, w=CONTENT_W)
     else:
         pdf.set_font(FONT, size=9)
         pdf.multi_cell(CONTENT_W, 5, t("overview.no_uncertainty", lang), new_x="LMARGIN", new_y="NEXT")
@@ -138,7 +160,7 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     # -- page 3+: provenance ----------------------------------------------------------------
     pdf.add_page()
     _heading(pdf, t("pdf.assumptions", lang))
-    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), r["source"]]
+    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), escape.pdf(r["source"])]
             for r in assumption_rows(summary, lang)]
     _table(pdf, [t("pdf.col.field", lang), t("pdf.col.value", lang), t("pdf.col.provenance", lang),
                  t("pdf.col.source", lang)], rows, (52, 34, 20, 76), FontFace, wrap, size=7)
@@ -158,7 +180,7 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
         pdf.set_font(FONT, size=9)
         pdf.set_text_color(*TEXT)
         pdf.multi_cell(CONTENT_W, 5, t("pdf.no_runs", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
-    return bytes(pdf.output())
+    return pdf
 
 
 def _heading(pdf, text: str) -> None:
@@ -202,15 +224,12 @@ def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=Fals
     ) as table:
         table.row(header)
         for r in rows:
-            table.row([str(c) for c in r])
+            table.row([escape.pdf(c) for c in r])
 
 
 def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None,
           label: str | None = None) -> Path:
-    """Build the PDF and write it, all at once (no half-written file is left on failure)."""
+    """Build the PDF and write it all at once through a private temporary file in the same folder
+    (engine.files): nothing half-written is left, and no planted link is followed."""
     out = Path(out)
-    data = build(summary, lang, runs, label=label)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    return atomic_write(out, lambda fh: fh.write(build(summary, lang, runs, label=label)))

@@ -8,6 +8,8 @@ import json
 import os
 import random
 import socket
+import stat
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -84,6 +86,41 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
+_umask_lock = threading.Lock()
+_umask_users = 0
+_umask_saved = 0
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """While a writer is connected, files DuckDB creates (the database, its .wal, a spill folder) are
+    for this user only (umask 077 added): they hold file stems, dataset paths and measurements.
+    The umask is process-wide, so nested and concurrent writers share one change, counted."""
+    global _umask_users, _umask_saved
+    with _umask_lock:
+        if _umask_users == 0:
+            _umask_saved = os.umask(0o077)
+            os.umask(_umask_saved | 0o077)
+        _umask_users += 1
+    try:
+        yield
+    finally:
+        with _umask_lock:
+            _umask_users -= 1
+            if _umask_users == 0:
+                os.umask(_umask_saved)
+
+
+def tighten(path: Path) -> None:
+    """A store file made readable by others (by a segroi before 0.1 or by hand) is made 0600 again."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            if stat.S_IMODE(p.stat().st_mode) & 0o077:
+                os.chmod(p, 0o600)
+        except OSError:  # absent, or not ours: leave it
+            pass
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         return json.dumps(value, sort_keys=True)
@@ -101,7 +138,20 @@ class Store:
     # -- connections ---------------------------------------------------------------
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the file, retrying with jittered back-off while another process holds the lock."""
+        """Open the file, retrying with jittered back-off while another process holds the lock.
+        A writer's files are created private (`private_files`) and an old, readable file tightened."""
+        if read_only:
+            with self._connected(read_only=True) as con:
+                yield con
+            return
+        with private_files():
+            tighten(self.path)
+            with self._connected(read_only=False) as con:
+                yield con
+            tighten(self.path)
+
+    @contextlib.contextmanager
+    def _connected(self, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         deadline = time.monotonic() + self.lock_wait
         delay = 0.01
         while True:
@@ -146,7 +196,7 @@ class Store:
 
     def migrate(self) -> int:
         """Create or upgrade the schema; refuse a file written by a newer segroi. Returns the version."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with self.connect() as con:
             current = self.schema_version(con)
             self._refuse_newer(current)

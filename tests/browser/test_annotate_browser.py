@@ -24,7 +24,8 @@ def server(tmp_path):
     skip_without_browser()
     port = free_port()
     db = tmp_path / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1")
+    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1",
+               SEGROI_DATA_ROOTS=str(tmp_path))  # the SSL weights the test writes are read from here
     url = f"http://127.0.0.1:{port}"
     # as `segroi dashboard` starts it: st.navigation in charge from the first request
     with serving(dashboard_command(port), url=url, log_path=tmp_path / "server.log", env=env):

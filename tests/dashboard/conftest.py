@@ -42,11 +42,19 @@ def seeded():
     return open_store()
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as it reads on screen: backslash escapes resolved (engine.report.escape puts
+    them before every punctuation mark of user text and of generated sentences), word joiners gone."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
+
+
 def texts(at) -> str:
-    """Everything the page wrote as text, in one string."""
+    """Everything the page wrote as text, in one string (escapes resolved, see `shown`)."""
     parts = []
     for kind in ("markdown", "caption", "info", "error", "warning", "success", "title", "subheader"):
-        parts += [str(e.value) for e in at.get(kind)]
+        parts += [shown(e.value) for e in at.get(kind)]
     return "\n".join(parts)
 
 

@@ -1,6 +1,7 @@
 """The meeting PDF: 2-4 pages, headline figures, provenance, measured runs, footer; Japanese embedded."""
 
 import io
+import re
 import shutil
 import subprocess
 
@@ -96,3 +97,20 @@ def test_real_charts_render_through_kaleido(tmp_path, ref):
     page1 = Image.open(pages[0]).convert("L")
     dark = sum(1 for px in page1.getdata() if px < 200)
     assert dark > 0.02 * page1.width * page1.height
+
+
+
+@needs_poppler
+def test_user_text_reaches_the_pdf_literally(tmp_path, fast_charts):
+    """A scenario name or source holding fpdf2's old page-count alias, Markdown or HTML is printed as
+    written (before, "{nb}" in a name became the number of pages)."""
+    raw = reference.reference_scenario()
+    raw["name"] = "{nb} {page} **b** <b>x</b> ![t](http://127.0.0.1:9/t.png) \ue000 end"
+    raw.setdefault("provenance", {})["labour.clinician_wage_per_hour"] = {
+        "kind": "assumed", "source": "ward {nb} <i>y</i> :red[z]"}
+    out = pdf.write(summarize(raw, draws=200), tmp_path / "hostile.pdf", "en", [])
+    text = " ".join(_text(out).split())
+    assert "{nb} {page} **b** <b>x</b> ![t](http://127.0.0.1:9/t.png) end" in text
+    assert "ward {nb} <i>y</i> :red[z]" in text
+    pages = len(re.findall(r"page (\d)/(\d)", text))
+    assert pages >= 3 and all(b == str(pages) for _, b in re.findall(r"page (\d)/(\d)", text))
