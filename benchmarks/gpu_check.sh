@@ -189,7 +189,8 @@ phase() {  # phase NAME CAP COMMAND... : run with min(CAP, time left - RESERVE) 
   sleep 2  # let the GPU fall back towards idle before the next phase measures idle power
 }
 
-phase tests 80 "$PY" -m pytest -m gpu tests/models tests/profiling -q -rA -p no:cacheprovider \
+# -v: one line per test as it ends, so log.txt keeps the outcomes even if the phase is cut short.
+phase tests 80 "$PY" -m pytest -m gpu tests/models tests/profiling -v -rA -p no:cacheprovider \
   --timeout 60 --junitxml "$OUT/tests.xml"
 phase overhead 40 bash -c "'$PY' benchmarks/bench_profiler_overhead.py --device $DEVICE $OVERHEAD_ARGS $THREADS \
   --out '$RESULTS' --key overhead"

@@ -82,6 +82,25 @@ def read_tests(path: Path) -> dict | None:
             "skipped": skipped, "failures": failed}
 
 
+def tests_from_log(path: Path) -> dict | None:
+    """Counts from pytest -v lines in log.txt ("tests/x.py::test_y PASSED [ 12%]"), for a test
+    phase that was cut short before it could write its JUnit report."""
+    import re
+
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return None
+    found = re.findall(r"^(tests/\S+::\S+) (PASSED|FAILED|ERROR|SKIPPED)\b", text, re.M)
+    if not found:
+        return None
+    last = dict(found)  # a test reported twice (call, then teardown error) counts once, last word
+    n = {k: sum(v == k for v in last.values()) for k in ("PASSED", "FAILED", "ERROR", "SKIPPED")}
+    return {"total": len(last), "passed": n["PASSED"], "failed": n["FAILED"] + n["ERROR"],
+            "skipped": n["SKIPPED"], "source": "log.txt (no JUnit report: the phase was cut short)",
+            "failures": [f"{t} ({v.lower()})" for t, v in last.items() if v in ("FAILED", "ERROR")]}
+
+
 def parse_phases(text: str) -> dict:
     """'name=rc:seconds:limit ...' (rc 'skip' for a phase not started) -> {name: {...}}."""
     out = {}
@@ -171,7 +190,10 @@ def figures(res: dict, tests: dict | None, meta: dict) -> tuple[dict, dict]:
     resolution = (max(bare) - min(bare)) / sorted(bare)[len(bare) // 2] if len(bare) > 1 else None
     stab = [s for s in (res.get("stability") or {}).get("results") or [] if s.get("joules_per_image")]
     cvs = {s["model"]: s["joules_per_image"]["cv"] for s in stab}
-    train = [r for r in ((res.get("train") or {}).get("rows") or []) if r.get("status") == "ok"]
+    train_all = (res.get("train") or {}).get("rows") or []
+    train = [r for r in train_all if r.get("status") == "ok"]
+    # The first setting is the product's training recipe; its figure or none (not another's).
+    product = train_all[0] if train_all and train_all[0].get("status") == "ok" else None
     idle = gpu.get("idle_power_watts")
     if idle is None:
         idle = next((s.get("idle_power_watts") for s in (unet, sam) if s and s.get("idle_power_watts")),
@@ -195,7 +217,7 @@ def figures(res: dict, tests: dict | None, meta: dict) -> tuple[dict, dict]:
         "decoder_seconds_per_prompt": dbest and dbest["seconds_per_prompt"],
         "profiler_overhead_fraction": overhead,
         "energy_cv": max(cvs.values()) if cvs else None,
-        "ssl_train_img_per_s": train[0]["images_per_second"] if train else None,
+        "ssl_train_img_per_s": product and product["images_per_second"],
         "idle_watts": idle,
     }
     measured = unet_rows + ok_rows(sam)
@@ -204,6 +226,7 @@ def figures(res: dict, tests: dict | None, meta: dict) -> tuple[dict, dict]:
         "gpu_tests_skipped": tests["skipped"] if tests else None,
         "profiler_overhead_resolution": resolution,
         "gpu_tests_failures": tests["failures"] if tests else None,
+        "gpu_tests_source": (tests.get("source") or "tests.xml") if tests else None,
         "unet_best_batch": ubest and ubest["batch"],
         "sam_vit_h_best_batch": hbest and hbest["batch"],
         "sam_vit_b_best_settings": describe(bbest),
@@ -213,7 +236,7 @@ def figures(res: dict, tests: dict | None, meta: dict) -> tuple[dict, dict]:
         "counter_update_seconds": (gpu.get("counter_update_idle") or {}).get("interval"),
         "nvml_match": (gpu.get("nvml") or {}).get("match") if isinstance(gpu.get("nvml"), dict) else gpu.get("nvml"),
         "tf32_defaults": gpu.get("tf32"),
-        "ssl_train_settings": train[0]["setting"] if train else None,
+        "ssl_train_settings": train_all[0].get("setting") if train_all else None,
         "ssl_train_best_img_per_s": max((r["images_per_second"] for r in train), default=None),
         "rows_measured": n_rows,
         "rows_incomplete": incomplete,
@@ -405,7 +428,8 @@ def markdown(keys, extra, goal_rows, phases, res, tests, env_text, notes) -> str
     lines += ["## GPU tests (pytest -m gpu)", ""]
     if tests:
         lines.append(f"{tests['passed']} passed, {tests['failed']} failed, {tests['skipped']} skipped "
-                     f"of {tests['total']}.")
+                     f"of {tests['total']}" + (f", read from {tests['source']}." if tests.get("source")
+                                              else "."))
         lines += [f"- {f}" for f in tests["failures"]]
     else:
         lines.append("No tests.xml (the phase did not finish; see log.txt).")
@@ -431,7 +455,7 @@ def _safe(fn, *args) -> list[str]:
 
 def build(out: Path, phases_text: str = "", git: str | None = None, date: str | None = None) -> dict:
     res = load_results(out)
-    tests = read_tests(out / "tests.xml")
+    tests = read_tests(out / "tests.xml") or tests_from_log(out / "log.txt")
     phases = parse_phases(phases_text)
     meta = {"git": git, "date": date or dt.datetime.now(dt.timezone.utc).date().isoformat()}
     keys, extra = figures(res, tests, meta)

@@ -318,3 +318,17 @@ def test_reading_a_dicom_file_still_turns_value_validation_off():
         assert config.settings.reading_validation_mode == config.IGNORE
     finally:
         config.settings.reading_validation_mode = config.IGNORE
+
+
+def test_test_counts_come_from_the_log_when_the_phase_was_cut_short(tmp_path):
+    (tmp_path / "log.txt").write_text(
+        "[12:00:00 +5s] phase tests (limit 80s)\n"
+        "tests/profiling/test_gpu.py::test_a PASSED                                [ 12%]\n"
+        "tests/profiling/test_gpu.py::test_b FAILED                                [ 25%]\n"
+        "tests/profiling/test_gpu.py::test_c SKIPPED (needs a CUDA GPU)            [ 37%]\n"
+        "tests/profiling/test_gpu.py::test_d PASSED                                [ 50%]\n"
+        "tests/profiling/test_gpu.py::test_d ERROR                                 [ 50%]\n"
+        "PASSED tests/profiling/test_gpu.py::test_a\n")   # -rA's own summary lines are not counted
+    s = summ.build(tmp_path, "tests=124:80:80", date="2026-12-01")
+    assert (s["gpu_tests_passed"], s["gpu_tests_failed"], s["gpu_tests_skipped"]) == (1, 2, 1)
+    assert s["gpu_tests_source"].startswith("log.txt")
