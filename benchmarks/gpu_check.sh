@@ -143,7 +143,7 @@ fi
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "git: $GIT"
-  echo "host: $(hostname) $(uname -srm), $(nproc) cores"
+  echo "host: $(uname -n) $(uname -srm), $(nproc) cores"
   echo "phases: $PHASES; deadline ${BUDGET}s; device $DEVICE; small ${GPU_CHECK_SMALL:-0}"
   echo "python: $PY"
 } >"$OUT/env.txt"
