@@ -18,7 +18,7 @@ EPILOG = """examples:
   segroi profile --models ssl_unet --device cpu --seconds 2 --format json
   segroi profile --models sam_vit_b,sam_vit_h,ssl_unet --device cuda
   segroi profile --models sam_vit_b --device cpu --image-size 256   (smoke run, labelled as such)
-modes: plain, channels_last, tuned, compile, cuda_graphs, max_autotune (see docs/profiling.md)"""
+modes: plain, channels_last, tuned, compile, cuda_graphs, max_autotune, autotune (see docs/profiling.md)"""
 
 
 def register(sub) -> None:

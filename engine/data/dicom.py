@@ -45,8 +45,6 @@ def _quiet_validation() -> None:
     config.settings.reading_validation_mode = config.IGNORE
 
 
-_quiet_validation()
-
 MONO = ("MONOCHROME1", "MONOCHROME2")
 COLOUR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_RCT", "YBR_ICT")
 SUPPORTED_PHOTOMETRIC = MONO + ("PALETTE COLOR",) + COLOUR
@@ -74,6 +72,8 @@ def looks_like_dicom(head: bytes, suffix: str) -> bool:
 def _read_header(path: Path):
     import pydicom
     from pydicom.errors import InvalidDicomError
+
+    _quiet_validation()  # here, not at import: segroi imports this module without pydicom too
 
     try:
         return pydicom.dcmread(path, defer_size=4096)
