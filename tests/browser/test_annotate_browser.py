@@ -37,7 +37,7 @@ def _shot(page, tmp_path, name):
 
 def _canvas_origin(page):
     """Top-left of the drawing canvas on screen, once the layout has stopped moving."""
-    canvas = page.locator("canvas").first
+    canvas = page.frame_locator("iframe[title*='annotation_canvas']").locator("canvas")
     canvas.wait_for(timeout=240_000)
     settle(page, timeout=240_000)
     canvas.scroll_into_view_if_needed()
@@ -192,12 +192,13 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     manual, sam, ssl = items["manual"], items["sam"], items["ssl"]
     assert manual["structure"] == "LV" and manual["prompt"] == "polygon" and manual["accepted"]
     assert manual["vertices"] == len(trace) and manual["clicks"] == len(trace) + 1
+    assert manual["timing"] == "browser" and manual["hidden_seconds"] == 0
     assert 0 < manual["active_seconds"] < manual_wall
     assert manual["dice"] > 0.85           # the trace followed the true outline
     assert not manual["simulated"] and manual["session_id"] == sessions[0]["id"]
     assert sam["prompt"] == "box+points" and sam["clicks"] == 2 and sam["corrections"] == 1
     assert sam["accepted"] and sam["vertices"] is None
-    assert sam["active_seconds"] > 0
+    assert sam["active_seconds"] > 0 and sam["compute_seconds"] > 0 and sam["timing"] == "browser"
     assert sam["dice"] is None             # random weights: no Dice is stored
 
     assert not ssl["accepted"] and ssl["corrections"] == 1 and ssl["prompt"] == "review"
