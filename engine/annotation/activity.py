@@ -3,11 +3,12 @@ server's clock.
 
 The canvas (dashboard/components/annotation_canvas) keeps, for the item on screen, the time of
 every pointer event on it (down, up, drag moves, and moves over it at most every
-MOVE_INTERVAL_MS) and of every change of page visibility, and sends the whole list with the
-drawing: at once when a shape is finished or undone, when the page is hidden or shown again and
-when the pointer leaves the canvas; otherwise every HEARTBEAT_SECONDS, and only while there is
-something new (no activity, no message). Each report is cumulative, so a lost or overtaken
-report costs nothing.
+MOVE_INTERVAL_MS), of every press elsewhere on the page (a button such as Accept) and of every
+change of page visibility, and sends the whole list with the drawing: at once when a shape is
+finished or undone, on a press elsewhere (so the server has it before it handles that button),
+when the page is hidden or shown again and when the pointer leaves the canvas; otherwise every
+HEARTBEAT_SECONDS, and only while there is something new (no activity, no message). Each
+report is cumulative, so a lost or overtaken report costs nothing.
 
 A report is
 
@@ -36,13 +37,14 @@ from typing import Mapping
 
 from engine.errors import SegroiError
 
-POINTER_KINDS = ("down", "up", "drag", "move")
+POINTER_KINDS = ("down", "up", "drag", "move", "press")   # press: a pointer down elsewhere on the page
 VISIBILITY_KINDS = ("hidden", "visible")
 KINDS = POINTER_KINDS + VISIBILITY_KINDS
 MAX_EVENTS = 5000            # a report with more is refused (the canvas stops adding before that)
 HEARTBEAT_SECONDS = 5.0      # while active, the canvas reports at least this often
 MOVE_INTERVAL_MS = 250       # moves without a button pressed are recorded at most this often
 SLACK_SECONDS = 2.0          # events may appear this much before the display (clock estimate)
+PRESS_LATENCY_SECONDS = 3.0  # a press at most this long before the server saw a button is that button
 MAX_CANVASES = 20            # canvases (or reloads of one) reporting for one item
 
 
@@ -153,6 +155,14 @@ class BrowserActivity:
         it never reported)."""
         starts = [r.t0 for (name, _), r in self.reports.items() if name == canvas]
         return min(starts) + self.offset if starts else None
+
+    def pressed(self, before: float, within: float = PRESS_LATENCY_SECONDS) -> float | None:
+        """The last press elsewhere on the page in the `within` seconds up to `before` (server
+        clock): the press on the button the server handled at `before`, as the browser timed it."""
+        off = self.offset
+        presses = [t + off for r in self.reports.values() for t, kind in r.events
+                   if kind == "press" and before - within <= t + off <= before]
+        return max(presses) if presses else None
 
     def marks(self) -> list[float]:
         """Times of every pointer event, on the server's clock."""

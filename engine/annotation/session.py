@@ -12,7 +12,9 @@ everything else active. The actions ("marks") come from two places:
                and the accept/reject.
 
 The item is on screen from the moment the canvas it was first shown on appeared in the browser
-(the server's display time when that canvas reported nothing). An item is stored with
+(the server's display time when that canvas reported nothing), and ends when Accept (or the
+review decision) was pressed in the browser (the server's time of it when no press was
+reported in the PRESS_LATENCY_SECONDS before). An item is stored with
 ``timing`` = "browser" when the browser's activity was measured for it,
 "server" when only server round-trips were seen (every item stored before segroi measured
 activity in the browser, marked so by migration 0005: a trace reached the server only when it
@@ -113,6 +115,9 @@ class ItemClock:
             return Split(0.0, 0.0, 0.0, 0.0)
         events = self.events if upto is None else self.events[: upto + 1]
         start, end = events[0], events[-1]
+        pressed = self.browser.pressed(end)
+        if pressed is not None:   # the button as the annotator pressed it, not as the server saw it
+            end = max(pressed, start)
         appeared = None if self.canvas is None else self.browser.shown(self.canvas)
         if appeared is not None:  # on screen when its canvas appeared, not when the server sent it
             start = min(max(start, appeared), end)

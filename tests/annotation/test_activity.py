@@ -101,3 +101,13 @@ def test_too_many_canvases_for_one_item_are_refused():
         assert a.add(f"c{k}", report([[0, "visible"]], t0=1000.0 * 1000 + k), received=1000.1, shown=999.0)
     assert not a.add("one more", report([[0, "visible"]], t0=1000.0 * 1000), received=1000.1, shown=999.0)
     assert "canvases" in a.refused[-1]
+
+
+def test_the_last_press_before_the_server_saw_a_button_is_that_button():
+    a = BrowserActivity()
+    t0 = 3000.0 * 1000
+    events = [[0, "visible"], [1000, "press"], [5000, "down"], [9000, "press"], [9100, "press"]]
+    assert a.add("c", report(events, sent=9100, t0=t0), received=3009.1, shown=3000.0)
+    assert a.pressed(before=3009.5) == pytest.approx(3009.1)
+    assert a.pressed(before=3009.05) == pytest.approx(3009.0)
+    assert a.pressed(before=3020.0) is None          # nothing in the 3 s before: the server's time

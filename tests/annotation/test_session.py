@@ -80,6 +80,11 @@ def test_the_item_starts_when_its_canvas_appeared_and_the_browser_marks_count():
     timed = clock.split()
     # the canvas appeared at 100.4; clicks at 102, 106, 110; accept 111: gaps 1.6, 4, 4, 1
     assert clock.timing == "browser" and timed.active == pytest.approx(10.6) and timed.idle == 0
+    # Accept pressed in the browser at 110.7; the server handled it at 111.4 (a busy server)
+    report = dict(report, sent=10_300.0, events=report["events"] + [[10_300, "press"]])
+    assert clock.report("c", report, at=110.7)
+    clock.mark(at=111.4)
+    assert clock.split().active == pytest.approx(10.3)
 
 
 def test_pseudonym_is_stable_and_hides_the_name():

@@ -75,6 +75,16 @@ function visibility() {
 }
 
 document.addEventListener("pointerdown", () => record("down"), true);
+try {
+  // a press anywhere else on the page (Accept, a prompt mode): reported at once, so the server
+  // has it before it handles the button the press is on
+  window.parent.document.addEventListener("pointerdown", () => {
+    record("press");
+    if (item) report();
+  }, true);
+} catch (err) {
+  // the page is on another origin: the server's own time of the press is used instead
+}
 document.addEventListener("pointerup", () => record("up"), true);
 document.addEventListener("pointermove", (e) => record(e.buttons ? "drag" : "move"), true);
 document.addEventListener("visibilitychange", () => {
