@@ -31,9 +31,10 @@ from pathlib import Path
 from streamlit_browser import CHROMIUM, CHROMIUM_ARGS, dashboard_command, free_port, serving
 
 VIEWPORT = (1500, 1400)
-# segroi's annotation canvas; or streamlit-drawable-canvas, which the Annotate page used before
-# activity was measured in the browser (so the same script runs against that code too)
-CANVAS_FRAME = "iframe[title*='annotation_canvas'], iframe[title*='st_canvas']"
+# segroi's annotation canvas, in its component frame; streamlit-drawable-canvas, which the
+# Annotate page used before activity was measured in the browser, draws in the page itself (in a
+# shadow root), so the script looks there when there is no such frame and runs against that code too
+CANVAS_FRAME = "iframe[title*='annotation_canvas']"
 
 
 @contextmanager
@@ -89,11 +90,17 @@ CANVAS_WATCH = """() => {
   if (window.__canvasShown) return;
   window.__canvasShown = [];
   const seen = new WeakSet();
-  const look = () => {
+  const roots = () => {
+    const out = [document];
     for (const frame of document.querySelectorAll('iframe')) {
-      let doc = null;
-      try { doc = frame.contentDocument; } catch (err) { continue; }
-      for (const c of doc ? doc.querySelectorAll('canvas') : []) {
+      try { if (frame.contentDocument) out.push(frame.contentDocument); } catch (err) { /* other origin */ }
+    }
+    for (const el of document.querySelectorAll('*')) { if (el.shadowRoot) out.push(el.shadowRoot); }
+    return out;
+  };
+  const look = () => {
+    for (const root of roots()) {
+      for (const c of root.querySelectorAll('canvas')) {
         if (!seen.has(c) && c.width > 1 && c.height > 1) {
           seen.add(c);
           window.__canvasShown.push(performance.timeOrigin + performance.now());
@@ -157,7 +164,17 @@ class Script:
     def wait_canvas(self, timeout: float = 240_000) -> None:
         """Wait until the item's canvas is on the page with its size (the display, timed inside
         the page) and no longer moving."""
-        canvas = self.page.frame_locator(CANVAS_FRAME).locator("canvas").last
+        canvas = None
+        deadline = time.time() + timeout / 1000
+        while canvas is None:
+            if self.page.locator(CANVAS_FRAME).count():
+                canvas = self.page.frame_locator(CANVAS_FRAME).locator("canvas").last
+            elif self.page.locator("canvas").count():
+                canvas = self.page.locator("canvas").last
+            elif time.time() > deadline:
+                raise TimeoutError("no annotation canvas appeared")
+            else:
+                self.page.wait_for_timeout(100)
         canvas.wait_for(state="visible", timeout=timeout)
         shown_ms = self.page.wait_for_function("() => (window.__canvasShown || []).slice(-1)[0]",
                                                timeout=timeout).json_value()
