@@ -164,13 +164,16 @@ class Script:
     def wait_canvas(self, timeout: float = 240_000) -> None:
         """Wait until the item's canvas is on the page with its size (the display, timed inside
         the page) and no longer moving."""
+        self.page.get_by_role("button", name="Start", exact=True).wait_for(state="detached", timeout=timeout)
+        settle(self.page, timeout)   # the last item's canvas stays on the page until the run ends
         canvas = None
         deadline = time.time() + timeout / 1000
+        in_page = self.page.locator("canvas >> visible=true")   # not a hidden table's canvas
         while canvas is None:
-            if self.page.locator(CANVAS_FRAME).count():
+            if self.page.locator(CANVAS_FRAME).count() == 1:   # not while the last item's is still there
                 canvas = self.page.frame_locator(CANVAS_FRAME).locator("canvas").last
-            elif self.page.locator("canvas").count():
-                canvas = self.page.locator("canvas").last
+            elif in_page.count():
+                canvas = in_page.last
             elif time.time() > deadline:
                 raise TimeoutError("no annotation canvas appeared")
             else:
@@ -188,6 +191,11 @@ class Script:
             self.page.wait_for_timeout(50)
         self.shown = shown_ms / 1000 if self.shown is None else self.shown
         self.origin = last
+
+    def canvas_page_id(self) -> float:
+        """A number the canvas's page keeps until the browser loads that page again."""
+        return self.page.frame_locator(CANVAS_FRAME).locator("body").evaluate(
+            "() => (window.__loadId = window.__loadId || Math.random())")
 
     def at(self, x: float, y: float) -> tuple[float, float]:
         """Image pixels -> page pixels."""

@@ -134,7 +134,7 @@ def _picture(pixels: np.ndarray, size: tuple[int, int]) -> Image.Image:
     return Image.fromarray(grey).convert("RGB").resize(size, Image.BILINEAR)
 
 
-def _embed(flow) -> None:
+def _embed(flow, slot) -> None:
     sam = flow.sam
     device = "GPU" if str(sam.device).startswith("cuda") else "CPU"
     last = st.session_state.get("ann_embed_s")
@@ -143,24 +143,27 @@ def _embed(flow) -> None:
         basis = T("embedding.estimate")
     else:
         seconds, basis = last, T("embedding.measured", seconds=last)
-    note = st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis),
-                   icon=":material/hourglass_top:")
-    with st.spinner():
-        st.session_state["ann_embed_s"] = flow.embed_current()
-    note.empty()
+    with slot.container():
+        st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis),
+                icon=":material/hourglass_top:")
+        with st.spinner():
+            st.session_state["ann_embed_s"] = flow.embed_current()
+    slot.empty()
 
 
 def annotate(flow) -> None:
     frame, structure = flow.current
     if flow.task == "sam" and getattr(flow.sam, "weights", "") == "random":
         st.warning(T("sam_random"), icon=":material/warning:")
-    flash = st.session_state.pop("ann_flash", None)
-    if flash:
-        st.success(flash, icon=":material/check:")
+    # the same number of elements above the canvas in every run, shown or not: a shift would make
+    # the browser load the canvas again, losing what is drawn on it
+    flash, embedding = st.empty(), st.empty()
+    if "ann_flash" in st.session_state:
+        flash.success(st.session_state.pop("ann_flash"), icon=":material/check:")
     st.progress(flow.done / flow.total,
                 text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=frame.name))
     if flow.needs_embedding:
-        _embed(flow)
+        _embed(flow, embedding)
     flow.show()
 
     h, w = frame.shape

@@ -15,7 +15,8 @@ annotate_script.attached_chromium for why Chromium is attached rather than launc
 from __future__ import annotations
 
 import pytest
-from annotate_script import Script, annotate_server, attached_chromium, new_session, open_annotate, stored_items
+from annotate_script import (Script, annotate_server, attached_chromium, new_session, open_annotate, settle,
+                             stored_items)
 from streamlit_browser import skip_without_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -109,3 +110,36 @@ def test_ten_seconds_in_another_tab_in_the_middle_of_a_trace_are_idle(browser, o
     assert item.get("hidden_seconds") == pytest.approx(hidden, abs=GOAL_S), item
     assert item["idle_seconds"] == pytest.approx(idle, abs=GOAL_S)
     assert abs(item["active_seconds"] - expected) <= GOAL_S, (item, expected)
+
+
+def test_reruns_never_load_the_canvas_again_so_nothing_drawn_is_lost(browser):
+    """SAM at random weights, two frames: the first item's canvas keeps its box across the reruns of
+    SAM's mask and of a change of prompt mode; the second item's across the rerun that drops the
+    'Saved' message and the SAM embedding notice shown above it at first."""
+    from engine.annotation.masks import interior_point, mask_box
+    from engine.data.phantom import make_phantom
+
+    context, url, db = browser
+    page = open_annotate(context, url)
+    new_session(page, "SAM: box or points", frames=2)
+    frames = make_phantom(1, seed=0, size=256)[:2]   # what the page shows
+    for k, frame in enumerate(frames):
+        lv = frame.mask == 1
+        s = Script(page)
+        s.wait_canvas()
+        page.wait_for_timeout(1500)                 # the reruns of the canvas's first report
+        loaded = s.canvas_page_id()
+        x0, y0, x1, y1 = mask_box(lv)
+        s.drag(x0 - 3, y0 - 3, x1 + 3, y1 + 3)
+        settle(page)
+        if k == 0:
+            page.get_by_text("+ point (inside)").click()
+            settle(page)
+            s.click(*interior_point(lv))
+            settle(page)
+        assert s.canvas_page_id() == loaded
+        s.accept()
+    first, second = stored_items(db)[-2:]
+    assert (first["prompt"], first["clicks"], first["corrections"]) == ("box+points", 2, 1)
+    assert (second["prompt"], second["clicks"], second["corrections"]) == ("box", 1, 0)
+    assert first["compute_seconds"] > 0 and second["timing"] == "browser"
