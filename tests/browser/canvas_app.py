@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.components.annotation_canvas import annotation_canvas
 
 mode = st.radio("mode", ["polygon", "box", "point", "view"], horizontal=True, key="mode")
-label = st.radio("label", [1, 0], horizontal=True, key="label")
+label = st.radio("label", [1, 0], horizontal=True, key="label", format_func=lambda v: ("inside", "outside")[1 - v])
 picture = np.full((150, 200, 3), 90, dtype=np.uint8)
 value = annotation_canvas(picture, width=200, height=150, mode=mode, point_label=label, key="item-1")
 if value is not None and value.get("sent") != st.session_state.get("last_sent"):

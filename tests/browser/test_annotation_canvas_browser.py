@@ -82,7 +82,7 @@ def test_undo_and_clear(page):
     ox, oy = _origin(page)
     page.mouse.click(ox + 50, oy + 60)
     settle(page)
-    _mode(page, "0")
+    _mode(page, "outside")
     page.mouse.click(ox + 70, oy + 80)
     settle(page)
     assert _report(page)["value"]["shapes"]["points"] == [[50, 60, 1], [70, 80, 0]]
