@@ -181,9 +181,10 @@ def main() -> int:
             for name in cases:
                 row = run_case(name, context, url, lv, prompt_s)
                 item = stored_items(db)[-1]
+                # .get: the same script also runs against code from before these columns existed
                 row.update(round=round_no + 1, stored_active_s=item["active_seconds"],
-                           stored_idle_s=item["idle_seconds"], stored_hidden_s=item["hidden_seconds"],
-                           stored_compute_s=item["compute_seconds"], timing=item["timing"],
+                           stored_idle_s=item["idle_seconds"], stored_hidden_s=item.get("hidden_seconds"),
+                           stored_compute_s=item.get("compute_seconds"), timing=item.get("timing"),
                            load=os.getloadavg()[0])
                 row["error_s"] = row["stored_active_s"] - row["scripted_active_s"]
                 rows.append(row)

@@ -258,7 +258,8 @@ class Script:
         self.page.evaluate(
             "() => { window.__acceptPressed = null; document.addEventListener('pointerdown', e => {"
             " const b = e.target.closest('button'); if (b && b.innerText.includes('Accept'))"
-            " window.__acceptPressed = performance.timeOrigin + performance.now(); }, true); }")
+            " window.__acceptPressed = performance.timeOrigin + performance.now(); },"
+            " {capture: true, once: true}); }")
         button.click()
         self.page.get_by_text("Session complete").or_(self.page.get_by_text("Saved ")).first.wait_for(
             timeout=120_000)

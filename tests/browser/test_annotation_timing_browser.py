@@ -115,19 +115,37 @@ def test_ten_seconds_in_another_tab_in_the_middle_of_a_trace_are_idle(browser, o
 def test_reruns_never_load_the_canvas_again_so_nothing_drawn_is_lost(browser):
     """SAM at random weights, two frames: the first item's canvas keeps its box across the reruns of
     SAM's mask and of a change of prompt mode; the second item's across the rerun that drops the
-    'Saved' message and the SAM embedding notice shown above it at first."""
+    'Saved' message and the SAM embedding notice shown above it at first. The canvas listens for
+    presses on the page while it is there, and only then; the page reports no script error."""
     from engine.annotation.masks import interior_point, mask_box
     from engine.data.phantom import make_phantom
 
     context, url, db = browser
     page = open_annotate(context, url)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    cdp = context.new_cdp_session(page)
+
+    cdp.send("Debugger.enable")
+
+    def page_listeners() -> int:
+        """Pointer-down listeners on the page's document that come from the canvas's script."""
+        document = cdp.send("Runtime.evaluate", {"expression": "document"})["result"]["objectId"]
+        found = cdp.send("DOMDebugger.getEventListeners", {"objectId": document})["listeners"]
+        sources = [cdp.send("Debugger.getScriptSource", {"scriptId": e["scriptId"]})["scriptSource"]
+                   for e in found if e["type"] == "pointerdown"]
+        return sum("segroi annotation canvas" in source for source in sources)
+
+    before = page_listeners()
     new_session(page, "SAM: box or points", frames=2)
     frames = make_phantom(1, seed=0, size=256)[:2]   # what the page shows
+    listeners = []
     for k, frame in enumerate(frames):
         lv = frame.mask == 1
         s = Script(page)
         s.wait_canvas()
         page.wait_for_timeout(1500)                 # the reruns of the canvas's first report
+        listeners.append(page_listeners())
         loaded = s.canvas_page_id()
         x0, y0, x1, y1 = mask_box(lv)
         s.drag(x0 - 3, y0 - 3, x1 + 3, y1 + 3)
@@ -139,6 +157,12 @@ def test_reruns_never_load_the_canvas_again_so_nothing_drawn_is_lost(browser):
             settle(page)
         assert s.canvas_page_id() == loaded
         s.accept()
+    assert before == 0 and listeners == [1, 1]     # the canvas's press listener, once
+    page.get_by_text("Session complete").wait_for()
+    settle(page)                                   # the run that drew the summary has ended
+    assert page.locator("iframe[title*='annotation_canvas']").count() == 0
+    assert page_listeners() == before              # the canvas is gone, and so is its listener
+    assert not errors, errors
     first, second = stored_items(db)[-2:]
     assert (first["prompt"], first["clicks"], first["corrections"]) == ("box+points", 2, 1)
     assert (second["prompt"], second["clicks"], second["corrections"]) == ("box", 1, 0)

@@ -28,6 +28,7 @@ let picture = null;
 let pictureSrc = null;
 
 function send(type, data) {
+  if (!window.parent || window.parent === window) return;
   window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, data), "*");
 }
 
@@ -75,16 +76,23 @@ function visibility() {
 }
 
 document.addEventListener("pointerdown", () => record("down"), true);
-try {
-  // a press anywhere else on the page (Accept, a prompt mode): reported at once, so the server
-  // has it before it handles the button the press is on
-  window.parent.document.addEventListener("pointerdown", () => {
-    record("press");
-    if (item) report();
-  }, true);
-} catch (err) {
-  // the page is on another origin: the server's own time of the press is used instead
+// a press anywhere else on the page (Accept, a prompt mode): reported at once, so the server has
+// it before it handles the button the press is on
+function pressed() {
+  record("press");
+  if (item) report();
 }
+let page = null;
+try {
+  page = window.parent.document;
+  page.addEventListener("pointerdown", pressed, true);
+} catch (err) {
+  page = null;   // the page is on another origin: the server's own time of the press is used
+}
+window.addEventListener("pagehide", () => {   // this canvas is gone (the next item has its own)
+  if (page) page.removeEventListener("pointerdown", pressed, true);
+  page = null;
+});
 document.addEventListener("pointerup", () => record("up"), true);
 document.addEventListener("pointermove", (e) => record(e.buttons ? "drag" : "move"), true);
 document.addEventListener("visibilitychange", () => {
