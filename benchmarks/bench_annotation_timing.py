@@ -163,6 +163,10 @@ def main() -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS-annotation.md"))
     parser.add_argument("--json", default=None)
+    parser.add_argument("--before", default=None,
+                        help="the printed rows (JSON lines) of this script run against older code, "
+                             "shown beside the results")
+    parser.add_argument("--before-label", default="older code")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -195,12 +199,16 @@ def main() -> int:
             **_versions()}
     if args.json:
         Path(args.json).write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
-    Path(args.out).write_text(report(meta, rows))
+    before = None
+    if args.before:
+        before = [json.loads(line) for line in Path(args.before).read_text().splitlines()
+                  if line.startswith("{")]
+    Path(args.out).write_text(report(meta, rows, before, args.before_label))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0 if all(abs(r["error_s"]) <= GOAL_S for r in rows) else 1
 
 
-def report(meta: dict, rows: list[dict]) -> str:
+def report(meta: dict, rows: list[dict], before: list[dict] | None = None, label: str = "") -> str:
     def f(x, d=2):
         return "-" if x is None else f"{x:.{d}f}"
 
@@ -239,6 +247,14 @@ def report(meta: dict, rows: list[dict]) -> str:
                      f"{r['load']:.1f} |")
     verdict = "met" if worst <= GOAL_S else "**not met**"
     lines += ["", f"Largest |error|: {worst:.2f} s — goal {verdict}.", ""]
+    if before:
+        lines += [f"## The same script against {label}", "",
+                  "| case | scripted active (s) | stored active (s) | error (s) | scripted idle (s) | stored idle (s) "
+                  "| load |", "|---|---|---|---|---|---|---|"]
+        for r in before:
+            lines.append(f"| {r['case']} | {f(r['scripted_active_s'])} | {f(r['stored_active_s'])} | "
+                         f"{r['error_s']:+.2f} | {f(r['scripted_idle_s'])} | {f(r['stored_idle_s'])} | {r['load']:.1f} |")
+        lines.append("")
     return "\n".join(lines)
 
 
