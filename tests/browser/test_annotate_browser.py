@@ -37,6 +37,7 @@ def _shot(page, tmp_path, name):
 
 def _canvas_origin(page):
     """Top-left of the drawing canvas on screen, once the layout has stopped moving."""
+    settle(page, timeout=240_000)   # the canvas of the step before stays on the page until the run ends
     canvas = page.frame_locator("iframe[title*='annotation_canvas']").locator("canvas")
     canvas.wait_for(timeout=240_000)
     settle(page, timeout=240_000)
@@ -169,12 +170,13 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         _trace(page, trace)
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
+        settle(page)
 
         # all human sessions together
         page.get_by_role("button", name="Start another session").click()
         settle(page)
         page.get_by_role("tab", name="Measured so far").click()
-        page.get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
+        page.get_by_test_id("stTabs").get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
         settle(page)
         page.wait_for_timeout(1500)
         _shot(page, tmp_path, "annotate-measured-so-far")
