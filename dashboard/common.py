@@ -67,21 +67,29 @@ def store(write: bool = False):
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def _candidates(path: str, version: int, threshold: float, raw_key: str) -> list[dict]:
+def _candidates(path: str, version: int, threshold: float, raw_key: str, include_old: bool = False) -> list[dict]:
     import json
 
     from engine.report import measured
 
-    return measured.candidates(open_store(path, read_only=True), json.loads(raw_key), threshold)
+    return measured.candidates(open_store(path, read_only=True), json.loads(raw_key), threshold, include_old)
 
 
-def measured_candidates(raw: dict, threshold: float | None = None) -> list[dict]:
-    """Measured replacements for `raw`'s assumptions (engine.report.measured), cached briefly."""
+def measured_candidates(raw: dict, threshold: float | None = None, include_old: bool = False) -> list[dict]:
+    """Measured replacements for `raw`'s assumptions (engine.report.measured), cached briefly;
+    `include_old` lets in annotation items timed the old way."""
     from engine.report import measured
 
     return _candidates(db_path(), st.session_state.get("store_version", 0),
                        measured.DICE_THRESHOLD if threshold is None else threshold,
-                       summaries.scenario_key(measured.basis(raw)))
+                       summaries.scenario_key(measured.basis(raw)), include_old)
+
+
+def old_annotation_items() -> int:
+    """How many human annotation items were timed the old way (engine.report.measured)."""
+    from engine.report import measured
+
+    return measured.old_annotation_items(store())
 
 
 @st.cache_data(ttl=10, show_spinner=False)

@@ -37,7 +37,9 @@ notice = st.empty()
 
 # -- measured values, one click -----------------------------------------------------------
 with st.expander(t("scenario.measured_title"), icon=":material/science:"):
-    cands = common.measured_candidates(raw)
+    old = common.old_annotation_items()
+    include_old = bool(old) and st.checkbox(t("scenario.old_annotation", n=old), key="measured_old")
+    cands = common.measured_candidates(raw, include_old=include_old)
     if not cands:
         st.info(t("empty.measured_inputs"))
     else:

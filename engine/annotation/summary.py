@@ -22,6 +22,11 @@ What each input is, from which items:
 
 Provenance: items from simulated sessions give "simulated" figures, browser sessions
 "measured" ones; a summary refuses to mix the two.
+
+Items timed the old way (timing = "server": server round-trips only, stored before segroi
+measured activity in the browser; a trace slower than the idle threshold counted as idle, so
+their times are biased low) are left out unless the caller asks for them (`include_old`); the
+source of every estimate then says how many were left out, or that old and new were mixed.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping, Sequence
 
+from engine.annotation.session import TIMING_SERVER
 from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 
@@ -92,6 +98,27 @@ def provenance_of(items: Sequence[Mapping]) -> str:
     return "simulated" if kinds == {True} else "measured"
 
 
+def old_timed(items: Sequence[Mapping]) -> int:
+    """How many items were timed the old way (server round-trips only)."""
+    return sum(1 for i in items if i.get("timing") == TIMING_SERVER)
+
+
+def timed_items(items: Sequence[Mapping], include_old: bool = False) -> tuple[list[Mapping], str]:
+    """(the items measured inputs use, a note for their source; empty when there is nothing
+    to say). Items timed the old way are used only when `include_old`."""
+    old = old_timed(items)
+    if not old:
+        return list(items), ""
+    what = ("timed the old way (server round-trips only; a trace slower than the idle threshold "
+            "counted as idle, so these times are biased low)")
+    if not include_old:
+        return [i for i in items if i.get("timing") != TIMING_SERVER], f"{old} item(s) {what} left out"
+    if old == len(items):
+        return list(items), f"all {old} item(s) {what}"
+    return list(items), (f"mixed: {len(items) - old} item(s) timed in the browser and {old} item(s) "
+                         f"{what}")
+
+
 def _mean_estimate(field, values, unit, provenance, source) -> Estimate:
     mean, low, high, sd = t_interval(values)
     return Estimate(field, mean, low, high, len(values), sd, T_METHOD, unit, provenance, source)
@@ -103,9 +130,13 @@ def _rate_estimate(field, failures, n, provenance, source) -> Estimate:
     return Estimate(field, p, low, high, n, sd, WILSON_METHOD, "fraction", provenance, source)
 
 
-def summarize(items: Sequence[Mapping], source: str) -> dict[str, Estimate]:
+def summarize(items: Sequence[Mapping], source: str, include_old: bool = False) -> dict[str, Estimate]:
     """The cost-model inputs these items measure, keyed by field. Review time comes out per
-    structure (`ssl.review_seconds_per_structure`); `scenario_update` turns it into per study."""
+    structure (`ssl.review_seconds_per_structure`); `scenario_update` turns it into per study.
+    Items timed the old way count only with `include_old` (`timed_items`); the source says so."""
+    items, note = timed_items(items, include_old)
+    if note:
+        source = f"{source} ({note})"
     if not items:
         return {}
     prov = provenance_of(items)

@@ -23,8 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "task.ssl": ("SSL review: accept or correct the model's mask", "SSL レビュー：モデルのマスクを承認または修正"),
     "frames": ("Frames", "フレーム数"),
     "structures": ("Structures", "構造"),
-    "idle": ("Idle threshold (s): a pause longer than this between two actions is not counted",
-             "アイドルしきい値（秒）：操作の間隔がこれを超えると計測しません"),
+    "idle": ("Idle threshold (s): a pause longer than this without a click or mouse movement is not counted",
+             "アイドルしきい値（秒）：クリックやマウスの動きがこれを超えて途切れると計測しません"),
     "sam.checkpoint": ("SAM checkpoint file (empty: random weights)", "SAM チェックポイント（空欄：ランダム重み）"),
     "sam.size": ("SAM input size (px)", "SAM 入力サイズ（px）"),
     "sam.device": ("Device", "デバイス"),
@@ -43,14 +43,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                    "ありませんが、操作の流れと時間計測は本物です。"),
     "progress": ("Item {k} of {n}: **{structure}** on frame {frame}",   # frame: a code span (escape.md_code)
                  "{n} 件中 {k} 件目：フレーム {frame} の **{structure}**"),
-    "timing": ("Timing is automatic: from when an item appears until you accept it. A gap of more "
-               "than {idle:g} s between two actions counts as idle and is left out.",
-               "時間は自動で計測されます（表示から承認まで）。操作の間隔が {idle:g} 秒を超えると"
-               "アイドルとして除外します。"),
+    "timing": ("Timing is automatic, from when an item appears until you accept it, and measured in "
+               "your browser: every click and mouse movement on the image counts as work. A pause of "
+               "more than {idle:g} s without any of them, and any time this tab is hidden, is idle and "
+               "left out; the time SAM spends computing is not counted as yours.",
+               "時間は自動で計測されます（表示から承認まで）。ブラウザ上で計測し、画像上のクリックや"
+               "マウスの動きはすべて作業として数えます。それらが {idle:g} 秒を超えて途切れた間と、この"
+               "タブが非表示だった間はアイドルとして除外し、SAM の計算時間はあなたの時間に含めません。"),
+    "activity_refused": ("The browser sent activity segroi could not use ({problem}); it is left out "
+                         "of this item's timing.",
+                         "ブラウザから送られた操作記録を使えませんでした（{problem}）。この項目の計測には"
+                         "含めません。"),
+    "undo": ("Undo", "元に戻す"),
+    "clear": ("Clear", "消去"),
     "how.manual": ("Click around the outline of the **{structure}**; click the first point again to "
-                   "close the polygon. The bin in the canvas toolbar starts over. Then **Accept**.",
+                   "close the polygon. **Undo** below the image takes back the last point or shape, "
+                   "**Clear** starts over. Then **Accept**.",
                    "**{structure}** の輪郭に沿ってクリックし、最初の点をもう一度クリックして閉じます。"
-                   "やり直しはキャンバスのごみ箱。最後に**承認**。"),
+                   "画像の下の**元に戻す**で直前の点や図形を取り消し、**消去**でやり直します。最後に**承認**。"),
     "how.sam": ("Drag a box around the **{structure}**, or click a point inside it. Add + points "
                 "(inside) or - points (outside) to correct SAM. Then **Accept**, or **SAM failed** "
                 "if it cannot be made right.",
@@ -92,6 +102,17 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "scenario's structures per frame x frames per study.",
                        "平均は 95% t 区間、失敗率は 95% Wilson 区間。検査あたりのレビュー秒数 = 構造あたり"
                        "のレビュー秒数 × シナリオの構造数/フレーム × フレーム数/検査。"),
+    "old.include": ("Include items timed the old way ({n}): stored before segroi measured activity in "
+                    "the browser, they count a trace slower than the idle threshold as idle, so their "
+                    "times are too low",
+                    "旧方式で計測した項目（{n} 件）も含める：ブラウザでの操作計測より前に保存されたもので、"
+                    "しきい値より遅いトレースをアイドルとして数えたため、時間が短すぎます"),
+    "old.left_out": ("{n} item(s) timed the old way are left out of these figures.",
+                     "旧方式で計測した {n} 件はこの集計に含めていません。"),
+    "old.mixed": ("These figures mix {new} item(s) timed in the browser with {old} item(s) timed the "
+                  "old way, whose times are too low.",
+                  "この集計はブラウザで計測した {new} 件と旧方式で計測した {old} 件（時間が短すぎる）を"
+                  "混ぜています。"),
     "summary.random": ("SAM ran with random weights in this session: its masks' Dice and the SAM "
                        "failure rate are left out (they would describe random weights, not SAM); "
                        "the times are real.",

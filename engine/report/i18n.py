@@ -172,6 +172,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.measured_title": ("Times, failure rates and compute from measured runs",
                                 "実測の時間・失敗率・計算性能"),
     "scenario.measured_applied": ("Applied {n} measured values.", "{n} 件の実測値を適用しました。"),
+    "scenario.old_annotation": ("Include {n} annotation item(s) timed the old way (before segroi measured "
+                                "activity in the browser; their times are too low)",
+                                "旧方式で計測したアノテーション {n} 件も含める（ブラウザでの操作計測より前のもので、"
+                                "時間が短すぎます）"),
     "scenario.range": ("Uncertainty ranges (Monte Carlo and tornado)", "不確実性の範囲（モンテカルロと感度分析）"),
     "scenario.range_moved": ("its range moved with it: {low} to {high}", "範囲も連動して {low}〜{high} に移動しました"),
     "scenario.low": ("low", "下限"),

@@ -9,7 +9,9 @@ collects them:
 - times and annotation failure rates: `engine.annotation.summary` (t-intervals for times,
   Wilson intervals for rates, 95 %; SAM items from random-weight sessions left out of SAM's
   failure rate). Human sessions are used when there are any; simulated ones only otherwise, and
-  then labelled simulated. The two are never mixed.
+  then labelled simulated. The two are never mixed. Human items timed the old way (server
+  round-trips only, before activity was measured in the browser) are left out unless the caller
+  includes them; the source says which it was.
 - failure rates from accuracy runs (these win over annotation rejections): the share of
   evaluated structures whose Dice against ground truth is below a stated threshold (default
   0.8), per model family (names starting sam / ssl), by `engine.measure.failure.failure_rate`,
@@ -72,34 +74,49 @@ def basis(raw: dict) -> dict:
     return {"name": raw.get("name", "scenario"), "workload": dict(raw.get("workload") or {}), "options": options}
 
 
-def candidates(store: Store, raw: dict | None = None, threshold: float = DICE_THRESHOLD) -> list[dict]:
-    """Every measured replacement for the scenario `raw` (the reference workload when None)."""
+def candidates(store: Store, raw: dict | None = None, threshold: float = DICE_THRESHOLD,
+               include_old: bool = False) -> list[dict]:
+    """Every measured replacement for the scenario `raw` (the reference workload when None);
+    `include_old` lets annotation items timed the old way in (see annotation_candidates)."""
     if raw is None:
         from engine import reference
 
         raw = reference.reference_scenario()
-    out = annotation_candidates(store, raw)
+    out = annotation_candidates(store, raw, include_old)
     out = _failure_from_evaluations(data.evaluations(store), threshold, out)
     out += _from_profiles(store, raw)
     out += _from_training(data.training_runs(store))
     return out
 
 
-def annotation_candidates(store: Store, raw: dict | None) -> list[dict]:
-    """Times and rejection rates from annotation sessions (engine.annotation.summary)."""
+def old_annotation_items(store: Store) -> int:
+    """How many human annotation items were timed the old way (server round-trips only)."""
+    from engine.annotation.session import TIMING_SERVER
+
+    rows = store.query("SELECT count(*) AS n FROM annotation_items WHERE NOT simulated AND timing = ?",
+                       [TIMING_SERVER])
+    return int(rows[0]["n"]) if rows else 0
+
+
+def annotation_candidates(store: Store, raw: dict | None, include_old: bool = False) -> list[dict]:
+    """Times and rejection rates from annotation sessions (engine.annotation.summary). Human
+    items timed the old way count only with `include_old`; the source says how many were left
+    out, or that old and new were mixed."""
     from engine.annotation.session import session_items
-    from engine.annotation.summary import scenario_update, summarize
+    from engine.annotation.summary import scenario_update, summarize, timed_items
 
     ids = [r["id"] for r in store.query("SELECT id FROM annotation_sessions ORDER BY created_at")]
     items = session_items(store, ids)
     if not items:
         return []
     human = [i for i in items if not i["simulated"]]
-    use = human or items
+    use, note = timed_items(human or items, include_old)
     sessions = sorted({i["session_id"] for i in use})
     who = "human annotation sessions" if human else "simulated annotator (segroi annotate-sim)"
     source = f"{who} {', '.join(s[:8] for s in sessions[:6])}{' …' if len(sessions) > 6 else ''}"
-    estimates = summarize(use, source=source)
+    if note:
+        source += f" ({note})"
+    estimates = summarize(use, source=source, include_old=True)  # already chosen above
     if raw is None:  # no workload to turn review seconds per structure into per study
         estimates.pop("ssl.review_seconds_per_structure", None)
         raw = {"workload": {}}

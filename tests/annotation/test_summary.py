@@ -6,9 +6,11 @@ import pytest
 
 from engine.annotation.summary import (
     by_structure,
+    old_timed,
     scenario_update,
     summarize,
     t_interval,
+    timed_items,
     wilson,
 )
 from engine.errors import SegroiError
@@ -130,3 +132,20 @@ def test_scenario_update_writes_ranges_provenance_and_review_per_study():
     scenario = validate(out)   # the cost model accepts it
     assert scenario.uncertain["options.manual.seconds_per_structure"].dist == "normal"
     assert scenario.provenance["options.ssl.failure_rate"]["kind"] == "measured"
+
+
+def test_items_timed_the_old_way_are_left_out_unless_asked_for_and_a_mix_says_so():
+    new = [dict(_it("manual", s), timing="browser") for s in (10, 12, 14)]
+    old = [dict(_it("manual", s), timing="server") for s in (2, 3)]
+    assert old_timed(new + old) == 2
+    est = summarize(new + old, source="sessions a, b")["options.manual.seconds_per_structure"]
+    assert (est.value, est.n) == (12, 3)
+    assert "2 item(s) timed the old way" in est.source and "left out" in est.source
+    est = summarize(new + old, source="sessions a, b", include_old=True)["options.manual.seconds_per_structure"]
+    assert (est.value, est.n) == (pytest.approx((10 + 12 + 14 + 2 + 3) / 5), 5)
+    assert "mixed: 3 item(s) timed in the browser and 2 item(s) timed the old way" in est.source
+    assert summarize(old, source="old") == {}
+    only_old = summarize(old, source="old", include_old=True)["options.manual.seconds_per_structure"]
+    assert only_old.value == 2.5 and "all 2 item(s) timed the old way" in only_old.source
+    # nothing to say when nothing is old
+    assert timed_items(new) == (new, "")

@@ -119,3 +119,15 @@ def test_currency_follows_the_scenario(app, seeded):
     assert "€" in headline(at)
     go(at, "overview")
     assert at.metric[0].value.startswith("€") and at.metric[3].value.startswith("€")
+
+
+def test_annotation_timed_the_old_way_is_left_out_until_the_user_includes_it(app, seeded):
+    add_annotation_items(seeded, timing="server")          # stored before browser timing
+    at = go(app.run(), "scenario")
+    box = at.checkbox(key="measured_old")
+    assert "Include 10 annotation item(s) timed the old way" in box.label and not box.value
+    table = next((d.value for d in at.dataframe if "Source" in d.value.columns), None)
+    assert table is None or not any("annotation" in src for src in table["Source"])
+    box.check().run()
+    table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
+    assert any("all 10 item(s) timed the old way" in src for src in table["Source"])

@@ -98,3 +98,16 @@ def test_applying_every_candidate_gives_a_valid_scenario_that_says_where_numbers
     assert scenario.provenance["options.sam.failure_rate"]["kind"] == "measured"
     assert scenario.to_dict()["options"]["sam"]["profile"]["provenance"]["model"] == "sam_vit_b"
     assert raw == reference.reference_scenario()  # the input is not modified
+
+
+def test_items_timed_the_old_way_stay_out_unless_included_and_a_mix_is_named():
+    store = open_store()
+    add_annotation_items(store, timing="browser", session="sess-new")
+    add_annotation_items(store, timing="server", session="sess-old")     # same times, old way
+    assert measured.old_annotation_items(store) == 10
+    manual = _by_field(measured.candidates(store))["options.manual.seconds_per_structure"]
+    assert "n = 3" in manual["source"] and "10 item(s) timed the old way" in manual["source"]
+    assert "left out" in manual["source"] and "sess-old" not in manual["source"]
+    mixed = _by_field(measured.candidates(store, include_old=True))["options.manual.seconds_per_structure"]
+    assert "n = 6" in mixed["source"] and "mixed: 10 item(s) timed in the browser and 10 item(s)" in mixed["source"]
+    assert mixed["value"] == pytest.approx(12.0)
