@@ -81,7 +81,7 @@ def test_cost_json_has_the_documented_shape(tmp_path, capsys):
     rc, out, err = run_cli(capsys, "cost", "--assumptions", write(tmp_path, base()), "--format", "json")
     assert rc == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["options", "break_even_studies_per_year", "cheapest"]
+    assert list(data) == ["options", "break_even_studies_per_year", "cheapest", "cheapest_by_volume"]
     assert list(data["options"]) == list(OPTIONS)
     for opt in OPTIONS:
         assert list(data["options"][opt]) == list(OUTPUTS)

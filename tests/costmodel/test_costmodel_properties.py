@@ -51,15 +51,18 @@ def _check_only_assumption_errors(raw):
 
 
 def _check_outputs(out):
-    assert out["cheapest"] in OPTIONS
+    assert out["cheapest"] in out["options"]
     for opt, values in out["options"].items():
         for key, x in values.items():
             if x is None:
                 assert key in ("roi", "payback_months"), (opt, key)
             else:
                 assert math.isfinite(x), (opt, key, x)
-    be = out["break_even_studies_per_year"]
+    be = out.get("break_even_studies_per_year")
     assert be is None or 0 < be <= 1e8
+    pieces = out["cheapest_by_volume"]
+    assert pieces[0]["from_studies_per_year"] == 0 and pieces[-1]["to_studies_per_year"] is None
+    assert all(p["option"] in out["options"] for p in pieces)
 
 
 @SETTINGS
