@@ -1,4 +1,5 @@
-"""`segroi demo`: fill the store with the reference scenario and the H100 compute anchors.
+"""`segroi demo`: fill the store with the reference scenario, the H100 compute anchors and the
+published accuracy figures.
 
 Idempotent: running it again adds nothing. The reference scenario is written when it is
 missing; a stored one that differs (someone edited it) is kept unless --force is given.
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="load the reference scenario and the H100 compute anchors into the store")
+    p = sub.add_parser("demo", help="load the reference scenario, the H100 compute anchors and published "
+                                    "accuracy figures into the store")
     p.add_argument("--force", action="store_true",
                    help="overwrite a stored 'reference' scenario that differs from the built-in one")
     p.set_defaults(func=run)
@@ -50,5 +52,13 @@ def run(args) -> int:
             r.add("hardware", reference.anchor_hardware_row())
             r.add("profiles", rows)
         print(f"H100 compute anchors: added {len(rows)} profile rows (measured, {reference.ANCHOR_SOURCE})")
+    if store.query("SELECT count(*) AS n FROM published_accuracy")[0]["n"]:
+        print("published accuracy: already present")
+    else:
+        rows = reference.published_accuracy_rows()
+        with store.run("demo", settings={"what": "published accuracy", "rows": len(rows)},
+                       command="segroi demo") as r:
+            r.add("published_accuracy", rows)
+        print(f"published accuracy: added {len(rows)} figures (published, with their citations)")
     print(f"store: {store.path}")
     return 0

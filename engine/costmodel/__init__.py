@@ -100,6 +100,8 @@ Public API (all money in the scenario's currency, time in the units the names sa
 
 ``uncertain_fields(scenario) -> list[dict]``  [{"field", "value", "low", "high", "dist"}, ...]
 
+``check_leaf(path, leaf)`` -- AssumptionError when a number or range cannot be field `path`'s.
+
 ``field_spec(path) -> Field | None`` -- the schema of any dotted field of any scenario:
 ``Field.unit``, ``.minimum``, ``.maximum`` (allowed range, see ``.describe_range()``),
 ``.required``, ``.integer``, ``.description``. ``FIELDS``: the fields of the reference layout
@@ -113,7 +115,7 @@ from engine.costmodel.fields import (
     PROVENANCE_KINDS, Field, field_spec,
 )
 from engine.costmodel.paths import get_field, set_field
-from engine.costmodel.scenario import Option, Scenario, Uncertain, validate
+from engine.costmodel.scenario import Option, Scenario, Uncertain, check_leaf, validate
 from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
 from engine.costmodel.editing import add_option, free_name, remove_option
@@ -123,5 +125,5 @@ __all__ = [
     "NAME_PATTERN", "OPTIONS", "OUTPUTS", "PROVENANCE_KINDS", "Field", "field_spec", "Option",
     "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "recommendation", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
-    "add_option", "remove_option", "free_name",
+    "add_option", "remove_option", "free_name", "check_leaf",
 ]

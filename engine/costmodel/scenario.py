@@ -229,6 +229,16 @@ def _leaf(x: Any, path: str, spec: Field) -> tuple[float, Uncertain | None, Any]
     return v, None, _plain(x, v, spec.integer)
 
 
+def check_leaf(path: str, x: Any) -> None:
+    """Refuse (AssumptionError) a number or range that field `path` of no scenario could hold."""
+    from engine.costmodel.fields import field_spec
+
+    spec = field_spec(path)
+    if spec is None:
+        raise AssumptionError(path, "is not a field of any scenario")
+    _leaf(x, path, spec)
+
+
 def _plain(x: Any, v: float, integer: bool) -> float | int:
     """Whole numbers stay ints in the canonical dict (5 years, not 5.0)."""
     return int(v) if integer or (isinstance(x, numbers.Integral) and v.is_integer()) else v

@@ -41,6 +41,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "option.manual.short": ("Manual", "手動"),
     "option.sam.short": ("SAM", "SAM"),
     "option.ssl.short": ("SSL", "SSL"),
+    # option templates (engine/reference.py TEMPLATES): an option named like its template
+    "option.sam_vit_b": ("SAM ViT-B (prompted)", "SAM ViT-B（プロンプト）"),
+    "option.sam_vit_b.short": ("SAM ViT-B", "SAM ViT-B"),
+    "option.sam_vit_l": ("SAM ViT-L (prompted)", "SAM ViT-L（プロンプト）"),
+    "option.sam_vit_l.short": ("SAM ViT-L", "SAM ViT-L"),
+    "option.sam_vit_h": ("SAM ViT-H (prompted)", "SAM ViT-H（プロンプト）"),
+    "option.sam_vit_h.short": ("SAM ViT-H", "SAM ViT-H"),
+    "option.sam_finetuned": ("Fine-tuned SAM (MedSAM-style)", "ファインチューニング済み SAM（MedSAM 型）"),
+    "option.sam_finetuned.short": ("Fine-tuned SAM", "微調整 SAM"),
+    "option.hybrid_of": ("Hybrid: {a} first, {p} for its failures", "ハイブリッド（{a} で処理し失敗分を {p} で）"),
+    "option.hybrid_of.short": ("{a} → {p}", "{a} → {p}"),
+    "kind.manual": ("manual", "手動"),
+    "kind.prompted": ("prompted", "プロンプト"),
+    "kind.automatic": ("automatic", "自動"),
+    "kind.hybrid": ("hybrid", "ハイブリッド"),
     # provenance
     "prov.measured": ("measured", "実測"),
     "prov.published": ("published", "文献値"),
@@ -55,6 +70,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview.annual_breakdown": ("Annual running cost and one-off setup", "年間運用コストと初期費用"),
     "overview.cumulative": ("Cumulative cost over {years} years", "{years}年間の累積コスト"),
     "overview.tornado": ("Biggest drivers of {option}'s savings", "{option}の削減額を左右する上位要因"),
+    "overview.tornado_pick": ("Sensitivity of", "感度分析の対象"),
+    "overview.cheapest_by_volume": ("Cheapest option by yearly volume", "年間検査数ごとの最安の選択肢"),
+    "volume.yours": ("this scenario: {volume}", "このシナリオ：{volume}"),
     "overview.crossover": ("crossover", "交点"),
     "overview.npv_savings": ("{years}-year savings vs manual", "{years}年間の手動比削減額"),
     "overview.npv_savings_help": ("Present value at the scenario's discount rate. {range}",
@@ -63,6 +81,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview.p_cheapest": ("Cheapest in simulated scenarios", "シミュレーションで最安となる割合"),
     "overview.range": ("90% range {low} to {high}", "90%区間 {low}〜{high}"),
     "overview.mc_note": ("{n:,} Monte Carlo draws, seed {seed}", "モンテカルロ {n:,} 回、シード {seed}"),
+    "overview.mc_note.one": ("1 Monte Carlo draw, seed {seed}", "モンテカルロ 1 回、シード {seed}"),
     "overview.setup": ("Setup", "初期費用"),
     "overview.no_uncertainty": ("No assumption carries a range, so there is nothing to simulate.",
                                 "範囲付きの仮定がないため、シミュレーションは行っていません。"),
@@ -75,7 +94,14 @@ LABELS: dict[str, tuple[str, str]] = {
                            "シミュレーションの{share}で最安"),
     "rec.manual_best": ("Keep manual tracing: neither SAM nor SSL is cheaper over {years} years in this scenario.",
                         "手動トレースを継続：このシナリオでは{years}年間で SAM も SSL も安くなりません。"),
+    "rec.manual_best_any": ("Keep manual tracing: none of the {n} alternatives is cheaper over {years} years in "
+                            "this scenario.",
+                            "手動トレースを継続：このシナリオでは{years}年間でどの代替案（{n}件）も安くなりません。"),
+    "rec.manual_best_any.one": ("Keep manual tracing: the alternative is not cheaper over {years} years in "
+                                "this scenario.",
+                                "手動トレースを継続：このシナリオでは{years}年間で代替案は安くなりません。"),
     "rec.vs_other": ("{other}: {savings} vs manual", "{other}：手動比 {savings}"),
+    "rec.next_best": ("next best: {other}, {savings} vs manual", "次点：{other}、手動比 {savings}"),
     "rec.break_even": ("{a} and {b} cost the same at {volume} studies per year",
                        "年間{volume}検査で{a}と{b}のコストが等しくなります"),
     # cost components
@@ -86,6 +112,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cost.annual": ("Annual cost", "年間コスト"),
     "cost.present": ("Present cost", "現在価値コスト"),
     "axis.year": ("Year", "年"),
+    "axis.studies_per_year": ("studies per year", "年間検査数"),
     "axis.cost": ("Cost ({currency})", "コスト（{currency}）"),
     "axis.cost_per_study": ("Cost per study ({currency})", "1検査あたり（{currency}）"),
     "axis.savings": ("Savings vs manual ({currency})", "手動比の削減額（{currency}）"),
@@ -161,6 +188,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.measured_title": ("Times, failure rates and compute from measured runs",
                                 "実測の時間・失敗率・計算性能"),
     "scenario.measured_applied": ("Applied {n} measured values.", "{n} 件の実測値を適用しました。"),
+    "scenario.measured_applied.one": ("Applied 1 measured value.", "1 件の実測値を適用しました。"),
     "scenario.range": ("Uncertainty ranges (Monte Carlo and tornado)", "不確実性の範囲（モンテカルロと感度分析）"),
     "scenario.range_moved": ("its range moved with it: {low} to {high}", "範囲も連動して {low}〜{high} に移動しました"),
     "scenario.low": ("low", "下限"),
@@ -172,6 +200,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.value": ("Measured", "実測値"),
     "scenario.from": ("From", "由来"),
     "scenario.current": ("Now", "現在"),
+    "scenario.option_kind": ("kind", "種類"),
+    "scenario.own_hardware": ("its own hardware", "専用のハードウェア"),
+    "scenario.scenario_hardware": ("the scenario's hardware", "シナリオのハードウェア"),
     "scenario.currency_note": ("Amounts are not converted: enter them in this currency.",
                                "金額は換算されません。この通貨で入力してください。"),
     "section.general": ("General", "全般"),
@@ -254,6 +285,10 @@ LABELS: dict[str, tuple[str, str]] = {
                      "いつどこで何を測定したか。"),
     "export.runs": ("{n} measured runs are listed with their hardware, dates and run ids.",
                     "{n} 件の実測の記録を、ハードウェア・日時・実行 ID とともに掲載します。"),
+    "export.runs.one": ("1 measured run is listed with its hardware, date and run id.",
+                        "1 件の実測の記録を、ハードウェア・日時・実行 ID とともに掲載します。"),
+    "export.runs.zero": ("No measured runs are stored yet; the PDF says so.",
+                         "実測の記録はまだありません（PDF にもその旨を記載します）。"),
     "export.build": ("Build PDF", "PDF を作成"),
     "export.download": ("Download PDF", "PDF をダウンロード"),
     "export.built": ("PDF ready ({pages} pages, {seconds:.1f} s).", "PDF を作成しました（{pages}ページ、{seconds:.1f} 秒）。"),
@@ -269,6 +304,8 @@ LABELS: dict[str, tuple[str, str]] = {
                     "実測の記録はありません。上記の計算・時間の数値はすべて文献値または仮定です。"),
     "pdf.more_runs": ("… and {n} earlier runs (`segroi runs` lists them all).",
                       "…ほか {n} 件の以前の実行（`segroi runs` で一覧できます）。"),
+    "pdf.more_runs.one": ("… and 1 earlier run (`segroi runs` lists them all).",
+                          "…ほか 1 件の以前の実行（`segroi runs` で一覧できます）。"),
     "pdf.footer": ("{date} · scenario “{name}” · segroi {version} · page {page}/{pages}",
                    "{date} · シナリオ「{name}」 · segroi {version} · {page}/{pages}ページ"),
     "pdf.col.option": ("Option", "選択肢"),
@@ -323,7 +360,16 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = "en", **kw) -> str:
-    """The label `key` in `lang`, with placeholders filled. A missing key shows itself."""
+    """The label `key` in `lang`, with placeholders filled. A missing key shows itself.
+
+    Counts: with `n=0` or `n=1`, a `<key>.zero` / `<key>.one` label is used where there is one
+    ("1 measured run", not "1 measured runs"); Japanese needs no plural, but the entries carry it too.
+    """
+    n = kw.get("n")
+    if isinstance(n, int) and not isinstance(n, bool):
+        special = f"{key}.zero" if n == 0 else f"{key}.one" if n == 1 else None
+        if special in LABELS:
+            key = special
     pair = LABELS.get(key)
     if pair is None:
         return key
@@ -331,11 +377,12 @@ def t(key: str, lang: str = "en", **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-def field_label(path: str, lang: str = "en") -> str:
-    """Human name of a dotted scenario field, e.g. `options.sam.failure_rate`."""
+def field_label(path: str, lang: str = "en", labels: dict | None = None) -> str:
+    """Human name of a dotted scenario field, e.g. `options.sam.failure_rate`; `labels` maps option
+    names to what to call them (their labels), else known names are translated."""
     parts = path.split(".")
     if parts[0] == "options" and len(parts) >= 3:
-        option = option_name(parts[1], lang, short=True)
+        option = (labels or {}).get(parts[1]) or option_name(parts[1], lang, short=True)
         rest = ".".join(parts[2:])
         pair = FIELDS.get(rest)
         name = (pair[1] if lang == "ja" else pair[0]) if pair else rest
@@ -344,8 +391,14 @@ def field_label(path: str, lang: str = "en") -> str:
     return (pair[1] if lang == "ja" else pair[0]) if pair else path
 
 
-def option_name(option: str, lang: str = "en", short: bool = False) -> str:
+def option_name(option: str, lang: str = "en", short: bool = False, label: str | None = None) -> str:
+    """What to call an option: its own `label` when the scenario gives one, else the translated name
+    of a known option (manual, sam, ssl, the templates' names), else its name."""
+    if label:
+        return label
     key = f"option.{option}.short" if short else f"option.{option}"
+    if key not in LABELS and short and f"option.{option}" in LABELS:
+        key = f"option.{option}"
     return t(key, lang) if key in LABELS else option
 
 

@@ -86,7 +86,7 @@ def _pid_alive(pid: int) -> bool:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value)  # key order kept: a scenario's options are compared in the order given
     return value
 
 
