@@ -162,6 +162,35 @@ def summary(raw: dict) -> dict:
     return _summary(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED)
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _tornado(key: str, option: str) -> list[dict]:
+    import json
+
+    from engine.costmodel import validate
+
+    return summaries.tornado_for(validate(json.loads(key)), option)
+
+
+def tornado_pick(s: dict) -> str:
+    """The option whose tornado the Overview shows: the cheapest option that is not manual, or the one
+    picked in the selector above the chart (shown when there is more than one to pick from)."""
+    names = summaries.option_names(s, lang())
+    choices = [o["name"] for o in s["options"] if o["name"] != s["manual"]]
+    if len(choices) < 2 or not s["tornado"]:
+        return s["focus"]
+    key = f"tornado_pick:{'|'.join(choices)}"
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = s["focus"]
+    return st.selectbox(t("overview.tornado_pick"), choices, key=key, format_func=names.get)
+
+
+def tornado_rows(s: dict, option: str) -> list[dict]:
+    """The tornado of `option` for the summarised scenario `s` (computed once per scenario and option)."""
+    if option == s["focus"]:
+        return s["tornado"]
+    return _tornado(summaries.scenario_key(s["scenario"].to_dict()), option)
+
+
 def working_or_stop() -> dict:
     """The working scenario; with none, the empty-store notice, and the page stops here."""
     raw = working()

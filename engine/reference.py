@@ -349,6 +349,16 @@ def option_template(template: str, raw: dict | None = None) -> tuple[dict, dict]
     return {"kind": kind, **body}, prov
 
 
+def add_option_from_template(raw: dict, template: str, name: str | None = None) -> dict:
+    """A copy of `raw` with an option made from `template` (named `name`, else after the template)."""
+    from engine import costmodel
+
+    if template not in TEMPLATES:
+        raise ValueError(f"no option template {template!r:.40}; there are {', '.join(TEMPLATES)}")
+    body, prov = option_template(template, raw)
+    return costmodel.add_option(raw, name or costmodel.free_name(raw, template), body, prov)
+
+
 # Published accuracy, one row per model, dataset, structure and metric (REFERENCES.md, "Accuracy
 # references" and the SSL method's paper); `segroi demo` stores them beside measured evaluations.
 FERREIRA_NATCOMMS = "Ferreira, Lau, Salaymang & Arnaout, Nat Commun 16, 4070 (2025); arXiv:2210.04979"

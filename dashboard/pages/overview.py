@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import common
 from dashboard.common import t
 from engine.report import figures
-from engine.report.summary import headline, savings_range
+from engine.report.summary import headline, option_names, savings_range
 
 common.page_guard()
 lang = common.lang()
@@ -21,29 +21,30 @@ with st.container(key="headline"):
 notes = [x for x in (h["other"], h["break_even"]) if x]
 if s["monte_carlo"]:
     notes.append(t("overview.mc_note", n=s["monte_carlo"]["draws"], seed=s["monte_carlo"]["seed"]))
-st.caption(" · ".join(notes))
+st.caption(common.md(" · ".join(notes)))
 
 c1, c2, c3, c4 = st.columns(4)
-focus = s["focus"]
+best = s["best"]
+short = option_names(s, lang, short=True)
 c1.metric(t("overview.npv_savings", years=s["horizon_years"]), h["savings"], help=t("overview.npv_savings_help", range=savings_range(s, lang) or ""),
           border=True)
 c2.metric(t("overview.payback"), h["payback"], border=True)
 c3.metric(t("overview.p_cheapest"), h["p_cheapest"] or t("metric.not_applicable"),
           help=None if s["monte_carlo"] else t("overview.no_uncertainty"), border=True)
-c4.metric(f"{t('overview.cost_per_study')} · {t(f'option.{focus}.short')}", h["cost_per_study"][focus],
-          border=True)
+c4.metric(f"{t('overview.cost_per_study')} · {short[best]}", h["cost_per_study"][best], border=True)
 
-prov = s["provenance"]
+prov, opts = s["provenance"], s["options"]
+common.plot(figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts), key="fig_costs")
 left, right = st.columns(2)
 with left:
-    common.plot(figures.cost_per_study(s["result"], cur, lang, prov), key="fig_cps")
+    common.plot(figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=best, options=opts),
+                key="fig_cum")
 with right:
-    common.plot(figures.annual_breakdown(s["breakdown"], cur, lang, prov), key="fig_breakdown")
-left, right = st.columns(2)
-with left:
-    common.plot(figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=focus), key="fig_cum")
-with right:
+    focus = common.tornado_pick(s)
     if s["tornado"]:
-        common.plot(figures.tornado(s["tornado"], focus, cur, lang, prov), key="fig_tornado")
+        common.plot(figures.tornado(common.tornado_rows(s, focus), focus, cur, lang, prov, options=opts),
+                    key="fig_tornado")
     else:
         st.info(t("overview.no_uncertainty"))
+common.plot(figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts),
+            key="fig_volume")

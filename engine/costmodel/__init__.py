@@ -73,6 +73,7 @@ Public API (all money in the scenario's currency, time in the units the names sa
     every package that edits assumptions uses these.
 
 ``add_option(raw, name, body, provenance=None)`` / ``remove_option(raw, name)`` / ``free_name(raw, base)``
+/ ``set_own_hardware(raw, name, on)``
     Edit an assumptions dict's options (engine/costmodel/editing.py).
 
 ``cumulative(scenario) -> dict``
@@ -111,19 +112,19 @@ Public API (all money in the scenario's currency, time in the units the names sa
 
 from engine.costmodel.errors import AssumptionError
 from engine.costmodel.fields import (
-    DISTRIBUTIONS, FIELDS, KIND_FIELDS, KINDS, MAX_OPTIONS, MIN_OPTIONS, NAME_PATTERN, OPTIONS, OUTPUTS,
+    DISTRIBUTIONS, FIELDS, KIND_FIELDS, KINDS, MAX_LABEL, MAX_OPTIONS, MIN_OPTIONS, NAME_PATTERN, OPTIONS, OUTPUTS,
     PROVENANCE_KINDS, Field, field_spec,
 )
 from engine.costmodel.paths import get_field, set_field
 from engine.costmodel.scenario import Option, Scenario, Uncertain, check_leaf, validate
 from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
-from engine.costmodel.editing import add_option, free_name, remove_option
+from engine.costmodel.editing import add_option, free_name, remove_option, set_own_hardware
 
 __all__ = [
-    "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_OPTIONS", "MIN_OPTIONS",
+    "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_LABEL", "MAX_OPTIONS", "MIN_OPTIONS",
     "NAME_PATTERN", "OPTIONS", "OUTPUTS", "PROVENANCE_KINDS", "Field", "field_spec", "Option",
     "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "recommendation", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
-    "add_option", "remove_option", "free_name", "check_leaf",
+    "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf",
 ]

@@ -74,3 +74,22 @@ def remove_option(raw: Mapping, name: str) -> dict:
         out["provenance"] = {k: v for k, v in out["provenance"].items()
                              if k != prefix and not k.startswith(prefix + ".")}
     return out
+
+
+def set_own_hardware(raw: Mapping, name: str, on: bool) -> dict:
+    """A copy of `raw` where option `name` has its own hardware block (a copy of the scenario's to
+    start from) or, with `on` False, none (it is then costed on the scenario's)."""
+    options = raw.get("options") or {}
+    if name not in options or not isinstance(options[name], Mapping):
+        raise AssumptionError(f"options.{str(name)[:40]}", "no option of that name")
+    out = copy.deepcopy(dict(raw))
+    body = out["options"][name]
+    if on:
+        body.setdefault("hardware", copy.deepcopy(dict(raw.get("hardware") or {"mode": "cloud"})))
+    else:
+        body.pop("hardware", None)
+        prefix = f"options.{name}.hardware"
+        if isinstance(out.get("provenance"), dict):
+            out["provenance"] = {k: v for k, v in out["provenance"].items()
+                                 if k != prefix and not k.startswith(prefix + ".")}
+    return out

@@ -137,62 +137,53 @@ def _height(n: int, per: int = 34, base: int = 150) -> int:
     return max(300, base + per * n)
 
 
-def cost_per_study(result: dict, currency: str, lang: str, provenance: dict | None = None,
-                   options: list[dict] | None = None) -> go.Figure:
-    """Cost per study of each option: one horizontal bar each, in the scenario's order from the top."""
+def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: dict | None = None,
+          options: list[dict] | None = None) -> go.Figure:
+    """One figure, one row per option (first option at the top), three panels sharing the names:
+    cost per study, the annual running cost stacked into labour, compute and maintenance, and the
+    one-off setup. One set of names for up to eight options keeps them legible in one column."""
     opts = _options(result["options"], options)
     names, colors = option_names(opts, lang, short=True), option_colors(opts)
     order = [o["name"] for o in opts][::-1]  # plotly draws the first category at the bottom
-    values = [result["options"][o]["cost_per_study"] for o in order]
-    fig = go.Figure(go.Bar(
-        y=[_fit(names[o]) for o in order], x=values, orientation="h",
-        marker_color=[colors[o] for o in order],
-        text=[i18n.money(v, currency, lang) for v in values], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
-    _layout(fig, t("overview.cost_per_study", lang), height=_height(len(order), base=140))
-    fig.update_xaxes(title=t("axis.cost_per_study", lang, currency=currency), rangemode="tozero",
-                     range=[0, max(values) * 1.3 or 1])
-    fig.update_yaxes(automargin=True)
-    fig.update_layout(showlegend=False, margin={"l": 10, "r": 20})
-    return add_badge(fig, provenance_summary(provenance), lang)
-
-
-def annual_breakdown(breakdown: dict, currency: str, lang: str, provenance: dict | None = None,
-                     options: list[dict] | None = None) -> go.Figure:
-    """Stacked annual running cost per option (left) and the one-off setup beside it (right),
-    horizontal bars so that up to eight options keep their names legible."""
-    opts = _options(breakdown, options)
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.06, shared_yaxes=True)
-    order = [o["name"] for o in opts][::-1]
-    names = option_names(opts, lang, short=True)
-    labels = [_fit(names[o], 24) for o in order]
+    labels = [_fit(names[o], 28) for o in order]
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, column_widths=[0.27, 0.46, 0.27],
+                        horizontal_spacing=0.045,
+                        subplot_titles=[t("overview.cost_per_study", lang), t("cost.annual", lang),
+                                        t("cost.setup", lang)])
+    per_study = [result["options"][o]["cost_per_study"] for o in order]
+    fig.add_trace(go.Bar(
+        y=labels, x=per_study, orientation="h", marker_color=[colors[o] for o in order], showlegend=False,
+        text=[i18n.money(v, currency, lang) for v in per_study], textposition="outside", cliponaxis=False,
+        name=t("overview.cost_per_study", lang), hovertemplate="%{y}: %{text}<extra></extra>",
+    ), row=1, col=1)
     for part in ("labour", "compute", "maintenance"):
         vals = [breakdown[o][part] for o in order]
         fig.add_trace(go.Bar(
             y=labels, x=vals, orientation="h", name=t(f"cost.{part}", lang), marker_color=PART_COLORS[part],
             customdata=[i18n.money(v, currency, lang) for v in vals],
             hovertemplate="%{y} · " + t(f"cost.{part}", lang) + ": %{customdata}<extra></extra>",
-        ), row=1, col=1)
+        ), row=1, col=2)
     totals = [breakdown[o]["annual"] for o in order]
     fig.add_trace(go.Scatter(
         y=labels, x=totals, mode="text", text=[i18n.money_compact(v, currency, lang) for v in totals],
         textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False,
-    ), row=1, col=1)
+    ), row=1, col=2)
     setups = [breakdown[o]["setup"] for o in order]
     fig.add_trace(go.Bar(
         y=labels, x=setups, orientation="h", name=t("cost.setup", lang), marker_color=PART_COLORS["setup"],
         text=[i18n.money_compact(v, currency, lang) for v in setups], textposition="outside", cliponaxis=False,
-        textfont={"size": 10},
-        customdata=[i18n.money(v, currency, lang) for v in setups],
+        customdata=[i18n.money(v, currency, lang) for v in setups], showlegend=False,
         hovertemplate="%{y} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
-    ), row=1, col=2)
-    _layout(fig, t("overview.annual_breakdown", lang), height=_height(len(order), per=30, base=190),
-            legend_below=True)
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "y": -0.12}, margin={"l": 10, "b": 90})
+    ), row=1, col=3)
+    _layout(fig, t("overview.costs", lang), height=_height(len(order), per=32, base=200), legend_below=True)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "font": {"size": 11}, "y": -0.16},
+                      margin={"l": 10, "b": 95})
     fig.update_traces(constraintext="none", selector={"type": "bar"})
-    fig.update_xaxes(title=t("cost.annual", lang), range=[0, max(totals) * 1.3 or 1], row=1, col=1)
-    fig.update_xaxes(title=t("cost.setup", lang), range=[0, max(setups) * 1.45 or 1], row=1, col=2)
+    fig.update_annotations(font={"size": 12}, yshift=4)  # the panel titles
+    fig.update_xaxes(range=[0, max(per_study) * 1.45 or 1], row=1, col=1,
+                     title=t("axis.per_study", lang, currency=currency))
+    fig.update_xaxes(range=[0, max(totals) * 1.3 or 1], row=1, col=2, title=t("axis.per_year", lang, currency=currency))
+    fig.update_xaxes(range=[0, max(setups) * 1.45 or 1], row=1, col=3, title=t("axis.once", lang, currency=currency))
     fig.update_yaxes(automargin=True, row=1, col=1)
     return add_badge(fig, provenance_summary(provenance), lang)
 
@@ -248,10 +239,11 @@ def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None
                                    arrowhead=0, arrowcolor=colors[o], ax=36, ay=-34, bgcolor="rgba(255,255,255,0.85)",
                                    font={"size": 11, "color": "#1b2631"}, name="crossover")
     many = len(opts) > 3
-    _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=400 if many else 320,
+    _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=420 if many else 340,
             legend_below=many)
-    if many:  # legend under the axis title, wrapping as it needs
-        fig.update_layout(legend={"y": -0.2, "font": {"size": 10}}, margin={"b": 105})
+    if many:  # under the plot, two names a row: legible in half a page or half a dashboard
+        fig.update_layout(legend={"y": -0.22, "font": {"size": 10}, "entrywidth": 0.5,
+                                  "entrywidthmode": "fraction"}, margin={"b": 130})
     fig.update_xaxes(title=t("axis.year", lang), dtick=1)
     fig.update_yaxes(title=t("axis.cost", lang, currency=currency), rangemode="tozero")
     return add_badge(fig, provenance_summary(provenance), lang)

@@ -1,11 +1,12 @@
-"""The meeting summary: an A4 PDF of four pages or more, built with fpdf2, legible with 2-8 options.
+"""The meeting summary: an A4 PDF of three pages or more, built with fpdf2, legible with 2-8 options.
 
 Page 1: the recommendation, the headline figures (one row per option) and which option is cheapest
 at each yearly volume.
-Page 2: cost per study and the annual breakdown with setup.
-Page 3: cumulative cost with the crossovers, and the tornado of the focus option.
-Page 4 on: every assumption with its provenance, then what was measured, where and when (hardware,
-dates, run ids). Every page's footer: date, scenario, segroi version.
+Page 2: what each option costs (per study, per year by part, setup) and the cumulative cost with
+the crossovers.
+Page 3 on: the tornado of the focus option, every assumption with its provenance, then what was
+measured, where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi
+version.
 
 Text and numbers come from `engine.report.summary.headline` and `engine.report.i18n`, charts
 from `engine.report.figures` - the same functions the dashboard uses.
@@ -118,26 +119,22 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     res, bd, prov, opts = summary["result"], summary["breakdown"], summary["provenance"], summary["options"]
     _chart(pdf, figures.cheapest_by_volume(res["cheapest_by_volume"], summary["volume"], lang, prov, opts))
 
-    # -- page 2: where the money goes -------------------------------------------------------
+    # -- page 2: where the money goes, and over the years -----------------------------------
     pdf.add_page()
     _heading(pdf, t("pdf.charts", lang))
-    _chart(pdf, figures.cost_per_study(res, cur, lang, prov, opts))
+    _chart(pdf, figures.costs(res, bd, cur, lang, prov, opts))
     pdf.ln(2)
-    _chart(pdf, figures.annual_breakdown(bd, cur, lang, prov, opts))
-
-    # -- page 3: over the years, and what moves it ------------------------------------------
-    pdf.add_page()
     _chart(pdf, figures.cumulative_cost(summary["cumulative"], cur, lang, prov, highlight=summary["best"],
                                         options=opts))
-    pdf.ln(2)
+
+    # -- page 3 on: what moves it, every assumption with its source, and what was measured ---
+    pdf.add_page()
     if summary["tornado"]:
         _chart(pdf, figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov, options=opts))
     else:
         pdf.set_font(FONT, size=9)
         pdf.multi_cell(CONTENT_W, 5, t("overview.no_uncertainty", lang), new_x="LMARGIN", new_y="NEXT")
-
-    # -- page 4 on: provenance --------------------------------------------------------------
-    pdf.add_page()
+    pdf.ln(3)
     _heading(pdf, t("pdf.assumptions", lang))
     rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), r["source"]]
             for r in assumption_rows(summary, lang)]

@@ -98,9 +98,42 @@ def option_names(summary: dict, lang: str, short: bool = False) -> dict[str, str
     return names(summary["options"], lang, short)
 
 
+def raw_option_names(raw: dict, lang: str, short: bool = False) -> dict[str, str]:
+    """What to call each option of an assumptions dict, valid or not (the Scenario page edits both)."""
+    from engine.annotation.options import kind_of
+    from engine.report.figures import option_names as names
+
+    opts = []
+    for name, body in ((raw or {}).get("options") or {}).items():
+        body = body if isinstance(body, dict) else {}
+        label = body.get("label") if isinstance(body.get("label"), str) else None
+        opts.append({"name": name, "kind": kind_of(name, body), "label": label,
+                     "automatic": body.get("automatic"), "prompted": body.get("prompted")})
+    return names(opts, lang, short)
+
+
+def result_rows(summary: dict, lang: str, short: bool = False) -> dict[str, list[str]]:
+    """The results table of the Scenario page: one row per option, formatted for `lang`."""
+    res = summary["result"]["options"]
+    cur, manual = summary["currency"], summary["manual"]
+    names = option_names(summary, lang, short)
+    return {
+        t("pdf.col.option", lang): [names[o] for o in res],
+        t("metric.cost_per_study", lang): [i18n.money(res[o]["cost_per_study"], cur, lang) for o in res],
+        t("metric.annual_cost", lang): [i18n.money(res[o]["annual_cost"], cur, lang) for o in res],
+        t("metric.setup_cost", lang): [i18n.money(res[o]["setup_cost"], cur, lang) for o in res],
+        t("metric.present_cost", lang): [i18n.money(res[o]["present_cost"], cur, lang) for o in res],
+        t("metric.npv_savings", lang): [i18n.money(res[o]["npv_savings_vs_manual"], cur, lang) for o in res],
+        t("metric.payback_months", lang): ["" if o == manual else i18n.months(res[o]["payback_months"], lang)
+                                           for o in res],
+        t("metric.roi", lang): ["" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang) for o in res],
+    }
+
+
 def scenario_key(raw: dict) -> str:
-    """A stable text key for caching a scenario's summary."""
-    return json.dumps(raw, sort_keys=True, default=str)
+    """A text key for caching a scenario's summary. Key order is kept: the order of a scenario's
+    options is part of its meaning (display order, ties)."""
+    return json.dumps(raw, default=str)
 
 
 def headline(summary: dict, lang: str = "en") -> dict:

@@ -27,7 +27,7 @@ def test_empty_store_button_loads_the_reference(app):
     assert "saves" in texts(at) or "Keep manual" in texts(at)
 
 
-def test_overview_shows_the_recommendation_metrics_and_four_figures(app, seeded):
+def test_overview_shows_the_recommendation_metrics_and_five_figures(app, seeded):
     at = app.run()
     assert not at.exception
     page = texts(at)
@@ -35,7 +35,7 @@ def test_overview_shows_the_recommendation_metrics_and_four_figures(app, seeded)
     labels = [m.label for m in at.metric]
     assert labels[1] == "Payback" and "Cheapest in simulated scenarios" in labels
     charts = at.get("plotly_chart")
-    assert len(charts) == 4
+    assert [c.key for c in charts] == ["fig_cps", "fig_breakdown", "fig_cum", "fig_tornado", "fig_volume"]
 
 
 def test_japanese_switch_changes_labels_and_numbers(app, seeded):

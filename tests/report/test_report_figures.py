@@ -17,13 +17,19 @@ def _badge(fig):
     return next(a for a in fig.layout.annotations if a.name == "provenance")
 
 
-def test_cost_per_study_shows_each_options_cost_as_formatted_text(ref):
-    fig = figures.cost_per_study(ref["result"], ref["currency"], "en", ref["provenance"])
-    bar = fig.data[0]
+def test_costs_show_each_options_cost_per_study_year_and_setup(ref):
+    fig = figures.costs(ref["result"], ref["breakdown"], ref["currency"], "en", ref["provenance"])
+    per_study = fig.data[0]
     # horizontal bars, the scenario's first option at the top (plotly draws the first category lowest)
-    assert list(bar.x) == [ref["result"]["options"][o]["cost_per_study"] for o in ("ssl", "sam", "manual")]
-    assert list(bar.text) == [i18n.money(v, "USD", "en") for v in bar.x]
-    assert list(bar.y) == ["SSL", "SAM", "Manual"]
+    assert list(per_study.y) == ["SSL", "SAM", "Manual"]
+    assert list(per_study.x) == [ref["result"]["options"][o]["cost_per_study"] for o in ("ssl", "sam", "manual")]
+    assert list(per_study.text) == [i18n.money(v, "USD", "en") for v in per_study.x]
+    bars = {t.name: t for t in fig.data if t.type == "bar"}
+    for i, o in enumerate(("ssl", "sam", "manual")):
+        stacked = sum(bars[n].x[i] for n in ("Labour", "Compute", "Maintenance"))
+        assert stacked == pytest.approx(ref["breakdown"][o]["annual"])
+        assert bars["Setup (one-off)"].x[i] == ref["breakdown"][o]["setup"]
+    assert bars["Labour"].xaxis == "x2" and bars["Setup (one-off)"].xaxis == "x3"
     badge = _badge(fig)
     counts = figures.provenance_summary(ref["provenance"])["counts"]
     assert badge.text == figures.badge_text({"kind": "mixed", "counts": counts}, "en")
@@ -31,21 +37,10 @@ def test_cost_per_study_shows_each_options_cost_as_formatted_text(ref):
 
 
 def test_japanese_figures_use_japanese_labels(ref):
-    fig = figures.cost_per_study(ref["result"], ref["currency"], "ja", ref["provenance"])
-    assert fig.layout.title.text == "1検査あたりのコスト"
+    fig = figures.costs(ref["result"], ref["breakdown"], ref["currency"], "ja", ref["provenance"])
+    assert fig.layout.title.text == "選択肢ごとのコスト"
     assert list(fig.data[0].y) == ["SSL", "SAM", "手動"]
     assert "実測" in _badge(fig).text
-
-
-def test_breakdown_stacks_labour_compute_maintenance_and_shows_setup_apart(ref):
-    fig = figures.annual_breakdown(ref["breakdown"], "USD", "en", ref["provenance"])
-    bars = {t.name: t for t in fig.data if t.type == "bar"}
-    assert set(bars) == {"Labour", "Compute", "Maintenance", "Setup (one-off)"}
-    for i, o in enumerate(("ssl", "sam", "manual")):
-        stacked = sum(bars[n].x[i] for n in ("Labour", "Compute", "Maintenance"))
-        assert stacked == pytest.approx(ref["breakdown"][o]["annual"])
-        assert bars["Setup (one-off)"].x[i] == ref["breakdown"][o]["setup"]
-    assert bars["Setup (one-off)"].xaxis == "x2"
 
 
 def test_crossover_is_where_cumulative_costs_meet():
@@ -140,10 +135,9 @@ def test_eight_options_keep_one_colour_and_name_each():
     names = figures.option_names(opts, "en", short=True)
     assert names["vit_h_own"] == "SAM ViT-H on our own server"  # the user's label
     assert names["hybrid"] == "SSL → SAM" and names["sam_vit_b"] == "SAM ViT-B"
-    cps = figures.cost_per_study(s["result"], "USD", "en", s["provenance"], opts)
-    assert len(cps.data[0].y) == 8 and cps.layout.height >= 8 * 34
-    bd = figures.annual_breakdown(s["breakdown"], "USD", "en", s["provenance"], opts)
-    assert all(len(t.y) == 8 for t in bd.data)
+    fig = figures.costs(s["result"], s["breakdown"], "USD", "en", s["provenance"], opts)
+    assert all(len(t.y) == 8 for t in fig.data) and fig.layout.height >= 8 * 32
+    assert list(fig.data[0].marker.color)[::-1] == [colors[o["name"]] for o in opts]
     cum = figures.cumulative_cost(s["cumulative"], "USD", "en", s["provenance"], highlight=s["best"], options=opts)
     lines = [t for t in cum.data if t.mode == "lines+markers"]
     assert [t.line.color for t in lines] == [colors[o["name"]] for o in opts]
