@@ -109,20 +109,21 @@ with st.container(border=True):
 # -- the options: any 2-8, each editable, removable, on its own hardware if wanted -------------
 st.subheader(t("section.options"))
 option_list = options_of(raw)
-names = raw_option_names(raw, lang)
+option_labels = raw_option_names(raw, lang)
 actions = []  # add / remove / own hardware: applied to the edited scenario once every input is read
 for i, (name, kind, _) in enumerate(option_list):
     if i % 2 == 0:
         option_cols = st.columns(2)  # two options a row, rows aligned
     with option_cols[i % 2].container(border=True, key=f"option_{name}"):
-        st.markdown(f"**{common.md(names.get(name, name))}** · `{name}` · {t(f'kind.{kind}') if kind else '?'}")
+        st.markdown(f"**{common.md(option_labels.get(name, name))}** · `{name}` · "
+                    f"{t(f'kind.{kind}') if kind else '?'}")
         form.text(f"options.{name}.label", t("scenario.label"), optional=True)
         if kind == "hybrid":
             parts = st.columns(2)
             for col, role in zip(parts, ("automatic", "prompted")):
                 choices = [n for n, k, _ in option_list if k == role]
                 form.choice(f"options.{name}.{role}", t(f"scenario.hybrid_{role}"), choices, col,
-                            format_func=lambda n: names.get(n, n))
+                            format_func=lambda n, labels=option_labels: labels.get(n, n))
         keys = list(costmodel.KIND_FIELDS.get(kind, {}))
         cols = st.columns(2)
         for j, key in enumerate(k for k in keys if not k.startswith("profile.")):

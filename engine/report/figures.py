@@ -411,6 +411,42 @@ def dice_box(df, lang: str) -> go.Figure:
     return add_badge(fig, provenance_summary(prov), lang)
 
 
+def published_and_measured_dice(published, evaluations, lang: str) -> go.Figure:
+    """Dice per model and dataset: published figures (mean, with one SD where reported) and segroi's
+    own measured rows beside them (mean Dice per model over the structures it evaluated)."""
+    fig = go.Figure()
+    pub = published[published["metric"] == "dice"] if len(published) else published
+    rows: list[str] = []
+    if len(pub):
+        labels = [f"{m} · {d}" for m, d in zip(pub["model"], pub["dataset"])]
+        rows += labels
+        sd = [x if x == x else None for x in pub["sd"]] if "sd" in pub else None
+        fig.add_trace(go.Scatter(
+            x=list(pub["value"]), y=labels, mode="markers", name=t("acc.published", lang),
+            marker={"symbol": "diamond", "size": 11, "color": BADGE_COLORS["published"]},
+            error_x={"type": "data", "array": sd, "visible": True} if sd and any(v is not None for v in sd) else None,
+            customdata=list(pub["source"]), hovertemplate="%{y}: %{x:.3f}<br>%{customdata}<extra></extra>",
+        ))
+    if evaluations is not None and len(evaluations) and "dice" in evaluations:
+        mean = evaluations.groupby("model")["dice"].agg(["mean", "count"]).reset_index()
+        labels = [f"segroi: {m} · {t('acc.measured_here', lang)}" for m in mean["model"]]
+        rows += labels
+        fig.add_trace(go.Scatter(
+            x=list(mean["mean"]), y=labels, mode="markers", name=t("acc.measured", lang),
+            marker={"symbol": "circle", "size": 11, "color": BADGE_COLORS["measured"]},
+            customdata=list(mean["count"]), hovertemplate="%{y}: %{x:.3f} (n = %{customdata})<extra></extra>",
+        ))
+    _layout(fig, t("acc.published_title", lang), height=max(260, 120 + 30 * len(rows)))
+    fig.update_xaxes(title=t("axis.dice", lang), range=[0.5, 1.0])
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows[::-1])
+    fig.update_layout(margin={"l": 10})
+    prov = {f"p{i}": {"kind": "published", "source": src} for i, src in enumerate(pub["source"])} if len(pub) else {}
+    if evaluations is not None and len(evaluations):
+        prov.update({f"m{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"} for i, (m, k, r) in enumerate(
+            evaluations[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))})
+    return add_badge(fig, provenance_summary(prov), lang)
+
+
 def bland_altman_stats(values, references) -> dict:
     """Bias and 95% limits of agreement, from engine.measure.agreement (NaN where undefined)."""
     from engine.measure.agreement import bland_altman as ba
