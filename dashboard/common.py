@@ -181,7 +181,8 @@ def tornado_pick(s: dict) -> str:
     key = f"tornado_pick:{'|'.join(choices)}"
     if st.session_state.get(key) not in choices:
         st.session_state[key] = s["focus"]
-    return st.selectbox(t("overview.tornado_pick"), choices, key=key, format_func=names.get)
+    _, right = st.columns(2)  # above the tornado, which is drawn in the right half
+    return right.selectbox(t("overview.tornado_pick"), choices, key=key, format_func=names.get)
 
 
 def tornado_rows(s: dict, option: str) -> list[dict]:

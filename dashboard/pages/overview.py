@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import common
+from dashboard import charts, common
 from dashboard.common import t
 from engine.report import figures
 from engine.report.summary import headline, option_names, savings_range
@@ -34,17 +34,13 @@ c3.metric(t("overview.p_cheapest"), h["p_cheapest"] or t("metric.not_applicable"
 c4.metric(f"{t('overview.cost_per_study')} · {short[best]}", h["cost_per_study"][best], border=True)
 
 prov, opts = s["provenance"], s["options"]
-common.plot(figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts), key="fig_costs")
-left, right = st.columns(2)
-with left:
-    common.plot(figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=best, options=opts),
-                key="fig_cum")
-with right:
-    focus = common.tornado_pick(s)
-    if s["tornado"]:
-        common.plot(figures.tornado(common.tornado_rows(s, focus), focus, cur, lang, prov, options=opts),
-                    key="fig_tornado")
-    else:
-        st.info(t("overview.no_uncertainty"))
-common.plot(figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts),
-            key="fig_volume")
+focus = common.tornado_pick(s)
+costs = figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts)
+cumulative = figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=best, options=opts)
+middle = [cumulative]
+if s["tornado"]:
+    middle.append(figures.tornado(common.tornado_rows(s, focus), focus, cur, lang, prov, options=opts))
+volume = figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts)
+charts.draw([[costs], middle, [volume]], key="overview_charts")
+if not s["tornado"]:
+    st.info(t("overview.no_uncertainty"))
