@@ -142,7 +142,8 @@ def pdf_export(repeat: int) -> tuple[list[float], list[float]]:
 
 # Runs in the page and in its chart frame from their first script: when the headline's text appears
 # (page) and when the frame has drawn its charts (frame), as absolute times (timeOrigin + now), so that
-# the frame's clock and the page's can be compared (requestAnimationFrame polling: at most a frame late).
+# the frame's clock and the page's can be compared (polled every 10 ms; the frame by timer, because a
+# frame still of height 0 gets no animation frames).
 _MARKS_JS = """
 window.__marks = {};
 (function poll() {
@@ -150,11 +151,11 @@ window.__marks = {};
   if (window === window.top) {
     const h = document.querySelector('.st-key-headline');
     if (m.headline === undefined && h && h.innerText.trim()) m.headline = now;
-    if (m.headline === undefined) requestAnimationFrame(poll);
+    if (m.headline === undefined) setTimeout(poll, 10);
   } else {
     const drawn = document.body && document.body.getAttribute('data-drawn');
     if (m.charts === undefined && drawn) m.charts = now;
-    if (m.charts === undefined) requestAnimationFrame(poll);
+    if (m.charts === undefined) setTimeout(poll, 10);
   }
 })();
 """

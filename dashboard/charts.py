@@ -41,6 +41,11 @@ def item(fig) -> dict:
     return out
 
 
-def draw(rows: list[list], key: str) -> None:
-    """Rows of figures (one or two a row), each full width or half, in one frame."""
-    _draw(rows=[[item(fig) for fig in row] for row in rows], key=key, default=None)
+def payload(rows: list[list]) -> list[list[dict]]:
+    """Rows of figures (one or two a row) as the frame draws them."""
+    return [[item(fig) for fig in row] for row in rows]
+
+
+def draw(rows: list[list[dict]], key: str) -> None:
+    """Draw a `payload` in one frame: one figure a row across the page, two side by side."""
+    _draw(rows=rows, key=key, default=None)

@@ -162,15 +162,6 @@ def summary(raw: dict) -> dict:
     return _summary(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _tornado(key: str, option: str) -> list[dict]:
-    import json
-
-    from engine.costmodel import validate
-
-    return summaries.tornado_for(validate(json.loads(key)), option)
-
-
 def tornado_pick(s: dict) -> str:
     """The option whose tornado the Overview shows: the cheapest option that is not manual, or the one
     picked in the selector above the chart (shown when there is more than one to pick from)."""
@@ -185,11 +176,17 @@ def tornado_pick(s: dict) -> str:
     return right.selectbox(t("overview.tornado_pick"), choices, key=key, format_func=names.get)
 
 
-def tornado_rows(s: dict, option: str) -> list[dict]:
-    """The tornado of `option` for the summarised scenario `s` (computed once per scenario and option)."""
-    if option == s["focus"]:
-        return s["tornado"]
-    return _tornado(summaries.scenario_key(s["scenario"].to_dict()), option)
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _overview_charts(key: str, draws: int, seed: int, lang: str, focus: str) -> list:
+    from dashboard import charts
+
+    return charts.payload(summaries.overview_figures(_summary(key, draws, seed), lang, focus))
+
+
+def overview_charts(raw: dict, lang: str, focus: str) -> list:
+    """The Overview's figures as the chart frame draws them, built once per scenario, language and
+    tornado option (and kept across sessions, like the summary they come from)."""
+    return _overview_charts(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED, lang, focus)
 
 
 def working_or_stop() -> dict:

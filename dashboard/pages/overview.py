@@ -4,17 +4,16 @@ import streamlit as st
 
 from dashboard import charts, common
 from dashboard.common import t
-from engine.report import figures
 from engine.report.summary import headline, option_names, savings_range
 
 common.page_guard()
 lang = common.lang()
 
 
-s = common.summary_or_stop(common.working_or_stop())
+raw = common.working_or_stop()
+s = common.summary_or_stop(raw)
 
 h = headline(s, lang)
-cur = s["currency"]
 st.caption(common.scenario_caption(s))
 with st.container(key="headline"):
     st.markdown(f"#### {common.md(h['sentence'])}")
@@ -33,14 +32,7 @@ c3.metric(t("overview.p_cheapest"), h["p_cheapest"] or t("metric.not_applicable"
           help=None if s["monte_carlo"] else t("overview.no_uncertainty"), border=True)
 c4.metric(f"{t('overview.cost_per_study')} · {short[best]}", h["cost_per_study"][best], border=True)
 
-prov, opts = s["provenance"], s["options"]
 focus = common.tornado_pick(s)
-costs = figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts)
-cumulative = figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=best, options=opts)
-middle = [cumulative]
-if s["tornado"]:
-    middle.append(figures.tornado(common.tornado_rows(s, focus), focus, cur, lang, prov, options=opts))
-volume = figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts)
-charts.draw([[costs], middle, [volume]], key="overview_charts")
+charts.draw(common.overview_charts(raw, lang, focus), key="overview_charts")
 if not s["tornado"]:
     st.info(t("overview.no_uncertainty"))

@@ -85,6 +85,21 @@ def tornado_for(scenario, option: str) -> list[dict]:
     return costmodel.tornado(scenario, output=f"{option}.npv_savings_vs_manual")
 
 
+def overview_figures(summary: dict, lang: str, focus: str | None = None) -> list[list]:
+    """The Overview's figures, row by row: what each option costs; the cumulative cost beside the tornado
+    of `focus` (default: the summary's focus; no tornado without ranges); the cheapest option by volume."""
+    from engine.report import figures
+
+    s, cur, prov, opts = summary, summary["currency"], summary["provenance"], summary["options"]
+    focus = focus or s["focus"]
+    middle = [figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=s["best"], options=opts)]
+    if s["tornado"]:
+        rows = s["tornado"] if focus == s["focus"] else tornado_for(s["scenario"], focus)
+        middle.append(figures.tornado(rows, focus, cur, lang, prov, options=opts))
+    return [[figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts)], middle,
+            [figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts)]]
+
+
 def best_option(result: dict, manual: str = "manual") -> str:
     """The option other than manual with the lowest present cost: the one the savings story is about."""
     opts = result["options"]
