@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 OUTPUTS = (
     "human_hours_per_year", "labour_cost_per_year", "compute_cost_per_year", "annual_cost",
@@ -151,13 +152,17 @@ TOP_KEYS = ("name", "currency", "note", "horizon_years", "discount_rate", "workl
 PROFILE_PROVENANCE_KEYS = ("kind", "source", "run_id", "model", "hardware", "date", "weights", "note")
 
 
+@lru_cache(maxsize=1024)
 def hardware_fields(prefix: str) -> dict[str, Field]:
-    """The fields of the hardware block at `prefix` ("hardware" or "options.<name>.hardware")."""
+    """The fields of the hardware block at `prefix` ("hardware" or "options.<name>.hardware").
+    Cached: callers read the dict, never change it."""
     return {f"{prefix}.{k}": f.at(f"{prefix}.{k}") for k, f in HARDWARE.items()}
 
 
+@lru_cache(maxsize=1024)
 def option_fields(name: str, kind: str) -> dict[str, Field]:
-    """The numeric fields of option `name` of `kind` (its own hardware block not included)."""
+    """The numeric fields of option `name` of `kind` (its own hardware block not included).
+    Cached: callers read the dict, never change it."""
     return {f"options.{name}.{k}": f.at(f"options.{name}.{k}") for k, f in KIND_FIELDS[kind].items()}
 
 
