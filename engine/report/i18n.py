@@ -304,9 +304,9 @@ LABELS: dict[str, tuple[str, str]] = {
                            "ランダム重みの行は除外しています（精度として意味がないため）。"),
     # export page
     "export.title": ("Export", "エクスポート"),
-    "export.intro": ("A two-to-four page PDF for meetings: the recommendation, the cost charts, every assumption "
-                     "with its source, and what was measured where and when.",
-                     "会議用の2〜4ページの PDF：推奨、コストのグラフ、すべての仮定とその出典、"
+    "export.intro": ("A PDF for meetings, three pages or more: the recommendation, the cost charts, every "
+                     "assumption with its source, and what was measured where and when.",
+                     "会議用の PDF（3ページ以上）：推奨、コストのグラフ、すべての仮定とその出典、"
                      "いつどこで何を測定したか。"),
     "export.runs": ("{n} measured runs are listed with their hardware, dates and run ids.",
                     "{n} 件の実測の記録を、ハードウェア・日時・実行 ID とともに掲載します。"),
