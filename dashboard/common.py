@@ -169,11 +169,15 @@ def tornado_pick(s: dict) -> str:
     choices = [o["name"] for o in s["options"] if o["name"] != s["manual"]]
     if len(choices) < 2 or not s["tornado"]:
         return s["focus"]
-    key = f"tornado_pick:{'|'.join(choices)}"
-    if st.session_state.get(key) not in choices:
-        st.session_state[key] = s["focus"]
+    # The pick is kept apart from the widget, whose key carries the language: a select box keeps showing
+    # an option's old label when only its format_func changes.
+    current = st.session_state.get("tornado_focus")
+    current = current if current in choices else s["focus"]
     _, right = st.columns(2)  # above the tornado, which is drawn in the right half
-    return right.selectbox(t("overview.tornado_pick"), choices, key=key, format_func=names.get)
+    pick = right.selectbox(t("overview.tornado_pick"), choices, index=choices.index(current),
+                           key=f"tornado_pick:{lang()}:{'|'.join(choices)}", format_func=names.get)
+    st.session_state["tornado_focus"] = pick
+    return pick
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

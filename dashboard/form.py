@@ -100,7 +100,7 @@ class Form:
         old = get_path(self.raw, path)
         options = list(choices) if old in choices or old is None else [old, *choices]
         value = box.selectbox(label, options, index=options.index(old) if old in options else 0,
-                              key=self.key(path), format_func=format_func)
+                              key=self.key(f"{path}:{self.lang}"), format_func=format_func)
         self.slots[path] = box.empty()
         if value != old:
             set_path(self.new, path, value)

@@ -148,7 +148,7 @@ for i, (name, kind, _) in enumerate(option_list):
 with st.container(border=True, key="add_option"):
     st.markdown(f"**{t('scenario.add_option')}**")
     c = st.columns([3, 2, 1])
-    template = c[0].selectbox(t("scenario.template"), list(reference.TEMPLATES), key="add_template",
+    template = c[0].selectbox(t("scenario.template"), list(reference.TEMPLATES), key=f"add_template:{lang}",
                               format_func=lambda k: reference.TEMPLATES[k][2 if lang == "ja" else 1])
     new_name = c[1].text_input(t("scenario.option_name"), value=costmodel.free_name(raw, template),
                                key=f"add_name:{template}:{len(option_list)}", max_chars=32,

@@ -175,9 +175,12 @@ def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: d
         customdata=[i18n.money(v, currency, lang) for v in setups], showlegend=False,
         hovertemplate="%{y} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
     ), row=1, col=3)
-    _layout(fig, t("overview.costs", lang), height=_height(len(order), per=32, base=200), legend_below=True)
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "font": {"size": 11}, "y": -0.16},
-                      margin={"l": 10, "b": 95})
+    height = _height(len(order), per=32, base=200)
+    plot_height = height - TOP - 95
+    _layout(fig, t("overview.costs", lang), height=height, legend_below=True)
+    # the legend 62 px under the plot, below the axis titles, whatever the number of options
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "font": {"size": 11},
+                                               "y": -62 / plot_height}, margin={"l": 10, "b": 95})
     fig.update_traces(constraintext="none", selector={"type": "bar"})
     fig.update_annotations(font={"size": 12}, yshift=4)  # the panel titles
     fig.update_xaxes(range=[0, max(per_study) * 1.45 or 1], row=1, col=1,
@@ -428,14 +431,18 @@ def published_and_measured_dice(published, evaluations, lang: str) -> go.Figure:
             customdata=list(pub["source"]), hovertemplate="%{y}: %{x:.3f}<br>%{customdata}<extra></extra>",
         ))
     if evaluations is not None and len(evaluations) and "dice" in evaluations:
-        mean = evaluations.groupby("model")["dice"].agg(["mean", "count"]).reset_index()
-        labels = [f"segroi: {m} · {t('acc.measured_here', lang)}" for m in mean["model"]]
-        rows += labels
-        fig.add_trace(go.Scatter(
-            x=list(mean["mean"]), y=labels, mode="markers", name=t("acc.measured", lang),
-            marker={"symbol": "circle", "size": 11, "color": BADGE_COLORS["measured"]},
-            customdata=list(mean["count"]), hovertemplate="%{y}: %{x:.3f} (n = %{customdata})<extra></extra>",
-        ))
+        # segroi's own rows, measured or simulated (phantom data, simulated prompts), each said so
+        mean = evaluations.groupby(["provenance", "model"])["dice"].agg(["mean", "count"]).reset_index()
+        for kind, group in mean.groupby("provenance"):
+            labels = [f"segroi: {m} · {i18n.provenance_name(kind, lang)}" for m in group["model"]]
+            rows += labels
+            fig.add_trace(go.Scatter(
+                x=list(group["mean"]), y=labels, mode="markers",
+                name=t("acc.by_segroi", lang, kind=i18n.provenance_name(kind, lang)),
+                marker={"symbol": "circle", "size": 11, "color": BADGE_COLORS.get(kind, BADGE_COLORS["mixed"])},
+                customdata=list(group["count"]),
+                hovertemplate="%{y}: %{x:.3f} (n = %{customdata})<extra></extra>",
+            ))
     _layout(fig, t("acc.published_title", lang), height=max(260, 120 + 30 * len(rows)))
     fig.update_xaxes(title=t("axis.dice", lang), range=[0.5, 1.0])
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows[::-1])

@@ -13,7 +13,7 @@ def field(at, path):
 
 
 def add(at, template: str, name: str | None = None):
-    at.selectbox(key="add_template").set_value(template).run()
+    at.selectbox(key="add_template:en").set_value(template).run()
     if name:
         box = next(t for t in at.text_input if t.key.startswith(f"add_name:{template}:"))
         box.set_value(name)
@@ -62,7 +62,7 @@ def test_eight_options_then_no_more_and_a_hybrid_keeps_its_parts(app, seeded):
     assert at.button(key="btn_add_option").disabled
     # the hybrid's parts can be any prompted option; its automatic part cannot be removed under it
     gen = at.session_state["generation"]
-    at.selectbox(key=f"g{gen}:options.hybrid.prompted").set_value("sam_vit_b").run()
+    at.selectbox(key=f"g{gen}:options.hybrid.prompted:en").set_value("sam_vit_b").run()
     assert at.session_state["working"]["options"]["hybrid"]["prompted"] == "sam_vit_b"
     at.button(key="btn_remove_ssl").click().run()
     assert any("hybrid hybrid is built from it" in e.value for e in at.error)
@@ -78,6 +78,11 @@ def test_eight_options_then_no_more_and_a_hybrid_keeps_its_parts(app, seeded):
     pick.set_value("sam_vit_b").run()
     assert not at.exception
     assert titles(overview_figures(at))[2] == "Biggest drivers of SAM ViT-B (prompted)'s savings"
+    # the pick survives a change of language, and the picker speaks the new one
+    at.segmented_control(key="lang").set_value("ja").run()
+    pick = next(s for s in at.selectbox if s.key.startswith("tornado_pick:ja:"))
+    assert pick.value == "sam_vit_b" and "SAM ViT-B（プロンプト）" in pick.options
+    assert titles(overview_figures(at))[2] == "SAM ViT-B（プロンプト）の削減額を左右する上位要因"
 
 
 def test_a_bad_option_name_is_refused_with_one_line(app, seeded):
