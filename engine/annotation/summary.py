@@ -26,6 +26,10 @@ What each input is, from which items:
                                               the accept/correct decision) x structures per frame
                                               x frames per study of the scenario it goes into
 
+The estimates are keyed as in files from before named options (manual, sam, ssl); `scenario_update`
+writes each into the options of a scenario it measures (engine.annotation.options.targets): manual
+time into the manual option, prompting time into every prompted option, and so on.
+
 Provenance: items from simulated sessions give "simulated" figures, browser sessions
 "measured" ones; a summary refuses to mix the two.
 """

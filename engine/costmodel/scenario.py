@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from engine.costmodel import distributions
 from engine.costmodel.errors import AssumptionError
 from engine.costmodel.fields import (
-    DISTRIBUTIONS, GENERAL, HARDWARE, HARDWARE_TEXT, KIND_FIELDS, KIND_TEXT, KINDS, LEGACY_KINDS, MAX_LABEL,
+    DISTRIBUTIONS, GENERAL, HARDWARE, HARDWARE_TEXT, KIND_TEXT, KINDS, LEGACY_KINDS, MAX_LABEL,
     MAX_OPTIONS, MIN_OPTIONS, MODES, NAME_PATTERN, OPTION_TEXT, PROFILE_PROVENANCE_KEYS, PROVENANCE_KINDS,
     TOP_KEYS, Field, hardware_fields, option_fields,
 )

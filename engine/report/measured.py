@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.annotation.options import family, kind_of, option_model, options_of, variant  # noqa: F401
+from engine.annotation.options import family, kind_of, option_model, options_of, variant  # noqa: F401 (re-exported)
 from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
