@@ -259,7 +259,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "acc.title": ("Accuracy", "精度"),
     "acc.published_title": ("Dice, published and measured here", "Dice：文献値と segroi の実測"),
     "acc.published": ("published", "文献値"),
-    "acc.by_segroi": ("segroi, {kind}", "segroi（{kind}）"),
+    "acc.by_segroi": ("segroi, {kind}", "segroi による{kind}"),
     "acc.published_table": ("Published accuracy figures", "精度の文献値"),
     "acc.published_none": ("No published figures in the store; `segroi demo` loads them with their sources.",
                            "文献値がストアにありません。`segroi demo` で出典とともに読み込まれます。"),

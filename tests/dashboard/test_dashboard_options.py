@@ -3,6 +3,7 @@ join a hybrid, remove; the Overview follows, and its tornado is for the option p
 
 from __future__ import annotations
 
+import pytest
 from conftest import go, overview_figures, texts, titles
 
 from engine import costmodel
@@ -53,6 +54,7 @@ def test_add_label_own_hardware_and_remove(app, seeded):
     assert not any(k.startswith("options.sam_vit_b") for k in at.session_state["working"].get("provenance", {}))
 
 
+@pytest.mark.slow
 def test_eight_options_then_no_more_and_a_hybrid_keeps_its_parts(app, seeded):
     at = go(app.run(), "scenario")
     for template in ("sam_vit_b", "sam_vit_l", "sam_finetuned", "hybrid", "sam_vit_h"):
