@@ -115,8 +115,9 @@ for i, (name, kind, _) in enumerate(option_list):
     if i % 2 == 0:
         option_cols = st.columns(2)  # two options a row, rows aligned
     with option_cols[i % 2].container(border=True, key=f"option_{name}"):
-        st.markdown(f"**{common.md(option_labels.get(name, name))}** · `{name}` · "
-                    f"{t(f'kind.{kind}') if kind else '?'}")
+        shown = option_labels.get(name, name)  # a label being typed may not be valid yet: then the name
+        shown = name if any(c in shown for c in "[]<>`\\|") else shown
+        st.markdown(f"**{common.md(shown)}** · `{name}` · {t(f'kind.{kind}') if kind else '?'}")
         form.text(f"options.{name}.label", t("scenario.label"), optional=True)
         if kind == "hybrid":
             parts = st.columns(2)
