@@ -167,7 +167,17 @@ def table(scenario, out: dict) -> str:
     hw = scenario.mode if scenario.mode == "cloud" else (
         "on-prem, dedicated server" if scenario.dedicated else "on-prem, shared server")
     lines = [f"Scenario {scenario.name!r}: money in {cur}, {hw}, {scenario.horizon_years} years "
-             f"discounted at {scenario.discount_rate * 100:.1f} %/yr", ""]
+             f"discounted at {scenario.discount_rate * 100:.1f} %/yr"]
+    own = [o for o in scenario.options if o.hardware != "hardware" and o.kind != "manual"]
+    if own:
+        lines.append("On their own hardware: " + "; ".join(
+            f"{o.name} ({o.mode if o.mode == 'cloud' else 'on-prem, ' + ('dedicated' if o.dedicated else 'shared')})"
+            for o in own))
+    hybrids = [o for o in scenario.options if o.kind == "hybrid"]
+    if hybrids:
+        lines.append("Hybrids: " + "; ".join(f"{o.name} = {o.automatic}, then {o.prompted} for its failures"
+                                             for o in hybrids))
+    lines.append("")
     width = 28
     lines.append(f"{'':{width}}" + "".join(f"{o[:13]:>14}" for o in names))
     for key, label, kind in _ROWS:
