@@ -14,8 +14,9 @@ Draws outside a field's allowed range are clipped to it, but a range whose distr
 more than ``MAX_CLIPPED`` of its draws beyond an allowed bound is refused: clipping that much would
 pile draws on the bound (0.1 % clipped leaves the 2.5th and 97.5th percentiles exactly where stated).
 
-The beta's parameters are found by root solving with scipy (imported only when a scenario has a beta
-range); everything else is closed form with numpy and the standard library.
+The beta's parameters are found by root solving over scipy.special's incomplete beta function
+(imported only when a scenario has a beta range); everything else is closed form with numpy and the
+standard library.
 """
 
 from __future__ import annotations
@@ -55,6 +56,40 @@ def beta_cdf(x: float, a: float, b: float) -> float:
     return float(betainc(a, b, x))
 
 
+def _root(f, lo: float, hi: float, tol: float = 1e-13) -> float:
+    """A root of `f` between `lo` and `hi`, where f changes sign: regula falsi with the Illinois
+    correction, and a bisection step whenever the bracket has not halved in two steps."""
+    flo, fhi = f(lo), f(hi)
+    if flo == 0.0:
+        return lo
+    if fhi == 0.0:
+        return hi
+    if (flo > 0) == (fhi > 0):
+        raise ArithmeticError("no sign change")
+    side, widths = 0, [hi - lo, hi - lo]
+    for _ in range(300):
+        if hi - lo <= tol * max(1.0, abs(lo), abs(hi)):
+            break
+        x = (lo * fhi - hi * flo) / (fhi - flo)
+        if widths[-2] < 2.0 * (hi - lo) or not lo < x < hi:
+            x = 0.5 * (lo + hi)  # slow progress: bisect
+        fx = f(x)
+        if fx == 0.0:
+            return x
+        if (fx > 0) == (fhi > 0):
+            hi, fhi = x, fx
+            if side == 1:
+                flo *= 0.5
+            side = 1
+        else:
+            lo, flo = x, fx
+            if side == -1:
+                fhi *= 0.5
+            side = -1
+        widths.append(hi - lo)
+    return 0.5 * (lo + hi)
+
+
 @lru_cache(maxsize=4096)
 def beta_params(low: float, high: float) -> tuple[float, float]:
     """(a, b) of the beta distribution whose 2.5th and 97.5th percentiles are `low` and `high`.
@@ -62,17 +97,17 @@ def beta_params(low: float, high: float) -> tuple[float, float]:
     For a fixed concentration k = a + b the mean m with F(low) = 0.025 is unique (the distribution
     moves right as m grows); along that curve F(high) rises from about 0.025 (k -> 0: mass at 0 and 1)
     to 1 (k -> infinity: all mass just above low), so the k with F(high) = 0.975 is found by bracketing.
-    Two percentiles determine a beta uniquely (van Dorp & Mazzuchi 2000).
+    Both searches run on unbounded scales (logit m, log k). Two percentiles determine a beta uniquely
+    (van Dorp & Mazzuchi 2000); the answer is checked against both percentiles before it is used.
     """
-    from scipy.optimize import brentq
-    from scipy.special import betainc
+    from scipy.special import betainc, expit
 
     def mean_for(k: float) -> float:
-        def f(m: float) -> float:
+        def f(logit_m: float) -> float:
+            m = float(expit(logit_m))
             return float(betainc(m * k, (1.0 - m) * k, low)) - LOWER_Q
 
-        lo, hi = 1e-300, 1.0 - 1e-16
-        return brentq(f, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
+        return float(expit(_root(f, -700.0, 37.0)))
 
     def g(log_k: float) -> float:
         k = math.exp(log_k)
@@ -84,8 +119,7 @@ def beta_params(low: float, high: float) -> tuple[float, float]:
         lo -= 4.0
     while g(hi) < 0 and hi < math.log(1e15):
         hi += 4.0
-    log_k = brentq(g, lo, hi, xtol=1e-13, rtol=4 * np.finfo(float).eps, maxiter=500)
-    k = math.exp(log_k)
+    k = math.exp(_root(g, lo, hi))
     m = mean_for(k)
     a, b = m * k, (1.0 - m) * k
     if not (abs(beta_cdf(low, a, b) - LOWER_Q) < 1e-7 and abs(beta_cdf(high, a, b) - UPPER_Q) < 1e-7):
