@@ -1,6 +1,7 @@
 """Legacy scenarios (options manual/sam/ssl, no kind) and their outputs, computed by segroi main at be61af3
 before named options existed; tests/costmodel/test_costmodel_legacy.py checks that today's code gives the same.
-Run from the repository root: PYTHONPATH=. python tests/costmodel/legacy/make_outputs.py"""
+Run from the repository root: PYTHONPATH=. python tests/costmodel/legacy/make_outputs.py OUT.json
+(it writes where it is told, so that running it with a later segroi never replaces the fixture)."""
 import copy, json, sys
 sys.path.insert(0, "tests/costmodel")
 from cm_cases import base
@@ -50,5 +51,5 @@ for name, raw in cases.items():
         o["tornado"] = costmodel.tornado(s)
         o["tornado_ssl_npv"] = costmodel.tornado(s, output="ssl.npv_savings_vs_manual")
     out[name] = o
-json.dump(out, open("tests/costmodel/legacy/outputs_main_be61af3.json", "w"), indent=1, sort_keys=False)
+json.dump(out, open(sys.argv[1], "w"), indent=1, sort_keys=False)
 print({k: v["evaluate"]["break_even_studies_per_year"] for k, v in out.items()})
