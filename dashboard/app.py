@@ -44,9 +44,14 @@ with st.sidebar:
         st.selectbox(t("ui.scenario", lang), names, key="scenario_pick", on_change=_pick_scenario)
     st.caption(f"{t('ui.store', lang)}: {escape.md_code(common.db_path())}")
 
+# The first page is served at "/". Streamlit keys pages by their url_path, so the first page gets an
+# internal one of its own and a hidden page at /overview moves on to it: links to /overview work.
+overview = st.Page(str(HERE / "pages" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",
+                   url_path="start", default=True)
 pages = [
-    st.Page(str(HERE / "pages" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",
-            url_path="overview", default=True),
+    overview,
+    st.Page(lambda: st.switch_page(overview), title=t("nav.overview", lang), url_path="overview",
+            visibility="hidden"),
     st.Page(str(HERE / "pages" / "scenario.py"), title=t("nav.scenario", lang), icon=":material/tune:",
             url_path="scenario"),
     st.Page(str(HERE / "pages" / "benchmarks.py"), title=t("nav.benchmarks", lang), icon=":material/speed:",

@@ -170,6 +170,37 @@ def summary(raw: dict) -> dict:
     return _summary(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED)
 
 
+def tornado_pick(s: dict) -> str:
+    """The option whose tornado the Overview shows: the cheapest option that is not manual, or the one
+    picked in the selector above the chart (shown when there is more than one to pick from)."""
+    names = summaries.option_names(s, lang())
+    choices = [o["name"] for o in s["options"] if o["name"] != s["manual"]]
+    if len(choices) < 2 or not s["tornado"]:
+        return s["focus"]
+    # The pick is kept apart from the widget, whose key carries the language: a select box keeps showing
+    # an option's old label when only its format_func changes.
+    current = st.session_state.get("tornado_focus")
+    current = current if current in choices else s["focus"]
+    _, right = st.columns(2)  # above the tornado, which is drawn in the right half
+    pick = right.selectbox(t("overview.tornado_pick"), choices, index=choices.index(current),
+                           key=f"tornado_pick:{lang()}:{'|'.join(choices)}", format_func=names.get)
+    st.session_state["tornado_focus"] = pick
+    return pick
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _overview_charts(key: str, draws: int, seed: int, lang: str, focus: str) -> list:
+    from dashboard import charts
+
+    return charts.payload(summaries.overview_figures(_summary(key, draws, seed), lang, focus))
+
+
+def overview_charts(raw: dict, lang: str, focus: str) -> list:
+    """The Overview's figures as the chart frame draws them, built once per scenario, language and
+    tornado option (and kept across sessions, like the summary they come from)."""
+    return _overview_charts(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED, lang, focus)
+
+
 def working_or_stop() -> dict:
     """The working scenario; with none, the empty-store notice, and the page stops here."""
     raw = working()

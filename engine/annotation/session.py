@@ -277,13 +277,14 @@ def finish_session(store, session: Session) -> None:
 
 
 def session_items(store, session_ids: Sequence[str]) -> list[dict]:
-    """Items of the given sessions, with the session's annotator and SAM weights ("random",
-    a checkpoint name, or None)."""
+    """Items of the given sessions, with the session's annotator, SAM weights ("random", a checkpoint
+    name, or None) and SAM variant (vit_b, vit_l, vit_h, or None)."""
     if not session_ids:
         return []
     marks = ", ".join("?" for _ in session_ids)
     return store.query(
         "SELECT i.*, s.annotator, s.created_at AS session_created_at, "
-        "json_extract_string(s.settings, '$.sam_weights') AS sam_weights FROM annotation_items i "
+        "json_extract_string(s.settings, '$.sam_weights') AS sam_weights, "
+        "json_extract_string(s.settings, '$.sam_variant') AS sam_variant FROM annotation_items i "
         f"JOIN annotation_sessions s ON s.id = i.session_id WHERE i.session_id IN ({marks}) "
         "ORDER BY i.completed_at", list(session_ids))

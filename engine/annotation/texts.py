@@ -92,16 +92,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "saved": ("Saved {structure}: {active:.1f} s active", "{structure} を保存：計測 {active:.1f} 秒"),
     "saved.idle": (", {idle:.0f} s idle left out", "、アイドル {idle:.0f} 秒を除外"),
     "saved.dice": (", Dice {dice:.2f} against the ground truth", "、正解との Dice {dice:.2f}"),
-    "done": ("Session complete: {n} item(s) saved.", "セッション完了：{n} 件を保存しました。"),
+    "done": ("Session complete: {n} items saved.", "セッション完了：{n} 件を保存しました。"),
+    "done.one": ("Session complete: 1 item saved.", "セッション完了：1 件を保存しました。"),
     "summary": ("Seconds per structure", "構造あたりの秒数"),
     "summary.inputs": ("Cost-model inputs (measured)", "コストモデルの入力（実測）"),
     "review_field": ("options.ssl.review_seconds_per_study, per structure (x structures/frame x frames/study)",
                      "options.ssl.review_seconds_per_study（構造あたり。× 構造数/フレーム × フレーム数/検査）"),
-    "summary.method": ("Means with a 95 % Student t-interval; failure rates with a 95 % Wilson "
-                       "interval. Review seconds per study = review seconds per structure x the "
-                       "scenario's structures per frame x frames per study.",
-                       "平均は 95% t 区間、失敗率は 95% Wilson 区間。検査あたりのレビュー秒数 = 構造あたり"
-                       "のレビュー秒数 × シナリオの構造数/フレーム × フレーム数/検査。"),
+    "summary.method": ("Per structure: means with a 95 % Student t-interval. Cost-model inputs: times with "
+                       "the 95 % interval of the mean on the log scale (a lognormal range), failure rates "
+                       "with the 95 % Jeffreys interval (a beta range). Review seconds per study = review "
+                       "seconds per structure x the scenario's structures per frame x frames per study.",
+                       "構造ごと：平均と 95% t 区間。コストモデルの入力：時間は対数スケールでの平均の 95% 区間"
+                       "（対数正規分布の範囲）、失敗率は 95% Jeffreys 区間（ベータ分布の範囲）。検査あたりのレビュー"
+                       "秒数 = 構造あたりのレビュー秒数 × シナリオの構造数/フレーム × フレーム数/検査。"),
     "old.include": ("Include items timed the old way ({n}): stored before segroi measured activity in "
                     "the browser, they count a trace slower than the idle threshold as idle, so their "
                     "times are too low",
@@ -121,8 +124,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "to_scenario": ("Put these measured times into a scenario", "この実測時間をシナリオに反映"),
     "base": ("Start from scenario", "元にするシナリオ"),
     "new_name": ("Save as", "保存名"),
-    "scenario_saved": ("Saved scenario **{name}** with {n} measured input(s).",
+    "scenario_saved": ("Saved scenario **{name}** with {n} measured inputs.",
                        "シナリオ **{name}** を保存しました（実測入力 {n} 件）。"),
+    "scenario_saved.one": ("Saved scenario **{name}** with 1 measured input.",
+                           "シナリオ **{name}** を保存しました（実測入力 1 件）。"),
     "another": ("Start another session", "別のセッションを開始"),
     "col.task": ("Task", "タスク"), "col.structure": ("Structure", "構造"), "col.n": ("n", "件数"),
     "col.mean": ("Mean (s)", "平均（秒）"), "col.sd": ("SD (s)", "標準偏差（秒）"),
@@ -134,6 +139,9 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = "en", **kw) -> str:
+    """The text `key` in `lang`; with n=1 its `.one` form where there is one ("1 item saved")."""
+    if kw.get("n") == 1 and f"{key}.one" in TEXTS:
+        key = f"{key}.one"
     en, ja = TEXTS[key]
     text = ja if lang == "ja" else en
     return text.format(**kw) if kw else text

@@ -1,9 +1,12 @@
-"""The meeting summary: a 2-4 page A4 PDF built with fpdf2.
+"""The meeting summary: an A4 PDF of three pages or more, built with fpdf2, legible with 2-8 options.
 
-Page 1: the recommendation, the headline figures, cost per study and the annual breakdown.
-Page 2: cumulative cost with the crossover, and the tornado.
-Page 3 (and 4 when long): every assumption with its provenance, then what was measured,
-where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi version.
+Page 1: the recommendation, the headline figures (one row per option) and which option is cheapest
+at each yearly volume.
+Page 2: what each option costs (per study, per year by part, setup) and the cumulative cost with
+the crossovers.
+Page 3 on: the tornado of the focus option, every assumption with its provenance, then what was
+measured, where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi
+version.
 
 Text and numbers come from `engine.report.summary.headline` and `engine.report.i18n`, charts
 from `engine.report.figures` - the same functions the dashboard uses. User-provided text (the
@@ -80,24 +83,10 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     when the scenario on screen has unsaved edits). At most MAX_RUNS measured runs are listed.
     """
     generated = generated or dt.datetime.now(dt.timezone.utc)
-    return bytes(_layout(summary, lang, runs, generated, label, _charts(summary, lang)).output())
+    return bytes(_layout(summary, lang, runs, generated, label).output())
 
 
-def _charts(summary: dict, lang: str) -> dict[str, bytes]:
-    """Every chart of the PDF as PNG bytes (Plotly through kaleido), rendered once."""
-    cur, res, bd, prov = summary["currency"], summary["result"], summary["breakdown"], summary["provenance"]
-    out = {
-        "cumulative": images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
-                                                         highlight=summary["focus"]), 900, 400),
-        "per_study": images.png(figures.cost_per_study(res, cur, lang, prov), 560, 440),
-        "breakdown": images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 440),
-    }
-    if summary["tornado"]:
-        out["tornado"] = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 420)
-    return out
-
-
-def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str | None, charts: dict):
+def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str | None):
     """The laid-out document (an fpdf2 object)."""
     from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
@@ -115,6 +104,7 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     pdf.footer_for = lambda page: t("pdf.footer", lang, date=date, name=label, version=__version__, page=page,
                                     pages=PAGES_ALIAS)
     wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
+    cur = summary["currency"]
     head = headline(summary, lang)
 
     # -- page 1: the answer -----------------------------------------------------------------
@@ -141,24 +131,25 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     _heading(pdf, t("pdf.headline", lang))
     _headline_table(pdf, summary, lang, FontFace)
     pdf.ln(3)
-    pdf.image(io.BytesIO(charts["cumulative"]), x=MARGIN, w=CONTENT_W)
+    res, bd, prov, opts = summary["result"], summary["breakdown"], summary["provenance"], summary["options"]
+    _chart(pdf, figures.cheapest_by_volume(res["cheapest_by_volume"], summary["volume"], lang, prov, opts))
 
-    # -- page 2: where the money goes, and what moves it -----------------------------------
+    # -- page 2: where the money goes, and over the years -----------------------------------
     pdf.add_page()
     _heading(pdf, t("pdf.charts", lang))
-    y = pdf.get_y()
-    half = (CONTENT_W - 4) / 2
-    pdf.image(io.BytesIO(charts["per_study"]), x=MARGIN, y=y, w=half)
-    pdf.image(io.BytesIO(charts["breakdown"]), x=MARGIN + half + 4, y=y, w=half)
-    pdf.set_y(y + half * 440 / 560 + 4)
-    if "tornado" in charts:
-        pdf.image(io.BytesIO(charts["tornado"]), x=MARGIN, w=CONTENT_W)
+    _chart(pdf, figures.costs(res, bd, cur, lang, prov, opts))
+    pdf.ln(2)
+    _chart(pdf, figures.cumulative_cost(summary["cumulative"], cur, lang, prov, highlight=summary["best"],
+                                        options=opts))
+
+    # -- page 3 on: what moves it, every assumption with its source, and what was measured ---
+    pdf.add_page()
+    if summary["tornado"]:
+        _chart(pdf, figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov, options=opts))
     else:
         pdf.set_font(FONT, size=9)
         pdf.multi_cell(CONTENT_W, 5, t("overview.no_uncertainty", lang), new_x="LMARGIN", new_y="NEXT")
-
-    # -- page 3+: provenance ----------------------------------------------------------------
-    pdf.add_page()
+    pdf.ln(3)
     _heading(pdf, t("pdf.assumptions", lang))
     rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), escape.pdf(r["source"])]
             for r in assumption_rows(summary, lang)]
@@ -190,25 +181,40 @@ def _heading(pdf, text: str) -> None:
     pdf.set_text_color(*TEXT)
 
 
+def _chart(pdf, fig, width_px: int = 900) -> None:
+    """A figure across the page, at its own aspect ratio."""
+    height_px = int(fig.layout.height or 360)
+    pdf.image(io.BytesIO(images.png(fig, width_px, height_px)), x=MARGIN, w=CONTENT_W)
+
+
 def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
+    """One row per option: cost per study, annual, setup and present cost, savings, payback, ROI,
+    human hours and, with ranges, how often it is cheapest."""
     res = summary["result"]["options"]
     cur = summary["currency"]
     mc = summary["monte_carlo"]
+    manual = summary["manual"]
+    names = figures.option_names(summary["options"], lang)
+    # (label, cell, relative width): money columns get the room compact Japanese amounts need
     metrics = [
-        ("metric.cost_per_study", lambda o: i18n.money(res[o]["cost_per_study"], cur, lang)),
-        ("metric.annual_cost", lambda o: i18n.money(res[o]["annual_cost"], cur, lang)),
-        ("metric.setup_cost", lambda o: i18n.money(res[o]["setup_cost"], cur, lang)),
-        ("metric.present_cost", lambda o: i18n.money(res[o]["present_cost"], cur, lang)),
-        ("metric.npv_savings", lambda o: i18n.money(res[o]["npv_savings_vs_manual"], cur, lang)),
-        ("metric.payback_months", lambda o: "" if o == "manual" else i18n.months(res[o]["payback_months"], lang)),
-        ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang)),
-        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang)),
+        ("metric.cost_per_study", lambda o: i18n.money(res[o]["cost_per_study"], cur, lang), 1.0),
+        ("metric.annual_cost", lambda o: i18n.money_compact(res[o]["annual_cost"], cur, lang), 1.15),
+        ("metric.setup_cost", lambda o: i18n.money_compact(res[o]["setup_cost"], cur, lang), 1.15),
+        ("metric.present_cost", lambda o: i18n.money_compact(res[o]["present_cost"], cur, lang), 1.15),
+        ("metric.npv_savings", lambda o: i18n.money_compact(res[o]["npv_savings_vs_manual"], cur, lang), 1.25),
+        ("metric.payback_months", lambda o: "" if o == manual else i18n.months(res[o]["payback_months"], lang),
+         1.0),
+        ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang), 0.95),
+        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang), 0.85),
     ]
     if mc:
-        metrics.append(("overview.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang)))
-    header = [""] + [i18n.option_name(o, lang) for o in figures.OPTIONS]
-    rows = [[t(key, lang)] + [fn(o) for o in figures.OPTIONS] for key, fn in metrics]
-    _table(pdf, header, rows, (64, 38, 40, 40), FontFace, None, size=8.5, align_right=True)
+        metrics.append(("overview.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang), 0.85))
+    header = [t("pdf.col.option", lang)] + [t(key, lang) for key, _, _ in metrics]
+    rows = [[names[o]] + [fn(o) for _, fn, _ in metrics] for o in res]
+    first = 36
+    unit = (CONTENT_W - first) / sum(w for _, _, w in metrics)
+    _table(pdf, header, rows, (first,) + tuple(w * unit for _, _, w in metrics), FontFace, None, size=7,
+           align_right=True)
 
 
 def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=False) -> None:

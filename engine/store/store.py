@@ -123,7 +123,7 @@ def tighten(path: Path) -> None:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value)  # key order kept: a scenario's options are compared in the order given
     return value
 
 

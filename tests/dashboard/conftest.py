@@ -61,3 +61,18 @@ def texts(at) -> str:
 def go(at, page: str):
     """Open a page (its file under dashboard/pages) and run."""
     return at.switch_page(f"pages/{page}.py").run()
+
+
+def overview_figures(at) -> list[dict]:
+    """The figures the Overview's chart frame draws (dashboard/charts.py), row by row, as plotly JSON."""
+    import json
+
+    frames = [c for c in at.get("component_instance") if c.proto.component_name.endswith("segroi_charts")]
+    if not frames:
+        return []
+    rows = json.loads(frames[0].proto.json_args)["rows"]
+    return [item["figure"] for row in rows for item in row]
+
+
+def titles(figures: list[dict]) -> list[str]:
+    return [f["layout"]["title"]["text"] for f in figures]
