@@ -175,7 +175,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         page.get_by_role("button", name="Start another session").click()
         settle(page)
         page.get_by_role("tab", name="Measured so far").click()
-        page.get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
+        page.get_by_text("Cost-model inputs (measured)").first.wait_for(timeout=60_000)
         settle(page)
         page.wait_for_timeout(1500)
         _shot(page, tmp_path, "annotate-measured-so-far")
@@ -185,7 +185,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     sessions = store.query("SELECT * FROM annotation_sessions ORDER BY created_at")
     assert [s["task"] for s in sessions] == ["manual", "sam", "ssl"]
     assert all(s["status"] == "done" and not s["simulated"] for s in sessions)
-    assert {s["annotator"] for s in sessions} == {pseudonym("browser tester")}
+    assert {s["annotator"] for s in sessions} == {pseudonym("browser tester", salt="browser-test")}
     assert json.loads(sessions[1]["settings"])["sam_weights"] == "random"
 
     items = {i["task"]: i for i in store.query("SELECT * FROM annotation_items")}
