@@ -11,6 +11,10 @@
   `allowed_users` (engine.access.accounts).
 - Requests whose Host header is not allowed are refused here too (the server-level check is in
   dashboard/serve.py; this one covers a plain `streamlit run`).
+- An exception nobody foresaw shows its type only, never its message, traceback or the server's
+  paths (`client.showErrorDetails = "type"`, also on `segroi dashboard`'s command line); the details
+  go to the server's log. Widgets drawn before the login (the language switch) take whatever a
+  visitor's own client sends, so this matters before anyone has logged in.
 With no login configured on a localhost server, the dashboard is open.
 """
 
@@ -79,8 +83,20 @@ def _host_refused() -> bool:
     return header is not None and not hosts.allowed(header, hosts.extra_names(_address()))
 
 
+ERROR_DETAILS = "type"
+
+
+def quiet_errors() -> None:
+    """Uncaught exceptions show their type only in the browser (Streamlit's default shows the traceback)."""
+    from streamlit import config
+
+    if config.get_option("client.showErrorDetails") not in (ERROR_DETAILS, "none"):
+        st.set_option("client.showErrorDetails", ERROR_DETAILS)
+
+
 def broken() -> bool:
     """True (and the error drawn) when no page may be shown because the login cannot be trusted."""
+    quiet_errors()
     try:
         current()
         if not _host_refused():

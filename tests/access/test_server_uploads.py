@@ -2,14 +2,12 @@
 who never gave the password store files in the server's memory: a websocket session (the login page
 itself) and the XSRF cookie of the health check are all it asked for, 200 MB per file, as many files as
 the visitor liked. Checked against a real server started as `segroi dashboard` starts it, with a
-password, by a client that speaks Streamlit's websocket protocol."""
+password, by a client that speaks Streamlit's websocket protocol (tests/streamlit_wire.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import urllib.error
-import urllib.request
 
 import pytest
 from streamlit_browser import dashboard_command, free_port, serving
@@ -17,60 +15,41 @@ from streamlit_browser import dashboard_command, free_port, serving
 pytestmark = pytest.mark.slow
 
 
-def _xsrf(base: str) -> str:
-    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=20) as response:
-        for header in response.headers.get_all("set-cookie") or []:
-            name, _, rest = header.partition("=")
-            if name.strip() == "_streamlit_xsrf":
-                return rest.split(";")[0]
-    raise AssertionError("no XSRF cookie")
+def _upload(base: str, token: str, session: str) -> int:
+    """PUT one 1 MB file into `session`; the HTTP status (a server that answers before reading the
+    body may close the connection while it is still being sent)."""
+    import http.client
+    from urllib.parse import urlsplit
 
-
-async def _login_page_session(base: str, token: str) -> tuple[str, list[str]]:
-    """Open a session the way a browser does and run the page once: (session id, labels drawn)."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    async with websockets.connect(base.replace("http", "ws") + "/_stcore/stream",
-                                  subprotocols=["streamlit", token],
-                                  additional_headers={"Origin": base, "Cookie": f"_streamlit_xsrf={token}"}) as ws:
-        msg = BackMsg()
-        msg.rerun_script.page_name = ""
-        await ws.send(msg.SerializeToString())
-        session, labels = None, []
-        while True:
-            forward = ForwardMsg()
-            forward.ParseFromString(await asyncio.wait_for(ws.recv(), 60))
-            kind = forward.WhichOneof("type")
-            if kind == "new_session":
-                session = forward.new_session.initialize.session_id
-            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                labels.append(getattr(getattr(element, element.WhichOneof("type")), "label", ""))
-            elif kind == "script_finished":
-                return session, labels, await _upload(base, token, session)
-
-
-async def _upload(base: str, token: str, session: str) -> int:
-    """PUT one 1 MB file while the session is open; the HTTP status."""
     boundary = "segroi-test-boundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
             "Content-Type: application/octet-stream\r\n\r\n").encode() + b"A" * (1 << 20) + \
         f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(
-        f"{base}/_stcore/upload_file/{session}/planted", data=body, method="PUT",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Xsrftoken": token,
-                 "Cookie": f"_streamlit_xsrf={token}", "Origin": base})
-
-    def put() -> int:
+    where = urlsplit(base)
+    con = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+    try:
+        con.putrequest("PUT", f"/_stcore/upload_file/{session}/planted")
+        for name, value in (("Content-Type", f"multipart/form-data; boundary={boundary}"),
+                            ("Content-Length", str(len(body))), ("X-Xsrftoken", token),
+                            ("Cookie", f"_streamlit_xsrf={token}"), ("Origin", base)):
+            con.putheader(name, value)
+        con.endheaders()
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+            con.send(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered already
+        return con.getresponse().status
+    finally:
+        con.close()
 
-    return await asyncio.to_thread(put)
+
+async def _visit_and_upload(base: str):
+    from streamlit_wire import Visitor
+
+    async with Visitor(base) as visitor:
+        drawn = await visitor.run()
+        status = await asyncio.to_thread(_upload, base, visitor.token, drawn.session)  # while the session is open
+    return drawn, status
 
 
 def test_a_visitor_who_has_not_logged_in_cannot_upload(tmp_path):
@@ -80,6 +59,6 @@ def test_a_visitor_who_has_not_logged_in_cannot_upload(tmp_path):
     env = dict(os.environ, SEGROI_PASSWORD="a long passphrase", SEGROI_LOGIN_REQUIRED="1",
                SEGROI_DB=str(tmp_path / "segroi.duckdb"))
     with serving(dashboard_command(port, host="127.0.0.2"), url=base, log_path=tmp_path / "server.log", env=env):
-        session, labels, status = asyncio.run(_login_page_session(base, _xsrf(base)))
-    assert session and "Password" in labels  # the visitor is at the password box, not past it
+        drawn, status = asyncio.run(_visit_and_upload(base))
+    assert drawn.session and "Password" in drawn.labels  # the visitor is at the password box, not past it
     assert status in (403, 404), status
