@@ -151,15 +151,14 @@ def _password_gate(secret: str, lang: str) -> bool:
         ok = st.form_submit_button(t("ui.login", lang), type="primary")
     if not ok:
         return False
-    wait = max(mine.wait(), SERVER.wait())
-    if wait > 0:  # locked: nothing is checked, not even the right password
-        st.error(t("ui.password_wait", lang, seconds=math.ceil(wait)))
+    outcome = throttle.attempt(lambda: _matches(given or "", secret), mine, SERVER)
+    if outcome.wait > 0:  # locked: nothing is checked, not even the right password
+        st.error(t("ui.password_wait", lang, seconds=math.ceil(outcome.wait)))
         return False
-    if _matches(given or "", secret):
-        mine.succeeded()
+    if outcome.ok:
         st.session_state[_SESSION_KEY] = _Passed()
         st.rerun()
-    lock = max(mine.failed(), SERVER.failed())
+    lock = outcome.lock
     _log.warning("wrong dashboard password from %s (session %s: %d in a row; server: %d); locked for %.0f s",
                  _client(), _session_tag(), mine.failures, SERVER.failures, lock)
     message = t("ui.password_wrong", lang)
