@@ -11,6 +11,10 @@
   `allowed_users` (engine.access.accounts).
 - Requests whose Host header is not allowed are refused here too (the server-level check is in
   dashboard/serve.py; this one covers a plain `streamlit run`).
+- An exception nobody foresaw shows its type only, never its message, traceback or the server's
+  paths (`client.showErrorDetails = "type"`, also on `segroi dashboard`'s command line); the details
+  go to the server's log. Widgets drawn before the login (the language switch) take whatever a
+  visitor's own client sends, so this matters before anyone has logged in.
 With no login configured on a localhost server, the dashboard is open.
 """
 
@@ -79,8 +83,20 @@ def _host_refused() -> bool:
     return header is not None and not hosts.allowed(header, hosts.extra_names(_address()))
 
 
+ERROR_DETAILS = "type"
+
+
+def quiet_errors() -> None:
+    """Uncaught exceptions show their type only in the browser (Streamlit's default shows the traceback)."""
+    from streamlit import config
+
+    if config.get_option("client.showErrorDetails") not in (ERROR_DETAILS, "none"):
+        st.set_option("client.showErrorDetails", ERROR_DETAILS)
+
+
 def broken() -> bool:
     """True (and the error drawn) when no page may be shown because the login cannot be trusted."""
+    quiet_errors()
     try:
         current()
         if not _host_refused():
@@ -135,15 +151,14 @@ def _password_gate(secret: str, lang: str) -> bool:
         ok = st.form_submit_button(t("ui.login", lang), type="primary")
     if not ok:
         return False
-    wait = max(mine.wait(), SERVER.wait())
-    if wait > 0:  # locked: nothing is checked, not even the right password
-        st.error(t("ui.password_wait", lang, seconds=math.ceil(wait)))
+    outcome = throttle.attempt(lambda: _matches(given or "", secret), mine, SERVER)
+    if outcome.wait > 0:  # locked: nothing is checked, not even the right password
+        st.error(t("ui.password_wait", lang, seconds=math.ceil(outcome.wait)))
         return False
-    if _matches(given or "", secret):
-        mine.succeeded()
+    if outcome.ok:
         st.session_state[_SESSION_KEY] = _Passed()
         st.rerun()
-    lock = max(mine.failed(), SERVER.failed())
+    lock = outcome.lock
     _log.warning("wrong dashboard password from %s (session %s: %d in a row; server: %d); locked for %.0f s",
                  _client(), _session_tag(), mine.failures, SERVER.failures, lock)
     message = t("ui.password_wrong", lang)

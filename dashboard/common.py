@@ -217,7 +217,7 @@ def summary_or_stop(raw: dict) -> dict:
     try:
         return summary(raw)
     except AssumptionError as exc:
-        st.error(t("scenario.invalid", message=str(exc)))
+        st.error(t("scenario.invalid", message=esc(exc)))
         st.stop()
 
 

@@ -5,7 +5,8 @@ Streamlit treats a `pages/` folder beside the main script as an old-style multip
 `st.navigation` has run once; a first visit straight to /scenario would then skip app.py (no
 language switch, no login). Setting the flag before the server starts avoids that.
 The server's ASGI app is wrapped in engine.access.hosts.HostGuard (DNS rebinding: only loopback
-names, plus the listening address and SEGROI_ALLOWED_HOSTS when served with a login).
+names, plus the listening address and SEGROI_ALLOWED_HOSTS when served with a login), and inside it
+engine.access.routes.ClosedRoutes (the file upload endpoint, which no page uses, is closed).
 Usage: python -m dashboard.serve run dashboard/app.py [streamlit options]
 """
 
@@ -25,8 +26,9 @@ def guard_hosts() -> None:
         from streamlit import config
 
         from engine.access.hosts import HostGuard, extra_names
+        from engine.access.routes import ClosedRoutes
 
-        return HostGuard(build(runtime), extra_names(config.get_option("server.address")))
+        return HostGuard(ClosedRoutes(build(runtime)), extra_names(config.get_option("server.address")))
 
     guarded.segroi_guarded = True
     starlette_server.create_starlette_app = guarded

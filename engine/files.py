@@ -28,8 +28,10 @@ def _umask() -> int:
     return 0o022
 
 
-def atomic_write(path, write: Callable) -> Path:
-    """Fill `path` through `write(binary file)`; see the module's docstring."""
+def atomic_write(path, write: Callable, sync: bool = True) -> Path:
+    """Fill `path` through `write(binary file)`; see the module's docstring. `sync=False` skips the
+    flush to disk (many small files, such as one image per frame, where a crash only loses files that
+    are written again by running the command again)."""
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(path))
@@ -42,7 +44,8 @@ def atomic_write(path, write: Callable) -> Path:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
@@ -56,6 +59,13 @@ def atomic_write(path, write: Callable) -> Path:
 
 def write_bytes(path, data: bytes) -> Path:
     return atomic_write(path, lambda fh: fh.write(data))
+
+
+def write_png(path, array, sync: bool = False) -> Path:
+    """`array` (a 2-D uint8 image or label map) as a PNG, through `atomic_write`."""
+    from PIL import Image
+
+    return atomic_write(path, lambda fh: Image.fromarray(array).save(fh, format="PNG"), sync=sync)
 
 
 def check_can_write(path, what: str = "--out", create_folder: bool = False) -> Path:

@@ -7,6 +7,12 @@ when it is served beyond this machine (then always behind a login), to the name 
 listens on and the names listed with `segroi dashboard --allowed-host` (SEGROI_ALLOWED_HOSTS). Every
 other request gets 403 before Streamlit sees it: pages, static files, the health check, and the
 websocket (/_stcore/stream) alike.
+
+A page elsewhere can also frame the dashboard: the frame's requests carry Host: localhost and pass the
+check above, and the live dashboard then sits under the page's decoy (clickjacking), taking control
+messages from parents on Streamlit's default origins. So every answer says that only the dashboard's own
+pages may frame it (Content-Security-Policy frame-ancestors 'self', X-Frame-Options SAMEORIGIN); its
+own components (the annotation canvas) are same-origin frames and keep working.
 """
 
 from __future__ import annotations
@@ -88,13 +94,30 @@ def extra_names(address, env: Mapping[str, str] | None = None) -> frozenset[str]
     return frozenset(names)
 
 
+FRAME_HEADERS = ((b"content-security-policy", b"frame-ancestors 'self'"), (b"x-frame-options", b"SAMEORIGIN"))
+
+
+def _no_framing(send):
+    """`send` with FRAME_HEADERS set on every HTTP response (replacing any the app set)."""
+    names = {name for name, _ in FRAME_HEADERS}
+
+    async def wrapped(message):
+        if message.get("type") == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers") or () if k.lower() not in names]
+            message = dict(message, headers=[*headers, *FRAME_HEADERS])
+        await send(message)
+
+    return wrapped
+
+
 def allowed(header: str | None, extra: frozenset[str] = frozenset()) -> bool:
     name = host_of(header)
     return name is not None and (is_loopback(name) or name in extra)
 
 
 class HostGuard:
-    """ASGI wrapper: requests (HTTP or websocket) whose Host header is not allowed get 403."""
+    """ASGI wrapper: requests (HTTP or websocket) whose Host header is not allowed get 403; every HTTP
+    answer forbids framing by other origins."""
 
     def __init__(self, app, extra: frozenset[str] = frozenset()):
         self.app = app
@@ -103,6 +126,7 @@ class HostGuard:
     async def __call__(self, scope, receive, send):
         if scope.get("type") not in ("http", "websocket"):
             return await self.app(scope, receive, send)
+        send = _no_framing(send)
         hosts = [v.decode("latin-1") for k, v in scope.get("headers") or () if k.lower() == b"host"]
         if len(hosts) == 1 and allowed(hosts[0], self.extra):
             return await self.app(scope, receive, send)

@@ -6,6 +6,10 @@ one, up to `cap`. While a key is locked no password is checked at all, the right
 attempt made then is answered with the time left and is not counted. A right password clears a session's
 count; the server's count is forgotten only after `forget` seconds without a wrong password, so opening
 new sessions does not reset it. The clock is injectable (`now`), so tests need not sleep.
+
+`attempt(check, session, server)` is the one way a password is checked: looking at the locks, comparing
+and counting a failure happen as one step for the whole process, so a burst of parallel attempts cannot
+all pass the lock before the first of them is counted.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
+
+
+_CHECKING = threading.Lock()  # one password check at a time, in the whole process (it takes microseconds)
 
 
 @dataclass(frozen=True)
@@ -68,3 +75,23 @@ class Throttle:
     def succeeded(self) -> None:
         with self._lock:
             self.failures, self.last_failure, self.locked_until = 0, None, 0.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool           # the password was right
+    wait: float = 0.0  # > 0: locked, nothing was checked (seconds left)
+    lock: float = 0.0  # the lockout this wrong password started (0 while within the free tries)
+
+
+def attempt(check: Callable[[], bool], session: Throttle, server: Throttle) -> Outcome:
+    """Check a password (`check()` compares it) unless `session` or `server` is locked; a wrong one is
+    counted on both, a right one clears `session` only. Atomic: see the module's docstring."""
+    with _CHECKING:
+        wait = max(session.wait(), server.wait())
+        if wait > 0:
+            return Outcome(False, wait=wait)
+        if check():
+            session.succeeded()
+            return Outcome(True)
+        return Outcome(False, lock=max(session.failed(), server.failed()))

@@ -77,7 +77,8 @@ def streamlit_command(port: int, host: str, root: Path) -> list[str]:
     return [
         sys.executable, "-m", "dashboard.serve", "run", str(root / "dashboard" / "app.py"),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *files,
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        "--client.showErrorDetails", "type", *files,  # no traceback or server path in the browser
     ]
 
 

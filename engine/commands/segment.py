@@ -33,11 +33,11 @@ def run(args) -> int:
     from pathlib import Path
 
     import numpy as np
-    from PIL import Image
     from tqdm import tqdm
 
     from engine.data import load, require_unique_names
     from engine.errors import SegroiError
+    from engine.files import write_png
     from engine.measure.segmenters import make_labeller
 
     out = Path(args.out)
@@ -73,7 +73,7 @@ def run(args) -> int:
             label = np.asarray(label, dtype=np.uint8)
             if label.shape != f.pixels.shape:
                 raise SegroiError(f"{f.name}: label map {label.shape} does not match its frame {f.pixels.shape}")
-            Image.fromarray(label).save(out / f"{f.name}.png")
+            write_png(out / f"{f.name}.png", label)  # replaces a planted link, never writes through it
             written += 1
     bar.close()
     note = f"; prompts: {labeller.prompts}" if args.model == "sam" else ""

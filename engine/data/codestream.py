@@ -15,6 +15,11 @@ and compares what every codestream header found declares with the DICOM header:
   samples per pixel x bytes per sample, its offsets inside the fragment.
 A size or a number of components that differs, or a bit depth larger than BitsAllocated, is refused
 with both numbers named. So is a codestream whose header cannot be found, or items that do not parse.
+
+An Extended Offset Table (7FE0,0001 and 7FE0,0002) sends the decoder straight to a byte offset, not to
+an item: pointing into the middle of a fragment it would hand over a codestream never looked at. So
+every offset must be where a fragment's item begins, and every length must stay inside that fragment;
+the two tables must have as many entries as each other.
 """
 
 from __future__ import annotations
@@ -47,11 +52,14 @@ class Declared:
     bits: int
 
 
-def fragments(fh: BinaryIO, start: int, size: int, head: int = HEAD_BYTES) -> Iterator[tuple[int, bytes]]:
-    """(length, first bytes) of every fragment of the encapsulated value at `start`, the Basic Offset
-    Table skipped; ReadError when the items do not parse or run past the end of the file."""
+def fragments(fh: BinaryIO, start: int, size: int, head: int = HEAD_BYTES) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, length, first bytes) of every fragment of the encapsulated value at `start`, the Basic
+    Offset Table skipped; the offset is that of the fragment's item tag, counted from the first item
+    after the Basic Offset Table (as an Extended Offset Table counts). ReadError when the items do
+    not parse or run past the end of the file."""
     fh.seek(start)
     first = True
+    origin = None
     while True:
         tag = fh.read(8)
         if len(tag) < 8:
@@ -66,8 +74,9 @@ def fragments(fh: BinaryIO, start: int, size: int, head: int = HEAD_BYTES) -> It
             raise ReadError("the file is truncated: a compressed pixel data fragment runs past its end")
         if first:
             first = False  # the Basic Offset Table
+            origin = at + length
         else:
-            yield length, fh.read(min(length, head))
+            yield at - 8 - origin, length, fh.read(min(length, head))
         fh.seek(at + length)
 
 
@@ -167,18 +176,45 @@ def _rle(length: int, data: bytes, samples: int, bytes_each: int) -> None:
         raise ReadError("an RLE frame's segment offsets do not fit inside it")
 
 
+def _table(raw, name: str) -> list[int]:
+    if not isinstance(raw, (bytes, bytearray)) or len(raw) % 8:
+        raise ReadError(f"the {name} is malformed (not a list of 8-byte numbers)")
+    return list(struct.unpack(f"<{len(raw) // 8}Q", raw))
+
+
+def _check_extended(extended, items: dict[int, int]) -> None:
+    """Every (offset, length) of the Extended Offset Table must start at a fragment's item and stay
+    inside that fragment (`items`: item offset -> fragment length)."""
+    offsets = _table(extended[0], "Extended Offset Table")
+    lengths = _table(extended[1], "Extended Offset Table Lengths")
+    if len(offsets) != len(lengths):
+        raise ReadError(f"the Extended Offset Table has {len(offsets)} entries but its lengths table "
+                        f"{len(lengths)}; refused before decoding")
+    for index, (offset, length) in enumerate(zip(offsets, lengths)):
+        if offset not in items:
+            raise ReadError(f"the Extended Offset Table sends frame {index} to byte {offset}, where no fragment "
+                            "begins; refused before decoding")
+        if length > items[offset]:
+            raise ReadError(f"the Extended Offset Table gives frame {index} {length} bytes, its fragment holds "
+                            f"{items[offset]}; refused before decoding")
+
+
 def check(path, start: int, *, transfer_syntax: str, frames: int, rows: int, cols: int, samples: int,
-          bits: int) -> int:
+          bits: int, extended=None) -> int:
     """Compare every codestream header of the encapsulated pixel data at `start` with the DICOM header;
-    ReadError on any difference. Returns how many headers were checked."""
+    ReadError on any difference. `extended`: the raw (Extended Offset Table, Extended Offset Table
+    Lengths) when the file has either, checked against the fragments. Returns how many headers were
+    checked."""
     import os
 
     bytes_each = max(1, (bits + 7) // 8)
     rle = "RLE" in transfer_syntax
     checked = 0
+    items: dict[int, int] = {}
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        for length, data in fragments(fh, start, size, 64 if rle else HEAD_BYTES):
+        for offset, length, data in fragments(fh, start, size, 64 if rle else HEAD_BYTES):
+            items[offset] = length
             if rle:
                 _rle(length, data, samples, bytes_each)
                 checked += 1
@@ -187,6 +223,8 @@ def check(path, start: int, *, transfer_syntax: str, frames: int, rows: int, col
             if found is not None:
                 _compare(found, rows, cols, samples, bits)
                 checked += 1
+    if extended is not None:
+        _check_extended(extended, items)
     if checked == 0:
         raise ReadError(f"no {transfer_syntax} codestream header was found in the pixel data; refused before "
                         "decoding")

@@ -5,8 +5,9 @@ Order of work for one file:
 2. refuse what cannot work, in plain words: no pixel data, zero frames, absurd sizes (before
    allocating), native pixel data whose length is not what rows x columns x frames x samples x
    bytes make (apart from the one padding byte), compressed pixel data whose own codestream
-   headers declare another size, component count or a larger bit depth (engine.data.codestream,
-   read before any decoder runs), unsupported bit depth / photometric / transfer syntax;
+   headers declare another size, component count or a larger bit depth, or whose Extended Offset
+   Table points anywhere but at a fragment (engine.data.codestream, read before any decoder runs),
+   unsupported bit depth / photometric / transfer syntax;
 3. calibration from the Sequence of Ultrasound Regions, else PixelSpacing, else None;
 4. decode frame by frame (pydicom's iter_pixels reads one frame at a time) to float32 grey.
 Patient tags are never copied; their values are scrubbed from every message (ignoring case).
@@ -248,6 +249,22 @@ def frame_time_ms(ds, notes: list[str]) -> float | None:
     return None
 
 
+def _offset_tables(ds):
+    """The raw (Extended Offset Table, its Lengths) when the file has either (a missing one reads as
+    empty, so the two disagree), else None."""
+    tables = (0x7FE00001, 0x7FE00002)
+    if not any(tag in ds._dict for tag in tables):
+        return None
+    out = []
+    for tag in tables:
+        try:
+            value = ds[tag].value if tag in ds._dict else b""
+        except Exception:
+            raise ReadError("the Extended Offset Table cannot be read") from None
+        out.append(bytes(value or b""))
+    return tuple(out)
+
+
 def _transfer_syntax(ds):
     from pydicom.uid import UID, ImplicitVRLittleEndian
 
@@ -378,7 +395,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
             raise ReadError("the compressed pixel data cannot be located in the file")
         # The codestreams' own sizes, before any decoder allocates for them.
         codestream.check(path, value_tell, transfer_syntax=ts_name, frames=frames, rows=rows, cols=cols,
-                         samples=samples, bits=bits)
+                         samples=samples, bits=bits, extended=_offset_tables(ds))
     else:
         per_pixel = 2 if photometric == "YBR_FULL_422" else samples
         expected = rows * cols * frames * per_pixel * bytes_each

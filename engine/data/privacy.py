@@ -17,6 +17,8 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from engine.errors import SegroiError
+
 # DICOM keywords whose values identify a patient (or lead straight to one). Their values
 # are never copied; they are also scrubbed from any message a library might produce.
 PHI_KEYWORDS = (
@@ -38,34 +40,50 @@ def salt_path() -> Path:
     return Path(platformdirs.user_data_dir("segroi", appauthor=False)) / "salt"
 
 
+def _blank(where: str) -> SegroiError:
+    return SegroiError(f"{where} is empty, so it cannot key study hashes and annotator pseudonyms (anyone could "
+                       "compute them): restore it from a backup, or remove it to start a new salt (hashes stored "
+                       "so far will then no longer match)")
+
+
 def default_salt() -> str:
+    """The install's salt. An empty one (a blank SEGROI_SALT, an emptied salt file) is an error, never
+    an empty key."""
     global _cached
     env = os.environ.get("SEGROI_SALT")
     if env:
+        if not env.strip():
+            raise _blank("SEGROI_SALT")
         return env
     if _cached:
         return _cached
     path = salt_path()
     try:
-        _cached = path.read_text().strip() or None
-    except OSError:
-        _cached = None
+        found = path.read_text()
+    except FileNotFoundError:
+        found = None
+    if found is not None and not found.strip():
+        raise _blank(f"the salt file {path}")
+    _cached = found.strip() if found is not None else None
     if not _cached:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fresh = secrets.token_hex(16)
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=".salt.")  # 0600, a new random name
         tmp = Path(name)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(fresh)
         try:
-            os.link(tmp, path)  # first writer wins; a racing process reads the winner
-        except FileExistsError:
-            pass
-        except OSError:
-            tmp.replace(path)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(fresh)
+            try:
+                os.link(tmp, path)  # first writer wins; a racing process reads the winner
+            except FileExistsError:
+                pass
+            except OSError:
+                tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)
         _cached = path.read_text().strip()
+        if not _cached:
+            raise _blank(f"the salt file {path}")
     return _cached
 
 

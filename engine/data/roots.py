@@ -63,12 +63,15 @@ def allow(path: str, roots, what: str = "folder") -> Path:
     if not roots:
         raise SegroiError(f"this dashboard reads no {what}s: none of its folders is a data root "
                           "(start it with segroi dashboard --data-root DIR); the phantom needs none")
-    given = Path(text).expanduser()
-    if not given.is_absolute():
+    try:
+        given = Path(text).expanduser()
+    except RuntimeError:  # ~name of no user here: answered like any other path outside the roots
+        given = None
+    if given is not None and not given.is_absolute():
         raise SegroiError(f"give the {what}'s full path, starting with /")
     try:
-        real = given.resolve(strict=True)
-    except (OSError, RuntimeError):
+        real = given.resolve(strict=True) if given is not None else None
+    except (OSError, RuntimeError, ValueError):  # ValueError: a NUL byte
         real = None
     if real is None or not is_within(real, roots):
         # The same answer whether the path exists or not: the page must not reveal what is on the server.

@@ -19,6 +19,10 @@ shows such text goes through it:
     pdf(text)      the PDF: fpdf2 writes text as it is given; control characters and private-use
                    characters (the page-count alias is made of those, see engine.report.pdf) become
                    spaces.
+    term(text)     a terminal line (the command line's listings and one-line errors): control
+                   characters and bidirectional overrides are written out as Python writes them in
+                   a string literal (\x1b, \n, \u202e), so no escape sequence is obeyed (colours,
+                   window titles, OSC 52 clipboard writes) and no message is split or reordered.
 """
 
 from __future__ import annotations
@@ -57,3 +61,11 @@ def html(text) -> str:
 
 def pdf(text) -> str:
     return "".join(" " if unicodedata.category(ch) == "Co" else ch for ch in _plain(text))
+
+
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def term(text) -> str:
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI else ch
+                   for ch in str(text))

@@ -174,9 +174,19 @@ class Store:
             con.close()
 
     @contextlib.contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """DuckDB failing to write the file (a full disk, a file-size limit, an I/O error) as one
+        StoreError naming the store; the failed transaction has not landed."""
+        try:
+            yield
+        except (duckdb.IOException, duckdb.TransactionException) as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreError(f"cannot write store {self.path}: {reason}; nothing of this change was stored") from None
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction: all of it lands or none of it does."""
-        with self.connect() as con:
+        with self._write_errors(), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -197,7 +207,7 @@ class Store:
     def migrate(self) -> int:
         """Create or upgrade the schema; refuse a file written by a newer segroi. Returns the version."""
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with self.connect() as con:
+        with self._write_errors(), self.connect() as con:
             current = self.schema_version(con)
             self._refuse_newer(current)
             for version, name, sql in _migrations():

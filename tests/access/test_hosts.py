@@ -76,3 +76,17 @@ def test_the_guard_refuses_before_the_app_runs():
     _call(guard, {"type": "http", "path": "/", "headers": [(b"host", b"localhost:8501")]})
     _call(guard, {"type": "lifespan"})
     assert reached == ["http", "lifespan"]
+
+
+def test_every_answer_forbids_framing_by_other_origins():
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html"), (b"X-Frame-Options", b"ALLOWALL")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    guard = HostGuard(app)
+    for host in (b"localhost", b"attacker.example"):  # answered and refused alike
+        start = _call(guard, {"type": "http", "path": "/", "headers": [(b"host", host)]})[0]
+        headers = [(k.lower(), v) for k, v in start["headers"]]
+        assert (b"content-security-policy", b"frame-ancestors 'self'") in headers, headers
+        assert [v for k, v in headers if k == b"x-frame-options"] == [b"SAMEORIGIN"], headers

@@ -72,3 +72,20 @@ def test_every_markdown_place_shows_user_text_escaped(app, hostile, page):
         assert "\\!\\[t\\]\\(http\\:\\/\\/127\\.0\\.0\\.1\\:9\\/track\\.png\\)" in joined  # the name, escaped
     if page == "scenario":
         assert "\\!\\[s\\]\\(http" in joined  # the source, in a field's help
+
+
+def test_a_stored_scenario_that_fails_validation_quotes_its_value_escaped(app, seeded, monkeypatch):
+    """A store written by something else than segroi's own save (which validates) can hold a value the
+    cost model refuses; its message quotes the first 40 characters, which fit a Markdown image."""
+    from engine import reference
+
+    raw = reference.reference_scenario()
+    raw["hardware"] = dict(raw["hardware"], mode="![m](http://127.0.0.1:9/m.png)")
+    seeded.save_scenario("broken", raw, raw.get("provenance", {}))
+    monkeypatch.setenv("SEGROI_SCENARIO", "broken")
+    at = app.run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any("hardware" in e for e in errors), errors
+    for text in errors:
+        assert not re.search(r"(?<!\\)!\[m\]\(", text), text

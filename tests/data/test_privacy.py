@@ -6,6 +6,7 @@ import json
 import logging
 import warnings
 
+import pytest
 from datafiles import PHI, gradient, region, write_dicom
 from engine.cli import main
 from engine.data import inspect, load, study_hash
@@ -96,3 +97,23 @@ def test_free_text_values_are_not_echoed_and_the_scrub_ignores_case(tmp_path, ca
     assert scrub("DOE^JOHN was seen by doe^john", ["Doe^John"]) == "[removed] was seen by [removed]"
     assert scrub("a.b (x) a*b", ["a.b", "a*b"]) == "[removed] (x) [removed]"  # values, not patterns
     assert scrub("nothing", []) == "nothing"
+
+
+@pytest.mark.parametrize("content", ["", "\n", "   \n"])
+def test_an_emptied_salt_file_is_an_error_not_an_empty_key(tmp_path, monkeypatch, content):
+    """An emptied salt file used to key every hash and pseudonym with "" - a key anyone knows."""
+    from engine.annotation.session import pseudonym
+    from engine.data import privacy
+    from engine.errors import SegroiError
+
+    monkeypatch.delenv("SEGROI_SALT", raising=False)
+    monkeypatch.setattr(privacy, "_cached", None)
+    (tmp_path / "salt").write_text(content)
+    monkeypatch.setattr(privacy, "salt_path", lambda: tmp_path / "salt")
+    with pytest.raises(SegroiError, match="is empty"):
+        pseudonym("Dr Alice Smith")
+    with pytest.raises(SegroiError, match="is empty"):
+        privacy.study_hash("1.2.3")
+    monkeypatch.setenv("SEGROI_SALT", "  ")
+    with pytest.raises(SegroiError, match="SEGROI_SALT is empty"):
+        privacy.study_hash("1.2.3")

@@ -130,3 +130,12 @@ def test_a_camus_ground_truth_linked_from_outside_is_not_read(tmp_path):
     results = {os.path.basename(r.path): r for r in iter_load(root, within=[root])}
     assert results["patient0001_4CH_ED.nii.gz"].status == "error"
     assert "outside the data roots" in results["patient0001_4CH_ED.nii.gz"].reason
+
+
+@pytest.mark.parametrize("typed", ["/srv/\x00/x", "~nosuchuser-segroi/echo", "~nosuchuser-segroi"])
+def test_paths_the_system_cannot_even_look_up_get_the_same_refusal(tree, typed):
+    """A NUL byte (ValueError) or an unknown ~user (RuntimeError) gave a traceback on the page instead of
+    the refusal; the answer must not differ from that for any other path outside the roots."""
+    root, _ = tree
+    with pytest.raises(SegroiError, match="must be inside a data root"):
+        roots.allow(typed, roots.parse([root]))

@@ -97,7 +97,8 @@ def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localho
     opts = dict(zip(cmd[5::2], cmd[6::2]))
     assert opts.pop("--secrets.files").endswith("dashboard/.streamlit/secrets.toml")  # the last of three
     assert opts == {"--server.port": "8999", "--server.address": "localhost", "--server.headless": "true",
-                    "--server.fileWatcherType": "none", "--browser.gatherUsageStats": "false"}
+                    "--server.fileWatcherType": "none", "--browser.gatherUsageStats": "false",
+                    "--client.showErrorDetails": "type"}
     assert (cwd / ".streamlit" / "config.toml").exists()
     from engine.store import open_store
 
