@@ -207,7 +207,7 @@ def _where(device: str) -> dict:
 
         name = torch.cuda.get_device_name(0)
     return {"host": socket.gethostname(), "node": ctx.get_node_id(), "pid": os.getpid(), "gpus": gpus,
-            "device": name}
+            "device": name, "cuda_visible_devices": os.environ.get("CUDA_VISIBLE_DEVICES")}
 
 
 def finish_frames(batch: dict, job: Job) -> dict:

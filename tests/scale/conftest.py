@@ -33,13 +33,18 @@ def ray_env() -> dict:
     return env
 
 
+def export_ray_env() -> None:
+    """Put the Ray environment into this process's, which Ray's nodes and workers inherit."""
+    env = ray_env()
+    os.environ.update({k: env[k] for k in (*RAY_ENV, MARKER, "PYTHONPATH")})
+
+
 @pytest.fixture(scope="session")
 def ray_local():
     """A local Ray with 2 CPUs, shared by every test of the session; its GCS address."""
     import ray
 
-    env = ray_env()
-    os.environ.update({k: env[k] for k in (*RAY_ENV, MARKER, "PYTHONPATH")})
+    export_ray_env()
     if not ray.is_initialized():
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     yield ray.get_runtime_context().gcs_address
@@ -100,3 +105,32 @@ def label_values(folder: Path) -> set[int]:
         with Image.open(p) as im:
             values |= set(np.unique(np.asarray(im)).tolist())
     return values
+
+
+@pytest.fixture(scope="module")
+def two_nodes():
+    """Two Ray nodes on this machine (2 CPUs and 1 logical GPU each, loopback); the head's address.
+
+    The nodes are started from this process without connecting it to them: the commands join with
+    --ray HOST:PORT from subprocesses, as from another machine.
+    """
+    from ray.cluster_utils import Cluster
+
+    export_ray_env()
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2, "num_gpus": 1,
+                                                            "resources": {"head": 1}})
+    cluster.add_node(num_cpus=2, num_gpus=1)
+    try:
+        yield cluster.address
+    finally:
+        cluster.shutdown()
+
+
+def run_cli(args: list[str], timeout: float = 300):
+    """`python -m engine.cli ARGS` in a subprocess with the Ray environment and this test's store."""
+    import subprocess
+    import sys
+
+    env = {**ray_env(), "SEGROI_DB": os.environ["SEGROI_DB"], "SEGROI_SALT": os.environ["SEGROI_SALT"]}
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
