@@ -37,6 +37,13 @@ def profile_runs(store: Store, limit: int = 10) -> list[dict]:
     )
 
 
+def bundle_imports(store: Store, limit: int = 10) -> list[dict]:
+    """The latest bundle imports (segroi runs import, or the Benchmarks page)."""
+    from engine.store.bundle import imports
+
+    return imports(store, limit)
+
+
 def evaluations(store: Store) -> pd.DataFrame:
     """Per-structure accuracy rows of finished runs. Random-weight rows are left out: their accuracy is noise."""
     return store.frame(
