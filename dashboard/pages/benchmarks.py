@@ -37,7 +37,13 @@ else:
                                        ("device", "bench.filter_device"), ("device_name", "bench.filter_hardware"),
                                        ("weights", "bench.filter_weights"))):
         options = sorted(df[column].dropna().astype(str).unique())
-        filters[column] = col.multiselect(t(label), options, default=options, key=f"filter_{column}")
+        key = f"filter_{column}"
+        seen = st.session_state.get(f"{key}_seen")
+        if seen is not None and key in st.session_state:  # new hardware (an import, a profile) starts selected
+            st.session_state[key] = [o for o in st.session_state[key] if o in options] + \
+                [o for o in options if o not in seen]
+        st.session_state[f"{key}_seen"] = options
+        filters[column] = col.multiselect(t(label), options, default=options, key=key)
     view = df
     for column, chosen in filters.items():
         view = view[view[column].astype(str).isin(chosen)]
@@ -128,16 +134,23 @@ if go_import and uploads:
     try:
         result = import_uploads(common.store(write=True), [(f.name, f) for f in uploads])
     except StoreError as exc:
-        st.error(t("bench.import_failed"))
-        st.code(str(exc), language=None)  # names from the bundle are shown as plain text
+        st.session_state["bundle_import"] = {"error": str(exc)}
     else:
-        if result.added:
-            st.success(t("bench.import_done", added=len(result.added), present=len(result.present)))
-        else:
-            st.info(t("bench.import_nothing", present=len(result.present)))
-        st.dataframe(pd.DataFrame([{**r, "added": r.get("id") in result.added} for r in result.manifest["runs"]]),
-                     hide_index=True)
+        st.session_state["bundle_import"] = {
+            "added": len(result.added), "present": len(result.present),
+            "runs": [{**r, "added": r.get("id") in result.added} for r in result.manifest["runs"]]}
         common.changed()
+    st.rerun()  # the tables and charts above read the store again
+outcome = st.session_state.pop("bundle_import", None)
+if outcome and "error" in outcome:
+    st.error(t("bench.import_failed"))
+    st.code(outcome["error"], language=None)  # names from the bundle are shown as plain text
+elif outcome:
+    if outcome["added"]:
+        st.success(t("bench.import_done", added=outcome["added"], present=outcome["present"]))
+    else:
+        st.info(t("bench.import_nothing", present=outcome["present"]))
+    st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True)
 imported = data.bundle_imports(common.store())
 if imported:
     st.caption(t("bench.recent_imports"))
