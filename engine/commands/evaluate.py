@@ -137,7 +137,7 @@ def _run_ray(args) -> int:
         job = inference.Job("evaluate", spec, weights, prompts, workers, gpus_per_worker=gpus,
                             retries=args.ray_retries, n_disks=args.disks, version=__version__)
         settings["ray"] = {**cluster.settings(), "workers": workers, "gpus_per_worker": gpus,
-                           "threads_per_worker": job.threads, "batch": job.batch, "retries": job.retries}
+                           "threads_per_worker": job.threads, "batch": job.frames_per_call, "retries": job.retries}
         with store.run("evaluate", settings=settings, command=_command()) as run_:
             with tqdm(desc=f"evaluate ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
                 outcome = inference.run(items, job, progress=bar.update)

@@ -30,17 +30,26 @@ def _check_sam(checkpoint: str | None, jitter: float) -> None:
         raise SegroiError(f"--jitter must be between 0 and 0.5 (a fraction of the box size), got {jitter}")
 
 
+# Images per network call: every call holds exactly this many (see SslLabeller.label_maps). A CPU
+# gains little from larger batches and a short last batch wastes less; a GPU wants them larger.
+NET_BATCH = {"cpu": 4, "cuda": 16}
+
+
+def net_batch(device: str) -> int:
+    return NET_BATCH.get(str(device).split(":")[0], NET_BATCH["cpu"])
+
+
 class SslLabeller:
     model = "ssl"
 
-    def __init__(self, weights: str | None, device: str = "cpu", batch_size: int = 16):
+    def __init__(self, weights: str | None, device: str = "cpu", batch_size: int | None = None):
         from engine.models.ssl_net import SslSegmenter
 
         if not weights:
             raise SegroiError("--weights is required for --model ssl (train one with `segroi train-ssl`)")
         self.segmenter = SslSegmenter.load(weights, device=device)
         self.weights = self.segmenter.weights
-        self.batch_size = batch_size
+        self.batch_size = batch_size or net_batch(device)
         self.prompts = "none"
 
     def label_maps(self, frames: Sequence, progress=None) -> list[np.ndarray]:

@@ -10,8 +10,9 @@
   from the frame's ground truth and travel with the frame; `segment` then drops the mask.
 * label: an actor pool of `workers` actors, each holding the model once: one GPU per actor when
   the job runs on GPUs (Ray sets CUDA_VISIBLE_DEVICES), else CPU actors with `threads` torch
-  threads. Frames arrive `batch` at a time; the SSL model pads short batches, so a frame's label
-  map does not depend on its neighbours (see SslLabeller.label_maps).
+  threads. Frames arrive a network batch at a time (engine.measure.segmenters.NET_BATCH); the SSL
+  model pads a short batch, so a frame's label map does not depend on its neighbours (see
+  SslLabeller.label_maps).
 * finish: `segment` writes each label PNG into a staging folder inside --out (every node must see
   --out at the same path); `evaluate` scores the frame (`engine.measure.evaluation.score_frame`).
   Only names, scores and where each frame ran travel back to the driver.
@@ -39,7 +40,6 @@ from engine.data.reader import EchoNetSummary, ReadTask, finish, read
 from engine.errors import SegroiError
 from engine.measure.segmenters import LabellerSpec
 
-DEFAULT_BATCH = 16      # frames per model call, as in the run without Ray
 DEFAULT_RETRIES = 3
 
 
@@ -54,7 +54,7 @@ class Job:
     workers: int
     gpus_per_worker: float = 0.0   # 1: GPU actors; 0: CPU actors
     threads: int = 1               # torch threads per label actor
-    batch: int = DEFAULT_BATCH
+    batch: int | None = None       # frames per actor call; default: the SSL network batch of the device
     retries: int = DEFAULT_RETRIES
     staging: str | None = None     # segment: folder the label PNGs are written into
     n_disks: int = 20              # evaluate
@@ -63,6 +63,12 @@ class Job:
     @property
     def sam(self) -> bool:
         return self.spec.model == "sam"
+
+    @property
+    def frames_per_call(self) -> int:
+        from engine.measure.segmenters import net_batch
+
+        return self.batch or net_batch(self.spec.device)
 
 
 @dataclass
@@ -141,9 +147,11 @@ def decode(batch: dict, job: Job) -> dict:
         result = read(task)
         frames = result.frames
         names = [((f.meta or {}).get("path"), f.name, f.source, f.mask is not None) for f in frames]
-        _put(out, seq, -1, "file", {"path": result.path, "status": result.status, "reason": result.reason,
-                                   "info": {k: v for k, v in result.info.items() if k == "table_problems"},
-                                   "frames": names, "decoded_by": (socket.gethostname(), os.getpid())})
+        # What the file was rides with its first frame, so a batch of rows is a batch of frames; a file
+        # with no frame to label gets a row of its own.
+        about = {"path": result.path, "status": result.status, "reason": result.reason,
+                 "info": {k: v for k, v in result.info.items() if k == "table_problems"},
+                 "frames": names, "decoded_by": (socket.gethostname(), os.getpid())}
         for pos, f in enumerate(frames):
             prompts = None
             if job.what == "evaluate" and f.mask is None:
@@ -154,7 +162,10 @@ def decode(batch: dict, job: Job) -> dict:
                 prompts = pr.frame_prompts(f.mask, f.name, job.spec.jitter, job.spec.seed)
             if job.what == "segment":
                 f.mask = None
-            _put(out, seq, pos, "frame", {"frame": f, "prompts": prompts})
+            _put(out, seq, pos, "frame", {"frame": f, "prompts": prompts, "file": about})
+            about = None
+        if about is not None:
+            _put(out, seq, -1, "file", about)
     return out
 
 
@@ -190,9 +201,9 @@ class LabelWorker:
         import numpy as np
 
         data = list(batch["data"])
-        for i, f, label in zip(idx, frames, labels):
-            data[i] = pickle.dumps({"frame": f, "label": np.asarray(label, dtype=np.uint8), "where": self.where},
-                                   protocol=pickle.HIGHEST_PROTOCOL)
+        for i, it, label in zip(idx, items, labels):
+            data[i] = pickle.dumps({"frame": it["frame"], "label": np.asarray(label, dtype=np.uint8),
+                                    "where": self.where, "file": it["file"]}, protocol=pickle.HIGHEST_PROTOCOL)
         return {**batch, "data": data}
 
 
@@ -231,7 +242,7 @@ def finish_frames(batch: dict, job: Job) -> dict:
             except ValueError as exc:
                 raise SegroiError(str(exc)) from None
         data[i] = pickle.dumps({"name": f.name, "path": (f.meta or {}).get("path"), "where": item["where"],
-                                "score": score}, protocol=pickle.HIGHEST_PROTOCOL)
+                                "score": score, "file": item["file"]}, protocol=pickle.HIGHEST_PROTOCOL)
     return {**batch, "data": data}
 
 
@@ -264,9 +275,9 @@ def run(items: list, job: Job, progress=None) -> Outcome:
                                 max_retries=job.retries)
             actor_args = {"num_gpus": job.gpus_per_worker, "num_cpus": 1 if not job.gpus_per_worker else 0}
             ds = ds.map_batches(LabelWorker, fn_constructor_kwargs={"job": job},
-                                compute=ActorPoolStrategy(size=job.workers), batch_size=job.batch,
+                                compute=ActorPoolStrategy(size=job.workers), batch_size=job.frames_per_call,
                                 max_restarts=job.retries, max_task_retries=job.retries, **actor_args)
-            ds = ds.map_batches(finish_frames, fn_kwargs={"job": job}, batch_size=job.batch, num_cpus=1,
+            ds = ds.map_batches(finish_frames, fn_kwargs={"job": job}, batch_size=job.frames_per_call, num_cpus=1,
                                 max_retries=job.retries)
         try:
             for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
@@ -275,6 +286,8 @@ def run(items: list, job: Job, progress=None) -> Outcome:
                     if kind == "file":
                         files[int(seq)] = payload
                     else:
+                        if payload["file"] is not None:
+                            files[int(seq)] = payload["file"]
                         frames.append(FrameOut(int(seq), int(pos), payload["name"], payload["path"],
                                                payload["where"], payload["score"]))
                         if progress:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import png_bytes, ray_env, run_cli
+from scale_helpers import png_bytes, ray_env, run_cli
 
+from engine.cli import main
 from engine.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -19,14 +20,13 @@ pytestmark = pytest.mark.slow
 
 def test_segment_and_evaluate_on_two_nodes_equal_the_local_run(two_nodes, phantom, weights, tmp_path):
     base = ["--model", "ssl", "--weights", str(weights), "--data", str(phantom)]
-    local = run_cli(["segment", *base, "--out", str(tmp_path / "local")])
-    assert local.returncode == 0, local.stderr
+    assert main(["segment", *base, "--out", str(tmp_path / "local")]) == 0
     joined = run_cli(["segment", *base, "--out", str(tmp_path / "ray"), "--ray", two_nodes])
     assert joined.returncode == 0, joined.stderr
     assert "ray: 2 node(s), 4 CPU(s), 2 GPU(s)" in joined.stderr
     assert png_bytes(tmp_path / "ray") == png_bytes(tmp_path / "local")
 
-    assert run_cli(["evaluate", *base]).returncode == 0
+    assert main(["evaluate", *base]) == 0
     ev = run_cli(["evaluate", *base, "--ray", two_nodes])
     assert ev.returncode == 0, ev.stderr
     store = open_store(read_only=True)
@@ -65,11 +65,12 @@ def test_more_gpu_workers_than_gpus_is_refused(two_nodes, phantom, weights, tmp_
     assert "segroi segment: error: --ray-workers 3: the cluster has 2 GPU(s), one per worker" in done.stderr
 
 
-def test_profile_runs_one_job_per_node_tagged_with_its_host(two_nodes):
+def test_profile_runs_one_job_per_node_tagged_with_its_host(two_nodes, weights):
     import socket
 
     done = run_cli(["profile", "--models", "ssl_unet", "--device", "cpu", "--seconds", "0.3", "--warmup", "0",
-                    "--idle-seconds", "0", "--threads", "1", "--ray", two_nodes, "--format", "json"])
+                    "--idle-seconds", "0", "--threads", "1", "--ssl-weights", str(weights), "--ray", two_nodes,
+                    "--format", "json"])
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     store = open_store(read_only=True)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import label_values, png_bytes
+from scale_helpers import label_values, png_bytes
 
 from engine.cli import main
 from engine.store import open_store

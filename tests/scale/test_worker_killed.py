@@ -11,8 +11,9 @@ import time
 
 import pytest
 
-from conftest import png_bytes, ray_env, unet_weights, worker_pids
+from scale_helpers import png_bytes, ray_env, unet_weights, worker_pids
 
+from engine.cli import main
 from engine.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -47,8 +48,7 @@ def test_segment_survives_a_killed_worker(ray_local, phantom, slow_weights, tmp_
     env = {**ray_env(), "SEGROI_DB": os.environ["SEGROI_DB"]}
     local = tmp_path / "local"
     base = ["segment", "--model", "ssl", "--weights", str(slow_weights), "--data", str(phantom)]
-    assert subprocess.run([sys.executable, "-m", "engine.cli", *base, "--out", str(local)], env=env,
-                          capture_output=True).returncode == 0
+    assert main([*base, "--out", str(local)]) == 0
     out = tmp_path / "ray"
     proc = _start([*base, "--out", str(out), "--ray", ray_local], env)
 
