@@ -142,3 +142,39 @@ def test_decoding_runs_apart_from_the_model(ray_local, phantom, weights, tmp_pat
     label_pids = {f.where["pid"] for f in outcome.frames}
     decode_pids = {pid for _, pid in outcome.decoders}
     assert decode_pids and not decode_pids & label_pids and os.getpid() not in decode_pids | label_pids
+
+
+@pytest.fixture(scope="module")
+def sam_checkpoint(tmp_path_factory):
+    """SAM ViT-B with random weights saved as a checkpoint file (accuracy meaningless; equality is
+    what is tested)."""
+    import torch
+
+    from engine.models import sam as sam_mod
+
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("sam") / "sam_vit_b_random.pth"
+    torch.save(sam_mod.build_sam("vit_b", 1024).state_dict(), path)
+    return path
+
+
+def test_sam_prompts_travel_with_their_frames(ray_local, sam_checkpoint, tmp_path):
+    """SAM on Ray: prompts made where the frame is read, the mask left behind for segment; the same
+    label maps and the same stored rows as without Ray (one study: SAM is slow on a CPU)."""
+    from engine.data.phantom import make_study, write_phantom
+
+    data = tmp_path / "one"
+    write_phantom(make_study(0, seed=9, size=96), data)
+    base = ["--model", "sam", "--sam-checkpoint", str(sam_checkpoint), "--sam-image-size", "128",
+            "--data", str(data)]
+    assert main(["segment", *base, "--out", str(tmp_path / "local")]) == 0
+    assert main(["segment", *base, "--out", str(tmp_path / "ray"), "--ray", "auto"]) == 0
+    local = png_bytes(tmp_path / "local")
+    assert len(local) == 4 and png_bytes(tmp_path / "ray") == local
+    assert main(["evaluate", *base]) == 0
+    assert main(["evaluate", *base, "--ray", "auto"]) == 0
+    store = open_store(read_only=True)
+    local_run, ray_run = _two_runs(store)
+    assert _rows(store, "evaluations", local_run["id"]) == _rows(store, "evaluations", ray_run["id"])
+    assert {r["prompts"] for r in _rows(store, "evaluations", ray_run["id"])} == {
+        "simulated: box per structure from the reference mask, edges jittered +/-5% of box size, seed 0"}
