@@ -6,12 +6,14 @@ Measured here, on the phantom (`segroi phantom`, 256 px), with the SSL U-Net at 
 second of one core and Ray's overhead does not dominate:
 
 * local: `segroi segment` in one process, torch pinned to 1 thread (the same work as one Ray
-  worker), and with torch's default threads for reference;
+  worker), alternating with the Ray runs so both meet the same load; and with torch's default
+  threads for reference;
 * Ray: `segroi segment --ray local --ray-workers W` for W = 1 and 2 CPU workers, each actor pinned
   to 1 torch thread, on a local Ray started with W + 1 logical CPUs (one for the decode and
   write stages). Ray's start is timed apart;
 * each configuration on two sizes (small and large), so that wall time = fixed + frames / rate
-  gives the fixed overhead of a run and the steady rate;
+  gives the steady rate; Ray's fixed overhead directly, as a 4-frame run of a tiny model with Ray
+  minus the same run without;
 * reading and writing alone (no model), frames per second on one core: what the CPU stages must
   sustain for a GPU;
 * the label maps of every run are compared byte for byte with the local run.
@@ -58,14 +60,17 @@ def _phantom(folder: Path, studies: int, size: int) -> Path:
     return folder
 
 
-def _weights(path: Path) -> Path:
+def _weights(path: Path, tiny: bool = False) -> Path:
     import torch
 
     from engine.models.ssl_net import SslSegmenter
     from engine.models.unet import UNet
 
     torch.manual_seed(0)
-    SslSegmenter(UNet(), input_size=256).save(path)  # the default U-Net: width 32, 5 levels
+    if tiny:  # milliseconds a frame: what is left of a run is its overhead
+        SslSegmenter(UNet(width=4, levels=3), input_size=32).save(path)
+    else:  # the default U-Net: width 32, 5 levels, 256-px input
+        SslSegmenter(UNet(), input_size=256).save(path)
     return path
 
 
@@ -138,25 +143,30 @@ def measure(args) -> dict:
     results: list[dict] = []
     try:
         weights = _weights(tmp / "unet.pt")
+        tiny = _weights(tmp / "tiny.pt", tiny=True)
         sizes = {"small": args.small, "large": args.large}
         data = {k: _phantom(tmp / f"ph_{k}", n, args.size) for k, n in sizes.items()}
+        data["probe"] = _phantom(tmp / "ph_probe", 1, args.size)
         frames = {k: 4 * n for k, n in sizes.items()}
         base = ["--model", "ssl", "--weights", str(weights)]
+        probe = ["--model", "ssl", "--weights", str(tiny), "--data", str(data["probe"])]
         default_threads = torch.get_num_threads()
-        fits, same, cold = {}, {}, {}
+        fits, same, cold, overhead, ray_start = {}, {}, {}, {}, {}
+
+        def local(label, size, weights_args=None):
+            return _timed(label, lambda: _segment([*(weights_args or [*base, "--data", str(data[size])]),
+                                                   "--out", _fresh(tmp, label, size)]), results, args.repeats)
+
         torch.set_num_threads(1)
         _segment([*base, "--data", str(data["small"]), "--out", str(tmp / "warm-up")])  # imports, first calls
-        for threads, label in ((1, "local, 1 thread"), (default_threads, f"local, {default_threads} threads")):
-            torch.set_num_threads(threads)
-            secs = {k: _timed(f"{label}, {frames[k]} frames",
-                              lambda k=k: _segment([*base, "--data", str(data[k]), "--out", _fresh(tmp, label, k)]),
-                              results, args.repeats) for k in sizes}
-            fits[label] = _fit(frames["small"], secs["small"], frames["large"], secs["large"])
         torch.set_num_threads(default_threads)
-        reference = tmp / "local, 1 thread-large"
-        ray_start = {}
+        label = f"local, {default_threads} threads"
+        secs = {k: local(f"{label}, {frames[k]} frames", k) for k in sizes}
+        fits[label] = _fit(frames["small"], secs["small"], frames["large"], secs["large"])
+        torch.set_num_threads(1)
         for workers in (1, 2):
             label = f"ray, {workers} CPU worker{'s' if workers > 1 else ''}"
+            beside = f"local, 1 thread (beside {label})"
             ray_args = ["--ray", "local", "--ray-workers", str(workers)]
             t0 = time.perf_counter()
             with connect("local", num_cpus=workers + 1):
@@ -165,12 +175,22 @@ def measure(args) -> dict:
                 cold[label] = _timed(f"{label}, {frames['small']} frames, first job on a fresh Ray",
                                      lambda: _segment([*base, "--data", str(data["small"]), "--out",
                                                        _fresh(tmp, label, "cold"), *ray_args]), results)
-                secs = {k: _timed(f"{label}, {frames[k]} frames",
-                                  lambda k=k: _segment([*base, "--data", str(data[k]), "--out",
-                                                        _fresh(tmp, label, k), *ray_args]),
-                                  results, args.repeats) for k in sizes}
+                # Fixed overhead: a model too small to matter on 4 frames, with and without Ray.
+                overhead[label] = (
+                    _timed(f"{label}, 4 frames, tiny model", lambda: _segment(
+                        [*probe, "--out", _fresh(tmp, label, "probe"), *ray_args]), results, args.repeats)
+                    - local(f"{beside}, 4 frames, tiny model", "probe", probe))
+                # Local and Ray runs alternate, so both see the same load.
+                secs, local_secs = {}, {}
+                for k in sizes:
+                    local_secs[k] = local(f"{beside}, {frames[k]} frames", k)
+                    secs[k] = _timed(f"{label}, {frames[k]} frames",
+                                     lambda k=k: _segment([*base, "--data", str(data[k]), "--out",
+                                                           _fresh(tmp, label, k), *ray_args]), results, args.repeats)
+            fits[beside] = _fit(frames["small"], local_secs["small"], frames["large"], local_secs["large"])
             fits[label] = _fit(frames["small"], secs["small"], frames["large"], secs["large"])
-            same[label] = _same(reference, tmp / f"{label}-large")
+            same[label] = _same(tmp / f"{beside}, {frames['large']} frames-large", tmp / f"{label}-large")
+        torch.set_num_threads(default_threads)
         io_fps = _io_rate(data["large"], tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -182,8 +202,7 @@ def measure(args) -> dict:
                          "model": "SSL U-Net width 32, 5 levels, 256-px input, random weights",
                          "torch_threads_default": default_threads},
             "runs": results, "fits": fits, "ray_start_s": ray_start, "identical_to_local": same, "cold_s": cold,
-            "repeats": args.repeats,
-            "io_fps_one_core": io_fps}
+            "overhead_s": overhead, "repeats": args.repeats, "io_fps_one_core": io_fps}
 
 
 def _ray_version() -> str:
@@ -247,7 +266,8 @@ def markdown(m: dict, anchors: dict) -> str:
         f"- **Work per frame:** {m['settings']['model']}, about a second of one core, so that Ray's "
         "per-run overhead does not dominate.",
         "- **Local:** `segroi segment` in one process, torch pinned to 1 thread (the work of one Ray worker), "
-        f"and with torch's default {m['settings']['torch_threads_default']} threads.",
+        "run again beside each Ray configuration (local and Ray runs alternate, so both meet the same load); "
+        f"and once with torch's default {m['settings']['torch_threads_default']} threads.",
         "- **Ray:** `segroi segment --ray local --ray-workers W`, W = 1 and 2 CPU actors with 1 torch thread "
         "each, on a local Ray started with W + 1 logical CPUs (the decode and write tasks take the extra "
         "one). Ray's start is timed apart (`--ray local` pays it on every command; a joined cluster does not).",
@@ -259,27 +279,35 @@ def markdown(m: dict, anchors: dict) -> str:
     ]
     for label, fit in m["fits"].items():
         same = m["identical_to_local"].get(label)
-        lines.append(f"| {label} | {_f(fit['large_fps'], '.3f')} | {_f(fit['rate_fps'], '.3f')} | "
-                     f"{_f(fit['fixed_s'])} | {'yes, byte for byte' if same else ('-' if same is None else 'NO')} |")
+        fixed = fit["fixed_s"] if fit["fixed_s"] is not None and fit["fixed_s"] >= 0 else None
+        rate = fit["rate_fps"] if fixed is not None else None
+        lines.append(f"| {label} | {_f(fit['large_fps'], '.3f')} | {_f(rate, '.3f')} | {_f(fixed)} | "
+                     f"{'yes, byte for byte' if same else ('-' if same is None else 'NO')} |")
     one, two = m["fits"]["ray, 1 CPU worker"], m["fits"]["ray, 2 CPU workers"]
-    local = m["fits"]["local, 1 thread"]
+    l1 = m["fits"]["local, 1 thread (beside ray, 1 CPU worker)"]
+    l2 = m["fits"]["local, 1 thread (beside ray, 2 CPU workers)"]
+    raw = two["large_fps"] / one["large_fps"]
+    relative = (two["large_fps"] / l2["large_fps"]) / (one["large_fps"] / l1["large_fps"])
     lines += [
         "",
-        f"- **2 workers / 1 worker:** {two['large_fps'] / one['large_fps']:.2f}x on the large run, "
-        f"{_f(two['rate_fps'] / one['rate_fps'] if one['rate_fps'] and two['rate_fps'] else None, '.2f')}x "
-        "steady (goal: at least 1.6x).",
-        f"- **Ray's fixed overhead:** {_f(one['fixed_s'] - local['fixed_s'] if one['fixed_s'] is not None and local['fixed_s'] is not None else None)} s "
-        f"per run more than the local path with 1 worker, {_f(two['fixed_s'] - local['fixed_s'] if two['fixed_s'] is not None and local['fixed_s'] is not None else None)} s with 2 "
-        f"(actor start and model load in each worker, pipeline start and finish), plus "
-        f"{m['ray_start_s'][1]:.1f} s / {m['ray_start_s'][2]:.1f} s to start a local Ray with 2 / 3 logical CPUs, "
-        f"and on a fresh Ray the first job took {_first_extra(m, 'ray, 1 CPU worker')} / "
-        f"{_first_extra(m, 'ray, 2 CPU workers')} s longer than the next (its worker processes start).",
+        "A \"-\" in the steady and fixed columns: the two sizes did not separate the fixed part from the "
+        "rate (the load changed between them).", "",
+        f"- **2 workers / 1 worker:** {raw:.2f}x the frames/s on the large run; {relative:.2f}x when each "
+        "is taken relative to the 1-thread local run measured beside it, which takes out the load's drift "
+        "between the two blocks (goal: at least 1.6x).",
+        f"- **Ray's fixed overhead:** {m['overhead_s']['ray, 1 CPU worker']:.1f} s per run with 1 worker and "
+        f"{m['overhead_s']['ray, 2 CPU workers']:.1f} s with 2 (a 4-frame run of a model too small to matter, "
+        "with Ray minus without: actor start, model load in each worker, pipeline start and finish), plus "
+        f"{m['ray_start_s'][1]:.1f} s / {m['ray_start_s'][2]:.1f} s to start a local Ray with 2 / 3 logical "
+        f"CPUs, and on a fresh Ray the first job took {_first_extra(m, 'ray, 1 CPU worker')} / "
+        f"{_first_extra(m, 'ray, 2 CPU workers')} s longer than the next (its worker processes start). "
+        "`--ray local` pays all three on every command; a command that joins a running cluster pays the first.",
         f"- **Reading + writing alone:** {m['io_fps_one_core']:.0f} frames/s on one core (PNG in, label PNG "
         "out, no model).", "",
         f"Runs (fastest of {m['repeats']}; a warm-up run came first and is not counted):", "",
         "| run | seconds | load before | load after |", "|---|---|---|---|",
     ]
-    lines += [f"| {r['run']} | {r['seconds']:.1f} | {r['load_before']:.1f} | {r['load_after']:.1f} |"
+    lines += [f"| {r['run']} | {r['seconds']:.2f} | {r['load_before']:.1f} | {r['load_after']:.1f} |"
               for r in m["runs"]]
     lines += [
         "", "## From anchors, not measured here: 1 M frames on 1-64 GPUs", "",
