@@ -126,9 +126,9 @@ def _run_ray(args) -> int:
     from engine.scale.cluster import connect
     from engine.store import open_store
 
-    spec = labeller_spec(args)
+    spec = inference.absolute_spec(labeller_spec(args))
     weights, prompts = spec.check()
-    items = list(plan(args.data, truth=args.truth))
+    items = list(plan([inference.absolute(d) for d in args.data], truth=inference.absolute(args.truth)))
     store = open_store()
     with connect(args.ray) as cluster:
         print(cluster.line(), file=sys.stderr)

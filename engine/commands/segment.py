@@ -135,6 +135,7 @@ UNIQUE_ADVICE = "nothing was written: run each folder separately, with its own -
 def _run_ray(args, out) -> int:
     import shutil
     import uuid
+    from pathlib import Path
 
     from tqdm import tqdm
 
@@ -144,14 +145,16 @@ def _run_ray(args, out) -> int:
     from engine.scale import inference
     from engine.scale.cluster import connect
 
-    spec = labeller_spec(args)
+    spec = inference.absolute_spec(labeller_spec(args))
     weights, prompts = spec.check()
+    out = Path(inference.absolute(out))
+    data = [inference.absolute(d) for d in args.data]
     if args.model == "ssl":
         if args.truth:
             print("note: --truth is not used by --model ssl", file=sys.stderr)
-        items = list(plan(args.data, read_masks=False))
+        items = list(plan(data, read_masks=False))
     else:
-        items = list(plan(args.data, truth=args.truth))
+        items = list(plan(data, truth=inference.absolute(args.truth)))
     with connect(args.ray) as cluster:
         print(cluster.line(), file=sys.stderr)
         workers, gpus = inference.workers_for(cluster, args.device, args.ray_workers)
@@ -175,5 +178,5 @@ def _run_ray(args, out) -> int:
             shutil.rmtree(staging, ignore_errors=True)
     print(f"ray: {len(outcome.frames)} frames in {outcome.seconds:.1f} s on {len(outcome.workers)} worker(s)",
           file=sys.stderr)
-    _done(args, out, len(outcome.frames), weights, prompts)
+    _done(args, args.out, len(outcome.frames), weights, prompts)
     return 0

@@ -32,7 +32,8 @@ import pickle
 import socket
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import SimpleNamespace
 
 from engine.data.problems import FileProblem, FileResult, LoadResult
@@ -101,6 +102,15 @@ class Outcome:
             elif r.status == "skipped":
                 out.skipped.append(FileProblem(r.path, r.reason))
         return out
+
+
+def absolute(path) -> str | None:
+    """A path as every node must see it: absolute (workers do not share the driver's working folder)."""
+    return None if path is None else str(Path(path).expanduser().absolute())
+
+
+def absolute_spec(spec: LabellerSpec) -> LabellerSpec:
+    return replace(spec, weights=absolute(spec.weights), sam_checkpoint=absolute(spec.sam_checkpoint))
 
 
 def workers_for(cluster, device: str, requested: int | None) -> tuple[int, float]:

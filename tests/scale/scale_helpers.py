@@ -78,11 +78,11 @@ def label_values(folder: Path) -> set[int]:
     return values
 
 
-def run_cli(args: list[str], timeout: float = 300):
+def run_cli(args: list[str], timeout: float = 300, cwd=None):
     """`python -m engine.cli ARGS` in a subprocess with the Ray environment and this test's store."""
     import subprocess
     import sys
 
     env = {**ray_env(), "SEGROI_DB": os.environ["SEGROI_DB"], "SEGROI_SALT": os.environ["SEGROI_SALT"]}
     return subprocess.run([sys.executable, "-m", "engine.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, cwd=cwd)

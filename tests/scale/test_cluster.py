@@ -21,8 +21,12 @@ pytestmark = pytest.mark.slow
 def test_segment_and_evaluate_on_two_nodes_equal_the_local_run(two_nodes, phantom, weights, tmp_path):
     base = ["--model", "ssl", "--weights", str(weights), "--data", str(phantom)]
     assert main(["segment", *base, "--out", str(tmp_path / "local")]) == 0
-    joined = run_cli(["segment", *base, "--out", str(tmp_path / "ray"), "--ray", two_nodes])
+    # Relative paths, from a folder the nodes' workers are not in: the driver makes them absolute.
+    (tmp_path / "data").symlink_to(phantom)
+    relative = ["--model", "ssl", "--weights", str(weights), "--data", "data"]
+    joined = run_cli(["segment", *relative, "--out", "ray", "--ray", two_nodes], cwd=tmp_path)
     assert joined.returncode == 0, joined.stderr
+    assert "wrote 20 label maps to ray " in joined.stdout
     assert "ray: 2 node(s), 4 CPU(s), 2 GPU(s)" in joined.stderr
     assert png_bytes(tmp_path / "ray") == png_bytes(tmp_path / "local")
 
