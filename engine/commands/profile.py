@@ -248,7 +248,9 @@ def _run_ray(args, models) -> int:
                 failed.append(f"{job.label()}: {reason}")
                 print(f"failed {job.label()}: {reason}", file=sys.stderr)
                 return
-            hardware, rows = result
+            hardware, rows, warnings = result
+            for warning in warnings:
+                print(f"segroi profile: {job.label()}: {warning}", file=sys.stderr)
             if not rows:
                 reason = "no setting could be measured (every one ran out of memory)"
                 store.fail_run(run_, reason)

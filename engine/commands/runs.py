@@ -14,8 +14,11 @@ import json
 
 
 def register(sub) -> None:
+    import argparse
+
     p = sub.add_parser("runs", help="list runs in the store with their status; export and import bundles",
-                       description=__doc__.split("\n\n", 1)[1] if __doc__ else None)
+                       description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=run)

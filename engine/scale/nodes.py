@@ -61,8 +61,9 @@ def plan_jobs(cluster: ClusterInfo, device: str, per: str = "node") -> list[Node
     return jobs
 
 
-def profile_here(models: list[str], device_type: str, options, threads: int | None) -> tuple[dict, list[dict]]:
-    """Runs on the node: the profiler, with every row tagged with this machine's host."""
+def profile_here(models: list[str], device_type: str, options, threads: int | None):
+    """Runs on the node: the profiler, with every row tagged with this machine's host.
+    Returns (hardware row, profile rows, warnings such as settings skipped for lack of memory)."""
     import torch
 
     from engine.profiling.device import open_device
@@ -70,11 +71,12 @@ def profile_here(models: list[str], device_type: str, options, threads: int | No
 
     if threads is not None:
         torch.set_num_threads(threads)
+    warnings: list[str] = []
     with open_device(device_type) as device:
-        hardware, rows = profile_models(models, device, options, progress=None, warn=lambda msg: None)
+        hardware, rows = profile_models(models, device, options, progress=None, warn=warnings.append)
     for row in rows:
         row["host"] = hardware["host"]
-    return hardware, rows
+    return hardware, rows, warnings
 
 
 def launch(ray, job: NodeJob, models: list[str], options, threads: int | None):
