@@ -178,3 +178,29 @@ def test_sam_prompts_travel_with_their_frames(ray_local, sam_checkpoint, tmp_pat
     assert _rows(store, "evaluations", local_run["id"]) == _rows(store, "evaluations", ray_run["id"])
     assert {r["prompts"] for r in _rows(store, "evaluations", ray_run["id"])} == {
         "simulated: box per structure from the reference mask, edges jittered +/-5% of box size, seed 0"}
+
+
+def test_echonet_table_problems_found_on_workers_reach_the_driver(ray_local, weights, tmp_path, capsys):
+    """An EchoNet folder whose tracings name a frame out of range (found while a worker reads the video)
+    and a video that is not there (found after): the same problem lines, the same rows."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+    from test_echonet import _tracing, make_echonet
+
+    rows = (_tracing("0X1A2B.avi", 2, 5, 25, 6, 26) + _tracing("0X1A2B.avi", 99, 9, 21, 10, 22)
+            + _tracing("0X1A2B.avi", 7, 9, 21, 10, 22) + _tracing("GONE.avi", 1, 5, 25, 6, 26))
+    root = make_echonet(tmp_path / "EchoNet", tracings=rows)
+    base = ["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(root)]
+    assert main(base) == 0
+    local = capsys.readouterr()
+    assert main([*base, "--ray", "auto"]) == 0
+    ray_ = capsys.readouterr()
+    skipped = [line for line in ray_.err.splitlines() if line.startswith("skipped")]
+    assert skipped == [line for line in local.err.splitlines() if line.startswith("skipped")]
+    assert len(skipped) == 1 and "frame 99: out of range" in skipped[0] and "GONE" in skipped[0]
+    store = open_store(read_only=True)
+    a, b = _two_runs(store)
+    assert _rows(store, "evaluations", a["id"]) == _rows(store, "evaluations", b["id"])
+    assert {r["frame"] for r in _rows(store, "evaluations", b["id"])} == {"0X1A2B_002", "0X1A2B_007"}
