@@ -22,7 +22,7 @@ From anchors, not measured here: hours and cost for 1 M frames on 1-64 H100s for
 ViT-H (encoder + one decoder call per structure) and the SSL U-Net, from the H100 anchors in
 engine/reference.py (REFERENCES.md) and the reference scenario's GPU price, assuming linear scaling.
 
-    python benchmarks/bench_scale.py [--small 4] [--large 12] [--markdown benchmarks/RESULTS-scale.md]
+    python benchmarks/bench_scale.py [--small 6] [--large 24] [--repeats 1] [--markdown benchmarks/RESULTS-scale.md]
                                      [--json out.json]
 
 Timings depend on what else runs on the machine: the load average is recorded before and after each
@@ -356,8 +356,8 @@ def _hours(h: float) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--small", type=int, default=4, help="studies in the small run (default 4 = 16 frames)")
-    ap.add_argument("--large", type=int, default=12, help="studies in the large run (default 12 = 48 frames)")
+    ap.add_argument("--small", type=int, default=6, help="studies in the small run (default 6 = 24 frames)")
+    ap.add_argument("--large", type=int, default=24, help="studies in the large run (default 24 = 96 frames)")
     ap.add_argument("--size", type=int, default=256, help="phantom image side (default 256)")
     ap.add_argument("--repeats", type=int, default=1, help="times each run is repeated; the fastest counts")
     ap.add_argument("--markdown", help="write the report here (e.g. benchmarks/RESULTS-scale.md)")

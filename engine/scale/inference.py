@@ -5,9 +5,10 @@
 * The driver lists the files (`engine.data.plan`: the walk, no decoding) and sends one read task
   per file. What the walk alone decides (missing paths, skipped files) never leaves the driver.
 * decode: `engine.data.read(task)`, the reader every command uses, so a file gives the same frames
-  and the same problem as without Ray. Each file sends back one row saying what it was (status,
-  reason, the names of its frames) and one row per frame to label. SAM's box prompts are made here
-  from the frame's ground truth and travel with the frame; `segment` then drops the mask.
+  and the same problem as without Ray. Each frame to label becomes a row; what its file was
+  (status, reason, the names of all its frames) rides with the file's first frame, or in a row of
+  its own when the file gives none, so a batch of rows is a batch of frames. SAM's box prompts are
+  made here from the frame's ground truth and travel with the frame; `segment` drops the mask.
 * label: an actor pool of `workers` actors, each holding the model once: one GPU per actor when
   the job runs on GPUs (Ray sets CUDA_VISIBLE_DEVICES), else CPU actors with `threads` torch
   threads. Frames arrive a network batch at a time (engine.measure.segmenters.NET_BATCH); the SSL
@@ -148,7 +149,8 @@ def _put(out: dict, seq: int, pos: int, kind: str, payload) -> None:
 
 
 def decode(batch: dict, job: Job) -> dict:
-    """Read each file with the shared reader; one row for the file, one per frame to label."""
+    """Read each file with the shared reader: a row per frame to label, what the file was riding with
+    its first frame (or in a row of its own when it gives none)."""
     from engine.measure import prompts as pr
 
     out = _rows()
@@ -157,8 +159,6 @@ def decode(batch: dict, job: Job) -> dict:
         result = read(task)
         frames = result.frames
         names = [((f.meta or {}).get("path"), f.name, f.source, f.mask is not None) for f in frames]
-        # What the file was rides with its first frame, so a batch of rows is a batch of frames; a file
-        # with no frame to label gets a row of its own.
         about = {"path": result.path, "status": result.status, "reason": result.reason,
                  "info": {k: v for k, v in result.info.items() if k == "table_problems"},
                  "frames": names, "decoded_by": (socket.gethostname(), os.getpid())}
@@ -333,8 +333,8 @@ def _gather(items: list, files: dict[int, dict], frames: list[FrameOut], seconds
     for f in frames:
         w = f.where
         key = (w["host"], w["node"], w["pid"], tuple(w["gpus"]))
-        entry = workers.setdefault(key, {"host": w["host"], "node": w["node"][:12], "device": w["device"],
-                                         "gpus": w["gpus"], "frames": 0})
+        entry = workers.setdefault(key, {"host": w["host"], "node": w["node"][:12], "pid": w["pid"],
+                                         "device": w["device"], "gpus": w["gpus"], "frames": 0})
         entry["frames"] += 1
     return Outcome(results, names, frames, seconds, list(workers.values()), decoders)
 
