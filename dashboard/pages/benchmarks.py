@@ -15,7 +15,7 @@ lang = common.lang()
 st.title(t("bench.title"))
 st.caption(t("bench.intro"))
 
-COLUMNS = ["model", "component", "weights", "device", "device_name", "dtype", "dtype_mode", "batch",
+COLUMNS = ["model", "component", "weights", "device", "device_name", "host", "dtype", "dtype_mode", "batch",
            "input_size", "recipe", "compiled", "channels_last", "reduced_input", "images_per_second", "seconds_per_image", "joules_per_image",
            "joules_per_image_idle_subtracted", "seconds_per_prompt", "joules_per_prompt", "energy_method",
            "average_power_watts", "peak_memory_bytes", "flops_per_image", "provenance", "source",
@@ -32,12 +32,19 @@ if df.empty:
     st.info(t("empty.profiles"), icon=":material/speed:")
 else:
     st.caption(t("bench.random_weights"))
-    c = st.columns(4)
+    c = st.columns(5)
     filters = {}
     for col, (column, label) in zip(c, (("model", "bench.filter_model"), ("dtype", "bench.filter_dtype"),
-                                       ("device", "bench.filter_device"), ("weights", "bench.filter_weights"))):
+                                       ("device", "bench.filter_device"), ("device_name", "bench.filter_hardware"),
+                                       ("weights", "bench.filter_weights"))):
         options = sorted(df[column].dropna().astype(str).unique())
-        filters[column] = col.multiselect(t(label), options, default=options, key=f"filter_{column}")
+        key = f"filter_{column}"
+        seen = st.session_state.get(f"{key}_seen")
+        if seen is not None and key in st.session_state:  # new hardware (an import, a profile) starts selected
+            st.session_state[key] = [o for o in st.session_state[key] if o in options] + \
+                [o for o in options if o not in seen]
+        st.session_state[f"{key}_seen"] = options
+        filters[column] = col.multiselect(t(label), options, default=options, key=key)
     view = df
     for column, chosen in filters.items():
         view = view[view[column].astype(str).isin(chosen)]
@@ -116,3 +123,39 @@ runs = data.profile_runs(common.store())
 if runs:
     st.subheader(t("bench.recent_runs"))
     st.dataframe(pd.DataFrame(runs), hide_index=True)
+
+# -- import: a bundle of runs from another machine (segroi runs export) --------------------------
+st.subheader(t("bench.import"))
+st.caption(t("bench.import_help"))
+with st.form("import_form", border=True, clear_on_submit=True):
+    uploads = st.file_uploader(t("bench.import_files"), type=["zip", "json", "parquet"], accept_multiple_files=True,
+                               key="bundle_files")
+    go_import = st.form_submit_button(t("bench.import_start"), icon=":material/upload:")
+if go_import and uploads:
+    from engine.store import StoreError
+    from engine.store.bundle_files import import_uploads
+
+    try:
+        result = import_uploads(common.store(write=True), [(f.name, f) for f in uploads])
+    except StoreError as exc:
+        st.session_state["bundle_import"] = {"error": str(exc)}
+    else:
+        st.session_state["bundle_import"] = {
+            "added": len(result.added), "present": len(result.present),
+            "runs": [{**r, "added": r.get("id") in result.added} for r in result.manifest["runs"]]}
+        common.changed()
+    st.rerun()  # the tables and charts above read the store again
+outcome = st.session_state.pop("bundle_import", None)
+if outcome and "error" in outcome:
+    st.error(t("bench.import_failed"))
+    st.code(outcome["error"], language=None)  # names from the bundle are shown as plain text
+elif outcome:
+    if outcome["added"]:
+        st.success(t("bench.import_done", added=outcome["added"], present=outcome["present"]))
+    else:
+        st.info(t("bench.import_nothing", present=outcome["present"]))
+    st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True)
+imported = data.bundle_imports(common.store())
+if imported:
+    st.caption(t("bench.recent_imports"))
+    st.dataframe(pd.DataFrame(imported), hide_index=True)

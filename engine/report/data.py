@@ -37,6 +37,13 @@ def profile_runs(store: Store, limit: int = 10) -> list[dict]:
     )
 
 
+def bundle_imports(store: Store, limit: int = 10) -> list[dict]:
+    """The latest bundle imports (segroi runs import, or the Benchmarks page)."""
+    from engine.store.bundle import imports
+
+    return imports(store, limit)
+
+
 def evaluations(store: Store) -> pd.DataFrame:
     """Per-structure accuracy rows of finished runs, with the run's SAM variant (`sam_variant`, for
     `segroi evaluate --model sam`). Random-weight rows are left out: their accuracy is noise."""

@@ -373,14 +373,18 @@ def _profile_badge(df) -> dict:
 
 
 def profile_chart(df, metric: str, lang: str) -> go.Figure:
-    """`metric` (images_per_second or joules_per_image) against batch, one line per model and dtype."""
+    """`metric` (images_per_second or joules_per_image) against batch, one line per model, dtype and
+    hardware (the device's name, so that machines measured with `profile --ray` or imported from
+    other stores are compared; the device type where no name was recorded)."""
     title = t("bench.throughput" if metric == "images_per_second" else "bench.energy", lang)
     fig = go.Figure()
     data = df[df[metric].notna()] if len(df) else df
     if len(data):
+        names = data["device_name"] if "device_name" in data.columns else data["device"]
+        data = data.assign(hardware=names.where(names.notna() & (names.astype(str) != ""), data["device"]))
         data = (data.sort_values(["model", "dtype", "batch"])
-                .groupby(["model", "component", "dtype", "device", "batch"], as_index=False)[metric].median())
-        for (model, comp, dtype, device), g in data.groupby(["model", "component", "dtype", "device"]):
+                .groupby(["model", "component", "dtype", "hardware", "batch"], as_index=False)[metric].median())
+        for (model, comp, dtype, device), g in data.groupby(["model", "component", "dtype", "hardware"]):
             name = f"{model}{'' if comp == 'full' else ' ' + comp} · {dtype} · {device}"
             fig.add_trace(go.Scatter(
                 x=g["batch"], y=g[metric], mode="lines+markers", name=name,

@@ -270,6 +270,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "bench.random_weights": ("Rows with random weights are exact for time and energy but say nothing about accuracy.",
                              "ランダム重みの行は時間とエネルギーについては正確ですが、精度については何も示しません。"),
     "bench.recent_runs": ("Recent profile runs", "最近の測定実行"),
+    "bench.filter_hardware": ("Hardware", "ハードウェア"),
+    "bench.import": ("Import results from another machine", "他のマシンの結果を取り込む"),
+    "bench.import_help": ("A bundle written by `segroi runs export RUN_ID... --out DIR` on another machine: "
+                          "its zip, or every file of its folder (manifest.json and the .parquet files). "
+                          "Runs this store already has are skipped; host, dates and devices are kept.",
+                          "他のマシンで `segroi runs export RUN_ID... --out DIR` が書き出したバンドルです。"
+                          "その zip、またはフォルダ内のすべてのファイル（manifest.json と .parquet ファイル）を選んでください。"
+                          "このストアに既にある実行は読み飛ばし、ホスト・日時・デバイスはそのまま残します。"),
+    "bench.import_files": ("Bundle (.zip, or manifest.json + .parquet files)",
+                           "バンドル（.zip、または manifest.json と .parquet ファイル）"),
+    "bench.import_start": ("Import", "取り込む"),
+    "bench.import_done": ("Imported {added} run(s); {present} were already in the store.",
+                          "{added} 件の実行を取り込みました。{present} 件は既にストアにありました。"),
+    "bench.import_nothing": ("Nothing imported: the store already has all {present} run(s) of this bundle.",
+                             "取り込むものはありません。このバンドルの {present} 件の実行はすべて既にストアにあります。"),
+    "bench.import_failed": ("The bundle was not imported; nothing was stored:",
+                            "バンドルは取り込まれませんでした。何も保存されていません："),
+    "bench.recent_imports": ("Recent imports", "最近の取り込み"),
     # accuracy page
     "acc.title": ("Accuracy", "精度"),
     "acc.published_title": ("Dice, published and measured here", "Dice：文献値と segroi の実測"),

@@ -362,29 +362,48 @@ class Store:
         Results added with `run.add(table, rows)` are held in memory until the block ends,
         so a crash leaves a running (later: abandoned) or failed run and never half a result.
         """
+        run = self.start_run(kind, settings=settings, command=command)
+        try:
+            yield run
+            self.finish_run(run)
+        except BaseException as exc:
+            self.fail_run(run, exc)
+            raise
+
+    def start_run(self, kind: str, settings: dict | None = None, command: str | None = None) -> "Run":
+        """Insert a `running` run now (for several runs open at once; `run` is the usual form)."""
         run = Run(self, str(uuid.uuid4()))
+        run.settings = dict(settings or {})
         with self.transaction() as con:
             self._insert(con, "runs", [{
                 "id": run.id, "kind": kind, "status": "running", "started_at": _now(),
                 "host": socket.gethostname(), "pid": os.getpid(), "command": command,
-                "settings": settings or {}, "segroi_version": __version__,
+                "settings": run.settings, "segroi_version": __version__,
             }])
-        try:
-            yield run
-            with self.transaction() as con:
-                for table, rows in run.rows.items():
-                    self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
-                con.execute(
-                    "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
-                )
-        except BaseException as exc:
+        return run
+
+    def finish_run(self, run: "Run") -> None:
+        """Write the run's rows and mark it ok, in one transaction."""
+        with self.transaction() as con:
+            for table, rows in run.rows.items():
+                self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
+            if run.settings_changed:
+                con.execute("UPDATE runs SET settings = ? WHERE id = ?", [_cell(run.settings), run.id])
+            con.execute(
+                "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
+            )
+
+    def fail_run(self, run: "Run", exc: BaseException | str) -> None:
+        """Mark the run failed with its reason; none of its rows are written."""
+        if isinstance(exc, str):
+            reason = exc
+        else:
             reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc) or type(exc).__name__)
-            with self.transaction() as con:
-                con.execute(
-                    "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ?",
-                    [_now(), reason[:2000], run.id],
-                )
-            raise
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ?",
+                [_now(), reason[:2000], run.id],
+            )
 
 
 class Run:
@@ -394,9 +413,16 @@ class Run:
         self.store = store
         self.id = run_id
         self.rows: dict[str, list[dict]] = defaultdict(list)
+        self.settings: dict = {}
+        self.settings_changed = False
 
     def add(self, table: str, rows: dict | list[dict]) -> None:
         self.rows[table].extend([rows] if isinstance(rows, dict) else rows)
+
+    def update_settings(self, values: dict) -> None:
+        """Settings known only at the end (frames found, where they ran): written with the results."""
+        self.settings.update(values)
+        self.settings_changed = True
 
 
 def open_store(path: str | os.PathLike | None = None, read_only: bool = False,

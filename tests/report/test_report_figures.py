@@ -71,7 +71,7 @@ def test_tornado_shows_the_top_five_with_low_and_high_ends(ref):
     assert fig.layout.title.text == "Biggest drivers of Label-free SSL's savings"
 
 
-def test_profile_chart_has_one_line_per_model_dtype_device():
+def test_profile_chart_has_one_line_per_model_dtype_hardware():
     df = pd.DataFrame([
         {"model": "ssl_unet", "component": "full", "dtype": "bf16", "device": "cuda", "batch": b,
          "images_per_second": 1000.0 * b, "joules_per_image": 1.0 / b, "provenance": "measured",
@@ -80,10 +80,23 @@ def test_profile_chart_has_one_line_per_model_dtype_device():
           "images_per_second": 20.0, "joules_per_image": None, "provenance": "measured", "source": "run y",
           "run_id": "r2", "weights": "random", "device_name": "GPU"}])
     thr = figures.profile_chart(df, "images_per_second", "en")
-    assert sorted(t.name for t in thr.data) == ["sam_vit_b encoder · fp32 · cuda", "ssl_unet · bf16 · cuda"]
+    assert sorted(t.name for t in thr.data) == ["sam_vit_b encoder · fp32 · GPU", "ssl_unet · bf16 · GPU"]
     energy = figures.profile_chart(df, "joules_per_image", "en")
-    assert [t.name for t in energy.data] == ["ssl_unet · bf16 · cuda"]
+    assert [t.name for t in energy.data] == ["ssl_unet · bf16 · GPU"]
     assert "weights random" in _badge(energy).hovertext
+
+
+def test_profile_chart_compares_two_machines_and_falls_back_to_the_device_type():
+    rows = [{"model": "ssl_unet", "component": "full", "dtype": "fp32", "device": dev, "batch": 1,
+             "images_per_second": ips, "joules_per_image": None, "provenance": "measured", "source": "s",
+             "run_id": run, "weights": "random", "device_name": name}
+            for dev, name, ips, run in (("cuda", "NVIDIA H100", 500.0, "a"), ("cuda", "NVIDIA L4", 90.0, "b"),
+                                        ("cuda", "NVIDIA L4", 110.0, "c"), ("cpu", None, 2.0, "d"))]
+    fig = figures.profile_chart(pd.DataFrame(rows), "images_per_second", "en")
+    lines = {t.name: list(t.y) for t in fig.data}
+    # Two L4 hosts are one line (their median); the unnamed CPU row is labelled by its device type.
+    assert lines == {"ssl_unet · fp32 · NVIDIA H100": [500.0], "ssl_unet · fp32 · NVIDIA L4": [100.0],
+                     "ssl_unet · fp32 · cpu": [2.0]}
 
 
 def test_bland_altman_stats_by_hand():
