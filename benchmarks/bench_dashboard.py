@@ -63,16 +63,8 @@ def fill_store(n_rows: int) -> None:
 
 
 def _apptest():
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):  # as dashboard/serve.py does for `segroi dashboard`
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = v2_only
     return AppTest.from_file(str(APP), default_timeout=120)
 
 
@@ -96,7 +88,7 @@ def scenario_edit(repeat: int) -> tuple[list[float], list[float]]:
     from engine.report.summary import summarize
 
     at = _apptest().run()
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     page_samples, model_samples = [], []
     for i in range(repeat):
         wage = 40.0 + i * 0.37  # a new scenario each time: nothing cached

@@ -18,22 +18,6 @@ from engine.store import default_path, open_store
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def page_guard() -> None:
-    """When Streamlit ran a page without app.py (a first visit straight to a page URL under plain
-    `streamlit run`: it takes dashboard/pages/ for an old-style multipage folder until st.navigation
-    has run once), switch to st.navigation and run again through app.py. Runs on import of this
-    module, so every page that imports it is covered; pages may also call it first thing."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-page_guard()
-
-
 # -- language ---------------------------------------------------------------------------
 
 def lang() -> str:

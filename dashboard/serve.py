@@ -1,9 +1,7 @@
-"""Start Streamlit on dashboard/app.py with st.navigation in charge from the very first request,
-and with every request's Host header checked before Streamlit sees it.
+"""Start Streamlit on dashboard/app.py with every request's Host header checked before Streamlit sees it.
 
-Streamlit treats a `pages/` folder beside the main script as an old-style multipage app until
-`st.navigation` has run once; a first visit straight to /scenario would then skip app.py (no
-language switch, no login). Setting the flag before the server starts avoids that.
+The pages live in dashboard/views/, a folder name Streamlit does not take for an old-style multipage
+app, so `st.navigation` in app.py is in charge of every URL from the first request.
 The server's ASGI app is wrapped in engine.access.hosts.HostGuard (DNS rebinding: only loopback
 names, plus the listening address and SEGROI_ALLOWED_HOSTS when served with a login), and inside it
 engine.access.routes.ClosedRoutes (the file upload endpoint, which no page uses, is closed).
@@ -35,10 +33,8 @@ def guard_hosts() -> None:
 
 
 def main() -> int:
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    PagesManager.uses_pages_directory = False
     guard_hosts()
     sys.argv = ["streamlit", *sys.argv[1:]]
     return cli.main(prog_name="streamlit")

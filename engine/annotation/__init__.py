@@ -16,6 +16,6 @@
     dataset.py    the frames a session shows (phantom or a folder) and the item plan
     texts.py      the Annotate page's English and Japanese words
 
-Command: `segroi annotate-sim` (engine/commands/annotate_sim.py). Page: dashboard/pages/annotate.py,
+Command: `segroi annotate-sim` (engine/commands/annotate_sim.py). Page: dashboard/views/annotate.py,
 with its canvas component in dashboard/components/annotation_canvas.
 """

@@ -15,20 +15,12 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 @pytest.fixture
 def at(monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):  # as dashboard/serve.py does for the real server
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_only)
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     app = AppTest.from_file(str(APP), default_timeout=120)
     app.run()
-    return app.switch_page("pages/annotate.py").run()
+    return app.switch_page("views/annotate.py").run()
 
 
 def _text(at) -> str:

@@ -22,16 +22,8 @@ def _images(folder: Path, n: int) -> Path:
 
 @pytest.fixture
 def page(monkeypatch, tmp_path):
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_only)
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     root = tmp_path / "data"
     _images(root / "echo", 3)
@@ -40,7 +32,7 @@ def page(monkeypatch, tmp_path):
     monkeypatch.setenv("SEGROI_DATA_ROOTS", str(root))
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
-    at.switch_page("pages/annotate.py").run()
+    at.switch_page("views/annotate.py").run()
     return at, root, tmp_path / "private"
 
 

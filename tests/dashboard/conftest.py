@@ -15,18 +15,8 @@ sys.path.insert(0, str(HERE.parent / "report"))  # report_rows: small stored row
 @pytest.fixture
 def app(monkeypatch):
     """A fresh AppTest of dashboard/app.py (not run yet)."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    # `segroi dashboard` starts Streamlit with st.navigation in charge (dashboard/serve.py); AppTest
-    # re-detects dashboard/pages/ as an old-style page folder before every run, so do the same here.
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_only)
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     monkeypatch.delenv("SEGROI_SCENARIO", raising=False)
     return AppTest.from_file(str(APP), default_timeout=60)
@@ -59,8 +49,8 @@ def texts(at) -> str:
 
 
 def go(at, page: str):
-    """Open a page (its file under dashboard/pages) and run."""
-    return at.switch_page(f"pages/{page}.py").run()
+    """Open a page (its file under dashboard/views) and run."""
+    return at.switch_page(f"views/{page}.py").run()
 
 
 def overview_figures(at) -> list[dict]:

@@ -148,15 +148,15 @@ def test_every_dashboard_page_over_the_audited_store_shows_no_identifier(audit, 
     monkeypatch.delenv("SEGROI_SCENARIO", raising=False)
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120).run()
     assert not at.exception
-    pages = sorted((REPO / "dashboard" / "pages").glob("*.py"))
+    pages = sorted((REPO / "dashboard" / "views").glob("*.py"))
     found, shown = [], {}
     for page in pages:
-        at.switch_page(f"pages/{page.name}").run()
+        at.switch_page(f"views/{page.name}").run()
         assert not at.exception, (page.name, at.exception)
         shown[page.stem] = _rendered(at)
         found += leaks(shown[page.stem], f"page {page.stem}")
     if "annotate" in shown:
-        at.switch_page("pages/annotate.py").run()
+        at.switch_page("views/annotate.py").run()
         at.text_input(key="ann_name").input("auditor")
         at.radio(key="ann_data").set_value("folder").run()
         at.text_input(key="ann_folder").input(str(audit.scans))

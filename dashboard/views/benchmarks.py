@@ -10,7 +10,6 @@ from dashboard.common import t
 from engine.errors import SegroiError
 from engine.report import data, figures
 
-common.page_guard()
 lang = common.lang()
 st.title(t("bench.title"))
 st.caption(t("bench.intro"))

@@ -14,7 +14,6 @@ from engine.report import figures, i18n, measured
 from engine.report.i18n import CURRENCIES
 from engine.report.summary import field_provenance, headline, raw_option_names, result_rows
 
-common.page_guard()
 lang = common.lang()
 st.title(t("scenario.title"))
 st.caption(t("scenario.intro"))

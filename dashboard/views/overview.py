@@ -6,7 +6,6 @@ from dashboard import charts, common
 from dashboard.common import t
 from engine.report.summary import headline, option_names, savings_range
 
-common.page_guard()
 lang = common.lang()
 
 

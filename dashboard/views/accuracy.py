@@ -8,7 +8,6 @@ from dashboard.common import t
 from engine.report import data, figures, i18n, measured
 from engine.report.accuracy import published_rows
 
-common.page_guard()
 lang = common.lang()
 st.title(t("acc.title"))
 
