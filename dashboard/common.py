@@ -86,6 +86,18 @@ def saved_scenarios() -> list[dict]:
     return _saved_scenarios(db_path(), st.session_state.get("store_version", 0))
 
 
+def open_uploads() -> None:
+    """Let this session send files to the upload endpoint (engine.access.uploads). Pages call it just
+    before a file uploader; app.py has already let the session past the login gate."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from engine.access import uploads
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        uploads.open_for(ctx.session_id)
+
+
 def changed() -> None:
     """Call after writing to the store so every page rereads it."""
     st.session_state["store_version"] = st.session_state.get("store_version", 0) + 1

@@ -4,7 +4,7 @@ The pages live in dashboard/views/, a folder name Streamlit does not take for an
 app, so `st.navigation` in app.py is in charge of every URL from the first request.
 The server's ASGI app is wrapped in engine.access.hosts.HostGuard (DNS rebinding: only loopback
 names, plus the listening address and SEGROI_ALLOWED_HOSTS when served with a login), and inside it
-engine.access.routes.ClosedRoutes (the file upload endpoint, which no page uses, is closed).
+engine.access.routes.ClosedRoutes (the file upload endpoint, closed except for sessions a page opened it for).
 Usage: python -m dashboard.serve run dashboard/app.py [streamlit options]
 """
 

@@ -126,6 +126,7 @@ if runs:
 # -- import: a bundle of runs from another machine (segroi runs export) --------------------------
 st.subheader(t("bench.import"))
 st.caption(t("bench.import_help"))
+common.open_uploads()  # behind the login: app.py gated this session before drawing the page
 with st.form("import_form", border=True, clear_on_submit=True):
     uploads = st.file_uploader(t("bench.import_files"), type=["zip", "json", "parquet"], accept_multiple_files=True,
                                key="bundle_files")

@@ -6,5 +6,6 @@ see docs/access.md.
     throttle.py  back-off after wrong passwords, per browser session and per server
     hosts.py     which Host headers the server answers (DNS rebinding), as an ASGI wrapper
     accounts.py  which signed-in e-mail addresses an OIDC login lets in
-    routes.py    Streamlit endpoints the dashboard does not use, closed (file upload)
+    routes.py    Streamlit endpoints kept shut: file upload, except for sessions a page opened it for
+    uploads.py   which sessions a page behind the login has opened uploads for
 """

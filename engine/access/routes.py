@@ -1,12 +1,12 @@
-"""Streamlit endpoints the dashboard does not use are closed before Streamlit sees the request.
+"""Streamlit endpoints the dashboard keeps shut, checked before Streamlit sees the request.
 
-- File upload (/_stcore/upload_file/<session>/<file>): no page has a file uploader. Open, it stores
-  what it is sent in the server's memory, up to 200 MB a file and any number of files, for any
-  visitor with a session - and a visitor who has not logged in has one (the login page's). So every
-  request to it gets 404, whatever the method and whatever the base URL path in front of it.
+- File upload (/_stcore/upload_file/<session>/<file>): open only for a session a page has opened it for
+  behind the login (engine.access.uploads; today the Benchmarks page's bundle import). Open to all, it
+  would store what it is sent in the server's memory for any visitor with a session - and a visitor who
+  has not logged in has one (the login page's). Every other request to it gets 404, whatever the method
+  and whatever the base URL path in front of it.
 
-Installed by dashboard/serve.py (as `segroi dashboard` runs it), inside the Host-header check. A page
-that starts taking uploads must reopen the endpoint here, and put it behind the login.
+Installed by dashboard/serve.py (as `segroi dashboard` runs it), inside the Host-header check.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 import re
 
-_CLOSED = re.compile(r"/_stcore/upload_file(/|$)")
+from engine.access import uploads
+
+_UPLOAD = re.compile(r"/_stcore/upload_file(/|$)")
 _log = logging.getLogger("segroi.access")
 
 
 def closed(path: str) -> bool:
-    return bool(_CLOSED.search(path or ""))
+    """Whether a request to `path` is refused: an upload for a session no page has opened."""
+    path = path or ""
+    return bool(_UPLOAD.search(path)) and not uploads.is_open(uploads.session_of(path))
 
 
 class ClosedRoutes:
@@ -31,9 +35,9 @@ class ClosedRoutes:
     async def __call__(self, scope, receive, send):
         if scope.get("type") != "http" or not closed(scope.get("path", "")):
             return await self.app(scope, receive, send)
-        _log.warning("refused a %s request to %s (the dashboard takes no uploads)", scope.get("method", "?"),
-                     scope.get("path", "?")[:100])
-        body = b"segroi: this dashboard takes no file uploads\n"
+        _log.warning("refused a %s request to %s (no page has opened uploads for that session)",
+                     scope.get("method", "?"), scope.get("path", "?")[:100])
+        body = b"segroi: uploads are not open for this session\n"
         await send({"type": "http.response.start", "status": 404,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode())]})

@@ -22,6 +22,10 @@ from engine.errors import SegroiError
 
 from engine.access.login import LOCAL_HOSTS  # noqa: F401  (re-exported: localhost, 127.0.0.1, ::1)
 
+# The largest file the Benchmarks page takes (Streamlit's server.maxUploadSize, in MB; its default is 200).
+# A bundle is Parquet and small per run; a larger archive goes through `segroi runs import` instead.
+MAX_UPLOAD_MB = 100
+
 
 def register(sub) -> None:
     p = sub.add_parser("dashboard", help="start the dashboard in the browser (localhost by default)")
@@ -78,7 +82,7 @@ def streamlit_command(port: int, host: str, root: Path) -> list[str]:
         sys.executable, "-m", "dashboard.serve", "run", str(root / "dashboard" / "app.py"),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-        "--client.showErrorDetails", "type", *files,  # no traceback or server path in the browser
+        "--client.showErrorDetails", "type", "--server.maxUploadSize", str(MAX_UPLOAD_MB), *files,  # no traceback or server path in the browser
     ]
 
 

@@ -1,5 +1,6 @@
-"""Which Streamlit endpoints are closed (engine.access.routes), without a server; the real server is
-checked in test_server_uploads.py."""
+"""Which Streamlit endpoints are closed (engine.access.routes, engine.access.uploads), without a server;
+the real server is checked in test_server_uploads.py and, with a page that opens uploads, in
+tests/browser/test_bundle_import_browser.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import asyncio
 
 import pytest
 
+from engine.access import uploads
 from engine.access.routes import ClosedRoutes, closed
+
+
+@pytest.fixture(autouse=True)
+def _no_session_open():
+    uploads.close_all()
+    yield
+    uploads.close_all()
 
 
 @pytest.mark.parametrize("path, shut", [
@@ -16,8 +25,28 @@ from engine.access.routes import ClosedRoutes, closed
     ("/_stcore/health", False), ("/_stcore/stream", False), ("/media/abc.png", False), ("/", False),
     ("/_stcore/upload_filex", False), ("/scenario", False),
 ])
-def test_the_upload_endpoint_is_closed_and_nothing_else(path, shut):
+def test_uploads_are_closed_until_a_page_opens_them_and_nothing_else_is(path, shut):
     assert closed(path) is shut
+
+
+def test_a_page_opens_uploads_for_its_own_session_only():
+    uploads.open_for("abc")
+    assert not closed("/_stcore/upload_file/abc/def")
+    assert not closed("/segroi/_stcore/upload_file/abc/def")
+    assert closed("/_stcore/upload_file/abd/def")  # another session
+    assert closed("/_stcore/upload_file/ab/def")   # a prefix of an open one
+    assert closed("/_stcore/upload_file/")
+
+
+def test_an_opening_lapses_and_the_oldest_goes_first():
+    uploads.open_for("s1", now=0.0)
+    assert uploads.is_open("s1", now=uploads.OPEN_SECONDS - 1)
+    assert not uploads.is_open("s1", now=uploads.OPEN_SECONDS + 1)
+    for i in range(uploads.MAX_OPEN + 1):
+        uploads.open_for(f"k{i}", now=10.0)
+    assert not uploads.is_open("k0", now=10.0)
+    assert uploads.is_open(f"k{uploads.MAX_OPEN}", now=10.0)
+    assert not uploads.is_open(None) and not uploads.is_open("")
 
 
 def test_closed_requests_never_reach_streamlit():
@@ -36,5 +65,7 @@ def test_closed_requests_never_reach_streamlit():
     for method in ("PUT", "DELETE", "OPTIONS", "GET"):
         asyncio.run(guard({"type": "http", "method": method, "path": "/_stcore/upload_file/s/f"}, receive, send))
     asyncio.run(guard({"type": "http", "method": "GET", "path": "/_stcore/health"}, receive, send))
-    assert reached == ["/_stcore/health"]
+    uploads.open_for("s")
+    asyncio.run(guard({"type": "http", "method": "PUT", "path": "/_stcore/upload_file/s/f"}, receive, send))
+    assert reached == ["/_stcore/health", "/_stcore/upload_file/s/f"]
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [404] * 4

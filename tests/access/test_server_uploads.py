@@ -1,4 +1,4 @@
-"""The dashboard takes no file uploads, so Streamlit's upload endpoint is closed. Open, it let a visitor
+"""Streamlit's upload endpoint is closed to a session the login has not let in. Open, it let a visitor
 who never gave the password store files in the server's memory: a websocket session (the login page
 itself) and the XSRF cookie of the health check are all it asked for, 200 MB per file, as many files as
 the visitor liked. Checked against a real server started as `segroi dashboard` starts it, with a

@@ -98,7 +98,7 @@ def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localho
     assert opts.pop("--secrets.files").endswith("dashboard/.streamlit/secrets.toml")  # the last of three
     assert opts == {"--server.port": "8999", "--server.address": "localhost", "--server.headless": "true",
                     "--server.fileWatcherType": "none", "--browser.gatherUsageStats": "false",
-                    "--client.showErrorDetails": "type"}
+                    "--client.showErrorDetails": "type", "--server.maxUploadSize": "100"}
     assert (cwd / ".streamlit" / "config.toml").exists()
     from engine.store import open_store
 
