@@ -309,7 +309,7 @@ def measured_so_far() -> None:
         st.info(T("none_yet"))
         return
     labels = {r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
-                       f"{r['items']} item(s) · {r['status']}" for r in rows}
+                       f"{r['items']} item(s) · {r['status']} · {r['id'][:8]}" for r in rows}  # the id: no two alike
     picked = st.multiselect(T("sessions"), list(labels), default=list(labels), format_func=labels.get,
                             key="ann_all_pick")
     if not picked:

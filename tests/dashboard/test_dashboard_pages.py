@@ -110,3 +110,15 @@ def test_export_counts_runs_in_good_english(app, seeded, monkeypatch, n, words):
     at = go(app.run(), "export")
     assert not at.exception
     assert any(words in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_two_sessions_that_look_alike_can_both_be_picked(app, seeded):
+    # Same minute, task, annotator, item count and status: before the id was in the label, Streamlit
+    # kept one of the two options and "Measured so far" pooled a single session.
+    for sid in ("sess-one-aaaa", "sess-two-bbbb"):
+        add_annotation_items(seeded, session=sid)
+    at = go(app.run(), "annotate")
+    assert not at.exception
+    pick = at.multiselect(key="ann_all_pick")
+    assert sorted(pick.value) == ["sess-one-aaaa", "sess-two-bbbb"]
+    assert len(set(pick.options)) == 2
