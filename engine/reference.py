@@ -1,8 +1,11 @@
-"""Reference data shipped with segroi: the reference scenario and the H100 compute anchors.
+"""Reference data shipped with segroi: the reference scenario, the H100 compute anchors and the
+published accuracy figures.
 
 Every default carries its provenance - measured / published / simulated / assumed - and a
-source taken from the project's REFERENCES.md. Plain data, no I/O: `segroi demo` writes it
-to the store, tests and the dashboard read it from here.
+source taken from the project's REFERENCES.md. Plain data, read from here by tests, the cost
+command and the dashboard; `seed(store)` writes it into a store (`segroi demo`, and the dashboard
+when its store is empty). `preferred_scenario` is the one rule for which stored scenario to show
+when none is named.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from typing import Sequence
 
 REFERENCE_NAME = "reference"
 ANCHOR_DATE = "2026-11-26"
@@ -399,3 +403,51 @@ def published_accuracy_rows() -> list[dict]:
 def anchor_hardware_row() -> dict:
     return {"device_type": "cuda", "device_name": ANCHOR_DEVICE, "cuda_version": "13.0",
             "torch_version": ANCHOR_TORCH, "idle_power_watts": ANCHOR_IDLE_WATTS}
+
+
+def preferred_scenario(names: Sequence[str]) -> str | None:
+    """Of the stored scenarios' names, the one to use when none is named: the reference scenario (the
+    first name starting with "reference", any case), else the only one; None when that leaves a choice."""
+    names = list(names)
+    return next((n for n in names if n.lower().startswith(REFERENCE_NAME)), names[0] if len(names) == 1 else None)
+
+
+def seed(store, force: bool = False) -> list[str]:
+    """Write the reference data into `store`, idempotently; one line per part saying what was done.
+
+    The reference scenario is written when it is missing; a stored one that differs (someone edited it)
+    is kept unless `force`. The anchors and the published figures that are missing are added in one
+    `demo` run. Raises if the shipped data are not valid (costmodel.AssumptionError).
+    """
+    from engine import costmodel
+    from engine.store import RunKind, results
+
+    assumptions, provenance = reference_parts()
+    costmodel.validate({**assumptions, "provenance": provenance})  # the shipped data must be valid
+    lines = []
+    old = next((r for r in store.scenarios() if r["name"] == REFERENCE_NAME), None)
+    if old is None or force:
+        store.save_scenario(REFERENCE_NAME, assumptions, provenance, note="built-in reference scenario (segroi demo)")
+        lines.append(f"scenario {REFERENCE_NAME!r}: {'reset' if old else 'added'}")
+    elif old["assumptions"] == assumptions and old["provenance"] == provenance:
+        lines.append(f"scenario {REFERENCE_NAME!r}: already present")
+    else:
+        lines.append(f"scenario {REFERENCE_NAME!r}: a changed copy is stored; kept it (`segroi demo --force` resets it)")
+
+    anchors = not results.demo_profiles_present(store, ANCHOR_SOURCE)
+    published = not results.published_accuracy_count(store)
+    rows = anchor_profile_rows() if anchors else []
+    figures = published_accuracy_rows() if published else []
+    if anchors or published:
+        settings = {"what": "reference data", "profiles": len(rows), "published_accuracy": len(figures),
+                    "source": ANCHOR_SOURCE}
+        with store.run(RunKind.DEMO, settings=settings) as run:
+            if anchors:
+                run.add("hardware", anchor_hardware_row())
+                run.add("profiles", rows)
+            run.add("published_accuracy", figures)
+    lines.append(f"H100 compute anchors: added {len(rows)} profile rows (measured, {ANCHOR_SOURCE})" if anchors
+                 else f"H100 compute anchors: already present ({ANCHOR_SOURCE})")
+    lines.append(f"published accuracy: added {len(figures)} figures (published, with their citations)" if published
+                 else "published accuracy: already present")
+    return lines

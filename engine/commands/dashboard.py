@@ -6,7 +6,7 @@ allow-list), see docs/access.md. Before starting, every secrets file the server 
 checked (engine.access.login): one that cannot be read stops the command. The server is told the
 exact files (--secrets.files), whether a login is required (SEGROI_LOGIN_REQUIRED), the extra host
 names it answers (SEGROI_ALLOWED_HOSTS) and the folders the Annotate page may read
-(SEGROI_DATA_ROOTS). An empty store is first filled with the reference scenario (`segroi demo`),
+(SEGROI_DATA_ROOTS). An empty store is first filled with the reference data (engine.reference.seed),
 so the dashboard shows real headline numbers out of the box.
 """
 
@@ -102,27 +102,15 @@ def server_env(host: str, allowed_hosts: list[str], data_roots: list[str], env: 
     return env
 
 
-def seed_reference() -> str:
-    """Run `segroi demo` (reference scenario + H100 anchors, idempotent); returns what it printed."""
-    import argparse
-    import contextlib
-    import io
-
-    from engine.commands import demo
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        demo.run(argparse.Namespace(force=False))
-    return out.getvalue()
-
-
 def seed_if_empty() -> bool:
-    """Load the reference data when the store has no scenario yet. True if it did."""
+    """Load the reference data (engine.reference.seed) when the store has no scenario yet. True if it did."""
+    from engine import reference
     from engine.store import open_store
 
-    if open_store().scenarios():
+    store = open_store()
+    if store.scenarios():
         return False
-    seed_reference()
+    reference.seed(store)
     return True
 
 

@@ -18,6 +18,9 @@ def register(sub) -> None:
 
 
 def pick_scenario(rows: list[dict], name: str | None) -> dict:
+    """The stored scenario row named `name`; without a name, the one engine.reference.preferred_scenario
+    picks (the reference scenario, else the only one)."""
+    from engine import reference
     from engine.errors import SegroiError
 
     names = [r["name"] for r in rows]
@@ -25,12 +28,8 @@ def pick_scenario(rows: list[dict], name: str | None) -> dict:
         raise SegroiError("the store holds no scenario: run `segroi demo` to load the reference scenario "
                           "(or `segroi scenario` to add your own)")
     if name is None:
-        preferred = [n for n in names if n.lower().startswith("reference")]
-        if preferred:
-            name = preferred[0]
-        elif len(names) == 1:
-            name = names[0]
-        else:
+        name = reference.preferred_scenario(names)
+        if name is None:
             raise SegroiError(f"several scenarios are stored; pick one with --scenario ({', '.join(names)})")
     for r in rows:
         if r["name"] == name:
@@ -43,9 +42,9 @@ def run(args) -> int:
 
     from engine import costmodel
     from engine.errors import SegroiError
-    from engine.report import data, images, pdf
+    from engine.report import images, pdf
     from engine.report.summary import summarize
-    from engine.store import open_store
+    from engine.store import assumptions_of, open_store, results
 
     from engine.files import check_can_write
 
@@ -56,15 +55,13 @@ def run(args) -> int:
     started = time.perf_counter()
     store = open_store(read_only=True)
     row = pick_scenario(store.scenarios(), args.scenario)
-    raw = dict(row["assumptions"])
-    if row.get("provenance") and "provenance" not in raw:
-        raw["provenance"] = row["provenance"]
+    raw = assumptions_of(row)
     try:
         summary = summarize(raw)
     except costmodel.AssumptionError as exc:
         raise SegroiError(f"stored scenario {row['name']!r} is not valid: {exc}") from exc
     try:
-        pdf.write(summary, out, args.lang, data.measured_runs(store))
+        pdf.write(summary, out, args.lang, results.measured_runs(store))
     finally:
         images.stop()
     print(f"wrote {out} (scenario {row['name']!r}, {args.lang}, {time.perf_counter() - started:.1f} s)",

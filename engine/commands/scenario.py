@@ -48,8 +48,7 @@ def run(args) -> int:
             raw = costmodel.validate(raw).to_dict()
         except costmodel.AssumptionError:
             pass  # show it as stored; `segroi cost --scenario` will name the problem
-        json.dump(raw, sys.stdout, indent=1)
-        print()
+        sys.stdout.write(costmodel.assumptions_text(raw))
         return 0
     if args.action == "delete":
         store = open_store()

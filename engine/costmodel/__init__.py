@@ -76,6 +76,11 @@ Public API (all money in the scenario's currency, time in the units the names sa
 / ``set_own_hardware(raw, name, on)``
     Edit an assumptions dict's options (engine/costmodel/editing.py).
 
+``parse_assumptions(text, toml=False) -> dict`` / ``assumptions_text(raw) -> str``
+    An assumptions file's text (JSON, or TOML) as a dict, and back as JSON; a syntax error raises
+    ``AssumptionError`` (field ""). Reading and writing the file itself is the caller's
+    (engine/costmodel/text.py).
+
 ``cumulative(scenario) -> dict``
     Cost of each option by the end of year y = 0..H (setup is paid at year 0)::
 
@@ -120,6 +125,7 @@ from engine.costmodel.scenario import Option, Scenario, Uncertain, check_leaf, v
 from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
 from engine.costmodel.editing import add_option, free_name, remove_option, set_own_hardware
+from engine.costmodel.text import assumptions_text, parse_assumptions
 
 __all__ = [
     "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_LABEL", "MAX_OPTIONS", "MIN_OPTIONS",
@@ -127,4 +133,5 @@ __all__ = [
     "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "recommendation", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
     "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf",
+    "parse_assumptions", "assumptions_text",
 ]

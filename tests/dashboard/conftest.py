@@ -25,11 +25,12 @@ def app(monkeypatch):
 @pytest.fixture
 def seeded():
     """The store holds the reference scenario and the H100 anchors (what `segroi dashboard` loads)."""
-    from engine.commands.dashboard import seed_reference
+    from engine import reference
     from engine.store import open_store
 
-    seed_reference()
-    return open_store()
+    store = open_store()
+    reference.seed(store)
+    return store
 
 
 def shown(markdown: str) -> str:

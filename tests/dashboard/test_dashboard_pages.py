@@ -104,9 +104,9 @@ def test_a_first_run_shows_published_accuracy(app, seeded):
 @pytest.mark.parametrize("n,words", [(0, "No measured runs are stored yet"), (1, "1 measured run is listed"),
                                      (2, "2 measured runs are listed")])
 def test_export_counts_runs_in_good_english(app, seeded, monkeypatch, n, words):
-    from engine.report import data
+    from engine.store import results
 
-    monkeypatch.setattr(data, "measured_runs", lambda store, limit=30: [{"id": f"r{i}"} for i in range(n)])
+    monkeypatch.setattr(results, "measured_runs", lambda store, limit=30: [{"id": f"r{i}"} for i in range(n)])
     at = go(app.run(), "export")
     assert not at.exception
     assert any(words in c.value for c in at.caption), [c.value for c in at.caption]

@@ -1,6 +1,8 @@
-"""Read what the dashboard and the PDF show from the store, as small pandas frames.
+"""Named reads of what runs stored: profiles, accuracy, measurements, training, and the runs themselves.
 
-Only reads (the store's read-only path); every function copes with an absent or empty store.
+Every function takes a `Store`, reads through its read-only path and copes with an absent or empty
+store (no rows, an empty frame). Frames come back for the dashboard's tables and figures, lists of
+dicts where a caller walks the rows.
 """
 
 from __future__ import annotations
@@ -9,41 +11,66 @@ import json
 
 import pandas as pd
 
-from engine.store import Store
+from engine.store.kinds import MEASURED_KINDS, RunKind
+from engine.store.store import Store
 
-# Kinds of runs whose results feed numbers (the demo's anchors included).
-MEASURED_KINDS = ("profile", "evaluate", "train-ssl", "train_ssl", "annotate-sim", "annotate_sim",
-                  "annotate", "demo")
-
-
-def scenarios(store: Store) -> list[dict]:
-    return store.scenarios()
+RESULT_TABLES = ("profiles", "evaluations", "measurements", "training_runs", "published_accuracy")
 
 
+# -- profiles -------------------------------------------------------------------------------------
 def profiles(store: Store) -> pd.DataFrame:
-    """Every stored profile row of a run that finished, newest first, with the run's date."""
-    df = store.frame(
+    """Every profile row of a run that finished, newest first, with the run's date and kind."""
+    return store.frame(
         "SELECT p.*, r.started_at AS run_started_at, r.kind AS run_kind FROM profiles p "
         "JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok' "
         "ORDER BY coalesce(p.measured_at, r.started_at) DESC"
     )
-    return df
+
+
+def run_profiles(store: Store, run_id: str, model: str | None = None) -> list[dict]:
+    """One run's profile rows (of `model` only, when given), in the order they were measured."""
+    if model is None:
+        return store.query("SELECT * FROM profiles WHERE run_id = ? ORDER BY measured_at", [run_id])
+    return store.query("SELECT * FROM profiles WHERE run_id = ? AND model = ? ORDER BY measured_at",
+                       [run_id, model])
+
+
+def latest_full_size_profile_run(store: Store, model: str, device: str | None = None) -> str | None:
+    """The newest finished run that profiled `model` at its full input size (on `device`), or None."""
+    sql = ("SELECT p.run_id FROM profiles p JOIN runs r ON r.id = p.run_id "
+           "WHERE r.status = 'ok' AND p.model = ? AND NOT p.reduced_input")
+    params: list = [model]
+    if device is not None:
+        sql += " AND p.device = ?"
+        params.append(device)
+    found = store.query(sql + " ORDER BY r.started_at DESC LIMIT 1", params)
+    return found[0]["run_id"] if found else None
+
+
+def profiled_models(store: Store) -> list[str]:
+    """Every model some finished run profiled."""
+    return [r["model"] for r in store.query(
+        "SELECT DISTINCT p.model FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok' "
+        "ORDER BY p.model")]
+
+
+def demo_profiles_present(store: Store, source: str) -> bool:
+    """Whether a finished `segroi demo` run stored profile rows from `source` (the reference anchors)."""
+    rows = store.query(
+        "SELECT count(*) AS n FROM profiles p JOIN runs r ON r.id = p.run_id "
+        "WHERE r.kind = ? AND r.status = 'ok' AND p.source = ?", [RunKind.DEMO, source])
+    return bool(rows and rows[0]["n"])
 
 
 def profile_runs(store: Store, limit: int = 10) -> list[dict]:
+    """The latest profile runs, whatever their status (the Benchmarks page lists them)."""
     return store.query(
         "SELECT id, status, started_at, finished_at, command, reason FROM runs "
-        "WHERE kind = 'profile' ORDER BY started_at DESC LIMIT ?", [limit]
+        "WHERE kind = ? ORDER BY started_at DESC LIMIT ?", [RunKind.PROFILE, limit]
     )
 
 
-def bundle_imports(store: Store, limit: int = 10) -> list[dict]:
-    """The latest bundle imports (segroi runs import, or the Benchmarks page)."""
-    from engine.store.bundle import imports
-
-    return imports(store, limit)
-
-
+# -- accuracy, measurements, training -------------------------------------------------------------
 def evaluations(store: Store) -> pd.DataFrame:
     """Per-structure accuracy rows of finished runs, with the run's SAM variant (`sam_variant`, for
     `segroi evaluate --model sam`). Random-weight rows are left out: their accuracy is noise."""
@@ -62,27 +89,32 @@ def published_accuracy(store: Store) -> pd.DataFrame:
     )
 
 
+def published_accuracy_count(store: Store) -> int:
+    """How many published accuracy figures the store holds (of any run)."""
+    rows = store.query("SELECT count(*) AS n FROM published_accuracy")
+    return int(rows[0]["n"]) if rows else 0
+
+
 def measurements(store: Store) -> pd.DataFrame:
-    """Clinical measurements that have a reference value to compare with."""
+    """Clinical measurements of finished runs that have a reference value to compare with."""
     return store.frame(
         "SELECT m.* FROM measurements m JOIN runs r ON r.id = m.run_id "
         "WHERE r.status = 'ok' AND m.value IS NOT NULL AND m.reference IS NOT NULL"
     )
 
 
-def annotation_items(store: Store) -> pd.DataFrame:
-    return store.frame("SELECT * FROM annotation_items")
-
-
 def training_runs(store: Store) -> pd.DataFrame:
+    """SSL training rows of finished runs, newest first, with the run's start."""
     return store.frame(
         "SELECT t.*, r.started_at FROM training_runs t JOIN runs r ON r.id = t.run_id "
         "WHERE r.status = 'ok' ORDER BY r.started_at DESC"
     )
 
 
+# -- runs -----------------------------------------------------------------------------------------
 def measured_runs(store: Store, limit: int = 30) -> list[dict]:
-    """Finished runs that produced numbers, with where they ran: one line each for the PDF."""
+    """Finished runs that produced numbers, with where they ran: one line each for the PDF.
+    Each has `settings` (parsed), `hardware` (a device, CPU or host name) and `rows` {table: count}."""
     kinds = ", ".join("?" for _ in MEASURED_KINDS)
     rows = store.query(
         f"SELECT r.id, r.kind, r.status, r.started_at, r.finished_at, r.host, r.settings, "
@@ -105,7 +137,7 @@ def _row_counts(store: Store, run_ids: list[str]) -> dict[str, dict[str, int]]:
         return {}
     marks = ", ".join("?" for _ in run_ids)
     out: dict[str, dict[str, int]] = {}
-    for table in ("profiles", "evaluations", "measurements", "training_runs", "published_accuracy"):
+    for table in RESULT_TABLES:
         for r in store.query(
             f"SELECT run_id, count(*) AS n FROM {table} WHERE run_id IN ({marks}) GROUP BY run_id", run_ids
         ):
@@ -126,12 +158,3 @@ def _json(value):
         except ValueError:
             return value
     return value
-
-
-def result_row_count(store: Store) -> int:
-    """How many result rows the store holds (profiles, evaluations, measurements, annotation items)."""
-    rows = store.query(
-        "SELECT (SELECT count(*) FROM profiles) + (SELECT count(*) FROM evaluations) + "
-        "(SELECT count(*) FROM measurements) + (SELECT count(*) FROM annotation_items) AS n"
-    )
-    return int(rows[0]["n"]) if rows else 0
