@@ -76,7 +76,7 @@ for note in st.session_state.pop("bench_notes", []):
     st.warning(common.esc(note))
 if go:
     if not models:
-        st.error(t("bench.models"))
+        st.error(t("bench.no_models"))
     else:
         try:  # only listed options, values clamped (engine.profiling.page_args)
             command, notes = jobs.profile_command(models, device, seconds, extra)

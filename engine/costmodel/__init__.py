@@ -94,12 +94,6 @@ Public API (all money in the scenario's currency, time in the units the names sa
               "setup_parts": {"engineering", "labelling", "training"},
               "compute_parts": {"gpu_rental", "energy", "server"}}}
 
-``recommendation(scenario, mc=None) -> dict``
-    {"cheapest", "next_best", "horizon_years", "currency",
-     "present_cost": {option: x}, "savings_vs_next_best", "savings_vs_manual",
-     "payback_months" (of the cheapest; None if it never pays back or is manual),
-     "p_cheapest" (from ``mc`` when given, else None), "headline" (one plain sentence)}
-
 ``sweep(scenario, field="workload.studies_per_year", values=..., output="present_cost") -> dict``
     {"field", "values": [...], "options": {option: [output at each value]}} -- one
     vectorised evaluation; for charts such as present cost against volume.
@@ -122,7 +116,7 @@ from engine.costmodel.fields import (
 )
 from engine.costmodel.paths import get_field, set_field
 from engine.costmodel.scenario import Option, Scenario, Uncertain, check_leaf, validate
-from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
+from engine.costmodel.evaluate import breakdown, cumulative, evaluate, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
 from engine.costmodel.editing import add_option, free_name, remove_option, set_own_hardware
 from engine.costmodel.text import assumptions_text, parse_assumptions
@@ -130,7 +124,7 @@ from engine.costmodel.text import assumptions_text, parse_assumptions
 __all__ = [
     "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_LABEL", "MAX_OPTIONS", "MIN_OPTIONS",
     "NAME_PATTERN", "OPTIONS", "OUTPUTS", "PROVENANCE_KINDS", "Field", "field_spec", "Option",
-    "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "recommendation", "sweep",
+    "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
     "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf",
     "parse_assumptions", "assumptions_text",

@@ -13,7 +13,6 @@ from engine.costmodel.fields import OUTPUTS
 from engine.costmodel.scenario import Scenario
 from engine.costmodel.volume import cheapest_by_volume
 
-LABELS = {"manual": "manual tracing", "sam": "SAM", "ssl": "SSL"}
 
 
 def number(x: Any) -> float | None:
@@ -67,62 +66,6 @@ def cumulative(scenario: Scenario) -> dict:
         options[opt] = {"undiscounted": [float(x) for x in setup + annual * years],
                         "discounted": [float(x) for x in setup + annual * cum_factor]}
     return {"years": list(range(h + 1)), "options": options}
-
-
-def money(x: float | None, currency: str) -> str:
-    if x is None:
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    if x >= 1e9:
-        body = f"{x / 1e9:.2f}B"
-    elif x >= 1e6:
-        body = f"{x / 1e6:.2f}M"
-    elif x >= 1e4:
-        body = f"{x / 1e3:.0f}k"
-    else:
-        body = f"{x:,.0f}"
-    return f"{sign}{currency} {body}"
-
-
-def _label(scenario: Scenario, name: str) -> str:
-    option = scenario.option(name)
-    if option.label:
-        return option.label
-    if option.kind == "manual":
-        return LABELS["manual"]
-    return LABELS.get(name, name)
-
-
-def recommendation(scenario: Scenario, mc: dict | None = None) -> dict:
-    """The executive answer: cheapest option over the horizon, by how much, and how sure."""
-    ev = evaluate(scenario)
-    names = scenario.option_names
-    manual = scenario.manual
-    pc = {opt: ev["options"][opt]["present_cost"] for opt in names}
-    ranked = sorted(names, key=lambda o: pc[o])
-    best, nxt = ranked[0], ranked[1]
-    cur, h = scenario.currency, scenario.horizon_years
-    vs_next = pc[nxt] - pc[best]
-    vs_manual = pc[manual] - pc[best]
-    payback = ev["options"][best]["payback_months"] if best != manual else None
-    p_best = mc["p_cheapest"][best] if mc else None
-    rate = f"{scenario.discount_rate * 100:.1f} %/yr"
-    label = {n: _label(scenario, n) for n in names}
-    if best == manual:
-        text = (f"{label[manual][:1].upper() + label[manual][1:]} stays cheapest over {h} years: "
-                f"{money(vs_next, cur)} less in present value ({rate}) than {label[nxt]}, the next best option.")
-    else:
-        text = (f"{label[best]} is cheapest over {h} years: {money(vs_manual, cur)} less in present "
-                f"value ({rate}) than {label[manual]}")
-        text += (", the next best option" if nxt == manual
-                 else f" and {money(vs_next, cur)} less than {label[nxt]}")
-        text += f"; its setup pays back in {payback:.1f} months." if payback is not None else "."
-    if p_best is not None:
-        text += f" It is cheapest in {p_best * 100:.0f} % of {mc['draws']:,} Monte Carlo draws."
-    return {"cheapest": best, "next_best": nxt, "horizon_years": h, "currency": cur,
-            "present_cost": pc, "savings_vs_next_best": vs_next, "savings_vs_manual": vs_manual,
-            "payback_months": payback, "p_cheapest": p_best, "headline": text}
 
 
 def sweep(scenario: Scenario, field: str = "workload.studies_per_year",

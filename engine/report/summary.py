@@ -1,8 +1,10 @@
 """One scenario's figures, computed once and shared by the dashboard and the PDF.
 
-`summarize(raw)` runs the cost model (evaluate, Monte Carlo, tornado, cumulative, breakdown,
-recommendation) on a validated scenario; `headline(summary, lang)` turns it into the plain
-sentence and the headline numbers. Both the Overview page and the PDF print exactly these
+`summarize(raw)` runs the cost model (evaluate, Monte Carlo, tornado, cumulative, breakdown) on a
+validated scenario; `headline(summary, lang)` turns it into the plain sentence and the headline
+numbers. The answer is the cost model's `cheapest` option over the horizon (ties: the first in the
+scenario's order): the headline tells how much it saves against manual tracing, or says to keep
+manual tracing when that is the cheapest. Both the Overview page and the PDF print exactly these
 strings, so the two never disagree.
 """
 
@@ -30,7 +32,6 @@ def summarize(raw: dict, draws: int = MC_DRAWS, seed: int = MC_SEED, focus: str 
     result = costmodel.evaluate(scenario)
     uncertain = costmodel.uncertain_fields(scenario)
     mc = costmodel.monte_carlo(scenario, n=draws, seed=seed) if uncertain and draws else None
-    rec = costmodel.recommendation(scenario, mc=mc)
     best = best_option(result, scenario.manual)
     focus = focus if focus in result["options"] and focus != scenario.manual else best
     return {
@@ -47,7 +48,6 @@ def summarize(raw: dict, draws: int = MC_DRAWS, seed: int = MC_SEED, focus: str 
         "provenance": field_provenance(scenario),
         "result": result,
         "monte_carlo": mc,
-        "recommendation": rec,
         "best": best,
         "focus": focus,
         "tornado": tornado_for(scenario, focus),
@@ -170,7 +170,7 @@ def headline(summary: dict, lang: str = "en") -> dict:
         "cost_per_study": {o: i18n.money(res[o]["cost_per_study"], cur, lang) for o in res},
     }
     others = [o for o in res if o != manual]
-    if savings <= 0:
+    if summary["result"]["cheapest"] == manual:  # the answer (when it is not manual, it is `best`)
         legacy = sorted(others) == ["sam", "ssl"] and manual == "manual"
         sentence = (t("rec.manual_best", lang, years=years) if legacy
                     else t("rec.manual_best_any", lang, years=years, n=len(others)))
