@@ -182,7 +182,7 @@ def outputs(p: Mapping[str, Any], options: Sequence[Any]) -> dict[str, Any]:
     manual = res[next(o.name for o in options if o.kind == "manual")]
     # over="ignore": a subnormal setup or saving gives an infinite ratio, reported as None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for opt, r in res.items():
+        for r in res.values():
             r["npv_savings_vs_manual"] = manual["present_cost"] - r["present_cost"]
             setup = np.asarray(r["setup_cost"], dtype=float)
             r["roi"] = np.where(setup > 0, r["npv_savings_vs_manual"] / setup, np.nan)
