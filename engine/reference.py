@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 REFERENCE_NAME = "reference"
 ANCHOR_DATE = "2026-11-26"
@@ -61,7 +61,7 @@ _SAM_ENC_S = 396.06317138671875 / 1000 / 8    # ViT-H encoder, bf16, batch 8
 _SSL_S = 60.07867431640625 / 1000 / 256      # 5-level 32->512 U-Net, bf16, batch 256
 _SAM_DEC_S = 4.855249685834544 / 1000        # ViT-H decoder + prompt encoder, per box, fp32
 
-_TREE = {
+_TREE: dict[str, Any] = {
     "horizon_years": _a(5, "a five-year planning horizon for an IT investment"),
     "discount_rate": _Ref(0.035, "published", f"{NICE} (range 1.5-3.5 %)", 0.015, 0.035),
     "workload": {
@@ -300,7 +300,7 @@ _SAM_HUMAN = {
 
 # Templates of the options a site may compare: (kind, English and Japanese names, tree of the fields
 # that are not a compute profile; the compute profile of a SAM variant comes from its anchors).
-TEMPLATES = {
+TEMPLATES: dict[str, tuple[str, str, str, str | None]] = {
     "sam_vit_b": ("prompted", "SAM ViT-B (prompted)", "SAM ViT-B（プロンプト）", "sam_vit_b"),
     "sam_vit_l": ("prompted", "SAM ViT-L (prompted)", "SAM ViT-L（プロンプト）", "sam_vit_l"),
     "sam_vit_h": ("prompted", "SAM ViT-H (prompted)", "SAM ViT-H（プロンプト）", "sam_vit_h"),
@@ -347,6 +347,7 @@ def option_template(template: str, raw: dict | None = None) -> tuple[dict, dict]
     if template == "sam_finetuned":
         tree.update(_FINETUNED)
     body, prov = _split(tree)
+    assert model is not None  # every template but the hybrid names its model
     profile, profile_prov, header = _sam_profile(model)
     body["profile"] = {**profile, "provenance": header}
     prov.update(profile_prov)
@@ -367,7 +368,7 @@ def add_option_from_template(raw: dict, template: str, name: str | None = None) 
 # references" and the SSL method's paper); `segroi demo` stores them beside measured evaluations.
 FERREIRA_NATCOMMS = "Ferreira, Lau, Salaymang & Arnaout, Nat Commun 16, 4070 (2025); arXiv:2210.04979"
 OUYANG = "Ouyang et al., Nature 580, 252-256 (2020) (EchoNet-Dynamic)"
-PUBLISHED_ACCURACY = [
+PUBLISHED_ACCURACY: list[dict[str, Any]] = [
     {"model": "fine-tuned SAM", "family": "sam", "dataset": "EchoNet-Dynamic test", "structure": "LV",
      "metric": "dice", "value": 0.911, "sd": 0.045, "source": CHAO},
     {"model": "EchoNet model", "family": "other", "dataset": "EchoNet-Dynamic test", "structure": "LV",

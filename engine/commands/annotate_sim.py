@@ -80,7 +80,7 @@ def run(args) -> int:
     frames, label = load_frames(args.data, truth=args.truth, frames=args.frames, seed=args.seed)
     settings = {"data": label, "truth": args.truth, "frames": len(frames)}
     segmenter = ssl_labels = None
-    notes = []
+    notes: list[str] = []
     if args.task == "sam":
         segmenter = _sam(args, settings, notes)
     elif args.task == "ssl":

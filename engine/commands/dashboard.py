@@ -13,6 +13,7 @@ so the dashboard shows real headline numbers out of the box.
 from __future__ import annotations
 
 import os
+from typing import Mapping
 import signal
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def secrets_files(root: Path) -> list[Path]:
             root / "dashboard" / ".streamlit" / "secrets.toml"]
 
 
-def check_login(host: str, root: Path, env: dict | None = None):
+def check_login(host: str, root: Path, env: Mapping[str, str] | None = None):
     """The login the server will ask for (engine.access.login.Login); SegroiError when a secrets file
     cannot be read, the configuration is malformed, or `host` needs a login and none is set up."""
     from engine.access import login

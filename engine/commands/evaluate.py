@@ -140,7 +140,8 @@ def _run_ray(args) -> int:
             loaded = outcome.load_result()
             for p in loaded.problems:
                 print(f"skipped {p}", file=sys.stderr)
-            frames = [f for f in loaded.require_frames() if f.has_mask]
+            # light stand-ins for the frames the workers decoded (inference.Outcome.load_result)
+            frames = [f for f in loaded.require_frames() if getattr(f, "has_mask")]
             if not frames:
                 raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like "
                                   "`segroi segment`'s output")

@@ -21,13 +21,17 @@ def number(x: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _or_inf(x: float | None) -> float:
+    return math.inf if x is None else x
+
+
 def evaluate(scenario: Scenario) -> dict:
     """Costs of every option at the scenario's point values (the `segroi cost` JSON)."""
     res = outputs(scenario.point, scenario.options)
     names = scenario.option_names
     options = {opt: {k: number(res["options"][opt][k]) for k in OUTPUTS} for opt in names}
-    cheapest = min(names, key=lambda o: options[o]["present_cost"])
-    out = {"options": options}
+    cheapest = min(names, key=lambda o: _or_inf(options[o]["present_cost"]))
+    out: dict[str, Any] = {"options": options}
     if "break_even" in res:
         out["break_even_studies_per_year"] = number(res["break_even"])
     out["cheapest"] = cheapest
@@ -86,7 +90,7 @@ def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
     bad = [v for v in arr if spec.check(v)]
     if bad:
         raise AssumptionError(field, spec.check(bad[0]) or "")
-    p = dict(scenario.point)
+    p: dict[str, Any] = dict(scenario.point)
     p[field] = arr
     res = outputs(p, scenario.options)["options"]
     return {"field": field, "values": [float(v) for v in arr],

@@ -26,7 +26,7 @@ import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -38,7 +38,7 @@ NATIVE_IMAGE_SIZE = 1024
 PATCH_SIZE = 16
 EMBED_CHANNELS = 256
 # Encoder shapes of the three published variants (segment_anything/build_sam.py).
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "vit_b": {"embed_dim": 768, "depth": 12, "num_heads": 12, "global_attn_indexes": (2, 5, 8, 11)},
     "vit_l": {"embed_dim": 1024, "depth": 24, "num_heads": 16, "global_attn_indexes": (5, 11, 17, 23)},
     "vit_h": {"embed_dim": 1280, "depth": 32, "num_heads": 16, "global_attn_indexes": (7, 15, 23, 31)},

@@ -17,6 +17,9 @@ has no `average_power_watts` (the cost model then needs it only for on-prem trai
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from engine.errors import SegroiError
 
 _PER_IMAGE = ("encoder", "full")
@@ -85,7 +88,7 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
     prompts = [r for r in mine if r.get("component") == "decoder"]
     prompt = _fastest([r for r in prompts if r.get("batch") == 1], "seconds_per_prompt") or \
         _fastest(prompts, "seconds_per_prompt")
-    out = {
+    out: dict[str, Any] = {
         "seconds_per_image": float(image["seconds_per_image"]),
         "joules_per_image": _energy(image, "image", idle_subtracted, model),
     }
@@ -113,7 +116,7 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
         "run_id": str(image.get("run_id")),
         "model": model,
         "hardware": str(image.get("device_name") or image.get("device")),
-        "date": date.date().isoformat() if hasattr(date, "date") else str(date)[:10],
+        "date": date.date().isoformat() if isinstance(date, dt.datetime) else str(date)[:10],
         "weights": str(image.get("weights")),
         "note": "; ".join(note),
     }

@@ -120,7 +120,7 @@ class SslUnetModel:
                         _params(net))
 
     def close(self) -> None:
-        self.net = None
+        del self.net  # the weights go now; a closed workload is not used again
 
 
 class SamModel:

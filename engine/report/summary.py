@@ -11,6 +11,7 @@ strings, so the two never disagree.
 from __future__ import annotations
 
 import json
+import math
 import time
 
 from engine import costmodel
@@ -33,7 +34,8 @@ def summarize(raw: dict, draws: int = MC_DRAWS, seed: int = MC_SEED, focus: str 
     uncertain = costmodel.uncertain_fields(scenario)
     mc = costmodel.monte_carlo(scenario, n=draws, seed=seed) if uncertain and draws else None
     best = best_option(result, scenario.manual)
-    focus = focus if focus in result["options"] and focus != scenario.manual else best
+    if focus is None or focus not in result["options"] or focus == scenario.manual:
+        focus = best
     return {
         "name": scenario.name,
         "currency": scenario.currency,
@@ -103,7 +105,8 @@ def overview_figures(summary: dict, lang: str, focus: str | None = None) -> list
 def best_option(result: dict, manual: str = "manual") -> str:
     """The option other than manual with the lowest present cost: the one the savings story is about."""
     opts = result["options"]
-    return min((o for o in opts if o != manual), key=lambda o: opts[o]["present_cost"])
+    return min((o for o in opts if o != manual), key=lambda o: math.inf if opts[o]["present_cost"] is None
+               else opts[o]["present_cost"])
 
 
 def option_names(summary: dict, lang: str, short: bool = False) -> dict[str, str]:

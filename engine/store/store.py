@@ -246,10 +246,10 @@ class Store:
     def schema_version(self, con: duckdb.DuckDBPyConnection) -> int:
         has = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not has:
             return 0
-        return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
     def migrate(self) -> int:
         """Create or upgrade the schema; refuse a file written by a newer segroi. Returns the version."""
@@ -289,7 +289,7 @@ class Store:
         host = socket.gethostname()
         started = "process_started_at" if con.execute(
             "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs' "
-            "AND column_name = 'process_started_at'").fetchone()[0] else "NULL"  # a store held below version 11
+            "AND column_name = 'process_started_at'").fetchall()[0][0] else "NULL"  # a store held below version 11
         rows = con.execute(
             f"SELECT id, pid, {started} FROM runs WHERE status = 'running' AND host = ?", [host]
         ).fetchall()
