@@ -141,7 +141,7 @@ def _run_ray(args) -> int:
             for p in loaded.problems:
                 print(f"skipped {p}", file=sys.stderr)
             # light stand-ins for the frames the workers decoded (inference.Outcome.load_result)
-            frames = [f for f in loaded.require_frames() if getattr(f, "has_mask")]
+            frames = [f for f in loaded.require_frames() if getattr(f, "has_mask", False)]
             if not frames:
                 raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like "
                                   "`segroi segment`'s output")

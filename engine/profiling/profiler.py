@@ -70,7 +70,7 @@ def tf32_flags() -> dict:
     """
     import torch
 
-    out = {}
+    out: dict[str, bool | None] = {}
     for key, read in (("cudnn", lambda: torch.backends.cudnn.allow_tf32),
                       ("matmul", lambda: torch.backends.cuda.matmul.allow_tf32)):
         try:
@@ -184,7 +184,7 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
     if model_obj.weights == "random":
         notes.append("random weights: compute only")
     if notes:
-        row["note"] = "; ".join(filter(None, [row.get("note")] + notes))
+        row["note"] = "; ".join(filter(None, [row.get("note"), *notes]))
     del prepared
     return row
 

@@ -14,12 +14,15 @@ from engine.profiling.workloads import SslUnetModel
 
 
 class FakeGpu(Device):
-    """CPU compute, energy from a (fake) NVML: what CudaDevice does, minus CUDA."""
+    """CPU compute, energy from a (fake) NVML: what CudaDevice does, minus CUDA. Windows of 50 ms and
+    longer take the counter's difference (the tests' windows are short; the fake counter is exact)."""
 
     type = "cuda"
 
-    def __init__(self, nvml):
-        super().__init__(torch.device("cpu"), NvmlEnergySource(nvml, sample_interval=0.002),
+    def __init__(self, nvml, sampler_factory=None):
+        extra = {"sampler_factory": sampler_factory} if sampler_factory else {}
+        super().__init__(torch.device("cpu"), NvmlEnergySource(nvml, sample_interval=0.002, short_window=0.05,
+                                                               **extra),
                          memory.ProcessPeakRss())
 
     def name(self):
@@ -33,12 +36,14 @@ def tiny_unet():
 
 
 @pytest.mark.parametrize("counter", [True, False], ids=["energy-counter", "power-sampling"])
-def test_energy_per_image_is_power_times_time(fake_nvml, tiny_unet, counter):
+def test_energy_per_image_is_power_times_time(fake_nvml, fake_sampler_factory, tiny_unet, counter):
     watts = 300.0
-    device = FakeGpu(Nvml(module=fake_nvml(watts=watts, counter_supported=counter)))
+    device = FakeGpu(Nvml(module=fake_nvml(watts=watts, counter_supported=counter)),
+                     None if counter else fake_sampler_factory(watts))
     setting = Setting("full", "fp32", "fp32", 2, "plain")
     options = ProfileOptions(seconds=0.15, warmup_seconds=0.02)
-    row = measure(device, tiny_unet, setting, options, idle_watts=100.0)
+    with device:
+        row = measure(device, tiny_unet, setting, options, idle_watts=100.0)
     assert row["energy_method"] == ("nvml_energy_counter" if counter else "nvml_power_sampling")
     assert (row["power_samples"] is None) == counter
     # The energy window contains the timed window and is barely longer.
