@@ -132,6 +132,26 @@ def measured_runs(store: Store, limit: int = 30) -> list[dict]:
     return rows
 
 
+def latest_run_id(store: Store, kind: RunKind) -> str | None:
+    """The newest run of `kind`, whatever its status, or None."""
+    rows = store.query("SELECT id FROM runs WHERE kind = ? ORDER BY started_at DESC LIMIT 1", [kind])
+    return rows[0]["id"] if rows else None
+
+
+def run_rows(store: Store, table: str, run_id: str) -> list[dict]:
+    """Every row one run stored in `table`, one of RESULT_TABLES."""
+    if table not in RESULT_TABLES:
+        raise ValueError(f"{table!r} is not a result table ({', '.join(RESULT_TABLES)})")
+    return store.query(f"SELECT * FROM {table} WHERE run_id = ?", [run_id])
+
+
+def training_run_for_weights(store: Store, weights_path: str) -> dict | None:
+    """The newest training row that wrote `weights_path` (as stored: an absolute path), or None."""
+    rows = store.query("SELECT t.* FROM training_runs t JOIN runs r ON r.id = t.run_id "
+                       "WHERE t.weights_path = ? ORDER BY r.started_at DESC LIMIT 1", [weights_path])
+    return rows[0] if rows else None
+
+
 def _row_counts(store: Store, run_ids: list[str]) -> dict[str, dict[str, int]]:
     if not run_ids:
         return {}

@@ -100,3 +100,24 @@ def test_a_run_records_its_process_start(tmp_path):
     (row,) = store.runs()
     assert row["id"] == run.id and row["pid"] == os.getpid()
     assert row["process_started_at"] == store_module._process_start(os.getpid())
+
+
+def test_one_runs_rows_and_the_training_behind_a_weights_file(tmp_path):
+    from engine.store import results
+
+    store = open_store(tmp_path / "s.duckdb")
+    assert results.latest_run_id(store, RunKind.EVALUATE) is None
+    with store.run(RunKind.TRAIN_SSL) as train:
+        train.add("training_runs", {"images": 12, "seconds": 3.5, "weights_path": "/w/ssl.pt"})
+    for dice in (0.5, 0.9):
+        with store.run(RunKind.EVALUATE) as run_:
+            run_.add("evaluations", {"model": "ssl", "frame": "f1", "structure": "LV", "dice": dice,
+                                     "provenance": "measured"})
+        time.sleep(0.01)  # started_at orders the runs
+    newest = results.latest_run_id(store, RunKind.EVALUATE)
+    assert newest == run_.id
+    assert [r["dice"] for r in results.run_rows(store, "evaluations", newest)] == [0.9]
+    assert results.training_run_for_weights(store, "/w/ssl.pt")["images"] == 12
+    assert results.training_run_for_weights(store, "/w/other.pt") is None
+    with pytest.raises(ValueError, match="not a result table"):
+        results.run_rows(store, "runs; DROP TABLE runs", newest)
