@@ -76,7 +76,8 @@ def main() -> int:
 
     from engine.data.phantom import make_phantom, write_phantom
     from engine.profiling.hardware import cpu_cores, cpu_name
-    from engine.store import RunKind, open_store, results
+    from engine.store import RunKind, open_store
+    from engine.store import results as stored
 
     work = Path(tempfile.mkdtemp(prefix="segroi-bench-ssl-"))
     env = {**os.environ, "SEGROI_DB": str(work / "bench.duckdb")}
@@ -110,10 +111,10 @@ def main() -> int:
             secs, out, lb0, lb1 = _segroi(["evaluate", "--model", "ssl", "--weights", str(w), "--data",
                                            str(data[test_style][1]), "--device", args.device], env)
             store = open_store(env["SEGROI_DB"], read_only=True)
-            run = results.latest_run_id(store, RunKind.EVALUATE)
-            rows = results.run_rows(store, "evaluations", run)
-            fr = [m for m in results.run_rows(store, "measurements", run) if m["name"] == "failure_rate"]
-            tr = results.training_run_for_weights(store, str(w.resolve()))
+            run = stored.latest_run_id(store, RunKind.EVALUATE)
+            rows = stored.run_rows(store, "evaluations", run)
+            fr = [m for m in stored.run_rows(store, "measurements", run) if m["name"] == "failure_rate"]
+            tr = stored.training_run_for_weights(store, str(w.resolve()))
             dice = {c: float(np.mean([r["dice"] for r in rows if r["structure"] == c])) for c in CHAMBERS}
             results["scenarios"].append({
                 "train": train_style, "test": test_style,
