@@ -67,12 +67,6 @@ def check_login(host: str, root: Path, env: Mapping[str, str] | None = None):
     return login.check(host, secrets, env, where=where)
 
 
-def login_configured(root: Path, env: dict | None = None) -> str | None:
-    """How a network-served dashboard would ask for a login, or None when nothing is set up."""
-    found = check_login("localhost", root, env)
-    return None if found.kind == "none" else found.describe()
-
-
 def streamlit_command(port: int, host: str, root: Path) -> list[str]:
     files = [arg for path in secrets_files(root) for arg in ("--secrets.files", str(path))]
     return [

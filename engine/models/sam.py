@@ -36,7 +36,6 @@ from engine.errors import SegroiError
 
 NATIVE_IMAGE_SIZE = 1024
 PATCH_SIZE = 16
-EMBED_CHANNELS = 256
 # Encoder shapes of the three published variants (segment_anything/build_sam.py).
 VARIANTS: dict[str, dict[str, Any]] = {
     "vit_b": {"embed_dim": 768, "depth": 12, "num_heads": 12, "global_attn_indexes": (2, 5, 8, 11)},
