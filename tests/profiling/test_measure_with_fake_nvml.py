@@ -135,3 +135,37 @@ def test_cuda_peak_is_counted_above_the_baseline(monkeypatch):
     state["peak"] = state["allocated"] + 700     # activations during the window
     assert mem.peak() == 1_000
     assert mem.method == "cuda_peak_above_baseline"
+
+
+class ClockZone:
+    """A RAPL zone whose counter grows at `watts` on the monotonic clock (what the monitor reads)."""
+
+    max_range_uj = 262_143_328_850
+
+    def __init__(self, name, package, watts):
+        import time
+
+        self.name, self.package, self.dram, self.watts = name, package, name == "dram", watts
+        self.clock, self.t0 = time.monotonic, time.monotonic()
+
+    def read_uj(self):
+        return int(self.watts * (self.clock() - self.t0) * 1e6)
+
+
+def test_rows_keep_gpu_cpu_package_and_dram_energy_apart(fake_nvml, tiny_unet):
+    from engine.profiling import rapl
+    from engine.profiling.device import CpuDevice, RaplEnergySource
+
+    options = ProfileOptions(seconds=0.15, warmup_seconds=0.02)
+    setting = Setting("full", "fp32", "fp32", 1, "plain")
+    gpu = measure(FakeGpu(Nvml(module=fake_nvml(watts=300.0))), tiny_unet, setting, options, idle_watts=None)
+    assert gpu["gpu_joules"] == gpu["energy_joules"] == pytest.approx(300.0 * gpu["energy_window_seconds"], rel=1e-3)
+    assert gpu["cpu_package_joules"] is None and gpu["dram_joules"] is None  # no RAPL given: not measured
+    zones = [ClockZone("package-0", 0, 40.0), ClockZone("dram", 0, 6.0)]
+    cpu = measure(CpuDevice(energy_source=RaplEnergySource(rapl.RaplReader(zones))), tiny_unet, setting,
+                  options, idle_watts=None)
+    seconds = cpu["energy_window_seconds"]
+    assert cpu["gpu_joules"] is None
+    assert cpu["cpu_package_joules"] == pytest.approx(40.0 * seconds, rel=0.02)
+    assert cpu["dram_joules"] == pytest.approx(6.0 * seconds, rel=0.02)
+    assert cpu["energy_joules"] == pytest.approx(46.0 * seconds, rel=0.02)  # the CPU's figure: both parts
