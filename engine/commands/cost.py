@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from engine.errors import SegroiError
-
-MAX_FILE_BYTES = 5_000_000
 
 
 def register(sub) -> None:
@@ -31,33 +28,10 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def load_assumptions(path: str) -> dict:
-    """Read an assumptions file (JSON, or TOML by its suffix); every problem is a SegroiError naming it."""
-    from engine import costmodel
-    from engine.files import read_text
-
-    text = read_text(path, "assumptions file", MAX_FILE_BYTES)
-    try:
-        return costmodel.parse_assumptions(text, toml=Path(path).suffix.lower() == ".toml")
-    except costmodel.AssumptionError as exc:
-        raise SegroiError(f"{path}: {exc}") from None
-
-
-def stored_assumptions(name: str) -> dict:
-    """The stored scenario `name` as an assumptions dict (its provenance map included)."""
-    from engine.store import assumptions_of, open_store
-
-    store = open_store(read_only=True)
-    for row in store.scenarios():
-        if row["name"] == name:
-            return assumptions_of(row)
-    raise SegroiError(f"no scenario named {name!r} in {store.path} (`segroi scenario list` shows them; "
-                      "`segroi demo` adds the reference scenario)")
-
-
 def scenario_from(args):
     """(validated Scenario, where it came from) for --assumptions / --scenario / --reference."""
     from engine import costmodel
+    from engine.scenario_sources import load_assumptions, stored_assumptions
 
     if args.reference:
         from engine.reference import reference_scenario

@@ -17,26 +17,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def pick_scenario(rows: list[dict], name: str | None) -> dict:
-    """The stored scenario row named `name`; without a name, the one engine.reference.preferred_scenario
-    picks (the reference scenario, else the only one)."""
-    from engine import reference
-    from engine.errors import SegroiError
-
-    names = [r["name"] for r in rows]
-    if not rows:
-        raise SegroiError("the store holds no scenario: run `segroi demo` to load the reference scenario "
-                          "(or `segroi scenario` to add your own)")
-    if name is None:
-        name = reference.preferred_scenario(names)
-        if name is None:
-            raise SegroiError(f"several scenarios are stored; pick one with --scenario ({', '.join(names)})")
-    for r in rows:
-        if r["name"] == name:
-            return r
-    raise SegroiError(f"no scenario named {name!r} in the store; stored: {', '.join(names)}")
-
-
 def run(args) -> int:
     from pathlib import Path
 
@@ -44,6 +24,7 @@ def run(args) -> int:
     from engine.errors import SegroiError
     from engine.report import images, pdf
     from engine.report.summary import summarize
+    from engine.scenario_sources import pick_stored
     from engine.store import assumptions_of, open_store, results
 
     from engine.files import check_can_write
@@ -54,7 +35,7 @@ def run(args) -> int:
     check_can_write(out)  # before the PDF is built: a folder in its place, no such folder, no write access
     started = time.perf_counter()
     store = open_store(read_only=True)
-    row = pick_scenario(store.scenarios(), args.scenario)
+    row = pick_stored(store.scenarios(), args.scenario)
     raw = assumptions_of(row)
     try:
         summary = summarize(raw)

@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from engine import costmodel
-    from engine.commands.cost import load_assumptions, stored_assumptions
+    from engine.scenario_sources import load_assumptions, stored_assumptions
     from engine.store import open_store
 
     if args.action == "list":

@@ -8,8 +8,8 @@ from PIL import Image
 
 from engine.cli import main
 from engine.commands import dashboard as dash_cmd
-from engine.commands import report as report_cmd
 from engine.report import images
+from engine.scenario_sources import pick_stored
 
 
 def _tiny_png(*args, **kwargs) -> bytes:
@@ -47,9 +47,9 @@ def test_report_writes_the_pdf(tmp_path, monkeypatch, capsys):
 def test_pick_scenario_prefers_reference_and_asks_when_ambiguous():
     rows = [{"name": "cloud"}, {"name": "on-prem"}]
     with pytest.raises(Exception, match="several scenarios"):
-        report_cmd.pick_scenario(rows, None)
-    assert report_cmd.pick_scenario(rows + [{"name": "reference"}], None)["name"] == "reference"
-    assert report_cmd.pick_scenario(rows[:1], None)["name"] == "cloud"
+        pick_stored(rows, None)
+    assert pick_stored(rows + [{"name": "reference"}], None)["name"] == "reference"
+    assert pick_stored(rows[:1], None)["name"] == "cloud"
 
 
 def test_dashboard_refuses_the_network_without_a_login(tmp_path, monkeypatch, capsys):
