@@ -8,7 +8,7 @@ PORT   ?= 8501
 # a CJK font so Japanese renders in the browser and in chart images.
 APT_PACKAGES := chromium poppler-utils fonts-ipaexfont-gothic
 
-.PHONY: dashboard test test-fast system install
+.PHONY: dashboard test test-fast lint system install
 
 dashboard: install
 	$(BIN)/segroi dashboard --port $(PORT)
@@ -18,6 +18,11 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -n 2 -m "not slow and not gpu and not browser"
+
+# ruff's lint rules and mypy's type check on engine/, both configured in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 install: system $(VENV)/.installed
 
@@ -32,5 +37,5 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.14.1 torchvision==0.29.1
-	$(BIN)/pip install -q -e '.[test,ray]'
+	$(BIN)/pip install -q -e '.[test,ray,lint]'
 	touch $@

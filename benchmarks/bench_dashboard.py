@@ -36,11 +36,11 @@ APP = REPO / "dashboard" / "app.py"
 
 def fill_store(n_rows: int) -> None:
     """Reference data plus n_rows result rows (profiles, evaluations, measurements, annotation items)."""
-    from engine.commands.dashboard import seed_reference
+    from engine import reference
     from engine.store import open_store
 
-    seed_reference()
     store = open_store()
+    reference.seed(store)
     now = dt.datetime(2026, 11, 26, 12, 0)
     quarter = n_rows // 4
     with store.run("profile", settings={"bench": True}) as run:
@@ -108,12 +108,13 @@ def scenario_edit(repeat: int) -> tuple[list[float], list[float]]:
 
 def pdf_export(repeat: int) -> tuple[list[float], list[float]]:
     from engine import reference
-    from engine.report import data, images, pdf
+    from engine.report import images, pdf
+    from engine.store import results
     from engine.report.summary import summarize
     from engine.store import open_store
 
     summary = summarize(reference.reference_scenario())
-    runs = data.measured_runs(open_store(read_only=True))
+    runs = results.measured_runs(open_store(read_only=True))
     images.start()
     images.png(__import__("plotly.graph_objects", fromlist=["Figure"]).Figure())  # Chromium up
     warm = []

@@ -8,8 +8,10 @@ drifting clocks or a busy neighbour affect all alike:
     bare         synchronize; N calls; synchronize - host wall clock, nothing else
     profiled     engine.profiling's window: CUDA events (GPU) or wall clock, the device's own energy
                  meter (NVML counter / RAPL / none), peak-memory reset and read
-    sampled      the same with a power-sampling thread at 50 Hz forced on (the fallback used when a
-                 GPU has no energy counter; on the CPU it samples a dummy reader, to cost the thread)
+    sampled      the same with a power-sampling thread at 50 Hz in this process (energy.SampledPowerMeter;
+                 on the CPU it samples a dummy reader, to cost the thread). The profiler's own fallback
+                 for GPUs without an energy counter samples in a separate process instead
+                 (engine/profiling/sampler.py); this loop shows what a thread would cost
 Each loop runs the same N calls; throughput is calls x batch / host seconds. Overhead is
 1 - profiled/bare (median over repeats). The goal is < 1 %.
 """

@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import ROOT, now, write_json  # noqa: E402
+from benchlib import ROOT, now, write_json
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # every node on 127.0.0.1
@@ -173,11 +173,12 @@ def measure(args) -> dict:
                 ray_start[workers] = time.perf_counter() - t0
                 # The first job on a fresh Ray also starts its worker processes (what `--ray local` pays).
                 cold[label] = _timed(f"{label}, {frames['small']} frames, first job on a fresh Ray",
-                                     lambda: _segment([*base, "--data", str(data["small"]), "--out",
-                                                       _fresh(tmp, label, "cold"), *ray_args]), results)
+                                     lambda label=label, ray_args=ray_args: _segment(
+                                         [*base, "--data", str(data["small"]), "--out",
+                                          _fresh(tmp, label, "cold"), *ray_args]), results)
                 # Fixed overhead: a model too small to matter on 4 frames, with and without Ray.
                 overhead[label] = (
-                    _timed(f"{label}, 4 frames, tiny model", lambda: _segment(
+                    _timed(f"{label}, 4 frames, tiny model", lambda label=label, ray_args=ray_args: _segment(
                         [*probe, "--out", _fresh(tmp, label, "probe"), *ray_args]), results, args.repeats)
                     - local(f"{beside}, 4 frames, tiny model", "probe", probe))
                 # Local and Ray runs alternate, so both see the same load.
@@ -185,8 +186,9 @@ def measure(args) -> dict:
                 for k in sizes:
                     local_secs[k] = local(f"{beside}, {frames[k]} frames", k)
                     secs[k] = _timed(f"{label}, {frames[k]} frames",
-                                     lambda k=k: _segment([*base, "--data", str(data[k]), "--out",
-                                                           _fresh(tmp, label, k), *ray_args]), results, args.repeats)
+                                     lambda k=k, label=label, ray_args=ray_args: _segment(
+                                         [*base, "--data", str(data[k]), "--out",
+                                          _fresh(tmp, label, k), *ray_args]), results, args.repeats)
             fits[beside] = _fit(frames["small"], local_secs["small"], frames["large"], local_secs["large"])
             fits[label] = _fit(frames["small"], secs["small"], frames["large"], secs["large"])
             same[label] = _same(tmp / f"{beside}, {frames['large']} frames-large", tmp / f"{label}-large")

@@ -76,7 +76,8 @@ def main() -> int:
 
     from engine.data.phantom import make_phantom, write_phantom
     from engine.profiling.hardware import cpu_cores, cpu_name
-    from engine.store import open_store
+    from engine.store import RunKind, open_store
+    from engine.store import results as stored
 
     work = Path(tempfile.mkdtemp(prefix="segroi-bench-ssl-"))
     env = {**os.environ, "SEGROI_DB": str(work / "bench.duckdb")}
@@ -110,10 +111,10 @@ def main() -> int:
             secs, out, lb0, lb1 = _segroi(["evaluate", "--model", "ssl", "--weights", str(w), "--data",
                                            str(data[test_style][1]), "--device", args.device], env)
             store = open_store(env["SEGROI_DB"], read_only=True)
-            run = store.query("SELECT id FROM runs WHERE kind = 'evaluate' ORDER BY started_at DESC LIMIT 1")[0]["id"]
-            rows = store.query("SELECT structure, dice FROM evaluations WHERE run_id = ?", [run])
-            fr = store.query("SELECT value FROM measurements WHERE run_id = ? AND name = 'failure_rate'", [run])
-            tr = store.query("SELECT * FROM training_runs WHERE weights_path = ?", [str(w.resolve())])[0]
+            run = stored.latest_run_id(store, RunKind.EVALUATE)
+            rows = stored.run_rows(store, "evaluations", run)
+            fr = [m for m in stored.run_rows(store, "measurements", run) if m["name"] == "failure_rate"]
+            tr = stored.training_run_for_weights(store, str(w.resolve()))
             dice = {c: float(np.mean([r["dice"] for r in rows if r["structure"] == c])) for c in CHAMBERS}
             results["scenarios"].append({
                 "train": train_style, "test": test_style,

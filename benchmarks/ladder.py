@@ -128,7 +128,6 @@ class Ladder:
 
     def run(self, step: Step) -> dict:
         """Measure one step (or record why not); the result is appended and written at once."""
-        import torch
 
         from engine.profiling.profiler import _is_oom, measure
 

@@ -6,14 +6,13 @@ Pages stay thin: numbers come from `engine.report.summary` (the cost model), tex
 
 from __future__ import annotations
 
-import copy
 import os
 
 import streamlit as st
 
 from engine.report import escape, i18n
 from engine.report import summary as summaries
-from engine.store import default_path, open_store
+from engine.store import assumptions_of, default_path, open_store
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -105,10 +104,8 @@ def changed() -> None:
 
 
 def raw_of(row: dict) -> dict:
-    raw = copy.deepcopy(row["assumptions"])
-    if row.get("provenance") and "provenance" not in raw:
-        raw["provenance"] = row["provenance"]
-    return raw
+    """A stored scenario row as the assumptions dict pages work on (engine.store.assumptions_of)."""
+    return assumptions_of(row)
 
 
 # -- the working scenario ----------------------------------------------------------------
@@ -138,11 +135,11 @@ def working() -> dict | None:
         rows = saved_scenarios()
         if not rows:
             return None
-        preferred = os.environ.get("SEGROI_SCENARIO")
+        from engine import reference
+
+        wanted = os.environ.get("SEGROI_SCENARIO")
         names = [r["name"] for r in rows]
-        pick = preferred if preferred in names else next(
-            (n for n in names if n.lower().startswith("reference")), names[0])
-        load(pick)
+        load(wanted if wanted in names else reference.preferred_scenario(names) or names[0])
     return st.session_state.get("working")
 
 
@@ -222,9 +219,9 @@ def summary_or_stop(raw: dict) -> dict:
 def empty_store_notice() -> None:
     st.info(t("empty.reference", path=esc(db_path())), icon=":material/inventory_2:")
     if st.button(t("empty.load_reference"), type="primary", key="btn_seed"):
-        from engine.commands.dashboard import seed_reference
+        from engine import reference
 
-        seed_reference()
+        reference.seed(store(write=True))
         changed()
         st.rerun()
 

@@ -167,7 +167,7 @@ class Form:
     def show_errors(self, error: costmodel.AssumptionError | None) -> dict[str, str]:
         """Messages for every field that fails its own range check, plus the cost model's first error."""
         messages: dict[str, str] = {}
-        for path, slot in self.slots.items():
+        for path in self.slots:
             value = point(get_path(self.new, path))
             spec = costmodel.field_spec(path)
             if value is None or spec is None or isinstance(value, str):

@@ -2,7 +2,10 @@
 
 Each subcommand lives in `engine/commands/<name>.py`, which defines `register(subparsers)`
 (adding its parser with `set_defaults(func=...)`) and keeps heavy imports (torch,
-streamlit) inside the function that runs, so `segroi --help` stays fast.
+streamlit) inside the function that runs, so `segroi --help` stays fast. A module listed in
+COMMANDS that cannot be imported is an error, never a command left out.
+The command line is recorded here, once: every run the subcommand stores gets it as `runs.command`
+(engine.store.command_line), whoever calls `main` (the shell, a test, the dashboard's subprocess).
 Errors a user can act on are raised as `SegroiError` and printed as one line; so is any OSError
 a command meets (an output path in /proc, a folder where a file should be, a full disk), here in
 one place rather than in every command. Control characters in them (a path or a name typed with
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import sys
 
 from engine import __version__
@@ -33,13 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"segroi {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"engine.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"engine.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"engine.commands.{name}").register(sub)
     return parser
 
 
@@ -49,8 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from engine.store import command_line
+
+    words = sys.argv[1:] if argv is None else list(argv)
     try:
-        return int(args.func(args) or 0)
+        with command_line(shlex.join(["segroi", *words])):
+            return int(args.func(args) or 0)
     except SegroiError as exc:
         print(f"segroi {args.command}: error: {term(exc)}", file=sys.stderr)
         return 2

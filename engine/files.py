@@ -1,4 +1,10 @@
-"""Writing an output file all at once: a private temporary file in the same folder, then a rename.
+"""Reading a small input file whole, and writing an output file all at once.
+
+`read_text(path, what, max_bytes)` reads a UTF-8 text file (a BOM is fine) no larger than
+`max_bytes`; every problem (missing, a folder, too large, not UTF-8, unreadable) is one SegroiError
+naming the file.
+
+Writing an output file all at once: a private temporary file in the same folder, then a rename.
 
 `atomic_write(path, write)` creates the temporary file with `tempfile.mkstemp` in the target's own
 folder (a random name, created exclusively, mode 0600: a link planted in advance is never followed,
@@ -66,6 +72,25 @@ def write_png(path, array, sync: bool = False) -> Path:
     from PIL import Image
 
     return atomic_write(path, lambda fh: Image.fromarray(array).save(fh, format="PNG"), sync=sync)
+
+
+def read_text(path, what: str = "file", max_bytes: int = 5_000_000) -> str:
+    """The text of a small UTF-8 input file (see the module's docstring)."""
+    from engine.errors import SegroiError
+
+    p = Path(path)
+    if not p.exists():
+        raise SegroiError(f"{what} {path} does not exist")
+    if not p.is_file():
+        raise SegroiError(f"{path} is not a file")
+    try:
+        if p.stat().st_size > max_bytes:
+            raise SegroiError(f"{path} is larger than {max_bytes // 1_000_000} MB; not an {what}")
+        return p.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is fine
+    except UnicodeDecodeError:
+        raise SegroiError(f"{path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise SegroiError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def check_can_write(path, what: str = "--out", create_folder: bool = False) -> Path:

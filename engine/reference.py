@@ -1,8 +1,11 @@
-"""Reference data shipped with segroi: the reference scenario and the H100 compute anchors.
+"""Reference data shipped with segroi: the reference scenario, the H100 compute anchors and the
+published accuracy figures.
 
 Every default carries its provenance - measured / published / simulated / assumed - and a
-source taken from the project's REFERENCES.md. Plain data, no I/O: `segroi demo` writes it
-to the store, tests and the dashboard read it from here.
+source taken from the project's REFERENCES.md. Plain data, read from here by tests, the cost
+command and the dashboard; `seed(store)` writes it into a store (`segroi demo`, and the dashboard
+when its store is empty). `preferred_scenario` is the one rule for which stored scenario to show
+when none is named.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 REFERENCE_NAME = "reference"
 ANCHOR_DATE = "2026-11-26"
@@ -57,7 +61,7 @@ _SAM_ENC_S = 396.06317138671875 / 1000 / 8    # ViT-H encoder, bf16, batch 8
 _SSL_S = 60.07867431640625 / 1000 / 256      # 5-level 32->512 U-Net, bf16, batch 256
 _SAM_DEC_S = 4.855249685834544 / 1000        # ViT-H decoder + prompt encoder, per box, fp32
 
-_TREE = {
+_TREE: dict[str, Any] = {
     "horizon_years": _a(5, "a five-year planning horizon for an IT investment"),
     "discount_rate": _Ref(0.035, "published", f"{NICE} (range 1.5-3.5 %)", 0.015, 0.035),
     "workload": {
@@ -296,7 +300,7 @@ _SAM_HUMAN = {
 
 # Templates of the options a site may compare: (kind, English and Japanese names, tree of the fields
 # that are not a compute profile; the compute profile of a SAM variant comes from its anchors).
-TEMPLATES = {
+TEMPLATES: dict[str, tuple[str, str, str, str | None]] = {
     "sam_vit_b": ("prompted", "SAM ViT-B (prompted)", "SAM ViT-B（プロンプト）", "sam_vit_b"),
     "sam_vit_l": ("prompted", "SAM ViT-L (prompted)", "SAM ViT-L（プロンプト）", "sam_vit_l"),
     "sam_vit_h": ("prompted", "SAM ViT-H (prompted)", "SAM ViT-H（プロンプト）", "sam_vit_h"),
@@ -343,6 +347,7 @@ def option_template(template: str, raw: dict | None = None) -> tuple[dict, dict]
     if template == "sam_finetuned":
         tree.update(_FINETUNED)
     body, prov = _split(tree)
+    assert model is not None  # every template but the hybrid names its model
     profile, profile_prov, header = _sam_profile(model)
     body["profile"] = {**profile, "provenance": header}
     prov.update(profile_prov)
@@ -363,7 +368,7 @@ def add_option_from_template(raw: dict, template: str, name: str | None = None) 
 # references" and the SSL method's paper); `segroi demo` stores them beside measured evaluations.
 FERREIRA_NATCOMMS = "Ferreira, Lau, Salaymang & Arnaout, Nat Commun 16, 4070 (2025); arXiv:2210.04979"
 OUYANG = "Ouyang et al., Nature 580, 252-256 (2020) (EchoNet-Dynamic)"
-PUBLISHED_ACCURACY = [
+PUBLISHED_ACCURACY: list[dict[str, Any]] = [
     {"model": "fine-tuned SAM", "family": "sam", "dataset": "EchoNet-Dynamic test", "structure": "LV",
      "metric": "dice", "value": 0.911, "sd": 0.045, "source": CHAO},
     {"model": "EchoNet model", "family": "other", "dataset": "EchoNet-Dynamic test", "structure": "LV",
@@ -399,3 +404,51 @@ def published_accuracy_rows() -> list[dict]:
 def anchor_hardware_row() -> dict:
     return {"device_type": "cuda", "device_name": ANCHOR_DEVICE, "cuda_version": "13.0",
             "torch_version": ANCHOR_TORCH, "idle_power_watts": ANCHOR_IDLE_WATTS}
+
+
+def preferred_scenario(names: Sequence[str]) -> str | None:
+    """Of the stored scenarios' names, the one to use when none is named: the reference scenario (the
+    first name starting with "reference", any case), else the only one; None when that leaves a choice."""
+    names = list(names)
+    return next((n for n in names if n.lower().startswith(REFERENCE_NAME)), names[0] if len(names) == 1 else None)
+
+
+def seed(store, force: bool = False) -> list[str]:
+    """Write the reference data into `store`, idempotently; one line per part saying what was done.
+
+    The reference scenario is written when it is missing; a stored one that differs (someone edited it)
+    is kept unless `force`. The anchors and the published figures that are missing are added in one
+    `demo` run. Raises if the shipped data are not valid (costmodel.AssumptionError).
+    """
+    from engine import costmodel
+    from engine.store import RunKind, results
+
+    assumptions, provenance = reference_parts()
+    costmodel.validate({**assumptions, "provenance": provenance})  # the shipped data must be valid
+    lines = []
+    old = next((r for r in store.scenarios() if r["name"] == REFERENCE_NAME), None)
+    if old is None or force:
+        store.save_scenario(REFERENCE_NAME, assumptions, provenance, note="built-in reference scenario (segroi demo)")
+        lines.append(f"scenario {REFERENCE_NAME!r}: {'reset' if old else 'added'}")
+    elif old["assumptions"] == assumptions and old["provenance"] == provenance:
+        lines.append(f"scenario {REFERENCE_NAME!r}: already present")
+    else:
+        lines.append(f"scenario {REFERENCE_NAME!r}: a changed copy is stored; kept it (`segroi demo --force` resets it)")
+
+    anchors = not results.demo_profiles_present(store, ANCHOR_SOURCE)
+    published = not results.published_accuracy_count(store)
+    rows = anchor_profile_rows() if anchors else []
+    figures = published_accuracy_rows() if published else []
+    if anchors or published:
+        settings = {"what": "reference data", "profiles": len(rows), "published_accuracy": len(figures),
+                    "source": ANCHOR_SOURCE}
+        with store.run(RunKind.DEMO, settings=settings) as run:
+            if anchors:
+                run.add("hardware", anchor_hardware_row())
+                run.add("profiles", rows)
+            run.add("published_accuracy", figures)
+    lines.append(f"H100 compute anchors: added {len(rows)} profile rows (measured, {ANCHOR_SOURCE})" if anchors
+                 else f"H100 compute anchors: already present ({ANCHOR_SOURCE})")
+    lines.append(f"published accuracy: added {len(figures)} figures (published, with their citations)" if published
+                 else "published accuracy: already present")
+    return lines

@@ -67,7 +67,7 @@ def attached_chromium(pw):
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError("Chromium did not start its DevTools endpoint")
+                    raise RuntimeError("Chromium did not start its DevTools endpoint") from None
                 time.sleep(0.2)
         browser = pw.chromium.connect_over_cdp(f"http://127.0.0.1:{port}", no_defaults=True)
         try:

@@ -66,7 +66,7 @@ def serving(cmd: list[str], *, url: str, log_path: Path, env: dict, cwd: Path = 
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(Path(log_path).read_text())
+                    raise RuntimeError(Path(log_path).read_text()) from None
                 time.sleep(0.3)
         yield proc
     finally:

@@ -5,7 +5,8 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.common import t
-from engine.report import data, figures, i18n, measured
+from engine.report import figures, i18n, measured
+from engine.store import annotation, results
 from engine.report.accuracy import published_rows
 
 lang = common.lang()
@@ -15,8 +16,8 @@ st.title(t("acc.title"))
 @st.cache_data(ttl=10, show_spinner=False)
 def _load(path: str, version: int):
     store = common.store()
-    return (data.evaluations(store), data.measurements(store), data.annotation_items(store),
-            data.published_accuracy(store))
+    return (results.evaluations(store), results.measurements(store), annotation.items(store),
+            results.published_accuracy(store))
 
 
 ev, ms, items, published = _load(common.db_path(), st.session_state.get("store_version", 0))

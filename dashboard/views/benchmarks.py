@@ -8,7 +8,8 @@ import streamlit as st
 from dashboard import common, jobs
 from dashboard.common import t
 from engine.errors import SegroiError
-from engine.report import data, figures
+from engine.report import figures
+from engine.store import bundle, results
 
 lang = common.lang()
 st.title(t("bench.title"))
@@ -23,7 +24,7 @@ COLUMNS = ["model", "component", "weights", "device", "device_name", "host", "dt
 
 @st.cache_data(ttl=10, show_spinner=False)
 def _profiles(path: str, version: int) -> pd.DataFrame:
-    return data.profiles(common.store())
+    return results.profiles(common.store())
 
 
 df = _profiles(common.db_path(), st.session_state.get("store_version", 0))
@@ -75,7 +76,7 @@ for note in st.session_state.pop("bench_notes", []):
     st.warning(common.esc(note))
 if go:
     if not models:
-        st.error(t("bench.models"))
+        st.error(t("bench.no_models"))
     else:
         try:  # only listed options, values clamped (engine.profiling.page_args)
             command, notes = jobs.profile_command(models, device, seconds, extra)
@@ -118,7 +119,7 @@ def progress_panel() -> None:
 
 progress_panel()
 
-runs = data.profile_runs(common.store())
+runs = results.profile_runs(common.store())
 if runs:
     st.subheader(t("bench.recent_runs"))
     st.dataframe(pd.DataFrame(runs), hide_index=True)
@@ -155,7 +156,7 @@ elif outcome:
     else:
         st.info(t("bench.import_nothing", present=outcome["present"]))
     st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True)
-imported = data.bundle_imports(common.store())
+imported = bundle.imports(common.store(), 10)
 if imported:
     st.caption(t("bench.recent_imports"))
     st.dataframe(pd.DataFrame(imported), hide_index=True)

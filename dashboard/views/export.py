@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.common import t
-from engine.report import data, images, pdf
+from engine.report import images, pdf
+from engine.store import results
 from engine.report.summary import headline
 
 lang = common.lang()
@@ -17,7 +18,7 @@ st.caption(t("export.intro"))
 s = common.summary_or_stop(common.working_or_stop())
 
 st.markdown(common.scenario_caption(s))
-runs = data.measured_runs(common.store())
+runs = results.measured_runs(common.store())
 
 
 @st.cache_resource(show_spinner=False)

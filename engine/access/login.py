@@ -132,10 +132,10 @@ def configured(secrets: Mapping, env: Mapping[str, str] | None = None, where: st
                                "keep one")
     if not isinstance(auth, Mapping):
         raise LoginConfigError(f"auth in {where} is not a section ([auth])")
-    missing = [k for k in OIDC_FIELDS if not isinstance(auth.get(k), str) or not auth.get(k).strip()]
+    missing = [k for k in OIDC_FIELDS if not (isinstance(v := auth.get(k), str) and v.strip())]
     if missing:
         raise LoginConfigError(f"the [auth] section in {where} lacks {', '.join(missing)}")
-    entries = []
+    entries: list = []
     if "allowed_users" in secrets:
         value = secrets["allowed_users"]
         entries += [value] if isinstance(value, str) else (value if isinstance(value, (list, tuple)) else [value])

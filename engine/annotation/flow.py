@@ -99,14 +99,21 @@ class Flow:
         name, structure = self.queue[0]
         return self.frames[name], structure
 
+    def _on_screen(self) -> tuple[Frame, str]:
+        """The current item; SegroiError when the session has none left."""
+        current = self.current
+        if current is None:
+            raise SegroiError("this session has no item left")
+        return current
+
     @property
     def truth(self) -> np.ndarray | None:
-        frame, structure = self.current
+        frame, structure = self._on_screen()
         return None if frame.mask is None else frame.mask == STRUCTURES[structure]
 
     @property
     def proposal(self) -> np.ndarray | None:
-        frame, structure = self.current
+        frame, structure = self._on_screen()
         labels = self.ssl_labels.get(frame.name)
         return None if labels is None else np.asarray(labels) == STRUCTURES[structure]
 
@@ -127,7 +134,7 @@ class Flow:
 
     def embed_current(self) -> float:
         """Compute SAM's embedding of the current frame once; returns the seconds it took."""
-        frame = self.current[0]
+        frame = self._on_screen()[0]
         start = time.perf_counter()
         self.embeddings[frame.name] = self.sam.embed(frame.pixels)
         return time.perf_counter() - start
@@ -179,7 +186,7 @@ class Flow:
         return [*self.clock.browser.refused, *self.problems]
 
     def _mask(self) -> np.ndarray | None:
-        frame, _ = self.current
+        frame, _ = self._on_screen()
         if self.task == "sam":
             box = self.shapes.boxes[-1] if self.shapes.boxes else None
             if box is None and not self.shapes.points:
@@ -226,7 +233,7 @@ class Flow:
         return self._complete(accepted=False)
 
     def _complete(self, accepted: bool) -> Item:
-        frame, structure = self.current
+        frame, structure = self._on_screen()
         self.show()
         self.clock.mark()
         timed = self.clock.split()
@@ -303,7 +310,7 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
     if task == "ssl":
         _check_weights(ssl_weights)
     loaded, label = load_frames(data, truth=truth, frames=frames, size=phantom_size, seed=seed, within=within)
-    ssl_labels = ssl_masks(ssl_weights, loaded) if task == "ssl" else None
+    ssl_labels = ssl_masks(ssl_weights, loaded) if task == "ssl" and ssl_weights else None
     settings = {"data": data, "truth": truth, "frames": frames, "structures": structures,
                 "phantom_size": phantom_size, "seed": seed}
     if sam is not None and task == "sam":
@@ -327,6 +334,9 @@ def resume(store, session_id: str, *, sam=None, now: Callable[[], float] = time.
     s = session.settings
     loaded, _ = load_frames(s.get("data", "phantom"), truth=s.get("truth"), frames=s.get("frames"),
                             size=s.get("phantom_size", 256), seed=s.get("seed", 0), within=within)
-    ssl_labels = ssl_masks(s.get("ssl_weights"), loaded) if session.task == "ssl" else None
+    ssl_labels = None
+    if session.task == "ssl":
+        _check_weights(s.get("ssl_weights"))
+        ssl_labels = ssl_masks(s["ssl_weights"], loaded)
     return Flow(store, session, loaded, s.get("structures", list(STRUCTURES)), sam=sam,
                 ssl_labels=ssl_labels, now=now)

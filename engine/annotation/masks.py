@@ -88,7 +88,9 @@ def correction_click(pred: np.ndarray, truth: np.ndarray) -> tuple[Point, int] |
             best = (int(sizes[k - 1]), labels == k, label)
     if best is None:
         return None
-    return interior_point(best[1]), best[2]
+    point = interior_point(best[1])
+    assert point is not None  # the region is not empty
+    return point, best[2]
 
 
 def contour_polygon(mask: np.ndarray, vertices: int) -> list[Point]:

@@ -16,6 +16,8 @@ helpers map one to the other, for `engine.annotation.summary.scenario_update` an
 
 from __future__ import annotations
 
+from typing import Mapping
+
 LEGACY_KINDS = {"manual": "manual", "sam": "prompted", "ssl": "automatic"}
 VARIANTS = ("vit_b", "vit_l", "vit_h")
 
@@ -52,7 +54,7 @@ def option_model(name: str, body: dict) -> str | None:
     return "ssl_unet" if kind_of(name, body) == "automatic" else None
 
 
-def options_of(raw: dict) -> list[tuple[str, str | None, str | None]]:
+def options_of(raw: Mapping) -> list[tuple[str, str | None, str | None]]:
     """(name, kind, model) of every option of the assumptions dict `raw`, in order."""
     out = []
     for name, body in ((raw or {}).get("options") or {}).items():
@@ -62,7 +64,7 @@ def options_of(raw: dict) -> list[tuple[str, str | None, str | None]]:
     return out
 
 
-def targets(field: str, raw: dict, sam_variant: str | None = None) -> list[str]:
+def targets(field: str, raw: Mapping, sam_variant: str | None = None) -> list[str]:
     """The fields of `raw` an annotation estimate fills; `field` as engine.annotation.summary keys it."""
     opts = options_of(raw)
     key = field.rsplit(".", 1)[-1]

@@ -40,6 +40,7 @@ from engine.annotation.activity import BrowserActivity
 from engine.annotation.timing import Split, gaps_active_idle
 from engine.annotation.timing import split as split_item
 from engine.errors import SegroiError
+from engine.store import annotation as stored
 
 TASKS = ("manual", "sam", "ssl")
 DEFAULT_IDLE_THRESHOLD_S = 30.0
@@ -221,10 +222,9 @@ def start_session(store, annotator: str, task: str, **kwargs) -> Session:
 
 
 def load_session(store, session_id: str) -> Session:
-    rows = store.query("SELECT * FROM annotation_sessions WHERE id = ?", [session_id])
-    if not rows:
+    r = stored.session_row(store, session_id)
+    if r is None:
         raise SegroiError(f"no annotation session {session_id!r} in the store")
-    r = rows[0]
     settings = r.get("settings")
     return Session(id=r["id"], annotator=r["annotator"], task=r["task"], dataset=r["dataset"],
                    frames_planned=r["frames_planned"],
@@ -233,30 +233,11 @@ def load_session(store, session_id: str) -> Session:
                    created_at=r["created_at"], status=r["status"], run_id=r.get("run_id"))
 
 
-def open_sessions(store, annotator: str | None = None) -> list[dict]:
-    """Human sessions still open (resumable), newest first, with how many items they hold."""
-    sql = ("SELECT s.id, s.annotator, s.task, s.dataset, s.frames_planned, s.created_at, "
-           "count(i.frame) AS items FROM annotation_sessions s "
-           "LEFT JOIN annotation_items i ON i.session_id = s.id "
-           "WHERE s.status = 'open' AND NOT s.simulated {extra} "
-           "GROUP BY ALL ORDER BY s.created_at DESC")
-    if annotator:
-        return store.query(sql.format(extra="AND s.annotator = ?"), [annotator])
-    return store.query(sql.format(extra=""))
-
-
-def human_sessions(store) -> list[dict]:
-    """Every human (not simulated) session, newest first, with its item count."""
-    return store.query(
-        "SELECT s.id, s.annotator, s.task, s.dataset, s.status, s.created_at, count(i.frame) AS items "
-        "FROM annotation_sessions s LEFT JOIN annotation_items i ON i.session_id = s.id "
-        "WHERE NOT s.simulated GROUP BY ALL ORDER BY s.created_at DESC")
-
-
-def completed_pairs(store, session_id: str) -> set[tuple[str, str]]:
-    rows = store.query("SELECT frame, structure FROM annotation_items WHERE session_id = ?",
-                       [session_id])
-    return {(r["frame"], r["structure"]) for r in rows}
+# Sessions and items in the store (engine/store/annotation.py), under the names the pages use.
+open_sessions = stored.open_sessions
+human_sessions = stored.human_sessions
+completed_pairs = stored.completed_pairs
+session_items = stored.session_items
 
 
 def pending(plan: Iterable[tuple[str, str]], done: set[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -272,19 +253,5 @@ def record_item(store, session: Session, item: Item) -> None:
 
 
 def finish_session(store, session: Session) -> None:
-    store.execute("UPDATE annotation_sessions SET status = 'done' WHERE id = ?", [session.id])
+    stored.mark_session_done(store, session.id)
     session.status = "done"
-
-
-def session_items(store, session_ids: Sequence[str]) -> list[dict]:
-    """Items of the given sessions, with the session's annotator, SAM weights ("random", a checkpoint
-    name, or None) and SAM variant (vit_b, vit_l, vit_h, or None)."""
-    if not session_ids:
-        return []
-    marks = ", ".join("?" for _ in session_ids)
-    return store.query(
-        "SELECT i.*, s.annotator, s.created_at AS session_created_at, "
-        "json_extract_string(s.settings, '$.sam_weights') AS sam_weights, "
-        "json_extract_string(s.settings, '$.sam_variant') AS sam_variant FROM annotation_items i "
-        f"JOIN annotation_sessions s ON s.id = i.session_id WHERE i.session_id IN ({marks}) "
-        "ORDER BY i.completed_at", list(session_ids))

@@ -108,7 +108,10 @@ class PromptSegmenter(Protocol):
 
 
 def jittered_box(truth: np.ndarray, rng: np.random.Generator, jitter: float) -> tuple[float, ...]:
-    x0, y0, x1, y1 = mask_box(truth)
+    box = mask_box(truth)
+    if box is None:
+        raise ValueError("no box around an empty mask")
+    x0, y0, x1, y1 = box
     h, w = truth.shape
     sx, sy = jitter * (x1 - x0 + 1), jitter * (y1 - y0 + 1)
     dx0, dx1 = rng.normal(0, sx, 2) if sx > 0 else (0.0, 0.0)
@@ -140,8 +143,14 @@ def structures_of(frame: Frame, wanted: Sequence[str]) -> list[str]:
     return [s for s in wanted if STRUCTURES[s] in present]
 
 
+def _truth(frame: Frame, structure: str) -> np.ndarray:
+    """The ground-truth mask of one structure (structures_of kept only frames that have ground truth)."""
+    assert frame.mask is not None
+    return np.asarray(frame.mask == STRUCTURES[structure])
+
+
 def simulate_manual(frame: Frame, structure: str, rng, params: SimParams) -> Item:
-    truth = frame.mask == STRUCTURES[structure]
+    truth = _truth(frame, structure)
     mask, n = simulated_trace(truth, rng, params)
     seconds = lognormal(rng, params.manual_seconds_mean, params.manual_seconds_sd)
     return Item(frame=frame.name, study=frame.study, structure=structure, task="manual",
@@ -151,7 +160,7 @@ def simulate_manual(frame: Frame, structure: str, rng, params: SimParams) -> Ite
 
 def simulate_sam(frame: Frame, structure: str, rng, params: SimParams,
                  segmenter: PromptSegmenter, embedding) -> Item:
-    truth = frame.mask == STRUCTURES[structure]
+    truth = _truth(frame, structure)
     box, points, labels = None, [], []
     if params.prompt == "box":
         box = jittered_box(truth, rng, params.box_jitter)
@@ -193,7 +202,7 @@ def simulate_sam(frame: Frame, structure: str, rng, params: SimParams,
 
 
 def simulate_ssl(frame: Frame, structure: str, rng, params: SimParams, labels: np.ndarray) -> Item:
-    truth = frame.mask == STRUCTURES[structure]
+    truth = _truth(frame, structure)
     proposal = np.asarray(labels) == STRUCTURES[structure]
     review = lognormal(rng, params.review_seconds_mean, params.review_seconds_sd)
     score = dice(proposal, truth)
@@ -246,9 +255,11 @@ def simulate(frames: Sequence[Frame], task: str, *, params: SimParams | None = N
         if task == "manual":
             items += [simulate_manual(frame, s, rng, params) for s in wanted]
         elif task == "sam":
+            assert segmenter is not None  # checked above
             embedding = segmenter.embed(frame.pixels)
             items += [simulate_sam(frame, s, rng, params, segmenter, embedding) for s in wanted]
         elif task == "ssl":
+            assert ssl_labels is not None and frame.mask is not None  # checked above
             labels = _fit(np.asarray(ssl_labels[i]), frame.mask.shape)
             items += [simulate_ssl(frame, s, rng, params, labels) for s in wanted]
         else:

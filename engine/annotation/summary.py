@@ -11,7 +11,8 @@ Intervals (95 %), and the ranges they become in a scenario:
                     Beta(k + 1/2, n - k + 1/2); it becomes that `beta` range. The value stays k / n,
                     moved to the nearer end of the interval when k is 0 or n (k / n then lies just
                     outside it).
-  `t_interval` (the plain Student t-interval) and `wilson` remain for tables that show spread.
+  `t_interval` (the plain Student t-interval) is the spread the Annotate page's table shows.
+  The intervals come from scipy.stats (t, beta).
 
 What each input is, from which items:
   options.manual.seconds_per_structure        active seconds of manual items
@@ -45,14 +46,13 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from engine.annotation.session import TIMING_SERVER
 from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 
-Z95 = 1.959963984540054
-T_METHOD = "95% Student t-interval of the mean"
 LOG_T_METHOD = "95% interval of the mean on the log scale (Student t, delta method), as a lognormal"
-WILSON_METHOD = "95% Wilson score interval"
 JEFFREYS_METHOD = "95% Jeffreys interval, Beta(k+1/2, n-k+1/2)"
 
 
@@ -74,32 +74,18 @@ class Estimate:
 
 
 def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float | None, float | None, float | None]:
-    """(mean, low, high, sd); low/high/sd are None for fewer than two values."""
+    """(mean, low, high, sd): the Student t-interval of the mean (scipy.stats); low/high/sd are None
+    for fewer than two values."""
     from scipy import stats
 
-    xs = [float(v) for v in values]
-    n = len(xs)
-    if n == 0:
+    xs = np.asarray(values, dtype=float)
+    if xs.size == 0:
         raise ValueError("no values")
-    mean = sum(xs) / n
-    if n < 2:
+    mean = float(xs.mean())
+    if xs.size < 2:
         return mean, None, None, None
-    sd = math.sqrt(sum((x - mean) ** 2 for x in xs) / (n - 1))
-    half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half, sd
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float, float]:
-    """(p, low, high): the share and its Wilson score interval."""
-    if n <= 0:
-        raise ValueError("no trials")
-    if not 0 <= successes <= n:
-        raise ValueError("successes must lie in 0..n")
-    p = successes / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    low, high = stats.t.interval(level, xs.size - 1, loc=mean, scale=stats.sem(xs))
+    return mean, float(low), float(high), float(xs.std(ddof=1))
 
 
 def log_t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float | None, float | None, float | None]:

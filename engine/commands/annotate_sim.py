@@ -8,8 +8,6 @@ in one run (kind annotate-sim) and every item is marked simulated.
 from __future__ import annotations
 
 import json
-import shlex
-import sys
 
 from engine.errors import SegroiError
 
@@ -74,7 +72,7 @@ def run(args) -> int:
     from engine.annotation.dataset import load_frames
     from engine.annotation.simulated import simulate
     from engine.annotation.summary import summarize
-    from engine.store import open_store
+    from engine.store import RunKind, open_store
 
     params = _params(args)
     params.check()
@@ -82,15 +80,13 @@ def run(args) -> int:
     frames, label = load_frames(args.data, truth=args.truth, frames=args.frames, seed=args.seed)
     settings = {"data": label, "truth": args.truth, "frames": len(frames)}
     segmenter = ssl_labels = None
-    notes = []
+    notes: list[str] = []
     if args.task == "sam":
         segmenter = _sam(args, settings, notes)
     elif args.task == "ssl":
         ssl_labels = _ssl_labels(args, frames, settings)
     store = open_store()
-    command = "segroi annotate-sim " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-    with store.run("annotate-sim", settings={"task": args.task, **settings, "seed": args.seed},
-                   command=command) as run:
+    with store.run(RunKind.ANNOTATE_SIM, settings={"task": args.task, **settings, "seed": args.seed}) as run:
         session, items = simulate(frames, args.task, params=params, seed=args.seed,
                                   structures=structures, segmenter=segmenter, ssl_labels=ssl_labels,
                                   dataset=label, settings=settings, session_id=run.id)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from engine.errors import SegroiError
-
-MAX_FILE_BYTES = 5_000_000
 
 
 def register(sub) -> None:
@@ -31,73 +28,10 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-class _DuplicateKey(Exception):
-    pass
-
-
-def _no_duplicates(pairs):
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKey(key)
-        seen[key] = value
-    return seen
-
-
-def parse_assumptions(text: str, where: str, toml: bool = False) -> dict:
-    """The assumptions dict in `text` (JSON, or TOML); SegroiError with line/column on bad syntax."""
-    if toml:
-        import tomllib
-
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise SegroiError(f"{where}: not valid TOML: {exc}") from None
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        raise SegroiError(f"{where}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except _DuplicateKey as exc:
-        raise SegroiError(f"{where}: key {str(exc.args[0])[:60]!r} appears twice in one object") from None
-    except RecursionError:
-        raise SegroiError(f"{where}: nested too deeply to be an assumptions file") from None
-
-
-def load_assumptions(path: str) -> dict:
-    """Read an assumptions file; every problem is a SegroiError naming the file."""
-    p = Path(path)
-    if not p.exists():
-        raise SegroiError(f"assumptions file {path} does not exist")
-    if not p.is_file():
-        raise SegroiError(f"{path} is not a file")
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise SegroiError(f"{path} is larger than {MAX_FILE_BYTES // 1_000_000} MB; not an assumptions file")
-        text = p.read_text(encoding="utf-8-sig")  # a BOM from Windows editors is fine
-    except UnicodeDecodeError:
-        raise SegroiError(f"{path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise SegroiError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return parse_assumptions(text, path, toml=p.suffix.lower() == ".toml")
-
-
-def stored_assumptions(name: str) -> dict:
-    from engine.store import open_store
-
-    store = open_store(read_only=True)
-    for row in store.scenarios():
-        if row["name"] == name:
-            raw = dict(row["assumptions"])
-            if row["provenance"]:
-                raw["provenance"] = row["provenance"]
-            return raw
-    raise SegroiError(f"no scenario named {name!r} in {store.path} (`segroi scenario list` shows them; "
-                      "`segroi demo` adds the reference scenario)")
-
-
 def scenario_from(args):
     """(validated Scenario, where it came from) for --assumptions / --scenario / --reference."""
     from engine import costmodel
+    from engine.scenario_sources import load_assumptions, stored_assumptions
 
     if args.reference:
         from engine.reference import reference_scenario

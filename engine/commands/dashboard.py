@@ -6,13 +6,14 @@ allow-list), see docs/access.md. Before starting, every secrets file the server 
 checked (engine.access.login): one that cannot be read stops the command. The server is told the
 exact files (--secrets.files), whether a login is required (SEGROI_LOGIN_REQUIRED), the extra host
 names it answers (SEGROI_ALLOWED_HOSTS) and the folders the Annotate page may read
-(SEGROI_DATA_ROOTS). An empty store is first filled with the reference scenario (`segroi demo`),
+(SEGROI_DATA_ROOTS). An empty store is first filled with the reference data (engine.reference.seed),
 so the dashboard shows real headline numbers out of the box.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Mapping
 import signal
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def secrets_files(root: Path) -> list[Path]:
             root / "dashboard" / ".streamlit" / "secrets.toml"]
 
 
-def check_login(host: str, root: Path, env: dict | None = None):
+def check_login(host: str, root: Path, env: Mapping[str, str] | None = None):
     """The login the server will ask for (engine.access.login.Login); SegroiError when a secrets file
     cannot be read, the configuration is malformed, or `host` needs a login and none is set up."""
     from engine.access import login
@@ -68,12 +69,6 @@ def check_login(host: str, root: Path, env: dict | None = None):
     secrets, read = login.read_secrets_files(secrets_files(root))
     where = ", ".join(str(p) for p in read) or "the secrets"
     return login.check(host, secrets, env, where=where)
-
-
-def login_configured(root: Path, env: dict | None = None) -> str | None:
-    """How a network-served dashboard would ask for a login, or None when nothing is set up."""
-    found = check_login("localhost", root, env)
-    return None if found.kind == "none" else found.describe()
 
 
 def streamlit_command(port: int, host: str, root: Path) -> list[str]:
@@ -106,27 +101,15 @@ def server_env(host: str, allowed_hosts: list[str], data_roots: list[str], env: 
     return env
 
 
-def seed_reference() -> str:
-    """Run `segroi demo` (reference scenario + H100 anchors, idempotent); returns what it printed."""
-    import argparse
-    import contextlib
-    import io
-
-    from engine.commands import demo
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        demo.run(argparse.Namespace(force=False))
-    return out.getvalue()
-
-
 def seed_if_empty() -> bool:
-    """Load the reference data when the store has no scenario yet. True if it did."""
+    """Load the reference data (engine.reference.seed) when the store has no scenario yet. True if it did."""
+    from engine import reference
     from engine.store import open_store
 
-    if open_store().scenarios():
+    store = open_store()
+    if store.scenarios():
         return False
-    seed_reference()
+    reference.seed(store)
     return True
 
 

@@ -57,7 +57,7 @@ def run(args) -> int:
     from engine.errors import SegroiError
     from engine.measure.evaluation import evaluate
     from engine.measure.segmenters import make_labeller
-    from engine.store import open_store
+    from engine.store import RunKind, open_store
 
     if not 0 < args.tolerance <= 1:
         raise SegroiError("--tolerance is a Dice value between 0 and 1")
@@ -78,7 +78,7 @@ def run(args) -> int:
     labeller = make_labeller(args)
     settings = _settings(args, labeller.weights, labeller.prompts, len(frames))
     store = open_store()
-    with store.run("evaluate", settings=settings, command=_command()) as run_:
+    with store.run(RunKind.EVALUATE, settings=settings) as run_:
         t0 = time.perf_counter()
         bar = tqdm(total=len(frames), desc=f"evaluate ({args.model})", file=sys.stderr, leave=False)
         preds = []
@@ -110,10 +110,6 @@ def _settings(args, weights: str, prompts: str, n_frames: int | None) -> dict:
     return settings
 
 
-def _command() -> str | None:
-    return "segroi evaluate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["evaluate"] else None
-
-
 def _run_ray(args) -> int:
     from tqdm import tqdm
 
@@ -124,7 +120,7 @@ def _run_ray(args) -> int:
     from engine.measure.segmenters import labeller_spec
     from engine.scale import inference
     from engine.scale.cluster import connect
-    from engine.store import open_store
+    from engine.store import RunKind, open_store
 
     spec = inference.absolute_spec(labeller_spec(args))
     weights, prompts = spec.check()
@@ -138,13 +134,14 @@ def _run_ray(args) -> int:
                             retries=args.ray_retries, n_disks=args.disks, version=__version__)
         settings["ray"] = {**cluster.settings(), "workers": workers, "gpus_per_worker": gpus,
                            "threads_per_worker": job.threads, "batch": job.frames_per_call, "retries": job.retries}
-        with store.run("evaluate", settings=settings, command=_command()) as run_:
+        with store.run(RunKind.EVALUATE, settings=settings) as run_:
             with tqdm(desc=f"evaluate ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
                 outcome = inference.run(items, job, progress=bar.update)
             loaded = outcome.load_result()
             for p in loaded.problems:
                 print(f"skipped {p}", file=sys.stderr)
-            frames = [f for f in loaded.require_frames() if f.has_mask]
+            # light stand-ins for the frames the workers decoded (inference.Outcome.load_result)
+            frames = [f for f in loaded.require_frames() if getattr(f, "has_mask", False)]
             if not frames:
                 raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like "
                                   "`segroi segment`'s output")

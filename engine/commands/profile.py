@@ -13,7 +13,6 @@ gpu-model), one run per node, each row tagged with the host it was measured on
 from __future__ import annotations
 
 import json
-import shlex
 import sys
 
 from engine.errors import SegroiError
@@ -131,21 +130,6 @@ def _device_type(requested: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _command(models: list[str], device_type: str, opts) -> str:
-    parts = ["segroi", "profile", "--models", ",".join(models), "--device", device_type,
-             "--dtypes", ",".join(opts.dtypes), "--modes", ",".join(opts.modes),
-             "--seconds", f"{opts.seconds:g}", "--warmup", f"{opts.warmup_seconds:g}",
-             "--idle-seconds", f"{opts.idle_seconds:g}", "--image-size", str(opts.sam_image_size),
-             "--prompt-batches", ",".join(map(str, opts.prompt_batches))]
-    if opts.batch_sizes:
-        parts += ["--batch-sizes", ",".join(map(str, opts.batch_sizes))]
-    for ckpt in opts.sam_checkpoints:
-        parts += ["--sam-checkpoint", ckpt]
-    if opts.ssl_weights:
-        parts += ["--ssl-weights", opts.ssl_weights]
-    return shlex.join(parts)
-
-
 def _jsonable(row: dict) -> dict:
     out = {}
     for k, v in row.items():
@@ -212,7 +196,7 @@ def _settings(models, device_type, opts, threads) -> dict:
 def _run_ray(args, models) -> int:
     from engine.scale import nodes
     from engine.scale.cluster import connect
-    from engine.store import open_store
+    from engine.store import RunKind, open_store, results
 
     if args.threads is not None and args.threads < 1:
         raise SegroiError("--threads must be at least 1")
@@ -231,8 +215,7 @@ def _run_ray(args, models) -> int:
             opts = options[job.device_type]
             settings = {**_settings(models, job.device_type, opts, args.threads),
                         "ray": {**cluster.settings(), "job": job.settings()}}
-            runs[i] = store.start_run("profile", settings=settings,
-                                      command=_command(models, job.device_type, opts) + f" --ray {args.ray}")
+            runs[i] = store.start_run(RunKind.PROFILE, settings=settings)
             refs[i] = nodes.launch(ray, job, models, opts, args.threads)
             print(f"profiling {job.label()}: run {runs[i].id}", file=sys.stderr)
         done: dict[int, tuple] = {}
@@ -272,8 +255,7 @@ def _run_ray(args, models) -> int:
                 if i not in done and not any(f.startswith(jobs[i].label()) for f in failed):
                     store.fail_run(run_, exc)
             raise
-    stored = {i: store.query("SELECT * FROM profiles WHERE run_id = ? ORDER BY measured_at", [runs[i].id])
-              for i in sorted(done)}
+    stored = {i: results.run_profiles(store, runs[i].id) for i in sorted(done)}
     if args.format == "json":
         print(json.dumps([_jsonable(r) for i in sorted(stored) for r in stored[i]], indent=1))
     else:
@@ -299,7 +281,7 @@ def run(args) -> int:
     from engine.profiling import workloads as wl
     from engine.profiling.device import open_device
     from engine.profiling.profiler import profile_models
-    from engine.store import open_store
+    from engine.store import RunKind, open_store, results
 
     models = wl.parse_models(args.models)
     device_type = _device_type(args.device)
@@ -318,7 +300,7 @@ def run(args) -> int:
     settings = _settings(models, device_type, opts, torch.get_num_threads())
     store = open_store()
     with open_device(device_type) as device:
-        with store.run("profile", settings=settings, command=_command(models, device_type, opts)) as run_:
+        with store.run(RunKind.PROFILE, settings=settings) as run_:
             hardware, rows = profile_models(models, device, opts, progress=progress)
             if not rows:
                 raise SegroiError("no setting could be measured (every one ran out of memory)")
@@ -327,7 +309,7 @@ def run(args) -> int:
                 row["host"] = hardware["host"]
             run_.add("hardware", hardware)
             run_.add("profiles", rows)
-    stored = store.query("SELECT * FROM profiles WHERE run_id = ? ORDER BY measured_at", [run_.id])
+    stored = results.run_profiles(store, run_.id)
     if args.format == "json":
         print(json.dumps([_jsonable(r) for r in stored], indent=1))
     else:

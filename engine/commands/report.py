@@ -17,35 +17,15 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def pick_scenario(rows: list[dict], name: str | None) -> dict:
-    from engine.errors import SegroiError
-
-    names = [r["name"] for r in rows]
-    if not rows:
-        raise SegroiError("the store holds no scenario: run `segroi demo` to load the reference scenario "
-                          "(or `segroi scenario` to add your own)")
-    if name is None:
-        preferred = [n for n in names if n.lower().startswith("reference")]
-        if preferred:
-            name = preferred[0]
-        elif len(names) == 1:
-            name = names[0]
-        else:
-            raise SegroiError(f"several scenarios are stored; pick one with --scenario ({', '.join(names)})")
-    for r in rows:
-        if r["name"] == name:
-            return r
-    raise SegroiError(f"no scenario named {name!r} in the store; stored: {', '.join(names)}")
-
-
 def run(args) -> int:
     from pathlib import Path
 
     from engine import costmodel
     from engine.errors import SegroiError
-    from engine.report import data, images, pdf
+    from engine.report import images, pdf
     from engine.report.summary import summarize
-    from engine.store import open_store
+    from engine.scenario_sources import pick_stored
+    from engine.store import assumptions_of, open_store, results
 
     from engine.files import check_can_write
 
@@ -55,16 +35,14 @@ def run(args) -> int:
     check_can_write(out)  # before the PDF is built: a folder in its place, no such folder, no write access
     started = time.perf_counter()
     store = open_store(read_only=True)
-    row = pick_scenario(store.scenarios(), args.scenario)
-    raw = dict(row["assumptions"])
-    if row.get("provenance") and "provenance" not in raw:
-        raw["provenance"] = row["provenance"]
+    row = pick_stored(store.scenarios(), args.scenario)
+    raw = assumptions_of(row)
     try:
         summary = summarize(raw)
     except costmodel.AssumptionError as exc:
         raise SegroiError(f"stored scenario {row['name']!r} is not valid: {exc}") from exc
     try:
-        pdf.write(summary, out, args.lang, data.measured_runs(store))
+        pdf.write(summary, out, args.lang, results.measured_runs(store))
     finally:
         images.stop()
     print(f"wrote {out} (scenario {row['name']!r}, {args.lang}, {time.perf_counter() - started:.1f} s)",

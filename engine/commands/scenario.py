@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from engine import costmodel
-    from engine.commands.cost import load_assumptions, stored_assumptions
+    from engine.scenario_sources import load_assumptions, stored_assumptions
     from engine.store import open_store
 
     if args.action == "list":
@@ -48,8 +48,7 @@ def run(args) -> int:
             raw = costmodel.validate(raw).to_dict()
         except costmodel.AssumptionError:
             pass  # show it as stored; `segroi cost --scenario` will name the problem
-        json.dump(raw, sys.stdout, indent=1)
-        print()
+        sys.stdout.write(costmodel.assumptions_text(raw))
         return 0
     if args.action == "delete":
         store = open_store()

@@ -147,7 +147,7 @@ def _run_ray(args, out) -> int:
 
     spec = inference.absolute_spec(labeller_spec(args))
     weights, prompts = spec.check()
-    out = Path(inference.absolute(out))
+    out = Path(str(inference.absolute(out)))
     data = [inference.absolute(d) for d in args.data]
     if args.model == "ssl":
         if args.truth:

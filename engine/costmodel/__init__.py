@@ -76,6 +76,11 @@ Public API (all money in the scenario's currency, time in the units the names sa
 / ``set_own_hardware(raw, name, on)``
     Edit an assumptions dict's options (engine/costmodel/editing.py).
 
+``parse_assumptions(text, toml=False) -> dict`` / ``assumptions_text(raw) -> str``
+    An assumptions file's text (JSON, or TOML) as a dict, and back as JSON; a syntax error raises
+    ``AssumptionError`` (field ""). Reading and writing the file itself is the caller's
+    (engine/costmodel/text.py).
+
 ``cumulative(scenario) -> dict``
     Cost of each option by the end of year y = 0..H (setup is paid at year 0)::
 
@@ -88,12 +93,6 @@ Public API (all money in the scenario's currency, time in the units the names sa
     {option: {"labour", "compute", "maintenance", "annual" (per year), "setup",
               "setup_parts": {"engineering", "labelling", "training"},
               "compute_parts": {"gpu_rental", "energy", "server"}}}
-
-``recommendation(scenario, mc=None) -> dict``
-    {"cheapest", "next_best", "horizon_years", "currency",
-     "present_cost": {option: x}, "savings_vs_next_best", "savings_vs_manual",
-     "payback_months" (of the cheapest; None if it never pays back or is manual),
-     "p_cheapest" (from ``mc`` when given, else None), "headline" (one plain sentence)}
 
 ``sweep(scenario, field="workload.studies_per_year", values=..., output="present_cost") -> dict``
     {"field", "values": [...], "options": {option: [output at each value]}} -- one
@@ -117,14 +116,16 @@ from engine.costmodel.fields import (
 )
 from engine.costmodel.paths import get_field, set_field
 from engine.costmodel.scenario import Option, Scenario, Uncertain, check_leaf, validate
-from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
+from engine.costmodel.evaluate import breakdown, cumulative, evaluate, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
 from engine.costmodel.editing import add_option, free_name, remove_option, set_own_hardware
+from engine.costmodel.text import assumptions_text, parse_assumptions
 
 __all__ = [
     "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_LABEL", "MAX_OPTIONS", "MIN_OPTIONS",
     "NAME_PATTERN", "OPTIONS", "OUTPUTS", "PROVENANCE_KINDS", "Field", "field_spec", "Option",
-    "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "recommendation", "sweep",
+    "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
     "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf",
+    "parse_assumptions", "assumptions_text",
 ]

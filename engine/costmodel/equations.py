@@ -182,7 +182,7 @@ def outputs(p: Mapping[str, Any], options: Sequence[Any]) -> dict[str, Any]:
     manual = res[next(o.name for o in options if o.kind == "manual")]
     # over="ignore": a subnormal setup or saving gives an infinite ratio, reported as None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for opt, r in res.items():
+        for r in res.values():
             r["npv_savings_vs_manual"] = manual["present_cost"] - r["present_cost"]
             setup = np.asarray(r["setup_cost"], dtype=float)
             r["roi"] = np.where(setup > 0, r["npv_savings_vs_manual"] / setup, np.nan)
@@ -201,11 +201,11 @@ def has_legacy_pair(options: Sequence[Any]) -> bool:
     return kinds.get("sam", "manual") != "manual" and kinds.get("ssl", "manual") != "manual"
 
 
-def _present(t: Mapping[str, Any], volume: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _present(t: Mapping[str, Any], volume: np.ndarray | float, a: np.ndarray | float) -> Any:
     return setup_cost(t) + a * annual_parts(t, volume)["annual"]
 
 
-def break_even(terms: Mapping[str, Mapping[str, Any]], a: Any) -> np.ndarray:
+def break_even(terms: Mapping[str, Mapping[str, Any]], a: Any) -> np.ndarray | float:
     """Smallest V in (0, 1e8] with present_cost(sam) == present_cost(ssl); NaN when none.
 
     Present costs are affine in V except where a shared on-prem server's share saturates

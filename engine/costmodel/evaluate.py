@@ -13,7 +13,6 @@ from engine.costmodel.fields import OUTPUTS
 from engine.costmodel.scenario import Scenario
 from engine.costmodel.volume import cheapest_by_volume
 
-LABELS = {"manual": "manual tracing", "sam": "SAM", "ssl": "SSL"}
 
 
 def number(x: Any) -> float | None:
@@ -22,13 +21,17 @@ def number(x: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _or_inf(x: float | None) -> float:
+    return math.inf if x is None else x
+
+
 def evaluate(scenario: Scenario) -> dict:
     """Costs of every option at the scenario's point values (the `segroi cost` JSON)."""
     res = outputs(scenario.point, scenario.options)
     names = scenario.option_names
     options = {opt: {k: number(res["options"][opt][k]) for k in OUTPUTS} for opt in names}
-    cheapest = min(names, key=lambda o: options[o]["present_cost"])
-    out = {"options": options}
+    cheapest = min(names, key=lambda o: _or_inf(options[o]["present_cost"]))
+    out: dict[str, Any] = {"options": options}
     if "break_even" in res:
         out["break_even_studies_per_year"] = number(res["break_even"])
     out["cheapest"] = cheapest
@@ -69,62 +72,6 @@ def cumulative(scenario: Scenario) -> dict:
     return {"years": list(range(h + 1)), "options": options}
 
 
-def money(x: float | None, currency: str) -> str:
-    if x is None:
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    if x >= 1e9:
-        body = f"{x / 1e9:.2f}B"
-    elif x >= 1e6:
-        body = f"{x / 1e6:.2f}M"
-    elif x >= 1e4:
-        body = f"{x / 1e3:.0f}k"
-    else:
-        body = f"{x:,.0f}"
-    return f"{sign}{currency} {body}"
-
-
-def _label(scenario: Scenario, name: str) -> str:
-    option = scenario.option(name)
-    if option.label:
-        return option.label
-    if option.kind == "manual":
-        return LABELS["manual"]
-    return LABELS.get(name, name)
-
-
-def recommendation(scenario: Scenario, mc: dict | None = None) -> dict:
-    """The executive answer: cheapest option over the horizon, by how much, and how sure."""
-    ev = evaluate(scenario)
-    names = scenario.option_names
-    manual = scenario.manual
-    pc = {opt: ev["options"][opt]["present_cost"] for opt in names}
-    ranked = sorted(names, key=lambda o: pc[o])
-    best, nxt = ranked[0], ranked[1]
-    cur, h = scenario.currency, scenario.horizon_years
-    vs_next = pc[nxt] - pc[best]
-    vs_manual = pc[manual] - pc[best]
-    payback = ev["options"][best]["payback_months"] if best != manual else None
-    p_best = mc["p_cheapest"][best] if mc else None
-    rate = f"{scenario.discount_rate * 100:.1f} %/yr"
-    label = {n: _label(scenario, n) for n in names}
-    if best == manual:
-        text = (f"{label[manual][:1].upper() + label[manual][1:]} stays cheapest over {h} years: "
-                f"{money(vs_next, cur)} less in present value ({rate}) than {label[nxt]}, the next best option.")
-    else:
-        text = (f"{label[best]} is cheapest over {h} years: {money(vs_manual, cur)} less in present "
-                f"value ({rate}) than {label[manual]}")
-        text += (", the next best option" if nxt == manual
-                 else f" and {money(vs_next, cur)} less than {label[nxt]}")
-        text += f"; its setup pays back in {payback:.1f} months." if payback is not None else "."
-    if p_best is not None:
-        text += f" It is cheapest in {p_best * 100:.0f} % of {mc['draws']:,} Monte Carlo draws."
-    return {"cheapest": best, "next_best": nxt, "horizon_years": h, "currency": cur,
-            "present_cost": pc, "savings_vs_next_best": vs_next, "savings_vs_manual": vs_manual,
-            "payback_months": payback, "p_cheapest": p_best, "headline": text}
-
-
 def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
           values: Iterable[float] | None = None, output: str = "present_cost") -> dict:
     """One output of every option as one field varies over `values` (others at point values)."""
@@ -143,7 +90,7 @@ def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
     bad = [v for v in arr if spec.check(v)]
     if bad:
         raise AssumptionError(field, spec.check(bad[0]) or "")
-    p = dict(scenario.point)
+    p: dict[str, Any] = dict(scenario.point)
     p[field] = arr
     res = outputs(p, scenario.options)["options"]
     return {"field": field, "values": [float(v) for v in arr],

@@ -397,7 +397,7 @@ def _training_power(point: Mapping[str, float], uncertain: Mapping[str, Uncertai
                                   "average power while training)")
         if o.kind == "hybrid" and o.mode == "on_prem":
             for ref in (o.automatic, o.prompted):
-                if trains(ref) and not has_power(ref):
+                if ref is not None and trains(ref) and not has_power(ref):
                     raise AssumptionError(
                         f"options.{ref}.profile.average_power_watts",
                         f"is needed to price {ref}'s training_gpu_hours on the on-prem hardware of "

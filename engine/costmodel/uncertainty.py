@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -39,7 +39,7 @@ def _draw(scenario: Scenario, n: int, rng: np.random.Generator) -> dict[str, np.
     return out
 
 
-def _percentiles(stack: np.ndarray, method: str = "linear") -> np.ndarray:
+def _percentiles(stack: np.ndarray, method: Literal["linear", "inverted_cdf"] = "linear") -> np.ndarray:
     return np.percentile(stack, PERCENTILES, axis=-1, method=method)
 
 
@@ -149,7 +149,7 @@ def tornado(scenario: Scenario, output: str | None = None, top: int | None = Non
     res = outputs(p, scenario.options)
     y = np.broadcast_to(np.asarray(_pick(res, output, scenario.option_names), dtype=float), (m + 1,))
     base = number(y[-1])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i, f in enumerate(fields):
         u = scenario.uncertain[f]
         at_low, at_high = number(y[2 * i]), number(y[2 * i + 1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ def _volume(path: Path, limit: int, what: str):
 
     try:
         with _quiet_nibabel():
-            img = nib.load(str(path))
+            img: Any = nib.load(str(path))  # a Nifti1Image (nibabel's stubs say FileBasedImage)
         shape = tuple(int(s) for s in img.shape)
     except Exception as exc:
         raise ReadError(f"{what} is not a readable NIfTI file ({type(exc).__name__}: {str(exc)[:120]})") from None

@@ -59,7 +59,7 @@ def fragments(fh: BinaryIO, start: int, size: int, head: int = HEAD_BYTES) -> It
     not parse or run past the end of the file."""
     fh.seek(start)
     first = True
-    origin = None
+    origin = 0  # set by the Basic Offset Table, the first item
     while True:
         tag = fh.read(8)
         if len(tag) < 8:

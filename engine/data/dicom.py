@@ -22,6 +22,7 @@ import logging
 import math
 import os
 import warnings
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +119,7 @@ def _ends_early(ds, path: Path) -> bool:
         return False
 
 
-def _short(exc: BaseException, limit: int = 200) -> str:
+def _short(exc: BaseException | Warning | str, limit: int = 200) -> str:
     """A library's message on one line, with every quoted value cut out: a tag's value (which may be
     a patient's name, in any case) is never echoed."""
     import re
@@ -138,6 +139,13 @@ def _uid_text(uid) -> str:
     text = str(uid)
     ok = text and len(text) <= 64 and all(c.isdigit() or c == "." for c in text)
     return f"with UID {text}" if ok else "with an unreadable UID"
+
+
+def _required(ds, keyword: str) -> int:
+    """A whole-number header value that must be there (ReadError when missing, empty or not whole)."""
+    value = _whole(ds, keyword, required=True)
+    assert value is not None  # required=True raises instead
+    return value
 
 
 def _whole(ds, keyword: str, default=None, *, required=False) -> int | None:
@@ -173,12 +181,14 @@ def _number(item, keyword: str) -> float | None:
 
 def calibration(ds) -> dict:
     """spacing_mm (row_mm, col_mm) or None, with spacing_source / spacing_reason / warnings."""
-    out = {"spacing_mm": None, "spacing_source": None, "spacing_reason": None, "warnings": []}
+    warnings: list[str] = []
+    out: dict[str, Any] = {"spacing_mm": None, "spacing_source": None, "spacing_reason": None,
+                           "warnings": warnings}
     try:
         regions = list(ds.get("SequenceOfUltrasoundRegions") or [])
     except Exception:
         regions = []
-        out["warnings"].append("the Sequence of Ultrasound Regions could not be read")
+        warnings.append("the Sequence of Ultrasound Regions could not be read")
     candidates = []
     for i, region in enumerate(regions, 1):
         fmt = _number(region, "RegionSpatialFormat")
@@ -189,7 +199,7 @@ def calibration(ds) -> dict:
         x0, y0, x1, y1 = (_number(region, k) for k in (
             "RegionLocationMinX0", "RegionLocationMinY0", "RegionLocationMaxX1", "RegionLocationMaxY1"))
         area = 0.0
-        if None not in (x0, y0, x1, y1) and x1 >= x0 and y1 >= y0:
+        if x0 is not None and y0 is not None and x1 is not None and y1 is not None and x1 >= x0 and y1 >= y0:
             area = (x1 - x0 + 1) * (y1 - y0 + 1)
         candidates.append((area, -i, i, region))
     if candidates:
@@ -203,12 +213,12 @@ def calibration(ds) -> dict:
                 ("PhysicalDeltaX", raw_x, dx), ("PhysicalDeltaY", raw_y, dy)) if ok is None]
             reason = f"{label} has an unusable {' and '.join(bad)} cm (not a positive, finite, plausible size)"
             out["spacing_reason"] = reason
-            out["warnings"].append(f"spacing unknown: {reason}")
+            warnings.append(f"spacing unknown: {reason}")
             return out
         others = {(round(_number(r, "PhysicalDeltaY") or 0, 9), round(_number(r, "PhysicalDeltaX") or 0, 9))
                   for *_, r in candidates}
         if len(others) > 1:
-            out["warnings"].append(
+            warnings.append(
                 f"{len(candidates)} 2-D regions with different calibrations; used the largest (region {i})")
         out["spacing_mm"] = (dy, dx)
         out["spacing_source"] = label
@@ -223,7 +233,7 @@ def calibration(ds) -> dict:
         if rows_mm is None or cols_mm is None:
             reason = f"PixelSpacing (0028,0030) is unusable ({values or 'unreadable'})"
             out["spacing_reason"] = reason
-            out["warnings"].append(f"spacing unknown: {reason}")
+            warnings.append(f"spacing unknown: {reason}")
             return out
         out["spacing_mm"] = (rows_mm, cols_mm)
         out["spacing_source"] = "PixelSpacing (0028,0030)"
@@ -314,8 +324,8 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
         raise ReadError("the file has no pixel data (an image object cut short, or not an image)")
     ts = _transfer_syntax(ds)
     ts_name = ts.name if ts.is_transfer_syntax else _uid_text(ts)
-    rows = _whole(ds, "Rows", required=True)
-    cols = _whole(ds, "Columns", required=True)
+    rows = _required(ds, "Rows")
+    cols = _required(ds, "Columns")
     if rows <= 0 or cols <= 0:
         raise ReadError(f"the image is {rows} x {cols} pixels (no pixels)")
     frames = _whole(ds, "NumberOfFrames", 1)
@@ -324,7 +334,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     if frames <= 0:
         raise ReadError(f"NumberOfFrames is {frames}: the file declares no frames")
     samples = _whole(ds, "SamplesPerPixel", 1) or 1
-    bits = _whole(ds, "BitsAllocated", required=True)
+    bits = _required(ds, "BitsAllocated")
     stored = _whole(ds, "BitsStored", bits)
     signed = _whole(ds, "PixelRepresentation", 0)
     photometric = str(ds.get("PhotometricInterpretation", "") or "").strip().upper()
@@ -357,12 +367,13 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
         raise ReadError("32-bit colour pixels are not supported")
     planar = 0
     if samples == 3:
-        planar = _whole(ds, "PlanarConfiguration", None)
-        if planar is None:
-            planar = 0
+        declared_planar = _whole(ds, "PlanarConfiguration", None)
+        if declared_planar is None:
             early_notes.append("no PlanarConfiguration for colour pixels; assumed 0 (interleaved)")
-        elif planar not in (0, 1):
-            raise ReadError(f"PlanarConfiguration {planar} is neither 0 nor 1")
+        elif declared_planar not in (0, 1):
+            raise ReadError(f"PlanarConfiguration {declared_planar} is neither 0 nor 1")
+        else:
+            planar = declared_planar
     if photometric == "PALETTE COLOR" and bits not in (8, 16):
         raise ReadError(f"{bits}-bit PALETTE COLOR indices are not supported (8 or 16)")
     if photometric == "PALETTE COLOR" and "RedPaletteColorLookupTableDescriptor" not in ds:

@@ -64,8 +64,9 @@ def _grey_image(path: Path, limit: int) -> tuple[np.ndarray, list[str]]:
             check_bytes("the image", w * h * 4, limit)
             if w <= 0 or h <= 0:
                 raise ReadError("the image has no pixels")
-            if getattr(im, "n_frames", 1) > 1:
-                notes.append(f"{im.n_frames} pages/frames in the file; only the first is read")
+            pages = getattr(im, "n_frames", 1)
+            if pages > 1:
+                notes.append(f"{pages} pages/frames in the file; only the first is read")
             mode = im.mode
             if mode in ("I;16", "I;16B", "I;16L", "I"):
                 a = np.asarray(im).astype(np.float32)
@@ -104,7 +105,7 @@ def open_image(path: Path, *, sidecar: dict | None, salt, limit: int):
     source, index = split_name(path.stem)
     entry = (sidecar or {}).get(path.stem, {})
     spacing = None
-    reason = "no calibration: an image file carries none"
+    reason: str | None = "no calibration: an image file carries none"
     src = None
     given = entry.get("spacing_mm")
     if given is not None:

@@ -52,9 +52,6 @@ class LoadResult:
     problems: list[FileProblem] = field(default_factory=list)
     skipped: list[FileProblem] = field(default_factory=list)
 
-    def problems_text(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
-
     def require_frames(self) -> list[Frame]:
         """The frames, or a SegroiError naming every problem when there are none."""
         if self.frames:

@@ -91,7 +91,7 @@ class _Walk:
         self._outside = options.outside
 
     # -- walking -------------------------------------------------------------------------
-    def run(self, paths: Iterable[Path]) -> Iterator[FileResult]:
+    def run(self, paths: Iterable[Path]) -> Iterator["FileResult | ReadTask"]:
         for path in paths:
             if self._outside(path.resolve()):
                 yield FileResult(str(path), "error", OUTSIDE)
@@ -106,7 +106,7 @@ class _Walk:
                     yield result  # a broken frames.json matters to the file read beside it
                 yield from self._file(path, sidecar=sidecar, own_truth=self._own_truth(path.parent, result))
 
-    def _folder(self, folder: Path) -> Iterator[FileResult]:
+    def _folder(self, folder: Path) -> Iterator["FileResult | ReadTask"]:
         real = folder.resolve()
         if real in self.seen_dirs:
             return
@@ -168,7 +168,7 @@ class _Walk:
         return candidate.resolve() if sidecar_result is not None and candidate.is_dir() else None
 
     # -- one file ------------------------------------------------------------------------
-    def _file(self, path: Path, sidecar=None, own_truth: Path | None = None) -> Iterator[FileResult]:
+    def _file(self, path: Path, sidecar=None, own_truth: Path | None = None) -> Iterator["FileResult | ReadTask"]:
         real = path.resolve()
         if real in self.seen_files:
             return
@@ -278,7 +278,9 @@ class _Reader:
         elif task.kind == "video":
             opener = lambda: self._loose_video(path)  # noqa: E731
         elif task.kind == "echonet":
-            opener = lambda: echonet.open_echonet_video(path, task.tables, salt=self.salt,  # noqa: E731
+            tables = task.tables
+            assert tables is not None  # the walk gives every EchoNet video its part of the tables
+            opener = lambda: echonet.open_echonet_video(path, tables, salt=self.salt,  # noqa: E731
                                                         limit=self.limit, read_masks=self.read_masks)
         else:
             raise ValueError(f"unknown read task kind {task.kind!r}")
@@ -435,7 +437,7 @@ def load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str =
     for item in iter_load(paths, truth=truth, salt=salt, read_masks=read_masks, frames=frames, limit=limit,
                           within=within, max_frames=max_frames):
         result.frames.extend(item.frames)
-        if item.status == "error":
+        if item.problem is not None:  # status "error"
             result.problems.append(item.problem)
         elif item.status == "skipped":
             result.skipped.append(item.problem or _skip(item))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ def _cv2():
     return cv2
 
 
-def open_video(path: Path, limit: int) -> tuple[dict, "iter"]:
+def open_video(path: Path, limit: int) -> tuple[dict, Iterator]:
     """(facts, frame iterator). facts: rows, columns, frames (as declared), fps."""
     cv2 = _cv2()
     cap = cv2.VideoCapture(str(path))

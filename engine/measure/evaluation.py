@@ -46,12 +46,6 @@ class Evaluation:
     tolerance: float = DEFAULT_TOLERANCE
     provenance: str = "measured"
 
-    def dice_by_structure(self) -> dict[str, list[float]]:
-        out: dict[str, list[float]] = defaultdict(list)
-        for r in self.evaluations:
-            out[r["structure"]].append(r["dice"])
-        return dict(out)
-
     def summary(self) -> dict:
         """Per-structure means and per-measurement agreement (values against references)."""
         per = {}

@@ -59,7 +59,7 @@ class SslLabeller:
         a Ray worker's batches differ from a single process's."""
         from engine.models.ssl.postprocess import largest_regions
 
-        out = []
+        out: list[np.ndarray] = []
         blank = np.zeros((self.segmenter.input_size,) * 2, np.float32)
         for start in range(0, len(frames), self.batch_size):
             chunk = list(frames[start:start + self.batch_size])
@@ -129,7 +129,7 @@ class LabellerSpec:
         from pathlib import Path
 
         _check_sam(self.sam_checkpoint, self.jitter)
-        if not Path(self.sam_checkpoint).is_file():
+        if self.sam_checkpoint is None or not Path(self.sam_checkpoint).is_file():
             raise SegroiError(f"SAM checkpoint not found: {self.sam_checkpoint}")
         return Path(self.sam_checkpoint).name, pr.describe(self.jitter, self.seed)
 

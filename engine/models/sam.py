@@ -1,8 +1,10 @@
 """Segment Anything (ViT-B/L/H) as segroi uses it: the image encoder once per image, then the
 prompt encoder + mask decoder once per structure prompt (box or points).
 
-The network is segment-anything's own (`sam_model_registry`), with its own preprocessing
-(`ResizeLongestSide`, pixel normalisation, padding). Two things are added:
+The network is segment-anything's own (`sam_model_registry`), run through its own `SamPredictor`
+(preprocessing with `ResizeLongestSide`, pixel normalisation and padding; prompts mapped to the
+encoder's frame; masks scaled back). `Embedding` keeps what the predictor holds for one image, so
+several images' embeddings can be kept and prompted in any order. Two things are added:
 
 * a reduced `image_size` (e.g. 256 or 512) for CPU work and tests. The encoder's absolute
   position embedding and the relative position tables of its global-attention blocks are
@@ -24,7 +26,7 @@ import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
@@ -34,9 +36,8 @@ from engine.errors import SegroiError
 
 NATIVE_IMAGE_SIZE = 1024
 PATCH_SIZE = 16
-EMBED_CHANNELS = 256
 # Encoder shapes of the three published variants (segment_anything/build_sam.py).
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "vit_b": {"embed_dim": 768, "depth": 12, "num_heads": 12, "global_attn_indexes": (2, 5, 8, 11)},
     "vit_l": {"embed_dim": 1024, "depth": 24, "num_heads": 16, "global_attn_indexes": (5, 11, 17, 23)},
     "vit_h": {"embed_dim": 1280, "depth": 32, "num_heads": 16, "global_attn_indexes": (7, 15, 23, 31)},
@@ -303,7 +304,7 @@ class SamSegmenter:
 
     def __init__(self, variant: str = "vit_b", checkpoint=None, device="cpu",
                  image_size: int = NATIVE_IMAGE_SIZE, attention: str = "sdpa"):
-        from segment_anything.utils.transforms import ResizeLongestSide
+        from segment_anything import SamPredictor
 
         _check_variant(variant)
         _check_image_size(image_size)
@@ -320,32 +321,26 @@ class SamSegmenter:
         self.model.to(self.device).eval()
         self.attention = attention
         set_attention(self.model, attention)
-        self.transform = ResizeLongestSide(image_size)
+        self.predictor = SamPredictor(self.model)  # its transform follows the encoder's image size
+        self.transform = self.predictor.transform
         self.last_embed_seconds: float | None = None
 
     @property
     def name(self) -> str:
         return f"sam_{self.variant}"
 
-    def preprocess(self, image: np.ndarray) -> tuple[torch.Tensor, tuple[int, int], tuple[int, int]]:
-        """HxW(x3) image -> normalised, padded (1, 3, S, S) tensor, original and resized sizes."""
-        rgb = _to_rgb_uint8(image)
-        resized = self.transform.apply_image(rgb)
-        x = torch.as_tensor(resized, device=self.device).permute(2, 0, 1).contiguous()[None].float()
-        x = self.model.preprocess(x)
-        return x, tuple(rgb.shape[:2]), tuple(resized.shape[:2])
-
     @torch.inference_mode()
     def embed(self, image: np.ndarray) -> Embedding:
         """Run the image encoder once on `image` (HxW or HxWx3, float in [0, 1] or uint8)."""
         start = time.perf_counter()
-        x, original, resized = self.preprocess(image)
-        features = self.model.image_encoder(x)
+        self.predictor.set_image(_to_rgb_uint8(image))
+        features = self.predictor.features
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
         seconds = time.perf_counter() - start
         self.last_embed_seconds = seconds
-        return Embedding(features, original, resized, self.image_size, seconds)
+        return Embedding(features, tuple(self.predictor.original_size), tuple(self.predictor.input_size),
+                         self.image_size, seconds)
 
     @torch.inference_mode()
     def predict(self, embedding: Embedding, box: Sequence[float] | None = None,
@@ -365,15 +360,12 @@ class SamSegmenter:
             )
         if box is None and not points:
             raise SegroiError("SAM needs a prompt: a box, points, or both")
-        h, w = embedding.original_size
-        box_t = pts = None
+        b = p = lab = None
         if box is not None:
             b = np.asarray(box, dtype=np.float64).reshape(-1)
             if b.size != 4 or not np.all(np.isfinite(b)):
                 raise SegroiError(f"a SAM box is (x0, y0, x1, y1) in pixels, got {box!r}")
             b = np.array([min(b[0], b[2]), min(b[1], b[3]), max(b[0], b[2]), max(b[1], b[3])])
-            b = self.transform.apply_boxes(b[None], (h, w))
-            box_t = torch.as_tensor(b, dtype=torch.float32, device=self.device)
         if points:
             p = np.asarray(points, dtype=np.float64)
             if p.ndim != 2 or p.shape[1] != 2 or not np.all(np.isfinite(p)):
@@ -381,13 +373,18 @@ class SamSegmenter:
             lab = np.ones(len(p)) if labels is None else np.asarray(labels, dtype=np.float64)
             if lab.shape != (len(p),) or not np.all(np.isin(lab, (0, 1))):
                 raise SegroiError("SAM point labels must be one 1 (inside) or 0 (outside) per point")
-            p = self.transform.apply_coords(p, (h, w))
-            pts = (torch.as_tensor(p[None], dtype=torch.float32, device=self.device),
-                   torch.as_tensor(lab[None], dtype=torch.int64, device=self.device))
-        multimask = box is None and pts is not None and pts[0].shape[1] == 1
-        logits = self._decode(embedding.features, pts, box_t, multimask)
-        masks = self.model.postprocess_masks(logits, embedding.input_size, embedding.original_size)
-        return (masks[0, 0] > self.model.mask_threshold).cpu().numpy()
+        multimask = b is None and p is not None and len(p) == 1
+        self._show(embedding)
+        masks, scores, _ = self.predictor.predict(point_coords=p, point_labels=lab, box=b,
+                                                  multimask_output=multimask)
+        return masks[int(np.argmax(scores))]
+
+    def _show(self, embedding: Embedding) -> None:
+        """Point the predictor at `embedding` (what its set_image left for that image)."""
+        pred = self.predictor
+        pred.features = embedding.features
+        pred.original_size, pred.input_size = embedding.original_size, embedding.input_size
+        pred.is_image_set = True
 
     def segment(self, frames: Sequence, prompts: Sequence[dict]) -> list[np.ndarray]:
         """The common segmenter protocol: one integer label map per frame.
@@ -413,20 +410,6 @@ class SamSegmenter:
                 labels[self.predict(emb, **kw)] = STRUCTURES[name]
             out.append(labels)
         return out
-
-    def _decode(self, features, points, boxes, multimask: bool) -> torch.Tensor:
-        sparse, dense = self.model.prompt_encoder(points=points, boxes=boxes, masks=None)
-        low_res, iou = self.model.mask_decoder(
-            image_embeddings=features,
-            image_pe=self.model.prompt_encoder.get_dense_pe(),
-            sparse_prompt_embeddings=sparse,
-            dense_prompt_embeddings=dense,
-            multimask_output=multimask,
-        )
-        if multimask:
-            best = iou.argmax(dim=1)
-            low_res = low_res[torch.arange(low_res.shape[0]), best][:, None]
-        return low_res
 
     # -- cost of an embedding ----------------------------------------------------------------------
     def flops_per_embed(self) -> float:

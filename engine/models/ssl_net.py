@@ -47,7 +47,8 @@ class SslSegmenter:
                  normalize: str = "zscore", device="cpu", weights: str | None = None,
                  meta: dict | None = None):
         fresh = net is None
-        net = UNet() if fresh else net
+        if net is None:
+            net = UNet()
         levels = net.config["levels"]
         step = 2 ** (levels - 1)
         if not isinstance(input_size, int) or input_size < step or input_size % step:

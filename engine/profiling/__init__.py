@@ -3,6 +3,8 @@
     device.py     the device layer (CPU or CUDA); NVML only through nvml.py, RAPL through rapl.py
     timing.py     warm-up + steady-state window, CUDA events or wall clock
     energy.py     energy meters over that window (NVML counter, NVML power sampling, RAPL, none)
+    monitor.py    EnergyMonitor: named, nestable windows; GPU, CPU-package and DRAM energy apart
+    sampler.py    the power-sampling process for GPUs without an energy counter
     memory.py     peak memory per setting
     flops.py      FLOPs per call from torch's flop counter
     hardware.py   what it ran on (the `hardware` row)

@@ -4,7 +4,8 @@
     device.torch_device                   # where tensors go
     device.synchronize()                  # wait for queued work
     device.timer()                        # CUDA-event timer on a GPU, wall clock on the CPU
-    device.energy.meter()                 # a fresh energy meter (see energy.py)
+    device.energy.meter()                 # a fresh energy meter (see energy.py): a window of
+    device.energy.monitor                 #   this EnergyMonitor (monitor.py: GPU, CPU package, DRAM)
     device.energy.method                  # nvml_energy_counter / nvml_power_sampling / rapl / not_measured
     device.idle_power(seconds)            # watts while nothing runs (None when energy is not measured)
     device.memory                         # peak-memory monitor (see memory.py)
@@ -20,36 +21,65 @@ from pathlib import Path
 
 from engine.errors import SegroiError
 from engine.profiling import energy as en
-from engine.profiling import hardware, memory, rapl, timing
+from engine.profiling import hardware, memory, monitor, rapl, timing
 from engine.profiling.nvml import Nvml, NvmlError
+from engine.profiling.sampler import ProcessPowerSampler, SamplerError
 
 DEFAULT_SAMPLE_INTERVAL = 0.02  # seconds between power samples when the energy counter is missing
 
 
 class NvmlEnergySource:
-    """GPU energy: NVML's total-energy counter, else NVML power sampled and integrated."""
+    """GPU energy through an EnergyMonitor (monitor.py): NVML's total-energy counter, else the board's
+    power sampled by a separate process (sampler.py); the CPU packages and DRAM beside it through RAPL
+    when readable. `sampler_factory(index, uuid, kind, interval)` makes the sampling process (tests
+    give one that loads a fake NVML); `short_window` is monitor.SHORT_WINDOW_S unless a test says."""
 
-    def __init__(self, nvml: Nvml, sample_interval: float = DEFAULT_SAMPLE_INTERVAL):
+    def __init__(self, nvml: Nvml, sample_interval: float = DEFAULT_SAMPLE_INTERVAL,
+                 rapl_reader: rapl.RaplReader | None = None, sampler_factory=ProcessPowerSampler.for_gpu,
+                 short_window: float = monitor.SHORT_WINDOW_S):
         self.nvml = nvml
-        self.sample_interval = sample_interval
-        self.method = en.NVML_COUNTER if nvml.energy_counter_supported() else en.NVML_SAMPLING
-        self.power_kind, self.read_power = (None, None) if self.method == en.NVML_COUNTER \
-            else nvml.power_reader()
+        self.error: str | None = None
+        self.power_kind: str | None = None  # the power reading sampled, when the counter is missing
+        kind, read_watts = nvml.power_reader()
+        gpu: monitor.GpuMeter
+        if nvml.energy_counter_supported():
+            gpu = monitor.CounterGpu(nvml.total_energy_joules, read_watts, short_window)
+        else:
+            self.power_kind = kind
+            sampler = sampler_factory(nvml.index, nvml.uuid, kind, sample_interval)
+            try:
+                sampler.start()
+            except SamplerError as exc:  # no energy then, never a guess
+                self.error, self.method = str(exc), en.NOT_MEASURED
+                self.monitor = monitor.EnergyMonitor(rapl=rapl_reader)
+                return
+            gpu = monitor.SampledGpu(sampler)
+        self.method = gpu.method
+        self.monitor = monitor.EnergyMonitor({0: gpu}, rapl_reader)
 
     def meter(self):
-        if self.method == en.NVML_COUNTER:
-            return en.CounterMeter(self.nvml.total_energy_joules, en.NVML_COUNTER)
-        return en.SampledPowerMeter(self.read_power, self.sample_interval, en.NVML_SAMPLING)
+        if self.method == en.NOT_MEASURED:
+            return en.NullMeter()
+        return en.WindowMeter(self.monitor, "gpu", self.method)
+
+    def close(self) -> None:
+        self.monitor.close()
 
 
 class RaplEnergySource:
+    """CPU packages and DRAM through RAPL (an EnergyMonitor with no GPU)."""
+
     method = en.RAPL
 
     def __init__(self, reader: rapl.RaplReader):
         self.reader = reader
+        self.monitor = monitor.EnergyMonitor(rapl=reader)
 
     def meter(self):
-        return en.CounterMeter(self.reader.read_joules, en.RAPL)
+        return en.WindowMeter(self.monitor, "cpu", en.RAPL)
+
+    def close(self) -> None:
+        pass
 
 
 class NoEnergySource:
@@ -57,6 +87,9 @@ class NoEnergySource:
 
     def meter(self):
         return en.NullMeter()
+
+    def close(self) -> None:
+        pass
 
 
 class Device:
@@ -88,7 +121,7 @@ class Device:
         raise NotImplementedError
 
     def close(self) -> None:
-        pass
+        self.energy.close()
 
     def __enter__(self):
         return self
@@ -128,7 +161,7 @@ class CudaDevice(Device):
     type = "cuda"
 
     def __init__(self, index: int = 0, nvml: Nvml | None = None,
-                 sample_interval: float = DEFAULT_SAMPLE_INTERVAL):
+                 sample_interval: float = DEFAULT_SAMPLE_INTERVAL, rapl_root: Path | str = rapl.DEFAULT_ROOT):
         import torch
 
         if not torch.cuda.is_available():
@@ -149,7 +182,9 @@ class CudaDevice(Device):
             except NvmlError as exc:  # no NVML: time and memory still measured, energy not
                 nvml, self.nvml_error = None, str(exc)
         self.nvml = nvml
-        source = NvmlEnergySource(nvml, sample_interval) if nvml is not None else NoEnergySource()
+        zones = rapl.find_zones(rapl_root)  # the host's CPU packages and DRAM, measured beside the GPU
+        source = NvmlEnergySource(nvml, sample_interval, rapl.RaplReader(zones) if zones else None) \
+            if nvml is not None else NoEnergySource()
         super().__init__(torch_device, source, memory.CudaPeakMemory(torch_device))
         self.torch = torch
 
@@ -176,12 +211,18 @@ class CudaDevice(Device):
             clocks["nvml_match"] = getattr(self.nvml, "match", None)
             if getattr(self.energy, "power_kind", None):
                 clocks["sampled_power"] = self.energy.power_kind
+            if getattr(self.energy, "error", None):
+                clocks["energy_error"] = self.energy.error
+            rapl_reader = getattr(self.energy.monitor, "rapl", None) if hasattr(self.energy, "monitor") else None
+            if rapl_reader is not None:
+                clocks["rapl_zones"] = rapl_reader.names
         else:
             clocks["nvml"] = self.nvml_error
         row["clocks"] = clocks
         return row
 
     def close(self) -> None:
+        self.energy.close()
         if self.nvml is not None:
             self.nvml.close()
 

@@ -1,15 +1,23 @@
-"""Energy over a measurement window: a cumulative counter, sampled power, or nothing.
+"""Energy over a measurement window, as the profiler's timing loop sees it: a meter with `start()`
+and `stop() -> EnergyReading`.
 
-Every meter has `start()` and `stop() -> EnergyReading`. The profiler starts it right after the
-device is idle-synchronised and stops it right after the last timed step has finished, so the
-energy window and the timing window are the same stretch of time.
+The profiler starts the meter right after the device is idle-synchronised and stops it right after
+the last timed step has finished, so the energy window and the timing window are the same stretch
+of time. A device's own meter (`WindowMeter`) is a window of its EnergyMonitor (monitor.py): the
+reading is the device's energy (the GPU's on cuda, CPU packages + DRAM on cpu) and `parts` holds
+the whole measurement (GPU, CPU package and DRAM apart).
 
 Methods (the `energy_method` column):
 - nvml_energy_counter   NVML's total-energy counter (mJ), read at start and stop.
-- nvml_power_sampling   NVML power (W) sampled by a background thread, trapezoid-integrated;
-                        used when the GPU/driver does not support the counter.
+- nvml_power_x_time     a window shorter than the counter's steps: the power at its end times its
+                        length (monitor.py says when).
+- nvml_power_sampling   NVML power (W) sampled by a separate process, trapezoid-integrated;
+                        used when the GPU/driver does not support the counter (sampler.py).
 - rapl                  Linux RAPL package (+dram) counters for the CPU path.
 - not_measured          no readable source: energy is None, never a guess.
+
+`CounterMeter` and `SampledPowerMeter` (a sampling thread in this process) remain for benchmarks
+that compare methods; the profiler's own path does not use the thread.
 """
 
 from __future__ import annotations
@@ -19,10 +27,13 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-NVML_COUNTER = "nvml_energy_counter"
-NVML_SAMPLING = "nvml_power_sampling"
+from engine.profiling.monitor import NVML_COUNTER, NVML_POWER_X_TIME, NVML_SAMPLING, EnergyMonitor, Measurement
+
 RAPL = "rapl"
 NOT_MEASURED = "not_measured"
+__all__ = ["NVML_COUNTER", "NVML_POWER_X_TIME", "NVML_SAMPLING", "RAPL", "NOT_MEASURED", "EnergyReading",
+           "CounterMeter", "SampledPowerMeter", "NullMeter", "WindowMeter", "integrate_power", "update_interval",
+           "idle_power", "per_item"]
 
 
 @dataclass
@@ -31,6 +42,7 @@ class EnergyReading:
     seconds: float          # host wall-clock length of the window
     method: str
     samples: int | None = None  # power samples taken (sampling meter only)
+    parts: Measurement | None = None  # GPU, CPU package and DRAM apart (a device's own meter)
 
     @property
     def watts(self) -> float | None:
@@ -127,6 +139,35 @@ class SampledPowerMeter:
             times, watts = list(self._times), list(self._watts)
         return EnergyReading(integrate_power(times, watts), times[-1] - times[0], self.method,
                              samples=len(times))
+
+
+class WindowMeter:
+    """A window of an EnergyMonitor as a meter: the device's part is the reading (`part` "gpu": the
+    GPUs; "cpu": CPU packages and DRAM), the whole measurement its `parts`."""
+
+    _count = 0
+
+    def __init__(self, monitor: EnergyMonitor, part: str, method: str):
+        self.monitor = monitor
+        self.part = part
+        self.method = method
+        WindowMeter._count += 1
+        self.name = f"meter-{WindowMeter._count}"
+        self._running = False
+
+    def start(self) -> None:
+        self.monitor.begin_window(self.name)
+        self._running = True
+
+    def stop(self) -> EnergyReading:
+        if not self._running:
+            raise RuntimeError("stop() before start()")
+        self._running = False
+        m = self.monitor.end_window(self.name)
+        if self.part == "gpu":
+            return EnergyReading(m.gpu_total, m.seconds, m.gpu_method or NOT_MEASURED, m.samples, m)
+        cpu = [x for x in (m.cpu_total, m.dram_total) if x is not None]
+        return EnergyReading(sum(cpu) if cpu else None, m.seconds, RAPL if cpu else NOT_MEASURED, None, m)
 
 
 class NullMeter:

@@ -7,7 +7,7 @@ module with the same function names (`module=`), so the energy arithmetic is che
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, Callable
 
 # NVML return codes (nvml.h) that mean "this GPU or driver cannot do that".
 _NOT_SUPPORTED = 3
@@ -36,12 +36,13 @@ class Nvml:
             except ImportError as exc:
                 raise NvmlError("pynvml (nvidia-ml-py) is not installed") from exc
         self.nv = module
+        self.index, self.uuid = index, uuid  # as asked for (a sampling process opens the same GPU)
         try:
             self.nv.nvmlInit()
         except Exception as exc:  # noqa: BLE001 - NVMLError or a loader error: no NVML here
             raise NvmlError(f"NVML did not start: {exc}") from exc
         self._open = True
-        self.match = None  # how the handle was found: "uuid", or "index" with the reason
+        self.match: str | None = None  # how the handle was found: "uuid", or "index" with the reason
         try:
             self.handle = self._handle(index, uuid)
         except BaseException:
@@ -107,7 +108,7 @@ class Nvml:
             raise NvmlUnsupported("instant power: not supported on this GPU/driver")
         return value.value.uiVal / 1000.0
 
-    def power_reader(self) -> tuple[str, object]:
+    def power_reader(self) -> tuple[str, Callable[[], float]]:
         """("instant" | "average", a function returning watts): the best power reading available.
 
         Sampling the 1 s average lags the load by up to a second, so the instant field is preferred.
@@ -140,7 +141,7 @@ class Nvml:
 
     def clocks(self) -> dict:
         """Current and maximum SM/memory clocks (MHz), power limit (W), P-state, temperature (C)."""
-        nv, out = self.nv, {}
+        nv, out = self.nv, dict[str, int | float | None]()
         queries = {
             "sm_mhz": ("nvmlDeviceGetClockInfo", getattr(nv, "NVML_CLOCK_SM", 1)),
             "memory_mhz": ("nvmlDeviceGetClockInfo", getattr(nv, "NVML_CLOCK_MEM", 2)),

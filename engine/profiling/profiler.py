@@ -70,7 +70,7 @@ def tf32_flags() -> dict:
     """
     import torch
 
-    out = {}
+    out: dict[str, bool | None] = {}
     for key, read in (("cudnn", lambda: torch.backends.cudnn.allow_tf32),
                       ("matmul", lambda: torch.backends.cuda.matmul.allow_tf32)):
         try:
@@ -144,6 +144,7 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
     seconds_per_item = window.seconds / items
     joules = window.energy.joules
     raw, net = en.per_item(joules, items, idle_watts, window.host_seconds)
+    parts = window.energy.parts  # GPU, CPU packages and DRAM apart (the device's own meter only)
     row = {
         "model": model_obj.name, "component": setting.component, "weights": model_obj.weights,
         "device": device.type, "device_name": device.name(), "dtype": setting.dtype,
@@ -161,6 +162,9 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
         "compile_seconds": window.first_step_seconds if setting.compiled else None,
         "energy_method": window.energy.method, "energy_window_seconds": window.host_seconds,
         "energy_joules": joules, "power_samples": window.energy.samples,
+        "gpu_joules": parts.gpu_total if parts else None,
+        "cpu_package_joules": parts.cpu_total if parts else None,
+        "dram_joules": parts.dram_total if parts else None,
         "average_power_watts": window.energy.watts, "idle_power_watts": idle_watts,
         "peak_memory_bytes": peak, "memory_method": device.memory.method if peak is not None
         else "not_measured",
@@ -184,7 +188,7 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
     if model_obj.weights == "random":
         notes.append("random weights: compute only")
     if notes:
-        row["note"] = "; ".join(filter(None, [row.get("note")] + notes))
+        row["note"] = "; ".join(filter(None, [row.get("note"), *notes]))
     del prepared
     return row
 

@@ -25,6 +25,15 @@ class Zone:
     def read_uj(self) -> int:
         return int((self.path / "energy_uj").read_text().strip())
 
+    @property
+    def package(self) -> int:
+        """The CPU package the zone belongs to (N of intel-rapl:N, or of its subzone intel-rapl:N:M)."""
+        return int(self.path.name.split(":")[1])
+
+    @property
+    def dram(self) -> bool:
+        return self.name == "dram"
+
 
 def _zone(path: Path) -> Zone | None:
     try:
@@ -77,15 +86,20 @@ class RaplReader:
             raise ValueError("no RAPL zones to read")
         self.zones = zones
         self._last = [z.read_uj() for z in zones]
-        self._total_uj = 0
+        self._totals_uj = [0] * len(zones)
 
     @property
     def names(self) -> list[str]:
         return [z.name for z in self.zones]
 
     def read_joules(self) -> float:
+        """Joules of every zone together since the reader was made."""
+        return sum(self.read_zones())
+
+    def read_zones(self) -> list[float]:
+        """Joules of each zone (in `zones` order) since the reader was made."""
         for i, zone in enumerate(self.zones):
             now = zone.read_uj()
-            self._total_uj += delta_uj(self._last[i], now, zone.max_range_uj)
+            self._totals_uj[i] += delta_uj(self._last[i], now, zone.max_range_uj)
             self._last[i] = now
-        return self._total_uj / 1e6
+        return [t / 1e6 for t in self._totals_uj]

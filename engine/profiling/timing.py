@@ -31,6 +31,8 @@ class WallTimer:
 
     def stop(self) -> float:
         self.synchronize()
+        if self._t0 is None:
+            raise RuntimeError("stop() before start()")
         return self.clock() - self._t0
 
 
@@ -52,6 +54,8 @@ class CudaEventTimer:
         end = self.torch.cuda.Event(enable_timing=True)
         end.record()
         end.synchronize()
+        if self._start is None:
+            raise RuntimeError("stop() before start()")
         return self._start.elapsed_time(end) / 1000.0
 
 

@@ -1,6 +1,6 @@
 """Turn stored profile rows into the cost model's option `profile` (engine/costmodel).
 
-    rows = store.query("SELECT * FROM profiles WHERE run_id = ?", [run_id])
+    rows = results.run_profiles(store, run_id)        # engine.store.results
     scenario["options"]["sam"]["profile"] = cost_profile(rows, "sam_vit_h")
     scenario["options"]["ssl"]["profile"] = cost_profile(rows, "ssl_unet")
 
@@ -16,6 +16,9 @@ has no `average_power_watts` (the cost model then needs it only for on-prem trai
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from engine.errors import SegroiError
 
@@ -85,7 +88,7 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
     prompts = [r for r in mine if r.get("component") == "decoder"]
     prompt = _fastest([r for r in prompts if r.get("batch") == 1], "seconds_per_prompt") or \
         _fastest(prompts, "seconds_per_prompt")
-    out = {
+    out: dict[str, Any] = {
         "seconds_per_image": float(image["seconds_per_image"]),
         "joules_per_image": _energy(image, "image", idle_subtracted, model),
     }
@@ -113,7 +116,7 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
         "run_id": str(image.get("run_id")),
         "model": model,
         "hardware": str(image.get("device_name") or image.get("device")),
-        "date": date.date().isoformat() if hasattr(date, "date") else str(date)[:10],
+        "date": date.date().isoformat() if isinstance(date, dt.datetime) else str(date)[:10],
         "weights": str(image.get("weights")),
         "note": "; ".join(note),
     }
@@ -122,15 +125,9 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
 
 def latest_cost_profile(store, model: str, device: str | None = None, **kwargs) -> dict:
     """`cost_profile` from the newest ok run that profiled `model` (optionally on `device`)."""
-    sql = ("SELECT p.run_id FROM profiles p JOIN runs r ON r.id = p.run_id "
-           "WHERE r.status = 'ok' AND p.model = ? AND NOT p.reduced_input")
-    params: list = [model]
-    if device is not None:
-        sql += " AND p.device = ?"
-        params.append(device)
-    found = store.query(sql + " ORDER BY r.started_at DESC LIMIT 1", params)
-    if not found:
+    from engine.store import results
+
+    run_id = results.latest_full_size_profile_run(store, model, device)
+    if run_id is None:
         raise SegroiError(f"no full-size profile of {model} in the store; run segroi profile first")
-    rows = store.query("SELECT * FROM profiles WHERE run_id = ? AND model = ?",
-                       [found[0]["run_id"], model])
-    return cost_profile(rows, model, **kwargs)
+    return cost_profile(results.run_profiles(store, run_id, model), model, **kwargs)

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 
 from engine.errors import SegroiError
 from engine.profiling.flops import count_flops
@@ -121,7 +120,7 @@ class SslUnetModel:
                         _params(net))
 
     def close(self) -> None:
-        self.net = None
+        del self.net  # the weights go now; a closed workload is not used again
 
 
 class SamModel:
@@ -162,6 +161,11 @@ class SamModel:
         return torch.cat([lo, hi], dim=1).to(device)
 
     def _decode(self, prompt_encoder, mask_decoder, boxes, features):
+        # Not SamPredictor.predict_torch: the profiler times `batch` prompts in one call on copies of
+        # the decoder that it casts, compiles or captures per setting (the predictor always runs the
+        # model it was given, takes one image's prompts from host arrays and keeps state), and counts
+        # FLOPs on meta tensors. The arithmetic is the predictor's: prompt encoder, mask decoder with
+        # one mask per box, masks scaled to the input and thresholded.
         sparse, dense = prompt_encoder(points=None, boxes=boxes, masks=None)
         low_res, _ = mask_decoder(
             image_embeddings=features, image_pe=prompt_encoder.get_dense_pe(),

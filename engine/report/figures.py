@@ -40,7 +40,7 @@ def _layout(fig: go.Figure, title: str, height: int = 360, legend_below: bool = 
 
 # -- provenance badge -----------------------------------------------------------------
 
-def provenance_summary(provenance: dict, fields=None) -> dict:
+def provenance_summary(provenance: dict | None, fields=None) -> dict:
     """{"kind": one kind or "mixed", "counts": {kind: n}, "sources": {kind: [source, ...]}}.
 
     `provenance` maps dotted fields to {"kind", "source"}; `fields` limits it to the ones behind a figure.

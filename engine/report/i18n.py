@@ -257,6 +257,7 @@ LABELS: dict[str, tuple[str, str]] = {
                         "選択したプロファイルにはエネルギーの実測値がありません。"),
     "bench.refresh": ("Refresh benchmarks", "ベンチマークを更新"),
     "bench.models": ("Models to profile", "測定するモデル"),
+    "bench.no_models": ("Pick at least one model to profile.", "測定するモデルを一つ以上選んでください。"),
     "bench.device": ("Device", "デバイス"),
     "bench.seconds": ("Seconds per setting", "設定ごとの秒数"),
     "bench.extra": ("More arguments for segroi profile", "segroi profile の追加引数"),

@@ -38,7 +38,8 @@ from engine.annotation.options import family, kind_of, option_model, options_of,
 from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
-from engine.report import data
+from engine.store import annotation as stored_annotation
+from engine.store import results
 from engine.store import Store
 
 DICE_THRESHOLD = DEFAULT_TOLERANCE
@@ -88,9 +89,9 @@ def candidates(store: Store, raw: dict | None = None, threshold: float = DICE_TH
         raw = reference.reference_scenario()
     opts = options_of(raw)
     out = annotation_candidates(store, raw, include_old)
-    out = _failure_from_evaluations(data.evaluations(store), threshold, out, opts)
+    out = _failure_from_evaluations(results.evaluations(store), threshold, out, opts)
     out += _from_profiles(store, opts)
-    out += _from_training(data.training_runs(store), opts)
+    out += _from_training(results.training_runs(store), opts)
     return out
 
 
@@ -98,9 +99,7 @@ def old_annotation_items(store: Store) -> int:
     """How many human annotation items were timed the old way (server round-trips only)."""
     from engine.annotation.session import TIMING_SERVER
 
-    rows = store.query("SELECT count(*) AS n FROM annotation_items WHERE NOT simulated AND timing = ?",
-                       [TIMING_SERVER])
-    return int(rows[0]["n"]) if rows else 0
+    return stored_annotation.human_item_count(store, TIMING_SERVER)
 
 
 def annotation_candidates(store: Store, raw: dict | None, include_old: bool = False) -> list[dict]:
@@ -110,7 +109,7 @@ def annotation_candidates(store: Store, raw: dict | None, include_old: bool = Fa
     from engine.annotation.session import session_items
     from engine.annotation.summary import scenario_update, summarize, timed_items
 
-    ids = [r["id"] for r in store.query("SELECT id FROM annotation_sessions ORDER BY created_at")]
+    ids = stored_annotation.session_ids(store)
     items = session_items(store, ids)
     if not items:
         return []
@@ -176,8 +175,7 @@ def _failure_from_evaluations(ev: pd.DataFrame, threshold: float, have: list[dic
 
 
 def _profile_model(store: Store, kind: str, model: str | None) -> str | None:
-    models = [r["model"] for r in store.query(
-        "SELECT DISTINCT p.model FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok'")]
+    models = results.profiled_models(store)
     fam = "sam" if kind == "prompted" else "ssl"
     mine = sorted(m for m in models if family(m) == fam)
     if model is not None:  # the option's own model, or nothing: ViT-B rows never fill a ViT-H option

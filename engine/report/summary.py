@@ -1,14 +1,17 @@
 """One scenario's figures, computed once and shared by the dashboard and the PDF.
 
-`summarize(raw)` runs the cost model (evaluate, Monte Carlo, tornado, cumulative, breakdown,
-recommendation) on a validated scenario; `headline(summary, lang)` turns it into the plain
-sentence and the headline numbers. Both the Overview page and the PDF print exactly these
+`summarize(raw)` runs the cost model (evaluate, Monte Carlo, tornado, cumulative, breakdown) on a
+validated scenario; `headline(summary, lang)` turns it into the plain sentence and the headline
+numbers. The answer is the cost model's `cheapest` option over the horizon (ties: the first in the
+scenario's order): the headline tells how much it saves against manual tracing, or says to keep
+manual tracing when that is the cheapest. Both the Overview page and the PDF print exactly these
 strings, so the two never disagree.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 
 from engine import costmodel
@@ -30,9 +33,9 @@ def summarize(raw: dict, draws: int = MC_DRAWS, seed: int = MC_SEED, focus: str 
     result = costmodel.evaluate(scenario)
     uncertain = costmodel.uncertain_fields(scenario)
     mc = costmodel.monte_carlo(scenario, n=draws, seed=seed) if uncertain and draws else None
-    rec = costmodel.recommendation(scenario, mc=mc)
     best = best_option(result, scenario.manual)
-    focus = focus if focus in result["options"] and focus != scenario.manual else best
+    if focus is None or focus not in result["options"] or focus == scenario.manual:
+        focus = best
     return {
         "name": scenario.name,
         "currency": scenario.currency,
@@ -47,7 +50,6 @@ def summarize(raw: dict, draws: int = MC_DRAWS, seed: int = MC_SEED, focus: str 
         "provenance": field_provenance(scenario),
         "result": result,
         "monte_carlo": mc,
-        "recommendation": rec,
         "best": best,
         "focus": focus,
         "tornado": tornado_for(scenario, focus),
@@ -103,7 +105,8 @@ def overview_figures(summary: dict, lang: str, focus: str | None = None) -> list
 def best_option(result: dict, manual: str = "manual") -> str:
     """The option other than manual with the lowest present cost: the one the savings story is about."""
     opts = result["options"]
-    return min((o for o in opts if o != manual), key=lambda o: opts[o]["present_cost"])
+    return min((o for o in opts if o != manual), key=lambda o: math.inf if opts[o]["present_cost"] is None
+               else opts[o]["present_cost"])
 
 
 def option_names(summary: dict, lang: str, short: bool = False) -> dict[str, str]:
@@ -170,7 +173,7 @@ def headline(summary: dict, lang: str = "en") -> dict:
         "cost_per_study": {o: i18n.money(res[o]["cost_per_study"], cur, lang) for o in res},
     }
     others = [o for o in res if o != manual]
-    if savings <= 0:
+    if summary["result"]["cheapest"] == manual:  # the answer (when it is not manual, it is `best`)
         legacy = sorted(others) == ["sam", "ssl"] and manual == "manual"
         sentence = (t("rec.manual_best", lang, years=years) if legacy
                     else t("rec.manual_best_any", lang, years=years, n=len(others)))

@@ -22,7 +22,7 @@ def require_ray():
     """The `ray` module, or a one-line SegroiError saying how to install it."""
     try:
         import ray
-        import ray.data  # noqa: F401 - the pipeline needs Ray Data too
+        import ray.data
     except ImportError as exc:
         raise SegroiError(f"--ray needs Ray, which is not installed here ({exc.name or 'ray'} is missing): "
                           f"{INSTALL_HINT}") from None

@@ -36,6 +36,7 @@ import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from engine.data.problems import FileProblem, FileResult, LoadResult
 from engine.data.reader import EchoNetSummary, ReadTask, finish, read
@@ -159,7 +160,7 @@ def decode(batch: dict, job: Job) -> dict:
         result = read(task)
         frames = result.frames
         names = [((f.meta or {}).get("path"), f.name, f.source, f.mask is not None) for f in frames]
-        about = {"path": result.path, "status": result.status, "reason": result.reason,
+        about: dict[str, Any] | None = {"path": result.path, "status": result.status, "reason": result.reason,
                  "info": {k: v for k, v in result.info.items() if k == "table_problems"},
                  "frames": names, "decoded_by": (socket.gethostname(), os.getpid())}
         for pos, f in enumerate(frames):
@@ -346,7 +347,7 @@ _DIED = ("ActorDiedError", "WorkerCrashedError", "NodeDiedError", "OwnerDiedErro
 def job_error(exc: BaseException, retries: int | None = None) -> SegroiError:
     """A SegroiError raised in a worker, as it was; anything else as one line naming Ray."""
     seen = set()
-    stack = [exc]
+    stack: list[BaseException] = [exc]
     names = []
     while stack:
         e = stack.pop()
@@ -356,7 +357,7 @@ def job_error(exc: BaseException, retries: int | None = None) -> SegroiError:
         if isinstance(e, SegroiError):
             return SegroiError(str(e))
         names.append(type(e).__name__)
-        stack += [getattr(e, "cause", None), e.__cause__, e.__context__]
+        stack += [x for x in (getattr(e, "cause", None), e.__cause__, e.__context__) if x is not None]
     text = " ".join(str(exc).split())
     if "SegroiError: " in text:
         return SegroiError(text.split("SegroiError: ", 1)[1].split(" (pid=")[0][:300])

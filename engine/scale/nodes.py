@@ -83,6 +83,7 @@ def launch(ray, job: NodeJob, models: list[str], options, threads: int | None):
     """Start one job's Ray task on its node; the object ref of (hardware, rows)."""
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
+    resources: dict[str, float]
     if job.device_type == "cuda":
         resources = {"num_gpus": 1, "num_cpus": 1}
     else:

@@ -232,7 +232,7 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
     if "id" not in runs.column_names or "status" not in runs.column_names:
         raise StoreError(f"runs.parquet in {folder} has no id/status columns")
     bundle_ids = runs.column("id").to_pylist()
-    if sorted(bundle_ids) != sorted(r.get("id") for r in manifest["runs"] if isinstance(r, dict)):
+    if sorted(map(str, bundle_ids)) != sorted(str(r.get("id")) for r in manifest["runs"] if isinstance(r, dict)):
         raise StoreError(f"runs.parquet in {folder} does not hold the runs its manifest lists")
     if "running" in runs.column("status").to_pylist():
         raise StoreError("the bundle holds a run that was still running when exported; it cannot be imported")

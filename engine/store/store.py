@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import copy
 import datetime as dt
 import json
 import os
@@ -21,11 +23,26 @@ import duckdb
 
 from engine import __version__
 from engine.errors import SegroiError
+from engine.store.kinds import run_kind
 
 MIGRATIONS = "engine.store.migrations"
 LOCK_WAIT_SECONDS = 10.0
 PROVENANCE_KINDS = ("measured", "published", "simulated", "assumed")
 RUN_STATUSES = ("running", "ok", "failed", "abandoned")
+
+
+_COMMAND: contextvars.ContextVar[str | None] = contextvars.ContextVar("segroi_command", default=None)
+
+
+@contextlib.contextmanager
+def command_line(command: str) -> Iterator[None]:
+    """Runs started inside this block record `command` as `runs.command` (engine.cli.main wraps every
+    subcommand in it, so the command is recorded in one place, whoever opens the run)."""
+    token = _COMMAND.set(command)
+    try:
+        yield
+    finally:
+        _COMMAND.reset(token)
 
 
 class StoreError(SegroiError):
@@ -84,6 +101,36 @@ def _pid_alive(pid: int) -> bool:
             return fh.read().split(") ", 1)[1][0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+# Two readings of one process's start time can differ by a second: the kernel's boot time (btime) is
+# itself derived from the clock. A pid reused by a new process starts far later than that.
+_START_TOLERANCE_S = 2.0
+
+
+def _process_start(pid: int) -> dt.datetime | None:
+    """When process `pid` started (naive UTC), from /proc; None where that cannot be read (no /proc,
+    the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            ticks = int(fh.read().rsplit(") ", 1)[1].split()[19])  # field 22, starttime
+        with open("/proc/stat", encoding="ascii") as fh:
+            boot = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
+        seconds = boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+
+
+def _run_process_alive(pid: int, started: dt.datetime | None) -> bool:
+    """Whether the process that started a run is still there: its pid is alive and, where the run
+    recorded it, started when the run's process did (otherwise the pid now belongs to another process)."""
+    if not _pid_alive(pid):
+        return False
+    if started is None:
+        return True  # stored before version 11, or no /proc: the pid alone decides
+    now = _process_start(pid)
+    return now is None or abs((now - started).total_seconds()) <= _START_TOLERANCE_S
 
 
 _umask_lock = threading.Lock()
@@ -199,10 +246,10 @@ class Store:
     def schema_version(self, con: duckdb.DuckDBPyConnection) -> int:
         has = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not has:
             return 0
-        return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
     def migrate(self) -> int:
         """Create or upgrade the schema; refuse a file written by a newer segroi. Returns the version."""
@@ -240,11 +287,14 @@ class Store:
 
     def _mark_abandoned(self, con: duckdb.DuckDBPyConnection) -> None:
         host = socket.gethostname()
+        started = "process_started_at" if con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs' "
+            "AND column_name = 'process_started_at'").fetchall()[0][0] else "NULL"  # a store held below version 11
         rows = con.execute(
-            "SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [host]
+            f"SELECT id, pid, {started} FROM runs WHERE status = 'running' AND host = ?", [host]
         ).fetchall()
-        for run_id, pid in rows:
-            if pid != os.getpid() and not _pid_alive(pid):
+        for run_id, pid, started in rows:
+            if not _run_process_alive(pid, started):
                 con.execute(
                     "UPDATE runs SET status = 'abandoned', finished_at = ?, reason = ? WHERE id = ?",
                     [_now(), f"process {pid} on {host} ended before the run finished", run_id],
@@ -255,7 +305,8 @@ class Store:
 
     # -- reading -------------------------------------------------------------------
     def query(self, sql: str, params: Iterable[Any] | None = None) -> list[dict]:
-        """Rows as dicts, read-only. An absent store reads as empty."""
+        """Rows as dicts, read-only. An absent store reads as empty. For engine/store's own modules
+        (and tests); other packages call the named functions there."""
         if not self.exists():
             return []
         with self.connect(read_only=True) as con:
@@ -330,7 +381,7 @@ class Store:
             self._insert(con, table, rows)
 
     def execute(self, sql: str, params: Iterable[Any] | None = None) -> None:
-        """One write statement in its own transaction (updates of sessions, scenarios)."""
+        """One write statement in its own transaction (for engine/store's own modules)."""
         with self.transaction() as con:
             con.execute(sql, list(params or []))
 
@@ -357,7 +408,9 @@ class Store:
 
     @contextlib.contextmanager
     def run(self, kind: str, settings: dict | None = None, command: str | None = None) -> Iterator["Run"]:
-        """A run: a `running` row now, its results and `ok` in one transaction at the end.
+        """A run of `kind` (engine.store.kinds.RunKind): a `running` row now, its results and `ok` in one
+        transaction at the end. `command` is the command line cli.main is running (`command_line`)
+        unless one is given.
 
         Results added with `run.add(table, rows)` are held in memory until the block ends,
         so a crash leaves a running (later: abandoned) or failed run and never half a result.
@@ -372,12 +425,17 @@ class Store:
 
     def start_run(self, kind: str, settings: dict | None = None, command: str | None = None) -> "Run":
         """Insert a `running` run now (for several runs open at once; `run` is the usual form)."""
+        try:
+            kind = run_kind(kind)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
         run = Run(self, str(uuid.uuid4()))
         run.settings = dict(settings or {})
         with self.transaction() as con:
             self._insert(con, "runs", [{
-                "id": run.id, "kind": kind, "status": "running", "started_at": _now(),
-                "host": socket.gethostname(), "pid": os.getpid(), "command": command,
+                "id": run.id, "kind": str(kind), "status": "running", "started_at": _now(),
+                "host": socket.gethostname(), "pid": os.getpid(), "process_started_at": _process_start(os.getpid()),
+                "command": command if command is not None else _COMMAND.get(),
                 "settings": run.settings, "segroi_version": __version__,
             }])
         return run
@@ -404,6 +462,15 @@ class Store:
                 "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ?",
                 [_now(), reason[:2000], run.id],
             )
+
+
+def assumptions_of(row: dict) -> dict:
+    """A stored scenario row (`Store.scenarios`) as one assumptions dict: a copy of its assumptions,
+    with its provenance map."""
+    raw = copy.deepcopy(row["assumptions"])
+    if row.get("provenance") and "provenance" not in raw:
+        raw["provenance"] = row["provenance"]
+    return raw
 
 
 class Run:

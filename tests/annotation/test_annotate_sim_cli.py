@@ -21,14 +21,17 @@ def _sessions():
     return open_store(read_only=True).query("SELECT * FROM annotation_sessions")
 
 
-def test_manual_writes_one_run_one_session_and_simulated_items(toy_data, capsys):
-    rc = main(["annotate-sim", "--task", "manual", "--data", str(toy_data / "img"),
-               "--truth", str(toy_data / "truth"), "--frames", "2", "--seed", "3"])
+def test_manual_writes_one_run_one_session_and_simulated_items(toy_data, capsys, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["host-program", "--its-own", "arguments"])  # main() called in-process
+    argv = ["annotate-sim", "--task", "manual", "--data", str(toy_data / "img"),
+            "--truth", str(toy_data / "truth"), "--frames", "2", "--seed", "3"]
+    rc = main(argv)
     out = capsys.readouterr().out
     assert rc == 0 and "[simulated]" in out and "seconds_per_structure" in out
     store = open_store(read_only=True)
     runs = store.runs()
     assert [(r["kind"], r["status"]) for r in runs] == [("annotate-sim", "ok")]
+    assert runs[0]["command"] == "segroi " + " ".join(argv)  # what main() ran, not the host's sys.argv
     (session,) = _sessions()
     assert session["id"] == runs[0]["id"] == session["run_id"]
     assert session["simulated"] and session["status"] == "done" and session["frames_planned"] == 2

@@ -14,7 +14,6 @@ from engine.annotation.summary import (
     summarize,
     t_interval,
     timed_items,
-    wilson,
 )
 from engine.errors import SegroiError
 
@@ -28,18 +27,6 @@ def test_t_interval_matches_hand_computation():
     assert t_interval([5.0]) == (5.0, None, None, None)
     with pytest.raises(ValueError):
         t_interval([])
-
-
-def test_wilson_matches_hand_computation():
-    # 2 of 10: centre (0.2 + z^2/20) / (1 + z^2/10), half z*sqrt(.016 + z^2/400) / (1 + z^2/10)
-    p, low, high = wilson(2, 10)
-    assert p == 0.2
-    assert low == pytest.approx(0.056682, abs=1e-5)
-    assert high == pytest.approx(0.509843, abs=1e-5)
-    p, low, high = wilson(0, 5)
-    assert (p, low) == (0.0, 0.0) and high == pytest.approx(0.434488, abs=1e-5)
-    with pytest.raises(ValueError):
-        wilson(3, 2)
 
 
 def _it(task, seconds, accepted=True, review=None, simulated=False, structure="LV", dice=None):

@@ -167,7 +167,6 @@ def eight_options(tmp_path):
     and its own on-prem server), shown first."""
     skip_without_browser()
     from engine import costmodel, reference
-    from engine.commands.dashboard import seed_reference
     from engine.store import open_store
 
     db = tmp_path / "segroi.duckdb"
@@ -176,7 +175,7 @@ def eight_options(tmp_path):
     old = os.environ.get("SEGROI_DB")
     os.environ["SEGROI_DB"] = str(db)
     try:
-        seed_reference()
+        reference.seed(open_store())
         raw = reference.reference_scenario()
         for template in ("sam_vit_b", "sam_vit_l", "sam_finetuned", "hybrid"):
             raw = reference.add_option_from_template(raw, template)

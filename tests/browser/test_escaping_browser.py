@@ -41,7 +41,6 @@ def test_a_scenario_name_with_markup_is_shown_literally_and_fetches_nothing(tmp_
     from playwright.sync_api import sync_playwright
 
     from engine import reference
-    from engine.commands.dashboard import seed_reference
     from engine.store import open_store
 
     listener = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
@@ -51,7 +50,7 @@ def test_a_scenario_name_with_markup_is_shown_literally_and_fetches_nothing(tmp_
             "**bold** :red[red] $x^2$ [link](http://127.0.0.1:{track}/link)").replace("{track}", str(track))
     db = tmp_path / "segroi.duckdb"
     monkeypatch.setenv("SEGROI_DB", str(db))
-    seed_reference()
+    reference.seed(open_store())
     raw = reference.reference_scenario()
     store = open_store()
     store.save_scenario(name, dict(raw, name=name), raw.get("provenance", {}))

@@ -51,10 +51,11 @@ def test_every_page_shows_one_error_and_nothing_else(tmp_path, monkeypatch, case
     skip_without_browser()
     from playwright.sync_api import sync_playwright
 
-    from engine.commands.dashboard import seed_reference
+    from engine import reference
+    from engine.store import open_store
 
     monkeypatch.setenv("SEGROI_DB", str(tmp_path / "segroi.duckdb"))
-    seed_reference()  # a store with content, so an open door would show it
+    reference.seed(open_store())  # a store with content, so an open door would show it
     server, port = _server(tmp_path, monkeypatch, home_secrets, project_secrets)
     with server, sync_playwright() as pw:
         browser = launch_chromium(pw)

@@ -200,12 +200,11 @@ def test_monte_carlo_with_collapsed_ranges_is_the_point_estimate(raw, seed):
 
 
 def _through_the_cli_layer(text: str, toml: bool) -> None:
-    from engine.commands.cost import parse_assumptions
-    from engine.errors import SegroiError
+    from engine.costmodel import AssumptionError, parse_assumptions
 
     try:
-        raw = parse_assumptions(text, "fuzz.json", toml=toml)
-    except SegroiError as exc:
+        raw = parse_assumptions(text, toml=toml)
+    except AssumptionError as exc:
         assert "\n" not in str(exc).strip()
         return
     _check_only_assumption_errors(raw)

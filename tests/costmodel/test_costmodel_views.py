@@ -1,4 +1,4 @@
-"""What the dashboard and the PDF read: cumulative cost, breakdown, recommendation, sweep."""
+"""What the dashboard and the PDF read: cumulative cost, breakdown, sweep."""
 
 from __future__ import annotations
 
@@ -40,30 +40,6 @@ def test_breakdown_adds_up_to_evaluate():
     assert cloud["gpu_rental"] == pytest.approx(4) and cloud["server"] == 0
     ssl_setup = costmodel.breakdown(scenario())["ssl"]["setup_parts"]
     assert ssl_setup == pytest.approx({"engineering": 2000, "labelling": 60, "training": 6})
-
-
-def test_recommendation_names_the_cheapest_and_its_savings():
-    s = scenario(**{"workload.studies_per_year": 50000})
-    ev = costmodel.evaluate(s)["options"]
-    rec = costmodel.recommendation(s)
-    assert rec["cheapest"] == "ssl" and rec["next_best"] in ("manual", "sam")
-    assert rec["savings_vs_manual"] == pytest.approx(ev["manual"]["present_cost"] - ev["ssl"]["present_cost"])
-    assert rec["savings_vs_next_best"] == pytest.approx(
-        ev[rec["next_best"]]["present_cost"] - ev["ssl"]["present_cost"])
-    assert rec["payback_months"] == pytest.approx(ev["ssl"]["payback_months"])
-    assert rec["p_cheapest"] is None and rec["currency"] == "EUR"
-    assert "SSL is cheapest over 4 years" in rec["headline"] and "EUR" in rec["headline"]
-    mc = costmodel.monte_carlo(costmodel.validate(base(**{
-        "workload.studies_per_year": 50000, "discount_rate": 0.05, "horizon_years": 4,
-        "options.ssl.failure_rate": {"value": 0.25, "low": 0.1, "high": 0.4}})), n=500, seed=0)
-    rec = costmodel.recommendation(s, mc=mc)
-    assert rec["p_cheapest"] == mc["p_cheapest"]["ssl"] and "Monte Carlo" in rec["headline"]
-
-
-def test_recommendation_when_manual_is_cheapest():
-    rec = costmodel.recommendation(costmodel.validate(base()))  # two years: ssl's setup is not earned back
-    assert rec["cheapest"] == "manual" and rec["payback_months"] is None
-    assert rec["headline"].startswith("Manual tracing stays cheapest")
 
 
 def test_sweep_matches_point_evaluations():

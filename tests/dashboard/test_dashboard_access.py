@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import texts
+from apptest_pages import texts
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x", "client_id": "id",
         "client_secret": "s", "server_metadata_url": "https://example.org/.well-known/openid-configuration"}

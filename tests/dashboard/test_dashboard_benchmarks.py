@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import go, shown, texts
+from apptest_pages import go, shown, texts
 from report_rows import add_profiles
 
 from dashboard import jobs
@@ -86,3 +86,13 @@ def test_extra_arguments_cannot_override_the_forms_limits(app, seeded, monkeypat
     (command,) = started
     assert command[command.index("--batch-sizes") + 1] == "1,256" and "3600" not in command
     assert "--seconds" in command and float(command[command.index("--seconds") + 1]) <= 600
+
+
+def test_no_model_picked_says_so_and_starts_nothing(app, seeded, monkeypatch):
+    started = []
+    monkeypatch.setattr(jobs, "start", lambda command, env=None: started.append(command))
+    at = go(app.run(), "benchmarks")
+    at.multiselect(key=at.multiselect[-1].key).set_value([])
+    at.form_submit_button[0].click().run()
+    assert not at.exception and started == []
+    assert [shown(e.value) for e in at.error] == ["Pick at least one model to profile."]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import go
+from apptest_pages import go
 
 WORD_JOINER = "\u2060"  # what engine.report.escape.md puts inside bare web and e-mail addresses
 

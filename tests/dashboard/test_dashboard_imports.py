@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from conftest import APP
+from apptest_pages import APP
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ join a hybrid, remove; the Overview follows, and its tornado is for the option p
 from __future__ import annotations
 
 import pytest
-from conftest import go, overview_figures, texts, titles
+from apptest_pages import go, overview_figures, texts, titles
 
 from engine import costmodel
 

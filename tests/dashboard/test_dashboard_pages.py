@@ -1,11 +1,11 @@
 """Every page in AppTest: the empty store explains how to get data; with data, pages show it."""
 
-import pytest
-from conftest import go, overview_figures, shown, texts, titles
-from report_rows import add_annotation_items, add_evaluations
+import re
 
-from engine.report import i18n
-from engine.report.summary import headline
+import pytest
+from apptest_pages import go, overview_figures, shown, texts, titles
+from hand_costs import ssl_against_manual_by_hand
+from report_rows import add_annotation_items, add_evaluations
 
 
 def test_empty_store_every_page_says_how_to_get_data(app):
@@ -21,10 +21,19 @@ def test_empty_store_every_page_says_how_to_get_data(app):
 
 
 def test_empty_store_button_loads_the_reference(app):
+    from engine import reference
+    from engine.store import open_store
+
     at = app.run()
     at.button(key="btn_seed").click().run()
     assert not at.exception
-    assert "saves" in texts(at) or "Keep manual" in texts(at)
+    store = open_store(read_only=True)
+    assert [r["name"] for r in store.scenarios()] == ["reference"]
+    kinds = [(r["kind"], r["status"]) for r in store.runs()]
+    assert kinds == [("demo", "ok")]  # anchors and published figures, in one run
+    counts = store.query("SELECT (SELECT count(*) FROM profiles) AS p, (SELECT count(*) FROM published_accuracy) AS a")
+    assert counts == [{"p": len(reference.anchor_profile_rows()), "a": len(reference.PUBLISHED_ACCURACY)}]
+    assert "Label-free SSL saves $" in texts(at)  # the Overview of what was loaded
 
 
 def test_overview_shows_the_recommendation_metrics_and_four_figures(app, seeded):
@@ -76,18 +85,20 @@ def test_export_offers_the_pdf_of_the_scenario_on_screen(app, seeded):
     assert "reference" in texts(at)
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_overview_text_is_the_shared_headline(app, seeded, lang):
-    from engine import reference
-    from engine.report.summary import summarize
+@pytest.mark.parametrize("lang, months", [("en", r"([\d.]+) months"), ("ja", r"([\d.]+)\s*か月")])
+def test_overview_shows_the_savings_and_payback_worked_out_by_hand(app, seeded, lang, months):
+    from engine import costmodel, reference
 
+    savings, payback = ssl_against_manual_by_hand(costmodel.validate(reference.reference_scenario()).point)
     at = app
     at.session_state["lang"] = lang
     at.run()
-    h = headline(summarize(reference.reference_scenario()), lang)
-    assert h["sentence"] in texts(at).replace("\\$", "$")
-    assert h["payback"] == shown(at.metric[1].value)
-    assert i18n.t("overview.payback", lang) == at.metric[1].label
+    assert not at.exception
+    value = re.fullmatch(months, shown(at.metric[1].value))
+    assert value and float(value[1]) == pytest.approx(payback, abs=0.05)
+    if lang == "en":  # "$44.7k": three significant figures
+        found = re.search(r"Label-free SSL saves \$([\d.]+)k", texts(at))
+        assert found and float(found[1]) * 1e3 == pytest.approx(savings, abs=50)
 
 
 def test_a_first_run_shows_published_accuracy(app, seeded):
@@ -104,9 +115,9 @@ def test_a_first_run_shows_published_accuracy(app, seeded):
 @pytest.mark.parametrize("n,words", [(0, "No measured runs are stored yet"), (1, "1 measured run is listed"),
                                      (2, "2 measured runs are listed")])
 def test_export_counts_runs_in_good_english(app, seeded, monkeypatch, n, words):
-    from engine.report import data
+    from engine.store import results
 
-    monkeypatch.setattr(data, "measured_runs", lambda store, limit=30: [{"id": f"r{i}"} for i in range(n)])
+    monkeypatch.setattr(results, "measured_runs", lambda store, limit=30: [{"id": f"r{i}"} for i in range(n)])
     at = go(app.run(), "export")
     assert not at.exception
     assert any(words in c.value for c in at.caption), [c.value for c in at.caption]

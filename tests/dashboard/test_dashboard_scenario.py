@@ -1,7 +1,7 @@
 """Scenario page: live recompute, validation beside the field, measured values, save/duplicate/compare."""
 
 import pytest
-from conftest import go, shown, texts
+from apptest_pages import go, shown, texts
 from report_rows import add_annotation_items
 
 from engine.store import open_store

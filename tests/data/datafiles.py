@@ -36,7 +36,6 @@ def write_dicom(path, pixels, *, photometric="MONOCHROME2", regions=None, pixel_
                 frame_time=None, cine_rate=None, study_uid="1.2.3.4.5", phi=True, bits=None,
                 signed=False, preamble=True, **tags):
     """Write `pixels` ((F,)H,W or (F,)H,W,3 uint8/uint16) as an ultrasound DICOM file."""
-    import pydicom
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 

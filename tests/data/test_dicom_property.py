@@ -64,7 +64,6 @@ def header(draw):
 
 
 def _write(path: Path, h: dict) -> None:
-    import pydicom
     from pydicom import uid
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.encaps import encapsulate

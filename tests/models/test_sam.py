@@ -148,7 +148,16 @@ def test_estimate_of_embed_time_is_labelled_an_estimate(seg):
     est = seg.estimate_embed_seconds(probe_seconds=0.02)
     assert est["kind"] == "estimate" and est["seconds"] > 0
     assert est["measured_seconds"] == seg.last_embed_seconds
-    assert est["seconds"] == pytest.approx(est["flops"] / est["matmul_flops_per_second"])
+
+
+def test_estimate_is_the_published_encoder_flops_over_the_matmul_rate(monkeypatch):
+    # ViT-B at 1024: 972.08 GFLOP per image (REFERENCES.md anchors); at 1e12 FLOP/s that is 0.972 s.
+    monkeypatch.setattr(sam_mod, "matmul_flops_per_second", lambda device, probe_seconds=0.2: 1e12)
+    full = SamSegmenter.__new__(SamSegmenter)  # the estimate needs only the shape, not the weights
+    full.variant, full.image_size, full.device, full.last_embed_seconds = "vit_b", 1024, torch.device("cpu"), None
+    est = full.estimate_embed_seconds()
+    assert est["seconds"] == pytest.approx(0.972077334528, rel=1e-9)
+    assert est["matmul_flops_per_second"] == 1e12 and est["measured_seconds"] is None
 
 
 # -- checkpoints -----------------------------------------------------------------------------------

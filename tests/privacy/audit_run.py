@@ -3,8 +3,9 @@
 `prepare(root)` writes the planted DICOMs; `run_steps(audit, STEPS)` runs each step as
 `segroi ...` in a subprocess with its own store file and no SEGROI_SALT (so the salt file is
 created as on a fresh install), and keeps stdout, stderr, the DEBUG log and the files each step
-wrote. A step whose command module is not in engine/commands yet is recorded as not built; the
-test of that step skips and says so.
+wrote. A step whose command module is missing from engine/commands, or whose input step failed,
+does not run and is recorded with the reason: the test of that step fails with it (an audit that
+cannot run a command has not shown that command keeps identifiers out).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ NOT_RUN = {
 @dataclass
 class Result:
     step: Step
-    skipped: str | None = None       # why it did not run
+    not_run: str | None = None       # why it did not run (the step's test fails with this)
     argv: list[str] = field(default_factory=list)
     rc: int | None = None
     stdout: str = ""
@@ -141,13 +142,13 @@ def _console_script() -> list[str]:
 def _start(audit: Audit, step: Step) -> tuple[Result, subprocess.Popen | None]:
     result = Result(step)
     if not command_built(step.module):
-        result.skipped = f"command not built yet: engine/commands/{step.module}.py is missing"
+        result.not_run = f"engine/commands/{step.module}.py is missing: the command cannot be audited"
         return result, None
     for need in step.needs:
         before = audit.results.get(need)
-        if before is None or before.skipped or before.rc != before.step.rc:
-            why = f"did not run ({before.skipped})" if before and before.skipped else "failed"
-            result.skipped = f"needs the output of step {need!r}, which {why}"
+        if before is None or before.not_run or before.rc != before.step.rc:
+            why = f"did not run ({before.not_run})" if before and before.not_run else "failed"
+            result.not_run = f"needs the output of step {need!r}, which {why}"
             return result, None
     logs = audit.root / "logs"
     logs.mkdir(exist_ok=True)

@@ -14,12 +14,15 @@ from engine.profiling.workloads import SslUnetModel
 
 
 class FakeGpu(Device):
-    """CPU compute, energy from a (fake) NVML: what CudaDevice does, minus CUDA."""
+    """CPU compute, energy from a (fake) NVML: what CudaDevice does, minus CUDA. Windows of 50 ms and
+    longer take the counter's difference (the tests' windows are short; the fake counter is exact)."""
 
     type = "cuda"
 
-    def __init__(self, nvml):
-        super().__init__(torch.device("cpu"), NvmlEnergySource(nvml, sample_interval=0.002),
+    def __init__(self, nvml, sampler_factory=None):
+        extra = {"sampler_factory": sampler_factory} if sampler_factory else {}
+        super().__init__(torch.device("cpu"), NvmlEnergySource(nvml, sample_interval=0.002, short_window=0.05,
+                                                               **extra),
                          memory.ProcessPeakRss())
 
     def name(self):
@@ -33,12 +36,14 @@ def tiny_unet():
 
 
 @pytest.mark.parametrize("counter", [True, False], ids=["energy-counter", "power-sampling"])
-def test_energy_per_image_is_power_times_time(fake_nvml, tiny_unet, counter):
+def test_energy_per_image_is_power_times_time(fake_nvml, fake_sampler_factory, tiny_unet, counter):
     watts = 300.0
-    device = FakeGpu(Nvml(module=fake_nvml(watts=watts, counter_supported=counter)))
+    device = FakeGpu(Nvml(module=fake_nvml(watts=watts, counter_supported=counter)),
+                     None if counter else fake_sampler_factory(watts))
     setting = Setting("full", "fp32", "fp32", 2, "plain")
     options = ProfileOptions(seconds=0.15, warmup_seconds=0.02)
-    row = measure(device, tiny_unet, setting, options, idle_watts=100.0)
+    with device:
+        row = measure(device, tiny_unet, setting, options, idle_watts=100.0)
     assert row["energy_method"] == ("nvml_energy_counter" if counter else "nvml_power_sampling")
     assert (row["power_samples"] is None) == counter
     # The energy window contains the timed window and is barely longer.
@@ -130,3 +135,37 @@ def test_cuda_peak_is_counted_above_the_baseline(monkeypatch):
     state["peak"] = state["allocated"] + 700     # activations during the window
     assert mem.peak() == 1_000
     assert mem.method == "cuda_peak_above_baseline"
+
+
+class ClockZone:
+    """A RAPL zone whose counter grows at `watts` on the monotonic clock (what the monitor reads)."""
+
+    max_range_uj = 262_143_328_850
+
+    def __init__(self, name, package, watts):
+        import time
+
+        self.name, self.package, self.dram, self.watts = name, package, name == "dram", watts
+        self.clock, self.t0 = time.monotonic, time.monotonic()
+
+    def read_uj(self):
+        return int(self.watts * (self.clock() - self.t0) * 1e6)
+
+
+def test_rows_keep_gpu_cpu_package_and_dram_energy_apart(fake_nvml, tiny_unet):
+    from engine.profiling import rapl
+    from engine.profiling.device import CpuDevice, RaplEnergySource
+
+    options = ProfileOptions(seconds=0.15, warmup_seconds=0.02)
+    setting = Setting("full", "fp32", "fp32", 1, "plain")
+    gpu = measure(FakeGpu(Nvml(module=fake_nvml(watts=300.0))), tiny_unet, setting, options, idle_watts=None)
+    assert gpu["gpu_joules"] == gpu["energy_joules"] == pytest.approx(300.0 * gpu["energy_window_seconds"], rel=1e-3)
+    assert gpu["cpu_package_joules"] is None and gpu["dram_joules"] is None  # no RAPL given: not measured
+    zones = [ClockZone("package-0", 0, 40.0), ClockZone("dram", 0, 6.0)]
+    cpu = measure(CpuDevice(energy_source=RaplEnergySource(rapl.RaplReader(zones))), tiny_unet, setting,
+                  options, idle_watts=None)
+    seconds = cpu["energy_window_seconds"]
+    assert cpu["gpu_joules"] is None
+    assert cpu["cpu_package_joules"] == pytest.approx(40.0 * seconds, rel=0.02)
+    assert cpu["dram_joules"] == pytest.approx(6.0 * seconds, rel=0.02)
+    assert cpu["energy_joules"] == pytest.approx(46.0 * seconds, rel=0.02)  # the CPU's figure: both parts

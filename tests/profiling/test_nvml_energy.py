@@ -37,35 +37,61 @@ def test_counter_reads_millijoules_as_joules_and_differences_them(fake_nvml):
     assert reading.method == "nvml_energy_counter"
 
 
-def test_source_uses_counter_when_supported_and_sampling_when_not(fake_nvml):
+def test_source_uses_counter_when_supported_and_sampling_when_not(fake_nvml, fake_sampler_factory):
     assert NvmlEnergySource(Nvml(module=fake_nvml())).method == "nvml_energy_counter"
     fake = fake_nvml(watts=180.0, counter_supported=False)
-    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005)
-    assert source.method == "nvml_power_sampling"
-    meter = source.meter()
-    assert isinstance(meter, en.SampledPowerMeter)
-    meter.start()
-    time.sleep(0.05)
-    reading = meter.stop()
+    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005,
+                              sampler_factory=fake_sampler_factory(180.0))
+    try:
+        assert source.method == "nvml_power_sampling" and source.power_kind == "average"
+        meter = source.meter()
+        meter.start()
+        time.sleep(0.1)
+        reading = meter.stop()
+    finally:
+        source.close()
     assert reading.method == "nvml_power_sampling"
-    assert reading.samples >= 3 and fake.power_calls == reading.samples
-    # Constant power: the trapezoid integral is exact over the sampled window.
+    # Every 5 ms over 100 ms: about 20 samples inside the window (fewer on a busy machine).
+    assert reading.samples >= 3
+    assert fake.power_calls == 0  # the measured process read no power itself: the other process did
+    # Constant power: the integral over the window is power x its length.
     assert reading.joules == pytest.approx(180.0 * reading.seconds, rel=1e-9)
-    assert reading.seconds >= 0.05
+    assert reading.seconds >= 0.1
 
 
-def test_sampling_prefers_instant_power_where_the_driver_has_it(fake_nvml):
+def test_sampling_prefers_instant_power_where_the_driver_has_it(fake_nvml, fake_sampler_factory):
     fake = fake_nvml(watts=90.0, counter_supported=False, instant_supported=True)
-    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005)
-    assert source.power_kind == "instant"
-    meter = source.meter()
-    meter.start()
-    time.sleep(0.02)
-    reading = meter.stop()
-    assert fake.instant_calls >= reading.samples and fake.power_calls == 0
+    # The averaged reading says 500 W: a window at 90 W shows that the instant field was sampled.
+    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005,
+                              sampler_factory=fake_sampler_factory(90.0, instant_supported=True,
+                                                                   average_watts=500.0))
+    try:
+        assert source.power_kind == "instant"
+        meter = source.meter()
+        meter.start()
+        time.sleep(0.03)
+        reading = meter.stop()
+    finally:
+        source.close()
     assert reading.joules == pytest.approx(90.0 * reading.seconds, rel=1e-9)
-    plain = NvmlEnergySource(Nvml(module=fake_nvml(counter_supported=False)))
+    plain = NvmlEnergySource(Nvml(module=fake_nvml(counter_supported=False)),
+                             sampler_factory=fake_sampler_factory(1.0))
+    plain.close()
     assert plain.power_kind == "average"
+
+
+def test_a_sampler_that_cannot_start_leaves_energy_not_measured(fake_nvml):
+    import sys
+
+    from engine.profiling.sampler import ProcessPowerSampler
+
+    def broken(index, uuid, kind, interval):  # a child that exits at once
+        return ProcessPowerSampler([sys.executable, "-c", "import sys; sys.exit('no NVML in here')"], interval)
+
+    source = NvmlEnergySource(Nvml(module=fake_nvml(counter_supported=False)), sampler_factory=broken)
+    assert source.method == "not_measured"
+    assert "did not start sampling: no NVML in here" in source.error
+    assert source.meter().method == "not_measured"
 
 
 def test_unsupported_is_told_apart_from_other_nvml_errors(fake_nvml):

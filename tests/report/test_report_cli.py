@@ -8,8 +8,8 @@ from PIL import Image
 
 from engine.cli import main
 from engine.commands import dashboard as dash_cmd
-from engine.commands import report as report_cmd
 from engine.report import images
+from engine.scenario_sources import pick_stored
 
 
 def _tiny_png(*args, **kwargs) -> bytes:
@@ -47,9 +47,9 @@ def test_report_writes_the_pdf(tmp_path, monkeypatch, capsys):
 def test_pick_scenario_prefers_reference_and_asks_when_ambiguous():
     rows = [{"name": "cloud"}, {"name": "on-prem"}]
     with pytest.raises(Exception, match="several scenarios"):
-        report_cmd.pick_scenario(rows, None)
-    assert report_cmd.pick_scenario(rows + [{"name": "reference"}], None)["name"] == "reference"
-    assert report_cmd.pick_scenario(rows[:1], None)["name"] == "cloud"
+        pick_stored(rows, None)
+    assert pick_stored(rows + [{"name": "reference"}], None)["name"] == "reference"
+    assert pick_stored(rows[:1], None)["name"] == "cloud"
 
 
 def test_dashboard_refuses_the_network_without_a_login(tmp_path, monkeypatch, capsys):
@@ -63,21 +63,25 @@ def test_dashboard_refuses_the_network_without_a_login(tmp_path, monkeypatch, ca
     assert "refusing" in err and "SEGROI_PASSWORD" in err and not started
 
 
-def test_login_configured_reads_env_and_secrets(tmp_path, monkeypatch):
+def test_the_login_is_read_from_env_and_secrets(tmp_path, monkeypatch):
     monkeypatch.setattr(dash_cmd.Path, "home", lambda: tmp_path / "home")
-    assert dash_cmd.login_configured(tmp_path, env={}) is None
-    assert dash_cmd.login_configured(tmp_path, env={"SEGROI_PASSWORD": "x"}).startswith("password")
+
+    def configured(env):
+        return dash_cmd.check_login("localhost", tmp_path, env).kind
+
+    assert configured({}) == "none"
+    assert configured({"SEGROI_PASSWORD": "x"}) == "password"
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
     secrets.write_text('allowed_users = ["lead@example.org"]\n[auth]\nredirect_uri = "http://h/oauth2callback"\n'
                        'client_id = "abc"\nclient_secret = "s"\ncookie_secret = "c"\n'
                        'server_metadata_url = "https://idp.example.org/.well-known/openid-configuration"\n')
-    assert dash_cmd.login_configured(tmp_path, env={}).startswith("OIDC")
+    assert configured({}) == "oidc"
     secrets.write_text('password = "s3cret"\n')
-    assert dash_cmd.login_configured(tmp_path, env={}).startswith("password")
+    assert configured({}) == "password"
     secrets.write_text('password = \n')
     with pytest.raises(Exception, match="not valid TOML"):
-        dash_cmd.login_configured(tmp_path, env={})
+        configured({})
 
 
 def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localhost(monkeypatch, capsys):

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from hand_costs import reference_by_hand
 
 from engine import reference
 from engine.report import figures, i18n
@@ -22,8 +23,12 @@ def test_costs_show_each_options_cost_per_study_year_and_setup(ref):
     per_study = fig.data[0]
     # horizontal bars, the scenario's first option at the top (plotly draws the first category lowest)
     assert list(per_study.y) == ["SSL", "SAM", "Manual"]
-    assert list(per_study.x) == [ref["result"]["options"][o]["cost_per_study"] for o in ("ssl", "sam", "manual")]
-    assert list(per_study.text) == [i18n.money(v, "USD", "en") for v in per_study.x]
+    hand = reference_by_hand(ref["scenario"].point)
+    volume = ref["volume"]
+    assert per_study.x[0] == pytest.approx(hand["ssl_annual"] / volume, rel=1e-9)
+    assert per_study.x[2] == pytest.approx(hand["manual_annual"] / volume, rel=1e-9)
+    assert per_study.text[0] == f"${hand['ssl_annual'] / volume:.2f}"
+    assert per_study.text[2] == f"${hand['manual_annual'] / volume:.2f}"
     bars = {t.name: t for t in fig.data if t.type == "bar"}
     for i, o in enumerate(("ssl", "sam", "manual")):
         stacked = sum(bars[n].x[i] for n in ("Labour", "Compute", "Maintenance"))

@@ -5,7 +5,7 @@ from report_rows import add_annotation_items, add_evaluations, add_profiles, add
 
 from engine import costmodel, reference
 from engine.report import measured
-from engine.store import open_store
+from engine.store import open_store, results
 
 
 def _by_field(cands):
@@ -64,7 +64,7 @@ def test_failure_rates_from_evaluations_take_precedence_and_name_the_threshold()
     assert c["options.sam.failure_rate"]["basis"] == "annotation"
     c = _by_field(measured.candidates(store, _with_vit_b(), threshold=0.65))
     assert c["options.sam_vit_b.failure_rate"]["value"] == pytest.approx(0.25)
-    table = measured.failure_table(measured.data.evaluations(store), 0.8)
+    table = measured.failure_table(results.evaluations(store), 0.8)
     assert dict(zip(table["model"], table["failed"])) == {"sam_vit_b": 2, "ssl_unet": 1}
 
 

@@ -10,7 +10,8 @@ from PIL import Image
 from report_rows import add_profiles
 
 from engine import __version__, reference
-from engine.report import data, i18n, images, pdf
+from engine.report import i18n, images, pdf
+from engine.store import results
 from engine.report.summary import headline, summarize
 from engine.store import open_store
 
@@ -49,7 +50,7 @@ def _pages(path) -> int:
 def test_english_pdf_has_the_headline_provenance_runs_and_footer(tmp_path, fast_charts, ref):
     store = open_store()
     run_id = add_profiles(store)
-    out = pdf.write(ref, tmp_path / "summary.pdf", "en", data.measured_runs(store))
+    out = pdf.write(ref, tmp_path / "summary.pdf", "en", results.measured_runs(store))
     text = _text(out)
     h = headline(ref, "en")
     flat = " ".join(text.split())

@@ -1,11 +1,13 @@
 """The shared scenario summary: headline text follows the cost model's numbers in both languages."""
 
 import copy
+import re
 
 import pytest
 
+from hand_costs import ssl_against_manual_by_hand
+
 from engine import costmodel, reference
-from engine.report import i18n
 from engine.report.summary import (assumption_rows, field_provenance, headline, savings_range,
                                    summarize)
 
@@ -21,15 +23,37 @@ def ref(raw):
 
 
 def test_headline_figures_are_the_cost_models(ref, raw):
-    result = costmodel.evaluate(costmodel.validate(raw))
-    focus = min(("sam", "ssl"), key=lambda o: result["options"][o]["present_cost"])
+    savings, payback = ssl_against_manual_by_hand(costmodel.validate(raw).point)
     h = headline(ref, "en")
-    savings = result["options"][focus]["npv_savings_vs_manual"]
-    assert h["savings"] == i18n.money_compact(savings, raw["currency"], "en")
-    assert h["payback"] == i18n.months(result["options"][focus]["payback_months"], "en")
+    assert h["option"] == "Label-free SSL"
+    # "$44.7k": three significant figures of the savings worked out by hand
+    amount = re.fullmatch(r"\$([\d.]+)k", h["savings"])
+    assert amount and float(amount[1]) * 1e3 == pytest.approx(savings, abs=50)
+    months = re.fullmatch(r"([\d.]+) months", h["payback"])
+    assert months and float(months[1]) == pytest.approx(payback, abs=0.05)
     assert h["savings"] in h["sentence"] and h["payback"] in h["sentence"]
-    assert h["p_cheapest"] == i18n.percent(ref["monte_carlo"]["p_cheapest"][focus], "en")
+    share = ref["monte_carlo"]["p_cheapest"]["ssl"]
+    assert h["p_cheapest"] == f"{share * 100:.0f}%" and h["p_cheapest"] in h["sentence"]
     assert ref["monte_carlo"]["draws"] == 2000 and ref["monte_carlo"]["seed"] == 3
+
+
+def test_the_answer_is_the_cost_models_cheapest_option(raw):
+    """One answer: the headline speaks of `evaluate`'s cheapest option, or keeps manual tracing when
+    that is the cheapest - at every volume, whichever option wins there."""
+    seen = set()
+    for volume in (50, 300, 1000, 10_000, 200_000):
+        case = copy.deepcopy(raw)
+        case["workload"]["studies_per_year"] = volume
+        s = summarize(case, draws=0)
+        cheapest = costmodel.evaluate(costmodel.validate(case))["cheapest"]
+        sentence = headline(s, "en")["sentence"]
+        seen.add(cheapest)
+        if cheapest == "manual":
+            assert sentence.startswith("Keep manual tracing"), (volume, sentence)
+        else:
+            assert sentence.startswith(headline(s, "en")["option"] + " saves"), (volume, sentence)
+            assert s["best"] == cheapest
+    assert seen == {"manual", "ssl"}  # both branches were taken
 
 
 def test_japanese_headline_carries_the_same_numbers(ref):

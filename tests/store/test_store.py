@@ -106,12 +106,19 @@ def test_provenance_must_be_a_known_kind(tmp_path):
         store.insert("profiles", [{**PROFILE, "provenance": "guessed"}])
 
 
-def test_many_rows_take_the_bulk_path(tmp_path):
+@pytest.mark.parametrize("n, bulk", [(49, 0), (500, 1)])
+def test_many_rows_take_the_bulk_path(tmp_path, monkeypatch, n, bulk):
+    import pyarrow as pa
+
+    tables = []
+    real = pa.table
+    monkeypatch.setattr(pa, "table", lambda data, *a, **kw: tables.append(real(data, *a, **kw)) or tables[-1])
     store = open_store(tmp_path / "s.duckdb")
     with store.run("profile") as run:
-        run.add("profiles", [{**PROFILE, "batch": i, "images_per_second": i * 1.5} for i in range(500)])
+        run.add("profiles", [{**PROFILE, "batch": i, "images_per_second": i * 1.5} for i in range(n)])
+    assert [t.num_rows for t in tables] == [n] * bulk  # one Arrow table of every row, or none
     got = store.query("SELECT sum(batch) AS b, sum(images_per_second) AS ips FROM profiles")[0]
-    assert got["b"] == sum(range(500)) and got["ips"] == pytest.approx(1.5 * sum(range(500)))
+    assert got["b"] == n * (n - 1) // 2 and got["ips"] == pytest.approx(1.5 * n * (n - 1) / 2)
 
 
 def test_scenarios_save_load_and_replace(tmp_path):
