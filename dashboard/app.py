@@ -16,11 +16,11 @@ from engine.report.i18n import LANGS, t
 
 HERE = Path(__file__).parent
 st.set_page_config(page_title="segroi", page_icon=":material/monitor_heart:", layout="wide")
-st.html("<style>[data-testid='stMetricValue']{font-size:1.9rem}"
-        "[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+st.html(f"<style>{(HERE / 'style.css').read_text(encoding='utf-8')}</style>")
 if auth.broken():  # a login that cannot be trusted: one error, nothing else
     st.stop()
 
+common.from_address()  # a shared link: ?scenario=NAME&lang=ja
 with st.sidebar:
     st.segmented_control(
         "Language / 言語", LANGS, key="lang", default="en", required=True,
@@ -30,6 +30,7 @@ lang = common.lang()
 
 if not auth.gate(lang):
     st.stop()
+common.load_from_address()
 
 
 def _pick_scenario() -> None:
@@ -64,4 +65,8 @@ pages = [
             url_path="export"),
 ]
 
-st.navigation(pages).run()
+page = st.navigation(pages)
+common.working()  # the scenario shown (the one the address named, or the reference), before the address
+common.address_notice()
+common.to_address()
+page.run()

@@ -1,7 +1,8 @@
 """Reference data shipped with segroi: the reference scenario and the H100 compute anchors.
 
 Every default carries its provenance - measured / published / simulated / assumed - and a
-source taken from the project's REFERENCES.md. Plain data, no I/O: `segroi demo` writes it
+source: a citation for published figures, docs/reference-measurements.md (method, card, date, raw rows)
+for the H100 compute anchors, the reasoning for assumed ones. Plain data, no I/O: `segroi demo` writes it
 to the store, tests and the dashboard read it from here.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 REFERENCE_NAME = "reference"
 ANCHOR_DATE = "2026-11-26"
@@ -17,6 +19,7 @@ ANCHOR_DEVICE = "NVIDIA H100 80GB HBM3"
 ANCHOR_SOURCE = f"H100 80GB HBM3, random weights, {ANCHOR_DATE}"
 ANCHOR_TORCH = "2.11.0+cu130"
 ANCHOR_IDLE_WATTS = 70.677
+ANCHOR_DOC = "docs/reference-measurements.md"  # method, card and date of the anchors, and their raw rows
 
 CHAO = ("Chao et al., npj Digit Med (2025), doi 10.1038/s41746-025-01730-y; "
         "medRxiv 10.1101/2023.09.19.23295772")
@@ -50,7 +53,7 @@ def _a(value, why: str, low=None, high=None, dist="triangular") -> _Ref:
 
 
 def _anchor_source(what: str) -> str:
-    return f"{ANCHOR_SOURCE} (REFERENCES.md anchors: {what})"
+    return f"{ANCHOR_SOURCE} ({ANCHOR_DOC}: {what})"
 
 
 _SAM_ENC_S = 396.06317138671875 / 1000 / 8    # ViT-H encoder, bf16, batch 8
@@ -168,8 +171,8 @@ def reference_parts() -> tuple[dict, dict]:
     values, prov = _split(_TREE)
     values["options"] = {name: {"kind": KINDS[name], **body} for name, body in values["options"].items()}
     assumptions = {"name": REFERENCE_NAME, "currency": "USD",
-                   "note": "segroi reference scenario: published figures from REFERENCES.md, the H100 "
-                           "compute anchors, and stated assumptions", **values}
+                   "note": "segroi reference scenario: published figures (each cited), the H100 compute anchors "
+                           "(docs/reference-measurements.md), and stated assumptions", **values}
     for opt, p in _PROFILE_PROVENANCE.items():
         assumptions["options"][opt]["profile"]["provenance"] = dict(p)
     prov["currency"] = {"kind": "assumed", "source": f"{SEGROI}: US dollars, as the wage and price sources"}
@@ -182,7 +185,7 @@ def reference_scenario() -> dict:
     return {**copy.deepcopy(assumptions), "provenance": prov}
 
 
-# The H100 anchor rows of ../shared/anchors-h100.json: (model, component, dtype, batch, input CxHxW,
+# The H100 anchor rows of docs/anchors-h100.json (docs/reference-measurements.md): (model, component, dtype, batch, input CxHxW,
 # ms per batch, joules per image (per box for decoders), average watts, peak GiB, GFLOP per image).
 _ANCHORS = [
     ("ssl_unet", "full", "fp32", 1, "1x256x256", 1.9849830264136905, 0.4183603174603175, 210.76266743508515, 0.08005428314208984, 24.083693568),
@@ -399,3 +402,21 @@ def published_accuracy_rows() -> list[dict]:
 def anchor_hardware_row() -> dict:
     return {"device_type": "cuda", "device_name": ANCHOR_DEVICE, "cuda_version": "13.0",
             "torch_version": ANCHOR_TORCH, "idle_power_watts": ANCHOR_IDLE_WATTS}
+
+
+def default_sources() -> frozenset[str]:
+    """The sources of every figure segroi assumes on a site's behalf (its reference scenarios and option
+    templates, kind "assumed"): an input whose provenance is still one of these is segroi's default,
+    not the site's own figure."""
+    return _default_sources()
+
+
+@lru_cache(maxsize=1)
+def _default_sources() -> frozenset[str]:
+    from engine import reference_ja
+
+    provs = [reference_parts()[1], reference_ja.reference_parts()[1]]
+    raw = reference_scenario()
+    for template in TEMPLATES:
+        provs.append(option_template(template, raw)[1])
+    return frozenset(p["source"] for prov in provs for p in prov.values() if p.get("kind") == "assumed")

@@ -45,7 +45,7 @@ with st.container(border=True):
     st.markdown(f"**{t('overview.recommendation')}**: {common.md(headline(s, lang)['sentence'])}")
     st.markdown("\n".join(f"{i}. {t(key)}" for i, key in enumerate(
         ("pdf.headline", "pdf.charts", "pdf.assumptions", "pdf.measured"), start=1)))
-    st.caption(t("export.runs", n=len(runs)))
+    st.caption(t("export.runs", n=len(runs)) if runs else t("export.runs.zero"))
 st.download_button(t("export.download"), data=_build, file_name=f"segroi_{safe}_{lang}_{stamp}.pdf",
                    mime="application/pdf", type="primary", icon=":material/download:", key="btn_pdf",
                    on_click="ignore")

@@ -1,7 +1,7 @@
-"""`segroi demo`: fill the store with the reference scenario, the H100 compute anchors and the
-published accuracy figures.
+"""`segroi demo`: fill the store with the reference scenarios (US dollars, and Japan in yen), the H100
+compute anchors and the published accuracy figures.
 
-Idempotent: running it again adds nothing. The reference scenario is written when it is
+Idempotent: running it again adds nothing. A reference scenario is written when it is
 missing; a stored one that differs (someone edited it) is kept unless --force is given.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="load the reference scenario, the H100 compute anchors and published "
+    p = sub.add_parser("demo", help="load the reference scenarios, the H100 compute anchors and published "
                                     "accuracy figures into the store")
     p.add_argument("--force", action="store_true",
-                   help="overwrite a stored 'reference' scenario that differs from the built-in one")
+                   help="overwrite stored 'reference' and 'reference-ja' scenarios that differ from the built-in ones")
     p.set_defaults(func=run)
 
 
@@ -24,24 +24,23 @@ def _anchors_present(store, source: str) -> bool:
 
 
 def run(args) -> int:
-    from engine import costmodel, reference
+    from engine import costmodel, reference, reference_ja
     from engine.store import open_store
 
     store = open_store()
-    assumptions, provenance = reference.reference_parts()
-    costmodel.validate({**assumptions, "provenance": provenance})  # the shipped data must be valid
-
     stored = {r["name"]: r for r in store.scenarios()}
-    old = stored.get(reference.REFERENCE_NAME)
-    if old is None or args.force:
-        store.save_scenario(reference.REFERENCE_NAME, assumptions, provenance,
-                            note="built-in reference scenario (segroi demo)")
-        print(f"scenario {reference.REFERENCE_NAME!r}: {'reset' if old else 'added'}")
-    elif old["assumptions"] == assumptions and old["provenance"] == provenance:
-        print(f"scenario {reference.REFERENCE_NAME!r}: already present")
-    else:
-        print(f"scenario {reference.REFERENCE_NAME!r}: a changed copy is stored; kept it "
-              "(`segroi demo --force` resets it)")
+    for name, (assumptions, provenance) in ((reference.REFERENCE_NAME, reference.reference_parts()),
+                                            (reference_ja.REFERENCE_JA_NAME, reference_ja.reference_parts())):
+        costmodel.validate({**assumptions, "provenance": provenance})  # the shipped data must be valid
+        old = stored.get(name)
+        if old is None or args.force:
+            store.save_scenario(name, assumptions, provenance,
+                                note="built-in reference scenario (segroi demo)", saved_by="segroi demo")
+            print(f"scenario {name!r}: {'reset' if old else 'added'}")
+        elif old["assumptions"] == assumptions and old["provenance"] == provenance:
+            print(f"scenario {name!r}: already present")
+        else:
+            print(f"scenario {name!r}: a changed copy is stored; kept it (`segroi demo --force` resets it)")
 
     # what is missing of the reference data is added in one run
     anchors = not _anchors_present(store, reference.ANCHOR_SOURCE)

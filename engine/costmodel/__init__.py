@@ -76,6 +76,10 @@ Public API (all money in the scenario's currency, time in the units the names sa
 / ``set_own_hardware(raw, name, on)``
     Edit an assumptions dict's options (engine/costmodel/editing.py).
 
+``convert_currency(raw, currency, rate, date, source)`` / ``money_fields(raw)``
+    Change a scenario's currency: every money field (and its range) times the stated exchange rate, the
+    rate, date and source recorded in their provenance (engine/costmodel/currency.py).
+
 ``cumulative(scenario) -> dict``
     Cost of each option by the end of year y = 0..H (setup is paid at year 0)::
 
@@ -120,11 +124,12 @@ from engine.costmodel.scenario import Option, Scenario, Uncertain, check_leaf, v
 from engine.costmodel.evaluate import breakdown, cumulative, evaluate, recommendation, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
 from engine.costmodel.editing import add_option, free_name, remove_option, set_own_hardware
+from engine.costmodel.currency import convert_currency, money_fields
 
 __all__ = [
     "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_LABEL", "MAX_OPTIONS", "MIN_OPTIONS",
     "NAME_PATTERN", "OPTIONS", "OUTPUTS", "PROVENANCE_KINDS", "Field", "field_spec", "Option",
     "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "recommendation", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
-    "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf",
+    "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf", "convert_currency", "money_fields",
 ]

@@ -192,7 +192,7 @@ def test_demo_is_idempotent_and_labels_everything(capsys):
 
     assert main(["demo"]) == 0
     first = _counts()
-    assert first == {"demo_runs": 1, "profiles": 27, "hardware": 1, "scenarios": 1}
+    assert first == {"demo_runs": 1, "profiles": 27, "hardware": 1, "scenarios": 2}  # reference, reference-ja
     assert main(["demo"]) == 0
     assert _counts() == first
     out = capsys.readouterr().out

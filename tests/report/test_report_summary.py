@@ -76,6 +76,6 @@ def test_currency_comes_from_the_scenario(raw):
     s = summarize(yen, draws=0)
     en, ja = headline(s, "en"), headline(s, "ja")
     assert en["savings"].startswith("¥") and en["cost_per_study"]["ssl"].startswith("¥")
-    assert ja["savings"].endswith("円")
+    assert ja["savings"].startswith("￥") and ja["savings"].endswith("万")  # CLDR: the yen sign, then 万
     rows = assumption_rows(s, "en")
     assert next(r for r in rows if r["field"] == "labour.engineer_wage_per_hour")["value"].startswith("¥")
