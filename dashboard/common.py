@@ -197,11 +197,14 @@ def working_or_stop() -> dict:
 def summary_or_stop(raw: dict) -> dict:
     """`summary(raw)`; for an invalid scenario its error, and the page stops here."""
     from engine.costmodel import AssumptionError
+    from engine.report.problems import assumption_message
+    from engine.report.summary import raw_option_names
 
     try:
         return summary(raw)
     except AssumptionError as exc:
-        st.error(t("scenario.invalid", message=esc(exc)))
+        message = assumption_message(exc, raw, lang(), raw_option_names(raw, lang(), short=True))
+        st.error(t("scenario.invalid", message=esc(message)))
         st.stop()
 
 

@@ -264,7 +264,10 @@ if picked:
         try:
             cs = common.summary(rows[name])
         except costmodel.AssumptionError as exc:
-            col.error(common.esc(f"{name}: {assumption_message(exc, rows[name], lang)}"))
+            if name == unsaved:  # its problem is already said beside the field above: once is enough
+                col.caption(f"**{common.esc(name)}** · {t('scenario.fix_marked')}")
+            else:
+                col.error(common.esc(f"{name}: {assumption_message(exc, rows[name], lang)}"))
             continue
         results_by_name[name] = cs["result"]
         currencies.add(cs["currency"])

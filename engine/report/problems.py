@@ -41,7 +41,7 @@ def assumption_message(exc: costmodel.AssumptionError, raw: dict | None, lang: s
     currency = currency if currency in i18n.CURRENCIES else "USD"
     value = costmodel.get_field(raw, exc.field, None) if isinstance(raw, dict) and exc.field else None
     label = i18n.field_label(path, lang, labels) if path else ""
-    if part is not None:
+    if part in ("low", "high"):  # the value of a range is the field itself
         label = i18n.t("field.range_part", lang, field=label, part=i18n.t(RANGE_PARTS[part], lang))
     spec = costmodel.field_spec(path) if path else None
     if spec is not None and i18n._finite(value) and spec.problem(float(value)) is not None:

@@ -32,8 +32,13 @@ def test_overview_shows_the_recommendation_metrics_and_four_figures(app, seeded)
     assert not at.exception
     page = texts(at)
     assert "Label-free SSL saves $" in page.replace("\\$", "$")
-    labels = [m.label for m in at.metric]
-    assert labels[1] == "Payback" and "Cheapest in simulated scenarios" in labels
+    # every card names the option it describes (the reference's cheapest option is the SSL one)
+    assert [m.label for m in at.metric] == ["SSL: 5-year savings vs manual", "SSL: payback",
+                                            "SSL: cheapest in this share of uncertainty draws",
+                                            "SSL: running cost per study (setup not included)"]
+    # the savings card carries its 90 % range, not only a tooltip
+    assert shown(at.metric[0].delta).startswith("90% range $")
+    assert "simulated scenarios" not in page
     assert titles(overview_figures(at)) == ["What each option costs", "Cumulative cost over 5 years",
                                             "Biggest drivers of Label-free SSL's savings",
                                             "Cheapest option by yearly volume"]
@@ -87,7 +92,41 @@ def test_overview_text_is_the_shared_headline(app, seeded, lang):
     h = headline(summarize(reference.reference_scenario()), lang)
     assert h["sentence"] in texts(at).replace("\\$", "$")
     assert h["payback"] == shown(at.metric[1].value)
-    assert i18n.t("overview.payback", lang) == at.metric[1].label
+    assert {"en": "SSL: payback", "ja": "SSL：投資回収期間"}[lang] == at.metric[1].label
+
+
+def _numeric_inputs(tree, prefix=""):
+    """Numeric leaves of an assumptions dict, counted by hand: a number, or a {value, low, high} range."""
+    out = []
+    for key, node in tree.items():
+        path = f"{prefix}{key}"
+        if key in ("provenance", "name", "note", "currency"):
+            continue
+        if isinstance(node, dict) and "value" in node:
+            out.append(path)
+        elif isinstance(node, dict):
+            out += _numeric_inputs(node, path + ".")
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            out.append(path)
+    return out
+
+
+def test_overview_says_how_many_inputs_are_still_defaults(app, seeded):
+    from engine import reference
+
+    raw = reference.reference_scenario()
+    prov = raw["provenance"]
+    fields = _numeric_inputs(raw)
+    assumed = [f for f in fields if prov.get(f, {}).get("kind") == "assumed"]
+    at = app.run()
+    expected = f"{len(assumed)} of {len(fields)} inputs are still segroi's defaults"
+    assert any(expected in shown(i.value) for i in at.info), [i.value for i in at.info]
+    # an input set to the site's own figure is no longer a default
+    go(at, "scenario")
+    at.number_input(key="g1:labour.engineer_wage_per_hour").set_value(75.0).run()
+    go(at, "overview")
+    expected = f"{len(assumed) - 1} of {len(fields)} inputs are still segroi's defaults"
+    assert any(expected in shown(i.value) for i in at.info), [i.value for i in at.info]
 
 
 def test_a_first_run_shows_published_accuracy(app, seeded):
