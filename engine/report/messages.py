@@ -569,6 +569,26 @@ MESSAGES: dict[str, tuple] = {
     'overview.cost_per_study_running': ('Running cost per study (setup not included)', '1検査あたりの運用コスト（初期費用を除く）'),
     'overview.crossover_at': ('crossover: {months}', '交点：{months}'),
     'axis.batch': ('Batch size', 'バッチサイズ'),
+    # -- the spreadsheet (engine/report/spreadsheet.py)
+    'sheet.results': ('Results', '結果'),
+    'sheet.assumptions': ('Assumptions', '仮定'),
+    'sheet.runs': ('Measured runs', '実測の記録'),
+    'sheet.option_key': ('Option key', '選択肢のキー'),
+    'sheet.field_key': ('Field key', '項目のキー'),
+    'sheet.currency': ('Currency', '通貨'),
+    'sheet.payback_months': ('Payback (months)', '投資回収期間（月）'),
+    'sheet.roi': ('ROI (NPV savings / setup)', 'ROI（正味現在価値削減額 ÷ 初期費用）'),
+    'sheet.p_cheapest': ('Cheapest in this share of uncertainty draws', '不確実性の試行で最も安い割合'),
+    'sheet.savings_p5': ('Savings vs manual, 5th percentile', '手動比の削減額（5パーセンタイル）'),
+    'sheet.savings_p95': ('Savings vs manual, 95th percentile', '手動比の削減額（95パーセンタイル）'),
+    'sheet.unit.fraction': ('fraction (0-1)', '割合（0〜1）'),
+    'sheet.unit.per_year': ('per year (0-1)', '年率（0〜1）'),
+    'export.sheet_intro': (
+        'The same figures as a spreadsheet: results per option, every assumption with its value, range, unit '
+        'and source, and the measured runs.',
+        '同じ数値をスプレッドシートで：選択肢ごとの結果、値・範囲・単位・出典付きのすべての仮定、実測の記録。'),
+    'export.download_xlsx': ('Download spreadsheet (.xlsx)', 'スプレッドシートをダウンロード（.xlsx）'),
+    'export.download_csv': ('Download CSV tables (.zip)', 'CSV の表をダウンロード（.zip）'),
     # -- scenario fields (dotted paths; an option's fields by their key within the option)
     'field.name': ('Name', '名前'),
     'field.currency': ('Currency', '通貨'),

@@ -78,6 +78,8 @@ def test_export_offers_the_pdf_of_the_scenario_on_screen(app, seeded):
     assert not at.exception
     button = at.get("download_button")[0]
     assert button.proto.label == "Download PDF"
+    assert [b.proto.label for b in at.get("download_button")[1:]] == ["Download spreadsheet (.xlsx)",
+                                                                      "Download CSV tables (.zip)"]
     assert "reference" in texts(at)
 
 
