@@ -39,7 +39,6 @@ def measured_values(raw: dict, lang: str) -> list[dict] | None:
     currency = raw.get("currency", "USD")
     labels = raw_option_names(raw, lang, short=True)
     table = pd.DataFrame([{
-        "use": bool(measured.picked_by_default(c)),
         "field": i18n.field_label(c["field"], lang, labels),
         "now": _in_unit(c["field"], point(get_path(raw, c["field"])), currency, lang),
         "value": _in_unit(c["field"], c["value"], currency, lang) + (
@@ -49,15 +48,17 @@ def measured_values(raw: dict, lang: str) -> list[dict] | None:
         "kind": i18n.provenance_name(c["kind"], lang),
         "source": c["source"],
     } for c in cands])
+    st.dataframe(table, hide_index=True, key="measured_table", column_config={
+        "field": t("scenario.field"), "now": t("scenario.current"), "value": t("scenario.value"),
+        "kind": t("pdf.col.provenance"), "source": t("pdf.col.source")})
+    # what to apply: measured rows start picked, simulated ones only when the reader adds them
     digest = hashlib.sha1(json.dumps([(c["field"], c["source"], c["value"]) for c in cands],
                                      default=str).encode()).hexdigest()[:12]
-    edited = st.data_editor(table, hide_index=True, key=f"measured_pick:{digest}:{lang}",
-                            disabled=["field", "now", "value", "kind", "source"], column_config={
-                                "use": st.column_config.CheckboxColumn(t("scenario.use")),
-                                "field": t("scenario.field"), "now": t("scenario.current"),
-                                "value": t("scenario.value"), "kind": t("pdf.col.provenance"),
-                                "source": t("pdf.col.source")})
-    picked = [c for c, use in zip(cands, edited["use"]) if use]
+    names = [f"{row['field']} ({row['kind']})" for row in table.to_dict("records")]
+    chosen = st.multiselect(t("scenario.use"), list(range(len(cands))), format_func=names.__getitem__,
+                            default=[i for i, c in enumerate(cands) if measured.picked_by_default(c)],
+                            key=f"measured_pick:{digest}:{lang}")
+    picked = [cands[i] for i in sorted(chosen)]
     simulated = sum(1 for c in picked if c["kind"] != "measured")
     if any(c["kind"] != "measured" for c in cands):
         st.caption(t("scenario.simulated_opt_in"))

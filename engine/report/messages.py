@@ -261,13 +261,16 @@ MESSAGES: dict[str, tuple] = {
         '金額は換算されません。この通貨で入力してください。'),
     'scenario.absent': ('(not in this scenario)', '（このシナリオにはありません）'),
     'scenario.and_more': ({'one': ' and 1 more', 'other': ' and {n} more'}, ' ほか{n}件'),
-    'scenario.use': ('Use', '使う'),
-    'scenario.apply_none': ('Tick the values to apply', '適用する値にチェックを入れてください'),
+    'scenario.use': ('Values to apply', '適用する値'),
+    'scenario.apply_none': ('Pick the values to apply', '適用する値を選んでください'),
     'scenario.apply_measured': (
         {'one': 'Apply 1 measured value', 'other': 'Apply {n} measured values'},
         '実測値 {n} 件を適用'),
     'scenario.apply_mixed': (
-        'Apply {n} values: {measured} measured, {simulated} simulated',
+        {
+            'one': 'Apply 1 value: {measured} measured, {simulated} simulated',
+            'other': 'Apply {n} values: {measured} measured, {simulated} simulated',
+        },
         '{n} 件を適用（実測 {measured} 件、シミュレーション {simulated} 件）'),
     'scenario.measured_applied_mixed': (
         {
@@ -276,9 +279,10 @@ MESSAGES: dict[str, tuple] = {
         },
         '{n} 件を適用しました。うち {simulated} 件はシミュレーションで、そのように表示されます。'),
     'scenario.simulated_opt_in': (
-        'Simulated values (a simulated annotator, phantom images, prompts simulated from ground truth) are not '
-        'applied unless you tick them, and stay labelled simulated wherever they are shown.',
-        'シミュレーションの値（シミュレーションのアノテーター、ファントム画像、正解から作ったプロンプト）はチェックした場合だけ適用され、どこに表示されてもシミュレーションと表示されます。'),
+        'Simulated values (a simulated annotator, phantom images, prompts simulated from ground truth) are '
+        'applied only when you add them to the values to apply, and stay labelled simulated wherever they are '
+        'shown.',
+        'シミュレーションの値（シミュレーションのアノテーター、ファントム画像、正解から作ったプロンプト）は「適用する値」に加えた場合だけ適用され、どこに表示されてもシミュレーションと表示されます。'),
     'scenario.interval': ('({low} to {high})', '（{low}〜{high}）'),
     'scenario.point': ('value', '値'),
     'scenario.unit': ('Unit', '単位'),

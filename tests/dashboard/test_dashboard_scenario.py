@@ -96,7 +96,8 @@ def test_measured_values_in_one_click(app, seeded):
     expected = [c for c in measured.candidates(seeded, at.session_state["working"]) if c["kind"] == "measured"]
     table = next(d.value for d in at.dataframe if "source" in d.value.columns)
     assert any(src.startswith("human annotation sessions sess-hum: n = 3") for src in table["source"])
-    assert table["use"].all()  # every row is measured, so every row starts ticked
+    pick = next(m for m in at.multiselect if m.key.startswith("measured_pick:"))
+    assert len(pick.value) == len(table) == len(expected)  # every row is measured, so every row is picked
     button = at.button(key="btn_measured")
     assert button.label == f"Apply {len(expected)} measured values"
     button.click().run()
@@ -156,3 +157,64 @@ def test_annotation_timed_the_old_way_is_left_out_until_the_user_includes_it(app
     box.check().run()
     table = next(d.value for d in at.dataframe if "source" in d.value.columns)
     assert any("all 10 item(s) timed the old way" in src for src in table["source"])
+
+
+def _only_simulated_store(store):
+    """The reference scenario, and nothing measured: a simulated annotator's session with SAM on random
+    weights, another simulated session, and an evaluation on phantom frames."""
+    import json
+
+    from engine import reference
+    from report_rows import NOW
+
+    raw = reference.reference_scenario()
+    store.save_scenario("reference", {k: v for k, v in raw.items() if k != "provenance"}, raw["provenance"])
+    add_annotation_items(store, simulated=True)  # manual 10/12/14 s, sam 5/7/6/6 s, ssl 4/6/8 s
+    store.insert("annotation_sessions", [{
+        "id": "sess-random", "annotator": "sim", "task": "sam", "idle_threshold_seconds": 30.0, "simulated": True,
+        "created_at": NOW, "status": "done", "settings": json.dumps({"sam_weights": "random"})}])
+    store.insert("annotation_items", [{
+        "session_id": "sess-random", "frame": f"r_{i:03d}", "study": "s9", "structure": "LV", "task": "sam",
+        "active_seconds": 14.0, "accepted": False, "simulated": True, "completed_at": NOW} for i in range(4)])
+    rows = [{"model": "ssl_unet", "weights": "w.pt", "frame": f"ph_{i:03d}", "structure": "LV", "dice": 0.9,
+             "prompts": "none", "provenance": "simulated"} for i in range(32)]
+    with store.run("evaluate", settings={"phantom": True}) as run:
+        run.add("evaluations", rows)
+
+
+def test_a_store_of_simulated_runs_applies_nothing_unless_ticked(app):
+    from engine.report import measured
+
+    store = open_store()
+    _only_simulated_store(store)
+    cands = measured.candidates(store, store.scenarios()[0]["assumptions"])
+    assert cands and {c["kind"] for c in cands} == {"simulated"}
+    # random-weight SAM items feed no time and no rate: SAM's prompt time is the mean of 5, 7, 6, 6 s, not
+    # pulled towards the random session's 14 s
+    sam_time = next(c for c in cands if c["field"] == "options.sam.prompt_seconds_per_structure")
+    assert sam_time["value"] == pytest.approx(6.0)
+    at = go(app.run(), "scenario")
+    table = next(d.value for d in at.dataframe if "source" in d.value.columns)
+    assert set(table["kind"]) == {"simulated"}
+    pick = next(m for m in at.multiselect if m.key.startswith("measured_pick:"))
+    assert pick.value == []  # nothing is picked for the reader
+    button = at.button(key="btn_measured")
+    assert button.label == "Pick the values to apply" and button.disabled
+    assert "applied only when you add them" in texts(at)
+    # picking one simulated row applies it, says so, and it stays labelled simulated
+    row = list(table["field"]).index("Manual: Seconds to trace one structure")
+    pick.set_value([row]).run()
+    button = at.button(key="btn_measured")
+    assert button.label == "Apply 1 value: 0 measured, 1 simulated"
+    button.click().run()
+    assert not at.exception
+    assert "Applied 1 value; it is simulated and stays labelled simulated." in [s.value for s in at.success]
+    work = at.session_state["working"]
+    assert work["provenance"]["options.manual.seconds_per_structure"]["kind"] == "simulated"
+    assert field(at, "options.manual.seconds_per_structure").value == 12.0
+    assert field(at, "options.sam.prompt_seconds_per_structure").value == 5.7  # not picked: unchanged
+    # the PDF's assumptions table keeps the label
+    from engine.report.summary import assumption_rows, summarize
+
+    rows = {r["field"]: r for r in assumption_rows(summarize(work), "en")}
+    assert rows["options.manual.seconds_per_structure"]["kind"] == "simulated"
