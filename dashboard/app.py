@@ -27,6 +27,11 @@ with st.sidebar:
         format_func=lambda code: {"en": "English", "ja": "日本語"}[code],
     )
 lang = common.lang()
+if lang != "en":  # Streamlit writes a file drop zone's words in English: say them in the reader's language
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] span, [data-testid='stFileUploaderDropzone'] "
+            "button p { display: none; } [data-testid='stFileUploaderDropzoneInstructions'] > div::after { content: "
+            f"'{t('ui.upload_limit', lang)}'; }} [data-testid='stFileUploaderDropzone'] button "
+            f"[data-testid='stMarkdownContainer']::after {{ content: '{t('ui.upload', lang)}'; }}</style>")
 
 if not auth.gate(lang):
     st.stop()

@@ -567,7 +567,8 @@ def agreement_scatter(df, measurement: str, lang: str) -> go.Figure:
         hi = float(max(d["reference"].max(), d["value"].max()))
         fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name=t("acc.identity", lang),
                                  line={"color": "#444", "dash": "dot"}))
-    _layout(fig, f"{t('acc.scatter', lang)}: {measurement}", height=380)
+    _layout(fig, t("measure.titled", lang, title=t("acc.scatter", lang), name=i18n.measurement_name(measurement, lang)),
+            height=380)
     suffix = f" ({unit})" if unit else ""
     fig.update_xaxes(title=t("axis.reference", lang) + suffix)
     fig.update_yaxes(title=t("axis.model_value", lang) + suffix, scaleanchor="x", scaleratio=1)
@@ -594,7 +595,8 @@ def bland_altman(df, measurement: str, lang: str) -> go.Figure:
             fig.add_hline(y=y, line={"dash": dashes[i % 3], "width": 1, "color": color},
                           annotation_text=f"{model}: {label}", annotation_position="top left",
                           annotation_font={"size": 10, "color": color})
-    _layout(fig, f"{t('acc.bland_altman', lang)}: {measurement}", height=380)
+    _layout(fig, t("measure.titled", lang, title=t("acc.bland_altman", lang),
+                   name=i18n.measurement_name(measurement, lang)), height=380)
     fig.update_xaxes(title=t("axis.mean", lang))
     fig.update_yaxes(title=t("axis.difference", lang))
     return add_badge(fig, _measure_badge(d), lang) if len(d) else fig

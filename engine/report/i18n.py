@@ -15,8 +15,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
-from engine.report.messages import (ANCHOR_WORDS_JA, MESSAGES, REFERENCE_JA_SOURCES_JA, SOURCE_PREFIXES_JA,
-                                    SOURCES_JA)
+from engine.report.messages import (ANCHOR_WORDS_JA, GENERATED_PHRASES_JA, MESSAGES, REFERENCE_JA_SOURCES_JA,
+                                    SOURCE_PREFIXES_JA, SOURCES_JA)
 
 LANGS = ("en", "ja")
 ANCHOR_PREFIX = "H100 80GB HBM3, random weights, "  # engine.reference.ANCHOR_SOURCE, without its date
@@ -123,7 +123,21 @@ def source_text(source: str, lang: str = "en") -> str:
             text = text.replace(en, ja)
         text = text.replace(", ", "、").replace(" (", "（", 1).replace(": ", "：", 1)
         return text.removesuffix(")") + "）" if text.endswith(")") else text
+    if any(en in source for en, _ in GENERATED_PHRASES_JA):
+        for en, ja in GENERATED_PHRASES_JA:
+            source = source.replace(en, ja)
     return source
+
+
+def measurement_name(name: str, lang: str = "en") -> str:
+    """A clinical measurement's name in words (`lv_volume_biplane_ml` -> "LV volume, biplane (ml)"); a
+    structure's area by pattern (`la_area_cm2` -> "LA area (cm²)"); an unknown name as it is."""
+    name = str(name)
+    if has(f"measure.{name}"):
+        return t(f"measure.{name}", lang)
+    if name.endswith("_area_cm2"):
+        return t("measure.area", lang, structure=name.removesuffix("_area_cm2").upper())
+    return name
 
 
 @lru_cache(maxsize=1)

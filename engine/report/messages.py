@@ -385,7 +385,7 @@ MESSAGES: dict[str, tuple] = {
     'bench.models': ('Models to profile', '測定するモデル'),
     'bench.device': ('Device', 'デバイス'),
     'bench.seconds': ('Seconds per setting', '設定ごとの秒数'),
-    'bench.extra': ('More arguments for segroi profile', 'segroi profile の追加引数'),
+    'bench.extra': ('More arguments for `segroi profile`', '`segroi profile` の追加引数'),
     'bench.start': ('Start profiling', '測定を開始'),
     'bench.cancel': ('Cancel', 'キャンセル'),
     'bench.running': ('Running: {command}', '実行中：{command}'),
@@ -401,13 +401,13 @@ MESSAGES: dict[str, tuple] = {
     'bench.import': ('Import results from another machine', '他のマシンの結果を取り込む'),
     'bench.import_help': (
         'A bundle written by `segroi runs export RUN_ID... --out DIR` on another machine: its zip, or every file '
-        'of its folder (manifest.json and the .parquet files). Runs this store already has are skipped; host, '
+        'of its folder (`manifest.json` and the `.parquet` files). Runs this store already has are skipped; host, '
         'dates and devices are kept.',
-        '他のマシンで `segroi runs export RUN_ID... --out DIR` が書き出したバンドルです。その zip、またはフォルダ内のすべてのファイル（manifest.json と '
-        '.parquet ファイル）を選んでください。このストアに既にある実行は読み飛ばし、ホスト・日時・デバイスはそのまま残します。'),
+        '他のマシンで `segroi runs export RUN_ID... --out DIR` が書き出したバンドルです。その zip、またはフォルダ内のすべてのファイル（`manifest.json` と '
+        '`.parquet` ファイル）を選んでください。このストアに既にある実行は読み飛ばし、ホスト・日時・デバイスはそのまま残します。'),
     'bench.import_files': (
-        'Bundle (.zip, or manifest.json + .parquet files)',
-        'バンドル（.zip、または manifest.json と .parquet ファイル）'),
+        'Bundle (`.zip`, or `manifest.json` + `.parquet` files)',
+        'バンドル（`.zip`、または `manifest.json` と `.parquet` ファイル）'),
     'bench.import_start': ('Import', '取り込む'),
     'bench.import_done': (
         'Imported {added} run(s); {present} were already in the store.',
@@ -573,6 +573,19 @@ MESSAGES: dict[str, tuple] = {
     'overview.cost_per_study_running': ('Running cost per study (setup not included)', '1検査あたりの運用コスト（初期費用を除く）'),
     'overview.crossover_at': ('crossover: {months}', '交点：{months}'),
     'axis.batch': ('Batch size', 'バッチサイズ'),
+    # -- clinical measurements (engine/measure/clinical.py names), by name or by pattern
+    'measure.area': ('{structure} area (cm²)', '{structure}の面積（cm²）'),
+    'measure.lv_length_mm': ('LV length (mm)', '左室長径（mm）'),
+    'measure.lv_volume_single_plane_ml': ('LV volume, single plane (ml)', '左室容積・単断面法（ml）'),
+    'measure.lv_volume_biplane_ml': ('LV volume, biplane (ml)', '左室容積・二断面法（ml）'),
+    'measure.ef_biplane_percent': ('Ejection fraction, biplane (%)', '駆出率・二断面法（%）'),
+    'measure.ef_single_plane_percent': ('Ejection fraction, single plane (%)', '駆出率・単断面法（%）'),
+    'measure.lv_edv_ml': ('LV end-diastolic volume (ml)', '左室拡張末期容積（ml）'),
+    'measure.lv_esv_ml': ('LV end-systolic volume (ml)', '左室収縮末期容積（ml）'),
+    'measure.titled': ('{title}: {name}', '{title}：{name}'),
+    # -- Streamlit's own words on a file drop zone, in Japanese (dashboard/app.py puts them there)
+    'ui.upload': ('Upload', 'アップロード'),
+    'ui.upload_limit': ('200MB per file', '1ファイル 200MB まで'),
     # -- the spreadsheet (engine/report/spreadsheet.py)
     'sheet.results': ('Results', '結果'),
     'sheet.assumptions': ('Assumptions', '仮定'),
@@ -954,6 +967,20 @@ SOURCES_JA.update({
     "joining the two models, range 10-60": "2つのモデルの連携、範囲 10〜60",
     "upkeep of the hand-over, range 5-20": "受け渡し部分の保守、範囲 5〜20",
 })
+
+# Phrases segroi itself writes into the sources of measured figures (engine/annotation/summary.py,
+# engine/report/measured.py), in Japanese; a source is translated phrase by phrase, names and numbers kept.
+GENERATED_PHRASES_JA: tuple[tuple[str, str], ...] = (
+    ("human annotation sessions", "人によるアノテーションセッション"),
+    ("simulated annotator (segroi annotate-sim)", "シミュレーションのアノテーター（segroi annotate-sim）"),
+    ("95% Jeffreys interval, Beta(k+1/2, n-k+1/2)", "95% Jeffreys 区間（ベータ分布 k+1/2, n−k+1/2）"),
+    ("95% interval of the mean on the log scale (Student t, delta method), as a lognormal",
+     "対数スケールでの平均の 95% 区間（Student t、デルタ法）、対数正規分布として"),
+    ("95% Student t-interval of the mean", "平均の 95% Student t 区間"),
+    ("95% Wilson score interval", "95% Wilson スコア区間"),
+    (" structures with Dice < ", " 構造で Dice < "),
+    ("timed the old way", "旧方式で計測"),
+)
 
 # The Japanese reference scenario's own sources (engine/reference_ja.py), by the field they describe.
 REFERENCE_JA_SOURCES_JA: dict[str, str] = {

@@ -151,3 +151,27 @@ def test_export_counts_runs_in_good_english(app, seeded, monkeypatch, n, words):
     at = go(app.run(), "export")
     assert not at.exception
     assert any(words in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_link_opens_its_scenario_in_its_language(app, seeded):
+    at = app
+    at.query_params["scenario"] = "reference-ja"
+    at.query_params["lang"] = "ja"
+    at.run()
+    assert not at.exception
+    assert at.session_state["loaded"] == "reference-ja" and at.session_state["lang"] == "ja"
+    assert at.metric[1].label == "SSL：投資回収期間"
+    assert shown(at.metric[0].value).startswith("￥")  # the yen scenario's savings, in yen
+    # the address follows what is shown, so a copied link opens the same
+    go(at, "scenario")
+    assert at.query_params["scenario"] == ["reference-ja"] or at.query_params["scenario"] == "reference-ja"
+
+
+def test_a_link_to_a_missing_scenario_says_so_escaped(app, seeded):
+    at = app
+    at.query_params["scenario"] = "![x](http://127.0.0.1:9/x.png)"
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("does not have" in shown(w) and "![x](" not in w for w in warnings), warnings
+    assert at.session_state["loaded"] == "reference"
