@@ -78,7 +78,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             headline = page.locator(".st-key-headline")
             expect(headline).to_contain_text("saves")
             first = _text(headline)
-            assert re.search(r"Label-free SSL saves \$[\d.]+k over 5 years", first), first
+            assert re.search(r"Label-free SSL saves \$[\d.]+K over 5 years", first), first
             expect(_charts(page).locator(".js-plotly-plot")).to_have_count(4)
             _shot(page, tmp_path, "overview")
 
@@ -95,7 +95,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             expect(here).to_contain_text("saves")
             before_here = _text(here)
             _shot(page, tmp_path, "scenario")
-            wage = page.get_by_role("spinbutton", name="Clinician wage per hour")
+            wage = page.get_by_role("spinbutton", name="Clinician wage ($/h)")
             wage.fill("60")
             wage.press("Enter")
             after_here = _wait_change(page, ".st-key-scenario_headline", before_here)
@@ -104,7 +104,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             expect(headline).not_to_have_text(first)
             second = _text(headline)
             assert second != first and second in after_here
-            savings = lambda s: float(re.search(r"saves \$([\d.]+)k", s).group(1))  # noqa: E731
+            savings = lambda s: float(re.search(r"saves \$([\d.]+)K", s).group(1))  # noqa: E731
             assert savings(second) > savings(first)
 
             # Japanese
@@ -116,7 +116,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
 
             # Export: the PDF of the scenario on screen, in Japanese
             _nav(page, "エクスポート")
-            button = page.locator("[data-testid='stDownloadButton'] button")
+            button = page.locator("[data-testid='stDownloadButton'] button").first
             expect(button).to_contain_text("PDF をダウンロード")
             _shot(page, tmp_path, "export")
             with page.expect_download(timeout=120_000) as info:
@@ -133,7 +133,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "".join(ja.split()) in flat            # the same sentence, numbers and all
-    amount = re.search(r"([\d.]+万ドル)", ja).group(1)
+    amount = re.search(r"(\$[\d.]+万)", ja).group(1)
     months = re.search(r"([\d.]+か月)", ja).group(1)
     assert amount in flat and months in flat
     assert "シナリオ「reference（編集中・未保存）」" in flat  # the PDF says the scenario was edited
