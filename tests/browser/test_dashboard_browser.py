@@ -233,3 +233,34 @@ def test_eight_options_stay_legible(eight_options, tmp_path):
             _shot(page, tmp_path, "scenario_eight")
         finally:
             browser.close()
+
+
+def test_printing_the_overview_leaves_out_the_sidebar_and_keeps_charts_whole(dashboard, tmp_path):
+    """Print media: no sidebar; the chart frame is replaced by one picture per chart, a row of them kept on
+    one page. The printed PDF (Chromium's own print) is rendered with pdftoppm for looking at."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(90_000)
+            page.goto(dashboard)
+            expect(page.locator(".st-key-headline")).to_contain_text("saves")
+            expect(_charts(page).locator("body[data-print-copy='4']")).to_have_count(1)
+            page.emulate_media(media="print")
+            assert not page.locator("[data-testid='stSidebar']").is_visible()
+            assert not page.locator("iframe[src*='segroi_charts']").is_visible()
+            pictures = page.locator("#segroi-print-charts img")
+            expect(pictures).to_have_count(4)
+            assert all(p.is_visible() for p in pictures.all())
+            rows = page.locator("#segroi-print-charts .segroi-print-row")
+            assert rows.count() == 3  # costs; cumulative beside the tornado; the cheapest by volume
+            assert rows.first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+            out = tmp_path / "overview_print.pdf"
+            page.pdf(path=str(out), format="A4", print_background=True)
+        finally:
+            browser.close()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(out), str(tmp_path / "print")], check=True)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "saves" in text and "Language" not in text  # the answer is printed, the sidebar is not
