@@ -218,3 +218,24 @@ def test_a_store_of_simulated_runs_applies_nothing_unless_ticked(app):
 
     rows = {r["field"]: r for r in assumption_rows(summarize(work), "en")}
     assert rows["options.manual.seconds_per_structure"]["kind"] == "simulated"
+
+
+@pytest.mark.slow
+def test_versions_record_who_saved_what_and_compare_shows_the_unsaved_edit(app, seeded):
+    at = go(app.run(), "scenario")
+    field(at, "labour.engineer_wage_per_hour").set_value(75.0).run()
+    # compare: the unsaved edit beside the saved scenario, input by input
+    pick = next(m for m in at.multiselect if m.key.startswith("compare_pick:"))
+    assert pick.value == ["reference (edited, not saved)", "reference"]
+    diff = next(d.value for d in at.dataframe if "Source in “reference”" in d.value.columns)
+    assert list(diff["Field"]) == ["Engineer wage"]
+    assert list(diff["reference (edited, not saved)"]) == ["$75.00/h ($45.00/h to $90.00/h)"]  # 75 lies in its range
+    assert list(diff["reference"]) == ["$60.00/h ($45.00/h to $90.00/h)"]
+    # save it, named: version 2, saved by that name, the wage changed
+    at.text_input(key="saved_by").set_value("K. Sato")
+    at.button(key="btn_save").click().run()
+    assert "Saved scenario “reference” (version 2)." in [shown(s.value) for s in at.success]
+    history = next(d.value for d in at.dataframe if "Saved by" in d.value.columns)
+    assert list(history["Version"]) == [2, 1]
+    assert list(history["Saved by"]) == ["K. Sato", "segroi demo"]
+    assert list(history["Inputs changed"]) == ["Engineer wage", "first version"]
