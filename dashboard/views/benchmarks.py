@@ -168,9 +168,9 @@ if outcome and "error" in outcome:
     st.code(outcome["error"], language=None)  # names from the bundle are shown as plain text
 elif outcome:
     if outcome["added"]:
-        st.success(t("bench.import_done", added=outcome["added"], present=outcome["present"]))
+        st.success(t("bench.import_done", n=outcome["added"], added=outcome["added"], present=outcome["present"]))
     else:
-        st.info(t("bench.import_nothing", present=outcome["present"]))
+        st.info(t("bench.import_nothing", n=outcome["present"], present=outcome["present"]))
     st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True,
                  column_config={c: t(f"bench.run.{c}") if i18n.has(f"bench.run.{c}") else c
                                 for c in (outcome["runs"][0] if outcome["runs"] else {})})

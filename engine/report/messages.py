@@ -239,8 +239,12 @@ MESSAGES: dict[str, tuple] = {
         {'one': 'Applied 1 measured value.', 'other': 'Applied {n} measured values.'},
         '実測値 {n} 件を適用しました。'),
     'scenario.old_annotation': (
-        'Include {n} annotation item(s) timed the old way (before segroi measured activity in the browser; their '
-        'times are too low)',
+        {
+            'one': 'Include 1 annotation item timed the old way (before segroi measured activity in the browser; its '
+                   'time is too low)',
+            'other': 'Include {n} annotation items timed the old way (before segroi measured activity in the '
+                     'browser; their times are too low)',
+        },
         '旧方式で計測したアノテーション {n} 件も含める（ブラウザでの操作計測より前のもので、時間が短すぎます）'),
     'scenario.range': ('Uncertainty ranges (Monte Carlo and tornado)', '不確実性の範囲（モンテカルロと感度分析）'),
     'scenario.range_moved': ('its range moved with it: {low} to {high}', '範囲も連動して {low}〜{high} に移動しました'),
@@ -410,10 +414,12 @@ MESSAGES: dict[str, tuple] = {
         'バンドル（`.zip`、または `manifest.json` と `.parquet` ファイル）'),
     'bench.import_start': ('Import', '取り込む'),
     'bench.import_done': (
-        'Imported {added} run(s); {present} were already in the store.',
+        {'one': 'Imported 1 run ({present} already in the store).',
+         'other': 'Imported {added} runs ({present} already in the store).'},
         '{added} 件の実行を取り込みました。{present} 件は既にストアにありました。'),
     'bench.import_nothing': (
-        'Nothing imported: the store already has all {present} run(s) of this bundle.',
+        {'one': 'Nothing imported: the store already has the run of this bundle.',
+         'other': 'Nothing imported: the store already has all {present} runs of this bundle.'},
         '取り込むものはありません。このバンドルの {present} 件の実行はすべて既にストアにあります。'),
     'bench.import_failed': ('The bundle was not imported; nothing was stored:', 'バンドルは取り込まれませんでした。何も保存されていません：'),
     'bench.recent_imports': ('Recent imports', '最近の取り込み'),
@@ -858,10 +864,11 @@ MESSAGES: dict[str, tuple] = {
         'a trace slower than the idle threshold as idle, so their times are too low',
         '旧方式で計測した項目（{n} 件）も含める：ブラウザでの操作計測より前に保存されたもので、しきい値より遅いトレースをアイドルとして数えたため、時間が短すぎます'),
     'annotate.old.left_out': (
-        '{n} item(s) timed the old way are left out of these figures.',
+        {'one': '1 item timed the old way is left out of these figures.',
+         'other': '{n} items timed the old way are left out of these figures.'},
         '旧方式で計測した {n} 件はこの集計に含めていません。'),
     'annotate.old.mixed': (
-        'These figures mix {new} item(s) timed in the browser with {old} item(s) timed the old way, whose times '
+        'These figures mix items timed in the browser ({new}) with items timed the old way ({old}), whose times '
         'are too low.',
         'この集計はブラウザで計測した {new} 件と旧方式で計測した {old} 件（時間が短すぎる）を混ぜています。'),
     'annotate.summary.random': (

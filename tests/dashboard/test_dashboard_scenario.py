@@ -151,7 +151,7 @@ def test_annotation_timed_the_old_way_is_left_out_until_the_user_includes_it(app
     add_annotation_items(seeded, timing="server")          # stored before browser timing
     at = go(app.run(), "scenario")
     box = at.checkbox(key="measured_old")
-    assert "Include 10 annotation item(s) timed the old way" in box.label and not box.value
+    assert "Include 10 annotation items timed the old way" in box.label and not box.value
     table = next((d.value for d in at.dataframe if "source" in d.value.columns), None)
     assert table is None or not any("annotation" in src for src in table["source"])
     box.check().run()
