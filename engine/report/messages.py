@@ -872,9 +872,10 @@ MESSAGES: dict[str, tuple] = {
         'are too low.',
         'この集計はブラウザで計測した {new} 件と旧方式で計測した {old} 件（時間が短すぎる）を混ぜています。'),
     'annotate.summary.random': (
-        "SAM ran with random weights in this session: its masks' Dice and the SAM failure rate are left out (they "
-        'would describe random weights, not SAM); the times are real.',
-        'このセッションの SAM はランダム重みでした。マスクの Dice と SAM の失敗率は除外しています（SAM ではなくランダム重みの性質になるため）。時間は実測です。'),
+        "SAM ran with random weights in this session: its SAM items feed no cost-model input. Their Dice and "
+        'failure rate would describe random weights, not SAM, and prompting and correcting a random mask is other '
+        'work than with SAM, so their times are shown here but not used.',
+        'このセッションの SAM はランダム重みでした。SAM の項目はコストモデルの入力に使いません。Dice と失敗率は SAM ではなくランダム重みの性質になり、ランダムなマスクへのプロンプトと修正は SAM での作業とは異なるため、時間はここに表示するだけで使いません。'),
     'annotate.to_scenario': ('Put these measured times into a scenario', 'この実測時間をシナリオに反映'),
     'annotate.base': ('Start from scenario', '元にするシナリオ'),
     'annotate.new_name': ('Save as', '保存名'),
