@@ -86,3 +86,18 @@ def test_extra_arguments_cannot_override_the_forms_limits(app, seeded, monkeypat
     (command,) = started
     assert command[command.index("--batch-sizes") + 1] == "1,256" and "3600" not in command
     assert "--seconds" in command and float(command[command.index("--seconds") + 1]) <= 600
+
+
+def test_new_hardware_after_a_refresh_is_shown_not_filtered_out(app, seeded):
+    """The H100 anchors first; then a profile run adds a CPU row and a new GPU: the Devices
+    and Hardware filters take them in, selected, so the new rows are in the table."""
+    at = go(app.run(), "benchmarks")
+    assert at.multiselect(key="filter_device").value == ["cuda"]
+    add_profiles(seeded)
+    at.session_state["store_version"] = at.session_state["store_version"] + 1 \
+        if "store_version" in at.session_state else 1
+    at.run()
+    assert not at.exception
+    assert "cpu" in at.multiselect(key="filter_device").value
+    table = at.dataframe[0].value
+    assert "cpu" in set(table["device"])
