@@ -114,3 +114,29 @@ def test_user_text_reaches_the_pdf_literally(tmp_path, fast_charts):
     assert "ward {nb} <i>y</i> :red[z]" in text
     pages = len(re.findall(r"page (\d)/(\d)", text))
     assert pages >= 3 and all(b == str(pages) for _, b in re.findall(r"page (\d)/(\d)", text))
+
+
+@needs_poppler
+def test_the_demo_run_is_dated_when_measured_and_page_one_says_how_sure(tmp_path, fast_charts, ref):
+    from engine.commands.dashboard import seed_reference
+
+    seed_reference()  # the H100 reference measurements, stored today, measured on 2026-11-26
+    out = pdf.write(ref, tmp_path / "summary.pdf", "en", data.measured_runs(open_store()))
+    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert "2026-11-26" in pages[-2] + pages[-1]
+    first = " ".join(pages[0].split())
+    assert "inputs are still segroi's defaults" in first
+    assert re.search(r"90% range -?\$[\d.]+K to \$[\d.]+K", first)  # the savings' range, on page 1
+    assert "uncertainty draws" in first and "simulated scenarios" not in first
+
+
+@needs_poppler
+def test_japanese_lines_never_start_with_a_closing_mark(tmp_path, fast_charts):
+    from engine import reference_ja
+
+    out = pdf.write(summarize(reference_ja.reference_scenario(), draws=200), tmp_path / "ja.pdf", "ja", [])
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    starts = [line.strip()[:1] for line in text.splitlines() if line.strip()]
+    assert starts and not [s for s in starts if s in "、。）」』，．"]
+    assert "臨床検査技師" in text and "￥" in text  # the Japanese sources and yen
