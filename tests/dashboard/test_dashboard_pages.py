@@ -4,7 +4,6 @@ import pytest
 from conftest import go, overview_figures, shown, texts, titles
 from report_rows import add_annotation_items, add_evaluations
 
-from engine.report import i18n
 from engine.report.summary import headline
 
 
