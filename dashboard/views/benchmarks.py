@@ -62,6 +62,8 @@ else:
     shown = view[[c for c in COLUMNS if c in view.columns]].copy()
     if "provenance" in shown:
         shown["provenance"] = shown["provenance"].map(lambda k: i18n.provenance_name(k, lang))
+    for c in shown.columns[shown.dtypes == object]:  # a text cell with nothing recorded reads "—", not "None"
+        shown[c] = shown[c].map(lambda v: UNKNOWN if v is None or v != v else v)
     formats = {"images_per_second", "seconds_per_image", "joules_per_image", "joules_per_image_idle_subtracted",
                "seconds_per_prompt", "joules_per_prompt", "average_power_watts", "flops_per_image"}
     st.dataframe(shown, hide_index=True, height=240, column_config={
