@@ -16,20 +16,26 @@ from engine.report.i18n import LANGS, t
 
 HERE = Path(__file__).parent
 st.set_page_config(page_title="segroi", page_icon=":material/monitor_heart:", layout="wide")
-st.html("<style>[data-testid='stMetricValue']{font-size:1.9rem}"
-        "[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+st.html(f"<style>{(HERE / 'style.css').read_text(encoding='utf-8')}</style>")
 if auth.broken():  # a login that cannot be trusted: one error, nothing else
     st.stop()
 
+common.from_address()  # a shared link: ?scenario=NAME&lang=ja
 with st.sidebar:
     st.segmented_control(
         "Language / 言語", LANGS, key="lang", default="en", required=True,
         format_func=lambda code: {"en": "English", "ja": "日本語"}[code],
     )
 lang = common.lang()
+if lang != "en":  # Streamlit writes a file drop zone's words in English: say them in the reader's language
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] span, [data-testid='stFileUploaderDropzone'] "
+            "button p { display: none; } [data-testid='stFileUploaderDropzoneInstructions'] > div::after { content: "
+            f"'{t('ui.upload_limit', lang)}'; }} [data-testid='stFileUploaderDropzone'] button "
+            f"[data-testid='stMarkdownContainer']::after {{ content: '{t('ui.upload', lang)}'; }}</style>")
 
 if not auth.gate(lang):
     st.stop()
+common.load_from_address()
 
 
 def _pick_scenario() -> None:
@@ -64,4 +70,8 @@ pages = [
             url_path="export"),
 ]
 
-st.navigation(pages).run()
+page = st.navigation(pages)
+common.working()  # the scenario shown (the one the address named, or the reference), before the address
+common.address_notice()
+common.to_address()
+page.run()

@@ -174,7 +174,7 @@ def tornado_pick(s: dict) -> str:
     # an option's old label when only its format_func changes.
     current = st.session_state.get("tornado_focus")
     current = current if current in choices else s["focus"]
-    _, right = st.columns(2)  # above the tornado, which is drawn in the right half
+    _, right = st.container(key="tornado_pick_box").columns(2)  # above the tornado, drawn in the right half
     pick = right.selectbox(t("overview.tornado_pick"), choices, index=choices.index(current),
                            key=f"tornado_pick:{lang()}:{'|'.join(choices)}", format_func=names.get)
     st.session_state["tornado_focus"] = pick
@@ -206,12 +206,81 @@ def working_or_stop() -> dict:
 def summary_or_stop(raw: dict) -> dict:
     """`summary(raw)`; for an invalid scenario its error, and the page stops here."""
     from engine.costmodel import AssumptionError
+    from engine.report.problems import assumption_message
+    from engine.report.summary import raw_option_names
 
     try:
         return summary(raw)
     except AssumptionError as exc:
-        st.error(t("scenario.invalid", message=esc(exc)))
+        message = assumption_message(exc, raw, lang(), raw_option_names(raw, lang(), short=True))
+        st.error(t("scenario.invalid", message=esc(message)))
         st.stop()
+
+
+def saved_by(container) -> str | None:
+    """Who saves a scenario version: the login name of a reader signed in with the OIDC login, else the
+    name or pseudonym typed here (optional). Either is stored as given and shown escaped."""
+    email = _login_email()
+    if email:
+        container.caption(t("scenario.saving_as", who=esc(email)))
+        return email
+    typed = container.text_input(t("scenario.saved_by_input"), key="saved_by", max_chars=40,
+                                 placeholder=t("scenario.saved_by_placeholder"))
+    return " ".join(typed.split()) or None
+
+
+def _login_email() -> str | None:
+    try:
+        user = st.user
+        return user.get("email") if getattr(user, "is_logged_in", False) else None
+    except (AttributeError, KeyError, RuntimeError):  # no login configured
+        return None
+
+
+# -- the address: ?scenario=NAME&lang=ja ------------------------------------------------------------
+
+MAX_NAME_IN_URL = 200
+
+
+def from_address() -> None:
+    """On a session's first run, take the language and the scenario from the address (a shared link). An
+    unknown language is ignored; an unknown or malformed scenario name is said in one line, escaped."""
+    if st.session_state.get("address_read"):
+        return
+    st.session_state["address_read"] = True
+    params = st.query_params
+    lang = params.get("lang")
+    if lang in i18n.LANGS:
+        st.session_state["lang"] = lang
+    name = params.get("scenario")
+    if name is not None:
+        st.session_state["address_scenario"] = name
+
+
+def load_from_address() -> None:
+    """Load the scenario the address names (once), or say that there is none of that name."""
+    name = st.session_state.pop("address_scenario", None)
+    if name is None:
+        return
+    clean = "".join(ch for ch in str(name) if ch.isprintable())[:MAX_NAME_IN_URL]
+    if clean != name or not clean.strip() or not load(clean):
+        st.session_state["address_problem"] = clean or "?"
+
+
+def address_notice() -> None:
+    problem = st.session_state.pop("address_problem", None)
+    if problem is not None:
+        st.warning(t("ui.no_such_scenario", name=esc(problem)), icon=":material/link_off:")
+
+
+def to_address() -> None:
+    """Keep the address in step with what is shown, so a copied link opens the same scenario and language."""
+    wanted = {"lang": lang()}
+    loaded = st.session_state.get("loaded")
+    if loaded:
+        wanted["scenario"] = loaded
+    if {k: st.query_params.get(k) for k in wanted} != wanted or set(st.query_params) - set(wanted):
+        st.query_params.from_dict(wanted)
 
 
 # -- shared widgets -----------------------------------------------------------------------

@@ -2,10 +2,11 @@
 published accuracy figures.
 
 Every default carries its provenance - measured / published / simulated / assumed - and a
-source taken from the project's REFERENCES.md. Plain data, read from here by tests, the cost
-command and the dashboard; `seed(store)` writes it into a store (`segroi demo`, and the dashboard
-when its store is empty). `preferred_scenario` is the one rule for which stored scenario to show
-when none is named.
+source: a citation for published figures, docs/reference-measurements.md (method, card, date, raw rows)
+for the H100 compute anchors, the reasoning for assumed ones. Plain data, read from here by tests, the
+cost command and the dashboard; `seed(store)` writes it into a store (`segroi demo`, and the dashboard
+when its store is empty). `preferred_scenario` is the one rule for which stored scenario to show when
+none is named.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 REFERENCE_NAME = "reference"
@@ -21,6 +23,7 @@ ANCHOR_DEVICE = "NVIDIA H100 80GB HBM3"
 ANCHOR_SOURCE = f"H100 80GB HBM3, random weights, {ANCHOR_DATE}"
 ANCHOR_TORCH = "2.11.0+cu130"
 ANCHOR_IDLE_WATTS = 70.677
+ANCHOR_DOC = "docs/reference-measurements.md"  # method, card and date of the anchors, and their raw rows
 
 CHAO = ("Chao et al., npj Digit Med (2025), doi 10.1038/s41746-025-01730-y; "
         "medRxiv 10.1101/2023.09.19.23295772")
@@ -54,7 +57,7 @@ def _a(value, why: str, low=None, high=None, dist="triangular") -> _Ref:
 
 
 def _anchor_source(what: str) -> str:
-    return f"{ANCHOR_SOURCE} (REFERENCES.md anchors: {what})"
+    return f"{ANCHOR_SOURCE} ({ANCHOR_DOC}: {what})"
 
 
 _SAM_ENC_S = 396.06317138671875 / 1000 / 8    # ViT-H encoder, bf16, batch 8
@@ -172,8 +175,8 @@ def reference_parts() -> tuple[dict, dict]:
     values, prov = _split(_TREE)
     values["options"] = {name: {"kind": KINDS[name], **body} for name, body in values["options"].items()}
     assumptions = {"name": REFERENCE_NAME, "currency": "USD",
-                   "note": "segroi reference scenario: published figures from REFERENCES.md, the H100 "
-                           "compute anchors, and stated assumptions", **values}
+                   "note": "segroi reference scenario: published figures (each cited), the H100 compute anchors "
+                           "(docs/reference-measurements.md), and stated assumptions", **values}
     for opt, p in _PROFILE_PROVENANCE.items():
         assumptions["options"][opt]["profile"]["provenance"] = dict(p)
     prov["currency"] = {"kind": "assumed", "source": f"{SEGROI}: US dollars, as the wage and price sources"}
@@ -186,7 +189,7 @@ def reference_scenario() -> dict:
     return {**copy.deepcopy(assumptions), "provenance": prov}
 
 
-# The H100 anchor rows of ../shared/anchors-h100.json: (model, component, dtype, batch, input CxHxW,
+# The H100 anchor rows of docs/anchors-h100.json (docs/reference-measurements.md): (model, component, dtype, batch, input CxHxW,
 # ms per batch, joules per image (per box for decoders), average watts, peak GiB, GFLOP per image).
 _ANCHORS = [
     ("ssl_unet", "full", "fp32", 1, "1x256x256", 1.9849830264136905, 0.4183603174603175, 210.76266743508515, 0.08005428314208984, 24.083693568),
@@ -416,24 +419,28 @@ def preferred_scenario(names: Sequence[str]) -> str | None:
 def seed(store, force: bool = False) -> list[str]:
     """Write the reference data into `store`, idempotently; one line per part saying what was done.
 
-    The reference scenario is written when it is missing; a stored one that differs (someone edited it)
-    is kept unless `force`. The anchors and the published figures that are missing are added in one
-    `demo` run. Raises if the shipped data are not valid (costmodel.AssumptionError).
+    The reference scenarios (`reference` in US dollars, `reference-ja` in yen) are written when missing;
+    a stored one that differs (someone edited it) is kept unless `force`. The anchors and the published
+    figures that are missing are added in one `demo` run. Raises if the shipped data are not valid
+    (costmodel.AssumptionError).
     """
-    from engine import costmodel
+    from engine import costmodel, reference_ja
     from engine.store import RunKind, results
 
-    assumptions, provenance = reference_parts()
-    costmodel.validate({**assumptions, "provenance": provenance})  # the shipped data must be valid
     lines = []
-    old = next((r for r in store.scenarios() if r["name"] == REFERENCE_NAME), None)
-    if old is None or force:
-        store.save_scenario(REFERENCE_NAME, assumptions, provenance, note="built-in reference scenario (segroi demo)")
-        lines.append(f"scenario {REFERENCE_NAME!r}: {'reset' if old else 'added'}")
-    elif old["assumptions"] == assumptions and old["provenance"] == provenance:
-        lines.append(f"scenario {REFERENCE_NAME!r}: already present")
-    else:
-        lines.append(f"scenario {REFERENCE_NAME!r}: a changed copy is stored; kept it (`segroi demo --force` resets it)")
+    stored = {r["name"]: r for r in store.scenarios()}
+    for name, (assumptions, provenance) in ((REFERENCE_NAME, reference_parts()),
+                                            (reference_ja.REFERENCE_JA_NAME, reference_ja.reference_parts())):
+        costmodel.validate({**assumptions, "provenance": provenance})  # the shipped data must be valid
+        old = stored.get(name)
+        if old is None or force:
+            store.save_scenario(name, assumptions, provenance,
+                                note="built-in reference scenario (segroi demo)", saved_by="segroi demo")
+            lines.append(f"scenario {name!r}: {'reset' if old else 'added'}")
+        elif old["assumptions"] == assumptions and old["provenance"] == provenance:
+            lines.append(f"scenario {name!r}: already present")
+        else:
+            lines.append(f"scenario {name!r}: a changed copy is stored; kept it (`segroi demo --force` resets it)")
 
     anchors = not results.demo_profiles_present(store, ANCHOR_SOURCE)
     published = not results.published_accuracy_count(store)
@@ -452,3 +459,21 @@ def seed(store, force: bool = False) -> list[str]:
     lines.append(f"published accuracy: added {len(figures)} figures (published, with their citations)" if published
                  else "published accuracy: already present")
     return lines
+
+
+def default_sources() -> frozenset[str]:
+    """The sources of every figure segroi assumes on a site's behalf (its reference scenarios and option
+    templates, kind "assumed"): an input whose provenance is still one of these is segroi's default,
+    not the site's own figure."""
+    return _default_sources()
+
+
+@lru_cache(maxsize=1)
+def _default_sources() -> frozenset[str]:
+    from engine import reference_ja
+
+    provs = [reference_parts()[1], reference_ja.reference_parts()[1]]
+    raw = reference_scenario()
+    for template in TEMPLATES:
+        provs.append(option_template(template, raw)[1])
+    return frozenset(p["source"] for prov in provs for p in prov.values() if p.get("kind") == "assumed")

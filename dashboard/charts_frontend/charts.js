@@ -50,6 +50,52 @@
     Promise.all(pending.map(function (plot) { return plot(); })).then(function () {
       document.body.setAttribute("data-drawn", String(pending.length));
       reportHeight();
+      return printCopy(rows);
+    });
+  }
+
+  // A printer slices a frame like this one across pages wherever they end, through a chart. So, once drawn,
+  // each chart is also left as a picture (SVG) beside the frame in the page itself, where the page's print
+  // style shows them instead of the frame, a row at a time, each row kept on one page (dashboard/style.css).
+  function printCopy(rows) {
+    var host = null;
+    try { host = window.frameElement; } catch (e) { host = null; }   // another origin: no print copy
+    if (!host || !host.parentNode) { return null; }
+    var plots = Array.prototype.slice.call(document.querySelectorAll(".plot"));
+    return Promise.all(plots.map(function (plot) {
+      return window.Plotly.toImage(plot, { format: "svg", width: plot.clientWidth || 800,
+                                           height: plot.clientHeight || 360 });
+    })).then(function (images) {
+      var doc = host.ownerDocument;
+      var box = doc.getElementById("segroi-print-charts");
+      if (!box) {
+        box = doc.createElement("div");
+        box.id = "segroi-print-charts";
+        host.parentNode.insertBefore(box, host.nextSibling);
+      }
+      box.textContent = "";
+      var at = 0;
+      rows.forEach(function (row) {
+        var line = doc.createElement("div");
+        line.className = "segroi-print-row";
+        row.forEach(function (item) {
+          var cellBox = doc.createElement("div");
+          cellBox.className = "segroi-print-cell";
+          if (item.badge) {
+            var badge = doc.createElement("div");
+            badge.className = "segroi-print-badge";
+            badge.textContent = item.badge.text;
+            cellBox.appendChild(badge);
+          }
+          var img = doc.createElement("img");
+          img.src = images[at++];
+          img.alt = ((item.figure.layout || {}).title || {}).text || "";
+          cellBox.appendChild(img);
+          line.appendChild(cellBox);
+        });
+        box.appendChild(line);
+      });
+      document.body.setAttribute("data-print-copy", String(images.length));
     });
   }
 

@@ -48,7 +48,8 @@ if ms.empty:
     st.info(t("empty.measurements"))
 else:
     names = sorted(ms["name"].unique())
-    pick = st.selectbox(t("acc.measurement"), names, key="measurement_pick")
+    pick = st.selectbox(t("acc.measurement"), names, key="measurement_pick",
+                        format_func=lambda n: i18n.measurement_name(n, lang))
     left, right = st.columns(2)
     with left:
         common.plot(figures.agreement_scatter(ms, pick, lang), key="fig_scatter")
@@ -85,4 +86,4 @@ if not items.empty:
     for c in measured.annotation_candidates(common.store(), common.working()):
         if c["field"].endswith("failure_rate"):
             st.markdown(f"- **{i18n.field_label(c['field'], lang)}**: {i18n.percent(c['value'], lang, 1)} — "
-                        f"{i18n.provenance_name(c['kind'], lang)}, {common.esc(c['source'])}")
+                        f"{i18n.provenance_name(c['kind'], lang)}, {common.esc(i18n.source_text(c['source'], lang))}")

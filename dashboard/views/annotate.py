@@ -18,10 +18,10 @@ from engine.annotation.session import (
     session_items,
 )
 from engine.annotation.summary import by_structure, old_timed, scenario_update, summarize, timed_items
-from engine.annotation.texts import t as tt
 from engine.data import roots as data_roots
 from engine.data.frame import STRUCTURES
 from engine.report.escape import md_code
+from engine.report.i18n import t as tt
 from engine.errors import SegroiError
 
 LANG = common.lang()
@@ -32,7 +32,7 @@ FLOW = "ann_flow"
 
 
 def T(key: str, **kw) -> str:
-    return tt(key, LANG, **kw)
+    return tt(f"annotate.{key}", LANG, **kw)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading SAM ...")

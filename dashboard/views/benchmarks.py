@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import common, jobs
 from dashboard.common import t
 from engine.errors import SegroiError
-from engine.report import figures
+from engine.report import figures, i18n
 from engine.store import bundle, results
 
 lang = common.lang()
@@ -20,6 +20,16 @@ COLUMNS = ["model", "component", "weights", "device", "device_name", "host", "dt
            "joules_per_image_idle_subtracted", "seconds_per_prompt", "joules_per_prompt", "energy_method",
            "average_power_watts", "peak_memory_bytes", "flops_per_image", "provenance", "source",
            "torch_version", "measured_at", "run_id"]
+
+
+UNKNOWN = "\u2014"  # a filter's entry for rows without a value
+
+
+def filter_values(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as the filters see it: text, with missing values as UNKNOWN (so they can be chosen)."""
+    if column not in frame:
+        return pd.Series(UNKNOWN, index=frame.index)
+    return frame[column].map(lambda v: UNKNOWN if v is None or v != v or str(v).strip() == "" else str(v))
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -37,27 +47,36 @@ else:
     for col, (column, label) in zip(c, (("model", "bench.filter_model"), ("dtype", "bench.filter_dtype"),
                                        ("device", "bench.filter_device"), ("device_name", "bench.filter_hardware"),
                                        ("weights", "bench.filter_weights"))):
-        options = sorted(df[column].dropna().astype(str).unique())
+        values = filter_values(df, column)  # a row without a value (a CPU with no name) is "unknown", not hidden
+        options = sorted(values.unique())
         key = f"filter_{column}"
         seen = st.session_state.get(f"{key}_seen")
         if seen is not None and key in st.session_state:  # new hardware (an import, a profile) starts selected
             st.session_state[key] = [o for o in st.session_state[key] if o in options] + \
                 [o for o in options if o not in seen]
         st.session_state[f"{key}_seen"] = options
-        filters[column] = col.multiselect(t(label), options, default=options, key=key)
+        filters[column] = col.multiselect(t(label), options, default=options, key=key,
+                                          format_func=lambda o: t("bench.unknown") if o == UNKNOWN else o)
     view = df
     for column, chosen in filters.items():
-        view = view[view[column].astype(str).isin(chosen)]
-    st.dataframe(view[[c for c in COLUMNS if c in view.columns]], hide_index=True, height=240,
-                 column_config={"images_per_second": st.column_config.NumberColumn(format="%.4g"),
-                                "seconds_per_image": st.column_config.NumberColumn(format="%.4g"),
-                                "joules_per_image": st.column_config.NumberColumn(format="%.4g")})
+        view = view[filter_values(view, column).isin(chosen)]
+    shown = view[[c for c in COLUMNS if c in view.columns]].copy()
+    if "provenance" in shown:
+        shown["provenance"] = shown["provenance"].map(lambda k: i18n.provenance_name(k, lang))
+    for c in shown.columns[shown.dtypes.map(lambda d: d.kind == "O")]:  # a text cell with nothing recorded reads "—", not "None"
+        shown[c] = shown[c].map(lambda v: UNKNOWN if v is None or v != v else v)
+    formats = {"images_per_second", "seconds_per_image", "joules_per_image", "joules_per_image_idle_subtracted",
+               "seconds_per_prompt", "joules_per_prompt", "average_power_watts", "flops_per_image"}
+    st.dataframe(shown, hide_index=True, height=240, column_config={
+        c: (st.column_config.NumberColumn(t(f"bench.col.{c}"), format="%.4g") if c in formats
+            else t(f"bench.col.{c}")) for c in shown.columns})
+    machines = sorted(filter_values(df, "device_name").unique())
     left, right = st.columns(2)
     with left:
-        common.plot(figures.profile_chart(view, "images_per_second", lang), key="fig_throughput")
+        common.plot(figures.profile_chart(view, "images_per_second", lang, machines), key="fig_throughput")
     with right:
         if view["joules_per_image"].notna().any():
-            common.plot(figures.profile_chart(view, "joules_per_image", lang), key="fig_energy")
+            common.plot(figures.profile_chart(view, "joules_per_image", lang, machines), key="fig_energy")
         else:
             st.info(t("bench.no_energy"))
 
@@ -76,7 +95,7 @@ for note in st.session_state.pop("bench_notes", []):
     st.warning(common.esc(note))
 if go:
     if not models:
-        st.error(t("bench.no_models"))
+        st.error(t("bench.pick_model"))
     else:
         try:  # only listed options, values clamped (engine.profiling.page_args)
             command, notes = jobs.profile_command(models, device, seconds, extra)
@@ -109,8 +128,8 @@ def progress_panel() -> None:
         st.warning(t("bench.cancelled"))
     else:
         st.error(t("bench.failed", reason=common.esc(job.reason())))
-    with st.expander("log"):
-        st.code("\n".join(list(job.lines)[-40:]) or "(no output)")
+    with st.expander(t("bench.log")):
+        st.code("\n".join(list(job.lines)[-40:]) or t("bench.no_output"))
     if st.session_state.get("job_seen") is not job:
         st.session_state["job_seen"] = job
         common.changed()
@@ -122,7 +141,8 @@ progress_panel()
 runs = results.profile_runs(common.store())
 if runs:
     st.subheader(t("bench.recent_runs"))
-    st.dataframe(pd.DataFrame(runs), hide_index=True)
+    st.dataframe(pd.DataFrame(runs), hide_index=True,
+                 column_config={c: t(f"bench.run.{c}") for c in runs[0]})
 
 # -- import: a bundle of runs from another machine (segroi runs export) --------------------------
 st.subheader(t("bench.import"))
@@ -152,11 +172,14 @@ if outcome and "error" in outcome:
     st.code(outcome["error"], language=None)  # names from the bundle are shown as plain text
 elif outcome:
     if outcome["added"]:
-        st.success(t("bench.import_done", added=outcome["added"], present=outcome["present"]))
+        st.success(t("bench.import_done", n=outcome["added"], added=outcome["added"], present=outcome["present"]))
     else:
-        st.info(t("bench.import_nothing", present=outcome["present"]))
-    st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True)
+        st.info(t("bench.import_nothing", n=outcome["present"], present=outcome["present"]))
+    st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True,
+                 column_config={c: t(f"bench.run.{c}") if i18n.has(f"bench.run.{c}") else c
+                                for c in (outcome["runs"][0] if outcome["runs"] else {})})
 imported = bundle.imports(common.store(), 10)
 if imported:
     st.caption(t("bench.recent_imports"))
-    st.dataframe(pd.DataFrame(imported), hide_index=True)
+    st.dataframe(pd.DataFrame(imported), hide_index=True,
+                 column_config={c: t(f"bench.import.{c}") if i18n.has(f"bench.import.{c}") else c for c in imported[0]})

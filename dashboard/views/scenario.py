@@ -5,13 +5,13 @@ import time
 import pandas as pd
 import streamlit as st
 
-from dashboard import common
+from dashboard import common, scenario_parts
 from dashboard.common import t
-from dashboard.form import DISTS, Form, get_path, numeric_fields, point, range_rows
+from dashboard.form import DISTS, Form, numeric_fields, range_rows
 from engine import costmodel, reference
 from engine.annotation.options import options_of
 from engine.report import figures, i18n, measured
-from engine.report.i18n import CURRENCIES
+from engine.report.problems import assumption_message
 from engine.report.summary import field_provenance, headline, raw_option_names, result_rows
 
 lang = common.lang()
@@ -25,7 +25,8 @@ try:
     prov = field_provenance(costmodel.validate(raw))
 except costmodel.AssumptionError:
     prov = raw.get("provenance", {})
-form = Form(raw, gen, lang, prov)
+labels = raw_option_names(raw, lang, short=True)
+form = Form(raw, gen, lang, prov, labels)
 
 results = st.container(border=True)          # filled after the inputs are read
 toolbar = st.columns([1, 1, 1, 1, 2])
@@ -33,29 +34,18 @@ do_save = toolbar[0].button(t("scenario.save"), type="primary", key="btn_save")
 do_dup = toolbar[1].button(t("scenario.duplicate"), key="btn_dup")
 do_reset = toolbar[2].button(t("scenario.reset"), key="btn_reset")
 do_delete = toolbar[3].button(t("scenario.delete"), key="btn_delete")
+saved_by = common.saved_by(toolbar[4])
 notice = st.empty()
 
-# -- measured values, one click -----------------------------------------------------------
+# -- measured values: measured ones picked, simulated ones only when ticked -------------------
 with st.expander(t("scenario.measured_title"), icon=":material/science:"):
-    old = common.old_annotation_items()
-    include_old = bool(old) and st.checkbox(t("scenario.old_annotation", n=old), key="measured_old")
-    cands = common.measured_candidates(raw, include_old=include_old)
-    if not cands:
-        st.info(t("empty.measured_inputs"))
-    else:
-        st.dataframe(pd.DataFrame([{
-            t("scenario.field"): i18n.field_label(c["field"], lang, raw_option_names(raw, lang, short=True)),
-            t("scenario.current"): i18n.quantity(point(get_path(raw, c["field"])), lang),
-            t("scenario.value"): i18n.quantity(c["value"], lang) + (
-                f" ({i18n.quantity(c['leaf']['low'], lang)}–{i18n.quantity(c['leaf']['high'], lang)})"
-                if isinstance(c["leaf"], dict) else ""),
-            t("pdf.col.provenance"): i18n.provenance_name(c["kind"], lang),
-            t("pdf.col.source"): c["source"],
-        } for c in cands]), hide_index=True)
-        if st.button(t("scenario.use_measured"), key="btn_measured", icon=":material/download:"):
-            common.set_working(measured.apply(raw, cands), reset_widgets=True)
-            st.session_state["flash"] = t("scenario.measured_applied", n=len(cands))
-            st.rerun()
+    picked = scenario_parts.measured_values(raw, lang)
+    if picked:
+        common.set_working(measured.apply(raw, picked), reset_widgets=True)
+        simulated = sum(1 for c in picked if c["kind"] != "measured")
+        st.session_state["flash"] = (t("scenario.measured_applied", n=len(picked)) if not simulated else
+                                     t("scenario.measured_applied_mixed", n=len(picked), simulated=simulated))
+        st.rerun()
 
 # -- the assumptions ----------------------------------------------------------------------
 with st.container(border=True):
@@ -64,13 +54,11 @@ with st.container(border=True):
     name = c[0].text_input(i18n.field_label("name", lang), value=raw.get("name", ""), key=form.key("name"))
     if name != raw.get("name"):
         form.new["name"] = name
-    cur_old = raw.get("currency", "USD")
-    currency = c[1].selectbox(i18n.field_label("currency", lang), CURRENCIES,
-                              index=CURRENCIES.index(cur_old) if cur_old in CURRENCIES else 0,
-                              key=form.key("currency"))
-    form.new["currency"] = currency
-    if currency != cur_old:
-        c[1].caption(t("scenario.currency_note"))
+    converted = scenario_parts.currency(raw, c[1])
+    if converted is not None:
+        common.set_working(converted, reset_widgets=True)
+        st.session_state["flash"] = t("scenario.converted", currency=converted["currency"])
+        st.rerun()
     form.number("horizon_years", c[2])
     form.number("discount_rate", c[3])
 
@@ -87,25 +75,7 @@ with st.container(border=True):
 
 with st.container(border=True):
     st.subheader(t("section.hardware"))
-    hw = raw.get("hardware", {})
-    modes = ("cloud", "on_prem")
-    mode = st.radio(i18n.field_label("hardware.mode", lang), modes, horizontal=True,
-                    index=modes.index(hw.get("mode", "cloud")) if hw.get("mode") in modes else 0,
-                    format_func=lambda m: i18n.field_label(f"mode.{m}", lang), key=form.key("mode"))
-    form.new.setdefault("hardware", {})["mode"] = mode
-    cloud, onprem = st.columns(2)
-    with cloud:
-        st.markdown(f"**{i18n.field_label('mode.cloud', lang)}**")
-        form.number("hardware.gpu_price_per_hour")
-        form.number("hardware.utilization")
-    with onprem:
-        st.markdown(f"**{i18n.field_label('mode.on_prem', lang)}**")
-        form.dedicated("hardware")
-        cc = st.columns(2)
-        form.number("hardware.energy_price_per_kwh", cc[0])
-        form.number("hardware.pue", cc[1])
-        form.number("hardware.server_capex", cc[0])
-        form.number("hardware.amortization_years", cc[1])
+    form.hardware("hardware")
 
 # -- the options: any 2-8, each editable, removable, on its own hardware if wanted -------------
 st.subheader(t("section.options"))
@@ -161,16 +131,23 @@ with st.container(border=True, key="add_option"):
 
 with st.container(border=True):
     st.subheader(t("scenario.range"))
+    st.caption(t("scenario.range_help"))
+    fields = numeric_fields(raw)
+    currency = raw.get("currency", "USD")
+    units = {f: i18n.input_unit(costmodel.field_spec(f).unit, currency, lang) for f in fields}
+    rows = [dict(r, unit=units.get(r["field"], "")) for r in range_rows(raw)]
     table = st.data_editor(
-        pd.DataFrame(range_rows(raw), columns=["field", "low", "high", "dist"]),
-        num_rows="dynamic", hide_index=True, key=form.key("ranges"),
+        pd.DataFrame(rows, columns=["field", "low", "high", "unit", "dist"]),
+        num_rows="dynamic", hide_index=True, key=form.key(f"ranges:{lang}"), disabled=["unit"],
         column_config={
-            "field": st.column_config.SelectboxColumn(t("scenario.field"), options=numeric_fields(raw),
-                                                      required=True, width="large"),
+            "field": st.column_config.SelectboxColumn(t("scenario.field"), options=fields, required=True,
+                                                      width="large",
+                                                      format_func=lambda f: i18n.field_label(f, lang, labels)),
             "low": st.column_config.NumberColumn(t("scenario.low"), format="%.6g"),
             "high": st.column_config.NumberColumn(t("scenario.high"), format="%.6g"),
-            "dist": st.column_config.SelectboxColumn(t("scenario.dist"), options=list(DISTS),
-                                                     default="triangular"),
+            "unit": st.column_config.TextColumn(t("scenario.unit")),
+            "dist": st.column_config.SelectboxColumn(t("scenario.dist"), options=list(DISTS), default="triangular",
+                                                     format_func=lambda d: t(f"dist.{d}")),
         },
     )
     form.set_range_table(table.to_dict("records"))
@@ -195,8 +172,12 @@ messages = form.show_errors(error)
 
 with results:
     if s is None or messages:
-        shown = next(iter(messages.values()), str(error))
-        st.error(t("scenario.invalid", message=common.esc(shown)), icon=":material/error:")
+        # the message itself stands beside its field; one without a field here is said here, once
+        loose = messages.get("") or (None if messages else assumption_message(error, new, lang, labels))
+        if loose:
+            st.error(t("problem.fix_first", problem=common.esc(loose)), icon=":material/error:")
+        else:
+            st.warning(t("scenario.fix_marked"), icon=":material/error:")
     else:
         h = headline(s, lang)
         with st.container(key="scenario_headline"):
@@ -236,11 +217,12 @@ if do_save or do_dup:
         else:
             scenario = costmodel.validate(dict(new, name=target))
             body = scenario.to_dict()
-            common.store(write=True).save_scenario(target, body, dict(scenario.provenance),
-                                                   note="saved from the dashboard")
+            body.pop("provenance", None)
+            version = common.store(write=True).save_scenario(target, body, dict(scenario.provenance),
+                                                             note="saved from the dashboard", saved_by=saved_by)
             common.changed()
             common.load(target)
-            st.session_state["flash"] = t("scenario.saved", name=common.esc(target))
+            st.session_state["flash"] = t("scenario.saved_version", name=common.esc(target), version=version)
             st.rerun()
 if do_reset:
     loaded = st.session_state.get("loaded")
@@ -254,26 +236,42 @@ if do_delete:
         st.session_state["working"] = None
         st.rerun()
 
-# -- compare side by side --------------------------------------------------------------------
+# -- versions of the saved scenario --------------------------------------------------------------
+loaded = st.session_state.get("loaded")
+if loaded in saved:
+    with st.expander(t("scenario.history", name=common.esc(loaded)), icon=":material/history:"):
+        scenario_parts.history(loaded)
+
+# -- compare side by side: results, and the inputs that differ ------------------------------------
 st.subheader(t("scenario.compare"))
-names = sorted(saved)
-default = [n for n in (st.session_state.get("loaded"),) if n in names]
-others = [n for n in names if n not in default]
-picked = st.multiselect(t("scenario.compare_pick"), names, default=default + others[:1],
-                        key=f"compare_pick:{'|'.join(names)}:{st.session_state.get('loaded')}")
+rows = {r["name"]: common.raw_of(r) for r in common.saved_scenarios()}
+unsaved = t("ui.unsaved", name=loaded) if loaded in rows and common.edited() else None
+if unsaved:  # the edit on screen, beside what is saved
+    rows = {unsaved: new, **rows}
+names = list(rows)
+default = [n for n in (unsaved, loaded) if n in names][:2]
+default += [n for n in names if n not in default][:max(0, 2 - len(default))]
+picked = st.multiselect(t("scenario.compare_pick"), names, default=default,
+                        key=f"compare_pick:{'|'.join(names)}:{loaded}")
+if len(picked) >= 2:
+    with st.container(key="compare_inputs"):
+        st.markdown(f"**{t('scenario.differences', a=common.esc(picked[0]), b=common.esc(picked[1]))}**")
+        scenario_parts.differences(picked[0], rows[picked[0]], picked[1], rows[picked[1]])
 if picked:
-    rows = {r["name"]: r for r in common.saved_scenarios()}
-    results_by_name, currencies, labels = {}, set(), {}
+    results_by_name, currencies, option_labels = {}, set(), {}
     cols = st.columns(len(picked))
     for col, name in zip(cols, picked):
         try:
-            cs = common.summary(common.raw_of(rows[name]))
+            cs = common.summary(rows[name])
         except costmodel.AssumptionError as exc:
-            col.error(common.esc(f"{name}: {exc}"))
+            if name == unsaved:  # its problem is already said beside the field above: once is enough
+                col.caption(f"**{common.esc(name)}** · {t('scenario.fix_marked')}")
+            else:
+                col.error(common.esc(f"{name}: {assumption_message(exc, rows[name], lang)}"))
             continue
         results_by_name[name] = cs["result"]
         currencies.add(cs["currency"])
-        labels.update({o["name"]: o["label"] for o in cs["options"] if o["label"]})
+        option_labels.update({o["name"]: o["label"] for o in cs["options"] if o["label"]})
         ch = headline(cs, lang)
         with col.container(border=True):
             st.markdown(f"**{common.esc(name)}** · {i18n.field_label('mode.' + cs['mode'], lang)}")
@@ -282,5 +280,7 @@ if picked:
             keep = (t("pdf.col.option"), t("metric.present_cost"), t("metric.cost_per_study"))
             st.dataframe(pd.DataFrame({k: v for k, v in table_rows.items() if k in keep}), hide_index=True)
     if len(results_by_name) > 1 and len(currencies) == 1:
-        common.plot(figures.compare_scenarios(results_by_name, "present_cost", currencies.pop(), lang, labels),
-                    key="fig_compare")
+        common.plot(figures.compare_scenarios(results_by_name, "present_cost", currencies.pop(), lang,
+                                              option_labels), key="fig_compare")
+    elif len(results_by_name) > 1:
+        st.caption(t("scenario.compare_currencies"))

@@ -14,8 +14,8 @@
     summary.py    cost-model inputs with 95 % intervals; measured and simulated never mixed,
                   items timed the old way only when asked for
     dataset.py    the frames a session shows (phantom or a folder) and the item plan
-    texts.py      the Annotate page's English and Japanese words
 
 Command: `segroi annotate-sim` (engine/commands/annotate_sim.py). Page: dashboard/views/annotate.py,
-with its canvas component in dashboard/components/annotation_canvas.
+with its canvas component in dashboard/components/annotation_canvas; its words are in the shared catalogue
+(engine/report/messages.py, `annotate.*`).
 """

@@ -19,9 +19,9 @@ What each input is, from which items:
   options.sam.prompt_seconds_per_structure    active seconds of every sam item (failed prompts
                                               cost their time too; the cost model adds a manual
                                               trace for the failed share)
-  options.sam.failure_rate                    share of sam items rejected (items whose session ran
-                                              SAM with random weights are left out: rejecting a
-                                              random mask says nothing about SAM)
+  options.sam.failure_rate                    share of sam items rejected
+  (sam items whose session ran SAM with random weights feed neither: prompting and correcting a
+  random mask is not the work SAM's masks need, and rejecting one says nothing about SAM)
   options.ssl.failure_rate                    share of ssl proposals rejected (corrected by tracing)
   options.ssl.review_seconds_per_study        review seconds per structure (ssl items: display to
                                               the accept/correct decision) x structures per frame
@@ -201,14 +201,14 @@ def summarize(items: Sequence[Mapping], source: str, include_old: bool = False) 
     if manual:
         put(_mean_estimate("options.manual.seconds_per_structure",
                            [i["active_seconds"] for i in manual], "s/structure", prov, source))
-    sam = by_task.get("sam", [])
+    # SAM with random weights gives meaningless masks: prompting and correcting them takes another time than
+    # with SAM itself, and rejecting them says nothing about SAM. Such items feed neither times nor rates.
+    sam = [i for i in by_task.get("sam", []) if i.get("sam_weights") != "random"]
     if sam:
         put(_mean_estimate("options.sam.prompt_seconds_per_structure",
                            [i["active_seconds"] for i in sam], "s/structure", prov, source))
-        real = [i for i in sam if i.get("sam_weights") != "random"]
-        if real:
-            put(_rate_estimate("options.sam.failure_rate",
-                               sum(1 for i in real if not i["accepted"]), len(real), prov, source))
+        put(_rate_estimate("options.sam.failure_rate",
+                           sum(1 for i in sam if not i["accepted"]), len(sam), prov, source))
     ssl = by_task.get("ssl", [])
     if ssl:
         reviews = [i["review_seconds"] if i.get("review_seconds") is not None else i["active_seconds"]

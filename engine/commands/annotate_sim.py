@@ -109,7 +109,8 @@ def _sam(args, settings: dict, notes: list[str]):
                     device=args.device)
     if seg.weights == "random":
         notes.append("SAM has RANDOM weights: its masks are meaningless, so Dice, corrections and "
-                     "failures say nothing about SAM; only the flow and the time model are exercised.")
+                     "failures say nothing about SAM; only the flow and the time model are exercised, and "
+                     "these items feed no cost-model input (neither times nor failure rates).")
     return seg
 
 

@@ -84,12 +84,14 @@ _ROWS = [
 
 
 def _cell(x, kind: str) -> str:
+    from engine.report import i18n  # amounts grouped as everywhere else (the table names the currency once)
+
     if x is None:
         return "-"
     if kind == "money":
-        return f"{x:,.0f}"
+        return i18n.number(x, "en", 0)
     if kind == "money_fine":
-        return f"{x:,.2f}"
+        return i18n.number(x, "en", 2)
     if kind == "ratio":
         return f"{x:.2f}x"
     return f"{x:,.1f}"

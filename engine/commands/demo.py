@@ -1,7 +1,7 @@
-"""`segroi demo`: fill the store with the reference scenario, the H100 compute anchors and the
-published accuracy figures.
+"""`segroi demo`: fill the store with the reference scenarios (US dollars, and Japan in yen), the H100
+compute anchors and the published accuracy figures.
 
-Idempotent: running it again adds nothing. The reference scenario is written when it is
+Idempotent: running it again adds nothing. A reference scenario is written when it is
 missing; a stored one that differs (someone edited it) is kept unless --force is given.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="load the reference scenario, the H100 compute anchors and published "
+    p = sub.add_parser("demo", help="load the reference scenarios, the H100 compute anchors and published "
                                     "accuracy figures into the store")
     p.add_argument("--force", action="store_true",
-                   help="overwrite a stored 'reference' scenario that differs from the built-in one")
+                   help="overwrite stored 'reference' and 'reference-ja' scenarios that differ from the built-in ones")
     p.set_defaults(func=run)
 
 

@@ -68,6 +68,16 @@ def run(args) -> int:
         raise SegroiError(f"{args.file}: {exc}") from None
     canon = scenario.to_dict()
     provenance = canon.pop("provenance", {})
-    open_store().save_scenario(scenario.name, canon, provenance, note=args.note)
-    print(f"saved scenario {scenario.name!r}")
+    version = open_store().save_scenario(scenario.name, canon, provenance, note=args.note, saved_by=_login())
+    print(f"saved scenario {scenario.name!r} (version {version})")
     return 0
+
+
+def _login() -> str | None:
+    """Who saves from the command line: the login name of the account running segroi."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None

@@ -80,6 +80,9 @@ Public API (all money in the scenario's currency, time in the units the names sa
     An assumptions file's text (JSON, or TOML) as a dict, and back as JSON; a syntax error raises
     ``AssumptionError`` (field ""). Reading and writing the file itself is the caller's
     (engine/costmodel/text.py).
+``convert_currency(raw, currency, rate, date, source)`` / ``money_fields(raw)``
+    Change a scenario's currency: every money field (and its range) times the stated exchange rate, the
+    rate, date and source recorded in their provenance (engine/costmodel/currency.py).
 
 ``cumulative(scenario) -> dict``
     Cost of each option by the end of year y = 0..H (setup is paid at year 0)::
@@ -120,6 +123,7 @@ from engine.costmodel.evaluate import breakdown, cumulative, evaluate, sweep
 from engine.costmodel.uncertainty import default_tornado_output, monte_carlo, tornado, uncertain_fields
 from engine.costmodel.editing import add_option, free_name, remove_option, set_own_hardware
 from engine.costmodel.text import assumptions_text, parse_assumptions
+from engine.costmodel.currency import convert_currency, money_fields
 
 __all__ = [
     "AssumptionError", "DISTRIBUTIONS", "FIELDS", "KIND_FIELDS", "KINDS", "MAX_LABEL", "MAX_OPTIONS", "MIN_OPTIONS",
@@ -127,5 +131,5 @@ __all__ = [
     "Scenario", "Uncertain", "validate", "evaluate", "breakdown", "cumulative", "sweep",
     "monte_carlo", "tornado", "default_tornado_output", "uncertain_fields", "get_field", "set_field",
     "add_option", "remove_option", "free_name", "set_own_hardware", "check_leaf",
-    "parse_assumptions", "assumptions_text",
+    "parse_assumptions", "assumptions_text", "convert_currency", "money_fields",
 ]

@@ -63,18 +63,31 @@ class Field:
             else f">= {_fmt(self.minimum)}"
         return f"{low}, <= {_fmt(self.maximum)}" + (" (whole number)" if self.integer else "")
 
+    def problem(self, value: float) -> tuple[str, dict] | None:
+        """Why ``value`` is not allowed, as a code and its numbers (for messages in other languages):
+        ("greater_than", {"limit"}), ("not_negative", {}), ("at_least", {"limit"}), ("at_most", {"limit"}),
+        ("whole", {}); None when it is allowed."""
+        if self.must_exceed is not None and value <= self.must_exceed:
+            return "greater_than", {"limit": self.must_exceed}
+        if value < self.minimum:
+            return ("not_negative", {}) if self.minimum == 0 else ("at_least", {"limit": self.minimum})
+        if value > self.maximum:
+            return "at_most", {"limit": self.maximum}
+        if self.integer and value != int(value):
+            return "whole", {}
+        return None
+
     def check(self, value: float) -> str | None:
         """Why ``value`` is not allowed, or None when it is."""
-        if self.must_exceed is not None and value <= self.must_exceed:
-            return f"must be greater than {_fmt(self.must_exceed)}, got {_fmt(value)}"
-        if value < self.minimum:
-            what = "must not be negative" if self.minimum == 0 else f"must be at least {_fmt(self.minimum)}"
-            return f"{what}, got {_fmt(value)}"
-        if value > self.maximum:
-            return f"must be at most {_fmt(self.maximum)} (larger is not plausible), got {_fmt(value)}"
-        if self.integer and value != int(value):
-            return f"must be a whole number, got {_fmt(value)}"
-        return None
+        found = self.problem(value)
+        if found is None:
+            return None
+        code, params = found
+        what = {"greater_than": "must be greater than {limit}", "not_negative": "must not be negative",
+                "at_least": "must be at least {limit}",
+                "at_most": "must be at most {limit} (larger is not plausible)",
+                "whole": "must be a whole number"}[code]
+        return f"{what.format(limit=_fmt(params.get('limit')))}, got {_fmt(value)}"
 
 
 def _fmt(x: float | None) -> str:

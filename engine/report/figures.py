@@ -38,6 +38,43 @@ def _layout(fig: go.Figure, title: str, height: int = 360, legend_below: bool = 
     return fig
 
 
+def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
+    """Round tick values covering [lo, hi]: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo] if math.isfinite(lo) else []
+    raw = (hi - lo) / max(1, target)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step - 1e-9)
+    return [round(k * step, 10) for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+
+
+def money_axis(fig: go.Figure, lo: float, hi: float, currency: str, lang: str, axis: str = "x", **where) -> None:
+    """Ticks of a money axis written like every other amount (i18n.money_compact): `$6K`, `-$15K`,
+    `￥630万`. Plotly's own ticks would say "6000" beside "$6.29K" and use another minus sign."""
+    ticks = nice_ticks(lo, hi)
+    text = [i18n.money_compact(v, currency, lang) if abs(v) >= 1 or v == 0 else i18n.money(v, currency, lang)
+            for v in ticks]
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(tickvals=ticks, ticktext=text, range=[lo, hi], **where)
+
+
+def number_axis(fig: go.Figure, lo: float, hi: float, lang: str, axis: str = "y", **where) -> None:
+    """Ticks of a plain number axis in i18n's format (one minus sign across segroi's figures)."""
+    ticks = nice_ticks(lo, hi)
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(tickvals=ticks, ticktext=[i18n.quantity(v, lang) for v in ticks], range=[lo, hi], **where)
+
+
+def _padded(values, pad: float = 0.06, zero: bool = True) -> tuple[float, float]:
+    vals = [float(v) for v in values if v is not None and math.isfinite(float(v))] or [0.0]
+    lo, hi = min(vals), max(vals)
+    if zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    span = (hi - lo) or abs(hi) or 1.0
+    return lo - (pad * span if lo < 0 else 0.0), hi + pad * span
+
+
 # -- provenance badge -----------------------------------------------------------------
 
 def provenance_summary(provenance: dict | None, fields=None) -> dict:
@@ -97,6 +134,8 @@ MANUAL_COLOR = "#8a8f98"
 PALETTE = ("#e07b39", "#1f6f8b", "#2e9d5b", "#b5479b", "#c9a227", "#5b6abf", "#8c564b", "#17becf")
 LEGACY_KINDS = {"manual": "manual", "sam": "prompted", "ssl": "automatic"}
 COLORS = {"manual": MANUAL_COLOR, "sam": PALETTE[0], "ssl": PALETTE[1]}  # the reference layout's
+# Scenarios side by side (compare_scenarios): one colour each, none of them an option's.
+SCENARIO_COLORS = ("#34495e", "#d4a017", "#8e44ad", "#16a085", "#c0392b", "#7f8c8d")
 
 
 def _options(keys, options: list[dict] | None) -> list[dict]:
@@ -149,7 +188,7 @@ def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: d
     labels = [_fit(names[o], 28) for o in order]
     fig = make_subplots(rows=1, cols=3, shared_yaxes=True, column_widths=[0.27, 0.46, 0.27],
                         horizontal_spacing=0.045,
-                        subplot_titles=[t("overview.cost_per_study", lang), t("cost.annual", lang),
+                        subplot_titles=[t("overview.cost_per_study_running", lang), t("cost.annual", lang),
                                         t("cost.setup", lang)])
     per_study = [result["options"][o]["cost_per_study"] for o in order]
     fig.add_trace(go.Bar(
@@ -184,10 +223,12 @@ def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: d
                                                "y": -62 / plot_height}, margin={"l": 10, "b": 95})
     fig.update_traces(constraintext="none", selector={"type": "bar"})
     fig.update_annotations(font={"size": 12}, yshift=4)  # the panel titles
-    fig.update_xaxes(range=[0, max(per_study) * 1.45 or 1], row=1, col=1,
-                     title=t("axis.per_study", lang, currency=currency))
-    fig.update_xaxes(range=[0, max(totals) * 1.3 or 1], row=1, col=2, title=t("axis.per_year", lang, currency=currency))
-    fig.update_xaxes(range=[0, max(setups) * 1.45 or 1], row=1, col=3, title=t("axis.once", lang, currency=currency))
+    money_axis(fig, 0, max(per_study) * 1.45 or 1, currency, lang, row=1, col=1,
+               title=t("axis.per_study", lang, currency=currency))
+    money_axis(fig, 0, max(totals) * 1.3 or 1, currency, lang, row=1, col=2,
+               title=t("axis.per_year", lang, currency=currency))
+    money_axis(fig, 0, max(setups) * 1.45 or 1, currency, lang, row=1, col=3,
+               title=t("axis.once", lang, currency=currency))
     fig.update_yaxes(automargin=True, row=1, col=1)
     return add_badge(fig, provenance_summary(provenance), lang)
 
@@ -236,12 +277,13 @@ def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None
                 x=[x], y=[y], mode="markers", showlegend=False,
                 marker={"symbol": "diamond", "size": 12 if labelled else 9, "color": colors[o],
                         "line": {"color": "white", "width": 1}},
-                text=[f"{t('overview.crossover', lang)} {months}"],
-                hovertemplate=f"{names[o]} · {t('overview.crossover', lang)}: {months}<extra></extra>",
+                text=[t("overview.crossover_at", lang, months=months)],
+                hovertemplate=f"{names[o]} · {t('overview.crossover_at', lang, months=months)}<extra></extra>",
             ))
-            if labelled:  # written out beside the marker, on a white ground over the other lines
-                fig.add_annotation(x=x, y=y, text=f"{t('overview.crossover', lang)} {months}", showarrow=True,
-                                   arrowhead=0, arrowcolor=colors[o], ax=36, ay=-34, bgcolor="rgba(255,255,255,0.85)",
+            if labelled:  # written out above and right of the marker, inside the plot, on a white ground
+                fig.add_annotation(x=x, y=y, text=t("overview.crossover_at", lang, months=months), showarrow=True,
+                                   arrowhead=0, arrowcolor=colors[o], ax=40, ay=-40, xanchor="left",
+                                   yanchor="bottom", bgcolor="rgba(255,255,255,0.9)",
                                    font={"size": 11, "color": "#1b2631"}, name="crossover")
     many = len(opts) > 3
     _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=420 if many else 340,
@@ -250,7 +292,8 @@ def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None
         fig.update_layout(legend={"y": -0.22, "font": {"size": 10}, "entrywidth": 0.5,
                                   "entrywidthmode": "fraction"}, margin={"b": 130})
     fig.update_xaxes(title=t("axis.year", lang), dtick=1)
-    fig.update_yaxes(title=t("axis.cost", lang, currency=currency), rangemode="tozero")
+    top = max(max(cum["options"][o]["undiscounted"]) for o in cum["options"])
+    money_axis(fig, 0, top * 1.08 or 1, currency, lang, axis="y", title=t("axis.cost", lang, currency=currency))
     return add_badge(fig, provenance_summary(provenance), lang)
 
 
@@ -286,7 +329,12 @@ def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance:
     name = option_names(opts, lang).get(option) or i18n.option_name(option, lang)
     _layout(fig, t("overview.tornado", lang, option=_fit(name, 40)), height=320)
     fig.update_layout(barmode="overlay", margin={"l": 10})
-    fig.update_xaxes(title=t("axis.savings", lang, currency=currency))
+    if rows:
+        lo, hi = _padded([r[f"output_at_{w}"] for r in rows for w in ("low", "high")] + [rows[0]["base"]],
+                         zero=False)
+        money_axis(fig, lo, hi, currency, lang, title=t("axis.savings", lang, currency=currency))
+    else:
+        fig.update_xaxes(title=t("axis.savings", lang, currency=currency))
     fig.update_yaxes(automargin=True)
     fields = {r["field"] for r in rows}
     return add_badge(fig, provenance_summary(provenance, fields), lang)
@@ -332,8 +380,10 @@ def cheapest_by_volume(pieces: list[dict], volume: float, lang: str, provenance:
                        font={"size": 11, "color": "#1b2631"})
     _layout(fig, t("overview.cheapest_by_volume", lang), height=260, legend_below=True)
     fig.update_layout(barmode="overlay", bargap=0.25, legend={"y": -0.45}, margin={"b": 100, "l": 20})
+    decades = [10 ** k for k in range(int(math.log10(lo_axis)), int(math.log10(hi_axis)) + 1)]
     fig.update_xaxes(type="log", range=[math.log10(lo_axis), math.log10(hi_axis)],
-                     title=t("axis.studies_per_year", lang), dtick=1)
+                     title=t("axis.studies_per_year", lang), tickvals=decades,
+                     ticktext=[i18n.count_compact(v, lang) for v in decades])
     fig.update_yaxes(showticklabels=False, range=[-0.9, 0.9])
     return add_badge(fig, provenance_summary(provenance), lang)
 
@@ -347,16 +397,20 @@ def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang
         names.extend(o for o in res["options"] if o not in names)
     labels = labels or {}
     fig = go.Figure()
-    for name, res in results.items():
+    everything = []
+    for i, (name, res) in enumerate(results.items()):
         vals = [res["options"].get(o, {}).get(metric) for o in names]
+        everything += [v for v in vals if v is not None]
         fig.add_trace(go.Bar(
             x=[_fit(i18n.option_name(o, lang, short=True, label=labels.get(o)), 18) for o in names], y=vals,
-            name=escape.html(name), text=[i18n.money_compact(v, currency, lang) if v is not None else "" for v in vals],
+            name=escape.html(name), marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
+            text=[i18n.money_compact(v, currency, lang) if v is not None else "" for v in vals],
             textposition="outside", cliponaxis=False,
         ))
-    _layout(fig, t(f"metric.{metric}", lang) if f"metric.{metric}" in i18n.LABELS else metric, height=360)
+    _layout(fig, t(f"metric.{metric}", lang) if i18n.has(f"metric.{metric}") else metric, height=360)
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title=t("axis.cost", lang, currency=currency), rangemode="tozero")
+    lo, hi = _padded(everything, pad=0.15)
+    money_axis(fig, lo, hi, currency, lang, axis="y", title=t("axis.cost", lang, currency=currency))
     return fig
 
 
@@ -372,7 +426,27 @@ def _profile_badge(df) -> dict:
     return provenance_summary(prov)
 
 
-def profile_chart(df, metric: str, lang: str) -> go.Figure:
+# Benchmarks series keep their look from one session to the next: a colour per model (fixed for the models
+# segroi profiles, from a hash of the name for others), a dash per data type, a marker per machine.
+MODEL_COLOR = {"ssl_unet": "#1f6f8b", "sam_vit_b": "#e07b39", "sam_vit_l": "#b5479b", "sam_vit_h": "#c0392b",
+               "deeplabv3_r50": "#2e9d5b"}
+EXTRA_COLORS = ("#5b6abf", "#8c564b", "#17becf", "#c9a227", "#7f8c8d", "#34495e")
+DTYPE_DASH = {"fp32": "solid", "bf16": "dash", "fp16": "dot"}
+HARDWARE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
+
+
+def series_style(model: str, dtype: str, hardware: str, machines: list[str]) -> dict:
+    """Line colour, dash and marker of one Benchmarks series, the same in every session: `machines` is
+    every hardware name in the chart, sorted, so a machine keeps its marker whatever is filtered."""
+    import zlib
+
+    color = MODEL_COLOR.get(model) or EXTRA_COLORS[zlib.crc32(str(model).encode()) % len(EXTRA_COLORS)]
+    symbol = HARDWARE_SYMBOLS[machines.index(hardware) % len(HARDWARE_SYMBOLS)] if hardware in machines else "circle"
+    return {"line": {"color": color, "dash": DTYPE_DASH.get(dtype, "dashdot")},
+            "marker": {"symbol": symbol, "size": 7, "color": color}}
+
+
+def profile_chart(df, metric: str, lang: str, machines: list[str] | None = None) -> go.Figure:
     """`metric` (images_per_second or joules_per_image) against batch, one line per model, dtype and
     hardware (the device's name, so that machines measured with `profile --ray` or imported from
     other stores are compared; the device type where no name was recorded)."""
@@ -384,15 +458,17 @@ def profile_chart(df, metric: str, lang: str) -> go.Figure:
         data = data.assign(hardware=names.where(names.notna() & (names.astype(str) != ""), data["device"]))
         data = (data.sort_values(["model", "dtype", "batch"])
                 .groupby(["model", "component", "dtype", "hardware", "batch"], as_index=False)[metric].median())
+        machines = sorted(machines or set(data["hardware"].astype(str)))
         for (model, comp, dtype, device), g in data.groupby(["model", "component", "dtype", "hardware"]):
-            name = f"{model}{'' if comp == 'full' else ' ' + comp} · {dtype} · {device}"
+            name = escape.html(f"{model}{'' if comp == 'full' else ' ' + comp} · {dtype} · {device}")
+            batch = t("axis.batch", lang)
             fig.add_trace(go.Scatter(
                 x=g["batch"], y=g[metric], mode="lines+markers", name=name,
-                line={"dash": "solid" if dtype == "fp32" else "dash"},
-                hovertemplate=name + "<br>batch %{x}: %{y:,.4g}<extra></extra>",
+                **series_style(model, dtype, str(device), machines),
+                hovertemplate=name + "<br>" + batch + " %{x}: %{y:,.4g}<extra></extra>",
             ))
     _layout(fig, title, height=520, legend_below=True)
-    fig.update_xaxes(title="batch", type="log")
+    fig.update_xaxes(title=t("axis.batch", lang), type="log")
     fig.update_yaxes(title=t("axis.images_per_second" if metric == "images_per_second" else "axis.joules_per_image",
                              lang), type="log")
     fig.update_layout(legend={"y": -0.2, "font": {"size": 10}}, margin={"b": 150})
@@ -491,7 +567,8 @@ def agreement_scatter(df, measurement: str, lang: str) -> go.Figure:
         hi = float(max(d["reference"].max(), d["value"].max()))
         fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name=t("acc.identity", lang),
                                  line={"color": "#444", "dash": "dot"}))
-    _layout(fig, f"{t('acc.scatter', lang)}: {measurement}", height=380)
+    _layout(fig, t("measure.titled", lang, title=t("acc.scatter", lang), name=i18n.measurement_name(measurement, lang)),
+            height=380)
     suffix = f" ({unit})" if unit else ""
     fig.update_xaxes(title=t("axis.reference", lang) + suffix)
     fig.update_yaxes(title=t("axis.model_value", lang) + suffix, scaleanchor="x", scaleratio=1)
@@ -518,7 +595,8 @@ def bland_altman(df, measurement: str, lang: str) -> go.Figure:
             fig.add_hline(y=y, line={"dash": dashes[i % 3], "width": 1, "color": color},
                           annotation_text=f"{model}: {label}", annotation_position="top left",
                           annotation_font={"size": 10, "color": color})
-    _layout(fig, f"{t('acc.bland_altman', lang)}: {measurement}", height=380)
+    _layout(fig, t("measure.titled", lang, title=t("acc.bland_altman", lang),
+                   name=i18n.measurement_name(measurement, lang)), height=380)
     fig.update_xaxes(title=t("axis.mean", lang))
     fig.update_yaxes(title=t("axis.difference", lang))
     return add_badge(fig, _measure_badge(d), lang) if len(d) else fig

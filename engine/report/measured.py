@@ -11,9 +11,9 @@ collects them and sends each to the options it measured:
   `sam_vit_l`), else ssl_unet for an automatic option; a prompted option with none of these has
   no known variant. Hybrids are built from other options and take nothing directly.
 - times and annotation failure rates: `engine.annotation.summary` (lognormal ranges for times,
-  Jeffreys betas for rates, 95 %; SAM items from random-weight sessions left out of SAM's
-  failure rate). Human sessions are used when there are any; simulated ones only otherwise, and
-  then labelled simulated. The two are never mixed. Human items timed the old way (server
+  Jeffreys betas for rates, 95 %; SAM items from random-weight sessions feed neither). Human
+  sessions are used when there are any; simulated ones only otherwise, and then labelled simulated
+  (applied only when picked: `picked_by_default`). The two are never mixed. Human items timed the old way (server
   round-trips only, before activity was measured in the browser) are left out unless the caller
   includes them; the source says which it was. Manual tracing times go to the manual option,
   prompting times to every prompted option (they are the person's), SAM rejection rates to the
@@ -228,6 +228,12 @@ def _from_training(df: pd.DataFrame, opts) -> list[dict]:
               f"{int(r['images'] or 0)} images, {str(r['started_at'])[:10]}")
     return [{"field": f"options.{n}.training_gpu_hours", "value": hours, "leaf": hours, "kind": "measured",
              "basis": "training", "source": source} for n, k, _ in opts if k == "automatic"]
+
+
+def picked_by_default(candidate: dict) -> bool:
+    """Whether "Use measured values" applies a candidate unless the reader unticks it: measured values
+    yes; simulated ones (a simulated annotator, phantom data, simulated prompts) only when ticked."""
+    return candidate.get("kind") == "measured"
 
 
 def apply(raw: dict, cands: list[dict]) -> dict:

@@ -23,9 +23,9 @@ from pathlib import Path
 from engine import __version__
 from engine.errors import SegroiError
 from engine.files import atomic_write
-from engine.report import escape, figures, i18n, images
+from engine.report import escape, figures, i18n, images, linebreak
 from engine.report.i18n import t
-from engine.report.summary import assumption_rows, headline, savings_range
+from engine.report.summary import assumption_rows, figure_provenance, headline
 
 # fpdf2's page-count alias, replaced by the number of pages when the document is closed. fpdf2's
 # default is "{nb}", which a scenario name can hold; this one is made of private-use characters,
@@ -88,7 +88,6 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
 
 def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str | None):
     """The laid-out document (an fpdf2 object)."""
-    from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
     pdf = _pdf_class()(format="A4", unit="mm")
@@ -103,7 +102,6 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     date = generated.strftime("%Y-%m-%d %H:%M UTC")
     pdf.footer_for = lambda page: t("pdf.footer", lang, date=date, name=label, version=__version__, page=page,
                                     pages=PAGES_ALIAS)
-    wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
     cur = summary["currency"]
     head = headline(summary, lang)
 
@@ -111,27 +109,36 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     pdf.add_page()
     pdf.set_text_color(*ACCENT)
     pdf.set_font(FONT, size=17)
-    pdf.multi_cell(CONTENT_W, 8, t("pdf.title", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    _write(pdf, t("pdf.title", lang), 8)
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, size=10)
-    pdf.multi_cell(CONTENT_W, 5, t("pdf.subtitle", lang, name=label), new_x="LMARGIN", new_y="NEXT")
+    _write(pdf, t("pdf.subtitle", lang, name=label), 5)
     pdf.ln(3)
     _heading(pdf, t("overview.recommendation", lang))
     pdf.set_font(FONT, size=12)
     pdf.set_text_color(*TEXT)
-    pdf.multi_cell(CONTENT_W, 6.5, escape.pdf(head["sentence"]), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
-    extra = [x for x in (savings_range(summary, lang), head["other"], head["break_even"]) if x]
-    if summary["monte_carlo"]:
-        mc = summary["monte_carlo"]
-        extra.append(t("overview.mc_note", lang, n=mc["draws"], seed=mc["seed"]))
+    _write(pdf, escape.pdf(head["sentence"]), 6.5)
     pdf.set_font(FONT, size=9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(CONTENT_W, 4.8, escape.pdf(" · ".join(extra)), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    for line in (head["savings_range"] and t("pdf.range_line", lang, option=head["option"], range=head["savings_range"]),
+                 head["other"], head["break_even"]):
+        if line:
+            _write(pdf, escape.pdf(line), 4.8)
+    pdf.set_text_color(*ACCENT)
+    _write(pdf, escape.pdf(head["defaults"]), 4.8)
+    if summary["monte_carlo"]:
+        mc = summary["monte_carlo"]
+        pdf.set_text_color(*MUTED)
+        _write(pdf, t("overview.mc_note", lang, n=mc["draws"], seed=mc["seed"]), 4.8)
     pdf.ln(2)
     _heading(pdf, t("pdf.headline", lang))
     _headline_table(pdf, summary, lang, FontFace)
-    pdf.ln(3)
-    res, bd, prov, opts = summary["result"], summary["breakdown"], summary["provenance"], summary["options"]
+    pdf.set_font(FONT, size=7)
+    pdf.set_text_color(*MUTED)
+    _write(pdf, t("pdf.table_note", lang), 3.8)
+    pdf.ln(2)
+    res, bd, opts = summary["result"], summary["breakdown"], summary["options"]
+    prov = figure_provenance(summary)
     _chart(pdf, figures.cheapest_by_volume(res["cheapest_by_volume"], summary["volume"], lang, prov, opts))
 
     # -- page 2: where the money goes, and over the years -----------------------------------
@@ -148,30 +155,43 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
         _chart(pdf, figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov, options=opts))
     else:
         pdf.set_font(FONT, size=9)
-        pdf.multi_cell(CONTENT_W, 5, t("overview.no_uncertainty", lang), new_x="LMARGIN", new_y="NEXT")
+        _write(pdf, t("overview.no_uncertainty", lang), 5)
     pdf.ln(3)
     _heading(pdf, t("pdf.assumptions", lang))
-    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), escape.pdf(r["source"])]
+    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), i18n.source_text(r["source"], lang)]
             for r in assumption_rows(summary, lang)]
     _table(pdf, [t("pdf.col.field", lang), t("pdf.col.value", lang), t("pdf.col.provenance", lang),
-                 t("pdf.col.source", lang)], rows, (52, 34, 20, 76), FontFace, wrap, size=7)
+                 t("pdf.col.source", lang)], rows, (50, 36, 18, 78), FontFace, size=7)
     pdf.ln(4)
     _heading(pdf, t("pdf.measured", lang))
     if runs:
-        rows = [[r["id"], r["kind"], str(r.get("hardware") or ""), str(r["started_at"])[:16],
-                 ", ".join(f"{k} {v}" for k, v in sorted(r.get("rows", {}).items()))] for r in runs[:MAX_RUNS]]
+        rows = [[r["id"], i18n.run_kind_name(r["kind"], lang), str(r.get("hardware") or ""),
+                 str(r.get("measured_at") or r["started_at"])[:16],
+                 ", ".join(t("run.rows", lang, table=t(f"table.{k}", lang) if i18n.has(f"table.{k}") else k, n=v)
+                           for k, v in sorted(r.get("rows", {}).items()))] for r in runs[:MAX_RUNS]]
         _table(pdf, [t("pdf.col.run", lang), t("pdf.col.kind", lang), t("pdf.col.hardware", lang),
-                     t("pdf.col.date", lang), t("pdf.col.what", lang)], rows, (58, 20, 42, 26, 36),
-               FontFace, WrapMode.CHAR, size=6.5)
+                     t("pdf.col.date", lang), t("pdf.col.what", lang)], rows, (56, 26, 38, 24, 38),
+               FontFace, size=6.5)
+        pdf.set_font(FONT, size=7)
+        pdf.set_text_color(*MUTED)
+        _write(pdf, t("pdf.measured_note", lang), 3.8)
         if len(runs) > MAX_RUNS:
             pdf.set_font(FONT, size=8)
-            pdf.multi_cell(CONTENT_W, 4.5, t("pdf.more_runs", lang, n=len(runs) - MAX_RUNS),
-                           new_x="LMARGIN", new_y="NEXT")
+            _write(pdf, t("pdf.more_runs", lang, n=len(runs) - MAX_RUNS), 4.5)
     else:
         pdf.set_font(FONT, size=9)
         pdf.set_text_color(*TEXT)
-        pdf.multi_cell(CONTENT_W, 5, t("pdf.no_runs", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+        _write(pdf, t("pdf.no_runs", lang), 5)
     return pdf
+
+
+def _write(pdf, text: str, line_height: float, width: float = CONTENT_W) -> None:
+    """A paragraph across `width`, broken into lines by engine.report.linebreak (Japanese line-breaking
+    rules, Latin words whole) in the current font."""
+    from fpdf.enums import WrapMode
+
+    lines = linebreak.wrap(text, width - 2 * pdf.c_margin - 0.5, pdf.get_string_width)
+    pdf.multi_cell(width, line_height, "\n".join(lines), new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
 
 
 def _heading(pdf, text: str) -> None:
@@ -198,39 +218,49 @@ def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
     # (label, cell, relative width): money columns get the room compact Japanese amounts need
     metrics = [
         ("metric.cost_per_study", lambda o: i18n.money(res[o]["cost_per_study"], cur, lang), 1.0),
-        ("metric.annual_cost", lambda o: i18n.money_compact(res[o]["annual_cost"], cur, lang), 1.15),
-        ("metric.setup_cost", lambda o: i18n.money_compact(res[o]["setup_cost"], cur, lang), 1.15),
-        ("metric.present_cost", lambda o: i18n.money_compact(res[o]["present_cost"], cur, lang), 1.15),
-        ("metric.npv_savings", lambda o: i18n.money_compact(res[o]["npv_savings_vs_manual"], cur, lang), 1.25),
+        ("metric.annual_cost", lambda o: i18n.money_compact(res[o]["annual_cost"], cur, lang), 1.1),
+        ("metric.setup_cost", lambda o: i18n.money_compact(res[o]["setup_cost"], cur, lang), 1.1),
+        ("metric.present_cost", lambda o: i18n.money_compact(res[o]["present_cost"], cur, lang), 1.1),
+        ("metric.npv_savings", lambda o: i18n.money_compact(res[o]["npv_savings_vs_manual"], cur, lang), 1.2),
         ("metric.payback_months", lambda o: "" if o == manual else i18n.months(res[o]["payback_months"], lang),
          1.0),
         ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang), 0.95),
-        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang), 0.85),
+        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang), 0.9),
     ]
     if mc:
-        metrics.append(("overview.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang), 0.85))
+        metrics.append(("metric.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang), 0.95))
     header = [t("pdf.col.option", lang)] + [t(key, lang) for key, _, _ in metrics]
     rows = [[names[o]] + [fn(o) for _, fn, _ in metrics] for o in res]
-    first = 36
+    first = 34
     unit = (CONTENT_W - first) / sum(w for _, _, w in metrics)
-    _table(pdf, header, rows, (first,) + tuple(w * unit for _, _, w in metrics), FontFace, None, size=7,
+    _table(pdf, header, rows, (first,) + tuple(w * unit for _, _, w in metrics), FontFace, size=7,
            align_right=True)
 
 
-def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=False) -> None:
+PAD = (0.8, 1.2)  # a table cell's padding: top and bottom, left and right (mm)
+
+
+def _table(pdf, header, rows, widths, FontFace, size=8.0, align_right=False) -> None:
+    """A table whose every cell is broken into lines beforehand (engine.report.linebreak), so Japanese cells
+    follow the line-breaking rules and no cell is cut."""
     from fpdf.enums import WrapMode
 
     pdf.set_font(FONT, size=size)
     pdf.set_text_color(*TEXT)
+
+    def cell(text, width):
+        lines = linebreak.wrap(escape.pdf(text), width - 2 * PAD[1] - 0.6, pdf.get_string_width)
+        return "\n".join(lines)
+
     with pdf.table(
         col_widths=widths, width=sum(widths), align="LEFT", line_height=size * 0.5,
         headings_style=FontFace(emphasis="", fill_color=HEAD_FILL, color=ACCENT),
         text_align=("LEFT",) + (("RIGHT",) if align_right else ("LEFT",)) * (len(widths) - 1),
-        wrapmode=wrap or WrapMode.WORD, borders_layout="HORIZONTAL_LINES", padding=(0.8, 1.2),
+        wrapmode=WrapMode.CHAR, borders_layout="HORIZONTAL_LINES", padding=PAD,
     ) as table:
-        table.row(header)
+        table.row([cell(c, w) for c, w in zip(header, widths)])
         for r in rows:
-            table.row([escape.pdf(c) for c in r])
+            table.row([cell(c, w) for c, w in zip(r, widths)])
 
 
 def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None,

@@ -80,6 +80,13 @@ def field_provenance(scenario) -> dict[str, dict]:
     return out
 
 
+def figure_provenance(summary: dict) -> dict[str, dict]:
+    """The provenance of the scenario's numeric inputs: what the figures' badges count (the same inputs as
+    `default_count`)."""
+    point = summary["scenario"].point
+    return {f: p for f, p in summary["provenance"].items() if f in point}
+
+
 def tornado_for(scenario, option: str) -> list[dict]:
     """The one-way sensitivity of `option`'s NPV savings vs manual (empty without ranges)."""
     if not scenario.uncertain:
@@ -92,7 +99,7 @@ def overview_figures(summary: dict, lang: str, focus: str | None = None) -> list
     of `focus` (default: the summary's focus; no tornado without ranges); the cheapest option by volume."""
     from engine.report import figures
 
-    s, cur, prov, opts = summary, summary["currency"], summary["provenance"], summary["options"]
+    s, cur, prov, opts = summary, summary["currency"], figure_provenance(summary), summary["options"]
     focus = focus or s["focus"]
     middle = [figures.cumulative_cost(s["cumulative"], cur, lang, prov, highlight=s["best"], options=opts)]
     if s["tornado"]:
@@ -155,7 +162,12 @@ def scenario_key(raw: dict) -> str:
 
 
 def headline(summary: dict, lang: str = "en") -> dict:
-    """The recommendation sentence and the headline figures, formatted for `lang`."""
+    """The recommendation sentence and the headline figures, formatted for `lang`: `sentence`, `option`
+    (the cheapest option that is not manual, whom the figures describe), `savings` and `savings_range`
+    (its 90 % range over the uncertainty draws, or None), `payback`, `p_cheapest` (share of uncertainty
+    draws in which it is cheapest, or None), `cost_per_study` per option, `other` (the next best option),
+    `break_even` and `defaults` (how many inputs are still segroi's defaults). Each is one whole
+    sentence or figure of the catalogue; none is glued together here."""
     res = summary["result"]["options"]
     cur = summary["currency"]
     years = summary["horizon_years"]
@@ -168,6 +180,7 @@ def headline(summary: dict, lang: str = "en") -> dict:
     figures = {
         "option": names[best],
         "savings": i18n.money_compact(savings, cur, lang),
+        "savings_range": savings_range(summary, lang),
         "payback": i18n.months(payback, lang),
         "p_cheapest": i18n.percent(p, lang) if p is not None else None,
         "cost_per_study": {o: i18n.money(res[o]["cost_per_study"], cur, lang) for o in res},
@@ -178,15 +191,9 @@ def headline(summary: dict, lang: str = "en") -> dict:
         sentence = (t("rec.manual_best", lang, years=years) if legacy
                     else t("rec.manual_best_any", lang, years=years, n=len(others)))
     else:
-        parts = [t("rec.saves", lang, option=figures["option"], savings=figures["savings"], years=years)]
-        parts.append(t("rec.payback", lang, months=figures["payback"]) if payback is not None
-                     else t("rec.payback_none", lang))
-        if p is not None:
-            parts.append(t("rec.cheapest_share", lang, share=figures["p_cheapest"]))
-        if lang == "ja":
-            sentence = parts[0] + "。" + "、".join(parts[1:]) + "です。"
-        else:
-            sentence = "; ".join(parts) + "."
+        key = "rec.saves_" + ("payback" if payback is not None else "never") + ("_share" if p is not None else "")
+        sentence = t(key, lang, option=figures["option"], savings=figures["savings"], years=years,
+                     months=figures["payback"], share=figures["p_cheapest"])
     rest = sorted((o for o in others if o != best), key=lambda o: res[o]["present_cost"])
     if not rest:
         figures["other"] = None
@@ -198,12 +205,28 @@ def headline(summary: dict, lang: str = "en") -> dict:
     short = option_names(summary, lang, short=True)
     figures["break_even"] = (t("rec.break_even", lang, a=short["sam"], b=short["ssl"], volume=i18n.number(be, lang))
                              if be is not None else None)
+    n, total = default_count(summary)
+    figures["defaults"] = (t("overview.defaults", lang, n=n, total=total) if n
+                           else t("overview.defaults_none", lang, total=total))
     figures["sentence"] = sentence
     return figures
 
 
+def default_count(summary: dict) -> tuple[int, int]:
+    """(how many of the scenario's numeric inputs are still segroi's own assumptions - the reference data's
+    assumed figures, unchanged in value and source - , how many numeric inputs it has)."""
+    from engine.reference import default_sources
+
+    sources = default_sources()
+    prov = summary["provenance"]
+    fields = list(summary["scenario"].point)
+    n = sum(1 for f in fields if (prov.get(f) or {}).get("kind") == "assumed"
+            and (prov.get(f) or {}).get("source") in sources)
+    return n, len(fields)
+
+
 def savings_range(summary: dict, lang: str) -> str | None:
-    """The 90% Monte Carlo range of the focus option's NPV savings, or None without uncertainty."""
+    """The 90% range, over the uncertainty draws, of the best option's NPV savings (None without ranges)."""
     mc = summary["monte_carlo"]
     if not mc:
         return None
@@ -226,8 +249,9 @@ def assumption_rows(summary: dict, lang: str) -> list[dict]:
         text = _value_text(value, spec.unit, summary["currency"], lang)
         unc = scenario.uncertain.get(field)
         if unc is not None:
-            text += f" ({_value_text(unc.low, spec.unit, summary['currency'], lang)}–" \
-                    f"{_value_text(unc.high, spec.unit, summary['currency'], lang)})"
+            text = i18n.t("scenario.value_range", lang, value=text,
+                          low=_value_text(unc.low, spec.unit, summary["currency"], lang),
+                          high=_value_text(unc.high, spec.unit, summary["currency"], lang))
         p = prov.get(field) or {}
         rows.append({"field": field, "label": i18n.field_label(field, lang, labels), "value": text,
                      "kind": p.get("kind", "assumed"), "source": p.get("source", "")})
@@ -235,32 +259,27 @@ def assumption_rows(summary: dict, lang: str) -> list[dict]:
     for o in scenario.options:  # what each option is, before its first field
         what = i18n.t(f"kind.{o.kind}", lang)
         if o.kind == "hybrid":
-            what += f" ({labels[o.automatic]} → {labels[o.prompted]})"
+            what = i18n.t("scenario.hybrid_parts", lang, kind=what, a=labels[o.automatic], p=labels[o.prompted])
         mode = i18n.field_label(f"mode.{o.mode}", lang)
-        where = (f"{mode}, {i18n.t('scenario.own_hardware', lang)}" if o.hardware != "hardware"
+        where = (i18n.t("scenario.own_hardware_of", lang, mode=mode) if o.hardware != "hardware"
                  else i18n.t("scenario.scenario_hardware", lang))
-        row = {"field": f"options.{o.name}.kind", "label": f"{labels[o.name]}: {i18n.t('scenario.option_kind', lang)}",
-               "value": what if o.kind == "manual" else f"{what}; {where}",
+        row = {"field": f"options.{o.name}.kind",
+               "label": i18n.t("field.of_option", lang, option=labels[o.name], field=i18n.t("scenario.option_kind", lang)),
+               "value": what if o.kind == "manual" else i18n.t("scenario.kind_where", lang, kind=what, where=where),
                "kind": (prov.get(f"options.{o.name}.kind") or {}).get("kind", "assumed"),
                "source": (prov.get(f"options.{o.name}.kind") or {}).get("source", "")}
         first = next((i for i, r in enumerate(rows) if r["field"].startswith(f"options.{o.name}.")), len(rows))
         rows.insert(max(first, at), row)
         at = max(first, at) + 1
     rows.insert(0, {"field": "hardware.mode", "label": i18n.field_label("hardware.mode", lang),
-                    "value": i18n.field_label(f"mode.{summary['mode']}", lang)
-                    + ("" if summary["mode"] == "cloud" else
-                       f" ({i18n.field_label('hardware.dedicated', lang)}: {'yes' if scenario.dedicated else 'no'})"),
+                    "value": (i18n.field_label(f"mode.{summary['mode']}", lang) if summary["mode"] == "cloud" else
+                              i18n.t("scenario.mode_dedicated", lang, mode=i18n.field_label(f"mode.{summary['mode']}", lang),
+                                     dedicated=i18n.field_label("hardware.dedicated", lang),
+                                     answer=i18n.t("scenario.yes" if scenario.dedicated else "scenario.no", lang))),
                     "kind": (prov.get("hardware.mode") or {}).get("kind", "assumed"),
                     "source": (prov.get("hardware.mode") or {}).get("source", "")})
     return rows
 
 
 def _value_text(value: float, unit: str, currency: str, lang: str) -> str:
-    if unit.startswith("currency"):
-        rest = unit[len("currency"):]
-        return i18n.money(value, currency, lang) + rest
-    if unit == "fraction":
-        return i18n.percent(value, lang, 1 if value < 0.1 else 0)
-    if unit == "1/year":
-        return i18n.percent(value, lang, 1)
-    return f"{i18n.quantity(value, lang)} {unit}"
+    return i18n.value_text(value, unit, currency, lang)

@@ -124,8 +124,13 @@ def measured_runs(store: Store, limit: int = 30) -> list[dict]:
         f"WHERE r.status = 'ok' AND r.kind IN ({kinds}) ORDER BY r.started_at DESC LIMIT ?",
         [*MEASURED_KINDS, limit],
     )
+    from engine.store.measured_at import measured_dates
+
     counts = _row_counts(store, [r["id"] for r in rows])
+    dates = measured_dates(store, [r["id"] for r in rows])
     for r in rows:
+        # when the figures were measured (a profile row's own time), else when the run ran
+        r["measured_at"] = dates.get(r["id"], (r["started_at"],))[0]
         r["settings"] = _json(r.get("settings"))
         r["hardware"] = r.get("device_name") or r.get("cpu_name") or _profile_device(store, r["id"]) or r["host"]
         r["rows"] = counts.get(r["id"], {})

@@ -386,7 +386,11 @@ class Store:
             con.execute(sql, list(params or []))
 
     def save_scenario(self, name: str, assumptions: dict, provenance: dict | None = None,
-                      note: str | None = None) -> None:
+                      note: str | None = None, saved_by: str | None = None) -> int:
+        """Store the scenario and, in the same transaction, its next version (engine.store.versions), saved
+        by `saved_by` (a login name or pseudonym). Returns the version number."""
+        from engine.store import versions
+
         now = _now()
         with self.transaction() as con:
             old = con.execute("SELECT created_at FROM scenarios WHERE name = ?", [name]).fetchone()
@@ -395,6 +399,7 @@ class Store:
                 "name": name, "assumptions": assumptions, "provenance": provenance or {},
                 "note": note, "created_at": old[0] if old else now, "updated_at": now,
             }])
+            return versions.record(con, name, assumptions, provenance or {}, note, saved_by, now)
 
     def scenarios(self) -> list[dict]:
         rows = self.query("SELECT * FROM scenarios ORDER BY name")

@@ -74,11 +74,11 @@ def test_items_timed_the_old_way_count_only_when_ticked_and_a_mix_is_said(at):
                                            "simulated": False, "timing": timing, "completed_at": day}
                                           for k, s in enumerate((1.0, 2.0) if timing == "server" else (10.0, 14.0))])
     at.run()
-    assert "2 item(s) timed the old way are left out" in _text(at)
+    assert "2 items timed the old way are left out" in _text(at)
     inputs = at.dataframe[-1].value
     assert list(inputs["n"]) == [2] and inputs["Value"][0].startswith("12 ")
     at.checkbox(key="ann_old_all").check().run()
-    assert "mix 2 item(s) timed in the browser with 2 item(s) timed the old way" in "\n".join(
+    assert "mix items timed in the browser (2) with items timed the old way (2)" in "\n".join(
         w.value for w in at.warning)
     inputs = at.dataframe[-1].value
     assert list(inputs["n"]) == [4] and inputs["Value"][0].startswith("6.75 ")

@@ -107,4 +107,6 @@ def test_sam_uses_the_segmenter_and_says_when_weights_are_random(toy_data, monke
     assert '"sam_weights": "random"' in session["settings"]
     items = open_store(read_only=True).query("SELECT * FROM annotation_items")
     assert all(i["task"] == "sam" and i["corrections"] <= 2 and i["dice"] is None for i in items)
-    assert "prompt_seconds_per_structure" in out and "failure_rate" not in out
+    # random weights feed no cost-model input: neither the prompting time nor a failure rate
+    assert "prompt_seconds_per_structure" not in out and "failure_rate" not in out
+    assert "feed no cost-model input" in out

@@ -63,14 +63,14 @@ def test_simulated_items_are_labelled_and_never_mixed_with_measured():
     assert summarize([], source="none") == {}
 
 
-def test_sam_failures_under_random_weights_are_left_out_but_times_kept():
+def test_sam_items_under_random_weights_feed_neither_times_nor_failure_rates():
     random = [dict(_it("sam", 4, accepted=False), sam_weights="random"),
               dict(_it("sam", 6, accepted=False), sam_weights="random")]
-    est = summarize(random, source="s")
-    assert est["options.sam.prompt_seconds_per_structure"].value == 5
-    assert "options.sam.failure_rate" not in est
-    real = [dict(_it("sam", 4, accepted=False), sam_weights="sam_vit_b_01ec64.pth")]
-    assert summarize(random + real, source="s")["options.sam.failure_rate"].n == 1
+    assert summarize(random, source="s") == {}
+    real = [dict(_it("sam", 9, accepted=False), sam_weights="sam_vit_b_01ec64.pth")]
+    est = summarize(random + real, source="s")
+    assert est["options.sam.failure_rate"].n == 1 and est["options.sam.failure_rate"].value == 1
+    assert est["options.sam.prompt_seconds_per_structure"].value == 9  # the real item's 9 s, not (4+6+9)/3
 
 
 def test_by_structure_spread_table():

@@ -86,7 +86,7 @@ def test_upload_a_bundle_zip_and_compare_the_hardware(dashboard, tmp_path):
             settle(page)
             page.get_by_role("button", name="Import").click()
             settle(page)
-            expect(page.get_by_text("Imported 1 run(s); 0 were already in the store.")).to_be_visible()
+            expect(page.get_by_text("Imported 1 run (0 already in the store).")).to_be_visible()
             page.wait_for_timeout(1500)
             screenshot(page, tmp_path, "benchmarks_import", full_page=True)
             legend = page.locator(".js-plotly-plot .legendtext")

@@ -78,7 +78,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             headline = page.locator(".st-key-headline")
             expect(headline).to_contain_text("saves")
             first = _text(headline)
-            assert re.search(r"Label-free SSL saves \$[\d.]+k over 5 years", first), first
+            assert re.search(r"Label-free SSL saves \$[\d.]+K over 5 years", first), first
             expect(_charts(page).locator(".js-plotly-plot")).to_have_count(4)
             _shot(page, tmp_path, "overview")
 
@@ -95,7 +95,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             expect(here).to_contain_text("saves")
             before_here = _text(here)
             _shot(page, tmp_path, "scenario")
-            wage = page.get_by_role("spinbutton", name="Clinician wage per hour")
+            wage = page.get_by_role("spinbutton", name="Clinician wage ($/h)")
             wage.fill("60")
             wage.press("Enter")
             after_here = _wait_change(page, ".st-key-scenario_headline", before_here)
@@ -104,7 +104,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             expect(headline).not_to_have_text(first)
             second = _text(headline)
             assert second != first and second in after_here
-            savings = lambda s: float(re.search(r"saves \$([\d.]+)k", s).group(1))  # noqa: E731
+            savings = lambda s: float(re.search(r"saves \$([\d.]+)K", s).group(1))  # noqa: E731
             assert savings(second) > savings(first)
 
             # Japanese
@@ -116,7 +116,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
 
             # Export: the PDF of the scenario on screen, in Japanese
             _nav(page, "エクスポート")
-            button = page.locator("[data-testid='stDownloadButton'] button")
+            button = page.locator("[data-testid='stDownloadButton'] button").first
             expect(button).to_contain_text("PDF をダウンロード")
             _shot(page, tmp_path, "export")
             with page.expect_download(timeout=120_000) as info:
@@ -133,7 +133,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "".join(ja.split()) in flat            # the same sentence, numbers and all
-    amount = re.search(r"([\d.]+万ドル)", ja).group(1)
+    amount = re.search(r"(\$[\d.]+万)", ja).group(1)
     months = re.search(r"([\d.]+か月)", ja).group(1)
     assert amount in flat and months in flat
     assert "シナリオ「reference（編集中・未保存）」" in flat  # the PDF says the scenario was edited
@@ -232,3 +232,34 @@ def test_eight_options_stay_legible(eight_options, tmp_path):
             _shot(page, tmp_path, "scenario_eight")
         finally:
             browser.close()
+
+
+def test_printing_the_overview_leaves_out_the_sidebar_and_keeps_charts_whole(dashboard, tmp_path):
+    """Print media: no sidebar; the chart frame is replaced by one picture per chart, a row of them kept on
+    one page. The printed PDF (Chromium's own print) is rendered with pdftoppm for looking at."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(90_000)
+            page.goto(dashboard)
+            expect(page.locator(".st-key-headline")).to_contain_text("saves")
+            expect(_charts(page).locator("body[data-print-copy='4']")).to_have_count(1)
+            page.emulate_media(media="print")
+            assert not page.locator("[data-testid='stSidebar']").is_visible()
+            assert not page.locator("iframe[src*='segroi_charts']").is_visible()
+            pictures = page.locator("#segroi-print-charts img")
+            expect(pictures).to_have_count(4)
+            assert all(p.is_visible() for p in pictures.all())
+            rows = page.locator("#segroi-print-charts .segroi-print-row")
+            assert rows.count() == 3  # costs; cumulative beside the tornado; the cheapest by volume
+            assert rows.first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+            out = tmp_path / "overview_print.pdf"
+            page.pdf(path=str(out), format="A4", print_background=True)
+        finally:
+            browser.close()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(out), str(tmp_path / "print")], check=True)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "saves" in text and "Language" not in text  # the answer is printed, the sidebar is not

@@ -192,7 +192,7 @@ def test_demo_is_idempotent_and_labels_everything(capsys):
 
     assert main(["demo"]) == 0
     first = _counts()
-    assert first == {"demo_runs": 1, "profiles": 27, "hardware": 1, "scenarios": 1}
+    assert first == {"demo_runs": 1, "profiles": 27, "hardware": 1, "scenarios": 2}  # reference, reference-ja
     assert main(["demo"]) == 0
     assert _counts() == first
     out = capsys.readouterr().out
@@ -204,10 +204,12 @@ def test_demo_is_idempotent_and_labels_everything(capsys):
     assert {r["weights"] for r in rows} == {"random"}
     (run,) = store.query("SELECT status FROM runs WHERE kind = 'demo'")
     assert run["status"] == "ok"
-    (ref,) = store.scenarios()
-    assert ref["name"] == "reference"
-    scenario = costmodel.validate({**ref["assumptions"], "provenance": ref["provenance"]})
-    assert all(f in scenario.provenance for f in scenario.point)
+    refs = store.scenarios()
+    assert [r["name"] for r in refs] == ["reference", "reference-ja"]
+    assert [r["assumptions"]["currency"] for r in refs] == ["USD", "JPY"]
+    for ref in refs:
+        scenario = costmodel.validate({**ref["assumptions"], "provenance": ref["provenance"]})
+        assert all(f in scenario.provenance for f in scenario.point)
 
 
 def test_demo_keeps_an_edited_reference_unless_forced(tmp_path, capsys):

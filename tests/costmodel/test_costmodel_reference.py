@@ -9,8 +9,7 @@ import pytest
 
 from engine import costmodel, reference
 
-# The raw anchor rows, copied into the repository (tests/fixtures/README.md says from where).
-ANCHORS_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "anchors-h100.json"
+ANCHORS_JSON = Path(__file__).resolve().parents[2] / "docs" / "anchors-h100.json"  # the raw rows, in the product
 
 
 def test_reference_scenario_is_valid_and_fully_sourced():
@@ -64,7 +63,7 @@ def test_anchor_rows_fit_the_profiles_table():
     assert vit_h["joules_per_image"] == pytest.approx(29.4, rel=0.01)
 
 
-def test_anchor_rows_match_the_shared_json():
+def test_anchor_rows_match_the_raw_measurement():
     data = json.loads(ANCHORS_JSON.read_text())
     measured = [r for r in data["rows"] if "model" in r]
     rows = reference.anchor_profile_rows()[: len(measured)]

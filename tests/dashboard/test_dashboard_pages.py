@@ -7,6 +7,8 @@ from apptest_pages import go, overview_figures, shown, texts, titles
 from hand_costs import ssl_against_manual_by_hand
 from report_rows import add_annotation_items, add_evaluations
 
+from engine.report.summary import headline
+
 
 def test_empty_store_every_page_says_how_to_get_data(app):
     at = app.run()
@@ -28,7 +30,7 @@ def test_empty_store_button_loads_the_reference(app):
     at.button(key="btn_seed").click().run()
     assert not at.exception
     store = open_store(read_only=True)
-    assert [r["name"] for r in store.scenarios()] == ["reference"]
+    assert [r["name"] for r in store.scenarios()] == ["reference", "reference-ja"]
     kinds = [(r["kind"], r["status"]) for r in store.runs()]
     assert kinds == [("demo", "ok")]  # anchors and published figures, in one run
     counts = store.query("SELECT (SELECT count(*) FROM profiles) AS p, (SELECT count(*) FROM published_accuracy) AS a")
@@ -41,8 +43,13 @@ def test_overview_shows_the_recommendation_metrics_and_four_figures(app, seeded)
     assert not at.exception
     page = texts(at)
     assert "Label-free SSL saves $" in page.replace("\\$", "$")
-    labels = [m.label for m in at.metric]
-    assert labels[1] == "Payback" and "Cheapest in simulated scenarios" in labels
+    # every card names the option it describes (the reference's cheapest option is the SSL one)
+    assert [m.label for m in at.metric] == ["SSL: 5-year savings vs manual", "SSL: payback",
+                                            "SSL: cheapest in this share of uncertainty draws",
+                                            "SSL: running cost per study (setup not included)"]
+    # the savings card carries its 90 % range, not only a tooltip
+    assert shown(at.metric[0].delta).startswith("90% range $")
+    assert "simulated scenarios" not in page
     assert titles(overview_figures(at)) == ["What each option costs", "Cumulative cost over 5 years",
                                             "Biggest drivers of Label-free SSL's savings",
                                             "Cheapest option by yearly volume"]
@@ -82,6 +89,8 @@ def test_export_offers_the_pdf_of_the_scenario_on_screen(app, seeded):
     assert not at.exception
     button = at.get("download_button")[0]
     assert button.proto.label == "Download PDF"
+    assert [b.proto.label for b in at.get("download_button")[1:]] == ["Download spreadsheet (.xlsx)",
+                                                                      "Download CSV tables (.zip)"]
     assert "reference" in texts(at)
 
 
@@ -96,9 +105,57 @@ def test_overview_shows_the_savings_and_payback_worked_out_by_hand(app, seeded, 
     assert not at.exception
     value = re.fullmatch(months, shown(at.metric[1].value))
     assert value and float(value[1]) == pytest.approx(payback, abs=0.05)
-    if lang == "en":  # "$44.7k": three significant figures
-        found = re.search(r"Label-free SSL saves \$([\d.]+)k", texts(at))
+    assert {"en": "SSL: payback", "ja": "SSL：投資回収期間"}[lang] == at.metric[1].label
+    if lang == "en":  # "$44.7K": three significant figures
+        found = re.search(r"Label-free SSL saves \$([\d.]+)K", texts(at))
         assert found and float(found[1]) * 1e3 == pytest.approx(savings, abs=50)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_overview_text_is_the_shared_headline(app, seeded, lang):
+    from engine import reference
+    from engine.report.summary import summarize
+
+    at = app
+    at.session_state["lang"] = lang
+    at.run()
+    h = headline(summarize(reference.reference_scenario()), lang)
+    assert h["sentence"] in texts(at).replace("\\$", "$")
+    assert h["payback"] == shown(at.metric[1].value)
+
+
+def _numeric_inputs(tree, prefix=""):
+    """Numeric leaves of an assumptions dict, counted by hand: a number, or a {value, low, high} range."""
+    out = []
+    for key, node in tree.items():
+        path = f"{prefix}{key}"
+        if key in ("provenance", "name", "note", "currency"):
+            continue
+        if isinstance(node, dict) and "value" in node:
+            out.append(path)
+        elif isinstance(node, dict):
+            out += _numeric_inputs(node, path + ".")
+        elif isinstance(node, (int, float)) and not isinstance(node, bool):
+            out.append(path)
+    return out
+
+
+def test_overview_says_how_many_inputs_are_still_defaults(app, seeded):
+    from engine import reference
+
+    raw = reference.reference_scenario()
+    prov = raw["provenance"]
+    fields = _numeric_inputs(raw)
+    assumed = [f for f in fields if prov.get(f, {}).get("kind") == "assumed"]
+    at = app.run()
+    expected = f"{len(assumed)} of {len(fields)} inputs are still segroi's defaults"
+    assert any(expected in shown(i.value) for i in at.info), [i.value for i in at.info]
+    # an input set to the site's own figure is no longer a default
+    go(at, "scenario")
+    at.number_input(key="g1:labour.engineer_wage_per_hour").set_value(75.0).run()
+    go(at, "overview")
+    expected = f"{len(assumed) - 1} of {len(fields)} inputs are still segroi's defaults"
+    assert any(expected in shown(i.value) for i in at.info), [i.value for i in at.info]
 
 
 def test_a_first_run_shows_published_accuracy(app, seeded):
@@ -133,3 +190,25 @@ def test_two_sessions_that_look_alike_can_both_be_picked(app, seeded):
     pick = at.multiselect(key="ann_all_pick")
     assert sorted(pick.value) == ["sess-one-aaaa", "sess-two-bbbb"]
     assert len(set(pick.options)) == 2
+def test_a_link_opens_its_scenario_in_its_language(app, seeded):
+    at = app
+    at.query_params["scenario"] = "reference-ja"
+    at.query_params["lang"] = "ja"
+    at.run()
+    assert not at.exception
+    assert at.session_state["loaded"] == "reference-ja" and at.session_state["lang"] == "ja"
+    assert at.metric[1].label == "SSL：投資回収期間"
+    assert shown(at.metric[0].value).startswith("￥")  # the yen scenario's savings, in yen
+    # the address follows what is shown, so a copied link opens the same
+    go(at, "scenario")
+    assert at.query_params["scenario"] == ["reference-ja"] or at.query_params["scenario"] == "reference-ja"
+
+
+def test_a_link_to_a_missing_scenario_says_so_escaped(app, seeded):
+    at = app
+    at.query_params["scenario"] = "![x](http://127.0.0.1:9/x.png)"
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("does not have" in shown(w) and "![x](" not in w for w in warnings), warnings
+    assert at.session_state["loaded"] == "reference"

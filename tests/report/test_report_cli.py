@@ -106,7 +106,7 @@ def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localho
     assert (cwd / ".streamlit" / "config.toml").exists()
     from engine.store import open_store
 
-    assert [s["name"] for s in open_store(read_only=True).scenarios()] == ["reference"]
+    assert [s["name"] for s in open_store(read_only=True).scenarios()] == ["reference", "reference-ja"]
     assert dash_cmd.seed_if_empty() is False  # second start: nothing to do
 
 

@@ -186,3 +186,26 @@ def test_tornado_names_options_by_their_labels():
     fig = figures.tornado(s["tornado"], s["focus"], "USD", "en", s["provenance"], options=s["options"])
     assert fig.layout.title.text == "Biggest drivers of SAM ViT-H on our own server's savings"
     assert any(y.startswith("SAM ViT-H on our own server: ") for y in fig.data[0].y)
+
+
+def test_benchmark_series_keep_their_look_across_sessions_and_never_share_one():
+    import subprocess
+    import sys
+
+    from engine import reference
+
+    rows = reference.anchor_profile_rows()
+    series = {(r["model"], r["dtype"], "NVIDIA H100 80GB HBM3") for r in rows} | {("ssl_unet", "fp32", "Test CPU")}
+    machines = sorted({s[2] for s in series})
+    looks = {}
+    for model, dtype, hw in series:
+        st = figures.series_style(model, dtype, hw, machines)
+        looks[(model, dtype, hw)] = (st["line"]["color"], st["line"]["dash"], st["marker"]["symbol"])
+    assert len(set(looks.values())) == len(series)  # no two series look alike
+    # another process with another hash seed draws a model segroi does not know in the same colour
+    code = ("from engine.report import figures; "
+            "print(figures.series_style('my_model', 'fp32', 'x', ['x'])['line']['color'])")
+    colours = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout.strip()
+               for seed in ("1", "2")}
+    assert len(colours) == 1

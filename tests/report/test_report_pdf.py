@@ -58,7 +58,7 @@ def test_english_pdf_has_the_headline_provenance_runs_and_footer(tmp_path, fast_
     for option in ("manual", "sam", "ssl"):
         assert h["cost_per_study"][option] in text
     roi = ref["result"]["options"]["ssl"]["roi"]
-    assert "ROI (NPV" in text and i18n.percent(roi) in text
+    assert "ROI" in text and i18n.percent(roi) in text
     assert reference.BLS[:40] in flat                  # a published source in the assumptions table
     assert run_id in flat and "Test GPU" in flat        # what was measured, where
     assert f"segroi {__version__}" in text and "“reference”" in text
@@ -115,3 +115,29 @@ def test_user_text_reaches_the_pdf_literally(tmp_path, fast_charts):
     assert "ward {nb} <i>y</i> :red[z]" in text
     pages = len(re.findall(r"page (\d)/(\d)", text))
     assert pages >= 3 and all(b == str(pages) for _, b in re.findall(r"page (\d)/(\d)", text))
+
+
+@needs_poppler
+def test_the_demo_run_is_dated_when_measured_and_page_one_says_how_sure(tmp_path, fast_charts, ref):
+    from engine.reference import seed
+
+    seed(open_store())  # the H100 reference measurements, stored today, measured on 2026-11-26
+    out = pdf.write(ref, tmp_path / "summary.pdf", "en", results.measured_runs(open_store()))
+    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert "2026-11-26" in pages[-2] + pages[-1]
+    first = " ".join(pages[0].split())
+    assert "inputs are still segroi's defaults" in first
+    assert re.search(r"90% range -?\$[\d.]+K to \$[\d.]+K", first)  # the savings' range, on page 1
+    assert "uncertainty draws" in first and "simulated scenarios" not in first
+
+
+@needs_poppler
+def test_japanese_lines_never_start_with_a_closing_mark(tmp_path, fast_charts):
+    from engine import reference_ja
+
+    out = pdf.write(summarize(reference_ja.reference_scenario(), draws=200), tmp_path / "ja.pdf", "ja", [])
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    starts = [line.strip()[:1] for line in text.splitlines() if line.strip()]
+    assert starts and not [s for s in starts if s in "、。）」』，．"]
+    assert "臨床検査技師" in text and "￥" in text  # the Japanese sources and yen

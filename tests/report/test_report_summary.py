@@ -26,8 +26,8 @@ def test_headline_figures_are_the_cost_models(ref, raw):
     savings, payback = ssl_against_manual_by_hand(costmodel.validate(raw).point)
     h = headline(ref, "en")
     assert h["option"] == "Label-free SSL"
-    # "$44.7k": three significant figures of the savings worked out by hand
-    amount = re.fullmatch(r"\$([\d.]+)k", h["savings"])
+    # "$44.7K" (CLDR short form): three significant figures of the savings worked out by hand
+    amount = re.fullmatch(r"\$([\d.]+)K", h["savings"])
     assert amount and float(amount[1]) * 1e3 == pytest.approx(savings, abs=50)
     months = re.fullmatch(r"([\d.]+) months", h["payback"])
     assert months and float(months[1]) == pytest.approx(payback, abs=0.05)
@@ -100,6 +100,6 @@ def test_currency_comes_from_the_scenario(raw):
     s = summarize(yen, draws=0)
     en, ja = headline(s, "en"), headline(s, "ja")
     assert en["savings"].startswith("¥") and en["cost_per_study"]["ssl"].startswith("¥")
-    assert ja["savings"].endswith("円")
+    assert ja["savings"].startswith("￥") and ja["savings"].endswith("万")  # CLDR: the yen sign, then 万
     rows = assumption_rows(s, "en")
     assert next(r for r in rows if r["field"] == "labour.engineer_wage_per_hour")["value"].startswith("¥")
