@@ -34,6 +34,7 @@ if lang != "en":  # Streamlit writes a file drop zone's words in English: say th
             f"[data-testid='stMarkdownContainer']::after {{ content: '{t('ui.upload', lang)}'; }}</style>")
 
 if not auth.gate(lang):
+    common.close_uploads()  # a session that no longer passes the gate sends no more files
     st.stop()
 common.load_from_address()
 

@@ -97,6 +97,17 @@ def open_uploads() -> None:
         uploads.open_for(ctx.session_id)
 
 
+def close_uploads() -> None:
+    """Take back this session's upload opening (app.py, when the session does not pass the gate)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from engine.access import uploads
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        uploads.close_for(ctx.session_id)
+
+
 def changed() -> None:
     """Call after writing to the store so every page rereads it."""
     st.session_state["store_version"] = st.session_state.get("store_version", 0) + 1

@@ -7,6 +7,8 @@ a page that shows a file uploader calls `open_for(session)` when it draws it, wh
 the login gate has let that session in. An opening lasts OPEN_SECONDS after the page was last drawn;
 at most MAX_OPEN sessions are open at once (the oldest closes first). Streamlit's own checks still
 apply behind this one: the session must be live, and each file is capped by server.maxUploadSize.
+A session that stops passing the gate (signed out, dropped from the allow-list) is closed again
+(`close_for`, called by app.py before it stops).
 
 Plain Python, no Streamlit: the ASGI wrapper and the pages share this table in the server's process.
 """
@@ -41,6 +43,12 @@ def open_for(session: str, now: float | None = None) -> None:
         _open[session] = now
         while len(_open) > MAX_OPEN:
             _open.pop(next(iter(_open)))
+
+
+def close_for(session: str) -> None:
+    """Take a session's opening back (it no longer passes the login gate)."""
+    with _lock:
+        _open.pop(session, None)
 
 
 def is_open(session: str | None, now: float | None = None) -> bool:

@@ -175,11 +175,29 @@ class ImportResult:
                 + (f": {rows}" if rows else ""))
 
 
+DEFAULT_LIMIT = 4 * 2**30   # bytes a bundle may unpack to, and its tables may hold uncompressed
+MANIFEST_LIMIT = 16 * 2**20  # a manifest lists runs and tables: far below this
+
+
+def max_bundle_bytes() -> int:
+    """SEGROI_MAX_BUNDLE_BYTES, else DEFAULT_LIMIT."""
+    env = os.environ.get("SEGROI_MAX_BUNDLE_BYTES")
+    if env:
+        try:
+            return max(1, int(float(env)))
+        except ValueError:
+            pass
+    return DEFAULT_LIMIT
+
+
 def read_manifest(folder: Path) -> dict:
     """The manifest, checked: format, versions, table names, files present with their checksums."""
     path = folder / MANIFEST
     if not path.is_file():
         raise StoreError(f"{folder} is not a segroi bundle: it has no {MANIFEST}")
+    if path.stat().st_size > MANIFEST_LIMIT:
+        raise StoreError(f"{MANIFEST} of {folder} is larger than {MANIFEST_LIMIT // 2**20} MiB; a segroi manifest "
+                         "is far smaller")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -214,6 +232,43 @@ def read_manifest(folder: Path) -> dict:
     return manifest
 
 
+def _check_unpacked_size(folder: Path, manifest: dict) -> None:
+    """The tables' own metadata, before any is read: a small Parquet file can declare rows that fill the
+    memory once decoded. Their uncompressed sizes together stay within max_bundle_bytes()."""
+    import pyarrow.parquet as pq
+
+    limit, total = max_bundle_bytes(), 0
+    for entry in manifest["tables"].values():
+        try:
+            meta = pq.ParquetFile(folder / entry["file"]).metadata
+        except Exception as exc:  # noqa: BLE001 - a damaged Parquet file is one user problem
+            raise StoreError(f"{entry['file']} in {folder} cannot be read as Parquet: {exc}") from None
+        total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        if total > limit:
+            raise StoreError(f"the bundle's tables hold more than {limit / 2**30:.1f} GiB once decoded "
+                             "(set SEGROI_MAX_BUNDLE_BYTES to allow more)")
+
+
+def _check_items_bring_their_sessions(con, data: dict, added: list) -> None:
+    """Annotation items come with their own session, new to this store: items that named a session already
+    here would change that session's times and Dice."""
+    items, sessions = data.get("annotation_items"), data.get("annotation_sessions")
+    if items is None or "session_id" not in items.column_names:
+        return
+    runs = set(added)
+    wanted = {s for s, r in zip(items.column("session_id").to_pylist(), items.column("run_id").to_pylist())
+              if r in runs}
+    brought = set()
+    if sessions is not None and "id" in sessions.column_names:
+        brought = {s for s, r in zip(sessions.column("id").to_pylist(), sessions.column("run_id").to_pylist())
+                   if r in runs}
+    here = {r[0] for r in con.execute("SELECT id FROM annotation_sessions WHERE id = ANY(?)",
+                                      [sorted(map(str, wanted))]).fetchall()}
+    if wanted - (brought - here):
+        raise StoreError("annotation_items.parquet holds items of an annotation session the bundle does not "
+                         "bring, or one this store already has")
+
+
 def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = None) -> ImportResult:
     """Import a bundle folder into the store (see the module docstring)."""
     import pyarrow.parquet as pq
@@ -223,6 +278,7 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
         raise StoreError(f"no bundle folder {folder}")
     manifest = read_manifest(folder)
     data = {}
+    _check_unpacked_size(folder, manifest)
     for name, entry in manifest["tables"].items():
         try:
             data[name] = pq.read_table(folder / entry["file"])
@@ -263,6 +319,7 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
         counts: dict[str, int] = {}
         if not added:
             return ImportResult([], present, {}, None, manifest)
+        _check_items_bring_their_sessions(con, data, added)
         import_id = str(uuid.uuid4())
         order = [RUNS] + sorted(n for n in data if n != RUNS)
         for name in order:

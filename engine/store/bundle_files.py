@@ -18,21 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from engine.store.bundle import TABLE_NAME, MANIFEST, ImportResult, import_bundle
+from engine.store.bundle import TABLE_NAME, MANIFEST, ImportResult, import_bundle, max_bundle_bytes
 from engine.store.store import Store, StoreError
-
-DEFAULT_LIMIT = 4 * 2**30
-
-
-def max_bundle_bytes() -> int:
-    env = os.environ.get("SEGROI_MAX_BUNDLE_BYTES")
-    if env:
-        try:
-            return max(1, int(float(env)))
-        except ValueError:
-            pass
-    return DEFAULT_LIMIT
-
 
 class _Budget:
     def __init__(self, limit: int):

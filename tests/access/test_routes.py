@@ -69,3 +69,28 @@ def test_closed_requests_never_reach_streamlit():
     asyncio.run(guard({"type": "http", "method": "PUT", "path": "/_stcore/upload_file/s/f"}, receive, send))
     assert reached == ["/_stcore/health", "/_stcore/upload_file/s/f"]
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [404] * 4
+
+
+def test_a_closed_session_can_no_longer_upload():
+    uploads.open_for("s")
+    uploads.close_for("s")
+    assert closed("/_stcore/upload_file/s/f")
+
+
+def test_refusals_log_a_hash_of_the_session_never_the_path_and_at_most_once_a_second(caplog):
+    import hashlib
+
+    from engine.access import routes
+
+    routes._log_state.update(last=float("-inf"), quiet=0)
+    forged = "/_stcore/upload_file/x\nwrong dashboard password from 10.6.6.6/f"
+    with caplog.at_level("WARNING", logger="segroi.access"):
+        assert routes.log_refusal("PUT", forged, now=100.0)
+        assert not routes.log_refusal("PUT", forged, now=100.5)
+        assert not routes.log_refusal("PUT\nX", forged, now=100.9)
+        assert routes.log_refusal("DELETE", "/_stcore/upload_file/abc/f", now=101.2)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2 and all("\n" not in line and "10.6.6.6" not in line for line in lines)
+    assert hashlib.sha256(b"x\nwrong dashboard password from 10.6.6.6").hexdigest()[:8] in lines[0]
+    assert "abc" not in lines[1] and hashlib.sha256(b"abc").hexdigest()[:8] in lines[1]
+    assert "2 more refused" in lines[1]

@@ -282,3 +282,44 @@ def test_cli_export_and_import(source, tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err.strip() == f"segroi runs: error: no bundle at {tmp_path / 'missing'}"
     assert main(["runs", "--format", "json"]) == 0
     assert {r["id"] for r in json.loads(capsys.readouterr().out)} == {ids["profile"], ids["evaluate"]}
+
+
+@pytest.mark.slow
+def test_items_cannot_join_a_session_this_store_already_has(source, tmp_path):
+    # The bundle's annotation items name "sess-1", and the dashboard's store has its own "sess-1": adding the
+    # items would change that local session's times and Dice, so nothing is imported.
+    path, ids = source
+    export_runs(open_store(path), [ids["annotate-sim"]], tmp_path / "b")
+    target = open_store(tmp_path / "dashboard.duckdb")
+    with target.run("annotate-sim", settings={"task": "manual"}) as run:
+        run.add("annotation_sessions", {"id": "sess-1", "annotator": "ann-local", "task": "manual",
+                                        "idle_threshold_seconds": 30.0, "simulated": False, "created_at": T0,
+                                        "status": "done"})
+    before = {t: len(target.query(f"SELECT * FROM {t}")) for t in TABLES}
+    with pytest.raises(StoreError, match="annotation session"):
+        import_bundle(target, tmp_path / "b")
+    assert {t: len(target.query(f"SELECT * FROM {t}")) for t in TABLES} == before
+
+
+@pytest.mark.slow
+def test_tables_too_large_once_decoded_are_refused_before_reading(source, tmp_path, monkeypatch):
+    path, ids = source
+    out = tmp_path / "b"
+    export_runs(open_store(path), [ids["profile"]], out)
+    # the profile table's uncompressed size, from its own metadata: the limit is set one byte below the total
+    sizes = sum(pq.ParquetFile(p).metadata.row_group(0).total_byte_size for p in out.glob("*.parquet"))
+    monkeypatch.setenv("SEGROI_MAX_BUNDLE_BYTES", str(sizes - 1))
+    target = open_store(tmp_path / "dashboard.duckdb")
+    with pytest.raises(StoreError, match="once decoded"):
+        import_bundle(target, out)
+    assert target.query("SELECT count(*) AS n FROM runs")[0]["n"] == 0
+    monkeypatch.setenv("SEGROI_MAX_BUNDLE_BYTES", str(sizes))
+    assert import_bundle(target, out).added == [ids["profile"]]
+
+
+def test_a_manifest_larger_than_any_segroi_writes_is_refused_unread(tmp_path):
+    from engine.store.bundle import MANIFEST_LIMIT, read_manifest
+
+    (tmp_path / "manifest.json").write_bytes(b" " * (MANIFEST_LIMIT + 1))
+    with pytest.raises(StoreError, match="larger than 16 MiB"):
+        read_manifest(tmp_path)
