@@ -17,7 +17,7 @@ from engine.errors import SegroiError
 
 COMMANDS = [
     "cost", "demo", "scenario", "profile", "inspect", "train_ssl", "segment", "evaluate",
-    "annotate_sim", "report", "dashboard", "runs", "phantom",
+    "annotate_sim", "report", "dashboard", "runs", "phantom", "qc",
 ]
 
 

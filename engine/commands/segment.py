@@ -67,6 +67,7 @@ def run(args) -> int:
     bar = tqdm(total=len(frames), desc=f"segment ({args.model})", file=sys.stderr, leave=False)
     written = 0
     batch = 16
+    maps = []
     for start in range(0, len(frames), batch):
         chunk = frames[start:start + batch]
         for f, label in zip(chunk, labeller.label_maps(chunk, progress=bar.update)):
@@ -74,8 +75,25 @@ def run(args) -> int:
             if label.shape != f.pixels.shape:
                 raise SegroiError(f"{f.name}: label map {label.shape} does not match its frame {f.pixels.shape}")
             Image.fromarray(label).save(out / f"{f.name}.png")
+            maps.append(label)
             written += 1
     bar.close()
     note = f"; prompts: {labeller.prompts}" if args.model == "sam" else ""
     print(f"wrote {written} label maps to {out} (model {args.model}, weights {labeller.weights}{note})")
+    if args.model == "ssl":
+        _qc_verdict(frames, maps)
     return 0
+
+
+def _qc_verdict(frames, maps) -> None:
+    """The anatomical QC of the SSL model's label maps: how many look like a heart's chambers."""
+    from engine.models.ssl.train import qc_labels
+
+    summary, _ = qc_labels(frames, maps)
+    n, k = len(frames), summary.n_passed
+    rules = ", ".join(f"{r} {c}" for r, c in summary.rules.most_common(3))
+    tail = "" if k == n else (f"; the other {n - k} need review before use (most failures: {rules}); "
+                              "`segroi qc --data ... --labels OUT` lists them")
+    if summary.no_sector == n:
+        tail += "; no echo sector (fan) was found in any frame: these do not look like echocardiograms"
+    print(f"anatomical QC: {k} of {n} label maps ({k / n:.0%}) pass{tail}")

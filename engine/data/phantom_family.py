@@ -54,6 +54,7 @@ from engine.data.frame import STRUCTURES
 from engine.errors import SegroiError
 
 GENERATOR = "segroi-phantom-family"
+MANUFACTURER = "segroi phantom family"      # engine.measure.evaluation labels these frames simulated
 FINE_MM = 0.35           # reflectivity grid
 
 
@@ -75,6 +76,7 @@ class Look:
     wall_mm: tuple[float, float] = (8, 11)
     ef: tuple[float, float] = (52, 68)
     aorta_prob: float = 0.4
+    tilt_deg: tuple[float, float] = (-6, 16)        # LV long axis from straight down (+: base to the right)
     # acoustics
     axial_mm: tuple[float, float] = (0.3, 0.5)      # pulse (Gaussian sigma)
     beam_deg: tuple[float, float] = (0.5, 0.8)      # beam width (Gaussian sigma)
@@ -130,7 +132,21 @@ LOOKS = {
         "fine", "harmonic-like fine speckle, dark blood, wide dynamic range, steep gamma; YBR_FULL",
         sector_deg=(80, 90), axial_mm=(0.15, 0.25), beam_deg=(0.25, 0.4), blood_db=(-42, -36),
         dynamic_range_db=(62, 70), gamma=(1.2, 1.5), encoding="ybr_full", overlays=("ruler", "greybar")),
+    # Held out: defined before the pseudo-labeller's last changes and never looked at while tuning.
+    "tilted": Look(
+        "tilted", "held out: strongly tilted, off-centre hearts; 16-bit; text, ruler and ECG over the sector",
+        sector_deg=(78, 88), depth_mm=(165, 195), tilt_deg=(-14, 26), encoding="mono16",
+        overlays=("text", "ruler", "ecg"), over_sector=True, bottom_margin=(0.0, 0.02)),
+    "tiny": Look(
+        "tiny", "held out: small hearts in a deep field (coarse calibration), moderate dropout",
+        depth_mm=(190, 230), heart_scale=(0.6, 0.72), wall_mm=(5, 8), edge_dropout=(8, 16),
+        overlays=("ruler",)),
+    "dim": Look(
+        "dim", "held out: low gain, strong attenuation, high reject, TGC banding; RGB with ECG",
+        gain_db=(-9, -5), atten_db_cm=(0.8, 1.2), reject=(0.08, 0.14), tgc_ripple_db=4.0,
+        encoding="rgb", overlays=("text", "ecg")),
 }
+HELD_OUT = ("tilted", "tiny", "dim")
 
 
 def _u(rng, pair) -> float:
@@ -349,7 +365,7 @@ def _place(rng, look: Look, heart: Heart) -> tuple[Scan, Pose]:
         # Heart placement: LV apex below the transducer, long axis tilted; the apex goes as deep
         # as it must for the whole heart to sit inside the sector (narrow sectors: deeper).
         s = heart.lv_len / 82
-        tilt = rng.uniform(-6, 16)
+        tilt = _u(rng, look.tilt_deg)
         apex_x = rng.uniform(2, 14) * s
         start = rng.uniform(10, 20) * s + 4
         for apex_y in np.arange(start, start + 60, 3.0):
@@ -620,8 +636,14 @@ def make_study(index: int, look: str = "plain", seed: int = 0) -> Study:
     lk = LOOKS[look]
     digest = hashlib.sha256(f"family:{look}:{seed}:{index}".encode()).digest()
     rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
-    heart = _heart(rng, lk)
-    scan, pose = _place(rng, lk, heart)
+    for attempt in range(20):            # a heart that cannot sit inside this sector is drawn again
+        heart = _heart(rng, lk)
+        try:
+            scan, pose = _place(rng, lk, heart)
+            break
+        except SegroiError:
+            if attempt == 19:
+                raise
     params = _params(rng, lk, heart)
     shadows = []
     for _ in range(int(rng.integers(lk.shadows[0], lk.shadows[1] + 1))):
@@ -674,7 +696,7 @@ def write_dicom(study: Study, path: Path, encoding: str | None = None) -> Path:
     ds.StudyInstanceUID = generate_uid(entropy_srcs=[uid_seed, "study"])
     ds.SeriesInstanceUID = generate_uid(entropy_srcs=[uid_seed, "series"])
     ds.Modality = "US"
-    ds.Manufacturer = "segroi phantom family"
+    ds.Manufacturer = MANUFACTURER
     ds.ImageType = ["ORIGINAL", "PRIMARY", "CARDIAC"]
     ds.NumberOfFrames = len(study.frames)
     ds.FrameTime = 1000.0 / 50

@@ -64,7 +64,7 @@ def test_save_and_load_round_trip(seg, tmp_path):
     assert seg.weights == "ssl_round1.pt" and not list(path.parent.glob("*.partial"))
     loaded = SslSegmenter.load(path)
     assert loaded.config == {"in_channels": 1, "classes": 5, "width": 4, "levels": 5,
-                             "input_size": 32, "normalize": "zscore"}
+                             "input_size": 32, "normalize": "zscore", "roi": "frame"}
     assert loaded.weights == "ssl_round1.pt" and loaded.meta["round"] == 1 and "saved_at" in loaded.meta
     after = loaded.predict(frames)
     assert all(np.array_equal(a, b) for a, b in zip(before, after))

@@ -16,7 +16,8 @@ from engine.models.ssl_net import SslSegmenter
 from engine.store import open_store
 from tests.ssl.conftest import TINY
 
-TINY_CONFIG = TrainConfig(image_size=32, width=4, levels=3, epochs=1, rounds=2, batch_size=4)
+TINY_CONFIG = TrainConfig(image_size=32, width=4, levels=3, epochs=1, rounds=2, batch_size=4,
+                          min_qc_frames=1, min_qc_share=0.0, min_qc_ratio=0.0)
 
 
 class GroundTruthTrap(Frame):

@@ -18,13 +18,15 @@ and, for a cine, for being more than 0.03 R from where the chamber sits in the c
 frames (consistency across frames).
 
 Hard rules, with R the sector depth:
-  LV   its top is the nearest of all named pools to the transducer (within 0.05 R) and within
-       0.4 R of the apex (the apex of the heart lies a few centimetres below the transducer),
+  LV   its top is the nearest of all named pools to the transducer (within 0.1 R: near-field
+       clutter can hide the LV apex) and within 0.5 R of the apex (the apex of the heart lies a
+       few centimetres below the transducer),
        no other pool half its size or more lies above its top, and its centroid is not left of
        the sector axis by more than 0.12 R;
   LA   centroid deeper than the LV's centroid, top below the LV's upper third, centroid
        horizontally within the LV's extent widened by a quarter of its width;
-  RV   centroid left of the LV's centroid, top within the LV's depth range, its right edge
+  RV   centroid left of the LV's centroid, top within the LV's depth range (0.1 R above its top
+       allowed), its right edge
        not beyond the LV's centroid, centroid shallower than the LA's top (if any);
   RA   centroid deeper than the RV's centroid and left of the LA's and the LV's centroids, top
        below the RV's upper third, centroid under the RV (within its extent, widened by half its
@@ -65,7 +67,7 @@ def _la_ok(lv: Pool, la: Pool) -> bool:
 def _rv_ok(lv: Pool, rv: Pool, la: Pool | None) -> bool:
     if not (rv.lateral < lv.lateral and rv.right < lv.lateral + 0.1 * lv.width):
         return False
-    if not (lv.top - 0.05 < rv.top < lv.bottom):
+    if not (lv.top - 0.1 < rv.top < lv.bottom):
         return False
     return la is None or rv.depth < la.top + 0.02
 
@@ -95,7 +97,7 @@ def name_pools(pools: list[Pool], view: str | None = None, prior: dict | None = 
     best, best_score = {}, -math.inf
     options = [None, *pools]
     for lv in pools:
-        if lv.lateral < -0.12 or lv.top > 0.4:
+        if lv.lateral < -0.12 or lv.top > 0.5:
             continue
         if any(p.area >= 0.5 * lv.area and p.depth < lv.top for p in pools if p is not lv):
             continue
@@ -109,7 +111,7 @@ def name_pools(pools: list[Pool], view: str | None = None, prior: dict | None = 
                     if ra is not None and (ra in (lv, la, rv) or not _ra_ok(lv, rv, ra, la)):
                         continue
                     named = {k: v for k, v in (("LV", lv), ("LA", la), ("RV", rv), ("RA", ra)) if v is not None}
-                    if min(p.top for p in named.values()) < lv.top - 0.05:
+                    if min(p.top for p in named.values()) < lv.top - 0.1:
                         continue
                     score = _score(named, prior)
                     if score > best_score:

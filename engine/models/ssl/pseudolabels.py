@@ -28,7 +28,7 @@ has the longer argument):
    at every distance-transform peak of the blood mask (at least 2.5 mm from tissue, 8 mm apart),
    and one background marker made of everything outside the sector, the edge band, the near
    field and bright tissue cores. Seeds need 4 mm to the nearest tissue (a chamber is at least
-   8 mm across), pools at least 1.5 cm^2 and blood darker than 0.7 of its wall ring (dark
+   8 mm across), pools at least 1.5 cm^2 and blood darker than 0.8 of its wall ring (dark
    speckle in tissue is neither big nor contrasted enough). A pool is therefore bounded by the highest wall between it and
    anything else - a weak lateral wall still stops the LV before the dropout band, which is
    flooded from the background marker. Parts of one pool split by a spurious seed or a papillary
@@ -63,7 +63,7 @@ ASSUMED_DEPTH_MM = 160.0
 EDGE_BAND = 0.035       # of the sector depth
 SEED_MM = 4.0           # a chamber is at least 8 mm across at its widest
 MIN_AREA_CM2 = 1.5      # smallest pool named (the smallest atrium seen in small hearts is ~3 cm^2)
-MAX_CONTRAST = 0.7      # a pool's blood is at most this fraction of its wall level
+MAX_CONTRAST = 0.8      # a pool's blood is at most this fraction of its wall level
 NEAR_FIELD = 0.06
 
 
@@ -405,22 +405,6 @@ def _upsize(label: np.ndarray, shape) -> np.ndarray:
     return transform.resize(label, shape, order=0, preserve_range=True, anti_aliasing=False).astype(np.uint8)
 
 
-def _scaled_sector(sector: Sector, scale: float, shape) -> Sector:
-    """The work-size sector at the frame's own size."""
-    from engine.models.ssl.sector import sector_mask
-
-    if scale == 1.0:
-        return sector
-    f = 1.0 / scale
-    if sector.fitted:
-        mask = sector_mask(shape, sector.apex_row * f, sector.apex_col * f, sector.left_deg, sector.right_deg,
-                           sector.depth * f, sector.top * f)
-    else:
-        mask = _upsize(sector.mask.astype(np.uint8), shape).astype(bool)
-    return Sector(mask, sector.apex_row * f, sector.apex_col * f, sector.left_deg, sector.right_deg,
-                  sector.depth * f, sector.fitted, sector.top * f)
-
-
 def pseudo_label_cine(frames: Sequence, view: str | None = None) -> list[PseudoLabel]:
     """Pseudo-labels for the frames of one cine (one source), named consistently across them.
 
@@ -443,7 +427,13 @@ def pseudo_label_cine(frames: Sequence, view: str | None = None) -> list[PseudoL
     if sector is None:
         return [PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0, reason="no ultrasound image found")
                 for v in views]
-    full_sector = _scaled_sector(sector, scale, shape)
+    if not sector.fitted:
+        # Apical views are phased-array sectors; without one there is no apex to lay the chambers out from.
+        full = sector.scaled(1.0 / scale, shape)
+        return [PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0,
+                            reason="no echo sector (fan) found: not a phased-array echo image", sector=full)
+                for v in views]
+    full_sector = sector.scaled(1.0 / scale, shape)
     mm, assumed = _scale(sector, spacing, scale)
     overlay = static_overlay(stack, sector.mask) if len(work) >= 2 else None
     preps = [_prepare(w, sector, overlay, mm, assumed) for w in work]
@@ -459,9 +449,7 @@ def pseudo_label_cine(frames: Sequence, view: str | None = None) -> list[PseudoL
         label = _upsize(_label_image(prep.norm.shape, masks), shape)
         view_used = v or ("A4C" if "RV" in named else "A2C")
         reason = None
-        if not sector.fitted:
-            reason = "no echo sector (fan) found: not a phased-array echo image"
-        elif not named:
+        if not named:
             reason = "no dark pool fits the four-chamber layout"
         areas = {k: int((label == STRUCTURES[k]).sum()) for k in named}
         out.append(PseudoLabel(label, view_used, int(pools.max()), areas, reason, full_sector, assumed))

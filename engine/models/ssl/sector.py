@@ -64,9 +64,28 @@ class Sector:
 
     def edge_distance(self) -> np.ndarray:
         """Pixels from each point to the nearest lateral edge or far arc (inside the sector)."""
+        cached = getattr(self, "_edge", None)
+        if cached is not None:
+            return cached
         r, th = self.polar()
         lateral = r * np.sin(np.radians(np.clip(self.half_angle - np.abs(th), 0, 90)))
-        return np.minimum(lateral, np.clip(self.depth - r, 0, None))
+        self._edge = np.minimum(lateral, np.clip(self.depth - r, 0, None))
+        return self._edge
+
+    def scaled(self, factor: float, shape) -> "Sector":
+        """The same sector on a frame `factor` times the size (mask redrawn at `shape`)."""
+        if factor == 1.0 and tuple(shape) == self.mask.shape:
+            return self
+        if self.fitted:
+            mask = sector_mask(shape, self.apex_row * factor, self.apex_col * factor, self.left_deg,
+                               self.right_deg, self.depth * factor, self.top * factor)
+        else:
+            from skimage import transform
+
+            mask = transform.resize(self.mask.astype(np.uint8), shape, order=0, preserve_range=True,
+                                    anti_aliasing=False).astype(bool)
+        return Sector(mask, self.apex_row * factor, self.apex_col * factor, self.left_deg, self.right_deg,
+                      self.depth * factor, self.fitted, self.top * factor)
 
     def bands(self, edge_frac: float = 0.04, near_frac: float = 0.06):
         """(edge band, near field) masks: within edge_frac * depth of a lateral edge or the far arc,
@@ -81,8 +100,7 @@ def _signal(pixels: np.ndarray) -> np.ndarray:
     """Pixels with echo signal, thin overlay strokes removed, holes filled."""
     h, w = pixels.shape
     size = max(h, w)
-    light = ndimage.gaussian_filter(pixels, 0.7)
-    sig = light > SIGNAL_FLOOR
+    sig = pixels > SIGNAL_FLOOR
     sig = ndimage.binary_closing(sig, structure=_disk(2))
     sig = ndimage.binary_fill_holes(sig)
     # An opening removes everything thinner than about 2.5 % of the image: text strokes, ruler
