@@ -16,6 +16,10 @@ Protocols:
         network's predictions (what round 2 would start from).
   own   the product's use: train-ssl on the look's own training cines (no labels), scored on its
         test cines. QC pass rates are those of the training run (round 1, round 2, final).
+  rounds  as own, trained twice: --rounds 1 (pseudo-labels only) and --rounds 2 (self-training),
+        same seed, to see whether the second round helps on held-out frames.
+  floor   as own, with 2, 4, 8 and all training cines and the QC floor off: how accuracy falls
+        when few frames are trained on (what the floor's default protects against).
 Settings:
   quick  --quick
   small  --image-size 128 --width 16 --epochs 15 (the lead's CPU check of the paper's network)
@@ -111,16 +115,17 @@ def _qc_rate(args, env) -> float:
     return got["passed"] / got["total"] if got["total"] else 0.0
 
 
-def run_one(look, train_dirs, test, truth, setting, protocol, work, env, threads) -> dict:
+def run_one(look, train_dirs, test, truth, setting, protocol, work, env, threads, extra=(), tag=None) -> dict:
     from engine.store import open_store
 
-    tag = f"{protocol}-{setting}-{look}"
+    tag = tag or f"{protocol}-{setting}-{look}"
     weights = work / "weights" / f"{tag}.pt"
     weights.parent.mkdir(exist_ok=True)
     train_args = ["train-ssl", "--data", *map(str, train_dirs), "--out", str(weights), "--device", "cpu",
-                  "--threads", str(threads), *SETTINGS[setting]]
+                  "--threads", str(threads), *SETTINGS[setting], *extra]
     t_train, proc, load_train = _segroi(train_args, env, check=False)
-    row = {"look": look, "protocol": protocol, "setting": setting, "train_seconds": t_train,
+    row = {"look": look, "protocol": protocol, "setting": setting, "train_seconds": t_train, "tag": tag,
+           "extra": list(extra),
            "load_train": load_train, "train_command": "segroi " + " ".join(train_args[:1] + ["..."] + train_args[-(2 + len(SETTINGS[setting])):])}
     if proc.returncode != 0:
         row["failed"] = proc.stderr.strip().splitlines()[-1][:600] if proc.stderr.strip() else f"exit {proc.returncode}"
@@ -177,6 +182,11 @@ def main() -> int:
             for protocol in args.protocol.split(","):
                 for look in looks:
                     test, truth = data[look][1], data[look][2]
+                    if protocol in ("rounds", "floor"):
+                        for row in _variants(protocol, look, data, setting, work, env, args):
+                            results["rows"].append(row)
+                            _print_row(row)
+                        continue
                     if protocol == "own":
                         train_dirs = [data[look][0]]
                     else:
@@ -204,6 +214,19 @@ def main() -> int:
     return 0
 
 
+def _variants(protocol, look, data, setting, work, env, args):
+    train, test, truth = data[look]
+    if protocol == "rounds":
+        for rounds in (1, 2):
+            yield run_one(look, [train], test, truth, setting, f"rounds={rounds}", work, env, args.threads,
+                          extra=["--rounds", str(rounds)], tag=f"rounds{rounds}-{setting}-{look}")
+        return
+    files = sorted(train.glob("*.dcm"))
+    for k in (2, 4, 8, len(files)):
+        yield run_one(look, files[:k], test, truth, setting, f"floor:{k} cines", work, env, args.threads,
+                      extra=["--min-qc-frames", "0", "--min-qc-share", "0"], tag=f"floor{k}-{setting}-{look}")
+
+
 def _print_row(r: dict) -> None:
     if "failed" in r:
         print(f"{r['protocol']:4} {r['setting']:5} {r['look']:8} FAILED: {r['failed']}", flush=True)
@@ -215,9 +238,10 @@ def _print_row(r: dict) -> None:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| protocol | setting | look | LV | LA | RV | RA | mean | EF error (points) | QC pass: round 1 / round 2 / final "
-             "(training run) | QC pass on the test look: pseudo-labels / network | train + evaluate s | load avg |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| protocol | setting | look | LV | LA | RV | RA | mean | EF error (points) | training frames (QC-passed) | "
+             "QC pass: round 1 / round 2 / final (training run) | QC pass on the test look: pseudo-labels / network | "
+             "train + evaluate s | load avg |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "failed" in r:
             lines.append(f"| {r['protocol']} | {r['setting']} | {r['look']} | failed: {r['failed']} |")
@@ -227,7 +251,8 @@ def table(rows: list[dict]) -> str:
         test_qc = f"{r.get('pseudo_qc_on_test', float('nan')):.0%} / {r['model_qc_on_test']:.0%}" \
             if "pseudo_qc_on_test" in r else f"- / {r['model_qc_on_test']:.0%}"
         lines.append(f"| {r['protocol']} | {r['setting']} | {r['look']} | {d['LV']:.3f} | {d['LA']:.3f} | {d['RV']:.3f} | "
-                     f"{d['RA']:.3f} | {r['mean4']:.3f} | {r['ef_error']:.1f} | {qc} | {test_qc} | "
+                     f"{d['RA']:.3f} | {r['mean4']:.3f} | {r['ef_error']:.1f} | "
+                     f"{r['train_frames']} ({round(r['qc_pass_rates'][0] * r['train_frames'])}) | {qc} | {test_qc} | "
                      f"{r['train_seconds'] + r['evaluate_seconds']:.0f} | {r['load_train'][0]:.1f} |")
     return "\n".join(lines)
 

@@ -31,7 +31,7 @@ ECCENTRICITY: the published ranges, except that the atria have no floor: a round
 normal (the phantoms' exact masks go down to 0.09), and a ventricle's floor stays (0.62/0.65).
 
 SOLIDITY floors (LV/LA/RA 0.85, RV 0.75) sit below every exact mask of 48 phantom-family cines
-and 12 studies of each original phantom style (minima LV 0.96, LA 0.98, RA 0.96, RV 0.85, the
+(6 of each of the first 8 looks) and 6 studies of each original phantom style (minima LV 0.96, LA 0.98, RA 0.96, RV 0.85, the
 crescent-shaped RV being the least convex): a chamber that leaks through a gap is not convex.
 
 SECTOR EDGE: no exact mask has more than 8 % of its outline within 2 % of the sector depth of the
