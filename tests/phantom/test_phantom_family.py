@@ -21,6 +21,7 @@ def plain():
     return make_study(0, "plain", seed=4)
 
 
+@pytest.mark.slow
 def test_every_look_draws_four_chambers_inside_the_sector():
     for look in ("plain", "small", "dilated", "overlay"):
         st = make_study(1, look, seed=4)
@@ -42,6 +43,7 @@ def test_ventricles_shrink_and_atria_grow_from_end_diastole_to_end_systole(plain
     assert plain.meta["areas_cm2"]["LA"][0] == pytest.approx((first == 2).sum() * sp * sp / 100)
 
 
+@pytest.mark.slow
 def test_small_hearts_have_atria_below_the_published_qc_floor():
     areas = [a for i in range(4) for c in ("LA", "RA") for a in make_study(i, "small", seed=4).meta["areas_cm2"][c]]
     assert min(areas) < 6.0 and max(areas) < 12.0
@@ -100,6 +102,7 @@ def test_written_dicom_reads_back_with_its_calibration(tmp_path, plain, encoding
     assert "PatientName" not in ds
 
 
+@pytest.mark.slow
 def test_study_with_truth_and_the_phantom_command(tmp_path, capsys):
     st = make_study(3, "small", seed=4)
     write_study(st, tmp_path / "dicom", tmp_path / "truth")

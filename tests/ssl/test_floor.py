@@ -44,6 +44,7 @@ def test_floor_stops_training_before_it_starts(phantom_dir, tmp_path, capsys):
     assert store.query("SELECT * FROM training_runs") == []
 
 
+@pytest.mark.slow
 def test_options_change_the_floor(phantom_dir, tmp_path, capsys):
     shutil.rmtree(phantom_dir / "truth")
     weights = tmp_path / "w.pt"
@@ -81,6 +82,7 @@ def test_floor_message_points_at_the_calibration_when_areas_fail():
     assert "calibration (pixel spacing 0.3 mm" in msg
 
 
+@pytest.mark.slow
 def test_a_network_that_did_not_learn_its_pseudo_labels_fails_the_run(phantom_dir, tmp_path, capsys):
     shutil.rmtree(phantom_dir / "truth")
     weights = tmp_path / "w.pt"

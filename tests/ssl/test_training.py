@@ -110,3 +110,36 @@ def test_train_command_rejects_bad_settings(phantom_dir, tmp_path, capsys):
     assert "multiple of 4" in capsys.readouterr().err
     assert main(["train-ssl", "--data", str(tmp_path / "nothing"), "--out", str(tmp_path / "w.pt"), *TINY]) == 2
     assert open_store(read_only=True).query("SELECT * FROM training_runs") == []
+
+
+def test_cines_are_grouped_by_source_and_long_ones_sampled_evenly():
+    from engine.models.ssl.train import cines, sample_cines
+
+    def f(source, i, size=8):
+        return Frame(np.zeros((size, size), np.float32), None, "s", source, i)
+
+    frames = [f("a", i) for i in range(40)] + [f("b", 1), f("b", 0)] + [f("c", 0, 9)]
+    groups = cines(frames)
+    assert [len(g) for g in groups] == [40, 2, 1]
+    assert [frames[i].index for i in groups[1]] == [0, 1]          # in frame order
+    picked = sample_cines(frames, 16)
+    a = [x.index for x in picked if x.source == "a"]
+    assert len(a) == 16 and a[0] == 0 and a[-1] == 39 and a == sorted(a)
+    assert len(sample_cines(frames, 0)) == len(frames)
+
+
+def test_fit_is_the_training_loop_alone_and_returns_the_model():
+    import torch
+
+    from engine.models.ssl.train import fit
+    from engine.models.unet import UNet
+
+    torch.manual_seed(0)
+    seg = SslSegmenter(UNet(width=4, levels=3), input_size=32)
+    images = torch.randn(4, 1, 32, 32)
+    targets = torch.zeros(4, 32, 32, dtype=torch.long)
+    targets[:, 8:20, 8:20] = 1
+    before = [p.detach().clone() for p in seg.net.parameters()]
+    model, loss = fit(seg, images, targets, TINY_CONFIG)
+    assert model is seg and loss is not None and not model.net.training
+    assert any(not torch.equal(a, b) for a, b in zip(before, seg.net.parameters()))
