@@ -21,6 +21,12 @@
 A round's QC pass rate is that of its new labels (pseudo-labels in round 1, predictions after).
 No ground truth is read: every frame's `mask` is dropped on entry, before anything looks at it.
 
+Epochs: one pass over the training frames, or `epoch_samples` (128) samples when there are fewer
+frames - a small set is cycled, each pass in a new order with new augmentations. A round needs
+optimiser steps: 27 QC-passing frames at batch 8 are 4 steps an epoch, 60 in 15 epochs, after
+which a width-16 network's own predictions had collapsed under QC (measured on the phantom
+family's plain look; the collapse check then had to add 30 epochs).
+
 Loss: soft Dice of the four chambers (pixels of a batch pooled) plus cross-entropy weighted by
 sqrt(1 / class frequency) of the round's targets (pseudo-labels, never ground truth).
 Optimiser: Adam; the learning rate warms up over the first 5 % of a round's steps and then
@@ -70,6 +76,7 @@ class TrainConfig:
     min_qc_share: float = 0.30
     min_qc_ratio: float = 0.6
     extra_blocks: int = 2
+    epoch_samples: int = 128       # an epoch draws at least this many (augmented) samples
 
 
 class QcFloorError(SegroiError):
@@ -209,15 +216,20 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
     gen = torch.Generator(device=images.device)
     gen.manual_seed(config.seed * 1000 + round_no * 10 + first_epoch)
     n = images.shape[0]
-    per_epoch = max(1, sum(1 for s in range(0, n, config.batch_size) if min(config.batch_size, n - s) >= 2 or n < 2))
+    # A small set is cycled (each pass in a new random order, each sample newly augmented) so that
+    # an epoch has at least `epoch_samples` samples: a round needs steps, not passes.
+    draws = max(n, config.epoch_samples if n >= 2 else n)
+    per_epoch = max(1, sum(1 for s in range(0, draws, config.batch_size)
+                           if min(config.batch_size, draws - s) >= 2 or n < 2))
     total = per_epoch * epochs
     step_no = 0
     last = None
     net.train()
     for epoch in range(epochs):
-        order = torch.randperm(n, generator=gen, device=images.device)
+        passes = -(-draws // n)
+        order = torch.cat([torch.randperm(n, generator=gen, device=images.device) for _ in range(passes)])[:draws]
         running, batches = 0.0, 0
-        for start in range(0, n, config.batch_size):
+        for start in range(0, draws, config.batch_size):
             idx = order[start:start + config.batch_size]
             if idx.numel() < 2 and n >= 2:      # BatchNorm needs more than one sample
                 continue
