@@ -5,7 +5,9 @@
 1. Overview first render with 10,000 stored result rows: a fresh session's first script run
    (Streamlit AppTest, caches cleared) and, with --browser, the time from opening the page in
    Chromium to the headline and all four charts being drawn, with the headline's own time (the
-   executive's first render) and where the rest goes (Plotly chart code fetched, first and last chart).
+   executive's first render) and where the rest goes (the chart frame's plotly.js bundle fetched,
+   all charts drawn). The Overview draws its charts in one component frame with plotly.js's basic
+   bundle (dashboard/charts.py).
 2. Scenario edit -> updated numbers: the Scenario page's script run after a wage change
    (a scenario not seen before, so the cost model and a 10,000-draw Monte Carlo run in it).
 3. PDF export: pdf.build with the chart renderer warm (as on the Export page, which starts it
@@ -61,16 +63,8 @@ def fill_store(n_rows: int) -> None:
 
 
 def _apptest():
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):  # as dashboard/serve.py does for `segroi dashboard`
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = v2_only
     return AppTest.from_file(str(APP), default_timeout=120)
 
 
@@ -85,7 +79,7 @@ def overview_first_render(repeat: int) -> list[float]:
         t0 = time.perf_counter()
         at.run()
         samples.append(time.perf_counter() - t0)
-        assert not at.exception and len(at.get("plotly_chart")) == 4, at.exception
+        assert not at.exception and len(at.get("component_instance")) == 1, at.exception
     return samples
 
 
@@ -94,7 +88,7 @@ def scenario_edit(repeat: int) -> tuple[list[float], list[float]]:
     from engine.report.summary import summarize
 
     at = _apptest().run()
-    at.switch_page("pages/scenario.py").run()
+    at.switch_page("views/scenario.py").run()
     page_samples, model_samples = [], []
     for i in range(repeat):
         wage = 40.0 + i * 0.37  # a new scenario each time: nothing cached
@@ -138,32 +132,42 @@ def pdf_export(repeat: int) -> tuple[list[float], list[float]]:
     return warm, cli
 
 
-# Runs in the page from its first script: when the headline's text and each chart's SVG first appear,
-# in ms since navigation start (requestAnimationFrame polling, so at most a frame late).
+# Runs in the page and in its chart frame from their first script: when the headline's text appears
+# (page) and when the frame has drawn its charts (frame), as absolute times (timeOrigin + now), so that
+# the frame's clock and the page's can be compared (polled every 10 ms; the frame by timer, because a
+# frame still of height 0 gets no animation frames).
 _MARKS_JS = """
 window.__marks = {};
 (function poll() {
-  const m = window.__marks, now = performance.now();
-  const h = document.querySelector('.st-key-headline');
-  if (m.headline === undefined && h && h.innerText.trim()) m.headline = now;
-  const drawn = document.querySelectorAll('.js-plotly-plot .main-svg').length / 2;
-  if (m.first_chart === undefined && drawn >= 1) m.first_chart = now;
-  if (m.all_charts === undefined && drawn >= 4) m.all_charts = now;
-  if (m.all_charts === undefined) requestAnimationFrame(poll);
+  const m = window.__marks, now = performance.timeOrigin + performance.now();
+  if (window === window.top) {
+    const h = document.querySelector('.st-key-headline');
+    if (m.headline === undefined && h && h.innerText.trim()) m.headline = now;
+    if (m.headline === undefined) setTimeout(poll, 10);
+  } else {
+    const drawn = document.body && document.body.getAttribute('data-drawn');
+    if (m.charts === undefined && drawn) m.charts = now;
+    if (m.charts === undefined) setTimeout(poll, 10);
+  }
 })();
 """
-_BUNDLE_JS = """() => {
-  const r = performance.getEntriesByType('resource').find(e => /PlotlyChart[.][^/]*[.]js$/.test(e.name));
-  return r ? {plotly_bundle_requested: r.startTime, plotly_bundle_loaded: r.responseEnd} : {};
+_FRAME_JS = """() => {
+  const r = performance.getEntriesByType('resource').find(e => /plotly-basic[.]min[.]js$/.test(e.name));
+  const o = performance.timeOrigin;
+  return Object.assign({}, window.__marks,
+    r ? {plotly_bundle_requested: o + r.startTime, plotly_bundle_loaded: o + r.responseEnd} : {});
 }"""
+_ALL_DRAWN = """() => [...document.querySelectorAll('iframe')].some(f => {
+  try { return f.contentDocument && f.contentDocument.body.getAttribute('data-drawn') === '4'; }
+  catch (e) { return false; } })"""
 
 
 def browser_first_render(repeat: int) -> dict[str, list[float]]:
     """Per page load in a fresh browser context (nothing cached), seconds from opening the page:
-    `full` (headline and all four charts drawn, timed from Python as before), and from the page's own
-    clock `headline` (the plain-words recommendation visible: the executive's first render),
-    `plotly_bundle_requested` / `plotly_bundle_loaded` (Streamlit's Plotly chart code, fetched when the
-    first chart arrives), `first_chart` and `all_charts`."""
+    `full` (headline and all four charts drawn, timed from Python as before), and from the browser's
+    own clocks `headline` (the plain-words recommendation visible: the executive's first render),
+    `plotly_bundle_requested` / `plotly_bundle_loaded` (the chart frame's plotly.js basic bundle) and
+    `charts` (the frame has drawn all four)."""
     import socket
     import urllib.request
 
@@ -189,21 +193,24 @@ def browser_first_render(repeat: int) -> dict[str, list[float]]:
                 "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"])
             for i in range(repeat + 1):
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
                 page.add_init_script(_MARKS_JS)
                 t0 = time.perf_counter()
                 page.goto(f"http://localhost:{port}/")
                 page.wait_for_selector(".st-key-headline", timeout=60_000)
-                page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8",
-                                       timeout=60_000)
+                page.wait_for_function(_ALL_DRAWN, timeout=60_000)
                 full = time.perf_counter() - t0
-                page.wait_for_function("window.__marks.all_charts !== undefined", timeout=10_000)
-                marks = {**page.evaluate("window.__marks"), **page.evaluate(_BUNDLE_JS)}
+                origin = page.evaluate("performance.timeOrigin")
+                marks = dict(page.evaluate("window.__marks"))
+                frame = next(f for f in page.frames if f != page.main_frame and "segroi_charts" in f.url)
+                frame.wait_for_function("window.__marks && window.__marks.charts !== undefined", timeout=10_000)
+                marks.update(frame.evaluate(_FRAME_JS))
                 if i:  # the very first page load also warms the server process; reported apart
                     samples.setdefault("full", []).append(full)
-                    for name, ms in marks.items():
-                        samples.setdefault(name, []).append(round(ms / 1000, 3))
-                page.close()
+                    for name, at in marks.items():
+                        samples.setdefault(name, []).append(round((at - origin) / 1000, 3))
+                context.close()
             browser.close()
     finally:
         proc.terminate()
@@ -216,6 +223,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--browser", action="store_true", help="also time the first render in Chromium")
+    parser.add_argument("--browser-only", action="store_true", help="time only the first render in Chromium")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SEGROI_DB"] = str(Path(tmp) / "bench.duckdb")
@@ -223,12 +231,13 @@ def main() -> int:
         out = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                "cpu": _cpu(), "cores": os.cpu_count(), "python": platform.python_version(),
                "load_average_at_start": os.getloadavg(), "result_rows": args.rows}
-        out["overview_first_render_s"] = overview_first_render(args.repeat)
-        page, model = scenario_edit(args.repeat)
-        out["scenario_edit_page_run_s"], out["scenario_edit_cost_model_incl_mc_s"] = page, model
-        warm, cli = pdf_export(args.repeat)
-        out["pdf_build_warm_s"], out["segroi_report_cli_s"] = warm, cli
-        if args.browser:
+        if not args.browser_only:
+            out["overview_first_render_s"] = overview_first_render(args.repeat)
+            page, model = scenario_edit(args.repeat)
+            out["scenario_edit_page_run_s"], out["scenario_edit_cost_model_incl_mc_s"] = page, model
+            warm, cli = pdf_export(args.repeat)
+            out["pdf_build_warm_s"], out["segroi_report_cli_s"] = warm, cli
+        if args.browser or args.browser_only:
             browser = browser_first_render(args.repeat)
             out["overview_browser_first_render_s"] = browser.pop("full")
             out["overview_browser_headline_s"] = browser.pop("headline")

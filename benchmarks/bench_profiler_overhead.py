@@ -36,6 +36,7 @@ def main(argv=None) -> int:
     p.add_argument("--input-size", type=int, default=256)
     p.add_argument("--threads", type=int)
     p.add_argument("--out")
+    p.add_argument("--key", help="write the results under this key of the --out JSON object")
     args = p.parse_args(argv)
 
     import torch
@@ -92,9 +93,9 @@ def main(argv=None) -> int:
         return w.host_seconds, w.iterations
 
     if device.type == "cuda" and getattr(device, "nvml", None) is not None:
-        sample_reader = device.nvml.power_watts
+        sample_kind, sample_reader = device.nvml.power_reader()  # as segroi's fallback reads it
     else:
-        sample_reader = lambda: 0.0  # noqa: E731 - costs the thread, not a reading
+        sample_kind, sample_reader = None, lambda: 0.0  # costs the thread, not a reading
 
     loops = {
         "bare": lambda: n * args.batch / bare(),
@@ -104,13 +105,24 @@ def main(argv=None) -> int:
     }
     names = list(loops)
     results = {k: [] for k in names}
+
+    def summary():
+        med = {k: statistics.median(v) for k, v in results.items() if v}
+        overhead = {k: 1 - med[k] / med["bare"] for k in ("profiled", "sampled")
+                    if k in med and "bare" in med}
+        return med, overhead, {"benchmark": "profiler_overhead", "environment": env,
+                               "setting": setting.label(), "calls_per_loop": n,
+                               "energy_method": device.energy.method,
+                               "sampled_power": sample_kind, "repeats_done": len(results["bare"]),
+                               "images_per_second": results, "median": med, "overhead": overhead}
+
     for rep in range(args.repeats):
         for k in names[rep % 3:] + names[:rep % 3]:  # rotate the order: no loop always goes first
             results[k].append(loops[k]())
         print(f"repeat {rep + 1}: " + ", ".join(f"{k} {v[-1]:.1f} img/s" for k, v in results.items()),
               file=sys.stderr, flush=True)
-    med = {k: statistics.median(v) for k, v in results.items()}
-    overhead = {k: 1 - med[k] / med["bare"] for k in ("profiled", "sampled")}
+        write_json(args.out, summary()[2], key=args.key, quiet=True)
+    med, overhead, payload = summary()
     # The steady_state window also differs from `bare` by one extra warm-up call per loop;
     # throughput counts only the window's calls.
     print(f"\n{env['device_name']} ({args.device}), {setting.label()}, {n} calls per loop, "
@@ -119,10 +131,7 @@ def main(argv=None) -> int:
         spread = (max(results[k]) - min(results[k])) / med[k]
         print(f"  {k:9} median {med[k]:10.2f} img/s  spread {spread:6.2%}"
               + (f"  overhead {overhead[k]:+.2%}" if k in overhead else ""))
-    write_json(args.out, {"benchmark": "profiler_overhead", "environment": env,
-                          "setting": setting.label(), "calls_per_loop": n,
-                          "energy_method": device.energy.method, "images_per_second": results,
-                          "median": med, "overhead": overhead})
+    write_json(args.out, payload, key=args.key)
     device.close()
     return 0
 

@@ -17,12 +17,73 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def write_json(path: str | os.PathLike | None, payload: dict) -> None:
-    text = json.dumps(payload, indent=1, default=str)
-    if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(text + "\n")
-        print(f"wrote {path}", file=sys.stderr)
+def _atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` so a reader (or a kill) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def write_json(path: str | os.PathLike | None, payload: dict, key: str | None = None,
+               quiet: bool = False) -> None:
+    """Write `payload` as JSON to `path`; with `key`, as that key of the JSON object already there.
+
+    Called after every step of a benchmark, so that whatever was measured before a crash or a time
+    limit is on disk. Writing under a key lets several benchmarks share one results file (the GPU
+    check returns only a few files).
+    """
+    if not path:
+        return
+    path = Path(path)
+    if key is not None:
+        try:
+            whole = json.loads(path.read_text())
+            if not isinstance(whole, dict):
+                whole = {}
+        except (OSError, ValueError):
+            whole = {}
+        whole[key] = payload
+        payload = whole
+    _atomic_write(path, json.dumps(payload, indent=1, default=str) + "\n")
+    if not quiet:
+        print(f"wrote {path}" + (f" [{key}]" if key else ""), file=sys.stderr)
+
+
+class Deadline:
+    """A wall-clock time (seconds since the epoch) after which a benchmark starts nothing new.
+
+    From --deadline, else the GPU check's GPU_CHECK_DEADLINE; none means no limit.
+    """
+
+    def __init__(self, at: float | None = None):
+        if at is None and os.environ.get("GPU_CHECK_DEADLINE"):
+            at = float(os.environ["GPU_CHECK_DEADLINE"])
+        self.at = at
+
+    def left(self) -> float:
+        import time
+
+        return float("inf") if self.at is None else self.at - time.time()
+
+    def allows(self, seconds: float) -> bool:
+        return self.left() >= seconds
+
+
+def exit_on_term() -> None:
+    """Turn SIGTERM (what `timeout` sends first) into SystemExit, so `finally` blocks still write."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def error_text(exc: BaseException, limit: int = 400) -> str:
+    """One line naming an exception: its type and the first line of its message."""
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}"[:limit]
 
 
 def fmt(x, digits: int = 4) -> str:

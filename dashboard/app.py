@@ -1,7 +1,7 @@
 """segroi dashboard: `segroi dashboard` (or `streamlit run dashboard/app.py`).
 
 The sidebar holds the language, the scenario being looked at and the pages; each page is a
-thin script under dashboard/pages/ over engine.report and the store.
+thin script under dashboard/views/ over engine.report and the store.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import auth, common
+from engine.report import escape
 from engine.report.i18n import LANGS, t
 
 HERE = Path(__file__).parent
 st.set_page_config(page_title="segroi", page_icon=":material/monitor_heart:", layout="wide")
 st.html("<style>[data-testid='stMetricValue']{font-size:1.9rem}"
         "[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+if auth.broken():  # a login that cannot be trusted: one error, nothing else
+    st.stop()
 
 with st.sidebar:
     st.segmented_control(
@@ -39,22 +42,26 @@ with st.sidebar:
         loaded = st.session_state.get("loaded")
         st.session_state["scenario_pick"] = loaded if loaded in names else names[0]
         st.selectbox(t("ui.scenario", lang), names, key="scenario_pick", on_change=_pick_scenario)
-    st.caption(f"{t('ui.store', lang)}: `{common.db_path()}`")
+    st.caption(f"{t('ui.store', lang)}: {escape.md_code(common.db_path())}")
 
+# The first page is served at "/". Streamlit keys pages by their url_path, so the first page gets an
+# internal one of its own and a hidden page at /overview moves on to it: links to /overview work.
+overview = st.Page(str(HERE / "views" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",
+                   url_path="start", default=True)
 pages = [
-    st.Page(str(HERE / "pages" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",
-            url_path="overview", default=True),
-    st.Page(str(HERE / "pages" / "scenario.py"), title=t("nav.scenario", lang), icon=":material/tune:",
+    overview,
+    st.Page(lambda: st.switch_page(overview), title=t("nav.overview", lang), url_path="overview",
+            visibility="hidden"),
+    st.Page(str(HERE / "views" / "scenario.py"), title=t("nav.scenario", lang), icon=":material/tune:",
             url_path="scenario"),
-    st.Page(str(HERE / "pages" / "benchmarks.py"), title=t("nav.benchmarks", lang), icon=":material/speed:",
+    st.Page(str(HERE / "views" / "benchmarks.py"), title=t("nav.benchmarks", lang), icon=":material/speed:",
             url_path="benchmarks"),
-    st.Page(str(HERE / "pages" / "accuracy.py"), title=t("nav.accuracy", lang), icon=":material/target:",
+    st.Page(str(HERE / "views" / "accuracy.py"), title=t("nav.accuracy", lang), icon=":material/target:",
             url_path="accuracy"),
+    st.Page(str(HERE / "views" / "annotate.py"), title=t("nav.annotate", lang), icon=":material/draw:",
+            url_path="annotate"),
+    st.Page(str(HERE / "views" / "export.py"), title=t("nav.export", lang), icon=":material/picture_as_pdf:",
+            url_path="export"),
 ]
-if (HERE / "pages" / "annotate.py").exists():  # written by the annotation work; shown once it exists
-    pages.append(st.Page(str(HERE / "pages" / "annotate.py"), title=t("nav.annotate", lang),
-                         icon=":material/draw:", url_path="annotate"))
-pages.append(st.Page(str(HERE / "pages" / "export.py"), title=t("nav.export", lang), icon=":material/picture_as_pdf:",
-                     url_path="export"))
 
 st.navigation(pages).run()

@@ -11,27 +11,11 @@ import os
 
 import streamlit as st
 
-from engine.report import i18n
+from engine.report import escape, i18n
 from engine.report import summary as summaries
 from engine.store import default_path, open_store
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-
-
-def page_guard() -> None:
-    """When Streamlit ran a page without app.py (a first visit straight to a page URL under plain
-    `streamlit run`: it takes dashboard/pages/ for an old-style multipage folder until st.navigation
-    has run once), switch to st.navigation and run again through app.py. Runs on import of this
-    module, so every page that imports it is covered; pages may also call it first thing."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-page_guard()
 
 
 # -- language ---------------------------------------------------------------------------
@@ -67,21 +51,29 @@ def store(write: bool = False):
 
 
 @st.cache_data(ttl=10, show_spinner=False)
-def _candidates(path: str, version: int, threshold: float, raw_key: str) -> list[dict]:
+def _candidates(path: str, version: int, threshold: float, raw_key: str, include_old: bool = False) -> list[dict]:
     import json
 
     from engine.report import measured
 
-    return measured.candidates(open_store(path, read_only=True), json.loads(raw_key), threshold)
+    return measured.candidates(open_store(path, read_only=True), json.loads(raw_key), threshold, include_old)
 
 
-def measured_candidates(raw: dict, threshold: float | None = None) -> list[dict]:
-    """Measured replacements for `raw`'s assumptions (engine.report.measured), cached briefly."""
+def measured_candidates(raw: dict, threshold: float | None = None, include_old: bool = False) -> list[dict]:
+    """Measured replacements for `raw`'s assumptions (engine.report.measured), cached briefly;
+    `include_old` lets in annotation items timed the old way."""
     from engine.report import measured
 
     return _candidates(db_path(), st.session_state.get("store_version", 0),
                        measured.DICE_THRESHOLD if threshold is None else threshold,
-                       summaries.scenario_key(measured.basis(raw)))
+                       summaries.scenario_key(measured.basis(raw)), include_old)
+
+
+def old_annotation_items() -> int:
+    """How many human annotation items were timed the old way (engine.report.measured)."""
+    from engine.report import measured
+
+    return measured.old_annotation_items(store())
 
 
 @st.cache_data(ttl=10, show_spinner=False)
@@ -162,6 +154,37 @@ def summary(raw: dict) -> dict:
     return _summary(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED)
 
 
+def tornado_pick(s: dict) -> str:
+    """The option whose tornado the Overview shows: the cheapest option that is not manual, or the one
+    picked in the selector above the chart (shown when there is more than one to pick from)."""
+    names = summaries.option_names(s, lang())
+    choices = [o["name"] for o in s["options"] if o["name"] != s["manual"]]
+    if len(choices) < 2 or not s["tornado"]:
+        return s["focus"]
+    # The pick is kept apart from the widget, whose key carries the language: a select box keeps showing
+    # an option's old label when only its format_func changes.
+    current = st.session_state.get("tornado_focus")
+    current = current if current in choices else s["focus"]
+    _, right = st.columns(2)  # above the tornado, which is drawn in the right half
+    pick = right.selectbox(t("overview.tornado_pick"), choices, index=choices.index(current),
+                           key=f"tornado_pick:{lang()}:{'|'.join(choices)}", format_func=names.get)
+    st.session_state["tornado_focus"] = pick
+    return pick
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _overview_charts(key: str, draws: int, seed: int, lang: str, focus: str) -> list:
+    from dashboard import charts
+
+    return charts.payload(summaries.overview_figures(_summary(key, draws, seed), lang, focus))
+
+
+def overview_charts(raw: dict, lang: str, focus: str) -> list:
+    """The Overview's figures as the chart frame draws them, built once per scenario, language and
+    tornado option (and kept across sessions, like the summary they come from)."""
+    return _overview_charts(summaries.scenario_key(raw), summaries.MC_DRAWS, summaries.MC_SEED, lang, focus)
+
+
 def working_or_stop() -> dict:
     """The working scenario; with none, the empty-store notice, and the page stops here."""
     raw = working()
@@ -178,14 +201,14 @@ def summary_or_stop(raw: dict) -> dict:
     try:
         return summary(raw)
     except AssumptionError as exc:
-        st.error(t("scenario.invalid", message=str(exc)))
+        st.error(t("scenario.invalid", message=esc(exc)))
         st.stop()
 
 
 # -- shared widgets -----------------------------------------------------------------------
 
 def empty_store_notice() -> None:
-    st.info(t("empty.reference", path=db_path()), icon=":material/inventory_2:")
+    st.info(t("empty.reference", path=esc(db_path())), icon=":material/inventory_2:")
     if st.button(t("empty.load_reference"), type="primary", key="btn_seed"):
         from engine.commands.dashboard import seed_reference
 
@@ -195,8 +218,15 @@ def empty_store_notice() -> None:
 
 
 def md(text: str) -> str:
-    """Text for st.markdown: dollar signs are money here, not LaTeX."""
-    return text.replace("$", "\\$")
+    """A generated sentence for st.markdown, shown as written: dollar signs are money here, not LaTeX,
+    and the amounts carry the scenario's own currency text, so every mark is escaped."""
+    return escape.md(text)
+
+
+def esc(text) -> str:
+    """A user-provided string (a name, a source, a path, a message quoting one) for any Markdown
+    place - st.markdown/caption/write/error, labels, help: shown literally (engine.report.escape)."""
+    return escape.md(text)
 
 
 BADGE_COLORS = {"measured": "green", "published": "blue", "simulated": "orange", "assumed": "gray",
@@ -211,14 +241,21 @@ def plot(fig, key: str | None = None) -> None:
         fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "provenance"]
         kind = (fig.layout.meta or {}).get("provenance_kind", "mixed")
         st.badge(badge.text, icon=":material/verified:", color=BADGE_COLORS.get(kind, "violet"),
-                 help=badge.hovertext.replace("<br>", "  \n"))
+                 help=_hover_as_markdown(badge.hovertext))
         fig.update_layout(margin={"t": 70})
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
 
 
+def _hover_as_markdown(hovertext: str) -> str:
+    """The badge's Plotly hover text (lines joined by <br>, sources HTML-escaped) as Markdown help."""
+    import html
+
+    return "  \n".join(esc(html.unescape(line)) for line in (hovertext or "").split("<br>"))
+
+
 def scenario_caption(s: dict) -> str:
     mode = i18n.field_label(f"mode.{s['mode']}", lang())
-    name = s["name"]
+    name = esc(s["name"])
     if st.session_state.get("working") is not None and edited():
         name = t("ui.unsaved", name=name)
-    return f"{t('ui.scenario')}: **{name}** · {mode} · {s['currency']}"
+    return f"{t('ui.scenario')}: **{name}** · {mode} · {esc(s['currency'])}"

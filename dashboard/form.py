@@ -12,9 +12,9 @@ import math
 import streamlit as st
 
 from engine import costmodel
-from engine.report import i18n
+from engine.report import escape, i18n
 
-DISTS = ("triangular", "uniform", "normal")
+DISTS = costmodel.DISTRIBUTIONS
 
 
 def get_path(raw: dict, path: str):
@@ -53,13 +53,13 @@ class Form:
     def number(self, path: str, container=None, label: str | None = None) -> None:
         """A number input for a dotted field; keeps the field's range, if any, around the new value."""
         box = container or st
-        spec = costmodel.FIELDS[path]
+        spec = costmodel.field_spec(path)
         leaf = get_path(self.raw, path)
         old = point(leaf)
         p = self.prov.get(path) or {}
         help_text = (f"{spec.description} [{spec.unit}]  \n"
                      f"{i18n.t('scenario.provenance', self.lang)}: "
-                     f"{i18n.provenance_name(p.get('kind', 'assumed'), self.lang)} – {p.get('source', '')}")
+                     f"{i18n.provenance_name(p.get('kind', 'assumed'), self.lang)} – {escape.md(p.get('source', ''))}")
         value = box.number_input(
             label or i18n.field_label(path.split(".", 2)[-1] if path.startswith("options.") else path, self.lang),
             value=_initial(old, spec.integer), key=self.key(path), help=help_text,
@@ -85,12 +85,59 @@ class Form:
         set_path(self.new, path, updated)
         self.changed.append(path)
 
+    def text(self, path: str, label: str, container=None, optional: bool = False) -> None:
+        """A text input for a text field (an option's label); empty removes an optional one."""
+        box = container or st
+        old = get_path(self.raw, path)
+        value = box.text_input(label, value=old or "", key=self.key(path), max_chars=costmodel.MAX_LABEL)
+        self.slots[path] = box.empty()
+        if value.strip() != (old or "").strip():
+            set_path(self.new, path, value.strip() or (None if optional else value))
+
+    def choice(self, path: str, label: str, choices: list, container=None, format_func=str) -> None:
+        """A selectbox for a text field with fixed choices (a hybrid's parts)."""
+        box = container or st
+        old = get_path(self.raw, path)
+        options = list(choices) if old in choices or old is None else [old, *choices]
+        value = box.selectbox(label, options, index=options.index(old) if old in options else 0,
+                              key=self.key(f"{path}:{self.lang}"), format_func=format_func)
+        self.slots[path] = box.empty()
+        if value != old:
+            set_path(self.new, path, value)
+
+    def dedicated(self, prefix: str, container=None) -> None:
+        box = container or st
+        hw = get_path(self.raw, prefix) or {}
+        value = box.checkbox(i18n.field_label("hardware.dedicated", self.lang), value=bool(hw.get("dedicated", True)),
+                             key=self.key(f"{prefix}.dedicated"))
+        set_path(self.new, f"{prefix}.dedicated", value)
+
+    def hardware(self, prefix: str) -> None:
+        """An option's own hardware block: its mode, then the fields that mode uses."""
+        modes = ("cloud", "on_prem")
+        hw = get_path(self.raw, prefix) or {}
+        mode = st.radio(i18n.field_label("hardware.mode", self.lang), modes, horizontal=True,
+                        index=modes.index(hw["mode"]) if hw.get("mode") in modes else 0,
+                        format_func=lambda m: i18n.field_label(f"mode.{m}", self.lang), key=self.key(f"{prefix}.mode"))
+        set_path(self.new, f"{prefix}.mode", mode)
+        cols = st.columns(2)
+        if mode == "cloud":
+            keys = ["gpu_price_per_hour", "utilization"]
+        else:
+            self.dedicated(prefix)
+            keys = ["energy_price_per_kwh", "pue", "server_capex", "amortization_years"]
+            if not (get_path(self.new, prefix) or {}).get("dedicated", True):
+                keys.append("utilization")
+        for i, key in enumerate(keys):
+            self.number(f"{prefix}.{key}", cols[i % 2],
+                        label=i18n.field_label(f"hardware.{key}", self.lang))
+
     def set_range_table(self, rows) -> None:
         """Apply the uncertainty table: listed fields get {value, low, high, dist}; others lose ranges."""
         wanted = {}
         for r in rows:
             field = r.get("field")
-            if not field or field not in costmodel.FIELDS:
+            if not field or costmodel.field_spec(field) is None:
                 continue
             low, high = r.get("low"), r.get("high")
             if low is None or high is None or _nan(low) or _nan(high):
@@ -122,9 +169,10 @@ class Form:
         messages: dict[str, str] = {}
         for path, slot in self.slots.items():
             value = point(get_path(self.new, path))
-            if value is None:
+            spec = costmodel.field_spec(path)
+            if value is None or spec is None or isinstance(value, str):
                 continue
-            why = costmodel.FIELDS[path].check(float(value))
+            why = spec.check(float(value))
             if why:
                 messages[path] = f"{path} {why}"
         if error is not None:
@@ -132,7 +180,7 @@ class Form:
             messages.setdefault(target or "", str(error))
         for path, message in messages.items():
             if path in self.slots:
-                self.slots[path].error(message, icon=":material/error:")
+                self.slots[path].error(escape.md(message), icon=":material/error:")
         for path, note in self.notes.items():
             if path not in messages:
                 self.slots[path].caption(note)
@@ -169,9 +217,21 @@ def _step(value, unit: str) -> float:
     return max(mag / 10, 1e-6)
 
 
+def numeric_fields(raw: dict, prefix: str = "") -> list[str]:
+    """Every numeric field the assumptions dict `raw` holds (a number or a range), in its order."""
+    out = []
+    for key, node in (raw or {}).items():
+        path = f"{prefix}{key}"
+        if costmodel.field_spec(path) is not None:
+            out.append(path)
+        elif isinstance(node, dict) and key != "provenance":
+            out.extend(numeric_fields(node, path + "."))
+    return out
+
+
 def range_rows(raw: dict) -> list[dict]:
     rows = []
-    for path in costmodel.FIELDS:
+    for path in numeric_fields(raw):
         leaf = get_path(raw, path)
         if isinstance(leaf, dict):
             rows.append({"field": path, "low": leaf.get("low"), "high": leaf.get("high"),

@@ -23,9 +23,13 @@ _lock = threading.Lock()
 _current: "Job | None" = None
 
 
-def profile_command(models: list[str], device: str, seconds: float, extra: list[str]) -> list[str]:
-    return [sys.executable, "-m", "engine.cli", "profile", "--models", ",".join(models), "--device", device,
-            "--seconds", f"{seconds:g}", *extra]
+def profile_command(models: list[str], device: str, seconds: float, extra: str = "") -> tuple[list[str], list[str]]:
+    """(command, notes): the page's request checked and clamped by engine.profiling.page_args;
+    SegroiError for anything it does not allow."""
+    from engine.profiling.page_args import profile_args
+
+    args, notes = profile_args(models, device, seconds, extra)
+    return [sys.executable, "-m", "engine.cli", *args], notes
 
 
 class Job:

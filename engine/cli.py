@@ -3,7 +3,10 @@
 Each subcommand lives in `engine/commands/<name>.py`, which defines `register(subparsers)`
 (adding its parser with `set_defaults(func=...)`) and keeps heavy imports (torch,
 streamlit) inside the function that runs, so `segroi --help` stays fast.
-Errors a user can act on are raised as `SegroiError` and printed as one line.
+Errors a user can act on are raised as `SegroiError` and printed as one line; so is any OSError
+a command meets (an output path in /proc, a folder where a file should be, a full disk), here in
+one place rather than in every command. Control characters in them (a path or a name typed with
+an escape sequence or a line break) are printed inert (engine.report.escape.term).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sys
 
 from engine import __version__
 from engine.errors import SegroiError
+from engine.report.escape import term
 
 COMMANDS = [
     "cost", "demo", "scenario", "profile", "inspect", "train_ssl", "segment", "evaluate",
@@ -48,11 +52,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SegroiError as exc:
-        print(f"segroi {args.command}: error: {exc}", file=sys.stderr)
+        print(f"segroi {args.command}: error: {term(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"segroi {args.command}: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        print(f"segroi {args.command}: error: {term(os_error(exc))}", file=sys.stderr)
+        return 2
+
+
+def os_error(exc: OSError) -> str:
+    """One line for an OSError: the file(s) it names and the system's reason."""
+    reason = exc.strerror or " ".join(str(exc).split()) or type(exc).__name__
+    names = [str(n) for n in (exc.filename, exc.filename2) if n is not None]
+    return f"{' -> '.join(names)}: {reason}" if names else reason
 
 
 if __name__ == "__main__":

@@ -160,9 +160,13 @@ def _split(tree: dict, prefix: str = "") -> tuple[dict, dict]:
     return values, prov
 
 
+KINDS = {"manual": "manual", "sam": "prompted", "ssl": "automatic"}
+
+
 def reference_parts() -> tuple[dict, dict]:
     """(assumptions without the provenance map, provenance map) of the reference scenario."""
     values, prov = _split(_TREE)
+    values["options"] = {name: {"kind": KINDS[name], **body} for name, body in values["options"].items()}
     assumptions = {"name": REFERENCE_NAME, "currency": "USD",
                    "note": "segroi reference scenario: published figures from REFERENCES.md, the H100 "
                            "compute anchors, and stated assumptions", **values}
@@ -261,6 +265,135 @@ def anchor_profile_rows() -> list[dict]:
                      "flops_per_image": 24.083693568e9,
                      "source": f"{ANCHOR_SOURCE} (second probe, cudnn.benchmark on, bf16: {setup})"})
     return rows
+
+
+def _sam_profile(model: str) -> tuple[dict, dict, dict]:
+    """(profile, provenance of its fields, profile provenance) of a SAM variant from the H100 anchors:
+    encoder bf16 batch 8, decoder + prompt encoder fp32 per box."""
+    enc = next(a for a in _ANCHORS if a[0] == model and a[1] == "encoder" and a[2] == "bf16" and a[3] == 8)
+    dec = next(a for a in _ANCHORS if a[0] == model and a[1] == "decoder")
+    profile = {"seconds_per_image": round(enc[5] / 1000 / enc[3], 6), "joules_per_image": round(enc[6], 4),
+               "seconds_per_prompt": round(dec[5] / 1000, 6), "joules_per_prompt": round(dec[6], 4),
+               "average_power_watts": round(enc[7], 1)}
+    variant = model.split("_", 1)[1].replace("_", "-").upper().replace("VIT", "ViT")
+    what = {"seconds_per_image": f"SAM {variant} encoder, bf16, batch 8, {1000 * enc[3] / enc[5]:.1f} img/s",
+            "joules_per_image": f"SAM {variant} encoder, bf16, batch 8, {enc[6]:.1f} J/img",
+            "seconds_per_prompt": "SAM decoder + prompt encoder, per box, fp32",
+            "joules_per_prompt": f"SAM decoder + prompt encoder, per box, {dec[6]:.2f} J",
+            "average_power_watts": f"SAM {variant} encoder, bf16, batch 8, {enc[7]:.0f} W"}
+    prov = {f"profile.{k}": {"kind": "measured", "source": _anchor_source(v)} for k, v in what.items()}
+    header = {"kind": "measured", "source": ANCHOR_SOURCE, "model": f"{model} encoder bf16 batch 8 "
+              "+ decoder per box fp32", "hardware": ANCHOR_DEVICE, "date": ANCHOR_DATE, "weights": "random"}
+    return profile, prov, header
+
+
+_SAM_HUMAN = {
+    "prompt_seconds_per_structure": _TREE["options"]["sam"]["prompt_seconds_per_structure"],
+    "review_seconds_per_study": _TREE["options"]["sam"]["review_seconds_per_study"],
+    "engineering_hours": _TREE["options"]["sam"]["engineering_hours"],
+    "maintenance_hours_per_year": _TREE["options"]["sam"]["maintenance_hours_per_year"],
+}
+
+# Templates of the options a site may compare: (kind, English and Japanese names, tree of the fields
+# that are not a compute profile; the compute profile of a SAM variant comes from its anchors).
+TEMPLATES = {
+    "sam_vit_b": ("prompted", "SAM ViT-B (prompted)", "SAM ViT-B（プロンプト）", "sam_vit_b"),
+    "sam_vit_l": ("prompted", "SAM ViT-L (prompted)", "SAM ViT-L（プロンプト）", "sam_vit_l"),
+    "sam_vit_h": ("prompted", "SAM ViT-H (prompted)", "SAM ViT-H（プロンプト）", "sam_vit_h"),
+    "sam_finetuned": ("prompted", "Fine-tuned SAM (MedSAM-style, ViT-B)", "ファインチューニング済み SAM（MedSAM 型、ViT-B）",
+                      "sam_vit_b"),
+    "ssl": ("automatic", "Label-free SSL", "ラベル不要 SSL", "ssl_unet"),
+    "hybrid": ("hybrid", "Hybrid: SSL first, SAM for what it fails", "ハイブリッド：SSL で処理し失敗分を SAM で", None),
+}
+
+_FINETUNED = {
+    "failure_rate": _Ref(0.15, "assumed", f"{SEGROI}: share of fine-tuned SAM outputs re-traced, range 0.05-0.3; "
+                                          f"context: fine-tuned SAM Dice 0.911 on the EchoNet test set, {CHAO}",
+                         0.05, 0.3),
+    "label_images": _a(1000, "hand-labelled frames for fine-tuning, range 500-3000", 500, 3000),
+    "training_gpu_hours": _a(20, "fine-tuning SAM ViT-B on one GPU, range 8-80", 8, 80),
+    "engineering_hours": _a(120, "fine-tuning pipeline and validation, range 60-240", 60, 240),
+}
+_HYBRID = {
+    "review_seconds_per_study": _a(30, "human review per study of the combined output, range 15-60", 15, 60),
+    "engineering_hours": _a(20, "joining the two models, range 10-60", 10, 60),
+    "maintenance_hours_per_year": _a(10, "upkeep of the hand-over, range 5-20", 5, 20),
+}
+
+
+def option_template(template: str, raw: dict | None = None) -> tuple[dict, dict]:
+    """(option body, provenance relative to the option) for one of TEMPLATES. A hybrid joins the
+    first automatic and the first prompted option of `raw`; ValueError when it has none."""
+    kind, _, _, model = TEMPLATES[template]
+    if kind == "hybrid":
+        kinds = {n: (b or {}).get("kind", KINDS.get(n)) for n, b in ((raw or {}).get("options") or {}).items()}
+        auto = next((n for n, k in kinds.items() if k == "automatic"), None)
+        prompted = next((n for n, k in kinds.items() if k == "prompted"), None)
+        if auto is None or prompted is None:
+            raise ValueError("a hybrid needs an automatic and a prompted option to join; add them first")
+        body, prov = _split(_HYBRID)
+        return {"kind": "hybrid", "automatic": auto, "prompted": prompted, **body}, prov
+    if kind == "automatic":
+        body, prov = _split(_TREE["options"]["ssl"])
+        body["profile"]["provenance"] = dict(_PROFILE_PROVENANCE["ssl"])
+        return {"kind": kind, **body}, prov
+    tree = {**_SAM_HUMAN, "failure_rate": _TREE["options"]["sam"]["failure_rate"],
+            "label_images": _TREE["options"]["sam"]["label_images"],
+            "training_gpu_hours": _TREE["options"]["sam"]["training_gpu_hours"]}
+    if template == "sam_finetuned":
+        tree.update(_FINETUNED)
+    body, prov = _split(tree)
+    profile, profile_prov, header = _sam_profile(model)
+    body["profile"] = {**profile, "provenance": header}
+    prov.update(profile_prov)
+    return {"kind": kind, **body}, prov
+
+
+def add_option_from_template(raw: dict, template: str, name: str | None = None) -> dict:
+    """A copy of `raw` with an option made from `template` (named `name`, else after the template)."""
+    from engine import costmodel
+
+    if template not in TEMPLATES:
+        raise ValueError(f"no option template {template!r:.40}; there are {', '.join(TEMPLATES)}")
+    body, prov = option_template(template, raw)
+    return costmodel.add_option(raw, name or costmodel.free_name(raw, template), body, prov)
+
+
+# Published accuracy, one row per model, dataset, structure and metric (REFERENCES.md, "Accuracy
+# references" and the SSL method's paper); `segroi demo` stores them beside measured evaluations.
+FERREIRA_NATCOMMS = "Ferreira, Lau, Salaymang & Arnaout, Nat Commun 16, 4070 (2025); arXiv:2210.04979"
+OUYANG = "Ouyang et al., Nature 580, 252-256 (2020) (EchoNet-Dynamic)"
+PUBLISHED_ACCURACY = [
+    {"model": "fine-tuned SAM", "family": "sam", "dataset": "EchoNet-Dynamic test", "structure": "LV",
+     "metric": "dice", "value": 0.911, "sd": 0.045, "source": CHAO},
+    {"model": "EchoNet model", "family": "other", "dataset": "EchoNet-Dynamic test", "structure": "LV",
+     "metric": "dice", "value": 0.915, "sd": 0.047, "source": CHAO},
+    {"model": "fine-tuned SAM", "family": "sam", "dataset": "CAMUS A4C", "structure": "LV",
+     "metric": "dice", "value": 0.897, "source": CHAO},
+    {"model": "EchoNet model", "family": "other", "dataset": "CAMUS A4C", "structure": "LV",
+     "metric": "dice", "value": 0.850, "source": CHAO},
+    {"model": "fine-tuned SAM", "family": "sam", "dataset": "CAMUS A2C", "structure": "LV",
+     "metric": "dice", "value": 0.891, "source": CHAO},
+    {"model": "EchoNet model", "family": "other", "dataset": "CAMUS A2C", "structure": "LV",
+     "metric": "dice", "value": 0.752, "source": CHAO},
+    {"model": "EchoNet-Dynamic", "family": "other", "dataset": "EchoNet-Dynamic", "structure": "LV",
+     "metric": "dice", "value": 0.92, "source": OUYANG},
+    {"model": "label-free SSL", "family": "ssl", "dataset": "EchoNet-Dynamic (external)", "structure": "LV",
+     "metric": "dice", "value": 0.89, "source": FERREIRA_NATCOMMS,
+     "note": "trained on 450 echocardiograms with no manual labels"},
+    {"model": "label-free SSL", "family": "ssl", "dataset": "internal and external test sets", "structure": None,
+     "metric": "r2", "value": 0.695, "low": 0.55, "high": 0.84, "source": FERREIRA_NATCOMMS,
+     "note": "agreement with clinical measurements, r2 0.55-0.84 across measurements (value: the middle)"},
+    {"model": "label-free SSL", "family": "ssl", "dataset": "internal and external test sets", "structure": None,
+     "metric": "accuracy", "value": 0.85, "source": FERREIRA_NATCOMMS,
+     "note": "accuracy in detecting an abnormal chamber"},
+]
+
+
+def published_accuracy_rows() -> list[dict]:
+    """PUBLISHED_ACCURACY as rows of the store's `published_accuracy` table (without run_id)."""
+    keys = ("model", "family", "dataset", "structure", "metric", "value", "sd", "low", "high", "note", "source")
+    return [{**{k: r.get(k) for k in keys}, "provenance": "published"} for r in PUBLISHED_ACCURACY]
 
 
 def anchor_hardware_row() -> dict:

@@ -1,19 +1,34 @@
-"""Reading the drawing canvas (Fabric.js JSON from streamlit-drawable-canvas) as prompts.
+"""Reading the annotation canvas's drawing (dashboard/components/annotation_canvas) as prompts.
+
+The canvas sends its shapes in canvas pixels, in the order they were drawn:
+
+    {"polygons": [[[x, y], ...], ...],      closed polygons (an open one is not sent)
+     "boxes":    [[x0, y0, x1, y1], ...],   dragged boxes
+     "points":   [[x, y, label], ...]}      clicks: label 1 inside (+), 0 outside (-)
 
 Canvas pixels map to image pixels by `scale` (canvas px per image px, the same on both axes
-because the page keeps the image's aspect ratio). Point labels come from the stroke colour
-they were drawn with: POSITIVE_COLOR marks an inside (1) click, NEGATIVE_COLOR an outside (0).
+because the page keeps the image's aspect ratio). The browser can send anything, so a drawing
+that is not of this shape, holds a number that is not finite, or more than MAX_SHAPES shapes or
+MAX_VERTICES vertices in one polygon, is refused whole with one line.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+from engine.errors import SegroiError
 
 POSITIVE_COLOR = "#00c853"
 NEGATIVE_COLOR = "#ff1744"
 BOX_COLOR = "#ffd600"
 TRACE_COLOR = "#00b0ff"
-_ORIGIN = {"left": 0.0, "top": 0.0, "center": 0.5, "right": 1.0, "bottom": 1.0}
+MAX_SHAPES = 200
+MAX_VERTICES = 5000
+
+
+class CanvasError(SegroiError):
+    """The drawing the browser sent is not usable; the message says why."""
 
 
 @dataclass
@@ -35,57 +50,52 @@ class Shapes:
                 tuple((r(x), r(y)) for x, y in self.points), tuple(self.labels))
 
 
-def _corner(obj: dict, width: float, height: float) -> tuple[float, float]:
-    """Top-left corner of an object's box in canvas pixels, whatever its origin."""
-    left = float(obj.get("left", 0.0)) - _ORIGIN.get(obj.get("originX", "left"), 0.0) * width
-    top = float(obj.get("top", 0.0)) - _ORIGIN.get(obj.get("originY", "top"), 0.0) * height
-    return left, top
+def _numbers(entry, n: int, what: str) -> list[float]:
+    if not isinstance(entry, (list, tuple)) or len(entry) != n:
+        raise CanvasError(f"the drawing sent by the browser has a {what} that is not {n} numbers")
+    out = []
+    for v in entry:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise CanvasError(f"the drawing sent by the browser has a {what} with a bad number")
+        out.append(float(v))
+    return out
 
 
-def _polygon(obj: dict) -> list[tuple[float, float]]:
-    """Vertices in canvas pixels. Fabric keeps the points as drawn and places them by left/top:
-    the points' bounding-box centre sits at the object's centre, so a polygon moved or scaled
-    in edit mode is followed."""
-    pts = [(float(p["x"]), float(p["y"])) for p in obj.get("points", [])]
-    if len(pts) < 3:
-        return []
-    sx, sy = float(obj.get("scaleX", 1.0)), float(obj.get("scaleY", 1.0))
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    width = float(obj.get("width", max(xs) - min(xs))) * sx
-    height = float(obj.get("height", max(ys) - min(ys))) * sy
-    left, top = _corner(obj, width, height)
-    ox, oy = left + width / 2, top + height / 2
-    return [(ox + (x - cx) * sx, oy + (y - cy) * sy) for x, y in pts]
+def _list(shapes: dict, name: str) -> list:
+    value = shapes.get(name, [])
+    if not isinstance(value, list):
+        raise CanvasError(f"the drawing sent by the browser has {name} that are not a list")
+    return value
 
 
-def parse(json_data: dict | None, scale: float) -> Shapes:
+def parse(shapes, scale: float) -> Shapes:
     """Polygons, boxes (x0, y0, x1, y1) and points (x, y) with labels, in image pixels."""
     out = Shapes()
-    if not json_data:
+    if not shapes:
         return out
+    if not isinstance(shapes, dict):
+        raise CanvasError("the drawing sent by the browser is not an object")
+    polygons, boxes, points = (_list(shapes, k) for k in ("polygons", "boxes", "points"))
+    if len(polygons) + len(boxes) + len(points) > MAX_SHAPES:
+        raise CanvasError(f"the drawing sent by the browser has more than {MAX_SHAPES} shapes")
     s = float(scale)
-    for obj in json_data.get("objects", []):
-        kind = obj.get("type", "")
-        if kind == "Polygon":
-            poly = _polygon(obj)
-            if poly:
-                out.polygons.append([(x / s, y / s) for x, y in poly])
-        elif kind in ("Rect", "LabeledRect"):
-            w = float(obj.get("width", 0)) * float(obj.get("scaleX", 1))
-            h = float(obj.get("height", 0)) * float(obj.get("scaleY", 1))
-            left, top = _corner(obj, w, h)
-            if w > 0 and h > 0:
-                out.boxes.append((left / s, top / s, (left + w) / s, (top + h) / s))
-        elif kind == "Circle":
-            # Fabric's box around a circle includes its stroke
-            r, stroke = float(obj.get("radius", 0)), float(obj.get("strokeWidth", 0) or 0)
-            w = 2 * r * float(obj.get("scaleX", 1)) + stroke
-            h = 2 * r * float(obj.get("scaleY", 1)) + stroke
-            left, top = _corner(obj, w, h)
-            out.points.append(((left + w / 2) / s, (top + h / 2) / s))
-            stroke = str(obj.get("stroke", "")).lower()
-            out.labels.append(0 if stroke == NEGATIVE_COLOR else 1)
+    for poly in polygons:
+        if not isinstance(poly, list) or len(poly) > MAX_VERTICES:
+            raise CanvasError(f"the drawing sent by the browser has a polygon that is not a list of "
+                              f"at most {MAX_VERTICES} vertices")
+        vertices = [_numbers(v, 2, "vertex") for v in poly]
+        if len(vertices) >= 3:
+            out.polygons.append([(x / s, y / s) for x, y in vertices])
+    for box in boxes:
+        x0, y0, x1, y1 = _numbers(box, 4, "box")
+        x0, x1 = sorted((x0, x1))
+        y0, y1 = sorted((y0, y1))
+        if x1 > x0 and y1 > y0:
+            out.boxes.append((x0 / s, y0 / s, x1 / s, y1 / s))
+    for point in points:
+        x, y, label = _numbers(point, 3, "point")
+        out.points.append((x / s, y / s))
+        out.labels.append(0 if label == 0 else 1)
     return out
 
 

@@ -12,10 +12,11 @@ PHANTOM = "phantom"
 
 
 def load_frames(data: str, truth: str | None = None, frames: int | None = None,
-                size: int = 256, seed: int = 0) -> tuple[list[Frame], str]:
+                size: int = 256, seed: int = 0, within=None) -> tuple[list[Frame], str]:
     """(frames, dataset label). `data` is "phantom" (generated in memory, exact masks, `size`
     pixels, 4 frames per study) or a folder/file readable by `engine.data.load`.
-    `frames` keeps the first N in reading order."""
+    `frames` keeps the first N in reading order, and reading stops there. `within` (the dashboard's
+    data roots): nothing outside them is read, links included (engine.data.roots)."""
     if frames is not None and frames < 1:
         raise SegroiError("--frames must be at least 1")
     if str(data).strip().lower() == PHANTOM:
@@ -32,7 +33,7 @@ def load_frames(data: str, truth: str | None = None, frames: int | None = None,
             raise SegroiError(f"no such data folder or file: {path}")
         if truth is not None and not Path(truth).expanduser().is_dir():
             raise SegroiError(f"no such truth folder: {truth}")
-        result = load(path, truth=truth)
+        result = load(path, truth=truth, within=within, max_frames=frames)
         out = result.require_frames()
         label = str(path)
     return (out[:frames] if frames else out), label

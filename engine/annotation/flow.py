@@ -7,9 +7,12 @@ Per item (one structure on one frame):
           change; accept, or mark SAM as failed.          (accepted = SAM's mask was kept)
   ssl     the model's mask is shown; accept it, or choose "correct" and trace the outline.
                                                           (accepted = the proposal was kept)
-Events for the clock (see session.py): the item's display, every change of the drawing,
-every other widget touched while it is on screen, and accept/reject. SAM's image embedding
-is computed before the item is displayed, so its compute time is not the annotator's.
+The clock (session.ItemClock, rule in timing.py) takes the item's display, the browser's
+reports of activity on the canvas (every pointer event and page visibility, with the browser's
+timestamps; the ssl review shows its proposal on a canvas that draws nothing but reports the
+same), every change of the drawing, every other widget touched while the item is on screen, and
+accept/reject. SAM's image embedding is computed before the item is displayed, and each mask SAM
+computes after a prompt is a compute span: neither is the annotator's time.
 
 Counts: clicks = mouse actions on the image (polygon vertices plus the closing click, one
 per box, one per point); corrections = for sam, prompts changed after SAM's first mask;
@@ -27,6 +30,7 @@ from engine.annotation import canvas
 from engine.annotation.dataset import load_frames, plan
 from engine.annotation.masks import dice, polygon_mask
 from engine.annotation.session import (
+    TIMING_BROWSER,
     Item,
     ItemClock,
     Session,
@@ -71,6 +75,7 @@ class Flow:
         self.redos = 0
         self.predictions = 0
         self.mask: np.ndarray | None = None
+        self.problems: list[str] = []   # drawings the browser sent that could not be read
         self.phase = "review" if self.session.task == "ssl" else "draw"
         if self.phase == "review" and self.current:
             self.mask = self.proposal
@@ -131,33 +136,47 @@ class Flow:
     def show(self) -> None:
         """The current item is on screen: start its clock (once)."""
         if self.current is not None and not self.clock.started:
-            self.clock.start()
+            self.clock.start(canvas=self.canvas_key)
 
     def touch(self) -> None:
         """Any other interaction while the item is on screen."""
         if self.clock.started:
             self.clock.mark()
 
-    def update(self, json_data: dict | None, scale: float) -> bool:
-        """The canvas as it is now; True when the drawing changed (then the mask is redone)."""
-        if not self.drawing:
-            return False
-        shapes = canvas.parse(json_data, scale)
-        if shapes.signature() == self.shapes.signature():
+    def update(self, value, scale: float) -> bool:
+        """What the canvas sent (its drawing and its activity report, see activity.py); True
+        when the drawing changed (then the mask is redone). A value sent for another item or
+        phase is ignored."""
+        if not isinstance(value, dict) or value.get("item") != self.canvas_key or self.current is None:
             return False
         self.show()
+        self.clock.report(self.canvas_key, value)
+        if not self.drawing:
+            return False
+        try:
+            shapes = canvas.parse(value.get("shapes"), scale)
+        except canvas.CanvasError as exc:
+            self.problems.append(str(exc))
+            return False
+        if shapes.signature() == self.shapes.signature():
+            return False
         self.clock.mark()
         added = canvas.click_cost(shapes) - canvas.click_cost(self.shapes)
         if shapes.count < self.shapes.count:
             self.redos += 1
         elif added > 0:
             self.clicks += added
-        else:  # same shapes moved or resized in edit mode
+        else:  # same number of shapes, drawn differently (undone and drawn again)
             self.clicks += 1
             self.redos += 1
         self.shapes = shapes
         self.mask = self._mask()
         return True
+
+    @property
+    def activity_problems(self) -> list[str]:
+        """Why reports or drawings from the browser were refused for the item on screen."""
+        return [*self.clock.browser.refused, *self.problems]
 
     def _mask(self) -> np.ndarray | None:
         frame, _ = self.current
@@ -166,9 +185,12 @@ class Flow:
             if box is None and not self.shapes.points:
                 return None
             self.predictions += 1
-            return np.asarray(self.sam.predict(self.embeddings[frame.name], box=box,
+            began = self.now()
+            mask = np.asarray(self.sam.predict(self.embeddings[frame.name], box=box,
                                                points=self.shapes.points or None,
                                                labels=self.shapes.labels or None), dtype=bool)
+            self.clock.computing(began, self.now())
+            return mask
         if not self.shapes.polygons:
             return None
         out = np.zeros(frame.shape, dtype=bool)
@@ -207,7 +229,8 @@ class Flow:
         frame, structure = self.current
         self.show()
         self.clock.mark()
-        active, idle = self.clock.split()
+        timed = self.clock.split()
+        browser = self.clock.timing == TIMING_BROWSER
         truth = self.truth
         score = None if truth is None else dice(self.mask if self.mask is not None
                                                 else np.zeros_like(truth), truth)
@@ -223,10 +246,11 @@ class Flow:
             corrections, kind = self.redos, "polygon"
         vertices = sum(len(p) for p in self.shapes.polygons) or None
         item = Item(frame=frame.name, study=frame.study, structure=structure, task=self.task,
-                    active_seconds=active, idle_seconds=idle, clicks=self.clicks,
+                    active_seconds=timed.active, idle_seconds=timed.idle, clicks=self.clicks,
                     vertices=vertices if self.task != "sam" else None, corrections=corrections,
                     accepted=accepted, dice=score, review_seconds=self.clock.review_seconds(),
-                    prompt=kind or None)
+                    prompt=kind or None, hidden_seconds=timed.hidden if browser else None,
+                    compute_seconds=timed.compute, timing=self.clock.timing)
         record_item(self.store, self.session, item)
         self.queue.pop(0)
         self.item_no += 1
@@ -268,8 +292,9 @@ def ssl_masks(weights: str, frames: Sequence[Frame], device: str = "cpu") -> dic
 def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str | None = None,
           frames: int = 2, structures: Sequence[str] = tuple(STRUCTURES), idle_threshold: float = 30.0,
           sam=None, sam_checkpoint: str | None = None, ssl_weights: str | None = None,
-          phantom_size: int = 256, seed: int = 0, now: Callable[[], float] = time.time) -> Flow:
-    """Load the frames, open a session in the store and return its flow."""
+          phantom_size: int = 256, seed: int = 0, now: Callable[[], float] = time.time, within=None) -> Flow:
+    """Load the frames, open a session in the store and return its flow. `within`: the data roots the
+    frames must come from (the dashboard's; engine.data.roots)."""
     structures = list(structures)
     if not structures:
         raise SegroiError("choose at least one structure")
@@ -277,7 +302,7 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
         raise SegroiError("the sam task needs a SAM segmenter")
     if task == "ssl":
         _check_weights(ssl_weights)
-    loaded, label = load_frames(data, truth=truth, frames=frames, size=phantom_size, seed=seed)
+    loaded, label = load_frames(data, truth=truth, frames=frames, size=phantom_size, seed=seed, within=within)
     ssl_labels = ssl_masks(ssl_weights, loaded) if task == "ssl" else None
     settings = {"data": data, "truth": truth, "frames": frames, "structures": structures,
                 "phantom_size": phantom_size, "seed": seed}
@@ -294,14 +319,14 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
     return Flow(store, session, loaded, structures, sam=sam, ssl_labels=ssl_labels, now=now)
 
 
-def resume(store, session_id: str, *, sam=None, now: Callable[[], float] = time.time) -> Flow:
+def resume(store, session_id: str, *, sam=None, now: Callable[[], float] = time.time, within=None) -> Flow:
     """Reopen a session: same frames and structures, completed items skipped."""
     session = load_session(store, session_id)
     if session.simulated:
         raise SegroiError("a simulated session cannot be resumed in the browser")
     s = session.settings
     loaded, _ = load_frames(s.get("data", "phantom"), truth=s.get("truth"), frames=s.get("frames"),
-                            size=s.get("phantom_size", 256), seed=s.get("seed", 0))
+                            size=s.get("phantom_size", 256), seed=s.get("seed", 0), within=within)
     ssl_labels = ssl_masks(s.get("ssl_weights"), loaded) if session.task == "ssl" else None
     return Flow(store, session, loaded, s.get("structures", list(STRUCTURES)), sam=sam,
                 ssl_labels=ssl_labels, now=now)

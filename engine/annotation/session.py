@@ -1,15 +1,24 @@
-"""Timed annotation sessions: the timing rule, and sessions/items in the store.
+"""Timed annotation sessions: the item clock, and sessions/items in the store.
 
-Timing rule (one item = one structure on one frame):
-  The clock keeps an *events stream* of wall-clock timestamps: the item's display, every
-  interaction the annotator makes (a closed polygon, a box drag, a click point, a button),
-  and the final accept/reject. Consecutive events make gaps. A gap longer than
-  ``idle_threshold_seconds`` (strictly greater) is *idle* and is excluded whole; every other
-  gap is *active*. So ``active_seconds + idle_seconds == accept time - display time``.
-  In the browser the server sees an interaction only when the page reruns (a polygon when
-  it is closed, a box when the mouse is released), so a single interaction that takes
-  longer than the threshold counts as idle: choose the threshold above the slowest single
-  action (default 30 s; a manual LV trace takes 11.6 +/- 4.5 s in Chao et al.).
+The timing rule is engine/annotation/timing.py: from an item's display to its accept, SAM's
+compute time is the machine's, time with the page hidden is idle, and of the rest a pause
+between two of the annotator's actions longer than ``idle_threshold_seconds`` is idle and
+everything else active. The actions ("marks") come from two places:
+
+  the browser  every pointer event on the canvas and every change of page visibility, with the
+               browser's own timestamps (engine/annotation/activity.py: checked, and put on
+               the server's clock);
+  the server   the display, every change of the drawing and every widget that reached it,
+               and the accept/reject.
+
+The item is on screen from the moment the canvas it was first shown on appeared in the browser
+(the server's display time when that canvas reported nothing), and ends when Accept (or the
+review decision) was pressed in the browser (the server's time of it when no press was
+reported in the PRESS_LATENCY_SECONDS before). An item is stored with
+``timing`` = "browser" when the browser's activity was measured for it,
+"server" when only server round-trips were seen (every item stored before segroi measured
+activity in the browser, marked so by migration 0005: a trace reached the server only when it
+was closed, so a trace slower than the threshold counted as idle), or "simulated".
 
 Items are written one by one with `Store.insert` (its own short transaction) as soon as
 they complete, so closing the browser loses at most the item on screen. A session is
@@ -20,40 +29,34 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable, Sequence
 
+from engine.annotation.activity import BrowserActivity
+from engine.annotation.timing import Split, gaps_active_idle
+from engine.annotation.timing import split as split_item
 from engine.errors import SegroiError
 
 TASKS = ("manual", "sam", "ssl")
 DEFAULT_IDLE_THRESHOLD_S = 30.0
+TIMING_BROWSER = "browser"      # activity measured in the browser
+TIMING_SERVER = "server"        # server round-trips only: the old way
+TIMING_SIMULATED = "simulated"  # the simulated annotator's time model
 
 
 def split_active_idle(events: Sequence[float], threshold: float) -> tuple[float, float]:
-    """(active, idle) seconds of an events stream under the rule above.
-
-    ``events`` are timestamps in seconds, first the display, last the accept; they must not
-    go backwards. Fewer than two events give (0, 0).
-    """
-    if threshold <= 0:
-        raise ValueError("the idle threshold must be positive")
-    active = idle = 0.0
-    for earlier, later in zip(events, events[1:]):
-        gap = later - earlier
-        if gap < 0:
-            raise ValueError("events must be in time order")
-        if gap > threshold:
-            idle += gap
-        else:
-            active += gap
-    return active, idle
+    """(active, idle) seconds of a sorted stream of marks, first the display, last the accept,
+    with no hidden or compute spans (timing.gaps_active_idle)."""
+    return gaps_active_idle(events, threshold)
 
 
 class ItemClock:
-    """The events stream of one item. `now` is injectable so tests need not sleep."""
+    """What one item's timing needs: server marks, SAM's compute spans and the browser's
+    reports. `now` is injectable so tests need not sleep."""
 
     def __init__(self, threshold: float = DEFAULT_IDLE_THRESHOLD_S,
                  now: Callable[[], float] = time.time):
@@ -62,19 +65,25 @@ class ItemClock:
         self.threshold = float(threshold)
         self.now = now
         self.events: list[float] = []
+        self.compute: list[tuple[float, float]] = []
+        self.browser = BrowserActivity()
+        self.canvas: str | None = None       # the canvas the item was first shown on
         self.decision_at: int | None = None  # index of the review decision event, if any
 
     @property
     def started(self) -> bool:
         return bool(self.events)
 
-    def start(self, at: float | None = None) -> None:
-        """The item is on screen. Starting again restarts the stream."""
+    def start(self, at: float | None = None, canvas: str | None = None) -> None:
+        """The item is on screen, on the canvas named `canvas`. Starting again restarts the clock."""
+        self.canvas = canvas
         self.events = [self.now() if at is None else at]
+        self.compute = []
+        self.browser = BrowserActivity()
         self.decision_at = None
 
     def mark(self, at: float | None = None) -> None:
-        """An interaction happened now."""
+        """An interaction reached the server now."""
         if not self.events:
             raise RuntimeError("mark() before start()")
         t = self.now() if at is None else at
@@ -85,21 +94,55 @@ class ItemClock:
         self.mark(at)
         self.decision_at = len(self.events) - 1
 
-    def split(self) -> tuple[float, float]:
-        return split_active_idle(self.events, self.threshold)
+    def computing(self, start: float, end: float) -> None:
+        """SAM computed from `start` to `end` (server clock): not the annotator's time."""
+        if end > start:
+            self.compute.append((start, end))
+
+    def report(self, canvas: str, value, at: float | None = None) -> bool:
+        """A report of the browser's activity from canvas `canvas`, received now
+        (activity.BrowserActivity.add); True when it was new and passed the checks."""
+        if not self.events:
+            raise RuntimeError("report() before start()")
+        return self.browser.add(canvas, value, self.now() if at is None else at, self.events[0])
+
+    @property
+    def timing(self) -> str:
+        return TIMING_BROWSER if self.browser.measured else TIMING_SERVER
+
+    def split(self, upto: int | None = None) -> Split:
+        """The item's time from display to its last server mark (or to mark number `upto`)."""
+        if not self.events:
+            return Split(0.0, 0.0, 0.0, 0.0)
+        events = self.events if upto is None else self.events[: upto + 1]
+        start, end = events[0], events[-1]
+        pressed = self.browser.pressed(end)
+        if pressed is not None:   # the button as the annotator pressed it, not as the server saw it
+            end = max(pressed, start)
+        appeared = None if self.canvas is None else self.browser.shown(self.canvas)
+        if appeared is not None:  # on screen when its canvas appeared, not when the server sent it
+            start = min(max(start, appeared), end)
+        return split_item(start, end, [*events, *self.browser.marks()], self.threshold,
+                          hidden=self.browser.hidden(end), compute=self.compute)
 
     def review_seconds(self) -> float | None:
         if self.decision_at is None:
             return None
-        return split_active_idle(self.events[: self.decision_at + 1], self.threshold)[0]
+        return self.split(self.decision_at).active
 
 
-def pseudonym(label: str) -> str:
-    """A stable pseudonymous annotator id for whatever the annotator typed (never stored as typed)."""
+def pseudonym(label: str, salt: str | None = None) -> str:
+    """A stable pseudonymous annotator id for whatever the annotator typed (never stored as typed):
+    'ann-' + 12 hex of HMAC-SHA256 keyed with the install's salt (`SEGROI_SALT` or the salt file,
+    engine.data.privacy), so a name cannot be guessed back from the store without the salt.
+    Pseudonyms stored before schema version 4 were replaced by random 'ann-x...' ids (0004)."""
+    from engine.data.privacy import default_salt
+
     text = (label or "").strip().lower()
     if not text:
         raise SegroiError("an annotator pseudonym is needed (any word; it is hashed before storing)")
-    return "ann-" + hashlib.sha256(f"segroi-annotator:{text}".encode()).hexdigest()[:10]
+    key = (salt if salt is not None else default_salt()).encode()
+    return "ann-" + hmac.new(key, f"segroi-annotator:{text}".encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def _now() -> dt.datetime:
@@ -145,10 +188,15 @@ class Item:
     dice: float | None = None
     review_seconds: float | None = None
     prompt: str | None = None
+    hidden_seconds: float | None = None   # part of idle_seconds when the page was hidden
+    compute_seconds: float | None = None  # SAM computing: in neither active nor idle
+    timing: str | None = None             # browser, server (the old way) or simulated
 
     def row(self, session: Session) -> dict:
         out = asdict(self)
         out.update(session_id=session.id, simulated=session.simulated, completed_at=_now())
+        if out["timing"] is None:
+            out["timing"] = TIMING_SIMULATED if session.simulated else TIMING_SERVER
         return out
 
 
@@ -229,13 +277,14 @@ def finish_session(store, session: Session) -> None:
 
 
 def session_items(store, session_ids: Sequence[str]) -> list[dict]:
-    """Items of the given sessions, with the session's annotator and SAM weights ("random",
-    a checkpoint name, or None)."""
+    """Items of the given sessions, with the session's annotator, SAM weights ("random", a checkpoint
+    name, or None) and SAM variant (vit_b, vit_l, vit_h, or None)."""
     if not session_ids:
         return []
     marks = ", ".join("?" for _ in session_ids)
     return store.query(
         "SELECT i.*, s.annotator, s.created_at AS session_created_at, "
-        "json_extract_string(s.settings, '$.sam_weights') AS sam_weights FROM annotation_items i "
+        "json_extract_string(s.settings, '$.sam_weights') AS sam_weights, "
+        "json_extract_string(s.settings, '$.sam_variant') AS sam_variant FROM annotation_items i "
         f"JOIN annotation_sessions s ON s.id = i.session_id WHERE i.session_id IN ({marks}) "
         "ORDER BY i.completed_at", list(session_ids))

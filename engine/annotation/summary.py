@@ -1,11 +1,17 @@
 """Cost-model inputs from annotation items, each with a 95 % confidence interval.
 
-Intervals:
-  means (seconds)   Student t-interval: mean +/- t(0.975, n-1) * sd / sqrt(n), sd with n-1.
-                    Items are treated as independent draws (several structures of one frame
-                    are not modelled as correlated). One item gives a mean and no interval.
-  rates (failures)  Wilson score interval for a binomial proportion (z = 1.959964), which
-                    stays inside [0, 1] and is sensible at 0 or n failures.
+Intervals (95 %), and the ranges they become in a scenario:
+  means (seconds)   the interval of the mean on the log scale: mean * exp(+/- t(0.975, n-1) * cv / sqrt(n)),
+                    cv = sd / mean (sd with n-1): the delta method for log(mean), so it stays positive
+                    and is lopsided the way times are. It becomes a `lognormal` range whose 2.5th and
+                    97.5th percentiles are its ends. Items are treated as independent draws (several
+                    structures of one frame are not modelled as correlated). One item gives a mean and
+                    no interval.
+  rates (failures)  k failures of n: the Jeffreys interval, the 2.5th and 97.5th percentiles of
+                    Beta(k + 1/2, n - k + 1/2); it becomes that `beta` range. The value stays k / n,
+                    moved to the nearer end of the interval when k is 0 or n (k / n then lies just
+                    outside it).
+  `t_interval` (the plain Student t-interval) and `wilson` remain for tables that show spread.
 
 What each input is, from which items:
   options.manual.seconds_per_structure        active seconds of manual items
@@ -20,22 +26,34 @@ What each input is, from which items:
                                               the accept/correct decision) x structures per frame
                                               x frames per study of the scenario it goes into
 
+The estimates are keyed as in files from before named options (manual, sam, ssl); `scenario_update`
+writes each into the options of a scenario it measures (engine.annotation.options.targets): manual
+time into the manual option, prompting time into every prompted option, and so on.
+
 Provenance: items from simulated sessions give "simulated" figures, browser sessions
 "measured" ones; a summary refuses to mix the two.
+
+Items timed the old way (timing = "server": server round-trips only, stored before segroi
+measured activity in the browser; a trace slower than the idle threshold counted as idle, so
+their times are biased low) are left out unless the caller asks for them (`include_old`); the
+source of every estimate then says how many were left out, or that old and new were mixed.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
+from engine.annotation.session import TIMING_SERVER
 from engine.costmodel import get_field, set_field
 from engine.errors import SegroiError
 
 Z95 = 1.959963984540054
 T_METHOD = "95% Student t-interval of the mean"
+LOG_T_METHOD = "95% interval of the mean on the log scale (Student t, delta method), as a lognormal"
 WILSON_METHOD = "95% Wilson score interval"
+JEFFREYS_METHOD = "95% Jeffreys interval, Beta(k+1/2, n-k+1/2)"
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,57 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float, float]
     return p, max(0.0, centre - half), min(1.0, centre + half)
 
 
+def log_t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float | None, float | None, float | None]:
+    """(mean, low, high, sd): the interval of the mean on the log scale, mean * exp(+/- t * cv / sqrt(n));
+    low/high/sd are None for fewer than two values, low/high also when the mean is not positive."""
+    from scipy import stats
+
+    mean, _, _, sd = t_interval(values, level)
+    n = len(values)
+    if sd is None or mean <= 0:
+        return mean, None, None, sd
+    half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * (sd / mean) / math.sqrt(n)
+    return mean, mean * math.exp(-half), mean * math.exp(half), sd
+
+
+def jeffreys(failures: int, n: int, level: float = 0.95) -> tuple[float, float, float]:
+    """(k / n, low, high): the share and its Jeffreys interval, the percentiles of Beta(k + 1/2, n - k + 1/2)."""
+    from scipy import stats
+
+    if n <= 0:
+        raise ValueError("no trials")
+    if not 0 <= failures <= n:
+        raise ValueError("failures must lie in 0..n")
+    a, b = failures + 0.5, n - failures + 0.5
+    tail = (1.0 - level) / 2.0
+    return failures / n, float(stats.beta.ppf(tail, a, b)), float(stats.beta.ppf(1.0 - tail, a, b))
+
+
+def rate_leaf(failures: int, n: int) -> dict:
+    """The scenario range of a rate measured as k failures of n: a Jeffreys beta."""
+    p, low, high = jeffreys(failures, n)
+    return {"value": _sig(min(max(p, low), high)), "low": _sig(low), "high": _sig(high), "dist": "beta"}
+
+
+def _sig(x: float) -> float:
+    """Six significant figures (keeps tiny Jeffreys bounds such as 5e-8 above zero)."""
+    return float(f"{x:.6g}")
+
+
+def usable_leaf(field: str, value) -> tuple[Any, str]:
+    """(leaf, note): `value` when field `field` can hold its range, else its point value alone and a
+    note saying why (a range from very few items can be too wide for the field's allowed values)."""
+    from engine.costmodel import AssumptionError, check_leaf
+
+    if not isinstance(value, dict):
+        return value, ""
+    try:
+        check_leaf(field, value)
+        return value, ""
+    except AssumptionError as exc:
+        return value["value"], f"; range left out, too wide to use ({exc.reason})"
+
+
 def provenance_of(items: Sequence[Mapping]) -> str:
     kinds = {bool(i["simulated"]) for i in items}
     if len(kinds) > 1:
@@ -92,20 +161,45 @@ def provenance_of(items: Sequence[Mapping]) -> str:
     return "simulated" if kinds == {True} else "measured"
 
 
+def old_timed(items: Sequence[Mapping]) -> int:
+    """How many items were timed the old way (server round-trips only)."""
+    return sum(1 for i in items if i.get("timing") == TIMING_SERVER)
+
+
+def timed_items(items: Sequence[Mapping], include_old: bool = False) -> tuple[list[Mapping], str]:
+    """(the items measured inputs use, a note for their source; empty when there is nothing
+    to say). Items timed the old way are used only when `include_old`."""
+    old = old_timed(items)
+    if not old:
+        return list(items), ""
+    what = ("timed the old way (server round-trips only; a trace slower than the idle threshold "
+            "counted as idle, so these times are biased low)")
+    if not include_old:
+        return [i for i in items if i.get("timing") != TIMING_SERVER], f"{old} item(s) {what} left out"
+    if old == len(items):
+        return list(items), f"all {old} item(s) {what}"
+    return list(items), (f"mixed: {len(items) - old} item(s) timed in the browser and {old} item(s) "
+                         f"{what}")
+
+
 def _mean_estimate(field, values, unit, provenance, source) -> Estimate:
-    mean, low, high, sd = t_interval(values)
-    return Estimate(field, mean, low, high, len(values), sd, T_METHOD, unit, provenance, source)
+    mean, low, high, sd = log_t_interval(values)
+    return Estimate(field, mean, low, high, len(values), sd, LOG_T_METHOD, unit, provenance, source)
 
 
 def _rate_estimate(field, failures, n, provenance, source) -> Estimate:
-    p, low, high = wilson(failures, n)
+    p, low, high = jeffreys(failures, n)
     sd = math.sqrt(p * (1 - p) / n)
-    return Estimate(field, p, low, high, n, sd, WILSON_METHOD, "fraction", provenance, source)
+    return Estimate(field, p, low, high, n, sd, JEFFREYS_METHOD, "fraction", provenance, source)
 
 
-def summarize(items: Sequence[Mapping], source: str) -> dict[str, Estimate]:
+def summarize(items: Sequence[Mapping], source: str, include_old: bool = False) -> dict[str, Estimate]:
     """The cost-model inputs these items measure, keyed by field. Review time comes out per
-    structure (`ssl.review_seconds_per_structure`); `scenario_update` turns it into per study."""
+    structure (`ssl.review_seconds_per_structure`); `scenario_update` turns it into per study.
+    Items timed the old way count only with `include_old` (`timed_items`); the source says so."""
+    items, note = timed_items(items, include_old)
+    if note:
+        source = f"{source} ({note})"
     if not items:
         return {}
     prov = provenance_of(items)
@@ -165,23 +259,23 @@ def _point(node) -> float:
     return float(node["value"]) if isinstance(node, Mapping) else float(node)
 
 
-def _leaf(est: Estimate, scale: float = 1.0):
-    """A number when there is no interval, else a {value, low, high, dist: normal} range whose
-    low..high is the 95 % interval (clipped at 0 for times and to [0, 1] for rates)."""
+def leaf(est: Estimate, scale: float = 1.0):
+    """A number when there is no interval, else the range its interval means: a beta for a rate
+    (the Jeffreys interval's own distribution), a lognormal for a time; the value is the estimate,
+    moved into the interval when it lies outside (a rate of 0 or 1)."""
     value = est.value * scale
     if est.low is None or est.high is None:
-        return round(value, 6)
-    low = max(0.0, est.low * scale)
-    high = est.high * scale
-    if est.unit == "fraction":
-        high = min(1.0, high)
-    return {"value": round(value, 6), "low": round(min(low, value), 6),
-            "high": round(max(high, value), 6), "dist": "normal"}
+        return _sig(value)
+    low, high = _sig(est.low * scale), _sig(est.high * scale)
+    dist = "beta" if est.unit == "fraction" else "lognormal"
+    return {"value": _sig(min(max(value, low), high)), "low": low, "high": high, "dist": dist}
 
 
 def scenario_update(base: Mapping, estimates: Mapping[str, Estimate],
-                    name: str) -> tuple[dict, dict, list[str]]:
-    """(assumptions, provenance, changed fields): `base` with the estimated fields replaced.
+                    name: str, sam_variant: str | None = None) -> tuple[dict, dict, list[str]]:
+    """(assumptions, provenance, changed fields): `base` with the estimated fields replaced in the
+    options they measure (engine.annotation.options.targets: manual time in the manual option,
+    prompting time in every prompted option, and so on).
 
     Provenance entries name the kind (measured/simulated) and the source (session ids, n,
     interval method). The review time per study needs the base's workload: review seconds
@@ -189,11 +283,14 @@ def scenario_update(base: Mapping, estimates: Mapping[str, Estimate],
     """
     import copy
 
+    from engine.annotation.options import targets
+
     out = copy.deepcopy(dict(base))
     out["name"] = name
     prov = dict(out.get("provenance") or {})
     changed = []
     for field, est in estimates.items():
+        scale, note = 1.0, ""
         if field == "ssl.review_seconds_per_structure":
             try:
                 s = _point(get_field(out, "workload.structures_per_frame"))
@@ -201,16 +298,14 @@ def scenario_update(base: Mapping, estimates: Mapping[str, Estimate],
             except KeyError as exc:
                 raise SegroiError("the base scenario has no workload.structures_per_frame / "
                                   "frames_per_study to turn review seconds into per study") from exc
-            target = "options.ssl.review_seconds_per_study"
-            set_field(out, target, _leaf(est, s * f))
+            scale = s * f
             note = (f"; {est.value:.2f} s per structure x {s:g} structures/frame x {f:g} frames/study "
                     "(workload of the base scenario)")
-        else:
-            target, note = field, ""
-            set_field(out, target, _leaf(est))
         interval = "" if est.low is None else f", {est.method}"
-        prov[target] = {"kind": est.provenance,
-                        "source": f"{est.source}: n = {est.n}{interval}{note}"}
-        changed.append(target)
+        for target in targets(field, base, sam_variant):
+            value, why = usable_leaf(target, leaf(est, scale))
+            set_field(out, target, value)
+            prov[target] = {"kind": est.provenance, "source": f"{est.source}: n = {est.n}{interval}{note}{why}"}
+            changed.append(target)
     out["provenance"] = prov
     return out, prov, changed

@@ -13,10 +13,10 @@ MAX_FILE_BYTES = 5_000_000
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "cost", help="compare the cost of manual, SAM and SSL segmentation for one scenario",
-        description="Evaluate a scenario: annual and setup cost, present cost, NPV savings, ROI, payback "
-                    "and the SAM/SSL break-even volume. The assumptions file format is in "
-                    "docs/assumptions.md.")
+        "cost", help="compare the cost of a scenario's options (manual, SAM, SSL, hybrids ...)",
+        description="Evaluate a scenario: annual and setup cost, present cost, NPV savings, ROI and payback "
+                    "of every option, the cheapest one, and which option is cheapest at each yearly volume. "
+                    "The assumptions file format is in docs/assumptions.md.")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--assumptions", metavar="FILE", help="assumptions file (.json, or .toml)")
     src.add_argument("--scenario", metavar="NAME", help="a scenario saved in the store")
@@ -26,7 +26,8 @@ def register(sub) -> None:
                    help="also draw N samples of every ranged assumption (percentiles, P(cheapest))")
     p.add_argument("--seed", type=int, default=0, help="random seed for --monte-carlo (default 0)")
     p.add_argument("--tornado", action="store_true",
-                   help="also show the one-way sensitivity of present cost (sam - ssl)")
+                   help="also show the one-way sensitivity of present cost sam - ssl (files with those "
+                        "options), else of the cheapest non-manual option's NPV savings")
     p.set_defaults(func=run)
 
 
@@ -161,19 +162,28 @@ def _cell(x, kind: str) -> str:
 
 
 def table(scenario, out: dict) -> str:
-    from engine.costmodel import OPTIONS
-
+    names = scenario.option_names
     cur = scenario.currency
     hw = scenario.mode if scenario.mode == "cloud" else (
         "on-prem, dedicated server" if scenario.dedicated else "on-prem, shared server")
     lines = [f"Scenario {scenario.name!r}: money in {cur}, {hw}, {scenario.horizon_years} years "
-             f"discounted at {scenario.discount_rate * 100:.1f} %/yr", ""]
+             f"discounted at {scenario.discount_rate * 100:.1f} %/yr"]
+    own = [o for o in scenario.options if o.hardware != "hardware" and o.kind != "manual"]
+    if own:
+        lines.append("On their own hardware: " + "; ".join(
+            f"{o.name} ({o.mode if o.mode == 'cloud' else 'on-prem, ' + ('dedicated' if o.dedicated else 'shared')})"
+            for o in own))
+    hybrids = [o for o in scenario.options if o.kind == "hybrid"]
+    if hybrids:
+        lines.append("Hybrids: " + "; ".join(f"{o.name} = {o.automatic}, then {o.prompted} for its failures"
+                                             for o in hybrids))
+    lines.append("")
     width = 28
-    lines.append(f"{'':{width}}" + "".join(f"{o:>14}" for o in OPTIONS))
+    lines.append(f"{'':{width}}" + "".join(f"{o[:13]:>14}" for o in names))
     for key, label, kind in _ROWS:
         unit = f" ({cur})" if kind.startswith("money") else ""
         lines.append(f"{label + unit:{width}}"
-                     + "".join(f"{_cell(out['options'][o][key], kind):>14}" for o in OPTIONS))
+                     + "".join(f"{_cell(out['options'][o][key], kind):>14}" for o in names))
     mc = out.get("monte_carlo")
     if mc:
         lines.append("")
@@ -182,17 +192,24 @@ def table(scenario, out: dict) -> str:
         for key, label in (("present_cost", "Present cost p5"), ("present_cost", "Present cost p95")):
             q = "p5" if label.endswith("p5") else "p95"
             lines.append(f"{label + f' ({cur})':{width}}"
-                         + "".join(f"{_cell(mc['percentiles'][o][key][q], 'money'):>14}" for o in OPTIONS))
-        lines.append(f"{'P(cheapest)':{width}}" + "".join(f"{mc['p_cheapest'][o]:>14.1%}" for o in OPTIONS))
+                         + "".join(f"{_cell(mc['percentiles'][o][key][q], 'money'):>14}" for o in names))
+        lines.append(f"{'P(cheapest)':{width}}" + "".join(f"{mc['p_cheapest'][o]:>14.1%}" for o in names))
     lines.append("")
-    be = out["break_even_studies_per_year"]
     lines.append(f"Cheapest over the horizon: {out['cheapest']}.")
-    lines.append("SAM and SSL cost the same at "
-                 + (f"{be:,.0f} studies/year." if be is not None else "no volume up to 100,000,000 studies/year."))
+    if "break_even_studies_per_year" in out:
+        be = out["break_even_studies_per_year"]
+        lines.append("SAM and SSL cost the same at "
+                     + (f"{be:,.0f} studies/year." if be is not None else "no volume up to 100,000,000 studies/year."))
+    lines.append("Cheapest by yearly volume (everything else fixed): " + "; ".join(
+        f"{p['option']} from {p['from_studies_per_year']:,.0f}"
+        + (f" to {p['to_studies_per_year']:,.0f}" if p["to_studies_per_year"] is not None else " up")
+        for p in out["cheapest_by_volume"]) + " studies/year.")
     tor = out.get("tornado")
     if tor:
         lines.append("")
-        lines.append(f"Sensitivity of present cost sam - ssl ({cur}; base {tor[0]['base']:,.0f}):")
+        what = tor[0]["output"].replace("_minus_", " - ")
+        lines.append(f"Sensitivity of {'present cost ' if ' - ' in what else ''}{what} "
+                     f"({cur}; base {tor[0]['base']:,.0f}):")
         for row in tor[:10]:
             lo = _cell(row["output_at_low"], "money")
             hi = _cell(row["output_at_high"], "money")

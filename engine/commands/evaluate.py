@@ -11,14 +11,20 @@ a frame name (and a --truth label): evaluate refuses them before anything is sto
 Provenance: phantom frames and all SAM results (simulated prompts) are stored as "simulated";
 real data with the SSL model as "measured". SAM without a checkpoint is refused: random weights
 give meaningless masks.
+
+--ray ADDRESS scores the frames on a Ray cluster (engine/scale/inference.py) and stores the same
+rows. The run is opened once the cluster is joined, so a job that fails (or finds no ground
+truth) is stored as failed with its reason, and no row of it is kept.
 """
 
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 
 
 def register(sub) -> None:
+    from engine.commands.segment import add_ray_arguments
     from engine.measure.failure import DEFAULT_TOLERANCE
     from engine.measure.segmenters import add_model_arguments
 
@@ -33,6 +39,7 @@ def register(sub) -> None:
                    help=f"Dice below which a structure counts as a failure to re-trace (default {DEFAULT_TOLERANCE:g})")
     p.add_argument("--disks", type=int, default=20, help="method-of-disks slices (default 20, ASE; the paper used 21)")
     add_model_arguments(p)
+    add_ray_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -45,6 +52,7 @@ def run(args) -> int:
 
     from tqdm import tqdm
 
+    from engine.commands.segment import check_ray_arguments
     from engine.data import load, require_unique_names
     from engine.errors import SegroiError
     from engine.measure.evaluation import evaluate
@@ -55,6 +63,9 @@ def run(args) -> int:
         raise SegroiError("--tolerance is a Dice value between 0 and 1")
     if args.disks < 1:
         raise SegroiError("--disks must be at least 1")
+    check_ray_arguments(args)
+    if args.ray is not None:
+        return _run_ray(args)
     result = load(args.data, truth=args.truth)
     for p in result.problems:
         print(f"skipped {p}", file=sys.stderr)
@@ -63,21 +74,11 @@ def run(args) -> int:
     if not frames:
         raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like `segroi segment`'s output")
     # Ground truth is looked up, and results keyed, by <stem>_<idx>: same-stem files would be mixed up.
-    require_unique_names(frames, "nothing was stored: evaluate each folder in its own run "
-                                 "(with its own --truth), or rename one of the files")
+    require_unique_names(frames, UNIQUE_ADVICE)
     labeller = make_labeller(args)
-    settings = {
-        "model": args.model, "weights": labeller.weights, "data": [str(d) for d in args.data],
-        "truth": args.truth, "frames": len(frames), "tolerance": args.tolerance, "failure_metric": "dice",
-        "disks": args.disks, "prompts": labeller.prompts, "device": args.device,
-        "measurement_reference": "same measurement on the ground-truth mask",
-    }
-    if args.model == "sam":
-        settings.update({"sam_variant": args.sam_variant, "sam_image_size": args.sam_image_size,
-                         "jitter": args.jitter, "seed": args.seed})
-    command = "segroi evaluate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["evaluate"] else None
+    settings = _settings(args, labeller.weights, labeller.prompts, len(frames))
     store = open_store()
-    with store.run("evaluate", settings=settings, command=command) as run_:
+    with store.run("evaluate", settings=settings, command=_command()) as run_:
         t0 = time.perf_counter()
         bar = tqdm(total=len(frames), desc=f"evaluate ({args.model})", file=sys.stderr, leave=False)
         preds = []
@@ -90,6 +91,73 @@ def run(args) -> int:
         run_.add("evaluations", ev.evaluations)
         run_.add("measurements", ev.measurements)
     _print_summary(ev, args, labeller, seconds, len(frames), run_.id)
+    return 0
+
+
+UNIQUE_ADVICE = "nothing was stored: evaluate each folder in its own run (with its own --truth), or rename one of the files"
+
+
+def _settings(args, weights: str, prompts: str, n_frames: int | None) -> dict:
+    settings = {
+        "model": args.model, "weights": weights, "data": [str(d) for d in args.data],
+        "truth": args.truth, "frames": n_frames, "tolerance": args.tolerance, "failure_metric": "dice",
+        "disks": args.disks, "prompts": prompts, "device": args.device,
+        "measurement_reference": "same measurement on the ground-truth mask",
+    }
+    if args.model == "sam":
+        settings.update({"sam_variant": args.sam_variant, "sam_image_size": args.sam_image_size,
+                         "jitter": args.jitter, "seed": args.seed})
+    return settings
+
+
+def _command() -> str | None:
+    return "segroi evaluate " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["evaluate"] else None
+
+
+def _run_ray(args) -> int:
+    from tqdm import tqdm
+
+    from engine import __version__
+    from engine.data import plan, require_unique_names
+    from engine.errors import SegroiError
+    from engine.measure.evaluation import combine
+    from engine.measure.segmenters import labeller_spec
+    from engine.scale import inference
+    from engine.scale.cluster import connect
+    from engine.store import open_store
+
+    spec = inference.absolute_spec(labeller_spec(args))
+    weights, prompts = spec.check()
+    items = list(plan([inference.absolute(d) for d in args.data], truth=inference.absolute(args.truth)))
+    store = open_store()
+    with connect(args.ray) as cluster:
+        print(cluster.line(), file=sys.stderr)
+        workers, gpus = inference.workers_for(cluster, args.device, args.ray_workers)
+        settings = _settings(args, weights, prompts, None)
+        job = inference.Job("evaluate", spec, weights, prompts, workers, gpus_per_worker=gpus,
+                            retries=args.ray_retries, n_disks=args.disks, version=__version__)
+        settings["ray"] = {**cluster.settings(), "workers": workers, "gpus_per_worker": gpus,
+                           "threads_per_worker": job.threads, "batch": job.frames_per_call, "retries": job.retries}
+        with store.run("evaluate", settings=settings, command=_command()) as run_:
+            with tqdm(desc=f"evaluate ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
+                outcome = inference.run(items, job, progress=bar.update)
+            loaded = outcome.load_result()
+            for p in loaded.problems:
+                print(f"skipped {p}", file=sys.stderr)
+            frames = [f for f in loaded.require_frames() if f.has_mask]
+            if not frames:
+                raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like "
+                                  "`segroi segment`'s output")
+            require_unique_names(frames, UNIQUE_ADVICE)
+            ev = combine([f.score for f in outcome.frames], model=args.model, tolerance=args.tolerance,
+                         n_disks=args.disks)
+            run_.add("evaluations", ev.evaluations)
+            run_.add("measurements", ev.measurements)
+            run_.update_settings({"frames": len(frames),
+                                  "ray": {**settings["ray"], "seconds": round(outcome.seconds, 3),
+                                          "frames_per_worker": outcome.workers}})
+    _print_summary(ev, args, SimpleNamespace(weights=weights, prompts=prompts), outcome.seconds, len(frames),
+                   run_.id)
     return 0
 
 

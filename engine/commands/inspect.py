@@ -35,6 +35,8 @@ def _spacing(entry: dict) -> str:
 
 
 def _table(entries: list[dict], out) -> None:
+    from engine.report.escape import term  # file names from an archive are printed inert
+
     for e in entries:
         if e["status"] == "ok":
             parts = [f"{e['frames']} frame(s)", f"{e['rows']}x{e['columns']}"]
@@ -44,13 +46,13 @@ def _table(entries: list[dict], out) -> None:
                 parts.append(e["transfer_syntax"])
             if e.get("masks"):
                 parts.append(f"{e['masks']} with ground truth")
-            print(f"ok       {e['path']}", file=out)
+            print(f"ok       {term(e['path'])}", file=out)
             print(f"         {', '.join(parts)}", file=out)
             print(f"         spacing {_spacing(e)}", file=out)
         else:
-            print(f"{e['status']:8} {e['path']}: {e['reason']}", file=out)
+            print(f"{e['status']:8} {term(e['path'])}: {term(e['reason'])}", file=out)
         for w in e.get("warnings") or []:
-            print(f"         warning: {w}", file=out)
+            print(f"         warning: {term(w)}", file=out)
     counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "error", "skipped")}
     print(f"{len(entries)} file(s): {counts['ok']} ok, {counts['error']} error, {counts['skipped']} skipped", file=out)
 

@@ -4,6 +4,10 @@ All settings of one invocation are one run. The store writes a run's rows in one
 when it ends, so a run is either ok with every row or failed with its reason and no rows: if one
 model fails, the models measured before it are not kept (re-run without the failing model).
 A setting that runs out of GPU memory is skipped with a warning and the run goes on.
+
+--ray ADDRESS profiles every node of a Ray cluster (or one node per GPU model, --ray-per
+gpu-model), one run per node, each row tagged with the host it was measured on
+(engine/scale/nodes.py).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ EPILOG = """examples:
   segroi profile --models ssl_unet --device cpu --seconds 2 --format json
   segroi profile --models sam_vit_b,sam_vit_h,ssl_unet --device cuda
   segroi profile --models sam_vit_b --device cpu --image-size 256   (smoke run, labelled as such)
-modes: plain, channels_last, tuned, compile, cuda_graphs, max_autotune (see docs/profiling.md)"""
+  segroi profile --models sam_vit_b,ssl_unet --device cuda --ray auto --ray-per gpu-model
+modes: plain, channels_last, tuned, compile, cuda_graphs, max_autotune, autotune (see docs/profiling.md)"""
 
 
 def register(sub) -> None:
@@ -52,6 +57,12 @@ def register(sub) -> None:
     p.add_argument("--threads", type=int, help="CPU threads for torch")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    from engine.scale.cluster import ADDRESS_HELP
+
+    g = p.add_argument_group("Ray (more than one machine)")
+    g.add_argument("--ray", metavar="ADDRESS", help=ADDRESS_HELP + "; one profile run per node")
+    g.add_argument("--ray-per", choices=["node", "gpu-model"], default="node",
+                   help="profile every node (default), or one node per distinct GPU model")
     p.set_defaults(func=run)
 
 
@@ -164,12 +175,130 @@ def _table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _print_run(run_id: str, hardware: dict, device_type: str, stored: list[dict]) -> None:
+    idle = hardware["idle_power_watts"]
+    idle_text = f"{idle:.1f} W" if idle is not None else "not measured"
+    where = f" on host {hardware['host']}" if hardware.get("host") else ""
+    print(f"run {run_id} on {hardware['device_name']} ({device_type}){where}; idle power {idle_text}")
+    print("per s: images/s (decoder: prompts/s); J/item: joules per image or prompt, raw and "
+          "with idle power subtracted")
+    print(_table(stored))
+
+
+def _check_models(models, opts) -> None:
+    from engine.profiling.profiler import match_checkpoints
+
+    match_checkpoints(models, opts.sam_checkpoints, opts.sam_image_size)
+    if opts.ssl_weights:
+        from engine.models.ssl_net import SslSegmenter
+
+        if "ssl_unet" not in models:
+            raise SegroiError("--ssl-weights given but ssl_unet is not in --models")
+        SslSegmenter.load(opts.ssl_weights)
+
+
+def _settings(models, device_type, opts, threads) -> dict:
+    from engine.profiling.profiler import batches_for
+
+    return {"models": models, "device": device_type, "dtypes": opts.dtypes,
+            "batch_sizes": {m: batches_for(opts, device_type, m) for m in models},
+            "prompt_batches": opts.prompt_batches,
+            "modes": opts.modes, "seconds": opts.seconds, "warmup_seconds": opts.warmup_seconds,
+            "idle_seconds": opts.idle_seconds, "sam_image_size": opts.sam_image_size,
+            "sam_checkpoints": [str(c) for c in opts.sam_checkpoints],
+            "ssl_weights": opts.ssl_weights, "threads": threads}
+
+
+def _run_ray(args, models) -> int:
+    from engine.scale import nodes
+    from engine.scale.cluster import connect
+    from engine.store import open_store
+
+    if args.threads is not None and args.threads < 1:
+        raise SegroiError("--threads must be at least 1")
+    store = open_store()
+    with connect(args.ray) as cluster:
+        print(cluster.line(), file=sys.stderr)
+        jobs = nodes.plan_jobs(cluster, args.device, args.ray_per)
+        options = {}
+        for kind in sorted({j.device_type for j in jobs}):
+            options[kind] = build_options(args, kind)
+            _check_models(models, options[kind])
+        import ray
+
+        runs, refs = {}, {}
+        for i, job in enumerate(jobs):
+            opts = options[job.device_type]
+            settings = {**_settings(models, job.device_type, opts, args.threads),
+                        "ray": {**cluster.settings(), "job": job.settings()}}
+            runs[i] = store.start_run("profile", settings=settings,
+                                      command=_command(models, job.device_type, opts) + f" --ray {args.ray}")
+            refs[i] = nodes.launch(ray, job, models, opts, args.threads)
+            print(f"profiling {job.label()}: run {runs[i].id}", file=sys.stderr)
+        done: dict[int, tuple] = {}
+        failed: list[str] = []
+
+        def finished(i, result):
+            from engine.scale.inference import job_error
+
+            run_, job = runs[i], jobs[i]
+            if isinstance(result, BaseException):
+                reason = str(job_error(result))
+                store.fail_run(run_, reason)
+                failed.append(f"{job.label()}: {reason}")
+                print(f"failed {job.label()}: {reason}", file=sys.stderr)
+                return
+            hardware, rows, warnings = result
+            for warning in warnings:
+                print(f"segroi profile: {job.label()}: {warning}", file=sys.stderr)
+            if not rows:
+                reason = "no setting could be measured (every one ran out of memory)"
+                store.fail_run(run_, reason)
+                failed.append(f"{job.label()}: {reason}")
+                return
+            for row in rows:
+                row["source"] = run_.id
+                row["host"] = hardware["host"]
+            run_.add("hardware", hardware)
+            run_.add("profiles", rows)
+            store.finish_run(run_)
+            done[i] = (hardware, rows)
+            print(f"done {job.label()}: {len(rows)} settings", file=sys.stderr)
+
+        try:
+            nodes.wait_all(ray, refs, finished)
+        except BaseException as exc:  # interrupted: no run stays `running`
+            for i, run_ in runs.items():
+                if i not in done and not any(f.startswith(jobs[i].label()) for f in failed):
+                    store.fail_run(run_, exc)
+            raise
+    stored = {i: store.query("SELECT * FROM profiles WHERE run_id = ? ORDER BY measured_at", [runs[i].id])
+              for i in sorted(done)}
+    if args.format == "json":
+        print(json.dumps([_jsonable(r) for i in sorted(stored) for r in stored[i]], indent=1))
+    else:
+        for i in sorted(stored):
+            _print_run(runs[i].id, done[i][0], jobs[i].device_type, stored[i])
+    if failed:
+        raise SegroiError(f"{len(failed)} of {len(jobs)} node job(s) failed and were stored as failed runs: "
+                          + "; ".join(failed))
+    return 0
+
+
 def run(args) -> int:
+    if args.ray is not None:
+        from engine.profiling import workloads as wl
+        from engine.scale.cluster import check_address
+
+        check_address(args.ray)
+        return _run_ray(args, wl.parse_models(args.models))
+    if args.ray_per != "node":
+        raise SegroiError("--ray-per needs --ray ADDRESS")
     import torch
 
     from engine.profiling import workloads as wl
     from engine.profiling.device import open_device
-    from engine.profiling.profiler import batches_for, match_checkpoints, profile_models
+    from engine.profiling.profiler import profile_models
     from engine.store import open_store
 
     models = wl.parse_models(args.models)
@@ -180,25 +309,13 @@ def run(args) -> int:
             raise SegroiError("--threads must be at least 1")
         torch.set_num_threads(args.threads)
     # Everything a user can get wrong is checked before a run is opened.
-    match_checkpoints(models, opts.sam_checkpoints, opts.sam_image_size)
-    if opts.ssl_weights:
-        from engine.models.ssl_net import SslSegmenter
-
-        if "ssl_unet" not in models:
-            raise SegroiError("--ssl-weights given but ssl_unet is not in --models")
-        SslSegmenter.load(opts.ssl_weights)
+    _check_models(models, opts)
     progress = None
     if not args.no_progress:
         from tqdm import tqdm
 
         progress = lambda total: tqdm(total=total, file=sys.stderr, unit="setting")  # noqa: E731
-    settings = {"models": models, "device": device_type, "dtypes": opts.dtypes,
-                "batch_sizes": {m: batches_for(opts, device_type, m) for m in models},
-                "prompt_batches": opts.prompt_batches,
-                "modes": opts.modes, "seconds": opts.seconds, "warmup_seconds": opts.warmup_seconds,
-                "idle_seconds": opts.idle_seconds, "sam_image_size": opts.sam_image_size,
-                "sam_checkpoints": [str(c) for c in opts.sam_checkpoints],
-                "ssl_weights": opts.ssl_weights, "threads": torch.get_num_threads()}
+    settings = _settings(models, device_type, opts, torch.get_num_threads())
     store = open_store()
     with open_device(device_type) as device:
         with store.run("profile", settings=settings, command=_command(models, device_type, opts)) as run_:
@@ -207,16 +324,12 @@ def run(args) -> int:
                 raise SegroiError("no setting could be measured (every one ran out of memory)")
             for row in rows:
                 row["source"] = run_.id
+                row["host"] = hardware["host"]
             run_.add("hardware", hardware)
             run_.add("profiles", rows)
     stored = store.query("SELECT * FROM profiles WHERE run_id = ? ORDER BY measured_at", [run_.id])
     if args.format == "json":
         print(json.dumps([_jsonable(r) for r in stored], indent=1))
     else:
-        idle = hardware["idle_power_watts"]
-        idle_text = f"{idle:.1f} W" if idle is not None else "not measured"
-        print(f"run {run_.id} on {hardware['device_name']} ({device_type}); idle power {idle_text}")
-        print("per s: images/s (decoder: prompts/s); J/item: joules per image or prompt, raw and "
-              "with idle power subtracted")
-        print(_table(stored))
+        _print_run(run_.id, hardware, device_type, stored)
     return 0

@@ -47,11 +47,12 @@ def run(args) -> int:
     from engine.report.summary import summarize
     from engine.store import open_store
 
+    from engine.files import check_can_write
+
     out = Path(args.out)
     if out.suffix.lower() != ".pdf":
         raise SegroiError(f"--out must name a .pdf file, got {args.out!r}")
-    if not out.parent.exists():
-        raise SegroiError(f"folder {out.parent} does not exist")
+    check_can_write(out)  # before the PDF is built: a folder in its place, no such folder, no write access
     started = time.perf_counter()
     store = open_store(read_only=True)
     row = pick_scenario(store.scenarios(), args.scenario)

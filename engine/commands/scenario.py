@@ -37,8 +37,10 @@ def run(args) -> int:
         elif not rows:
             print("no scenarios stored (try `segroi demo`)")
         else:
-            for r in rows:
-                print(f"{r['name']:24}  {str(r['updated_at'])[:19]}  {r['note'] or ''}")
+            from engine.report.escape import term
+
+            for r in rows:  # names and notes may come from the dashboard: printed inert
+                print(f"{term(r['name']):24}  {str(r['updated_at'])[:19]}  {term(r['note'] or '')}")
         return 0
     if args.action == "show":
         raw = stored_assumptions(args.name)

@@ -90,6 +90,8 @@ def run(args) -> int:
             raise SegroiError(f"--{key.replace('_', '-')} must be at least 1")
     if not s["lr"] > 0:
         raise SegroiError("--lr must be positive")
+    from engine.files import check_can_write
+
     if args.frames_per_cine < 0 or args.min_qc_frames < 0:
         raise SegroiError("--frames-per-cine and --min-qc-frames must not be negative")
     for name in ("min_qc_share", "min_qc_ratio"):
@@ -98,6 +100,7 @@ def run(args) -> int:
     out = Path(args.out)
     if out.is_dir():
         raise SegroiError(f"--out {out} is a folder; give a file name for the weights")
+    check_can_write(out, create_folder=True)  # before training, not after
     if args.threads:
         torch.set_num_threads(args.threads)
 

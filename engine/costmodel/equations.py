@@ -8,15 +8,20 @@ Per study and option the equations reduce to a few terms (``option_terms``):
                 + maintenance + server * share(V)
 with share(V) = 1 for a dedicated on-prem server, min(1, V * share_per_study) for a shared
 one, and server = 0 in the cloud. Present cost = setup + A * annual(V).
+
+Each option is costed on its own hardware block (or the scenario's). A hybrid runs its automatic
+option on every image and its prompted option on the structures the automatic one fails, as one
+workload on the hybrid's hardware (one server); it carries both options' upkeep and setup besides
+its own.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from engine.costmodel.fields import BREAK_EVEN_LIMIT, MAX_HORIZON_YEARS, OPTIONS
+from engine.costmodel.fields import BREAK_EVEN_LIMIT, MAX_HORIZON_YEARS
 
 SECONDS_PER_HOUR = 3600.0
 JOULES_PER_KWH = 3.6e6
@@ -36,58 +41,98 @@ def annuity(r: Any, horizon: Any) -> np.ndarray:
     return np.where(_YEARS <= h, factors, 0.0).sum(axis=-1)
 
 
-def option_terms(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, dict[str, Any]]:
-    """Per-study, per-year and one-off terms of each option (see the module docstring)."""
+def option_terms(p: Mapping[str, Any], options: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Per-study, per-year and one-off terms of each option (see the module docstring).
+
+    `options` are the scenario's Option records (name, kind, hardware block, mode, hybrid parts).
+    """
     frames = p["workload.frames_per_study"]
     structures = p["workload.structures_per_frame"]
-    t_trace = p["options.manual.seconds_per_structure"]
+    manual = next(o.name for o in options if o.kind == "manual")
+    t_trace = p[f"options.{manual}.seconds_per_structure"]
     loaded = 1.0 + p["labour.overhead_fraction"]
     wage = p["labour.clinician_wage_per_hour"] * loaded
     wage_eng = p["labour.engineer_wage_per_hour"] * loaded
     structures_per_study = frames * structures
-    cloud = mode == "cloud"
 
-    manual_seconds = structures_per_study * t_trace
-    out = {"manual": {
-        "human_seconds_per_study": manual_seconds,
-        "labour_per_study": manual_seconds / SECONDS_PER_HOUR * wage,
-        "gpu_rental_per_study": 0.0, "energy_per_study": 0.0, "server": 0.0,
-        "share_per_study": None, "maintenance": 0.0,
-        "engineering": 0.0, "labelling": 0.0, "training": 0.0,
-    }}
-    for opt in OPTIONS[1:]:
-        o = f"options.{opt}."
-        prompt = p.get(o + "prompt_seconds_per_structure", 0.0)
-        human = (structures_per_study * (prompt + p[o + "failure_rate"] * t_trace)
-                 + p[o + "review_seconds_per_study"])
-        busy = (frames * p[o + "profile.seconds_per_image"]
-                + structures_per_study * p[o + "profile.seconds_per_prompt"])
-        joules = (frames * p[o + "profile.joules_per_image"]
-                  + structures_per_study * p[o + "profile.joules_per_prompt"])
-        if cloud:
-            price = p["hardware.gpu_price_per_hour"]
-            gpu_rental = busy / SECONDS_PER_HOUR / p["hardware.utilization"] * price
-            energy, server, share = 0.0, 0.0, None
-            training_per_hour = price
-        else:
-            kwh_price = p["hardware.pue"] * p["hardware.energy_price_per_kwh"]
-            gpu_rental = 0.0
-            energy = joules / JOULES_PER_KWH * kwh_price
-            server = p["hardware.server_capex"] / p["hardware.amortization_years"]
-            share = None if dedicated else busy / SECONDS_PER_HOUR / (
-                HOURS_PER_YEAR * p["hardware.utilization"])
-            training_per_hour = p[o + "profile.average_power_watts"] / 1000.0 * kwh_price
-        out[opt] = {
+    def f(name: str, key: str) -> Any:
+        return p[f"options.{name}.{key}"]
+
+    out: dict[str, dict[str, Any]] = {}
+    for o in options:
+        if o.kind == "manual":
+            manual_seconds = structures_per_study * t_trace
+            out[o.name] = {
+                "human_seconds_per_study": manual_seconds,
+                "labour_per_study": manual_seconds / SECONDS_PER_HOUR * wage,
+                "gpu_rental_per_study": 0.0, "energy_per_study": 0.0, "server": 0.0,
+                "share_per_study": None, "maintenance": 0.0,
+                "engineering": 0.0, "labelling": 0.0, "training": 0.0,
+            }
+            continue
+        if o.kind == "hybrid":
+            a, q = o.automatic, o.prompted
+            fa, fp = f(a, "failure_rate"), f(q, "failure_rate")
+            embedded = 1.0 - (1.0 - fa) ** structures  # share of images the prompted model embeds
+            human = (structures_per_study * fa * (f(q, "prompt_seconds_per_structure") + fp * t_trace)
+                     + f(o.name, "review_seconds_per_study"))
+            busy = (frames * f(a, "profile.seconds_per_image") + structures_per_study * f(a, "profile.seconds_per_prompt")
+                    + frames * embedded * f(q, "profile.seconds_per_image")
+                    + structures_per_study * fa * f(q, "profile.seconds_per_prompt"))
+            joules = (frames * f(a, "profile.joules_per_image") + structures_per_study * f(a, "profile.joules_per_prompt")
+                      + frames * embedded * f(q, "profile.joules_per_image")
+                      + structures_per_study * fa * f(q, "profile.joules_per_prompt"))
+            parts, per_gpu_hour = _compute(p, o, busy, joules)
+            out[o.name] = {
+                "human_seconds_per_study": human,
+                "labour_per_study": human / SECONDS_PER_HOUR * wage,
+                **parts,
+                "maintenance": (f(a, "maintenance_hours_per_year") + f(q, "maintenance_hours_per_year")
+                                + f(o.name, "maintenance_hours_per_year")) * wage_eng,
+                "engineering": (f(a, "engineering_hours") + f(q, "engineering_hours")
+                                + f(o.name, "engineering_hours")) * wage_eng,
+                "labelling": (f(a, "label_images") + f(q, "label_images")) * structures * t_trace
+                / SECONDS_PER_HOUR * wage,
+                "training": (f(a, "training_gpu_hours") * per_gpu_hour(f(a, "profile.average_power_watts"))
+                             + f(q, "training_gpu_hours") * per_gpu_hour(f(q, "profile.average_power_watts"))),
+            }
+            continue
+        prompt = p.get(f"options.{o.name}.prompt_seconds_per_structure", 0.0)
+        human = (structures_per_study * (prompt + f(o.name, "failure_rate") * t_trace)
+                 + f(o.name, "review_seconds_per_study"))
+        busy = (frames * f(o.name, "profile.seconds_per_image")
+                + structures_per_study * f(o.name, "profile.seconds_per_prompt"))
+        joules = (frames * f(o.name, "profile.joules_per_image")
+                  + structures_per_study * f(o.name, "profile.joules_per_prompt"))
+        parts, per_gpu_hour = _compute(p, o, busy, joules)
+        out[o.name] = {
             "human_seconds_per_study": human,
             "labour_per_study": human / SECONDS_PER_HOUR * wage,
-            "gpu_rental_per_study": gpu_rental, "energy_per_study": energy,
-            "server": server, "share_per_study": share,
-            "maintenance": p[o + "maintenance_hours_per_year"] * wage_eng,
-            "engineering": p[o + "engineering_hours"] * wage_eng,
-            "labelling": p[o + "label_images"] * structures * t_trace / SECONDS_PER_HOUR * wage,
-            "training": p[o + "training_gpu_hours"] * training_per_hour,
+            **parts,
+            "maintenance": f(o.name, "maintenance_hours_per_year") * wage_eng,
+            "engineering": f(o.name, "engineering_hours") * wage_eng,
+            "labelling": f(o.name, "label_images") * structures * t_trace / SECONDS_PER_HOUR * wage,
+            "training": f(o.name, "training_gpu_hours") * per_gpu_hour(f(o.name, "profile.average_power_watts")),
         }
     return out
+
+
+def _compute(p: Mapping[str, Any], option: Any, busy: Any, joules: Any) -> tuple[dict[str, Any], Any]:
+    """Compute terms per study from busy seconds and joules per study on the option's hardware (one
+    server), and the price of one training GPU-hour at a given average power."""
+    hw = option.hardware
+    if option.mode == "cloud":
+        price = p[f"{hw}.gpu_price_per_hour"]
+        gpu_rental = busy / SECONDS_PER_HOUR / p[f"{hw}.utilization"] * price
+        parts = {"gpu_rental_per_study": gpu_rental, "energy_per_study": 0.0, "server": 0.0,
+                 "share_per_study": None}
+        return parts, lambda watts: price
+    kwh_price = p[f"{hw}.pue"] * p[f"{hw}.energy_price_per_kwh"]
+    share = None if option.dedicated else busy / SECONDS_PER_HOUR / (
+        HOURS_PER_YEAR * p[f"{hw}.utilization"])
+    parts = {"gpu_rental_per_study": 0.0, "energy_per_study": joules / JOULES_PER_KWH * kwh_price,
+             "server": p[f"{hw}.server_capex"] / p[f"{hw}.amortization_years"], "share_per_study": share}
+    return parts, lambda watts: watts / 1000.0 * kwh_price
 
 
 def server_share(t: Mapping[str, Any], volume: Any) -> Any:
@@ -111,12 +156,15 @@ def setup_cost(t: Mapping[str, Any]) -> Any:
     return t["engineering"] + t["labelling"] + t["training"]
 
 
-def outputs(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, Any]:
-    """Every per-option output of docs/design.md plus the sam/ssl break-even, as arrays or scalars.
+def outputs(p: Mapping[str, Any], options: Sequence[Any]) -> dict[str, Any]:
+    """Every per-option output of docs/design.md, as arrays or scalars::
+
+        {"options": {name: {output: x}}, "annuity": A, "terms": option_terms(...),
+         "break_even": sam/ssl break-even volume (NaN when none), only with options named sam and ssl}
 
     roi and payback_months are NaN where they are undefined (setup 0; no saving).
     """
-    terms = option_terms(p, mode, dedicated)
+    terms = option_terms(p, options)
     volume = p["workload.studies_per_year"]
     a = annuity(p["discount_rate"], p["horizon_years"])
     res: dict[str, Any] = {}
@@ -131,7 +179,7 @@ def outputs(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, Any]:
             "setup_cost": setup,
             "present_cost": setup + a * parts["annual"],
         }
-    manual = res["manual"]
+    manual = res[next(o.name for o in options if o.kind == "manual")]
     # over="ignore": a subnormal setup or saving gives an infinite ratio, reported as None
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for opt, r in res.items():
@@ -141,9 +189,16 @@ def outputs(p: Mapping[str, Any], mode: str, dedicated: bool) -> dict[str, Any]:
             saving = np.asarray(manual["annual_cost"] - r["annual_cost"], dtype=float)
             r["payback_months"] = np.where(saving > 0, 12.0 * setup / saving, np.nan)
             r["cost_per_study"] = r["annual_cost"] / volume
-    res["break_even_studies_per_year"] = break_even(terms, a)
-    res["annuity"] = a
-    return res
+    out = {"options": res, "annuity": a, "terms": terms}
+    if has_legacy_pair(options):
+        out["break_even"] = break_even(terms, a)
+    return out
+
+
+def has_legacy_pair(options: Sequence[Any]) -> bool:
+    """True when the scenario has options named sam and ssl (the break-even of today's files)."""
+    kinds = {o.name: o.kind for o in options}
+    return kinds.get("sam", "manual") != "manual" and kinds.get("ssl", "manual") != "manual"
 
 
 def _present(t: Mapping[str, Any], volume: np.ndarray, a: np.ndarray) -> np.ndarray:

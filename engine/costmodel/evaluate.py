@@ -9,8 +9,9 @@ import numpy as np
 
 from engine.costmodel.equations import annual_parts, discount_factors, option_terms, outputs
 from engine.costmodel.errors import AssumptionError
-from engine.costmodel.fields import FIELDS, OPTIONS, OUTPUTS
+from engine.costmodel.fields import OUTPUTS
 from engine.costmodel.scenario import Scenario
+from engine.costmodel.volume import cheapest_by_volume
 
 LABELS = {"manual": "manual tracing", "sam": "SAM", "ssl": "SSL"}
 
@@ -22,19 +23,23 @@ def number(x: Any) -> float | None:
 
 
 def evaluate(scenario: Scenario) -> dict:
-    """Costs of manual, sam and ssl at the scenario's point values (the `segroi cost` JSON)."""
-    res = outputs(scenario.point, scenario.mode, scenario.dedicated)
-    options = {opt: {k: number(res[opt][k]) for k in OUTPUTS} for opt in OPTIONS}
-    cheapest = min(OPTIONS, key=lambda o: options[o]["present_cost"])
-    return {"options": options,
-            "break_even_studies_per_year": number(res["break_even_studies_per_year"]),
-            "cheapest": cheapest}
+    """Costs of every option at the scenario's point values (the `segroi cost` JSON)."""
+    res = outputs(scenario.point, scenario.options)
+    names = scenario.option_names
+    options = {opt: {k: number(res["options"][opt][k]) for k in OUTPUTS} for opt in names}
+    cheapest = min(names, key=lambda o: options[o]["present_cost"])
+    out = {"options": options}
+    if "break_even" in res:
+        out["break_even_studies_per_year"] = number(res["break_even"])
+    out["cheapest"] = cheapest
+    out["cheapest_by_volume"] = cheapest_by_volume(res["terms"], float(res["annuity"]), names)
+    return out
 
 
 def breakdown(scenario: Scenario) -> dict:
     """Annual cost of each option split into labour, compute and maintenance, plus setup."""
     p = scenario.point
-    terms = option_terms(p, scenario.mode, scenario.dedicated)
+    terms = option_terms(p, scenario.options)
     out = {}
     for opt, t in terms.items():
         parts = annual_parts(t, p["workload.studies_per_year"])
@@ -57,7 +62,7 @@ def cumulative(scenario: Scenario) -> dict:
     years = np.arange(h + 1, dtype=float)
     b = breakdown(scenario)
     options = {}
-    for opt in OPTIONS:
+    for opt in scenario.option_names:
         setup, annual = b[opt]["setup"], b[opt]["annual"]
         options[opt] = {"undiscounted": [float(x) for x in setup + annual * years],
                         "discounted": [float(x) for x in setup + annual * cum_factor]}
@@ -80,26 +85,38 @@ def money(x: float | None, currency: str) -> str:
     return f"{sign}{currency} {body}"
 
 
+def _label(scenario: Scenario, name: str) -> str:
+    option = scenario.option(name)
+    if option.label:
+        return option.label
+    if option.kind == "manual":
+        return LABELS["manual"]
+    return LABELS.get(name, name)
+
+
 def recommendation(scenario: Scenario, mc: dict | None = None) -> dict:
     """The executive answer: cheapest option over the horizon, by how much, and how sure."""
     ev = evaluate(scenario)
-    pc = {opt: ev["options"][opt]["present_cost"] for opt in OPTIONS}
-    ranked = sorted(OPTIONS, key=lambda o: pc[o])
+    names = scenario.option_names
+    manual = scenario.manual
+    pc = {opt: ev["options"][opt]["present_cost"] for opt in names}
+    ranked = sorted(names, key=lambda o: pc[o])
     best, nxt = ranked[0], ranked[1]
     cur, h = scenario.currency, scenario.horizon_years
     vs_next = pc[nxt] - pc[best]
-    vs_manual = pc["manual"] - pc[best]
-    payback = ev["options"][best]["payback_months"] if best != "manual" else None
+    vs_manual = pc[manual] - pc[best]
+    payback = ev["options"][best]["payback_months"] if best != manual else None
     p_best = mc["p_cheapest"][best] if mc else None
     rate = f"{scenario.discount_rate * 100:.1f} %/yr"
-    if best == "manual":
-        text = (f"Manual tracing stays cheapest over {h} years: {money(vs_next, cur)} less in present "
-                f"value ({rate}) than {LABELS[nxt]}, the next best option.")
+    label = {n: _label(scenario, n) for n in names}
+    if best == manual:
+        text = (f"{label[manual][:1].upper() + label[manual][1:]} stays cheapest over {h} years: "
+                f"{money(vs_next, cur)} less in present value ({rate}) than {label[nxt]}, the next best option.")
     else:
-        text = (f"{LABELS[best]} is cheapest over {h} years: {money(vs_manual, cur)} less in present "
-                f"value ({rate}) than manual tracing")
-        text += (", the next best option" if nxt == "manual"
-                 else f" and {money(vs_next, cur)} less than {LABELS[nxt]}")
+        text = (f"{label[best]} is cheapest over {h} years: {money(vs_manual, cur)} less in present "
+                f"value ({rate}) than {label[manual]}")
+        text += (", the next best option" if nxt == manual
+                 else f" and {money(vs_next, cur)} less than {label[nxt]}")
         text += f"; its setup pays back in {payback:.1f} months." if payback is not None else "."
     if p_best is not None:
         text += f" It is cheapest in {p_best * 100:.0f} % of {mc['draws']:,} Monte Carlo draws."
@@ -111,11 +128,11 @@ def recommendation(scenario: Scenario, mc: dict | None = None) -> dict:
 def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
           values: Iterable[float] | None = None, output: str = "present_cost") -> dict:
     """One output of every option as one field varies over `values` (others at point values)."""
-    if field not in FIELDS or field not in scenario.point:
+    if field not in scenario.fields or field not in scenario.point:
         raise AssumptionError(field, "is not an assumption of this scenario")
     if output not in OUTPUTS:
         raise AssumptionError("output", f"must be one of {', '.join(OUTPUTS)}, got {output!r:.40}")
-    spec = FIELDS[field]
+    spec = scenario.fields[field]
     if values is None:
         lo = max(spec.minimum, scenario.point[field] / 10)
         values = np.geomspace(lo, min(spec.maximum, scenario.point[field] * 10), 50) \
@@ -128,7 +145,7 @@ def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
         raise AssumptionError(field, spec.check(bad[0]) or "")
     p = dict(scenario.point)
     p[field] = arr
-    res = outputs(p, scenario.mode, scenario.dedicated)
+    res = outputs(p, scenario.options)["options"]
     return {"field": field, "values": [float(v) for v in arr],
             "options": {opt: [number(x) for x in np.broadcast_to(res[opt][output], arr.shape)]
-                        for opt in OPTIONS}}
+                        for opt in scenario.option_names}}

@@ -1,10 +1,17 @@
-"""The schema of an assumptions file: every numeric field, its unit and its allowed range."""
+"""The schema of an assumptions file: every numeric field, its unit and its allowed range.
+
+A scenario has general fields (horizon, discount rate, workload, labour), a `hardware` block, and
+2-8 named options. Each option has a `kind` - manual, prompted, automatic or hybrid - that decides
+its fields; any option may carry its own `hardware` block with the scenario block's fields. Field
+paths are dotted: `options.<name>.<key>`, `options.<name>.hardware.<key>`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
-OPTIONS = ("manual", "sam", "ssl")
 OUTPUTS = (
     "human_hours_per_year", "labour_cost_per_year", "compute_cost_per_year", "annual_cost",
     "setup_cost", "present_cost", "npv_savings_vs_manual", "roi", "payback_months",
@@ -12,7 +19,14 @@ OUTPUTS = (
 )
 PROVENANCE_KINDS = ("measured", "published", "simulated", "assumed")
 MODES = ("cloud", "on_prem")
-DISTRIBUTIONS = ("triangular", "uniform", "normal")
+DISTRIBUTIONS = ("triangular", "uniform", "normal", "lognormal", "beta")
+KINDS = ("manual", "prompted", "automatic", "hybrid")
+# Files written before named options: these option names with no `kind` keep their old meaning.
+LEGACY_KINDS = {"manual": "manual", "sam": "prompted", "ssl": "automatic"}
+OPTIONS = tuple(LEGACY_KINDS)  # the reference scenario's options (and every file of that layout)
+NAME_PATTERN = re.compile(r"[a-z0-9_]{1,32}")
+MIN_OPTIONS, MAX_OPTIONS = 2, 8
+MAX_LABEL = 60
 MAX_HORIZON_YEARS = 50
 BREAK_EVEN_LIMIT = 1e8
 
@@ -40,6 +54,9 @@ class Field:
     @property
     def required(self) -> bool:
         return self.default is None
+
+    def at(self, path: str) -> "Field":
+        return replace(self, path=path)
 
     def describe_range(self) -> str:
         low = f"> {_fmt(self.must_exceed)} and >= {_fmt(self.minimum)}" if self.must_exceed is not None \
@@ -70,35 +87,7 @@ def _f(path, unit, minimum, maximum, description, **kw) -> tuple[str, Field]:
     return path, Field(path, unit, float(minimum), float(maximum), description, **kw)
 
 
-def _option_fields(opt: str) -> list[tuple[str, Field]]:
-    p = f"options.{opt}"
-    out = [
-        _f(f"{p}.failure_rate", "fraction", 0, 1,
-           "share of structures the human must re-trace by hand after the model"),
-        _f(f"{p}.review_seconds_per_study", "s/study", 0, 86400, "human review time per study"),
-        _f(f"{p}.engineering_hours", "h", 0, 1e6, "one-off engineering effort to deploy"),
-        _f(f"{p}.maintenance_hours_per_year", "h/year", 0, 1e5, "engineering upkeep each year"),
-        _f(f"{p}.label_images", "images", 0, 1e8,
-           "images labelled by hand once (fine-tuning / validation set)", default=0.0),
-        _f(f"{p}.training_gpu_hours", "GPU-h", 0, 1e7, "one-off GPU hours to train or fine-tune",
-           default=0.0),
-        _f(f"{p}.profile.seconds_per_image", "s/image", 0, 3600, "GPU busy time per image"),
-        _f(f"{p}.profile.joules_per_image", "J/image", 0, 1e7, "GPU energy per image"),
-        _f(f"{p}.profile.seconds_per_prompt", "s/structure", 0, 3600,
-           "GPU busy time per prompted structure (SAM's decoder)", default=0.0),
-        _f(f"{p}.profile.joules_per_prompt", "J/structure", 0, 1e7,
-           "GPU energy per prompted structure", default=0.0),
-        _f(f"{p}.profile.average_power_watts", "W", 0, 1e5,
-           "average board power while training (on-prem training energy); required on_prem when "
-           "training_gpu_hours > 0", default=0.0),
-    ]
-    if opt == "sam":
-        out.insert(0, _f(f"{p}.prompt_seconds_per_structure", "s/structure", 0, 3600,
-                         "human time to prompt one structure"))
-    return out
-
-
-FIELDS: dict[str, Field] = dict([
+GENERAL: dict[str, Field] = dict([
     _f("horizon_years", "years", 1, MAX_HORIZON_YEARS, "years the comparison covers", integer=True),
     _f("discount_rate", "1/year", -0.5, 1, "annual discount rate (0.035 = 3.5 %)", must_exceed=-1),
     _f("workload.studies_per_year", "studies/year", 1, 1e8, "echo studies segmented each year",
@@ -109,45 +98,100 @@ FIELDS: dict[str, Field] = dict([
     _f("labour.clinician_wage_per_hour", "currency/h", 0, 1e5, "clinician (sonographer) wage"),
     _f("labour.engineer_wage_per_hour", "currency/h", 0, 1e5, "ML/IT engineer wage"),
     _f("labour.overhead_fraction", "fraction", 0, 10, "benefits and overhead on top of wages"),
-    _f("hardware.gpu_price_per_hour", "currency/GPU-h", 0, 1e4, "cloud GPU rental price",
-       needed_in="cloud"),
-    _f("hardware.utilization", "fraction", 0.001, 1,
-       "share of paid (cloud) or available (shared on-prem) GPU time that does useful work",
-       must_exceed=0, needed_in="cloud"),
-    _f("hardware.energy_price_per_kwh", "currency/kWh", 0, 100, "electricity price",
-       needed_in="on_prem"),
-    _f("hardware.pue", "ratio", 1, 5, "power usage effectiveness of the machine room",
-       needed_in="on_prem"),
-    _f("hardware.server_capex", "currency", 0, 1e8, "purchase price of a GPU server",
-       needed_in="on_prem"),
-    _f("hardware.amortization_years", "years", 0.25, 50, "years the server is written off over",
-       must_exceed=0, needed_in="on_prem"),
-    _f("options.manual.seconds_per_structure", "s/structure", 0, 3600,
-       "clinician time to trace one structure by hand"),
-    *_option_fields("sam"),
-    *_option_fields("ssl"),
 ])
 
-# Non-numeric keys each group accepts, besides its numeric fields.
-TEXT_KEYS = {"": ("name", "currency", "note", "provenance"), "hardware": ("mode", "dedicated"),
-             "options.sam.profile": ("provenance",), "options.ssl.profile": ("provenance",)}
-REQUIRED_TEXT = {"": ("name", "currency")}
+# Keys of a hardware block (the scenario's, or an option's own), relative to the block.
+HARDWARE: dict[str, Field] = dict([
+    _f("gpu_price_per_hour", "currency/GPU-h", 0, 1e4, "cloud GPU rental price", needed_in="cloud"),
+    _f("utilization", "fraction", 0.001, 1,
+       "share of paid (cloud) or available (shared on-prem) GPU time that does useful work",
+       must_exceed=0, needed_in="cloud"),
+    _f("energy_price_per_kwh", "currency/kWh", 0, 100, "electricity price", needed_in="on_prem"),
+    _f("pue", "ratio", 1, 5, "power usage effectiveness of the machine room", needed_in="on_prem"),
+    _f("server_capex", "currency", 0, 1e8, "purchase price of a GPU server", needed_in="on_prem"),
+    _f("amortization_years", "years", 0.25, 50, "years the server is written off over",
+       must_exceed=0, needed_in="on_prem"),
+])
+HARDWARE_TEXT = ("mode", "dedicated")
+
+_MODEL_FIELDS = dict([
+    _f("failure_rate", "fraction", 0, 1,
+       "share of structures the human must re-trace by hand after the model"),
+    _f("review_seconds_per_study", "s/study", 0, 86400, "human review time per study"),
+    _f("engineering_hours", "h", 0, 1e6, "one-off engineering effort to deploy"),
+    _f("maintenance_hours_per_year", "h/year", 0, 1e5, "engineering upkeep each year"),
+    _f("label_images", "images", 0, 1e8,
+       "images labelled by hand once (fine-tuning / validation set)", default=0.0),
+    _f("training_gpu_hours", "GPU-h", 0, 1e7, "one-off GPU hours to train or fine-tune", default=0.0),
+    _f("profile.seconds_per_image", "s/image", 0, 3600, "GPU busy time per image"),
+    _f("profile.joules_per_image", "J/image", 0, 1e7, "GPU energy per image"),
+    _f("profile.seconds_per_prompt", "s/structure", 0, 3600,
+       "GPU busy time per prompted structure (SAM's decoder)", default=0.0),
+    _f("profile.joules_per_prompt", "J/structure", 0, 1e7, "GPU energy per prompted structure", default=0.0),
+    _f("profile.average_power_watts", "W", 0, 1e5,
+       "average board power while training (on-prem training energy); required on_prem when "
+       "training_gpu_hours > 0", default=0.0),
+])
+
+# Numeric keys of each kind of option, relative to the option, in the order they are drawn and shown.
+KIND_FIELDS: dict[str, dict[str, Field]] = {
+    "manual": dict([_f("seconds_per_structure", "s/structure", 0, 3600,
+                       "clinician time to trace one structure by hand")]),
+    "prompted": dict([_f("prompt_seconds_per_structure", "s/structure", 0, 3600,
+                         "human time to prompt one structure"), *_MODEL_FIELDS.items()]),
+    "automatic": dict(_MODEL_FIELDS),
+    "hybrid": {k: _MODEL_FIELDS[k] for k in
+               ("review_seconds_per_study", "engineering_hours", "maintenance_hours_per_year")},
+}
+# Text keys of each kind (besides `kind`, `label` and `hardware`, which every option accepts).
+KIND_TEXT: dict[str, tuple[str, ...]] = {"manual": (), "prompted": ("profile",), "automatic": ("profile",),
+                                         "hybrid": ("automatic", "prompted")}
+OPTION_TEXT = ("kind", "label", "hardware")
+TOP_KEYS = ("name", "currency", "note", "horizon_years", "discount_rate", "workload", "labour",
+            "hardware", "options", "provenance")
 PROFILE_PROVENANCE_KEYS = ("kind", "source", "run_id", "model", "hardware", "date", "weights", "note")
 
 
-def groups() -> dict[str, list[str]]:
-    """Each object path ("" = top level) -> the keys it accepts (sub-objects included)."""
-    out: dict[str, list[str]] = {}
-    for path in FIELDS:
-        parts = path.split(".")
-        for i in range(len(parts)):
-            parent = ".".join(parts[:i])
-            out.setdefault(parent, [])
-            if parts[i] not in out[parent]:
-                out[parent].append(parts[i])
-    for parent, keys in TEXT_KEYS.items():
-        out.setdefault(parent, []).extend(k for k in keys if k not in out[parent])
+@lru_cache(maxsize=1024)
+def hardware_fields(prefix: str) -> dict[str, Field]:
+    """The fields of the hardware block at `prefix` ("hardware" or "options.<name>.hardware").
+    Cached: callers read the dict, never change it."""
+    return {f"{prefix}.{k}": f.at(f"{prefix}.{k}") for k, f in HARDWARE.items()}
+
+
+@lru_cache(maxsize=1024)
+def option_fields(name: str, kind: str) -> dict[str, Field]:
+    """The numeric fields of option `name` of `kind` (its own hardware block not included).
+    Cached: callers read the dict, never change it."""
+    return {f"options.{name}.{k}": f.at(f"options.{name}.{k}") for k, f in KIND_FIELDS[kind].items()}
+
+
+def field_spec(path: str) -> Field | None:
+    """The Field at any dotted path of any scenario (None when no scenario can have it)."""
+    if path in GENERAL:
+        return GENERAL[path]
+    parts = path.split(".")
+    if parts[0] == "hardware" and len(parts) == 2 and parts[1] in HARDWARE:
+        return HARDWARE[parts[1]].at(path)
+    if parts[0] != "options" or len(parts) < 3 or not NAME_PATTERN.fullmatch(parts[1]):
+        return None
+    rest = ".".join(parts[2:])
+    if parts[2] == "hardware" and len(parts) == 4 and parts[3] in HARDWARE:
+        return HARDWARE[parts[3]].at(path)
+    for fields in KIND_FIELDS.values():
+        if rest in fields:
+            return fields[rest].at(path)
+    return None
+
+
+def legacy_fields() -> dict[str, Field]:
+    """The fields of a scenario with options manual, sam and ssl (the reference layout)."""
+    out = dict(GENERAL)
+    out.update(hardware_fields("hardware"))
+    for name, kind in LEGACY_KINDS.items():
+        out.update(option_fields(name, kind))
     return out
 
 
-GROUPS = groups()
+# The reference layout's fields, in schema order. A scenario's own fields: `Scenario.fields`.
+FIELDS: dict[str, Field] = legacy_fields()

@@ -50,6 +50,11 @@ What is read (dispatch by content, then by name; folders are walked recursively)
                 becomes frame `idx` of `source`.
     Videos      a loose `.avi`/`.mp4` outside an EchoNet folder: frames, no mask/spacing.
 
+`plan(paths, ...)` (same keyword arguments) walks without decoding and yields FileResults,
+`ReadTask`s and `EchoNetSummary`s; `read(task)` decodes one file and `finish(summary, results)`
+gives an EchoNet folder's table entries: the same reader split so that `--ray` lists files on the
+driver and decodes them on the cluster (see reader.py).
+
 `require_unique_names(frames, advice)` raises SegroiError naming both source files when two
 frames share `Frame.name` (same file stem in two folders): `segment` and `evaluate` call it
 before writing or scoring anything, since output names and --truth lookups go by that name.
@@ -70,9 +75,10 @@ from engine.data.frame import STRUCTURES, Frame
 from engine.data.images import save_frames
 from engine.data.privacy import study_hash
 from engine.data.problems import FileProblem, FileResult, LoadResult, require_unique_names
-from engine.data.reader import inspect, iter_load, load
+from engine.data.reader import EchoNetSummary, ReadTask, finish, inspect, iter_load, load, plan, read
 
 __all__ = [
     "Frame", "STRUCTURES", "FileProblem", "FileResult", "LoadResult",
     "load", "iter_load", "inspect", "save_frames", "study_hash", "require_unique_names",
+    "plan", "read", "finish", "ReadTask", "EchoNetSummary",
 ]

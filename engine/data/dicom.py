@@ -3,11 +3,17 @@
 Order of work for one file:
 1. parse the header with large values deferred (pixel data is not read yet);
 2. refuse what cannot work, in plain words: no pixel data, zero frames, absurd sizes (before
-   allocating), pixel data shorter than declared, unsupported bit depth / photometric /
-   transfer syntax;
+   allocating), native pixel data whose length is not what rows x columns x frames x samples x
+   bytes make (apart from the one padding byte), compressed pixel data whose own codestream
+   headers declare another size, component count or a larger bit depth, or whose Extended Offset
+   Table points anywhere but at a fragment (engine.data.codestream, read before any decoder runs),
+   unsupported bit depth / photometric / transfer syntax;
 3. calibration from the Sequence of Ultrasound Regions, else PixelSpacing, else None;
 4. decode frame by frame (pydicom's iter_pixels reads one frame at a time) to float32 grey.
-Patient tags are never copied; their values are scrubbed from every message.
+Patient tags are never copied; their values are scrubbed from every message (ignoring case).
+Free-text tag values are not echoed in messages at all: a value outside DICOM's defined terms
+(a photometric interpretation, a transfer syntax UID that is not digits and dots) is called
+unrecognised, and quoted values are cut from library messages.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.data import codestream
 from engine.data.frame import Frame
 from engine.data.privacy import phi_values, scrub, study_hash
 from engine.data.problems import ReadError, SkipFile, check_bytes, valid_spacing
@@ -39,14 +46,14 @@ def _quiet_validation() -> None:
     config.settings.reading_validation_mode = config.IGNORE
 
 
-_quiet_validation()
-
 MONO = ("MONOCHROME1", "MONOCHROME2")
 COLOUR = ("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_RCT", "YBR_ICT")
 SUPPORTED_PHOTOMETRIC = MONO + ("PALETTE COLOR",) + COLOUR
 SUPPORTED_BITS = (8, 16, 32)
 PIXEL_DATA = 0x7FE00010
 UNDEFINED_LENGTH = 0xFFFFFFFF
+# PS3.3 C.7.6.3.1.2: the defined terms of Photometric Interpretation (safe to name in a message).
+PHOTOMETRIC_TERMS = SUPPORTED_PHOTOMETRIC + ("HSV", "ARGB", "CMYK", "YBR_PARTIAL_422", "YBR_PARTIAL_420", "XYB")
 
 
 def looks_like_dicom(head: bytes, suffix: str) -> bool:
@@ -66,6 +73,8 @@ def looks_like_dicom(head: bytes, suffix: str) -> bool:
 def _read_header(path: Path):
     import pydicom
     from pydicom.errors import InvalidDicomError
+
+    _quiet_validation()  # here, not at import: segroi imports this module without pydicom too
 
     try:
         return pydicom.dcmread(path, defer_size=4096)
@@ -110,8 +119,25 @@ def _ends_early(ds, path: Path) -> bool:
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
+    """A library's message on one line, with every quoted value cut out: a tag's value (which may be
+    a patient's name, in any case) is never echoed."""
+    import re
+
     text = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    text = re.sub(r"'[^']*'|\"[^\"]*\"|b'[^']*'", "'…'", text)
     return (text or type(exc).__name__)[:limit]
+
+
+def _named(value: str, terms) -> str:
+    """`value` quoted when it is one of DICOM's defined `terms`; otherwise not echoed."""
+    return repr(value) if value in terms else "an unrecognised value"
+
+
+def _uid_text(uid) -> str:
+    """"with UID 1.2.3" for a well-formed UID; a malformed one is not echoed."""
+    text = str(uid)
+    ok = text and len(text) <= 64 and all(c.isdigit() or c == "." for c in text)
+    return f"with UID {text}" if ok else "with an unreadable UID"
 
 
 def _whole(ds, keyword: str, default=None, *, required=False) -> int | None:
@@ -223,6 +249,22 @@ def frame_time_ms(ds, notes: list[str]) -> float | None:
     return None
 
 
+def _offset_tables(ds):
+    """The raw (Extended Offset Table, its Lengths) when the file has either (a missing one reads as
+    empty, so the two disagree), else None."""
+    tables = (0x7FE00001, 0x7FE00002)
+    if not any(tag in ds._dict for tag in tables):
+        return None
+    out = []
+    for tag in tables:
+        try:
+            value = ds[tag].value if tag in ds._dict else b""
+        except Exception:
+            raise ReadError("the Extended Offset Table cannot be read") from None
+        out.append(bytes(value or b""))
+    return tuple(out)
+
+
 def _transfer_syntax(ds):
     from pydicom.uid import UID, ImplicitVRLittleEndian
 
@@ -271,7 +313,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
             raise SkipFile(f"a DICOM object without an image ({kind})")
         raise ReadError("the file has no pixel data (an image object cut short, or not an image)")
     ts = _transfer_syntax(ds)
-    ts_name = ts.name if ts.is_transfer_syntax else str(ts)
+    ts_name = ts.name if ts.is_transfer_syntax else _uid_text(ts)
     rows = _whole(ds, "Rows", required=True)
     cols = _whole(ds, "Columns", required=True)
     if rows <= 0 or cols <= 0:
@@ -304,7 +346,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     if not photometric:
         raise ReadError("the header has no PhotometricInterpretation")
     if photometric not in SUPPORTED_PHOTOMETRIC:
-        raise ReadError(f"photometric interpretation {photometric!r} is not supported "
+        raise ReadError(f"photometric interpretation {_named(photometric, PHOTOMETRIC_TERMS)} is not supported "
                         f"(segroi reads {', '.join(SUPPORTED_PHOTOMETRIC)})")
     want = 3 if photometric in COLOUR else 1
     if samples != want:
@@ -332,7 +374,7 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
         raise ReadError(f"transfer syntax {ts_name} is not supported (video-encoded or unknown); "
                         "export the clip uncompressed, RLE, JPEG or JPEG 2000") from None
     except Exception:
-        raise ReadError(f"unknown transfer syntax {str(ts)!r}") from None
+        raise ReadError(f"unknown transfer syntax {_uid_text(ts)}") from None
     if photometric in ("YBR_RCT", "YBR_ICT") and "JPEG 2000" not in ts_name:
         raise ReadError(f"{photometric} is only valid in JPEG 2000, not in {ts_name}")
     if not decoder.is_available:
@@ -349,14 +391,25 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     if ts.is_encapsulated:
         if length not in (None, UNDEFINED_LENGTH):
             raise ReadError(f"{ts_name} pixel data must be encapsulated (undefined length)")
+        if value_tell is None:
+            raise ReadError("the compressed pixel data cannot be located in the file")
+        # The codestreams' own sizes, before any decoder allocates for them.
+        codestream.check(path, value_tell, transfer_syntax=ts_name, frames=frames, rows=rows, cols=cols,
+                         samples=samples, bits=bits, extended=_offset_tables(ds))
     else:
         per_pixel = 2 if photometric == "YBR_FULL_422" else samples
         expected = rows * cols * frames * per_pixel * bytes_each
+        need = (f"{rows} rows x {cols} columns x {frames} frame(s) x {per_pixel} sample(s) x "
+                f"{bytes_each} byte(s) = {expected} bytes")
         if length == UNDEFINED_LENGTH:
             raise ReadError(f"pixel data is encapsulated but the transfer syntax {ts_name} is not compressed")
         if length is not None and length < expected:
-            raise ReadError(f"pixel data is shorter than the header declares ({length} bytes, "
-                            f"{rows}x{cols}x{frames} frame(s) need {expected})")
+            raise ReadError(f"pixel data is shorter than the header declares: it holds {length} bytes, "
+                            f"the header declares {need}")
+        if length is not None and length > expected and not (length == expected + 1 and expected % 2):
+            raise ReadError(f"pixel data is longer than the header declares: it holds {length} bytes, "
+                            f"the header declares {need} (Rows, Columns or NumberOfFrames is wrong, so "
+                            "every frame after the first would start at the wrong byte)")
         if value_tell is not None and length is not None and value_tell + min(length, expected) > size:
             raise ReadError(f"the file is truncated: pixel data needs {expected} bytes, "
                             f"only {max(0, size - value_tell)} are present")

@@ -43,9 +43,23 @@ class EchoNetTables:
     tracings: dict[str, dict[str, list]] = field(default_factory=dict)  # stem -> frame text -> rows
     problems: dict[str, list[str]] = field(default_factory=dict)  # csv name -> reasons
     tracings_usable: bool = False
+    listed: int | None = None  # rows in FileList.csv when this is one video's part (see for_video)
 
     def note(self, table: str, reason: str) -> None:
         self.problems.setdefault(table, []).append(reason)
+
+    @property
+    def any_listed(self) -> bool:
+        return bool(self.videos) if self.listed is None else self.listed > 0
+
+    def for_video(self, stem: str) -> "EchoNetTables":
+        """This video's part of the tables, all that reading it needs (small enough to send to a worker)."""
+        return EchoNetTables(
+            self.root,
+            videos={stem: self.videos[stem]} if stem in self.videos else {},
+            tracings={stem: self.tracings[stem]} if stem in self.tracings else {},
+            tracings_usable=self.tracings_usable, listed=len(self.videos) if self.listed is None else self.listed,
+        )
 
 
 def _read_csv(path: Path, required: tuple[str, ...]):
@@ -112,7 +126,7 @@ def open_echonet_video(path: Path, tables: EchoNetTables, *, salt, limit: int, r
     stem = path.stem
     notes: list[str] = []
     listed = tables.videos.get(stem)
-    if tables.videos and listed is None:
+    if tables.any_listed and listed is None:
         notes.append(f"{stem} is not listed in {FILELIST}")
     frame_ms = None
     fps_text = (listed or {}).get("FPS", "")

@@ -172,7 +172,7 @@ def save_frames(frames, images_dir, truth_dir=None) -> list[Path]:
     phase, frame time and masks; pixels rounded to 1/255. (With truth_dir = images_dir/truth
     the masks are found without naming it.)
     """
-    from PIL import Image
+    from engine.files import atomic_write, write_png
 
     images_dir = Path(images_dir)
     images_dir.mkdir(parents=True, exist_ok=True)
@@ -188,16 +188,15 @@ def save_frames(frames, images_dir, truth_dir=None) -> list[Path]:
     for f in frames:
         name = f"{f.name}.png"
         grey = np.clip(np.rint(np.asarray(f.pixels, dtype=np.float32) * 255.0), 0, 255).astype(np.uint8)
-        Image.fromarray(grey).save(images_dir / name)
+        write_png(images_dir / name, grey)  # a private temporary file, renamed: no planted link is followed
         written.append(images_dir / name)
         if truth is not None and f.mask is not None:
-            Image.fromarray(np.ascontiguousarray(f.mask, dtype=np.uint8)).save(truth / name)
+            write_png(truth / name, np.ascontiguousarray(f.mask, dtype=np.uint8))
         entry = {k: v for k, v in (f.meta or {}).items() if _plain(v) and k not in READER_META}
         entry.update({"study": f.study, "index": f.index, "view": f.view, "phase": f.phase,
                       "spacing_mm": list(map(float, f.spacing_mm)) if f.spacing_mm else None,
                       "frame_time_ms": f.frame_time_ms})
         entries[f.name] = entry
-    tmp = sidecar_path.with_name(SIDECAR + ".tmp")
-    tmp.write_text(json.dumps({"frames": entries}, indent=1, sort_keys=True), encoding="utf-8")
-    tmp.replace(sidecar_path)
+    text = json.dumps({"frames": entries}, indent=1, sort_keys=True).encode("utf-8")
+    atomic_write(sidecar_path, lambda fh: fh.write(text))
     return written

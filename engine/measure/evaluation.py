@@ -14,6 +14,9 @@
 * provenance: "simulated" for phantom frames (Frame.meta generator = segroi-phantom, or DICOM
   Manufacturer "segroi phantom family") and for
   every SAM row (its prompts are simulated from the ground truth); "measured" otherwise.
+
+`evaluate` is `score_frame` per frame (where the frame is: a Ray worker scores its own frames)
+followed by `combine` over the scores in frame order, so both paths store the same rows.
 """
 
 from __future__ import annotations
@@ -85,41 +88,74 @@ def _num(x):
     return x if math.isfinite(x) else None
 
 
-def evaluate(frames, predictions, *, model: str, weights: str | None, prompts: str = "none",
-             tolerance: float = DEFAULT_TOLERANCE, n_disks: int = clinical.DEFAULT_DISKS) -> Evaluation:
-    """Score predictions (label maps) against the frames' masks; frames without a mask are skipped."""
+@dataclass
+class FrameScore:
+    """One frame's share of an evaluation, computed where the frame is (a worker, or here).
+
+    `study_entries` keeps a frame's predicted and reference label maps only when the study
+    measurements can use them (A4C/A2C, ED/ES, spacing known), so little travels back.
+    """
+
+    study: str
+    simulated: bool
+    evaluations: list[dict]
+    measurements: list[dict]
+    study_entries: tuple[dict, dict] | None
+
+
+def _study_entry(label, f) -> dict:
+    return {"label": label, "spacing_mm": f.spacing_mm, "view": f.view, "phase": f.phase}
+
+
+def score_frame(f, pred, *, model: str, weights: str | None, prompts: str = "none",
+                n_disks: int = clinical.DEFAULT_DISKS) -> FrameScore | None:
+    """Per-structure metrics and per-frame measurements of one prediction; None without a mask."""
+    if f.mask is None:
+        return None
+    pred = np.asarray(pred)
+    ref = np.asarray(f.mask)
+    if pred.shape != ref.shape:
+        raise ValueError(f"{f.name}: prediction {pred.shape} and ground truth {ref.shape} differ in size")
+    sim = is_simulated(f, model)
+    prov = "simulated" if sim else "measured"
+    evaluations, measurements = [], []
+    for s, m in metrics.per_structure(pred, ref, f.spacing_mm).items():
+        hd = m["hd95"] if f.spacing_mm is not None else None
+        evaluations.append({
+            "model": model, "weights": weights, "frame": f.name, "study": f.study, "view": f.view,
+            "phase": f.phase, "structure": s, "dice": m["dice"], "iou": m["iou"], "hd95_mm": _num(hd),
+            "prompts": prompts, "provenance": prov,
+        })
+    mp = clinical.frame_measurements(pred, f.spacing_mm, f.view, n_disks)
+    mr = clinical.frame_measurements(ref, f.spacing_mm, f.view, n_disks)
+    for name, refval in mr.items():
+        measurements.append({
+            "model": model, "study": f.study, "view": f.view, "phase": f.phase, "name": name,
+            "value": _num(mp.get(name)), "reference": _num(refval), "unit": clinical.unit_of(name),
+            "provenance": prov,
+        })
+    usable = f.spacing_mm is not None and f.view in ("A4C", "A2C") and f.phase in ("ED", "ES")
+    entries = (_study_entry(pred, f), _study_entry(ref, f)) if usable else None
+    return FrameScore(f.study, sim, evaluations, measurements, entries)
+
+
+def combine(scores, *, model: str, tolerance: float = DEFAULT_TOLERANCE,
+            n_disks: int = clinical.DEFAULT_DISKS) -> Evaluation:
+    """The whole evaluation from per-frame scores in frame order: study measurements, failure rate."""
     ev = Evaluation(tolerance=tolerance)
     by_study: dict[str, dict[str, list]] = defaultdict(lambda: {"pred": [], "ref": [], "sim": []})
     sims = []
-    for f, pred in zip(frames, predictions):
-        if f.mask is None:
+    for sc in scores:
+        if sc is None:
             continue
-        pred = np.asarray(pred)
-        ref = np.asarray(f.mask)
-        if pred.shape != ref.shape:
-            raise ValueError(f"{f.name}: prediction {pred.shape} and ground truth {ref.shape} differ in size")
-        sim = is_simulated(f, model)
-        sims.append(sim)
-        prov = "simulated" if sim else "measured"
-        for s, m in metrics.per_structure(pred, ref, f.spacing_mm).items():
-            hd = m["hd95"] if f.spacing_mm is not None else None
-            ev.evaluations.append({
-                "model": model, "weights": weights, "frame": f.name, "study": f.study, "view": f.view,
-                "phase": f.phase, "structure": s, "dice": m["dice"], "iou": m["iou"], "hd95_mm": _num(hd),
-                "prompts": prompts, "provenance": prov,
-            })
-        mp = clinical.frame_measurements(pred, f.spacing_mm, f.view, n_disks)
-        mr = clinical.frame_measurements(ref, f.spacing_mm, f.view, n_disks)
-        for name, refval in mr.items():
-            ev.measurements.append({
-                "model": model, "study": f.study, "view": f.view, "phase": f.phase, "name": name,
-                "value": _num(mp.get(name)), "reference": _num(refval), "unit": clinical.unit_of(name),
-                "provenance": prov,
-            })
-        st = by_study[f.study]
-        st["pred"].append({"label": pred, "spacing_mm": f.spacing_mm, "view": f.view, "phase": f.phase})
-        st["ref"].append({"label": ref, "spacing_mm": f.spacing_mm, "view": f.view, "phase": f.phase})
-        st["sim"].append(sim)
+        sims.append(sc.simulated)
+        ev.evaluations.extend(sc.evaluations)
+        ev.measurements.extend(sc.measurements)
+        st = by_study[sc.study]
+        if sc.study_entries is not None:
+            st["pred"].append(sc.study_entries[0])
+            st["ref"].append(sc.study_entries[1])
+        st["sim"].append(sc.simulated)
     for study, st in by_study.items():
         sp = clinical.study_measurements(st["pred"], n_disks)
         sr = clinical.study_measurements(st["ref"], n_disks)
@@ -140,3 +176,11 @@ def evaluate(frames, predictions, *, model: str, weights: str | None, prompts: s
             "value": ev.failure_rate, "reference": None, "unit": "fraction", "provenance": ev.provenance,
         })
     return ev
+
+
+def evaluate(frames, predictions, *, model: str, weights: str | None, prompts: str = "none",
+             tolerance: float = DEFAULT_TOLERANCE, n_disks: int = clinical.DEFAULT_DISKS) -> Evaluation:
+    """Score predictions (label maps) against the frames' masks; frames without a mask are skipped."""
+    scores = [score_frame(f, p, model=model, weights=weights, prompts=prompts, n_disks=n_disks)
+              for f, p in zip(frames, predictions)]
+    return combine(scores, model=model, tolerance=tolerance, n_disks=n_disks)

@@ -133,6 +133,9 @@ def build_sam(variant: str = "vit_b", image_size: int = NATIVE_IMAGE_SIZE, devic
     """segment-anything's model for `variant`, random weights (seeded), at `image_size`.
 
     `device="meta"` builds the shapes only (instant; used to check checkpoints and count FLOPs).
+    On a GPU the parameters are created and randomly initialised there, not on the CPU first
+    (ViT-H's 637 M parameters take a CPU many seconds to fill). The values then differ from a CPU
+    build with the same seed; they are random either way, and compute does not depend on them.
     """
     _check_variant(variant)
     _check_image_size(image_size)
@@ -144,7 +147,11 @@ def build_sam(variant: str = "vit_b", image_size: int = NATIVE_IMAGE_SIZE, devic
         return sam
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        sam = _registry_build(variant)
+        if device.type == "cpu":
+            sam = _registry_build(variant)
+        else:
+            with torch.device(device):
+                sam = _registry_build(variant)
     _set_image_size(sam, variant, image_size)
     return sam.to(device).eval()
 

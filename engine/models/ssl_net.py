@@ -87,7 +87,7 @@ class SslSegmenter:
 
     # -- persistence -------------------------------------------------------------------------------
     def save(self, path, meta: dict | None = None) -> Path:
-        """Write the weights and config to `path` (written to a temporary name, then renamed)."""
+        """Write the weights and config to `path` (a private temporary file in the same folder, then renamed)."""
         path = Path(path).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
         info = {**self.meta, **(meta or {})}
@@ -95,9 +95,9 @@ class SslSegmenter:
         state = {k: v.detach().cpu() for k, v in self.net.state_dict().items()}
         payload = {"format": FORMAT, "version": VERSION, "config": self.config,
                    "state_dict": state, "meta": info}
-        tmp = path.with_name(path.name + ".partial")
-        torch.save(payload, tmp)
-        tmp.replace(path)
+        from engine.files import atomic_write
+
+        atomic_write(path, lambda fh: torch.save(payload, fh))  # private temporary file, then a rename
         self.weights = path.name
         return path
 

@@ -173,6 +173,7 @@ class CudaDevice(Device):
             clocks.update(self.nvml.clocks())
             clocks["driver_cuda_version"] = self.nvml.cuda_driver_version()
             clocks["energy_method"] = self.energy.method
+            clocks["nvml_match"] = getattr(self.nvml, "match", None)
             if getattr(self.energy, "power_kind", None):
                 clocks["sampled_power"] = self.energy.power_kind
         else:

@@ -148,6 +148,29 @@ class NullMeter:
         return EnergyReading(None, self.clock() - t0, NOT_MEASURED)
 
 
+def update_interval(read: Callable[[], float], seconds: float = 0.5,
+                    clock: Callable[[], float] = time.perf_counter,
+                    sleep: Callable[[float], None] = time.sleep, poll: float = 0.001) -> dict:
+    """How often a cumulative reading (an energy counter) changes, polled for `seconds`.
+
+    Returns the median seconds between changes ("interval", None with fewer than two changes),
+    the number of changes and of polls. A window much shorter than ~20 intervals cannot resolve
+    energy to a few per cent: the counter's last step is up to one interval old at either end.
+    """
+    times, last, polls = [], read(), 0
+    end = clock() + seconds
+    while clock() < end:
+        sleep(poll)
+        value = read()
+        polls += 1
+        if value != last:
+            times.append(clock())
+            last = value
+    gaps = sorted(b - a for a, b in zip(times, times[1:]))
+    interval = gaps[len(gaps) // 2] if gaps else None
+    return {"interval": interval, "changes": len(times), "polls": polls, "seconds": seconds}
+
+
 def idle_power(meter, seconds: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> float | None:
     """Average power over `seconds` while this process does nothing (None when not measurable)."""
     meter.start()

@@ -27,6 +27,14 @@ def host_memory_bytes() -> int | None:
     return None
 
 
+def host_name() -> str:
+    """The machine's name, as the store's runs record it; profile rows carry it so that machines
+    can be told apart when their results meet in one store (segroi profile --ray, runs import)."""
+    import socket
+
+    return socket.gethostname()
+
+
 def cpu_cores() -> int:
     """Cores this process may run on (the affinity mask), not the machine's total."""
     try:
@@ -39,6 +47,7 @@ def base_row(device_type: str) -> dict:
     import torch
 
     return {
+        "host": host_name(),
         "device_type": device_type,
         "torch_version": torch.__version__,
         "cpu_name": cpu_name(),

@@ -41,6 +41,7 @@ class Nvml:
         except Exception as exc:  # noqa: BLE001 - NVMLError or a loader error: no NVML here
             raise NvmlError(f"NVML did not start: {exc}") from exc
         self._open = True
+        self.match = None  # how the handle was found: "uuid", or "index" with the reason
         try:
             self.handle = self._handle(index, uuid)
         except BaseException:
@@ -51,10 +52,16 @@ class Nvml:
         if uuid:
             want = uuid if uuid.startswith(("GPU-", "MIG-")) else f"GPU-{uuid}"
             try:
-                return self._call("nvmlDeviceGetHandleByUUID", want)
-            except NvmlError:
-                pass  # fall back to the index (e.g. a fake or an older driver)
-        return self._call("nvmlDeviceGetHandleByIndex", index)
+                handle = self._call("nvmlDeviceGetHandleByUUID", want)
+                self.match = "uuid"
+                return handle
+            except NvmlError as exc:  # fall back to the index (e.g. a fake or an older driver)
+                reason = f"uuid {want} not found: {exc}"
+        else:
+            reason = "no uuid given"
+        handle = self._call("nvmlDeviceGetHandleByIndex", index)
+        self.match = f"index {index} ({reason})"
+        return handle
 
     def _call(self, name: str, *args):
         fn = getattr(self.nv, name, None)

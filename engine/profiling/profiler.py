@@ -62,6 +62,24 @@ def _is_oom(exc: BaseException) -> bool:
     return isinstance(exc, torch.OutOfMemoryError) or "out of memory" in str(exc).lower()
 
 
+def tf32_flags() -> dict:
+    """PyTorch's TF32 switches at this moment: cuDNN convolutions and CUDA matrix products.
+
+    Both matter for "fp32" rows on Ampere and newer: cuDNN may use TF32 for fp32 convolutions
+    unless told not to (its default is on), matrix products only when allowed (default off).
+    """
+    import torch
+
+    out = {}
+    for key, read in (("cudnn", lambda: torch.backends.cudnn.allow_tf32),
+                      ("matmul", lambda: torch.backends.cuda.matmul.allow_tf32)):
+        try:
+            out[key] = bool(read())
+        except Exception:  # noqa: BLE001 - a torch without the switch: not recorded
+            out[key] = None
+    return out
+
+
 def match_checkpoints(models: list[str], checkpoints: list[str], image_size: int) -> dict[str, str]:
     """Which SAM model each checkpoint belongs to, checked in full before anything is measured."""
     from engine.models import sam as sam_mod
@@ -108,6 +126,9 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
 
     before = torch.backends.cudnn.benchmark
     torch.backends.cudnn.benchmark = setting.cudnn_benchmark
+    mark = getattr(device.memory, "mark", None)
+    if mark is not None:
+        mark()  # before the setting's own copy of the weights exists
     try:
         prepared = model_obj.prepare(setting)
         device.memory.reset()
@@ -118,6 +139,7 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
         peak = device.memory.peak()
     finally:
         torch.backends.cudnn.benchmark = before
+    tf32 = tf32_flags()
     items = window.iterations * prepared.items_per_step
     seconds_per_item = window.seconds / items
     joules = window.energy.joules
@@ -130,6 +152,7 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
         "channels_last": setting.channels_last, "cuda_graphs": setting.cuda_graphs,
         "attention": setting.attention, "cudnn_benchmark": setting.cudnn_benchmark,
         "matmul_precision": torch.get_float32_matmul_precision(),
+        "cudnn_allow_tf32": tf32["cudnn"], "matmul_allow_tf32": tf32["matmul"],
         "threads": torch.get_num_threads(), "torch_version": torch.__version__,
         "reduced_input": bool(model_obj.reduced_input), "parameters": prepared.parameters,
         "timing_method": window.timing_method, "window_seconds": window.seconds,

@@ -11,6 +11,8 @@ Recipes (`--modes`), each applied to every dtype and batch size asked for unless
                    graphs, largest batch only; GPU only.
     max_autotune   tuned + torch.compile(mode="max-autotune") (autotuned kernels + CUDA graphs),
                    largest batch only; GPU only; compiles for minutes.
+    autotune       tuned + torch.compile(mode="max-autotune-no-cudagraphs"): autotuned kernels,
+                   launched one by one; largest batch only; GPU only; compiles for minutes.
 
 SAM's decoder (prompt encoder + mask decoder) runs in fp32 or under autocast: its prompt code
 builds fp32 tensors internally, so bf16 weights do not apply, and its `tuned` setting is its
@@ -22,10 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-MODES = ("plain", "channels_last", "tuned", "compile", "cuda_graphs", "max_autotune")
+MODES = ("plain", "channels_last", "tuned", "compile", "cuda_graphs", "max_autotune", "autotune")
 DTYPES = ("fp32", "bf16")
-COMPILE_MODES = {"compile": "default", "cuda_graphs": "reduce-overhead", "max_autotune": "max-autotune"}
-GPU_ONLY = ("cuda_graphs", "max_autotune")
+COMPILE_MODES = {"compile": "default", "cuda_graphs": "reduce-overhead", "max_autotune": "max-autotune",
+                 "autotune": "max-autotune-no-cudagraphs"}
+GPU_ONLY = ("cuda_graphs", "max_autotune", "autotune")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ Inputs are random tensors already in the network's format: image decoding, resiz
 normalisation on the host are not part of the timed work (they are the same for every model and
 do not touch the GPU). Weights are random unless a checkpoint is given: compute and energy do not
 depend on weight values.
+
+Each model is built once (its master copy); every setting works on its own copy of the weights
+it needs, cast and laid out for that setting, so the setting's peak memory counts its weights and
+not the master's (see memory.py).
 """
 
 from __future__ import annotations
@@ -101,9 +105,7 @@ class SslUnetModel:
         self.in_channels = cfg["in_channels"]
 
     def prepare(self, setting: Setting) -> Prepared:
-        net = self.net
-        if setting.channels_last or setting.dtype_mode == "weights":
-            net = copy.deepcopy(net)
+        net = copy.deepcopy(self.net)
         if setting.channels_last:
             net = net.to(memory_format=torch.channels_last)
         if setting.dtype_mode == "weights":
@@ -138,17 +140,17 @@ class SamModel:
         self.reduced_input = image_size < sam_mod.NATIVE_IMAGE_SIZE
         state = sam_mod.load_checkpoint(checkpoint, variant, image_size) if checkpoint else None
         self.weights = "random" if checkpoint is None else Path(checkpoint).name
-        model = sam_mod.build_sam(variant, image_size, device="cpu")
+        model = sam_mod.build_sam(variant, image_size, device=device)
         if state is not None:
             model.load_state_dict(state)
-        self.sam = model.to(device).eval().requires_grad_(False)
+        self.sam = model.eval().requires_grad_(False)
         self.grid = image_size // sam_mod.PATCH_SIZE
         meta = sam_mod.build_sam(variant, image_size, device="meta").requires_grad_(False)
         x = torch.empty(1, 3, image_size, image_size, device="meta")
         self.encoder_flops = count_flops(lambda: meta.image_encoder(x))
-        self.decoder_flops = count_flops(lambda: self._decode(meta, self._boxes(1, "meta"),
-                                                              torch.empty(1, 256, self.grid, self.grid,
-                                                                          device="meta")))
+        self.decoder_flops = count_flops(lambda: self._decode(
+            meta.prompt_encoder, meta.mask_decoder, self._boxes(1, "meta"),
+            torch.empty(1, 256, self.grid, self.grid, device="meta")))
 
     def _boxes(self, n: int, device) -> torch.Tensor:
         s = float(self.image_size)
@@ -159,20 +161,19 @@ class SamModel:
         hi = lo + 0.1 * s + torch.rand(n, 2, generator=gen) * 0.4 * s
         return torch.cat([lo, hi], dim=1).to(device)
 
-    def _decode(self, sam, boxes, features):
-        sparse, dense = sam.prompt_encoder(points=None, boxes=boxes, masks=None)
-        low_res, _ = sam.mask_decoder(
-            image_embeddings=features, image_pe=sam.prompt_encoder.get_dense_pe(),
+    def _decode(self, prompt_encoder, mask_decoder, boxes, features):
+        sparse, dense = prompt_encoder(points=None, boxes=boxes, masks=None)
+        low_res, _ = mask_decoder(
+            image_embeddings=features, image_pe=prompt_encoder.get_dense_pe(),
             sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=False)
         size = (self.image_size, self.image_size)
-        return sam.postprocess_masks(low_res, size, size) > sam.mask_threshold
+        # postprocess_masks only resizes (it reads the encoder's input size, no weights).
+        return self.sam.postprocess_masks(low_res, size, size) > self.sam.mask_threshold
 
     def prepare(self, setting: Setting) -> Prepared:
         s = self.image_size
         if setting.component == "encoder":
-            enc = self.sam.image_encoder
-            if setting.attention == "sdpa" or setting.dtype_mode == "weights":
-                enc = copy.deepcopy(enc)
+            enc = copy.deepcopy(self.sam.image_encoder)
             self.sam_mod.set_attention(enc, setting.attention or "default")
             if setting.dtype_mode == "weights":
                 enc = enc.to(_dtype(setting))
@@ -183,12 +184,14 @@ class SamModel:
                             f"3x{s}x{s}", self.encoder_flops, _params(enc))
         if setting.dtype_mode == "weights":
             raise SegroiError("SAM's decoder cannot run with bf16 weights; use autocast")
+        prompt_encoder = copy.deepcopy(self.sam.prompt_encoder)
+        mask_decoder = copy.deepcopy(self.sam.mask_decoder)
         features = torch.randn(1, 256, self.grid, self.grid, device=self.device)
         boxes = self._boxes(setting.batch, self.device)
-        fn = _compile(lambda: self._decode(self.sam, boxes, features), setting)
+        fn = _compile(lambda: self._decode(prompt_encoder, mask_decoder, boxes, features), setting)
         return Prepared(_step(fn, setting, self.device), setting.batch, "prompt",
                         f"box x{setting.batch} on 256x{self.grid}x{self.grid}", self.decoder_flops,
-                        _params(self.sam.prompt_encoder, self.sam.mask_decoder))
+                        _params(prompt_encoder, mask_decoder))
 
     def close(self) -> None:
         self.sam = None

@@ -37,11 +37,28 @@ def profile_runs(store: Store, limit: int = 10) -> list[dict]:
     )
 
 
+def bundle_imports(store: Store, limit: int = 10) -> list[dict]:
+    """The latest bundle imports (segroi runs import, or the Benchmarks page)."""
+    from engine.store.bundle import imports
+
+    return imports(store, limit)
+
+
 def evaluations(store: Store) -> pd.DataFrame:
-    """Per-structure accuracy rows of finished runs. Random-weight rows are left out: their accuracy is noise."""
+    """Per-structure accuracy rows of finished runs, with the run's SAM variant (`sam_variant`, for
+    `segroi evaluate --model sam`). Random-weight rows are left out: their accuracy is noise."""
     return store.frame(
-        "SELECT e.* FROM evaluations e JOIN runs r ON r.id = e.run_id "
+        "SELECT e.*, json_extract_string(r.settings, '$.sam_variant') AS sam_variant "
+        "FROM evaluations e JOIN runs r ON r.id = e.run_id "
         "WHERE r.status = 'ok' AND coalesce(e.weights, '') <> 'random'"
+    )
+
+
+def published_accuracy(store: Store) -> pd.DataFrame:
+    """Accuracy figures from the literature (`segroi demo` stores them), each with its citation."""
+    return store.frame(
+        "SELECT p.* FROM published_accuracy p JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok' "
+        "ORDER BY p.metric, p.dataset, p.model"
     )
 
 
@@ -88,7 +105,7 @@ def _row_counts(store: Store, run_ids: list[str]) -> dict[str, dict[str, int]]:
         return {}
     marks = ", ".join("?" for _ in run_ids)
     out: dict[str, dict[str, int]] = {}
-    for table in ("profiles", "evaluations", "measurements", "training_runs"):
+    for table in ("profiles", "evaluations", "measurements", "training_runs", "published_accuracy"):
         for r in store.query(
             f"SELECT run_id, count(*) AS n FROM {table} WHERE run_id IN ({marks}) GROUP BY run_id", run_ids
         ):

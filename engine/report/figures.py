@@ -14,11 +14,9 @@ from collections import Counter, defaultdict
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from engine.report import i18n
+from engine.report import escape, i18n
 from engine.report.i18n import t
 
-OPTIONS = ("manual", "sam", "ssl")
-COLORS = {"manual": "#8a8f98", "sam": "#e07b39", "ssl": "#1f6f8b"}
 PART_COLORS = {"labour": "#5b8db8", "compute": "#e0a339", "maintenance": "#9b7bb8", "setup": "#6c7a89"}
 BADGE_COLORS = {"measured": "#1e8449", "published": "#2e6fb5", "simulated": "#b9770e",
                 "assumed": "#7f8c8d", "mixed": "#5d6d7e"}
@@ -71,7 +69,7 @@ def badge_hover(summary: dict, lang: str, limit: int = 14) -> str:
     lines = [t("prov.badge_help", lang) + ":"]
     for kind in ("measured", "published", "simulated", "assumed"):
         for src in summary["sources"].get(kind, []):
-            lines.append(f"{i18n.provenance_name(kind, lang)}: {src}")
+            lines.append(f"{i18n.provenance_name(kind, lang)}: {escape.html(src)}")
     if len(lines) > limit:
         lines = lines[:limit] + ["…"]
     return "<br>".join(lines)
@@ -91,55 +89,106 @@ def add_badge(fig: go.Figure, summary: dict, lang: str) -> go.Figure:
 
 
 # -- cost figures ---------------------------------------------------------------------
+# Every cost figure takes `options`: the scenario's options in order, [{"name", "kind", "label"}]
+# (summary["options"]); without it the options are the data's keys, kinds as in files before named
+# options. Options keep one colour each across figures; manual is always grey.
 
-def cost_per_study(result: dict, currency: str, lang: str, provenance: dict | None = None) -> go.Figure:
-    opts = result["options"]
-    values = [opts[o]["cost_per_study"] for o in OPTIONS]
-    fig = go.Figure(go.Bar(
-        x=[i18n.option_name(o, lang) for o in OPTIONS], y=values,
-        marker_color=[COLORS[o] for o in OPTIONS],
-        text=[i18n.money(v, currency, lang) for v in values], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{text}<extra></extra>",
-    ))
-    _layout(fig, t("overview.cost_per_study", lang), height=320)
-    fig.update_yaxes(title=t("axis.cost_per_study", lang, currency=currency), rangemode="tozero")
-    fig.update_layout(showlegend=False)
-    return add_badge(fig, provenance_summary(provenance), lang)
+MANUAL_COLOR = "#8a8f98"
+PALETTE = ("#e07b39", "#1f6f8b", "#2e9d5b", "#b5479b", "#c9a227", "#5b6abf", "#8c564b", "#17becf")
+LEGACY_KINDS = {"manual": "manual", "sam": "prompted", "ssl": "automatic"}
+COLORS = {"manual": MANUAL_COLOR, "sam": PALETTE[0], "ssl": PALETTE[1]}  # the reference layout's
 
 
-def annual_breakdown(breakdown: dict, currency: str, lang: str, provenance: dict | None = None) -> go.Figure:
-    """Stacked annual running cost per option (left) and the one-off setup beside it (right)."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.12)
-    names = [i18n.option_name(o, lang, short=True) for o in OPTIONS]
-    for part in ("labour", "compute", "maintenance"):
-        vals = [breakdown[o][part] for o in OPTIONS]
-        fig.add_trace(go.Bar(
-            x=names, y=vals, name=t(f"cost.{part}", lang), marker_color=PART_COLORS[part],
-            customdata=[i18n.money(v, currency, lang) for v in vals],
-            hovertemplate="%{x} · " + t(f"cost.{part}", lang) + ": %{customdata}<extra></extra>",
-        ), row=1, col=1)
-    totals = [breakdown[o]["annual"] for o in OPTIONS]
-    fig.add_trace(go.Scatter(
-        x=names, y=totals, mode="text", text=[i18n.money_compact(v, currency, lang) for v in totals],
-        textposition="top center", showlegend=False, hoverinfo="skip", cliponaxis=False,
-    ), row=1, col=1)
-    setups = [breakdown[o]["setup"] for o in OPTIONS]
+def _options(keys, options: list[dict] | None) -> list[dict]:
+    if options is not None:
+        return options
+    return [{"name": n, "kind": LEGACY_KINDS.get(n, "automatic"), "label": None} for n in keys]
+
+
+def option_colors(options: list[dict]) -> dict[str, str]:
+    colors, i = {}, 0
+    for o in options:
+        if o["kind"] == "manual":
+            colors[o["name"]] = MANUAL_COLOR
+        else:
+            colors[o["name"]] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return colors
+
+
+def option_names(options: list[dict], lang: str, short: bool = False) -> dict[str, str]:
+    """What to call each option: its label, else its translated name, else its name; a hybrid without
+    a label is named after its two parts ("Hybrid: SSL → SAM")."""
+    out = {o["name"]: i18n.option_name(o["name"], lang, short=short, label=o.get("label")) for o in options}
+    for o in options:
+        if o["kind"] == "hybrid" and not o.get("label") and o.get("automatic") in out and o.get("prompted") in out:
+            parts = {o["automatic"]: None, o["prompted"]: None}
+            a, p = (i18n.option_name(n, lang, short=True, label=x.get("label"))
+                    for n in parts for x in options if x["name"] == n)
+            out[o["name"]] = i18n.t("option.hybrid_of.short" if short else "option.hybrid_of", lang, a=a, p=p)
+    return out
+
+
+def _fit(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _height(n: int, per: int = 34, base: int = 150) -> int:
+    return max(300, base + per * n)
+
+
+def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: dict | None = None,
+          options: list[dict] | None = None) -> go.Figure:
+    """One figure, one row per option (first option at the top), three panels sharing the names:
+    cost per study, the annual running cost stacked into labour, compute and maintenance, and the
+    one-off setup. One set of names for up to eight options keeps them legible in one column."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
+    opts = _options(result["options"], options)
+    names, colors = option_names(opts, lang, short=True), option_colors(opts)
+    order = [o["name"] for o in opts][::-1]  # plotly draws the first category at the bottom
+    labels = [_fit(names[o], 28) for o in order]
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, column_widths=[0.27, 0.46, 0.27],
+                        horizontal_spacing=0.045,
+                        subplot_titles=[t("overview.cost_per_study", lang), t("cost.annual", lang),
+                                        t("cost.setup", lang)])
+    per_study = [result["options"][o]["cost_per_study"] for o in order]
     fig.add_trace(go.Bar(
-        x=names, y=setups, name=t("cost.setup", lang), marker_color=PART_COLORS["setup"],
-        text=[i18n.money_compact(v, currency, lang) for v in setups], textposition="outside", cliponaxis=False,
-        textfont={"size": 10},
-        customdata=[i18n.money(v, currency, lang) for v in setups],
-        hovertemplate="%{x} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
+        y=labels, x=per_study, orientation="h", marker_color=[colors[o] for o in order], showlegend=False,
+        text=[i18n.money(v, currency, lang) for v in per_study], textposition="outside", cliponaxis=False,
+        name=t("overview.cost_per_study", lang), hovertemplate="%{y}: %{text}<extra></extra>",
+    ), row=1, col=1)
+    for part in ("labour", "compute", "maintenance"):
+        vals = [breakdown[o][part] for o in order]
+        fig.add_trace(go.Bar(
+            y=labels, x=vals, orientation="h", name=t(f"cost.{part}", lang), marker_color=PART_COLORS[part],
+            customdata=[i18n.money(v, currency, lang) for v in vals],
+            hovertemplate="%{y} · " + t(f"cost.{part}", lang) + ": %{customdata}<extra></extra>",
+        ), row=1, col=2)
+    totals = [breakdown[o]["annual"] for o in order]
+    fig.add_trace(go.Scatter(
+        y=labels, x=totals, mode="text", text=[i18n.money_compact(v, currency, lang) for v in totals],
+        textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False,
     ), row=1, col=2)
-    _layout(fig, t("overview.annual_breakdown", lang), height=360, legend_below=True)
-    fig.update_layout(barmode="stack")
+    setups = [breakdown[o]["setup"] for o in order]
+    fig.add_trace(go.Bar(
+        y=labels, x=setups, orientation="h", name=t("cost.setup", lang), marker_color=PART_COLORS["setup"],
+        text=[i18n.money_compact(v, currency, lang) for v in setups], textposition="outside", cliponaxis=False,
+        customdata=[i18n.money(v, currency, lang) for v in setups], showlegend=False,
+        hovertemplate="%{y} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
+    ), row=1, col=3)
+    height = _height(len(order), per=32, base=200)
+    plot_height = height - TOP - 95
+    _layout(fig, t("overview.costs", lang), height=height, legend_below=True)
+    # the legend 62 px under the plot, below the axis titles, whatever the number of options
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "font": {"size": 11},
+                                               "y": -62 / plot_height}, margin={"l": 10, "b": 95})
     fig.update_traces(constraintext="none", selector={"type": "bar"})
-    fig.update_layout(legend={"traceorder": "normal"})
-    fig.update_xaxes(title=t("cost.annual", lang), row=1, col=1)
-    fig.update_xaxes(title=t("cost.setup", lang), row=1, col=2)
-    fig.update_yaxes(range=[0, max(totals) * 1.15 or 1], row=1, col=1)
-    fig.update_yaxes(range=[0, max(setups) * 1.18 or 1], row=1, col=2)
-    fig.update_yaxes(title=t("axis.cost", lang, currency=currency), row=1, col=1)
+    fig.update_annotations(font={"size": 12}, yshift=4)  # the panel titles
+    fig.update_xaxes(range=[0, max(per_study) * 1.45 or 1], row=1, col=1,
+                     title=t("axis.per_study", lang, currency=currency))
+    fig.update_xaxes(range=[0, max(totals) * 1.3 or 1], row=1, col=2, title=t("axis.per_year", lang, currency=currency))
+    fig.update_xaxes(range=[0, max(setups) * 1.45 or 1], row=1, col=3, title=t("axis.once", lang, currency=currency))
+    fig.update_yaxes(automargin=True, row=1, col=1)
     return add_badge(fig, provenance_summary(provenance), lang)
 
 
@@ -160,29 +209,46 @@ def crossovers(cum: dict, option: str, against: str = "manual") -> list[float]:
 
 
 def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None = None,
-                    highlight: str | None = None) -> go.Figure:
-    """Undiscounted cumulative cost by year end (setup at year 0), each option's crossover with manual marked."""
+                    highlight: str | None = None, options: list[dict] | None = None) -> go.Figure:
+    """Undiscounted cumulative cost by year end (setup at year 0); where each option's line falls below
+    manual's is marked, with the month written out for the highlighted option."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
+    opts = _options(cum["options"], options)
+    names, colors = option_names(opts, lang, short=True), option_colors(opts)
+    manual = next(o["name"] for o in opts if o["kind"] == "manual")
     years = cum["years"]
     fig = go.Figure()
-    for o in OPTIONS:
+    for o in (x["name"] for x in opts):
         vals = cum["options"][o]["undiscounted"]
         fig.add_trace(go.Scatter(
-            x=years, y=vals, mode="lines+markers", name=i18n.option_name(o, lang),
-            line={"color": COLORS[o], "width": 3 if o == highlight else 2},
+            x=years, y=vals, mode="lines+markers", name=_fit(names[o], 26),
+            line={"color": colors[o], "width": 3.5 if o == highlight else 1.8},
+            marker={"size": 6 if o == highlight else 4},
             customdata=[i18n.money(v, currency, lang) for v in vals],
             hovertemplate=t("axis.year", lang) + " %{x}: %{customdata}<extra>%{fullData.name}</extra>",
         ))
-    for o in ("sam", "ssl"):
-        for x in crossovers(cum, o):
+    for o in (x["name"] for x in opts if x["name"] != manual):
+        for x in crossovers(cum, o, against=manual):
             y = _interp(years, cum["options"][o]["undiscounted"], x)
             months = i18n.months(x * 12, lang)
+            labelled = o == highlight
             fig.add_trace(go.Scatter(
-                x=[x], y=[y], mode="markers+text", showlegend=False,
-                marker={"symbol": "diamond", "size": 12, "color": COLORS[o], "line": {"color": "white", "width": 1}},
-                text=[f"{t('overview.crossover', lang)} {months}"], textposition="bottom right",
-                hovertemplate=f"{i18n.option_name(o, lang)} · {t('overview.crossover', lang)}: {months}<extra></extra>",
+                x=[x], y=[y], mode="markers", showlegend=False,
+                marker={"symbol": "diamond", "size": 12 if labelled else 9, "color": colors[o],
+                        "line": {"color": "white", "width": 1}},
+                text=[f"{t('overview.crossover', lang)} {months}"],
+                hovertemplate=f"{names[o]} · {t('overview.crossover', lang)}: {months}<extra></extra>",
             ))
-    _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=320)
+            if labelled:  # written out beside the marker, on a white ground over the other lines
+                fig.add_annotation(x=x, y=y, text=f"{t('overview.crossover', lang)} {months}", showarrow=True,
+                                   arrowhead=0, arrowcolor=colors[o], ax=36, ay=-34, bgcolor="rgba(255,255,255,0.85)",
+                                   font={"size": 11, "color": "#1b2631"}, name="crossover")
+    many = len(opts) > 3
+    _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=420 if many else 340,
+            legend_below=many)
+    if many:  # under the plot, two names a row: legible in half a page or half a dashboard
+        fig.update_layout(legend={"y": -0.22, "font": {"size": 10}, "entrywidth": 0.5,
+                                  "entrywidthmode": "fraction"}, margin={"b": 130})
     fig.update_xaxes(title=t("axis.year", lang), dtick=1)
     fig.update_yaxes(title=t("axis.cost", lang, currency=currency), rangemode="tozero")
     return add_badge(fig, provenance_summary(provenance), lang)
@@ -197,13 +263,16 @@ def _interp(xs, ys, x):
 
 
 def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance: dict | None = None,
-            top: int = 5) -> go.Figure:
+            top: int = 5, options: list[dict] | None = None) -> go.Figure:
     """One-way sensitivity of `option`'s NPV savings vs manual: each input at its low and its high."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     rows = rows[:top]
+    opts = _options([option], options)
+    short = option_names(opts, lang, short=True)
     fig = go.Figure()
     if rows:
         base = rows[0]["base"]
-        labels = [i18n.field_label(r["field"], lang) for r in rows][::-1]
+        labels = [i18n.field_label(r["field"], lang, short) for r in rows][::-1]
         for which, color in (("low", "#5b8db8"), ("high", "#e0a339")):
             deltas = [r[f"output_at_{which}"] - base for r in rows][::-1]
             inputs = [i18n.quantity(r[which], lang) for r in rows][::-1]
@@ -214,7 +283,8 @@ def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance:
                 hovertemplate="%{y} = %{customdata[0]} → %{customdata[1]}<extra></extra>",
             ))
         fig.add_vline(x=base, line={"color": "#444", "width": 1, "dash": "dot"})
-    _layout(fig, t("overview.tornado", lang, option=i18n.option_name(option, lang)), height=320)
+    name = option_names(opts, lang).get(option) or i18n.option_name(option, lang)
+    _layout(fig, t("overview.tornado", lang, option=_fit(name, 40)), height=320)
     fig.update_layout(barmode="overlay", margin={"l": 10})
     fig.update_xaxes(title=t("axis.savings", lang, currency=currency))
     fig.update_yaxes(automargin=True)
@@ -222,16 +292,69 @@ def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance:
     return add_badge(fig, provenance_summary(provenance, fields), lang)
 
 
-def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang: str) -> go.Figure:
-    """Grouped bars: one group per option, one bar per scenario, for `metric` (e.g. present_cost)."""
+VOLUME_AXIS = (1.0, 1e8)
+
+
+def cheapest_by_volume(pieces: list[dict], volume: float, lang: str, provenance: dict | None = None,
+                       options: list[dict] | None = None) -> go.Figure:
+    """Which option is cheapest at each yearly volume (the cost model's cheapest_by_volume), as bands
+    on a logarithmic volume axis from 1 to 10^8 studies a year, with the scenario's own volume marked."""
+    opts = _options(dict.fromkeys(p["option"] for p in pieces), options)
+    names, colors = option_names(opts, lang, short=True), option_colors(opts)
+    lo_axis, hi_axis = VOLUME_AXIS
+    fig = go.Figure()
+    shown: set[str] = set()
+    for p in pieces:
+        lo = max(p["from_studies_per_year"], lo_axis)
+        hi = hi_axis if p["to_studies_per_year"] is None else min(p["to_studies_per_year"], hi_axis)
+        if hi <= lo:
+            continue
+        o = p["option"]
+        upper = (i18n.number(p["to_studies_per_year"], lang) if p["to_studies_per_year"] is not None
+                 else "∞")
+        span = f"{i18n.number(p['from_studies_per_year'], lang)}–{upper}"
+        fig.add_trace(go.Bar(
+            y=[""], x=[hi - lo], base=[lo], orientation="h", name=_fit(names[o], 26),
+            marker={"color": colors[o], "line": {"color": "white", "width": 1}},
+            text=[_fit(names[o], 18)], textposition="inside", insidetextanchor="middle",
+            textfont={"color": "white", "size": 12}, showlegend=o not in shown, legendgroup=o,
+            hovertemplate=f"{names[o]}: {span} {t('axis.studies_per_year', lang)}<extra></extra>",
+        ))
+        shown.add(o)
+    for p in pieces[1:]:
+        v = p["from_studies_per_year"]
+        if lo_axis < v < hi_axis:
+            fig.add_annotation(x=math.log10(v), y=-0.5, yref="y", text=i18n.number(v, lang), showarrow=False,
+                               yanchor="top", font={"size": 10, "color": "#444"})
+    fig.add_vline(x=volume, line={"color": "#1b2631", "width": 2, "dash": "dash"})
+    fig.add_annotation(x=math.log10(volume), y=0.5, yref="y", yanchor="bottom", xanchor="left", xshift=4,
+                       text=t("volume.yours", lang, volume=i18n.number(volume, lang)), showarrow=False,
+                       font={"size": 11, "color": "#1b2631"})
+    _layout(fig, t("overview.cheapest_by_volume", lang), height=260, legend_below=True)
+    fig.update_layout(barmode="overlay", bargap=0.25, legend={"y": -0.45}, margin={"b": 100, "l": 20})
+    fig.update_xaxes(type="log", range=[math.log10(lo_axis), math.log10(hi_axis)],
+                     title=t("axis.studies_per_year", lang), dtick=1)
+    fig.update_yaxes(showticklabels=False, range=[-0.9, 0.9])
+    return add_badge(fig, provenance_summary(provenance), lang)
+
+
+def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang: str,
+                      labels: dict[str, str | None] | None = None) -> go.Figure:
+    """Grouped bars: one group per option name (every option of every scenario), one bar per scenario."""
+    currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
+    names: list[str] = []
+    for res in results.values():
+        names.extend(o for o in res["options"] if o not in names)
+    labels = labels or {}
     fig = go.Figure()
     for name, res in results.items():
-        vals = [res["options"][o][metric] for o in OPTIONS]
+        vals = [res["options"].get(o, {}).get(metric) for o in names]
         fig.add_trace(go.Bar(
-            x=[i18n.option_name(o, lang, short=True) for o in OPTIONS], y=vals, name=name,
-            text=[i18n.money_compact(v, currency, lang) for v in vals], textposition="outside", cliponaxis=False,
+            x=[_fit(i18n.option_name(o, lang, short=True, label=labels.get(o)), 18) for o in names], y=vals,
+            name=escape.html(name), text=[i18n.money_compact(v, currency, lang) if v is not None else "" for v in vals],
+            textposition="outside", cliponaxis=False,
         ))
-    _layout(fig, t(f"metric.{metric}", lang) if f"metric.{metric}" in i18n.LABELS else metric, height=340)
+    _layout(fig, t(f"metric.{metric}", lang) if f"metric.{metric}" in i18n.LABELS else metric, height=360)
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=t("axis.cost", lang, currency=currency), rangemode="tozero")
     return fig
@@ -250,14 +373,18 @@ def _profile_badge(df) -> dict:
 
 
 def profile_chart(df, metric: str, lang: str) -> go.Figure:
-    """`metric` (images_per_second or joules_per_image) against batch, one line per model and dtype."""
+    """`metric` (images_per_second or joules_per_image) against batch, one line per model, dtype and
+    hardware (the device's name, so that machines measured with `profile --ray` or imported from
+    other stores are compared; the device type where no name was recorded)."""
     title = t("bench.throughput" if metric == "images_per_second" else "bench.energy", lang)
     fig = go.Figure()
     data = df[df[metric].notna()] if len(df) else df
     if len(data):
+        names = data["device_name"] if "device_name" in data.columns else data["device"]
+        data = data.assign(hardware=names.where(names.notna() & (names.astype(str) != ""), data["device"]))
         data = (data.sort_values(["model", "dtype", "batch"])
-                .groupby(["model", "component", "dtype", "device", "batch"], as_index=False)[metric].median())
-        for (model, comp, dtype, device), g in data.groupby(["model", "component", "dtype", "device"]):
+                .groupby(["model", "component", "dtype", "hardware", "batch"], as_index=False)[metric].median())
+        for (model, comp, dtype, device), g in data.groupby(["model", "component", "dtype", "hardware"]):
             name = f"{model}{'' if comp == 'full' else ' ' + comp} · {dtype} · {device}"
             fig.add_trace(go.Scatter(
                 x=g["batch"], y=g[metric], mode="lines+markers", name=name,
@@ -292,6 +419,46 @@ def dice_box(df, lang: str) -> go.Figure:
     fig.update_yaxes(title=t("axis.dice", lang), range=[0, 1.02])
     prov = {f"{m}{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"}
             for i, (m, k, r) in enumerate(df[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))}
+    return add_badge(fig, provenance_summary(prov), lang)
+
+
+def published_and_measured_dice(published, evaluations, lang: str) -> go.Figure:
+    """Dice per model and dataset: published figures (mean, with one SD where reported) and segroi's
+    own measured rows beside them (mean Dice per model over the structures it evaluated)."""
+    fig = go.Figure()
+    pub = published[published["metric"] == "dice"] if len(published) else published
+    rows: list[str] = []
+    if len(pub):
+        labels = [f"{m} · {d}" for m, d in zip(pub["model"], pub["dataset"])]
+        rows += labels
+        sd = [x if x == x else None for x in pub["sd"]] if "sd" in pub else None
+        fig.add_trace(go.Scatter(
+            x=list(pub["value"]), y=labels, mode="markers", name=t("acc.published", lang),
+            marker={"symbol": "diamond", "size": 11, "color": BADGE_COLORS["published"]},
+            error_x={"type": "data", "array": sd, "visible": True} if sd and any(v is not None for v in sd) else None,
+            customdata=list(pub["source"]), hovertemplate="%{y}: %{x:.3f}<br>%{customdata}<extra></extra>",
+        ))
+    if evaluations is not None and len(evaluations) and "dice" in evaluations:
+        # segroi's own rows, measured or simulated (phantom data, simulated prompts), each said so
+        mean = evaluations.groupby(["provenance", "model"])["dice"].agg(["mean", "count"]).reset_index()
+        for kind, group in mean.groupby("provenance"):
+            labels = [f"segroi: {m} · {i18n.provenance_name(kind, lang)}" for m in group["model"]]
+            rows += labels
+            fig.add_trace(go.Scatter(
+                x=list(group["mean"]), y=labels, mode="markers",
+                name=t("acc.by_segroi", lang, kind=i18n.provenance_name(kind, lang)),
+                marker={"symbol": "circle", "size": 11, "color": BADGE_COLORS.get(kind, BADGE_COLORS["mixed"])},
+                customdata=list(group["count"]),
+                hovertemplate="%{y}: %{x:.3f} (n = %{customdata})<extra></extra>",
+            ))
+    _layout(fig, t("acc.published_title", lang), height=max(260, 120 + 30 * len(rows)))
+    fig.update_xaxes(title=t("axis.dice", lang), range=[0.5, 1.0])
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows[::-1])
+    fig.update_layout(margin={"l": 10})
+    prov = {f"p{i}": {"kind": "published", "source": src} for i, src in enumerate(pub["source"])} if len(pub) else {}
+    if evaluations is not None and len(evaluations):
+        prov.update({f"m{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"} for i, (m, k, r) in enumerate(
+            evaluations[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))})
     return add_badge(fig, provenance_summary(prov), lang)
 
 

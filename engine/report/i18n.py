@@ -30,6 +30,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "ui.password_prompt": ("This dashboard is served to the network; enter the password.",
                            "このダッシュボードはネットワークに公開されています。パスワードを入力してください。"),
     "ui.password_wrong": ("Wrong password.", "パスワードが違います。"),
+    "ui.password_wait": ("Too many wrong passwords: try again in {seconds} s.",
+                         "パスワードの誤りが続いたため、{seconds} 秒後にもう一度お試しください。"),
+    "ui.login_broken": ("This dashboard's login is not set up correctly, so it shows nothing. The administrator "
+                        "finds the reason in the server's log.",
+                        "ログインの設定に問題があるため、このダッシュボードは何も表示しません。理由はサーバーのログにあります。"),
+    "ui.host_refused": ("This dashboard does not answer under this address.",
+                        "このダッシュボードはこのアドレスでは表示されません。"),
+    "ui.account_refused": ("The account {email} may not open this dashboard. Sign out and sign in with an allowed "
+                           "account, or ask the administrator.",
+                           "アカウント {email} にはこのダッシュボードを開く権限がありません。サインアウトして許可された"
+                           "アカウントでサインインするか、管理者に問い合わせてください。"),
     "ui.login_prompt": ("Sign in to see this dashboard.", "このダッシュボードを見るにはサインインしてください。"),
     "ui.login": ("Sign in", "サインイン"),
     "ui.logout": ("Sign out", "サインアウト"),
@@ -41,6 +52,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "option.manual.short": ("Manual", "手動"),
     "option.sam.short": ("SAM", "SAM"),
     "option.ssl.short": ("SSL", "SSL"),
+    # option templates (engine/reference.py TEMPLATES): an option named like its template
+    "option.sam_vit_b": ("SAM ViT-B (prompted)", "SAM ViT-B（プロンプト）"),
+    "option.sam_vit_b.short": ("SAM ViT-B", "SAM ViT-B"),
+    "option.sam_vit_l": ("SAM ViT-L (prompted)", "SAM ViT-L（プロンプト）"),
+    "option.sam_vit_l.short": ("SAM ViT-L", "SAM ViT-L"),
+    "option.sam_vit_h": ("SAM ViT-H (prompted)", "SAM ViT-H（プロンプト）"),
+    "option.sam_vit_h.short": ("SAM ViT-H", "SAM ViT-H"),
+    "option.sam_finetuned": ("Fine-tuned SAM (MedSAM-style)", "ファインチューニング済み SAM（MedSAM 型）"),
+    "option.sam_finetuned.short": ("Fine-tuned SAM", "微調整 SAM"),
+    "option.hybrid_of": ("Hybrid: {a} first, {p} for its failures", "ハイブリッド（{a} で処理し失敗分を {p} で）"),
+    "option.hybrid_of.short": ("{a} → {p}", "{a} → {p}"),
+    "kind.manual": ("manual", "手動"),
+    "kind.prompted": ("prompted", "プロンプト"),
+    "kind.automatic": ("automatic", "自動"),
+    "kind.hybrid": ("hybrid", "ハイブリッド"),
     # provenance
     "prov.measured": ("measured", "実測"),
     "prov.published": ("published", "文献値"),
@@ -52,9 +78,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview.title": ("Overview", "概要"),
     "overview.recommendation": ("Recommendation", "推奨"),
     "overview.cost_per_study": ("Cost per study", "1検査あたりのコスト"),
+    "overview.costs": ("What each option costs", "選択肢ごとのコスト"),
     "overview.annual_breakdown": ("Annual running cost and one-off setup", "年間運用コストと初期費用"),
     "overview.cumulative": ("Cumulative cost over {years} years", "{years}年間の累積コスト"),
     "overview.tornado": ("Biggest drivers of {option}'s savings", "{option}の削減額を左右する上位要因"),
+    "overview.tornado_pick": ("Sensitivity of", "感度分析の対象"),
+    "overview.cheapest_by_volume": ("Cheapest option by yearly volume", "年間検査数ごとの最安の選択肢"),
+    "volume.yours": ("this scenario: {volume}", "このシナリオ：{volume}"),
     "overview.crossover": ("crossover", "交点"),
     "overview.npv_savings": ("{years}-year savings vs manual", "{years}年間の手動比削減額"),
     "overview.npv_savings_help": ("Present value at the scenario's discount rate. {range}",
@@ -63,6 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview.p_cheapest": ("Cheapest in simulated scenarios", "シミュレーションで最安となる割合"),
     "overview.range": ("90% range {low} to {high}", "90%区間 {low}〜{high}"),
     "overview.mc_note": ("{n:,} Monte Carlo draws, seed {seed}", "モンテカルロ {n:,} 回、シード {seed}"),
+    "overview.mc_note.one": ("1 Monte Carlo draw, seed {seed}", "モンテカルロ 1 回、シード {seed}"),
     "overview.setup": ("Setup", "初期費用"),
     "overview.no_uncertainty": ("No assumption carries a range, so there is nothing to simulate.",
                                 "範囲付きの仮定がないため、シミュレーションは行っていません。"),
@@ -75,7 +106,14 @@ LABELS: dict[str, tuple[str, str]] = {
                            "シミュレーションの{share}で最安"),
     "rec.manual_best": ("Keep manual tracing: neither SAM nor SSL is cheaper over {years} years in this scenario.",
                         "手動トレースを継続：このシナリオでは{years}年間で SAM も SSL も安くなりません。"),
+    "rec.manual_best_any": ("Keep manual tracing: none of the {n} alternatives is cheaper over {years} years in "
+                            "this scenario.",
+                            "手動トレースを継続：このシナリオでは{years}年間でどの代替案（{n}件）も安くなりません。"),
+    "rec.manual_best_any.one": ("Keep manual tracing: the alternative is not cheaper over {years} years in "
+                                "this scenario.",
+                                "手動トレースを継続：このシナリオでは{years}年間で代替案は安くなりません。"),
     "rec.vs_other": ("{other}: {savings} vs manual", "{other}：手動比 {savings}"),
+    "rec.next_best": ("next best: {other}, {savings} vs manual", "次点：{other}、手動比 {savings}"),
     "rec.break_even": ("{a} and {b} cost the same at {volume} studies per year",
                        "年間{volume}検査で{a}と{b}のコストが等しくなります"),
     # cost components
@@ -86,8 +124,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "cost.annual": ("Annual cost", "年間コスト"),
     "cost.present": ("Present cost", "現在価値コスト"),
     "axis.year": ("Year", "年"),
+    "axis.studies_per_year": ("studies per year", "年間検査数"),
     "axis.cost": ("Cost ({currency})", "コスト（{currency}）"),
     "axis.cost_per_study": ("Cost per study ({currency})", "1検査あたり（{currency}）"),
+    "axis.per_study": ("{currency} per study", "{currency}／検査"),
+    "axis.per_year": ("{currency} per year", "{currency}／年"),
+    "axis.once": ("{currency}, once", "{currency}（一時）"),
     "axis.savings": ("Savings vs manual ({currency})", "手動比の削減額（{currency}）"),
     "axis.images_per_second": ("Images per second", "毎秒画像数"),
     "axis.joules_per_image": ("Joules per image", "画像1枚あたりのジュール"),
@@ -161,6 +203,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.measured_title": ("Times, failure rates and compute from measured runs",
                                 "実測の時間・失敗率・計算性能"),
     "scenario.measured_applied": ("Applied {n} measured values.", "{n} 件の実測値を適用しました。"),
+    "scenario.old_annotation": ("Include {n} annotation item(s) timed the old way (before segroi measured "
+                                "activity in the browser; their times are too low)",
+                                "旧方式で計測したアノテーション {n} 件も含める（ブラウザでの操作計測より前のもので、"
+                                "時間が短すぎます）"),
+    "scenario.measured_applied.one": ("Applied 1 measured value.", "1 件の実測値を適用しました。"),
     "scenario.range": ("Uncertainty ranges (Monte Carlo and tornado)", "不確実性の範囲（モンテカルロと感度分析）"),
     "scenario.range_moved": ("its range moved with it: {low} to {high}", "範囲も連動して {low}〜{high} に移動しました"),
     "scenario.low": ("low", "下限"),
@@ -172,6 +219,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "scenario.value": ("Measured", "実測値"),
     "scenario.from": ("From", "由来"),
     "scenario.current": ("Now", "現在"),
+    "scenario.option_kind": ("kind", "種類"),
+    "scenario.own_hardware": ("its own hardware", "専用のハードウェア"),
+    "scenario.scenario_hardware": ("the scenario's hardware", "シナリオのハードウェア"),
     "scenario.currency_note": ("Amounts are not converted: enter them in this currency.",
                                "金額は換算されません。この通貨で入力してください。"),
     "section.general": ("General", "全般"),
@@ -182,6 +232,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "section.sam": ("SAM-assisted", "SAM 支援"),
     "section.ssl": ("Label-free SSL", "ラベル不要 SSL"),
     "section.profile": ("compute profile", "計算プロファイル"),
+    "section.options": ("Options compared", "比較する選択肢"),
+    "scenario.remove": ("Remove", "削除"),
+    "scenario.label": ("Label shown instead of the name (optional)", "名前の代わりに表示するラベル（任意）"),
+    "scenario.hybrid_automatic": ("Automatic part (runs first)", "自動の部分（先に実行）"),
+    "scenario.hybrid_prompted": ("Prompted part (for its failures)", "プロンプトの部分（失敗分）"),
+    "scenario.own_hardware_toggle": ("Own hardware (instead of the scenario's)", "専用のハードウェア（シナリオ共通の代わり）"),
+    "scenario.add_option": ("Add an option", "選択肢を追加"),
+    "scenario.template": ("From template", "テンプレート"),
+    "scenario.option_name": ("Name", "名前"),
+    "scenario.option_name_help": ("1-32 characters: a-z, 0-9 and _", "1〜32文字：a-z、0-9、_"),
+    "scenario.add": ("Add", "追加"),
     # benchmarks page
     "bench.title": ("Benchmarks", "ベンチマーク"),
     "bench.intro": ("Stored compute profiles. Filter them, compare throughput and energy, or measure again.",
@@ -209,8 +270,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "bench.random_weights": ("Rows with random weights are exact for time and energy but say nothing about accuracy.",
                              "ランダム重みの行は時間とエネルギーについては正確ですが、精度については何も示しません。"),
     "bench.recent_runs": ("Recent profile runs", "最近の測定実行"),
+    "bench.filter_hardware": ("Hardware", "ハードウェア"),
+    "bench.import": ("Import results from another machine", "他のマシンの結果を取り込む"),
+    "bench.import_help": ("A bundle written by `segroi runs export RUN_ID... --out DIR` on another machine: "
+                          "its zip, or every file of its folder (manifest.json and the .parquet files). "
+                          "Runs this store already has are skipped; host, dates and devices are kept.",
+                          "他のマシンで `segroi runs export RUN_ID... --out DIR` が書き出したバンドルです。"
+                          "その zip、またはフォルダ内のすべてのファイル（manifest.json と .parquet ファイル）を選んでください。"
+                          "このストアに既にある実行は読み飛ばし、ホスト・日時・デバイスはそのまま残します。"),
+    "bench.import_files": ("Bundle (.zip, or manifest.json + .parquet files)",
+                           "バンドル（.zip、または manifest.json と .parquet ファイル）"),
+    "bench.import_start": ("Import", "取り込む"),
+    "bench.import_done": ("Imported {added} run(s); {present} were already in the store.",
+                          "{added} 件の実行を取り込みました。{present} 件は既にストアにありました。"),
+    "bench.import_nothing": ("Nothing imported: the store already has all {present} run(s) of this bundle.",
+                             "取り込むものはありません。このバンドルの {present} 件の実行はすべて既にストアにあります。"),
+    "bench.import_failed": ("The bundle was not imported; nothing was stored:",
+                            "バンドルは取り込まれませんでした。何も保存されていません："),
+    "bench.recent_imports": ("Recent imports", "最近の取り込み"),
     # accuracy page
     "acc.title": ("Accuracy", "精度"),
+    "acc.published_title": ("Dice, published and measured here", "Dice：文献値と segroi の実測"),
+    "acc.published": ("published", "文献値"),
+    "acc.by_segroi": ("segroi, {kind}", "segroi による{kind}"),
+    "acc.published_table": ("Published accuracy figures", "精度の文献値"),
+    "acc.published_none": ("No published figures in the store; `segroi demo` loads them with their sources.",
+                           "文献値がストアにありません。`segroi demo` で出典とともに読み込まれます。"),
+    "acc.col.dataset": ("Dataset", "データセット"),
+    "acc.col.metric": ("Metric", "指標"),
+    "acc.col.note": ("Note", "注記"),
     "acc.dice": ("Dice per structure and model", "構造・モデル別の Dice"),
     "acc.agreement": ("Measurement agreement", "計測値の一致"),
     "acc.measurement": ("Measurement", "計測項目"),
@@ -248,12 +336,16 @@ LABELS: dict[str, tuple[str, str]] = {
                            "ランダム重みの行は除外しています（精度として意味がないため）。"),
     # export page
     "export.title": ("Export", "エクスポート"),
-    "export.intro": ("A two-to-four page PDF for meetings: the recommendation, the cost charts, every assumption "
-                     "with its source, and what was measured where and when.",
-                     "会議用の2〜4ページの PDF：推奨、コストのグラフ、すべての仮定とその出典、"
+    "export.intro": ("A PDF for meetings, three pages or more: the recommendation, the cost charts, every "
+                     "assumption with its source, and what was measured where and when.",
+                     "会議用の PDF（3ページ以上）：推奨、コストのグラフ、すべての仮定とその出典、"
                      "いつどこで何を測定したか。"),
     "export.runs": ("{n} measured runs are listed with their hardware, dates and run ids.",
                     "{n} 件の実測の記録を、ハードウェア・日時・実行 ID とともに掲載します。"),
+    "export.runs.one": ("1 measured run is listed with its hardware, date and run id.",
+                        "1 件の実測の記録を、ハードウェア・日時・実行 ID とともに掲載します。"),
+    "export.runs.zero": ("No measured runs are stored yet; the PDF says so.",
+                         "実測の記録はまだありません（PDF にもその旨を記載します）。"),
     "export.build": ("Build PDF", "PDF を作成"),
     "export.download": ("Download PDF", "PDF をダウンロード"),
     "export.built": ("PDF ready ({pages} pages, {seconds:.1f} s).", "PDF を作成しました（{pages}ページ、{seconds:.1f} 秒）。"),
@@ -269,6 +361,8 @@ LABELS: dict[str, tuple[str, str]] = {
                     "実測の記録はありません。上記の計算・時間の数値はすべて文献値または仮定です。"),
     "pdf.more_runs": ("… and {n} earlier runs (`segroi runs` lists them all).",
                       "…ほか {n} 件の以前の実行（`segroi runs` で一覧できます）。"),
+    "pdf.more_runs.one": ("… and 1 earlier run (`segroi runs` lists them all).",
+                          "…ほか 1 件の以前の実行（`segroi runs` で一覧できます）。"),
     "pdf.footer": ("{date} · scenario “{name}” · segroi {version} · page {page}/{pages}",
                    "{date} · シナリオ「{name}」 · segroi {version} · {page}/{pages}ページ"),
     "pdf.col.option": ("Option", "選択肢"),
@@ -323,7 +417,16 @@ FIELDS: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = "en", **kw) -> str:
-    """The label `key` in `lang`, with placeholders filled. A missing key shows itself."""
+    """The label `key` in `lang`, with placeholders filled. A missing key shows itself.
+
+    Counts: with `n=0` or `n=1`, a `<key>.zero` / `<key>.one` label is used where there is one
+    ("1 measured run", not "1 measured runs"); Japanese needs no plural, but the entries carry it too.
+    """
+    n = kw.get("n")
+    if isinstance(n, int) and not isinstance(n, bool):
+        special = f"{key}.zero" if n == 0 else f"{key}.one" if n == 1 else None
+        if special in LABELS:
+            key = special
     pair = LABELS.get(key)
     if pair is None:
         return key
@@ -331,11 +434,12 @@ def t(key: str, lang: str = "en", **kw) -> str:
     return text.format(**kw) if kw else text
 
 
-def field_label(path: str, lang: str = "en") -> str:
-    """Human name of a dotted scenario field, e.g. `options.sam.failure_rate`."""
+def field_label(path: str, lang: str = "en", labels: dict | None = None) -> str:
+    """Human name of a dotted scenario field, e.g. `options.sam.failure_rate`; `labels` maps option
+    names to what to call them (their labels), else known names are translated."""
     parts = path.split(".")
     if parts[0] == "options" and len(parts) >= 3:
-        option = option_name(parts[1], lang, short=True)
+        option = (labels or {}).get(parts[1]) or option_name(parts[1], lang, short=True)
         rest = ".".join(parts[2:])
         pair = FIELDS.get(rest)
         name = (pair[1] if lang == "ja" else pair[0]) if pair else rest
@@ -344,8 +448,14 @@ def field_label(path: str, lang: str = "en") -> str:
     return (pair[1] if lang == "ja" else pair[0]) if pair else path
 
 
-def option_name(option: str, lang: str = "en", short: bool = False) -> str:
+def option_name(option: str, lang: str = "en", short: bool = False, label: str | None = None) -> str:
+    """What to call an option: its own `label` when the scenario gives one, else the translated name
+    of a known option (manual, sam, ssl, the templates' names), else its name."""
+    if label:
+        return label
     key = f"option.{option}.short" if short else f"option.{option}"
+    if key not in LABELS and short and f"option.{option}" in LABELS:
+        key = f"option.{option}"
     return t(key, lang) if key in LABELS else option
 
 

@@ -1,12 +1,17 @@
-"""The meeting summary: a 2-4 page A4 PDF built with fpdf2.
+"""The meeting summary: an A4 PDF of three pages or more, built with fpdf2, legible with 2-8 options.
 
-Page 1: the recommendation, the headline figures, cost per study and the annual breakdown.
-Page 2: cumulative cost with the crossover, and the tornado.
-Page 3 (and 4 when long): every assumption with its provenance, then what was measured,
-where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi version.
+Page 1: the recommendation, the headline figures (one row per option) and which option is cheapest
+at each yearly volume.
+Page 2: what each option costs (per study, per year by part, setup) and the cumulative cost with
+the crossovers.
+Page 3 on: the tornado of the focus option, every assumption with its provenance, then what was
+measured, where and when (hardware, dates, run ids). Every page's footer: date, scenario, segroi
+version.
 
 Text and numbers come from `engine.report.summary.headline` and `engine.report.i18n`, charts
-from `engine.report.figures` - the same functions the dashboard uses.
+from `engine.report.figures` - the same functions the dashboard uses. User-provided text (the
+scenario's name, provenance sources, stored run details) is written literally
+(engine.report.escape.pdf), so a "{nb}" or "{page}" in a name stays as it is (PAGES_ALIAS below).
 """
 
 from __future__ import annotations
@@ -17,9 +22,15 @@ from pathlib import Path
 
 from engine import __version__
 from engine.errors import SegroiError
-from engine.report import figures, i18n, images
+from engine.files import atomic_write
+from engine.report import escape, figures, i18n, images
 from engine.report.i18n import t
 from engine.report.summary import assumption_rows, headline, savings_range
+
+# fpdf2's page-count alias, replaced by the number of pages when the document is closed. fpdf2's
+# default is "{nb}", which a scenario name can hold; this one is made of private-use characters,
+# which escape.pdf takes out of every text segroi writes into the PDF, so only the footer has it.
+PAGES_ALIAS = "\ue000\ue001"
 
 FONT = "segroi"
 PAGE_W = 210
@@ -53,13 +64,13 @@ def _pdf_class():
     from fpdf import FPDF
 
     class MeetingPDF(FPDF):
-        footer_text = ""
+        footer_for = staticmethod(lambda page: "")
 
         def footer(self):
             self.set_y(-12)
             self.set_font(FONT, size=7.5)
             self.set_text_color(*MUTED)
-            self.cell(0, 5, self.footer_text.replace("{page}", str(self.page_no())), align="C")
+            self.cell(0, 5, self.footer_for(self.page_no()), align="C")
 
     return MeetingPDF
 
@@ -71,20 +82,27 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     `label` names the scenario in the subtitle and footer (default: its name; the dashboard says
     when the scenario on screen has unsaved edits). At most MAX_RUNS measured runs are listed.
     """
+    generated = generated or dt.datetime.now(dt.timezone.utc)
+    return bytes(_layout(summary, lang, runs, generated, label).output())
+
+
+def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str | None):
+    """The laid-out document (an fpdf2 object)."""
     from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
-    generated = generated or dt.datetime.now(dt.timezone.utc)
     pdf = _pdf_class()(format="A4", unit="mm")
+    pdf.alias_nb_pages(PAGES_ALIAS)
     path = str(font_path())
     pdf.add_font(FONT, style="", fname=path)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_title(t("pdf.title", lang))
     pdf.set_creator(f"segroi {__version__}")
-    label = label or summary["name"]
-    pdf.footer_text = t("pdf.footer", lang, date=generated.strftime("%Y-%m-%d %H:%M UTC"),
-                        name=label, version=__version__, page="{page}", pages="{nb}")
+    label = escape.pdf(label or summary["name"])
+    date = generated.strftime("%Y-%m-%d %H:%M UTC")
+    pdf.footer_for = lambda page: t("pdf.footer", lang, date=date, name=label, version=__version__, page=page,
+                                    pages=PAGES_ALIAS)
     wrap = WrapMode.CHAR if lang == "ja" else WrapMode.WORD
     cur = summary["currency"]
     head = headline(summary, lang)
@@ -101,44 +119,39 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
     _heading(pdf, t("overview.recommendation", lang))
     pdf.set_font(FONT, size=12)
     pdf.set_text_color(*TEXT)
-    pdf.multi_cell(CONTENT_W, 6.5, head["sentence"], new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    pdf.multi_cell(CONTENT_W, 6.5, escape.pdf(head["sentence"]), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
     extra = [x for x in (savings_range(summary, lang), head["other"], head["break_even"]) if x]
     if summary["monte_carlo"]:
         mc = summary["monte_carlo"]
         extra.append(t("overview.mc_note", lang, n=mc["draws"], seed=mc["seed"]))
     pdf.set_font(FONT, size=9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(CONTENT_W, 4.8, " · ".join(extra), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
+    pdf.multi_cell(CONTENT_W, 4.8, escape.pdf(" · ".join(extra)), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
     pdf.ln(2)
     _heading(pdf, t("pdf.headline", lang))
     _headline_table(pdf, summary, lang, FontFace)
     pdf.ln(3)
-    res, bd, prov = summary["result"], summary["breakdown"], summary["provenance"]
-    cum_png = images.png(figures.cumulative_cost(summary["cumulative"], cur, lang, prov,
-                                                 highlight=summary["focus"]), 900, 400)
-    pdf.image(io.BytesIO(cum_png), x=MARGIN, w=CONTENT_W)
+    res, bd, prov, opts = summary["result"], summary["breakdown"], summary["provenance"], summary["options"]
+    _chart(pdf, figures.cheapest_by_volume(res["cheapest_by_volume"], summary["volume"], lang, prov, opts))
 
-    # -- page 2: where the money goes, and what moves it -----------------------------------
+    # -- page 2: where the money goes, and over the years -----------------------------------
     pdf.add_page()
     _heading(pdf, t("pdf.charts", lang))
-    y = pdf.get_y()
-    half = (CONTENT_W - 4) / 2
-    pdf.image(io.BytesIO(images.png(figures.cost_per_study(res, cur, lang, prov), 560, 440)),
-              x=MARGIN, y=y, w=half)
-    pdf.image(io.BytesIO(images.png(figures.annual_breakdown(bd, cur, lang, prov), 560, 440)),
-              x=MARGIN + half + 4, y=y, w=half)
-    pdf.set_y(y + half * 440 / 560 + 4)
+    _chart(pdf, figures.costs(res, bd, cur, lang, prov, opts))
+    pdf.ln(2)
+    _chart(pdf, figures.cumulative_cost(summary["cumulative"], cur, lang, prov, highlight=summary["best"],
+                                        options=opts))
+
+    # -- page 3 on: what moves it, every assumption with its source, and what was measured ---
+    pdf.add_page()
     if summary["tornado"]:
-        tor_png = images.png(figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov), 900, 420)
-        pdf.image(io.BytesIO(tor_png), x=MARGIN, w=CONTENT_W)
+        _chart(pdf, figures.tornado(summary["tornado"], summary["focus"], cur, lang, prov, options=opts))
     else:
         pdf.set_font(FONT, size=9)
         pdf.multi_cell(CONTENT_W, 5, t("overview.no_uncertainty", lang), new_x="LMARGIN", new_y="NEXT")
-
-    # -- page 3+: provenance ----------------------------------------------------------------
-    pdf.add_page()
+    pdf.ln(3)
     _heading(pdf, t("pdf.assumptions", lang))
-    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), r["source"]]
+    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), escape.pdf(r["source"])]
             for r in assumption_rows(summary, lang)]
     _table(pdf, [t("pdf.col.field", lang), t("pdf.col.value", lang), t("pdf.col.provenance", lang),
                  t("pdf.col.source", lang)], rows, (52, 34, 20, 76), FontFace, wrap, size=7)
@@ -158,7 +171,7 @@ def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
         pdf.set_font(FONT, size=9)
         pdf.set_text_color(*TEXT)
         pdf.multi_cell(CONTENT_W, 5, t("pdf.no_runs", lang), new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
-    return bytes(pdf.output())
+    return pdf
 
 
 def _heading(pdf, text: str) -> None:
@@ -168,25 +181,40 @@ def _heading(pdf, text: str) -> None:
     pdf.set_text_color(*TEXT)
 
 
+def _chart(pdf, fig, width_px: int = 900) -> None:
+    """A figure across the page, at its own aspect ratio."""
+    height_px = int(fig.layout.height or 360)
+    pdf.image(io.BytesIO(images.png(fig, width_px, height_px)), x=MARGIN, w=CONTENT_W)
+
+
 def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
+    """One row per option: cost per study, annual, setup and present cost, savings, payback, ROI,
+    human hours and, with ranges, how often it is cheapest."""
     res = summary["result"]["options"]
     cur = summary["currency"]
     mc = summary["monte_carlo"]
+    manual = summary["manual"]
+    names = figures.option_names(summary["options"], lang)
+    # (label, cell, relative width): money columns get the room compact Japanese amounts need
     metrics = [
-        ("metric.cost_per_study", lambda o: i18n.money(res[o]["cost_per_study"], cur, lang)),
-        ("metric.annual_cost", lambda o: i18n.money(res[o]["annual_cost"], cur, lang)),
-        ("metric.setup_cost", lambda o: i18n.money(res[o]["setup_cost"], cur, lang)),
-        ("metric.present_cost", lambda o: i18n.money(res[o]["present_cost"], cur, lang)),
-        ("metric.npv_savings", lambda o: i18n.money(res[o]["npv_savings_vs_manual"], cur, lang)),
-        ("metric.payback_months", lambda o: "" if o == "manual" else i18n.months(res[o]["payback_months"], lang)),
-        ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang)),
-        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang)),
+        ("metric.cost_per_study", lambda o: i18n.money(res[o]["cost_per_study"], cur, lang), 1.0),
+        ("metric.annual_cost", lambda o: i18n.money_compact(res[o]["annual_cost"], cur, lang), 1.15),
+        ("metric.setup_cost", lambda o: i18n.money_compact(res[o]["setup_cost"], cur, lang), 1.15),
+        ("metric.present_cost", lambda o: i18n.money_compact(res[o]["present_cost"], cur, lang), 1.15),
+        ("metric.npv_savings", lambda o: i18n.money_compact(res[o]["npv_savings_vs_manual"], cur, lang), 1.25),
+        ("metric.payback_months", lambda o: "" if o == manual else i18n.months(res[o]["payback_months"], lang),
+         1.0),
+        ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang), 0.95),
+        ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang), 0.85),
     ]
     if mc:
-        metrics.append(("overview.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang)))
-    header = [""] + [i18n.option_name(o, lang) for o in figures.OPTIONS]
-    rows = [[t(key, lang)] + [fn(o) for o in figures.OPTIONS] for key, fn in metrics]
-    _table(pdf, header, rows, (64, 38, 40, 40), FontFace, None, size=8.5, align_right=True)
+        metrics.append(("overview.p_cheapest", lambda o: i18n.percent(mc["p_cheapest"][o], lang), 0.85))
+    header = [t("pdf.col.option", lang)] + [t(key, lang) for key, _, _ in metrics]
+    rows = [[names[o]] + [fn(o) for _, fn, _ in metrics] for o in res]
+    first = 36
+    unit = (CONTENT_W - first) / sum(w for _, _, w in metrics)
+    _table(pdf, header, rows, (first,) + tuple(w * unit for _, _, w in metrics), FontFace, None, size=7,
+           align_right=True)
 
 
 def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=False) -> None:
@@ -202,15 +230,12 @@ def _table(pdf, header, rows, widths, FontFace, wrap, size=8.0, align_right=Fals
     ) as table:
         table.row(header)
         for r in rows:
-            table.row([str(c) for c in r])
+            table.row([escape.pdf(c) for c in r])
 
 
 def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None,
           label: str | None = None) -> Path:
-    """Build the PDF and write it, all at once (no half-written file is left on failure)."""
+    """Build the PDF and write it all at once through a private temporary file in the same folder
+    (engine.files): nothing half-written is left, and no planted link is followed."""
     out = Path(out)
-    data = build(summary, lang, runs, label=label)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    return atomic_write(out, lambda fh: fh.write(build(summary, lang, runs, label=label)))

@@ -8,6 +8,8 @@ import json
 import os
 import random
 import socket
+import stat
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -84,9 +86,44 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
+_umask_lock = threading.Lock()
+_umask_users = 0
+_umask_saved = 0
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """While a writer is connected, files DuckDB creates (the database, its .wal, a spill folder) are
+    for this user only (umask 077 added): they hold file stems, dataset paths and measurements.
+    The umask is process-wide, so nested and concurrent writers share one change, counted."""
+    global _umask_users, _umask_saved
+    with _umask_lock:
+        if _umask_users == 0:
+            _umask_saved = os.umask(0o077)
+            os.umask(_umask_saved | 0o077)
+        _umask_users += 1
+    try:
+        yield
+    finally:
+        with _umask_lock:
+            _umask_users -= 1
+            if _umask_users == 0:
+                os.umask(_umask_saved)
+
+
+def tighten(path: Path) -> None:
+    """A store file made readable by others (by a segroi before 0.1 or by hand) is made 0600 again."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            if stat.S_IMODE(p.stat().st_mode) & 0o077:
+                os.chmod(p, 0o600)
+        except OSError:  # absent, or not ours: leave it
+            pass
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value)  # key order kept: a scenario's options are compared in the order given
     return value
 
 
@@ -101,7 +138,20 @@ class Store:
     # -- connections ---------------------------------------------------------------
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the file, retrying with jittered back-off while another process holds the lock."""
+        """Open the file, retrying with jittered back-off while another process holds the lock.
+        A writer's files are created private (`private_files`) and an old, readable file tightened."""
+        if read_only:
+            with self._connected(read_only=True) as con:
+                yield con
+            return
+        with private_files():
+            tighten(self.path)
+            with self._connected(read_only=False) as con:
+                yield con
+            tighten(self.path)
+
+    @contextlib.contextmanager
+    def _connected(self, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
         deadline = time.monotonic() + self.lock_wait
         delay = 0.01
         while True:
@@ -124,9 +174,19 @@ class Store:
             con.close()
 
     @contextlib.contextmanager
+    def _write_errors(self) -> Iterator[None]:
+        """DuckDB failing to write the file (a full disk, a file-size limit, an I/O error) as one
+        StoreError naming the store; the failed transaction has not landed."""
+        try:
+            yield
+        except (duckdb.IOException, duckdb.TransactionException) as exc:
+            reason = " ".join(str(exc).split())
+            raise StoreError(f"cannot write store {self.path}: {reason}; nothing of this change was stored") from None
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One write transaction: all of it lands or none of it does."""
-        with self.connect() as con:
+        with self._write_errors(), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -146,8 +206,8 @@ class Store:
 
     def migrate(self) -> int:
         """Create or upgrade the schema; refuse a file written by a newer segroi. Returns the version."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as con:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with self._write_errors(), self.connect() as con:
             current = self.schema_version(con)
             self._refuse_newer(current)
             for version, name, sql in _migrations():
@@ -302,29 +362,48 @@ class Store:
         Results added with `run.add(table, rows)` are held in memory until the block ends,
         so a crash leaves a running (later: abandoned) or failed run and never half a result.
         """
+        run = self.start_run(kind, settings=settings, command=command)
+        try:
+            yield run
+            self.finish_run(run)
+        except BaseException as exc:
+            self.fail_run(run, exc)
+            raise
+
+    def start_run(self, kind: str, settings: dict | None = None, command: str | None = None) -> "Run":
+        """Insert a `running` run now (for several runs open at once; `run` is the usual form)."""
         run = Run(self, str(uuid.uuid4()))
+        run.settings = dict(settings or {})
         with self.transaction() as con:
             self._insert(con, "runs", [{
                 "id": run.id, "kind": kind, "status": "running", "started_at": _now(),
                 "host": socket.gethostname(), "pid": os.getpid(), "command": command,
-                "settings": settings or {}, "segroi_version": __version__,
+                "settings": run.settings, "segroi_version": __version__,
             }])
-        try:
-            yield run
-            with self.transaction() as con:
-                for table, rows in run.rows.items():
-                    self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
-                con.execute(
-                    "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
-                )
-        except BaseException as exc:
+        return run
+
+    def finish_run(self, run: "Run") -> None:
+        """Write the run's rows and mark it ok, in one transaction."""
+        with self.transaction() as con:
+            for table, rows in run.rows.items():
+                self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
+            if run.settings_changed:
+                con.execute("UPDATE runs SET settings = ? WHERE id = ?", [_cell(run.settings), run.id])
+            con.execute(
+                "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
+            )
+
+    def fail_run(self, run: "Run", exc: BaseException | str) -> None:
+        """Mark the run failed with its reason; none of its rows are written."""
+        if isinstance(exc, str):
+            reason = exc
+        else:
             reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else (str(exc) or type(exc).__name__)
-            with self.transaction() as con:
-                con.execute(
-                    "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ?",
-                    [_now(), reason[:2000], run.id],
-                )
-            raise
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ?",
+                [_now(), reason[:2000], run.id],
+            )
 
 
 class Run:
@@ -334,9 +413,16 @@ class Run:
         self.store = store
         self.id = run_id
         self.rows: dict[str, list[dict]] = defaultdict(list)
+        self.settings: dict = {}
+        self.settings_changed = False
 
     def add(self, table: str, rows: dict | list[dict]) -> None:
         self.rows[table].extend([rows] if isinstance(rows, dict) else rows)
+
+    def update_settings(self, values: dict) -> None:
+        """Settings known only at the end (frames found, where they ran): written with the results."""
+        self.settings.update(values)
+        self.settings_changed = True
 
 
 def open_store(path: str | os.PathLike | None = None, read_only: bool = False,

@@ -15,20 +15,12 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 @pytest.fixture
 def at(monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):  # as dashboard/serve.py does for the real server
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_only)
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     app = AppTest.from_file(str(APP), default_timeout=120)
     app.run()
-    return app.switch_page("pages/annotate.py").run()
+    return app.switch_page("views/annotate.py").run()
 
 
 def _text(at) -> str:
@@ -66,3 +58,27 @@ def test_setup_start_accept_too_early_leave_and_resume(at):
 def test_japanese_labels(at):
     at.segmented_control(key="lang").set_value("ja").run()
     assert not at.exception and "時間計測付きアノテーション" in _text(at)
+
+
+@pytest.mark.slow
+def test_items_timed_the_old_way_count_only_when_ticked_and_a_mix_is_said(at):
+    from engine.store import open_store
+
+    store = open_store()
+    for sid, timing, day in (("old", "server", "2026-01-01"), ("new", "browser", "2026-02-01")):
+        store.insert("annotation_sessions", [{"id": sid, "annotator": "ann-x", "task": "manual",
+                                              "idle_threshold_seconds": 30.0, "simulated": False,
+                                              "created_at": day, "status": "done"}])
+        store.insert("annotation_items", [{"session_id": sid, "frame": f"f{k}", "structure": "LV",
+                                           "task": "manual", "active_seconds": s, "accepted": True,
+                                           "simulated": False, "timing": timing, "completed_at": day}
+                                          for k, s in enumerate((1.0, 2.0) if timing == "server" else (10.0, 14.0))])
+    at.run()
+    assert "2 item(s) timed the old way are left out" in _text(at)
+    inputs = at.dataframe[-1].value
+    assert list(inputs["n"]) == [2] and inputs["Value"][0].startswith("12 ")
+    at.checkbox(key="ann_old_all").check().run()
+    assert "mix 2 item(s) timed in the browser with 2 item(s) timed the old way" in "\n".join(
+        w.value for w in at.warning)
+    inputs = at.dataframe[-1].value
+    assert list(inputs["n"]) == [4] and inputs["Value"][0].startswith("6.75 ")

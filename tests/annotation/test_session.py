@@ -48,8 +48,9 @@ def test_clock_with_injected_time_and_review_decision():
     clock.decide()         # 190: decided after an 87 s pause (idle)
     clock.mark()           # 191.5
     clock.mark()           # 194 accept
-    active, idle = clock.split()
-    assert (active, idle) == (pytest.approx(3 + 1.5 + 2.5), pytest.approx(87))
+    timed = clock.split()
+    assert (timed.active, timed.idle) == (pytest.approx(3 + 1.5 + 2.5), pytest.approx(87))
+    assert clock.timing == "server"        # nothing came from the browser
     assert clock.review_seconds() == pytest.approx(3)
 
 
@@ -58,12 +59,32 @@ def test_clock_ignores_a_clock_step_backwards():
     clock.start(at=50)
     clock.mark(at=49)      # wall clock stepped back: no negative time
     clock.mark(at=52)
-    assert clock.split() == (pytest.approx(2), 0.0)
+    timed = clock.split()
+    assert (timed.active, timed.idle) == (pytest.approx(2), 0.0)
 
 
 def test_mark_before_start_is_an_error():
     with pytest.raises(RuntimeError):
         ItemClock().mark()
+    with pytest.raises(RuntimeError):
+        ItemClock().report("canvas", {})
+
+
+def test_the_item_starts_when_its_canvas_appeared_and_the_browser_marks_count():
+    clock = ItemClock(threshold=5)
+    clock.start(at=100.0, canvas="c")
+    report = {"v": 1, "t0": 100_400.0, "sent": 9_600.0,
+              "events": [[0, "visible"], [1_600, "down"], [5_600, "down"], [9_600, "down"]]}
+    assert clock.report("c", report, at=110.0)      # sent at 110.0 by the browser, received then
+    clock.mark(at=111.0)                            # accept
+    timed = clock.split()
+    # the canvas appeared at 100.4; clicks at 102, 106, 110; accept 111: gaps 1.6, 4, 4, 1
+    assert clock.timing == "browser" and timed.active == pytest.approx(10.6) and timed.idle == 0
+    # Accept pressed in the browser at 110.7; the server handled it at 111.4 (a busy server)
+    report = dict(report, sent=10_300.0, events=report["events"] + [[10_300, "press"]])
+    assert clock.report("c", report, at=110.7)
+    clock.mark(at=111.4)
+    assert clock.split().active == pytest.approx(10.3)
 
 
 def test_pseudonym_is_stable_and_hides_the_name():
@@ -77,7 +98,7 @@ def test_pseudonym_is_stable_and_hides_the_name():
 
 def _item(frame, structure, seconds=5.0):
     return Item(frame=frame, structure=structure, task="manual", active_seconds=seconds,
-                vertices=12, clicks=13, dice=0.9, prompt="polygon")
+                vertices=12, clicks=13, dice=0.9, prompt="polygon", timing="browser")
 
 
 def test_items_are_written_one_by_one_and_a_session_resumes():

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from engine.annotation.summary import (
     by_structure,
+    old_timed,
     scenario_update,
     summarize,
     t_interval,
+    timed_items,
     wilson,
 )
 from engine.errors import SegroiError
@@ -52,12 +57,14 @@ def test_summarize_picks_the_right_items_for_each_input():
                         "ssl.review_seconds_per_structure", "options.ssl.failure_rate"}
     m = est["options.manual.seconds_per_structure"]
     assert (m.value, m.n, m.provenance) == (12, 3, "measured")
-    assert m.high == pytest.approx(16.968275, abs=1e-5)
+    # on the log scale: 12 * exp(t(0.975, 2) * (2 / 12) / sqrt(3)), t = 4.302653 (tables)
+    assert m.high == pytest.approx(12 * math.exp(4.302653 * (2 / 12) / math.sqrt(3)), rel=1e-6)
+    assert m.low == pytest.approx(12 * math.exp(-4.302653 * (2 / 12) / math.sqrt(3)), rel=1e-6)
     assert est["options.sam.prompt_seconds_per_structure"].value == 6   # failed prompts count
     assert est["options.sam.failure_rate"].value == 0.5
     assert est["ssl.review_seconds_per_structure"].value == 2           # review part only
     assert est["options.ssl.failure_rate"].value == 0.5
-    assert "Wilson" in est["options.sam.failure_rate"].method
+    assert "Jeffreys" in est["options.sam.failure_rate"].method
 
 
 def test_simulated_items_are_labelled_and_never_mixed_with_measured():
@@ -115,12 +122,15 @@ def test_scenario_update_writes_ranges_provenance_and_review_per_study():
     out, prov, changed = scenario_update(base, summarize(items, "session s1"), "measured s1")
     assert base["options"]["manual"]["seconds_per_structure"] == 11.6   # base untouched
     leaf = out["options"]["manual"]["seconds_per_structure"]
-    assert leaf["value"] == 12 and leaf["dist"] == "normal"
-    assert leaf["low"] == pytest.approx(7.031725, abs=1e-5)
-    # review: 2 s per structure x 4 structures x 2 frames
+    assert leaf["value"] == 12 and leaf["dist"] == "lognormal"
+    assert leaf["low"] == pytest.approx(12 * math.exp(-4.302653 * (2 / 12) / math.sqrt(3)), rel=1e-5)
+    # review: 2 s per structure x 4 structures x 2 frames. With n = 2 the interval on the log scale,
+    # 16 * exp(+-12.706205 * (sd / mean) / sqrt(2)) = 0.028 .. 9,155 s, would put 0.4 % of its draws above
+    # the allowed day per study: the range is left out, and the source says so
     review = out["options"]["ssl"]["review_seconds_per_study"]
-    assert review["value"] == pytest.approx(16)
-    assert review["low"] == 0.0   # n = 2 interval crosses zero: clipped
+    assert review == pytest.approx(16)
+    assert "range left out, too wide" in prov["options.ssl.review_seconds_per_study"]["source"]
+    assert out["options"]["ssl"]["failure_rate"]["dist"] == "beta"
     assert prov["options.ssl.review_seconds_per_study"]["kind"] == "measured"
     assert "4 structures/frame x 2 frames/study" in prov["options.ssl.review_seconds_per_study"]["source"]
     assert prov["labour.clinician_wage_per_hour"]["kind"] == "published"
@@ -128,5 +138,51 @@ def test_scenario_update_writes_ranges_provenance_and_review_per_study():
                             "options.ssl.review_seconds_per_study"}
     assert out["name"] == "measured s1"
     scenario = validate(out)   # the cost model accepts it
-    assert scenario.uncertain["options.manual.seconds_per_structure"].dist == "normal"
+    assert scenario.uncertain["options.manual.seconds_per_structure"].dist == "lognormal"
     assert scenario.provenance["options.ssl.failure_rate"]["kind"] == "measured"
+
+
+def test_items_timed_the_old_way_are_left_out_unless_asked_for_and_a_mix_says_so():
+    new = [dict(_it("manual", s), timing="browser") for s in (10, 12, 14)]
+    old = [dict(_it("manual", s), timing="server") for s in (2, 3)]
+    assert old_timed(new + old) == 2
+    est = summarize(new + old, source="sessions a, b")["options.manual.seconds_per_structure"]
+    assert (est.value, est.n) == (12, 3)
+    assert "2 item(s) timed the old way" in est.source and "left out" in est.source
+    est = summarize(new + old, source="sessions a, b", include_old=True)["options.manual.seconds_per_structure"]
+    assert (est.value, est.n) == (pytest.approx((10 + 12 + 14 + 2 + 3) / 5), 5)
+    assert "mixed: 3 item(s) timed in the browser and 2 item(s) timed the old way" in est.source
+    assert summarize(old, source="old") == {}
+    only_old = summarize(old, source="old", include_old=True)["options.manual.seconds_per_structure"]
+    assert only_old.value == 2.5 and "all 2 item(s) timed the old way" in only_old.source
+    # nothing to say when nothing is old
+    assert timed_items(new) == (new, "")
+def _beta_quantiles_by_integration(a, b):
+    """2.5th and 97.5th percentiles of Beta(a, b) from its density on a fine grid (no scipy)."""
+    x = np.linspace(0, 1, 2_000_001)[1:-1]
+    pdf = x ** (a - 1) * (1 - x) ** (b - 1)
+    cdf = np.concatenate([[0], np.cumsum((pdf[1:] + pdf[:-1]) / 2 * np.diff(x))])
+    cdf /= cdf[-1]
+    return float(np.interp(0.025, cdf, x)), float(np.interp(0.975, cdf, x))
+
+
+@pytest.mark.parametrize("k,n", [(1, 4), (3, 10), (10, 40)])
+def test_jeffreys_interval_is_the_beta_posteriors_percentiles(k, n):
+    from engine.annotation.summary import jeffreys, rate_leaf
+
+    p, low, high = jeffreys(k, n)
+    want = _beta_quantiles_by_integration(k + 0.5, n - k + 0.5)
+    assert p == k / n and (low, high) == pytest.approx(want, abs=2e-4)
+    leaf = rate_leaf(k, n)
+    assert leaf["dist"] == "beta" and leaf["value"] == pytest.approx(k / n)
+
+
+def test_a_rate_of_zero_becomes_the_lower_end_of_its_interval():
+    from engine import costmodel
+    from engine.annotation.summary import rate_leaf
+
+    leaf = rate_leaf(0, 10_000)
+    assert 0 < leaf["low"] < 1e-6 and leaf["value"] == leaf["low"]
+    s = costmodel.validate(dict(_base(), options={**_base()["options"], "ssl": {
+        **_base()["options"]["ssl"], "failure_rate": leaf}}))
+    assert s.uncertain["options.ssl.failure_rate"].params[0] == pytest.approx(0.5, rel=1e-5)

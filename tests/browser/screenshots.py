@@ -2,11 +2,12 @@
 
     SEGROI_DB=/path/to/store.duckdb python tests/browser/screenshots.py docs/screenshots
 
-The store used for the committed pictures held: `segroi demo`; a phantom (`segroi phantom`,
-12 training and 6 test studies); `segroi train-ssl --quick` on the training studies; `segroi
-evaluate --model ssl` on the test studies; `segroi annotate-sim` (manual and ssl) on 12 test
-frames. Every accuracy and annotation number in the pictures is therefore simulated (phantom data)
-and the pages say so.
+The store used for the committed pictures held: `segroi demo` (the reference scenario, the H100
+anchors and the published accuracy figures); a phantom (`segroi phantom`, 12 training and 6 test
+studies, `--style b` for the test studies); `segroi train-ssl --quick` on the training studies;
+`segroi evaluate --model ssl` on the test studies; `segroi annotate-sim` (manual and ssl) on 12 test
+frames. Every measured accuracy and annotation number in the pictures is therefore simulated (phantom
+data) and the pages say so; the published accuracy figures are the literature's.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def main(out: str) -> int:
                 page.wait_for_timeout(2500)
                 page.wait_for_function(
                     "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))")
+                page.wait_for_function(  # the Overview's chart frame (dashboard/charts.py)
+                    "[...document.querySelectorAll('iframe')].every(f => !f.src.includes('segroi_charts')"
+                    " || (f.contentDocument && f.contentDocument.body.getAttribute('data-drawn')))")
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(Path(out) / f"{name}.png"))
                 page.close()

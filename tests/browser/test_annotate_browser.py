@@ -24,7 +24,8 @@ def server(tmp_path):
     skip_without_browser()
     port = free_port()
     db = tmp_path / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1")
+    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1",
+               SEGROI_DATA_ROOTS=str(tmp_path))  # the SSL weights the test writes are read from here
     url = f"http://127.0.0.1:{port}"
     # as `segroi dashboard` starts it: st.navigation in charge from the first request
     with serving(dashboard_command(port), url=url, log_path=tmp_path / "server.log", env=env):
@@ -37,7 +38,8 @@ def _shot(page, tmp_path, name):
 
 def _canvas_origin(page):
     """Top-left of the drawing canvas on screen, once the layout has stopped moving."""
-    canvas = page.locator("canvas").first
+    settle(page, timeout=240_000)   # the canvas of the step before stays on the page until the run ends
+    canvas = page.frame_locator("iframe[title*='annotation_canvas']").locator("canvas")
     canvas.wait_for(timeout=240_000)
     settle(page, timeout=240_000)
     canvas.scroll_into_view_if_needed()
@@ -169,12 +171,13 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         _trace(page, trace)
         page.get_by_role("button", name="Accept").click()
         page.get_by_text("Session complete").wait_for(timeout=60_000)
+        settle(page)
 
         # all human sessions together
         page.get_by_role("button", name="Start another session").click()
         settle(page)
         page.get_by_role("tab", name="Measured so far").click()
-        page.get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
+        page.get_by_test_id("stTabs").get_by_text("Cost-model inputs (measured)").wait_for(timeout=60_000)
         settle(page)
         page.wait_for_timeout(1500)
         _shot(page, tmp_path, "annotate-measured-so-far")
@@ -184,7 +187,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     sessions = store.query("SELECT * FROM annotation_sessions ORDER BY created_at")
     assert [s["task"] for s in sessions] == ["manual", "sam", "ssl"]
     assert all(s["status"] == "done" and not s["simulated"] for s in sessions)
-    assert {s["annotator"] for s in sessions} == {pseudonym("browser tester")}
+    assert {s["annotator"] for s in sessions} == {pseudonym("browser tester", salt="browser-test")}
     assert json.loads(sessions[1]["settings"])["sam_weights"] == "random"
 
     items = {i["task"]: i for i in store.query("SELECT * FROM annotation_items")}
@@ -192,12 +195,13 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     manual, sam, ssl = items["manual"], items["sam"], items["ssl"]
     assert manual["structure"] == "LV" and manual["prompt"] == "polygon" and manual["accepted"]
     assert manual["vertices"] == len(trace) and manual["clicks"] == len(trace) + 1
+    assert manual["timing"] == "browser" and manual["hidden_seconds"] == 0
     assert 0 < manual["active_seconds"] < manual_wall
     assert manual["dice"] > 0.85           # the trace followed the true outline
     assert not manual["simulated"] and manual["session_id"] == sessions[0]["id"]
     assert sam["prompt"] == "box+points" and sam["clicks"] == 2 and sam["corrections"] == 1
     assert sam["accepted"] and sam["vertices"] is None
-    assert sam["active_seconds"] > 0
+    assert sam["active_seconds"] > 0 and sam["compute_seconds"] > 0 and sam["timing"] == "browser"
     assert sam["dice"] is None             # random weights: no Dice is stored
 
     assert not ssl["accepted"] and ssl["corrections"] == 1 and ssl["prompt"] == "review"

@@ -42,6 +42,11 @@ def _shot(page, tmp_path, name):
     screenshot(page, tmp_path, name)
 
 
+def _charts(page):
+    """The Overview's chart frame (dashboard/charts.py)."""
+    return page.frame_locator("iframe[src*='segroi_charts']")
+
+
 def _nav(page, label: str):
     page.locator("[data-testid='stSidebarNav'] a", has_text=label).first.click()
 
@@ -74,7 +79,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
             expect(headline).to_contain_text("saves")
             first = _text(headline)
             assert re.search(r"Label-free SSL saves \$[\d.]+k over 5 years", first), first
-            expect(page.locator(".js-plotly-plot")).to_have_count(4)
+            expect(_charts(page).locator(".js-plotly-plot")).to_have_count(4)
             _shot(page, tmp_path, "overview")
 
             _nav(page, "Benchmarks")
@@ -124,7 +129,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "pdf")], check=True)
     pages = sorted(tmp_path.glob("pdf-*.png"))
-    assert 2 <= len(pages) <= 4
+    assert 3 <= len(pages) <= 5
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "".join(ja.split()) in flat            # the same sentence, numbers and all
@@ -132,3 +137,99 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     months = re.search(r"([\d.]+か月)", ja).group(1)
     assert amount in flat and months in flat
     assert "シナリオ「reference（編集中・未保存）」" in flat  # the PDF says the scenario was edited
+
+
+def test_links_to_the_first_page_work(dashboard):
+    """/overview (the first page's name) shows the Overview without a "Page not found" dialog."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(60_000)
+            for path in ("/overview", "/", "/overview?lang=en"):
+                page.goto(dashboard + path)
+                expect(page.locator(".st-key-headline")).to_contain_text("saves")
+                page.wait_for_timeout(1500)  # a "Page not found" dialog would be up by now
+                assert page.get_by_text("Page not found").count() == 0, path
+                assert page.locator("[role='dialog']").count() == 0, path
+                assert page.url.rstrip("/") == dashboard.rstrip("/") or page.url.startswith(dashboard + "/?"), page.url
+                current = page.locator("[data-testid='stSidebarNav'] a[aria-current='page']")
+                expect(current).to_contain_text("Overview")
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def eight_options(tmp_path):
+    """A dashboard whose store holds a scenario with eight options (every template, one with a label
+    and its own on-prem server), shown first."""
+    skip_without_browser()
+    from engine import costmodel, reference
+    from engine.commands.dashboard import seed_reference
+    from engine.store import open_store
+
+    db = tmp_path / "segroi.duckdb"
+    env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1", SEGROI_SCENARIO="eight options")
+    env.pop("SEGROI_PASSWORD", None)
+    old = os.environ.get("SEGROI_DB")
+    os.environ["SEGROI_DB"] = str(db)
+    try:
+        seed_reference()
+        raw = reference.reference_scenario()
+        for template in ("sam_vit_b", "sam_vit_l", "sam_finetuned", "hybrid"):
+            raw = reference.add_option_from_template(raw, template)
+        raw = reference.add_option_from_template(raw, "sam_vit_h", "vit_h_own")
+        raw["options"]["vit_h_own"]["label"] = "SAM ViT-H on our own server"
+        raw["options"]["vit_h_own"]["hardware"] = {
+            "mode": "on_prem", "dedicated": False, "utilization": 0.5, "energy_price_per_kwh": 0.15, "pue": 1.5,
+            "server_capex": 45000, "amortization_years": 4}
+        raw["name"] = "eight options"
+        canon = costmodel.validate(raw).to_dict()
+        open_store().save_scenario("eight options", canon, canon.pop("provenance", {}))
+    finally:
+        if old is None:
+            os.environ.pop("SEGROI_DB", None)
+        else:
+            os.environ["SEGROI_DB"] = old
+    port = free_port()
+    url = f"http://localhost:{port}"
+    with serving([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)], url=url,
+                 log_path=tmp_path / "server.log", env=env, cwd=tmp_path, timeout=90, stop_timeout=30,
+                 own_group=True):
+        yield url
+
+
+def test_eight_options_stay_legible(eight_options, tmp_path):
+    """Every option's name is on the Overview's cost chart, one line each; the Scenario page edits all
+    eight. Screenshots (Overview, Scenario) are kept for looking at."""
+    from playwright.sync_api import expect, sync_playwright
+
+    names = ["Manual", "SAM", "SSL", "SAM ViT-B", "SAM ViT-L", "Fine-tuned SAM", "SSL → SAM",
+             "SAM ViT-H on our own server"]
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 2400})
+            page.set_default_timeout(90_000)
+            page.goto(eight_options)
+            expect(page.locator(".st-key-headline")).to_contain_text("saves")
+            frame = _charts(page)
+            expect(frame.locator(".js-plotly-plot")).to_have_count(4)
+            ticks = frame.locator(".js-plotly-plot").first.locator(".yaxislayer-above .ytick text")
+            expect(ticks).to_have_count(8)
+            assert sorted(ticks.all_text_contents()) == sorted(names)
+            # the tick labels do not overlap one another
+            rects = ticks.evaluate_all("els => els.map(e => { const r = e.getBoundingClientRect(); "
+                                       "return [r.top, r.bottom]; })")
+            boxes = sorted(tuple(r) for r in rects)
+            assert all(a[1] <= b[0] + 1 for a, b in zip(boxes, boxes[1:])), boxes
+            _shot(page, tmp_path, "overview_eight")
+            _nav(page, "Scenario")
+            expect(page.locator(".st-key-option_vit_h_own")).to_contain_text("SAM ViT-H on our own server")
+            expect(page.locator("[class*='st-key-option_']")).to_have_count(8)
+            expect(page.locator(".st-key-add_option").get_by_role("button", name="Add")).to_be_disabled()
+            _shot(page, tmp_path, "scenario_eight")
+        finally:
+            browser.close()

@@ -81,7 +81,7 @@ def test_cost_json_has_the_documented_shape(tmp_path, capsys):
     rc, out, err = run_cli(capsys, "cost", "--assumptions", write(tmp_path, base()), "--format", "json")
     assert rc == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["options", "break_even_studies_per_year", "cheapest"]
+    assert list(data) == ["options", "break_even_studies_per_year", "cheapest", "cheapest_by_volume"]
     assert list(data["options"]) == list(OPTIONS)
     for opt in OPTIONS:
         assert list(data["options"][opt]) == list(OUTPUTS)
@@ -254,3 +254,24 @@ def test_cost_accepts_a_byte_order_mark(tmp_path, capsys):
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(base()).encode())
     rc, out, _ = run_cli(capsys, "cost", "--assumptions", str(path), "--format", "json")
     assert rc == 0 and json.loads(out)["cheapest"] == "manual"
+
+
+def test_cost_with_named_options_prints_every_option_and_the_volume_bands(tmp_path, capsys):
+    from cm_cases import ON_PREM, named
+
+    raw = named(**{"options.vit_b.hardware": ON_PREM})
+    rc, out, err = run_cli(capsys, "cost", "--assumptions", write(tmp_path, raw), "--format", "json")
+    assert rc == 0 and err == ""
+    data = json.loads(out)
+    assert list(data) == ["options", "cheapest", "cheapest_by_volume"]
+    assert list(data["options"]) == ["hand", "vit_b", "auto", "hyb"]
+    assert data["cheapest_by_volume"][-1]["to_studies_per_year"] is None
+    rc, out, _ = run_cli(capsys, "cost", "--assumptions", write(tmp_path, raw), "--tornado", "--monte-carlo", "200")
+    assert rc == 0
+    for words in ("hand", "vit_b", "auto", "hyb", "On their own hardware: vit_b (on-prem, dedicated)",
+                  "Hybrids: hyb = auto, then vit_b for its failures", "Cheapest by yearly volume", "P(cheapest)"):
+        assert words in out, words
+    assert "SAM and SSL cost the same" not in out  # no options named sam and ssl
+    raw["options"]["hyb"]["prompted"] = "auto"
+    rc, _, err = run_cli(capsys, "cost", "--assumptions", write(tmp_path, raw))
+    assert rc == 2 and err.strip().endswith("options.hyb.prompted: must name a prompted option; auto is automatic")

@@ -109,7 +109,7 @@ def test_cheapest_is_lowest_present_cost():
     assert r["cheapest"] == "manual"
     r = ev(base(**{"workload.studies_per_year": 100000}))
     assert r["cheapest"] == "ssl"
-    assert set(r) == {"options", "break_even_studies_per_year", "cheapest"}
+    assert set(r) == {"options", "break_even_studies_per_year", "cheapest", "cheapest_by_volume"}
     assert list(r["options"]) == ["manual", "sam", "ssl"]
     assert all(list(o) == list(costmodel.OUTPUTS) for o in r["options"].values())
 
@@ -205,15 +205,15 @@ def test_scalar_and_array_evaluation_agree():
     s = costmodel.validate(base())
     p = dict(s.point)
     p["workload.studies_per_year"] = np.array([500.0, 1000.0, 2000.0])
-    arr = outputs(p, s.mode, s.dedicated)
+    arr = outputs(p, s.options)
     for i, v in enumerate([500, 1000, 2000]):
         one = ev(base(**{"workload.studies_per_year": v}))["options"]
         for opt in costmodel.OPTIONS:
             for k in ("annual_cost", "present_cost", "setup_cost"):
-                assert float(np.broadcast_to(arr[opt][k], (3,))[i]) == approx(one[opt][k])
+                assert float(np.broadcast_to(arr["options"][opt][k], (3,))[i]) == approx(one[opt][k])
     # the break-even volume does not depend on the current volume: one value, here none (NaN)
-    assert np.ndim(arr["break_even_studies_per_year"]) == 0
-    assert math.isnan(float(arr["break_even_studies_per_year"]))
+    assert np.ndim(arr["break_even"]) == 0
+    assert math.isnan(float(arr["break_even"]))
 
 
 @pytest.mark.parametrize("mode,dedicated", [("cloud", True), ("on_prem", True), ("on_prem", False)])
@@ -229,11 +229,11 @@ def test_vectorised_break_even_agrees_with_the_scalar_path(mode, dedicated):
                   "hardware.server_capex": {"value": 40000, "low": 0, "high": 400000}})
     s = costmodel.validate(raw)
     draws = _draw(s, 300, np.random.default_rng(5))
-    arr = outputs({**s.point, **draws}, s.mode, s.dedicated)["break_even_studies_per_year"]
+    arr = outputs({**s.point, **draws}, s.options)["break_even"]
     found = 0
     for i in range(300):
-        one = outputs({**s.point, **{k: float(v[i]) for k, v in draws.items()}}, s.mode, s.dedicated)
-        scalar = float(one["break_even_studies_per_year"])
+        one = outputs({**s.point, **{k: float(v[i]) for k, v in draws.items()}}, s.options)
+        scalar = float(one["break_even"])
         if math.isnan(scalar):
             assert math.isnan(arr[i])
         else:

@@ -51,15 +51,18 @@ def _check_only_assumption_errors(raw):
 
 
 def _check_outputs(out):
-    assert out["cheapest"] in OPTIONS
+    assert out["cheapest"] in out["options"]
     for opt, values in out["options"].items():
         for key, x in values.items():
             if x is None:
                 assert key in ("roi", "payback_months"), (opt, key)
             else:
                 assert math.isfinite(x), (opt, key, x)
-    be = out["break_even_studies_per_year"]
+    be = out.get("break_even_studies_per_year")
     assert be is None or 0 < be <= 1e8
+    pieces = out["cheapest_by_volume"]
+    assert pieces[0]["from_studies_per_year"] == 0 and pieces[-1]["to_studies_per_year"] is None
+    assert all(p["option"] in out["options"] for p in pieces)
 
 
 @SETTINGS
@@ -229,3 +232,49 @@ def test_scenarios_pickle_for_caching():
 
     s = costmodel.validate(base(**{"options.sam.failure_rate": {"value": 0.5, "low": 0.2, "high": 0.7}}))
     assert pickle.loads(pickle.dumps(s)) == s
+
+
+from cm_cases import NAMED, ON_PREM  # noqa: E402
+
+NAMED_PATHS = _paths(NAMED)
+
+
+@SETTINGS
+@given(st.sampled_from(NAMED_PATHS), json_like, st.sampled_from(["replace", "delete", "add"]))
+def test_named_options_mutated_give_only_assumption_errors(path, value, how):
+    raw = copy.deepcopy(NAMED)
+    raw["options"]["hyb"]["hardware"] = copy.deepcopy(ON_PREM)
+    parts = path.split(".")
+    node = raw
+    for part in parts[:-1]:
+        node = node[part]
+    if how == "replace":
+        node[parts[-1]] = value
+    elif how == "delete":
+        del node[parts[-1]]
+    elif isinstance(node[parts[-1]], dict):
+        node[parts[-1]]["extra" if not isinstance(value, (int, float)) else "value"] = value
+    else:
+        node[parts[-1]] = {"value": node[parts[-1]], "low": value, "high": value}
+    _check_only_assumption_errors(raw)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["sam_vit_b", "sam_vit_l", "sam_vit_h", "sam_finetuned", "ssl", "hybrid"]),
+                min_size=0, max_size=5),
+       st.lists(st.sampled_from([None, "cloud", "on_prem", "shared"]), min_size=8, max_size=8))
+def test_any_set_of_template_options_evaluates(templates, hardware):
+    from engine import reference
+
+    raw = reference.reference_scenario()
+    for template in templates:  # the reference has the automatic and prompted parts a hybrid needs
+        raw = reference.add_option_from_template(raw, template)
+    blocks = {"cloud": {"mode": "cloud", "gpu_price_per_hour": 2.5, "utilization": 0.4},
+              "on_prem": ON_PREM, "shared": {**ON_PREM, "dedicated": False, "utilization": 0.3}}
+    for (name, body), hw in zip(raw["options"].items(), hardware):
+        if hw is not None and name != "manual":
+            body["hardware"] = copy.deepcopy(blocks[hw])
+    s = costmodel.validate(raw)
+    out = costmodel.evaluate(s)
+    _check_outputs(out)
+    assert len(out["options"]) == 3 + len(templates)

@@ -72,8 +72,8 @@ CASES = [
      "options.sam.failure_rate.high", "at most 1"),
     ("range bound wrong type", "hardware.pue", {"value": 1.5, "low": "1.2", "high": 2},
      "hardware.pue.low", "got text"),
-    ("unknown dist", "labour.clinician_wage_per_hour", {**R, "dist": "beta"},
-     "labour.clinician_wage_per_hour.dist", "triangular, uniform, normal"),
+    ("unknown dist", "labour.clinician_wage_per_hour", {**R, "dist": "gamma"},
+     "labour.clinician_wage_per_hour.dist", "triangular, uniform, normal, lognormal, beta"),
     ("dist not text", "labour.clinician_wage_per_hour", {**R, "dist": 3},
      "labour.clinician_wage_per_hour.dist", "triangular"),
     ("horizon range fractional", "horizon_years", {"value": 3, "low": 2.5, "high": 4},
@@ -168,12 +168,14 @@ def test_optional_fields_default_to_zero():
 
 def test_ranges_and_canonical_round_trip():
     raw = base(**{"labour.clinician_wage_per_hour": {"value": 37.38, "low": 28.67, "high": 48.87},
-                  "options.sam.failure_rate": {"value": 0.3, "low": 0.1, "high": 0.6, "dist": "normal"},
+                  "options.sam.failure_rate": {"value": 0.3, "low": 0.1, "high": 0.6, "dist": "beta"},
+                  "options.ssl.failure_rate": {"value": 0.3, "low": 0.25, "high": 0.35, "dist": "normal"},
                   "provenance": {"labour.clinician_wage_per_hour": {"kind": "published", "source": "BLS"}}})
     s = costmodel.validate(raw)
     assert s.point["labour.clinician_wage_per_hour"] == 37.38
     assert s.uncertain["labour.clinician_wage_per_hour"].dist == "triangular"  # the default
-    assert s.uncertain["options.sam.failure_rate"].dist == "normal"
+    assert s.uncertain["options.sam.failure_rate"].dist == "beta"
+    assert s.uncertain["options.ssl.failure_rate"].dist == "normal"
     assert s.provenance["labour.clinician_wage_per_hour"]["kind"] == "published"
     canon = s.to_dict()
     assert json.loads(json.dumps(canon)) == canon

@@ -15,18 +15,8 @@ sys.path.insert(0, str(HERE.parent / "report"))  # report_rows: small stored row
 @pytest.fixture
 def app(monkeypatch):
     """A fresh AppTest of dashboard/app.py (not run yet)."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    # `segroi dashboard` starts Streamlit with st.navigation in charge (dashboard/serve.py); AppTest
-    # re-detects dashboard/pages/ as an old-style page folder before every run, so do the same here.
-    original = PagesManager.__init__
-
-    def v2_only(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", v2_only)
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     monkeypatch.delenv("SEGROI_SCENARIO", raising=False)
     return AppTest.from_file(str(APP), default_timeout=60)
@@ -42,14 +32,37 @@ def seeded():
     return open_store()
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as it reads on screen: backslash escapes resolved (engine.report.escape puts
+    them before every punctuation mark of user text and of generated sentences), word joiners gone."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", str(markdown)).replace("\u2060", "")
+
+
 def texts(at) -> str:
-    """Everything the page wrote as text, in one string."""
+    """Everything the page wrote as text, in one string (escapes resolved, see `shown`)."""
     parts = []
     for kind in ("markdown", "caption", "info", "error", "warning", "success", "title", "subheader"):
-        parts += [str(e.value) for e in at.get(kind)]
+        parts += [shown(e.value) for e in at.get(kind)]
     return "\n".join(parts)
 
 
 def go(at, page: str):
-    """Open a page (its file under dashboard/pages) and run."""
-    return at.switch_page(f"pages/{page}.py").run()
+    """Open a page (its file under dashboard/views) and run."""
+    return at.switch_page(f"views/{page}.py").run()
+
+
+def overview_figures(at) -> list[dict]:
+    """The figures the Overview's chart frame draws (dashboard/charts.py), row by row, as plotly JSON."""
+    import json
+
+    frames = [c for c in at.get("component_instance") if c.proto.component_name.endswith("segroi_charts")]
+    if not frames:
+        return []
+    rows = json.loads(frames[0].proto.json_args)["rows"]
+    return [item["figure"] for row in rows for item in row]
+
+
+def titles(figures: list[dict]) -> list[str]:
+    return [f["layout"]["title"]["text"] for f in figures]

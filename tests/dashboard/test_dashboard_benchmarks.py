@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import go, texts
+from conftest import go, shown, texts
 from report_rows import add_profiles
 
 from dashboard import jobs
@@ -33,19 +33,19 @@ def test_profiles_table_filters_and_charts(app, seeded):
 @pytest.mark.slow
 def test_a_failed_profile_run_shows_its_reason(app, seeded, monkeypatch):
     script = "import sys; print('1/4 warm-up'); print('segroi profile: error: no CUDA device'); sys.exit(2)"
-    monkeypatch.setattr(jobs, "profile_command", lambda *a: [sys.executable, "-c", script])
+    monkeypatch.setattr(jobs, "profile_command", lambda *a: ([sys.executable, "-c", script], []))
     at = go(app.run(), "benchmarks")
     at.form_submit_button[0].click().run()
     assert not at.exception
     at = _finish(at)
-    assert "Profiling failed: segroi profile: error: no CUDA device" in [e.value for e in at.error]
+    assert "Profiling failed: segroi profile: error: no CUDA device" in [shown(e.value) for e in at.error]
     jobs.forget()
 
 
 @pytest.mark.slow
 def test_a_run_reports_progress_and_can_be_cancelled(app, seeded, monkeypatch):
     script = "import time; print('2/10 ssl_unet fp32', flush=True); time.sleep(60)"
-    monkeypatch.setattr(jobs, "profile_command", lambda *a: [sys.executable, "-c", script])
+    monkeypatch.setattr(jobs, "profile_command", lambda *a: ([sys.executable, "-c", script], []))
     at = go(app.run(), "benchmarks")
     at.form_submit_button[0].click().run()
     job = jobs.current()
@@ -69,3 +69,20 @@ def test_progress_parsing():
     assert job.wait(10) == 0
     assert job.progress == 0.55 and list(job.lines) == ["a 10%", "b 55%", "done"]
     assert job.state == "ok"
+
+
+def test_extra_arguments_cannot_override_the_forms_limits(app, seeded, monkeypatch):
+    """The issue: `--seconds 3600` in the free box overrode the form's limit; now nothing starts."""
+    started = []
+    monkeypatch.setattr(jobs, "start", lambda command, env=None: started.append(command))
+    at = go(app.run(), "benchmarks")
+    for text in ("--seconds 3600", "--sam-checkpoint /etc/passwd", "--batch-sizes 1 ; rm -rf /"):
+        at.text_input[0].input(text)
+        at.form_submit_button[0].click().run()
+        assert not at.exception and len(at.error) == 1 and "not allowed" in shown(at.error[0].value)
+    assert started == []
+    at.text_input[0].input("--batch-sizes 1,100000")
+    at.form_submit_button[0].click().run()
+    (command,) = started
+    assert command[command.index("--batch-sizes") + 1] == "1,256" and "3600" not in command
+    assert "--seconds" in command and float(command[command.index("--seconds") + 1]) <= 600

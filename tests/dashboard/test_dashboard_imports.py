@@ -13,16 +13,10 @@ from conftest import APP
 def test_pages_render_without_importing_torch(seeded):
     script = textwrap.dedent(f"""
         import sys
-        from streamlit.runtime.pages_manager import PagesManager
         from streamlit.testing.v1 import AppTest
-        original = PagesManager.__init__
-        def v2_only(self, *a, **k):
-            original(self, *a, **k)
-            PagesManager.uses_pages_directory = False
-        PagesManager.__init__ = v2_only
         at = AppTest.from_file({str(APP)!r}, default_timeout=120).run()
         for page in ("scenario", "benchmarks", "accuracy", "export"):
-            at.switch_page(f"pages/{{page}}.py").run()
+            at.switch_page(f"views/{{page}}.py").run()
             assert not at.exception, (page, at.exception)
         heavy = sorted(m for m in ("torch", "torchvision", "segment_anything") if m in sys.modules)
         print("HEAVY", heavy)

@@ -1,7 +1,7 @@
 """Scenario page: live recompute, validation beside the field, measured values, save/duplicate/compare."""
 
 import pytest
-from conftest import go, texts
+from conftest import go, shown, texts
 from report_rows import add_annotation_items
 
 from engine.store import open_store
@@ -35,7 +35,7 @@ def test_validation_messages_name_the_field(app, seeded):
     at = go(app.run(), "scenario")
     field(at, "labour.engineer_wage_per_hour").set_value(-5.0)
     field(at, "hardware.utilization").set_value(0.0).run()
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert "labour.engineer_wage_per_hour must not be negative, got -5" in errors
     assert "hardware.utilization must be greater than 0, got 0" in errors
     assert any(e.startswith("This scenario has a problem:") for e in errors)
@@ -43,8 +43,8 @@ def test_validation_messages_name_the_field(app, seeded):
     assert "Fix the highlighted field before saving." in [e.value for e in at.error]
     # the Overview explains instead of showing numbers for an invalid scenario
     go(at, "overview")
-    assert any("engineer_wage_per_hour" in e.value for e in at.error)
-    assert not at.get("plotly_chart")
+    assert any("engineer_wage_per_hour" in shown(e.value) for e in at.error)
+    assert not at.get("plotly_chart") and not at.get("component_instance")
 
 
 @pytest.mark.slow
@@ -54,7 +54,7 @@ def test_save_as_new_name_duplicate_and_compare(app, seeded):
     at.radio(key="g1:mode").set_value("on_prem").run()
     assert not at.error
     at.button(key="btn_save").click().run()
-    assert "Saved scenario “on-prem”." in [s.value for s in at.success]
+    assert "Saved scenario “on-prem”." in [shown(s.value) for s in at.success]
     names = [s["name"] for s in open_store(read_only=True).scenarios()]
     assert names == ["on-prem", "reference"]
     stored = {s["name"]: s for s in open_store(read_only=True).scenarios()}
@@ -63,7 +63,7 @@ def test_save_as_new_name_duplicate_and_compare(app, seeded):
     # compare: the loaded one and one other, side by side with a chart
     assert at.multiselect(key="compare_pick:on-prem|reference:on-prem").value == ["on-prem", "reference"]
     assert len(at.get("plotly_chart")) == 1
-    assert sum("On-premises server" in m.value for m in at.markdown if m.value.startswith("**on-prem**")) == 1
+    assert sum("On-premises server" in m.value for m in at.markdown if shown(m.value).startswith("**on-prem**")) == 1
     at.button(key="btn_dup").click().run()
     assert "reference" in [s["name"] for s in open_store(read_only=True).scenarios()]
     assert "on-prem (copy)" in [s["name"] for s in open_store(read_only=True).scenarios()]
@@ -119,3 +119,15 @@ def test_currency_follows_the_scenario(app, seeded):
     assert "€" in headline(at)
     go(at, "overview")
     assert at.metric[0].value.startswith("€") and at.metric[3].value.startswith("€")
+
+
+def test_annotation_timed_the_old_way_is_left_out_until_the_user_includes_it(app, seeded):
+    add_annotation_items(seeded, timing="server")          # stored before browser timing
+    at = go(app.run(), "scenario")
+    box = at.checkbox(key="measured_old")
+    assert "Include 10 annotation item(s) timed the old way" in box.label and not box.value
+    table = next((d.value for d in at.dataframe if "Source" in d.value.columns), None)
+    assert table is None or not any("annotation" in src for src in table["Source"])
+    box.check().run()
+    table = next(d.value for d in at.dataframe if "Source" in d.value.columns)
+    assert any("all 10 item(s) timed the old way" in src for src in table["Source"])

@@ -61,7 +61,7 @@ def _zoo(tmp_path):
     ds = pydicom.dcmread(jpeg)
     ds.PixelData = pydicom.encaps.encapsulate([b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9"])
     ds.save_as(jpeg)
-    z["bad jpeg"] = (jpeg, "could not be decoded")
+    z["bad jpeg"] = (jpeg, "no readable frame header")
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     z["broken png"] = (tmp_path / "broken.png", "image")
     (tmp_path / "noise.avi").write_bytes(np.random.default_rng(0).bytes(4096))

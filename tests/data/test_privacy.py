@@ -6,6 +6,7 @@ import json
 import logging
 import warnings
 
+import pytest
 from datafiles import PHI, gradient, region, write_dicom
 from engine.cli import main
 from engine.data import inspect, load, study_hash
@@ -26,7 +27,7 @@ def _plant(tmp_path):
 
 def _assert_clean(text: str):
     for needle in NEEDLES:
-        assert needle not in text, needle
+        assert needle.lower() not in text.lower(), needle
 
 
 def test_no_patient_identifier_in_any_output(tmp_path, capsys, caplog):
@@ -40,7 +41,7 @@ def test_no_patient_identifier_in_any_output(tmp_path, capsys, caplog):
         assert main(["inspect", str(tmp_path), "--format", "json"]) == 1
     out, err = capsys.readouterr()
     assert len(result.frames) == 5 and len(result.problems) == 1
-    assert "[removed]" in result.problems[0].reason
+    assert "an unrecognised value" in result.problems[0].reason  # the free-text value is not echoed
     dumped = json.dumps([[f.meta, f.study, f.source, f.name, f.view, f.phase] for f in result.frames], default=str)
     _assert_clean(dumped)
     _assert_clean(json.dumps([p.__dict__ for p in result.problems + result.skipped]))
@@ -70,3 +71,49 @@ def test_salt_is_created_once_when_unset(tmp_path, monkeypatch):
     assert privacy.study_hash("x") == first
     salt = (tmp_path / "data" / "salt").read_text()
     assert len(salt) == 32 and study_hash("x", salt) == first
+
+
+def test_free_text_values_are_not_echoed_and_the_scrub_ignores_case(tmp_path, capsys):
+    """The issue: a patient name written into a free-text tag came back upper-cased in a message, and the
+    case-sensitive scrub missed it."""
+    import pydicom
+
+    from engine.data.privacy import scrub
+
+    name = "Kowalczyk^Marianne"
+    write_dicom(tmp_path / "photometric.dcm", gradient(16, 16), PatientName=name, PhotometricInterpretation=name)
+    odd_uid = write_dicom(tmp_path / "uid.dcm", gradient(16, 16), PatientName=name)
+    ds = pydicom.dcmread(odd_uid)
+    ds.file_meta.TransferSyntaxUID = name.lower()
+    ds.save_as(odd_uid, implicit_vr=False, little_endian=True, enforce_file_format=True)
+    result = load(tmp_path)
+    assert len(result.problems) == 2, result.problems
+    reasons = " ".join(p.reason for p in result.problems)
+    assert main(["inspect", str(tmp_path), "--format", "json"]) == 1
+    out = reasons + " ".join(capsys.readouterr())
+    for needle in ("kowalczyk", "marianne"):
+        assert needle not in out.lower(), out
+    assert "an unrecognised value" in reasons and "with an unreadable UID" in reasons
+    assert scrub("DOE^JOHN was seen by doe^john", ["Doe^John"]) == "[removed] was seen by [removed]"
+    assert scrub("a.b (x) a*b", ["a.b", "a*b"]) == "[removed] (x) [removed]"  # values, not patterns
+    assert scrub("nothing", []) == "nothing"
+
+
+@pytest.mark.parametrize("content", ["", "\n", "   \n"])
+def test_an_emptied_salt_file_is_an_error_not_an_empty_key(tmp_path, monkeypatch, content):
+    """An emptied salt file used to key every hash and pseudonym with "" - a key anyone knows."""
+    from engine.annotation.session import pseudonym
+    from engine.data import privacy
+    from engine.errors import SegroiError
+
+    monkeypatch.delenv("SEGROI_SALT", raising=False)
+    monkeypatch.setattr(privacy, "_cached", None)
+    (tmp_path / "salt").write_text(content)
+    monkeypatch.setattr(privacy, "salt_path", lambda: tmp_path / "salt")
+    with pytest.raises(SegroiError, match="is empty"):
+        pseudonym("Dr Alice Smith")
+    with pytest.raises(SegroiError, match="is empty"):
+        privacy.study_hash("1.2.3")
+    monkeypatch.setenv("SEGROI_SALT", "  ")
+    with pytest.raises(SegroiError, match="SEGROI_SALT is empty"):
+        privacy.study_hash("1.2.3")

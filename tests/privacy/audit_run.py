@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planted import BROKEN_NAME, write_broken, write_scans
+from planted import BROKEN_NAME, ODD_NAME, write_broken, write_odd, write_scans
 
 HERE = Path(__file__).resolve().parent
 
@@ -36,29 +36,30 @@ class Step:
     wave: int = 0                    # steps of one wave run at the same time; waves run in order
 
 
-# The damaged file goes to every command that takes several inputs: its error message is made
-# from a header full of identifiers. Tiny sizes so the whole audit runs in about a minute on a
+# The damaged files go to every command that takes several inputs: their error messages are made
+# from headers full of identifiers, one with the patient's name in a free-text tag the reader quotes
+# upper-cased (a case-sensitive scrub missed it). Tiny sizes so the whole audit runs in about a minute on a
 # shared 2-core machine. Steps of one wave run side by side (the store takes its write lock only
 # for short transactions); the PDFs come after every data command, so they hold what those stored.
 STEPS = [
-    Step("inspect", "inspect", ["inspect", "{scans}", "{damaged}"], rc=1, script=True, wave=1),
-    Step("inspect-json", "inspect", ["inspect", "--format", "json", "{scans}", "{damaged}"], rc=1, wave=1),
+    Step("inspect", "inspect", ["inspect", "{scans}", "{damaged}", "{odd}"], rc=1, script=True, wave=1),
+    Step("inspect-json", "inspect", ["inspect", "--format", "json", "{scans}", "{damaged}", "{odd}"], rc=1, wave=1),
     Step("demo", "demo", ["demo"], wave=1),
     Step("annotate-sim-manual", "annotate_sim",
          ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"], wave=1),
     Step("phantom", "phantom", ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
          outputs=("{out}/phantom",), wave=1),
     Step("train-ssl", "train_ssl",
-         ["train-ssl", "--data", "{scans}", "{damaged}", "--out", "{out}/ssl.pt", "--image-size", "64",
+         ["train-ssl", "--data", "{scans}", "{damaged}", "{odd}", "--out", "{out}/ssl.pt", "--image-size", "64",
           "--width", "4", "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1",
           "--min-qc-frames", "1", "--min-qc-share", "0", "--min-qc-ratio", "0"],
          outputs=("{out}/ssl.pt",), wave=2),
     Step("segment-ssl", "segment",
-         ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}",
+         ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}", "{odd}",
           "--out", "{out}/labels"],
          needs=("train-ssl",), outputs=("{out}/labels",), wave=3),
     Step("evaluate-ssl", "evaluate",
-         ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}",
+         ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}", "{odd}",
           "--truth", "{truth}"],
          needs=("train-ssl",), wave=3),
     Step("annotate-sim-ssl", "annotate_sim",
@@ -119,11 +120,12 @@ class Audit:
 
     def fill(self, text: str) -> str:
         return text.format(scans=self.scans, truth=self.truth, damaged=self.damaged / BROKEN_NAME,
-                           out=self.out)
+                           odd=self.damaged / ODD_NAME, out=self.out)
 
     def env(self, log: Path) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SEGROI_")}
         env.update(SEGROI_DB=str(self.db), XDG_DATA_HOME=str(self.data_home), SEGROI_AUDIT_LOG=str(log),
+                   SEGROI_DATA_ROOTS=str(self.root),  # the dashboard's Annotate page reads the planted folder
                    OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONWARNINGS="always")
         return env
 
@@ -210,4 +212,5 @@ def prepare(root: Path) -> Audit:
         d.mkdir(parents=True)
     audit.files = write_scans(audit.scans, audit.truth)
     write_broken(audit.damaged / BROKEN_NAME)
+    write_odd(audit.damaged / ODD_NAME)
     return audit

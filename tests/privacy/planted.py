@@ -25,6 +25,7 @@ IDENTIFIERS = {
 }
 STUDY_UID_ROOT = "1.2.826.0.1.3680043.8.498.739155"   # + ".<study number>"
 BROKEN_NAME = "clip_broken.dcm"
+ODD_NAME = "clip_odd.dcm"
 
 # What must never be found, each with what it is. Name parts on their own and the birth date in
 # the ways a program might print a date are searched for too; every needle case-insensitively.
@@ -166,6 +167,15 @@ def write_scans(folder: Path, truth: Path, studies: int = 3, size: int = 96) -> 
 def write_dicom(path: Path, pixels: np.ndarray, spacing_mm: float = 0.3, number: int = 1) -> Path:
     """Frames (F, H, W) uint8 as one planted DICOM of study `number`."""
     _dataset(pixels, spacing_mm, study_uid(number)).save_as(path, enforce_file_format=True)
+    return path
+
+
+def write_odd(path: Path) -> Path:
+    """A scanner that wrote the patient's name, lower-cased, into a free-text tag segroi reports on
+    (PhotometricInterpretation, which a reader upper-cases before quoting it)."""
+    ds = _dataset(np.zeros((1, 32, 32), np.uint8), 0.3, study_uid(98))
+    ds.PhotometricInterpretation = IDENTIFIERS["PatientName"].lower()
+    ds.save_as(path, enforce_file_format=True)
     return path
 
 

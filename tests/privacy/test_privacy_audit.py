@@ -46,14 +46,16 @@ def test_every_command_is_audited_or_says_why_not():
 
 def _expect_inspect(audit: Audit, r) -> None:
     assert "clip01.dcm" in r.stdout and "clip_broken.dcm" in r.stdout
-    assert "6 ok, 1 error" in r.stdout
+    assert "6 ok, 2 error" in r.stdout and "clip_odd.dcm" in r.stdout
 
 
 def _expect_inspect_json(audit: Audit, r) -> None:
     entries = json.loads(r.stdout)
     assert [e["status"] for e in entries].count("ok") == 6
     broken = [e for e in entries if e["status"] == "error"]
-    assert len(broken) == 1 and broken[0]["reason"]
+    assert len(broken) == 2 and all(b["reason"] for b in broken)
+    odd = next(b for b in broken if b["path"].endswith("clip_odd.dcm"))
+    assert "photometric interpretation" in odd["reason"]  # refused for the tag, which is not quoted
 
 
 def _expect_labels(audit: Audit, r) -> None:
@@ -76,6 +78,7 @@ def _expect_weights(audit: Audit, r) -> None:
     (weights,) = r.outputs
     assert weights.stat().st_size > 1000 and "12 frames" in r.stdout + r.stderr
     assert "clip_broken.dcm" in r.stdout + r.stderr  # the damaged file was reported, and the run went on
+    assert "clip_odd.dcm" in r.stdout + r.stderr
 
 
 def _expect_evaluation(audit: Audit, r) -> None:
@@ -140,19 +143,20 @@ def test_every_dashboard_page_over_the_audited_store_shows_no_identifier(audit, 
 
     monkeypatch.setenv("SEGROI_DB", str(audit.db))
     monkeypatch.setenv("SEGROI_SALT", audit.salt)
+    monkeypatch.setenv("SEGROI_DATA_ROOTS", str(audit.root))
     monkeypatch.delenv("SEGROI_PASSWORD", raising=False)
     monkeypatch.delenv("SEGROI_SCENARIO", raising=False)
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120).run()
     assert not at.exception
-    pages = sorted((REPO / "dashboard" / "pages").glob("*.py"))
+    pages = sorted((REPO / "dashboard" / "views").glob("*.py"))
     found, shown = [], {}
     for page in pages:
-        at.switch_page(f"pages/{page.name}").run()
+        at.switch_page(f"views/{page.name}").run()
         assert not at.exception, (page.name, at.exception)
         shown[page.stem] = _rendered(at)
         found += leaks(shown[page.stem], f"page {page.stem}")
     if "annotate" in shown:
-        at.switch_page("pages/annotate.py").run()
+        at.switch_page("views/annotate.py").run()
         at.text_input(key="ann_name").input("auditor")
         at.radio(key="ann_data").set_value("folder").run()
         at.text_input(key="ann_folder").input(str(audit.scans))
@@ -162,12 +166,37 @@ def test_every_dashboard_page_over_the_audited_store_shows_no_identifier(audit, 
         text = _rendered(at)
         assert "clip01_000" in text and "data:image/png;base64," in text  # the planted frame is on screen
         found += leaks(text, "annotate page, session on the planted folder")
+        _annotator_is_keyed(audit, "auditor")
     assert not found, "\n".join(found)
     assert {"overview", "accuracy", "export"} <= set(shown)
     assert "Label-free SSL" in shown["overview"] or "Keep manual" in shown["overview"]
 
 
+def _annotator_is_keyed(audit: Audit, typed: str) -> None:
+    """The pseudonym stored for what the auditor typed is keyed with the install's salt: the unsalted
+    hash of the name (what a guesser computes) is not in the store."""
+    import hashlib
+
+    from engine.annotation.session import pseudonym
+    from engine.store import open_store
+
+    stored = {r["annotator"] for r in open_store(audit.db, read_only=True).query(
+        "SELECT annotator FROM annotation_sessions WHERE NOT simulated")}
+    assert pseudonym(typed, salt=audit.salt) in stored
+    guess = hashlib.sha256(f"segroi-annotator:{typed}".encode()).hexdigest()
+    assert not any(guess[:10] in s for s in stored)
+
+
 # -- everything on disk ---------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_store_and_the_salt_are_readable_by_their_owner_only(audit):
+    import stat
+
+    files = [audit.db, audit.db.with_name(audit.db.name + ".wal"), audit.data_home / "segroi" / "salt"]
+    modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files if p.exists()}
+    assert audit.db.name in modes and "salt" in modes
+    assert set(modes.values()) == {"0o600"}, modes
 
 def _searchable(path: Path) -> list[str]:
     found = leaks(path.read_bytes(), f"bytes of {path}")
@@ -178,7 +207,7 @@ def _searchable(path: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_no_file_left_in_the_work_folder_holds_an_identifier(audit):
-    planted = {f["path"] for f in audit.files} | {audit.damaged / "clip_broken.dcm"}
+    planted = {f["path"] for f in audit.files} | {audit.damaged / "clip_broken.dcm", audit.damaged / "clip_odd.dcm"}
     seen, found = 0, []
     for path in sorted(audit.root.rglob("*")):
         if path.is_file() and path not in planted:

@@ -83,7 +83,7 @@ def test_served_dashboard_shows_no_identifier(audit, served):
                 settle(page)
             page.get_by_role("button", name="Start").click()
             page.get_by_text("clip01_000").first.wait_for(timeout=120_000)
-            page.locator("canvas").first.wait_for(timeout=120_000)
+            page.frame_locator("iframe[title*='annotation_canvas']").locator("canvas").wait_for(timeout=120_000)
             settle(page)
             text = _everything(page)
             found += leaks(text, "annotate page, session on the planted folder")

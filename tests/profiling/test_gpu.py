@@ -59,7 +59,11 @@ def test_idle_power_is_below_loaded_power(gpu):
 
 
 def test_cuda_events_agree_with_the_wall_clock(gpu):
-    cycles = int(torch.cuda.get_device_properties(0).clock_rate * 1000 * 0.01)  # ~10 ms per call
+    # ~10 ms per call. Not every torch build reports clock_rate (CUDA 13 dropped it from its own
+    # device properties); NVML's maximum SM clock serves instead.
+    khz = getattr(torch.cuda.get_device_properties(0), "clock_rate", 0) or \
+        (gpu.info()["clocks"].get("sm_max_mhz") or 1500) * 1000
+    cycles = int(khz * 1000 * 0.01)
 
     w = steady_state(lambda: torch.cuda._sleep(cycles), seconds=0.5, timer=gpu.timer(),
                      synchronize=gpu.synchronize, meter=en.NullMeter(), warmup_seconds=0.1)
@@ -77,7 +81,8 @@ def test_short_profile_of_the_unet(gpu):
     for r in rows:
         assert r["timing_method"] == "cuda_events" and r["device"] == "cuda"
         assert r["images_per_second"] > 100
-        assert r["peak_memory_bytes"] > 0 and r["memory_method"] == "cuda_max_allocated"
+        assert r["peak_memory_bytes"] > 0 and r["memory_method"] == "cuda_peak_above_baseline"
+        assert r["cudnn_allow_tf32"] in (True, False) and r["matmul_allow_tf32"] in (True, False)
         assert r["joules_per_image"] > 0 and r["average_power_watts"] > 0
         assert r["joules_per_image_idle_subtracted"] < r["joules_per_image"]
         assert r["flops_per_image"] == pytest.approx(24.083693568e9)
@@ -110,3 +115,33 @@ def test_profile_command_on_cuda(capsys):
     assert len(rows) == 1 and rows[0]["device"] == "cuda"
     assert rows[0]["energy_method"] in (en.NVML_COUNTER, en.NVML_SAMPLING)
     assert rows[0]["joules_per_image"] > 0
+
+
+def test_peak_memory_leaves_out_what_was_on_the_gpu_before(gpu):
+    from engine.profiling.profiler import measure
+    from engine.profiling.settings import Setting
+    from engine.profiling.workloads import SslUnetModel
+
+    model = SslUnetModel(gpu.torch_device, input_size=64)
+    opts = ProfileOptions(seconds=0.3, warmup_seconds=0.1)
+    setting = Setting("full", "fp32", "fp32", 4, "plain")
+    alone = measure(gpu, model, setting, opts, None)["peak_memory_bytes"]
+    ballast = torch.empty(2**30, dtype=torch.uint8, device="cuda")  # 1 GiB already held
+    beside = measure(gpu, model, setting, opts, None)["peak_memory_bytes"]
+    del ballast
+    # The setting's own weights (31 MB fp32) and activations count; the ballast does not.
+    assert 0 < beside < 2**29
+    assert beside == pytest.approx(alone, rel=0.25)
+    assert alone > sum(p.numel() * 4 for p in model.net.parameters())
+
+
+def test_sam_is_built_on_the_gpu(gpu):
+    from engine.models.sam import build_sam
+
+    t0 = time.perf_counter()
+    sam = build_sam("vit_b", 1024, device="cuda")
+    assert time.perf_counter() - t0 < 60
+    assert {p.device.type for p in sam.parameters()} == {"cuda"}
+    assert {b.device.type for b in sam.buffers()} == {"cuda"}
+    assert all(torch.isfinite(p).all() for p in sam.parameters())
+

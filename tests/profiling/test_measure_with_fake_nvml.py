@@ -62,3 +62,71 @@ def test_without_idle_power_the_idle_subtracted_figure_is_null(fake_nvml, tiny_u
                   ProfileOptions(seconds=0.05, warmup_seconds=0.0), idle_watts=None)
     assert row["joules_per_image"] > 0
     assert row["joules_per_image_idle_subtracted"] is None
+
+
+class RecordingMemory:
+    """Notes the order of the profiler's calls around the setting's preparation."""
+
+    method = "recording"
+
+    def __init__(self, model):
+        self.calls = []
+        model_prepare = model.prepare
+
+        def prepare(setting):
+            self.calls.append("prepare")
+            return model_prepare(setting)
+
+        model.prepare = prepare
+
+    def mark(self):
+        self.calls.append("mark")
+
+    def reset(self):
+        self.calls.append("reset")
+
+    def peak(self):
+        self.calls.append("peak")
+        return 123
+
+
+def test_the_baseline_is_taken_before_the_setting_copies_its_weights(fake_nvml):
+    model = SslUnetModel(torch.device("cpu"), input_size=32, width=4)
+    device = FakeGpu(Nvml(module=fake_nvml()))
+    device.memory = RecordingMemory(model)
+    row = measure(device, model, Setting("full", "fp32", "fp32", 1, "plain"),
+                  ProfileOptions(seconds=0.02, warmup_seconds=0.0), idle_watts=None)
+    assert device.memory.calls == ["mark", "prepare", "reset", "peak"]
+    assert row["peak_memory_bytes"] == 123
+
+
+def test_rows_record_both_tf32_switches(fake_nvml, tiny_unet, monkeypatch):
+    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", False)
+    row = measure(FakeGpu(Nvml(module=fake_nvml())), tiny_unet, Setting("full", "fp32", "fp32", 1, "plain"),
+                  ProfileOptions(seconds=0.02, warmup_seconds=0.0), idle_watts=None)
+    assert row["cudnn_allow_tf32"] is False
+    assert row["matmul_allow_tf32"] is torch.backends.cuda.matmul.allow_tf32
+
+
+def test_each_setting_works_on_its_own_copy_of_the_weights(tiny_unet):
+    prepared = tiny_unet.prepare(Setting("full", "bf16", "weights", 1, "tuned", channels_last=True))
+    prepared.step()
+    assert next(tiny_unet.net.parameters()).dtype == torch.float32  # the master is untouched
+
+
+def test_cuda_peak_is_counted_above_the_baseline(monkeypatch):
+    from engine.profiling.memory import CudaPeakMemory
+
+    state = {"allocated": 5_000, "peak": 5_000}
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: None)
+    monkeypatch.setattr(torch.cuda, "memory_allocated", lambda device=None: state["allocated"])
+    monkeypatch.setattr(torch.cuda, "max_memory_allocated", lambda device=None: state["peak"])
+    monkeypatch.setattr(torch.cuda, "reset_peak_memory_stats",
+                        lambda device=None: state.update(peak=state["allocated"]))
+    mem = CudaPeakMemory("cuda")
+    mem.mark()                                   # 5,000 bytes held before: the master model
+    state["allocated"] += 300                    # the setting's own copy and input
+    mem.reset()
+    state["peak"] = state["allocated"] + 700     # activations during the window
+    assert mem.peak() == 1_000
+    assert mem.method == "cuda_peak_above_baseline"

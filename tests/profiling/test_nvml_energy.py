@@ -134,3 +134,29 @@ def test_meters_refuse_stop_before_start():
                   en.SampledPowerMeter(lambda: 1.0)):
         with pytest.raises(RuntimeError):
             meter.stop()
+
+
+def test_the_nvml_match_says_whether_the_uuid_was_found(fake_nvml):
+    class ByUuid(fake_nvml):
+        def nvmlDeviceGetHandleByUUID(self, uuid):
+            assert uuid == "GPU-1234"  # CUDA's bare UUID gets NVML's prefix
+            return ("handle", "by-uuid")
+
+    assert Nvml(module=ByUuid(), uuid="1234").match == "uuid"
+    fell_back = Nvml(module=fake_nvml(), index=0, uuid="1234").match
+    assert fell_back.startswith("index 0 (uuid GPU-1234 not found")
+    assert Nvml(module=fake_nvml(), index=0).match == "index 0 (no uuid given)"
+
+
+def test_counter_update_interval_is_the_median_gap_between_changes():
+    clock = ManualClock()
+    start = clock()
+
+    def counter():  # moves in 100 ms steps
+        return int((clock() - start) / 0.1)
+
+    out = en.update_interval(counter, 1.0, clock=clock, sleep=clock.sleep, poll=0.001)
+    assert out["interval"] == pytest.approx(0.1, abs=0.002)
+    assert out["changes"] in (9, 10, 11)
+    flat = en.update_interval(lambda: 5, 0.1, clock=clock, sleep=clock.sleep)
+    assert flat["interval"] is None and flat["changes"] == 0

@@ -44,3 +44,10 @@ def test_sam_gets_sdpa_and_bf16_weights_but_its_decoder_keeps_autocast():
 def test_unknown_mode_is_refused():
     with pytest.raises(ValueError):
         plan(["full"], True, "cpu", ["fp32"], [1], [1], ["turbo"])
+
+
+def test_autotune_is_max_autotune_without_cuda_graphs_and_gpu_only():
+    gpu = plan(["full"], True, "cuda", ["bf16"], [64, 256], [1], ["autotune", "max_autotune"])
+    assert [(s.batch, s.compile_mode, s.cuda_graphs, s.dtype_mode) for s in gpu] == [
+        (256, "max-autotune-no-cudagraphs", False, "weights"), (256, "max-autotune", True, "weights")]
+    assert plan(["full"], True, "cpu", ["bf16"], [64], [1], ["autotune"]) == []

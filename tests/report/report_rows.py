@@ -53,8 +53,10 @@ def add_evaluations(store) -> str:
     return run.id
 
 
-def add_annotation_items(store, simulated: bool = False) -> None:
-    session = f"sess-{'sim' if simulated else 'human'}"
+def add_annotation_items(store, simulated: bool = False, timing: str | None = None, session: str | None = None) -> None:
+    """Manual 10, 12, 14 s; sam 5, 7 (rejected), 6, 6 s; ssl 4, 6, 8 (rejected) s; with `timing`
+    set on every item when given."""
+    session = session or f"sess-{'sim' if simulated else 'human'}"
     store.insert("annotation_sessions", [{
         "id": session, "annotator": "a1", "task": "mixed", "idle_threshold_seconds": 30.0,
         "simulated": simulated, "created_at": NOW, "status": "done"}])
@@ -71,6 +73,8 @@ def add_annotation_items(store, simulated: bool = False) -> None:
         items.append({"session_id": session, "frame": f"h_{i:03d}", "study": study, "structure": "LV",
                       "task": "ssl", "active_seconds": secs, "review_seconds": secs, "accepted": ok,
                       "simulated": simulated, "completed_at": NOW})
+    if timing is not None:
+        items = [dict(i, timing=timing) for i in items]
     store.insert("annotation_items", items)
 
 

@@ -69,12 +69,14 @@ def test_login_configured_reads_env_and_secrets(tmp_path, monkeypatch):
     assert dash_cmd.login_configured(tmp_path, env={"SEGROI_PASSWORD": "x"}).startswith("password")
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
-    secrets.write_text('[auth]\nredirect_uri = "http://h/oauth2callback"\nclient_id = "abc"\n')
+    secrets.write_text('allowed_users = ["lead@example.org"]\n[auth]\nredirect_uri = "http://h/oauth2callback"\n'
+                       'client_id = "abc"\nclient_secret = "s"\ncookie_secret = "c"\n'
+                       'server_metadata_url = "https://idp.example.org/.well-known/openid-configuration"\n')
     assert dash_cmd.login_configured(tmp_path, env={}).startswith("OIDC")
     secrets.write_text('password = "s3cret"\n')
     assert dash_cmd.login_configured(tmp_path, env={}).startswith("password")
     secrets.write_text('password = \n')
-    with pytest.raises(Exception, match="cannot read"):
+    with pytest.raises(Exception, match="not valid TOML"):
         dash_cmd.login_configured(tmp_path, env={})
 
 
@@ -82,7 +84,7 @@ def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localho
     calls = []
 
     class FakeProc:
-        def __init__(self, cmd, cwd):
+        def __init__(self, cmd, cwd, env=None):
             calls.append((cmd, cwd))
 
         def wait(self, timeout=None):
@@ -93,8 +95,10 @@ def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localho
     (cmd, cwd), = calls
     assert cmd[:4] == [sys.executable, "-m", "dashboard.serve", "run"] and cmd[4].endswith("dashboard/app.py")
     opts = dict(zip(cmd[5::2], cmd[6::2]))
+    assert opts.pop("--secrets.files").endswith("dashboard/.streamlit/secrets.toml")  # the last of three
     assert opts == {"--server.port": "8999", "--server.address": "localhost", "--server.headless": "true",
-                    "--server.fileWatcherType": "none", "--browser.gatherUsageStats": "false"}
+                    "--server.fileWatcherType": "none", "--browser.gatherUsageStats": "false",
+                    "--client.showErrorDetails": "type"}
     assert (cwd / ".streamlit" / "config.toml").exists()
     from engine.store import open_store
 

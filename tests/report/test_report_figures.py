@@ -17,12 +17,19 @@ def _badge(fig):
     return next(a for a in fig.layout.annotations if a.name == "provenance")
 
 
-def test_cost_per_study_shows_each_options_cost_as_formatted_text(ref):
-    fig = figures.cost_per_study(ref["result"], ref["currency"], "en", ref["provenance"])
-    bar = fig.data[0]
-    assert list(bar.y) == [ref["result"]["options"][o]["cost_per_study"] for o in figures.OPTIONS]
-    assert list(bar.text) == [i18n.money(v, "USD", "en") for v in bar.y]
-    assert list(bar.x) == ["Manual tracing", "SAM-assisted", "Label-free SSL"]
+def test_costs_show_each_options_cost_per_study_year_and_setup(ref):
+    fig = figures.costs(ref["result"], ref["breakdown"], ref["currency"], "en", ref["provenance"])
+    per_study = fig.data[0]
+    # horizontal bars, the scenario's first option at the top (plotly draws the first category lowest)
+    assert list(per_study.y) == ["SSL", "SAM", "Manual"]
+    assert list(per_study.x) == [ref["result"]["options"][o]["cost_per_study"] for o in ("ssl", "sam", "manual")]
+    assert list(per_study.text) == [i18n.money(v, "USD", "en") for v in per_study.x]
+    bars = {t.name: t for t in fig.data if t.type == "bar"}
+    for i, o in enumerate(("ssl", "sam", "manual")):
+        stacked = sum(bars[n].x[i] for n in ("Labour", "Compute", "Maintenance"))
+        assert stacked == pytest.approx(ref["breakdown"][o]["annual"])
+        assert bars["Setup (one-off)"].x[i] == ref["breakdown"][o]["setup"]
+    assert bars["Labour"].xaxis == "x2" and bars["Setup (one-off)"].xaxis == "x3"
     badge = _badge(fig)
     counts = figures.provenance_summary(ref["provenance"])["counts"]
     assert badge.text == figures.badge_text({"kind": "mixed", "counts": counts}, "en")
@@ -30,21 +37,10 @@ def test_cost_per_study_shows_each_options_cost_as_formatted_text(ref):
 
 
 def test_japanese_figures_use_japanese_labels(ref):
-    fig = figures.cost_per_study(ref["result"], ref["currency"], "ja", ref["provenance"])
-    assert fig.layout.title.text == "1検査あたりのコスト"
-    assert list(fig.data[0].x) == ["手動トレース", "SAM 支援", "ラベル不要 SSL"]
+    fig = figures.costs(ref["result"], ref["breakdown"], ref["currency"], "ja", ref["provenance"])
+    assert fig.layout.title.text == "選択肢ごとのコスト"
+    assert list(fig.data[0].y) == ["SSL", "SAM", "手動"]
     assert "実測" in _badge(fig).text
-
-
-def test_breakdown_stacks_labour_compute_maintenance_and_shows_setup_apart(ref):
-    fig = figures.annual_breakdown(ref["breakdown"], "USD", "en", ref["provenance"])
-    bars = {t.name: t for t in fig.data if t.type == "bar"}
-    assert set(bars) == {"Labour", "Compute", "Maintenance", "Setup (one-off)"}
-    for i, o in enumerate(figures.OPTIONS):
-        stacked = sum(bars[n].y[i] for n in ("Labour", "Compute", "Maintenance"))
-        assert stacked == pytest.approx(ref["breakdown"][o]["annual"])
-        assert bars["Setup (one-off)"].y[i] == ref["breakdown"][o]["setup"]
-    assert bars["Setup (one-off)"].xaxis == "x2"
 
 
 def test_crossover_is_where_cumulative_costs_meet():
@@ -59,9 +55,10 @@ def test_crossover_is_where_cumulative_costs_meet():
 
 def test_cumulative_marks_the_crossover_at_the_payback_month(ref):
     fig = figures.cumulative_cost(ref["cumulative"], "USD", "en", ref["provenance"], highlight="ssl")
-    marks = [t for t in fig.data if t.mode == "markers+text"]
     payback = ref["result"]["options"]["ssl"]["payback_months"]
-    assert any(i18n.months(payback) in t.text[0] for t in marks)
+    written = [a for a in fig.layout.annotations if a.name == "crossover"]
+    assert len(written) == 1 and i18n.months(payback) in written[0].text
+    assert written[0].x == pytest.approx(payback / 12)
 
 
 def test_tornado_shows_the_top_five_with_low_and_high_ends(ref):
@@ -74,7 +71,7 @@ def test_tornado_shows_the_top_five_with_low_and_high_ends(ref):
     assert fig.layout.title.text == "Biggest drivers of Label-free SSL's savings"
 
 
-def test_profile_chart_has_one_line_per_model_dtype_device():
+def test_profile_chart_has_one_line_per_model_dtype_hardware():
     df = pd.DataFrame([
         {"model": "ssl_unet", "component": "full", "dtype": "bf16", "device": "cuda", "batch": b,
          "images_per_second": 1000.0 * b, "joules_per_image": 1.0 / b, "provenance": "measured",
@@ -83,10 +80,23 @@ def test_profile_chart_has_one_line_per_model_dtype_device():
           "images_per_second": 20.0, "joules_per_image": None, "provenance": "measured", "source": "run y",
           "run_id": "r2", "weights": "random", "device_name": "GPU"}])
     thr = figures.profile_chart(df, "images_per_second", "en")
-    assert sorted(t.name for t in thr.data) == ["sam_vit_b encoder · fp32 · cuda", "ssl_unet · bf16 · cuda"]
+    assert sorted(t.name for t in thr.data) == ["sam_vit_b encoder · fp32 · GPU", "ssl_unet · bf16 · GPU"]
     energy = figures.profile_chart(df, "joules_per_image", "en")
-    assert [t.name for t in energy.data] == ["ssl_unet · bf16 · cuda"]
+    assert [t.name for t in energy.data] == ["ssl_unet · bf16 · GPU"]
     assert "weights random" in _badge(energy).hovertext
+
+
+def test_profile_chart_compares_two_machines_and_falls_back_to_the_device_type():
+    rows = [{"model": "ssl_unet", "component": "full", "dtype": "fp32", "device": dev, "batch": 1,
+             "images_per_second": ips, "joules_per_image": None, "provenance": "measured", "source": "s",
+             "run_id": run, "weights": "random", "device_name": name}
+            for dev, name, ips, run in (("cuda", "NVIDIA H100", 500.0, "a"), ("cuda", "NVIDIA L4", 90.0, "b"),
+                                        ("cuda", "NVIDIA L4", 110.0, "c"), ("cpu", None, 2.0, "d"))]
+    fig = figures.profile_chart(pd.DataFrame(rows), "images_per_second", "en")
+    lines = {t.name: list(t.y) for t in fig.data}
+    # Two L4 hosts are one line (their median); the unnamed CPU row is labelled by its device type.
+    assert lines == {"ssl_unet · fp32 · NVIDIA H100": [500.0], "ssl_unet · fp32 · NVIDIA L4": [100.0],
+                     "ssl_unet · fp32 · cpu": [2.0]}
 
 
 def test_bland_altman_stats_by_hand():
@@ -115,3 +125,59 @@ def test_accuracy_figures():
     assert [a.text for a in ba.layout.annotations if a.name != "provenance"] == [
         "ssl: バイアス 0", f"ssl: -1.96 SD {i18n.quantity(-1.96 * sd, 'ja')}",
         f"ssl: +1.96 SD {i18n.quantity(1.96 * sd, 'ja')}"]
+
+
+def _eight():
+    from engine import costmodel
+
+    raw = reference.reference_scenario()
+    for t in ("sam_vit_b", "sam_vit_l", "sam_finetuned", "hybrid"):
+        body, prov = reference.option_template(t, raw)
+        raw = costmodel.add_option(raw, costmodel.free_name(raw, t), body, prov)
+    body, prov = reference.option_template("sam_vit_h", raw)
+    body["label"] = "SAM ViT-H on our own server"
+    return costmodel.add_option(raw, "vit_h_own", body, prov)
+
+
+def test_eight_options_keep_one_colour_and_name_each():
+    s = summarize(_eight(), draws=0)
+    opts = s["options"]
+    assert len(opts) == 8
+    colors = figures.option_colors(opts)
+    assert colors["manual"] == figures.MANUAL_COLOR and len(set(colors.values())) == 8
+    names = figures.option_names(opts, "en", short=True)
+    assert names["vit_h_own"] == "SAM ViT-H on our own server"  # the user's label
+    assert names["hybrid"] == "SSL → SAM" and names["sam_vit_b"] == "SAM ViT-B"
+    fig = figures.costs(s["result"], s["breakdown"], "USD", "en", s["provenance"], opts)
+    assert all(len(t.y) == 8 for t in fig.data) and fig.layout.height >= 8 * 32
+    assert list(fig.data[0].marker.color)[::-1] == [colors[o["name"]] for o in opts]
+    cum = figures.cumulative_cost(s["cumulative"], "USD", "en", s["provenance"], highlight=s["best"], options=opts)
+    lines = [t for t in cum.data if t.mode == "lines+markers"]
+    assert [t.line.color for t in lines] == [colors[o["name"]] for o in opts]
+
+
+def test_cheapest_by_volume_draws_the_cost_models_bands():
+    s = summarize(_eight(), draws=0)
+    pieces = s["result"]["cheapest_by_volume"]
+    fig = figures.cheapest_by_volume(pieces, s["volume"], "en", s["provenance"], s["options"])
+    bands = [t for t in fig.data if t.type == "bar"]
+    assert len(bands) == len(pieces) >= 2
+    for band, piece in zip(bands, pieces):
+        lo = max(piece["from_studies_per_year"], 1.0)
+        hi = piece["to_studies_per_year"] or 1e8
+        assert band.base[0] == pytest.approx(lo) and band.base[0] + band.x[0] == pytest.approx(hi)
+    assert fig.layout.xaxis.type == "log" and fig.layout.title.text == "Cheapest option by yearly volume"
+    texts = [a.text for a in fig.layout.annotations]
+    assert "this scenario: 10,000" in texts
+    assert i18n.number(pieces[1]["from_studies_per_year"]) in texts
+    ja = figures.cheapest_by_volume(pieces, s["volume"], "ja", s["provenance"], s["options"])
+    assert ja.layout.title.text == "年間検査数ごとの最安の選択肢"
+
+
+def test_tornado_names_options_by_their_labels():
+    raw = _eight()
+    s = summarize(raw, draws=0, focus="vit_h_own")
+    assert s["focus"] == "vit_h_own" and s["best"] == "ssl"
+    fig = figures.tornado(s["tornado"], s["focus"], "USD", "en", s["provenance"], options=s["options"])
+    assert fig.layout.title.text == "Biggest drivers of SAM ViT-H on our own server's savings"
+    assert any(y.startswith("SAM ViT-H on our own server: ") for y in fig.data[0].y)

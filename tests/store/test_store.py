@@ -161,3 +161,22 @@ def test_reader_waits_for_writer_then_gives_a_clear_message(tmp_path):
         holder.kill()
         holder.wait()
     assert store.runs() == []
+
+
+def test_annotation_items_stored_before_browser_timing_are_marked_as_timed_the_old_way(tmp_path, monkeypatch):
+    path = tmp_path / "v3.duckdb"
+    real = store_module._migrations
+    monkeypatch.setattr(store_module, "_migrations", lambda: [m for m in real() if m[0] <= 3])
+    old = open_store(path)
+    for sid, simulated in (("human", False), ("sim", True)):
+        old.insert("annotation_sessions", [{"id": sid, "annotator": "a", "task": "manual",
+                                            "idle_threshold_seconds": 30.0, "simulated": simulated,
+                                            "created_at": "2026-01-01", "status": "done"}])
+        old.insert("annotation_items", [{"session_id": sid, "frame": "f", "structure": "LV", "task": "manual",
+                                         "active_seconds": 1.0, "accepted": True, "simulated": simulated,
+                                         "completed_at": "2026-01-01"}])
+    monkeypatch.setattr(store_module, "_migrations", real)
+    rows = open_store(path).query("SELECT session_id, timing, hidden_seconds, compute_seconds "
+                                  "FROM annotation_items ORDER BY session_id")
+    assert rows == [{"session_id": "human", "timing": "server", "hidden_seconds": None, "compute_seconds": None},
+                    {"session_id": "sim", "timing": "simulated", "hidden_seconds": None, "compute_seconds": None}]

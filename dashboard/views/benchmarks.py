@@ -7,14 +7,14 @@ import streamlit as st
 
 from dashboard import common, jobs
 from dashboard.common import t
+from engine.errors import SegroiError
 from engine.report import data, figures
 
-common.page_guard()
 lang = common.lang()
 st.title(t("bench.title"))
 st.caption(t("bench.intro"))
 
-COLUMNS = ["model", "component", "weights", "device", "device_name", "dtype", "dtype_mode", "batch",
+COLUMNS = ["model", "component", "weights", "device", "device_name", "host", "dtype", "dtype_mode", "batch",
            "input_size", "recipe", "compiled", "channels_last", "reduced_input", "images_per_second", "seconds_per_image", "joules_per_image",
            "joules_per_image_idle_subtracted", "seconds_per_prompt", "joules_per_prompt", "energy_method",
            "average_power_watts", "peak_memory_bytes", "flops_per_image", "provenance", "source",
@@ -31,12 +31,19 @@ if df.empty:
     st.info(t("empty.profiles"), icon=":material/speed:")
 else:
     st.caption(t("bench.random_weights"))
-    c = st.columns(4)
+    c = st.columns(5)
     filters = {}
     for col, (column, label) in zip(c, (("model", "bench.filter_model"), ("dtype", "bench.filter_dtype"),
-                                       ("device", "bench.filter_device"), ("weights", "bench.filter_weights"))):
+                                       ("device", "bench.filter_device"), ("device_name", "bench.filter_hardware"),
+                                       ("weights", "bench.filter_weights"))):
         options = sorted(df[column].dropna().astype(str).unique())
-        filters[column] = col.multiselect(t(label), options, default=options, key=f"filter_{column}")
+        key = f"filter_{column}"
+        seen = st.session_state.get(f"{key}_seen")
+        if seen is not None and key in st.session_state:  # new hardware (an import, a profile) starts selected
+            st.session_state[key] = [o for o in st.session_state[key] if o in options] + \
+                [o for o in options if o not in seen]
+        st.session_state[f"{key}_seen"] = options
+        filters[column] = col.multiselect(t(label), options, default=options, key=key)
     view = df
     for column, chosen in filters.items():
         view = view[view[column].astype(str).isin(chosen)]
@@ -64,16 +71,19 @@ with st.form("profile_form", border=True):
     seconds = c[2].number_input(t("bench.seconds"), min_value=0.5, max_value=600.0, value=2.0, step=0.5)
     extra = st.text_input(t("bench.extra"), placeholder="--dtypes fp32,bf16 --batch-sizes 1,8")
     go = st.form_submit_button(t("bench.start"), type="primary", disabled=bool(job and job.running))
+for note in st.session_state.pop("bench_notes", []):
+    st.warning(common.esc(note))
 if go:
     if not models:
         st.error(t("bench.models"))
     else:
-        try:
-            extra_args = shlex.split(extra)
-        except ValueError as exc:
-            st.error(str(exc))
+        try:  # only listed options, values clamped (engine.profiling.page_args)
+            command, notes = jobs.profile_command(models, device, seconds, extra)
+        except SegroiError as exc:
+            st.error(common.esc(exc))
         else:
-            if jobs.start(jobs.profile_command(models, device, seconds, extra_args)) is None:
+            st.session_state["bench_notes"] = notes
+            if jobs.start(command) is None:
                 st.warning(t("bench.already"))
             st.rerun()
 
@@ -85,8 +95,8 @@ def progress_panel() -> None:
         return
     command = " ".join(shlex.quote(x) for x in ["segroi", *job.command[3:]])
     if job.running:
-        st.write(t("bench.running", command=command))
-        st.progress(job.progress or 0.0, text=job.lines[-1][-160:] if job.lines else "…")
+        st.write(t("bench.running", command=common.esc(command)))
+        st.progress(job.progress or 0.0, text=common.esc(job.lines[-1][-160:]) if job.lines else "…")
         if st.button(t("bench.cancel"), key="btn_cancel", icon=":material/stop:"):
             job.cancel()
             common.changed()
@@ -97,7 +107,7 @@ def progress_panel() -> None:
     elif job.state == "cancelled":
         st.warning(t("bench.cancelled"))
     else:
-        st.error(t("bench.failed", reason=job.reason()))
+        st.error(t("bench.failed", reason=common.esc(job.reason())))
     with st.expander("log"):
         st.code("\n".join(list(job.lines)[-40:]) or "(no output)")
     if st.session_state.get("job_seen") is not job:
@@ -112,3 +122,39 @@ runs = data.profile_runs(common.store())
 if runs:
     st.subheader(t("bench.recent_runs"))
     st.dataframe(pd.DataFrame(runs), hide_index=True)
+
+# -- import: a bundle of runs from another machine (segroi runs export) --------------------------
+st.subheader(t("bench.import"))
+st.caption(t("bench.import_help"))
+with st.form("import_form", border=True, clear_on_submit=True):
+    uploads = st.file_uploader(t("bench.import_files"), type=["zip", "json", "parquet"], accept_multiple_files=True,
+                               key="bundle_files")
+    go_import = st.form_submit_button(t("bench.import_start"), icon=":material/upload:")
+if go_import and uploads:
+    from engine.store import StoreError
+    from engine.store.bundle_files import import_uploads
+
+    try:
+        result = import_uploads(common.store(write=True), [(f.name, f) for f in uploads])
+    except StoreError as exc:
+        st.session_state["bundle_import"] = {"error": str(exc)}
+    else:
+        st.session_state["bundle_import"] = {
+            "added": len(result.added), "present": len(result.present),
+            "runs": [{**r, "added": r.get("id") in result.added} for r in result.manifest["runs"]]}
+        common.changed()
+    st.rerun()  # the tables and charts above read the store again
+outcome = st.session_state.pop("bundle_import", None)
+if outcome and "error" in outcome:
+    st.error(t("bench.import_failed"))
+    st.code(outcome["error"], language=None)  # names from the bundle are shown as plain text
+elif outcome:
+    if outcome["added"]:
+        st.success(t("bench.import_done", added=outcome["added"], present=outcome["present"]))
+    else:
+        st.info(t("bench.import_nothing", present=outcome["present"]))
+    st.dataframe(pd.DataFrame(outcome["runs"]), hide_index=True)
+imported = data.bundle_imports(common.store())
+if imported:
+    st.caption(t("bench.recent_imports"))
+    st.dataframe(pd.DataFrame(imported), hide_index=True)

@@ -7,13 +7,13 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.common import t
-from dashboard.form import DISTS, Form, get_path, point, range_rows
-from engine import costmodel
+from dashboard.form import DISTS, Form, get_path, numeric_fields, point, range_rows
+from engine import costmodel, reference
+from engine.annotation.options import options_of
 from engine.report import figures, i18n, measured
 from engine.report.i18n import CURRENCIES
-from engine.report.summary import field_provenance, headline
+from engine.report.summary import field_provenance, headline, raw_option_names, result_rows
 
-common.page_guard()
 lang = common.lang()
 st.title(t("scenario.title"))
 st.caption(t("scenario.intro"))
@@ -37,12 +37,14 @@ notice = st.empty()
 
 # -- measured values, one click -----------------------------------------------------------
 with st.expander(t("scenario.measured_title"), icon=":material/science:"):
-    cands = common.measured_candidates(raw)
+    old = common.old_annotation_items()
+    include_old = bool(old) and st.checkbox(t("scenario.old_annotation", n=old), key="measured_old")
+    cands = common.measured_candidates(raw, include_old=include_old)
     if not cands:
         st.info(t("empty.measured_inputs"))
     else:
         st.dataframe(pd.DataFrame([{
-            t("scenario.field"): i18n.field_label(c["field"], lang),
+            t("scenario.field"): i18n.field_label(c["field"], lang, raw_option_names(raw, lang, short=True)),
             t("scenario.current"): i18n.quantity(point(get_path(raw, c["field"])), lang),
             t("scenario.value"): i18n.quantity(c["value"], lang) + (
                 f" ({i18n.quantity(c['leaf']['low'], lang)}–{i18n.quantity(c['leaf']['high'], lang)})"
@@ -98,31 +100,72 @@ with st.container(border=True):
         form.number("hardware.utilization")
     with onprem:
         st.markdown(f"**{i18n.field_label('mode.on_prem', lang)}**")
-        dedicated = st.checkbox(i18n.field_label("hardware.dedicated", lang), value=bool(hw.get("dedicated", True)),
-                                key=form.key("dedicated"))
-        form.new["hardware"]["dedicated"] = dedicated
+        form.dedicated("hardware")
         cc = st.columns(2)
         form.number("hardware.energy_price_per_kwh", cc[0])
         form.number("hardware.pue", cc[1])
         form.number("hardware.server_capex", cc[0])
         form.number("hardware.amortization_years", cc[1])
 
-option_cols = st.columns(3)
-for col, option in zip(option_cols, costmodel.OPTIONS):
-    with col.container(border=True):
-        st.subheader(t(f"section.{option}"))
-        for path in costmodel.FIELDS:
-            if path.startswith(f"options.{option}."):
-                form.number(path)
+# -- the options: any 2-8, each editable, removable, on its own hardware if wanted -------------
+st.subheader(t("section.options"))
+option_list = options_of(raw)
+option_labels = raw_option_names(raw, lang)
+actions = []  # add / remove / own hardware: applied to the edited scenario once every input is read
+for i, (name, kind, _) in enumerate(option_list):
+    if i % 2 == 0:
+        option_cols = st.columns(2)  # two options a row, rows aligned
+    with option_cols[i % 2].container(border=True, key=f"option_{name}"):
+        shown = option_labels.get(name, name)  # a label being typed may not be valid yet: then the name
+        shown = name if any(c in shown for c in "[]<>`\\|") else shown
+        st.markdown(f"**{common.md(shown)}** · `{name}` · {t(f'kind.{kind}') if kind else '?'}")
+        form.text(f"options.{name}.label", t("scenario.label"), optional=True)
+        if kind == "hybrid":
+            parts = st.columns(2)
+            for col, role in zip(parts, ("automatic", "prompted")):
+                choices = [n for n, k, _ in option_list if k == role]
+                form.choice(f"options.{name}.{role}", t(f"scenario.hybrid_{role}"), choices, col,
+                            format_func=lambda n, labels=option_labels: labels.get(n, n))
+        keys = list(costmodel.KIND_FIELDS.get(kind, {}))
+        cols = st.columns(2)
+        for j, key in enumerate(k for k in keys if not k.startswith("profile.")):
+            form.number(f"options.{name}.{key}", cols[j % 2])
+        profile = [k for k in keys if k.startswith("profile.")]
+        if profile:
+            with st.expander(t("section.profile"), icon=":material/memory:"):
+                cols = st.columns(2)
+                for j, key in enumerate(profile):
+                    form.number(f"options.{name}.{key}", cols[j % 2])
+        if kind != "manual":
+            body = (raw.get("options") or {}).get(name) or {}
+            own = st.toggle(t("scenario.own_hardware_toggle"), value="hardware" in body,
+                            key=form.key(f"own_hw_{name}"))
+            if own != ("hardware" in body):
+                actions.append(lambda r, n=name, on=own: costmodel.set_own_hardware(r, n, on))
+            if own:
+                form.hardware(f"options.{name}.hardware")
+            if st.button(t("scenario.remove"), key=f"btn_remove_{name}", icon=":material/delete:"):
+                actions.append(lambda r, n=name: costmodel.remove_option(r, n))
+
+with st.container(border=True, key="add_option"):
+    st.markdown(f"**{t('scenario.add_option')}**")
+    c = st.columns([3, 2, 1])
+    template = c[0].selectbox(t("scenario.template"), list(reference.TEMPLATES), key=f"add_template:{lang}",
+                              format_func=lambda k: reference.TEMPLATES[k][2 if lang == "ja" else 1])
+    new_name = c[1].text_input(t("scenario.option_name"), value=costmodel.free_name(raw, template),
+                               key=f"add_name:{template}:{len(option_list)}", max_chars=32,
+                               help=t("scenario.option_name_help"))
+    if c[2].button(t("scenario.add"), key="btn_add_option", icon=":material/add:",
+                   disabled=len(option_list) >= costmodel.MAX_OPTIONS):
+        actions.append(lambda r: reference.add_option_from_template(r, template, new_name.strip()))
 
 with st.container(border=True):
     st.subheader(t("scenario.range"))
-    labels = {p: i18n.field_label(p, lang) for p in costmodel.FIELDS}
     table = st.data_editor(
         pd.DataFrame(range_rows(raw), columns=["field", "low", "high", "dist"]),
         num_rows="dynamic", hide_index=True, key=form.key("ranges"),
         column_config={
-            "field": st.column_config.SelectboxColumn(t("scenario.field"), options=list(costmodel.FIELDS),
+            "field": st.column_config.SelectboxColumn(t("scenario.field"), options=numeric_fields(raw),
                                                       required=True, width="large"),
             "low": st.column_config.NumberColumn(t("scenario.low"), format="%.6g"),
             "high": st.column_config.NumberColumn(t("scenario.high"), format="%.6g"),
@@ -135,6 +178,12 @@ with st.container(border=True):
 # -- validate, recompute, show -------------------------------------------------------------
 form.mark_edited()
 new = form.new
+if actions:
+    try:
+        common.set_working(actions[-1](new), reset_widgets=True)
+    except (costmodel.AssumptionError, ValueError) as exc:
+        st.session_state["flash_error"] = str(exc)
+    st.rerun()
 error = None
 started = time.perf_counter()
 try:
@@ -147,26 +196,12 @@ messages = form.show_errors(error)
 with results:
     if s is None or messages:
         shown = next(iter(messages.values()), str(error))
-        st.error(t("scenario.invalid", message=shown), icon=":material/error:")
+        st.error(t("scenario.invalid", message=common.esc(shown)), icon=":material/error:")
     else:
         h = headline(s, lang)
         with st.container(key="scenario_headline"):
             st.markdown(f"**{common.md(h['sentence'])}**")
-        res = s["result"]["options"]
-        cur = s["currency"]
-        st.dataframe(pd.DataFrame({
-            t("pdf.col.option"): [i18n.option_name(o, lang) for o in costmodel.OPTIONS],
-            t("metric.cost_per_study"): [i18n.money(res[o]["cost_per_study"], cur, lang) for o in costmodel.OPTIONS],
-            t("metric.annual_cost"): [i18n.money(res[o]["annual_cost"], cur, lang) for o in costmodel.OPTIONS],
-            t("metric.setup_cost"): [i18n.money(res[o]["setup_cost"], cur, lang) for o in costmodel.OPTIONS],
-            t("metric.present_cost"): [i18n.money(res[o]["present_cost"], cur, lang) for o in costmodel.OPTIONS],
-            t("metric.npv_savings"): [i18n.money(res[o]["npv_savings_vs_manual"], cur, lang)
-                                      for o in costmodel.OPTIONS],
-            t("metric.payback_months"): ["" if o == "manual" else i18n.months(res[o]["payback_months"], lang)
-                                         for o in costmodel.OPTIONS],
-            t("metric.roi"): ["" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang)
-                              for o in costmodel.OPTIONS],
-        }), hide_index=True)
+        st.dataframe(pd.DataFrame(result_rows(s, lang)), hide_index=True)
         st.caption(t("scenario.server_time", ms=elapsed_ms) if elapsed_ms >= 1 else t("scenario.cached"))
 
 if new != raw:
@@ -175,6 +210,8 @@ if new != raw:
 # -- buttons (acted on after the inputs are read, so they save what is on screen) ----------
 if st.session_state.get("flash"):
     notice.success(st.session_state.pop("flash"))
+if st.session_state.get("flash_error"):
+    notice.error(st.session_state.pop("flash_error"))
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -195,7 +232,7 @@ if do_save or do_dup:
         if do_dup:
             target = _unique(target, saved)
         if do_save and target in saved and target != st.session_state.get("loaded"):
-            notice.error(t("scenario.name_taken", name=target))
+            notice.error(t("scenario.name_taken", name=common.esc(target)))
         else:
             scenario = costmodel.validate(dict(new, name=target))
             body = scenario.to_dict()
@@ -203,7 +240,7 @@ if do_save or do_dup:
                                                    note="saved from the dashboard")
             common.changed()
             common.load(target)
-            st.session_state["flash"] = t("scenario.saved", name=target)
+            st.session_state["flash"] = t("scenario.saved", name=common.esc(target))
             st.rerun()
 if do_reset:
     loaded = st.session_state.get("loaded")
@@ -226,28 +263,24 @@ picked = st.multiselect(t("scenario.compare_pick"), names, default=default + oth
                         key=f"compare_pick:{'|'.join(names)}:{st.session_state.get('loaded')}")
 if picked:
     rows = {r["name"]: r for r in common.saved_scenarios()}
-    results_by_name, currencies = {}, set()
+    results_by_name, currencies, labels = {}, set(), {}
     cols = st.columns(len(picked))
     for col, name in zip(cols, picked):
         try:
             cs = common.summary(common.raw_of(rows[name]))
         except costmodel.AssumptionError as exc:
-            col.error(f"{name}: {exc}")
+            col.error(common.esc(f"{name}: {exc}"))
             continue
         results_by_name[name] = cs["result"]
         currencies.add(cs["currency"])
+        labels.update({o["name"]: o["label"] for o in cs["options"] if o["label"]})
         ch = headline(cs, lang)
         with col.container(border=True):
-            st.markdown(f"**{name}** · {i18n.field_label('mode.' + cs['mode'], lang)}")
+            st.markdown(f"**{common.esc(name)}** · {i18n.field_label('mode.' + cs['mode'], lang)}")
             st.markdown(common.md(ch["sentence"]))
-            res = cs["result"]["options"]
-            st.dataframe(pd.DataFrame({
-                t("pdf.col.option"): [i18n.option_name(o, lang, short=True) for o in costmodel.OPTIONS],
-                t("metric.present_cost"): [i18n.money(res[o]["present_cost"], cs["currency"], lang)
-                                           for o in costmodel.OPTIONS],
-                t("metric.cost_per_study"): [i18n.money(res[o]["cost_per_study"], cs["currency"], lang)
-                                             for o in costmodel.OPTIONS],
-            }), hide_index=True)
+            table_rows = result_rows(cs, lang, short=True)
+            keep = (t("pdf.col.option"), t("metric.present_cost"), t("metric.cost_per_study"))
+            st.dataframe(pd.DataFrame({k: v for k, v in table_rows.items() if k in keep}), hide_index=True)
     if len(results_by_name) > 1 and len(currencies) == 1:
-        common.plot(figures.compare_scenarios(results_by_name, "present_cost", currencies.pop(), lang),
+        common.plot(figures.compare_scenarios(results_by_name, "present_cost", currencies.pop(), lang, labels),
                     key="fig_compare")

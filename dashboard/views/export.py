@@ -10,7 +10,6 @@ from dashboard.common import t
 from engine.report import data, images, pdf
 from engine.report.summary import headline
 
-common.page_guard()
 lang = common.lang()
 st.title(t("export.title"))
 st.caption(t("export.intro"))

@@ -6,8 +6,8 @@ import streamlit as st
 from dashboard import common
 from dashboard.common import t
 from engine.report import data, figures, i18n, measured
+from engine.report.accuracy import published_rows
 
-common.page_guard()
 lang = common.lang()
 st.title(t("acc.title"))
 
@@ -15,10 +15,19 @@ st.title(t("acc.title"))
 @st.cache_data(ttl=10, show_spinner=False)
 def _load(path: str, version: int):
     store = common.store()
-    return data.evaluations(store), data.measurements(store), data.annotation_items(store)
+    return (data.evaluations(store), data.measurements(store), data.annotation_items(store),
+            data.published_accuracy(store))
 
 
-ev, ms, items = _load(common.db_path(), st.session_state.get("store_version", 0))
+ev, ms, items, published = _load(common.db_path(), st.session_state.get("store_version", 0))
+
+# -- published figures, with segroi's measured rows beside them ------------------------------
+if published.empty:
+    st.caption(t("acc.published_none"))
+else:
+    common.plot(figures.published_and_measured_dice(published, ev, lang), key="fig_published")
+    with st.expander(t("acc.published_table"), icon=":material/menu_book:"):
+        st.dataframe(pd.DataFrame(published_rows(published, lang)), hide_index=True)
 
 # -- Dice -----------------------------------------------------------------------------------
 if ev.empty:
@@ -75,4 +84,4 @@ if not items.empty:
     for c in measured.annotation_candidates(common.store(), common.working()):
         if c["field"].endswith("failure_rate"):
             st.markdown(f"- **{i18n.field_label(c['field'], lang)}**: {i18n.percent(c['value'], lang, 1)} — "
-                        f"{i18n.provenance_name(c['kind'], lang)}, {c['source']}")
+                        f"{i18n.provenance_name(c['kind'], lang)}, {common.esc(c['source'])}")

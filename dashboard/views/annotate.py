@@ -7,7 +7,7 @@ import streamlit as st
 from PIL import Image
 
 from dashboard import common
-from engine.annotation import canvas as cv
+from dashboard.components.annotation_canvas import annotation_canvas
 from engine.annotation import flow as flows
 from engine.annotation.masks import overlay
 from engine.annotation.session import (
@@ -17,9 +17,11 @@ from engine.annotation.session import (
     pseudonym,
     session_items,
 )
-from engine.annotation.summary import by_structure, scenario_update, summarize
+from engine.annotation.summary import by_structure, old_timed, scenario_update, summarize, timed_items
 from engine.annotation.texts import t as tt
+from engine.data import roots as data_roots
 from engine.data.frame import STRUCTURES
+from engine.report.escape import md_code
 from engine.errors import SegroiError
 
 LANG = common.lang()
@@ -93,15 +95,20 @@ def setup() -> None:
             weights = st.text_input(T("ssl.weights"), key="ann_weights").strip() or None
         if st.button(T("start"), type="primary", key="ann_start"):
             try:
+                within = data_roots.configured()  # every typed path must lie inside a data root
+                paths = data_roots.allow_page_paths(within, folder=folder if kind == "folder" else None,
+                                                    truth=truth, checkpoint=checkpoint, weights=weights)
+                folder, truth, checkpoint, weights = (paths[k] or "" for k in ("folder", "truth", "checkpoint",
+                                                                                 "weights"))
                 sam = _sam(checkpoint, int(size), device) if task == "sam" else None
                 st.session_state[FLOW] = flows.start(
                     _store(), pseudonym(name), task, data=folder if kind == "folder" else "phantom",
-                    truth=truth, frames=int(frames), structures=structures, idle_threshold=float(idle),
-                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights)
+                    truth=truth or None, frames=int(frames), structures=structures, idle_threshold=float(idle),
+                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights or None, within=within)
                 st.session_state["ann_sam_key"] = (checkpoint, int(size), device)
                 st.rerun()
             except SegroiError as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
     with resume_tab:
         rows = open_sessions(common.store())
         if not rows:
@@ -113,6 +120,8 @@ def setup() -> None:
         if st.button(T("resume.go"), key="ann_resume"):
             try:
                 settings = next(r for r in rows if r["id"] == pick)
+                within = data_roots.configured()
+                data_roots.allow_session(flows.load_session(common.store(), pick).settings, within)
                 sam = None
                 if settings["task"] == "sam":
                     session = flows.load_session(common.store(), pick)
@@ -122,10 +131,10 @@ def setup() -> None:
                            else "cpu")
                     sam = _sam(*key)
                     st.session_state["ann_sam_key"] = key
-                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam)
+                st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam, within=within)
                 st.rerun()
             except SegroiError as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
 
 
 # -- annotating -------------------------------------------------------------------------------
@@ -134,7 +143,7 @@ def _picture(pixels: np.ndarray, size: tuple[int, int]) -> Image.Image:
     return Image.fromarray(grey).convert("RGB").resize(size, Image.BILINEAR)
 
 
-def _embed(flow) -> None:
+def _embed(flow, slot) -> None:
     sam = flow.sam
     device = "GPU" if str(sam.device).startswith("cuda") else "CPU"
     last = st.session_state.get("ann_embed_s")
@@ -143,24 +152,27 @@ def _embed(flow) -> None:
         basis = T("embedding.estimate")
     else:
         seconds, basis = last, T("embedding.measured", seconds=last)
-    note = st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis),
-                   icon=":material/hourglass_top:")
-    with st.spinner():
-        st.session_state["ann_embed_s"] = flow.embed_current()
-    note.empty()
+    with slot.container():
+        st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis),
+                icon=":material/hourglass_top:")
+        with st.spinner():
+            st.session_state["ann_embed_s"] = flow.embed_current()
+    slot.empty()
 
 
 def annotate(flow) -> None:
     frame, structure = flow.current
     if flow.task == "sam" and getattr(flow.sam, "weights", "") == "random":
         st.warning(T("sam_random"), icon=":material/warning:")
-    flash = st.session_state.pop("ann_flash", None)
-    if flash:
-        st.success(flash, icon=":material/check:")
+    # the same number of elements above the canvas in every run, shown or not: a shift would make
+    # the browser load the canvas again, losing what is drawn on it
+    flash, embedding = st.empty(), st.empty()
+    if "ann_flash" in st.session_state:
+        flash.success(st.session_state.pop("ann_flash"), icon=":material/check:")
     st.progress(flow.done / flow.total,
-                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=frame.name))
+                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=md_code(frame.name)))
     if flow.needs_embedding:
-        _embed(flow)
+        _embed(flow, embedding)
     flow.show()
 
     h, w = frame.shape
@@ -172,7 +184,10 @@ def annotate(flow) -> None:
             st.markdown(T("how.ssl", structure=structure))
             if flow.mask is None or not flow.mask.any():
                 st.caption(T("ssl.empty", structure=structure))
-            st.image(overlay(frame.pixels, [(flow.mask, COLORS[structure])]), width=size[0])
+            shown = overlay(frame.pixels, [(flow.mask, COLORS[structure])])
+            flow.update(annotation_canvas(Image.fromarray(shown).resize(size, Image.BILINEAR),
+                                          width=size[0], height=size[1], mode="view",
+                                          key=flow.canvas_key), scale)
         else:
             how = "how.ssl_correct" if flow.task == "ssl" else f"how.{flow.task}"
             st.markdown(T(how, structure=structure))
@@ -182,24 +197,20 @@ def annotate(flow) -> None:
             st.caption(T("mask"))
             st.image(overlay(frame.pixels, [(flow.mask, COLORS[structure])]), width=PREVIEW_PX)
     st.caption(T("timing", idle=flow.session.idle_threshold_seconds))
+    for problem in dict.fromkeys(flow.activity_problems):
+        st.warning(T("activity_refused", problem=problem), icon=":material/warning:")
     _buttons(flow, structure)
 
 
 def _canvas(flow, frame, size, scale) -> None:
-    from streamlit_drawable_canvas import st_canvas
-
-    mode, color = "polygon", cv.TRACE_COLOR
+    mode, label = "polygon", 1
     if flow.task == "sam":
         pick = st.radio(T("sam.mode"), ["box", "pos", "neg"], horizontal=True, key=f"mode-{flow.canvas_key}",
                         format_func=lambda k: T(f"sam.{k}"), on_change=_touch)
-        mode, color = {"box": ("rect", cv.BOX_COLOR), "pos": ("point", cv.POSITIVE_COLOR),
-                       "neg": ("point", cv.NEGATIVE_COLOR)}[pick]
-    result = st_canvas(
-        fill_color="rgba(0, 176, 255, 0.15)" if mode == "polygon" else "rgba(0, 0, 0, 0)",
-        stroke_width=2, stroke_color=color, background_image=_picture(frame.pixels, size),
-        width=size[0], height=size[1], drawing_mode=mode, point_display_radius=4,
-        key=flow.canvas_key)
-    flow.update(result.json_data, scale)
+        mode, label = {"box": ("box", 1), "pos": ("point", 1), "neg": ("point", 0)}[pick]
+    value = annotation_canvas(_picture(frame.pixels, size), width=size[0], height=size[1], mode=mode,
+                              point_label=label, key=flow.canvas_key, undo=T("undo"), clear=T("clear"))
+    flow.update(value, scale)
 
 
 def _buttons(flow, structure) -> None:
@@ -221,7 +232,7 @@ def _buttons(flow, structure) -> None:
             flow.start_correction()
             st.rerun()
     except SegroiError as exc:
-        st.error(str(exc))
+        st.error(common.esc(exc))
     if leave:
         st.session_state.pop(FLOW, None)
         st.rerun()
@@ -243,8 +254,18 @@ def _fmt(x, digits=1):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def _tables(items, source: str) -> dict:
-    """Seconds per structure with spread, and the cost-model inputs; returns the estimates."""
+def _tables(items, source: str, key: str = "one") -> dict:
+    """Seconds per structure with spread, and the cost-model inputs; returns the estimates.
+    Items timed the old way count only when the user ticks the box, and a mix is said so."""
+    old = old_timed(items)
+    include = bool(old) and st.checkbox(T("old.include", n=old), key=f"ann_old_{key}")
+    items, _ = timed_items(items, include)
+    if old and not include:
+        st.info(T("old.left_out", n=old), icon=":material/info:")
+    elif old and len(items) > old:
+        st.warning(T("old.mixed", new=len(items) - old, old=old), icon=":material/warning:")
+    if not items:
+        return {}
     st.subheader(T("summary"))
     st.dataframe([{
         T("col.task"): r["task"], T("col.structure"): r["structure"], T("col.n"): r["n"],
@@ -252,7 +273,7 @@ def _tables(items, source: str) -> dict:
         T("col.ci"): "-" if r["ci_low_s"] is None else f"{r['ci_low_s']:.1f} to {r['ci_high_s']:.1f}",
         T("col.accepted"): f"{r['accepted_share']:.0%}", T("col.dice"): _fmt(r["mean_dice"], 2),
     } for r in by_structure(items)], hide_index=True)
-    estimates = summarize(items, source=source)
+    estimates = summarize(items, source=source, include_old=include)
     st.subheader(T("summary.inputs"))
     st.dataframe([{
         T("col.field"): T("review_field") if e.field.startswith("ssl.review") else e.field,
@@ -297,7 +318,7 @@ def measured_so_far() -> None:
     annotators = len({i["annotator"] for i in items})
     source = (f"{len(picked)} annotation session(s) by {annotators} annotator(s): "
               + ", ".join(p[:8] for p in picked))
-    estimates = _tables(items, source)
+    estimates = _tables(items, source, key="all")
     _to_scenario(f"annotation {len(picked)} sessions", f"measured annotation times from {source}",
                  estimates, key="all")
 
@@ -326,9 +347,9 @@ def _to_scenario(label: str, note: str, estimates, key: str = "one") -> None:
                 _store().save_scenario(name, scenario.to_dict(), dict(scenario.provenance), note=note)
                 common.changed()
                 common.load(name)
-                st.success(T("scenario_saved", name=name, n=len(changed)))
+                st.success(T("scenario_saved", name=common.esc(name), n=len(changed)))
             except (SegroiError, costmodel.AssumptionError) as exc:
-                st.error(str(exc))
+                st.error(common.esc(exc))
 
 
 st.title(T("title"))
