@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -143,3 +144,28 @@ def test_fit_is_the_training_loop_alone_and_returns_the_model():
     model, loss = fit(seg, images, targets, TINY_CONFIG)
     assert model is seg and loss is not None and not model.net.training
     assert any(not torch.equal(a, b) for a, b in zip(before, seg.net.parameters()))
+
+
+def test_a_small_set_is_cycled_so_that_an_epoch_has_enough_steps():
+    import torch
+
+    from engine.models.ssl.train import fit
+    from engine.models.unet import UNet
+
+    def steps(n_frames, **over):
+        torch.manual_seed(0)
+        seg = SslSegmenter(UNet(width=4, levels=3), input_size=32)
+        images = torch.randn(n_frames, 1, 32, 32)
+        targets = torch.zeros(n_frames, 32, 32, dtype=torch.long)
+        targets[:, 8:20, 8:20] = 1
+        calls = []
+        config = dataclasses.replace(TINY_CONFIG, epochs=2, **over)
+        fit(seg, images, targets, config, progress=lambda r, e, loss: calls.append(e))
+        return calls
+
+    # 4 frames at batch 4 are one batch a pass; an epoch is cycled to 3 batches (12 draws).
+    assert steps(4, min_epoch_steps=3) == [0, 0, 0, 1, 1, 1]
+    # 10 frames at batch 4: one pass is 3 batches (4 + 4 + 2), already enough; nothing is cycled.
+    assert len(steps(10, min_epoch_steps=3)) == 6
+    # 10 frames, at least 5 batches: 20 draws, 5 batches of 4.
+    assert len(steps(10, min_epoch_steps=5)) == 10

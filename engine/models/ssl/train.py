@@ -21,11 +21,12 @@
 A round's QC pass rate is that of its new labels (pseudo-labels in round 1, predictions after).
 No ground truth is read: every frame's `mask` is dropped on entry, before anything looks at it.
 
-Epochs: one pass over the training frames, or `epoch_samples` (128) samples when there are fewer
-frames - a small set is cycled, each pass in a new order with new augmentations. A round needs
-optimiser steps: 27 QC-passing frames at batch 8 are 4 steps an epoch, 60 in 15 epochs, after
-which a width-16 network's own predictions had collapsed under QC (measured on the phantom
-family's plain look; the collapse check then had to add 30 epochs).
+Epochs: one pass over the training frames, or `min_epoch_steps` (16) batches when one pass is
+fewer - a small set is cycled, each pass in a new order with new augmentations. A round needs
+optimiser steps, not passes: 27 QC-passing frames at batch 8 are 4 steps an epoch, 60 in 15
+epochs, after which a width-16 network's own predictions had collapsed under QC (measured on the
+phantom family's plain look; the collapse check then had to add 30 epochs). Sets of 16 batches or
+more (e.g. 64 frames at the quick mode's batch 4) train exactly as before.
 
 Loss: soft Dice of the four chambers (pixels of a batch pooled) plus cross-entropy weighted by
 sqrt(1 / class frequency) of the round's targets (pseudo-labels, never ground truth).
@@ -76,7 +77,7 @@ class TrainConfig:
     min_qc_share: float = 0.30
     min_qc_ratio: float = 0.6
     extra_blocks: int = 2
-    epoch_samples: int = 128       # an epoch draws at least this many (augmented) samples
+    min_epoch_steps: int = 16      # an epoch has at least this many batches (a small set is cycled)
 
 
 class QcFloorError(SegroiError):
@@ -217,8 +218,8 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
     gen.manual_seed(config.seed * 1000 + round_no * 10 + first_epoch)
     n = images.shape[0]
     # A small set is cycled (each pass in a new random order, each sample newly augmented) so that
-    # an epoch has at least `epoch_samples` samples: a round needs steps, not passes.
-    draws = max(n, config.epoch_samples if n >= 2 else n)
+    # an epoch has at least `min_epoch_steps` batches: a round needs steps, not passes.
+    draws = max(n, config.min_epoch_steps * config.batch_size) if n >= 2 else n
     per_epoch = max(1, sum(1 for s in range(0, draws, config.batch_size)
                            if min(config.batch_size, draws - s) >= 2 or n < 2))
     total = per_epoch * epochs
@@ -226,7 +227,7 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
     last = None
     net.train()
     for epoch in range(epochs):
-        passes = -(-draws // n)
+        passes = -(-draws // max(n, 1))
         order = torch.cat([torch.randperm(n, generator=gen, device=images.device) for _ in range(passes)])[:draws]
         running, batches = 0.0, 0
         for start in range(0, draws, config.batch_size):
