@@ -25,7 +25,7 @@ def test_label_free_accuracy_goals_on_held_out_phantom_frames(tmp_path, style):
 
     shutil.rmtree(train / "truth")                      # nothing to peek at
     weights = tmp_path / "w.pt"
-    assert main(["train-ssl", "--data", str(train), "--out", str(weights), "--quick", "--threads", "2"]) == 0
+    assert main(["train-ssl", "--data", str(train), "--out", str(weights), "--quick", "--threads", "1"]) == 0
     assert main(["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(test)]) == 0
     rows = open_store(read_only=True).query("SELECT structure, dice FROM evaluations")
     by = {s: np.mean([r["dice"] for r in rows if r["structure"] == s]) for s in ("LV", "LA", "RV", "RA")}
