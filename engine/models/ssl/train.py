@@ -35,9 +35,14 @@ follows a cosine down to 5 % of its peak. The paper's 1e-4 (constant) was set fo
 a site's few hundred frames give a hundred times fewer steps, and at 1e-4 such a network had not
 learnt its own pseudo-labels after 15 epochs (its predictions passed QC on 0 of 67 frames), so
 segroi's default peak is 1e-3 (the quick CPU mode uses 1e-2; engine/commands/train_ssl.py).
-Augmentation (training batches only): small random scale (0.9-1.1), rotation (+/-6 deg) and
-shift (+/-5 %), contrast (x0.8-1.25) and additive noise. No flips: flipping would swap the left
-and right heart.
+Augmentation (training batches only): scale 0.6-1.25 (log-uniform) and rotation (+/-6 deg) about
+the apex, shift (+/-5 %), contrast (x0.8-1.25) and additive noise. Scale about the apex because
+that is what a deeper or shallower depth setting, or a smaller or larger heart, does: depths of
+12-24 cm and hearts from small to dilated change the heart's size within the fan by about 2x,
+always hanging from the transducer. With the earlier 0.9-1.1 about the crop's centre, a network
+trained on every other look of the phantom family scored LV Dice 0.31 on small hearts in a deep
+field ('tiny', held out); with this range, 0.96 (benchmarks/RESULTS-ssl.md). No flips: flipping
+would swap the left and right heart.
 
 `fit` is the training loop alone: prepared tensors in, the trained model out, so that it can be
 wrapped (e.g. in DistributedDataParallel) without touching the rest; pseudo-labelling and QC work
@@ -171,6 +176,9 @@ def class_weights(targets, classes: int):
     return w / w[w > 0].mean()
 
 
+SCALE_RANGE = (0.6, 1.25)
+
+
 def _augment(x, y, gen):
     """Same random affine for images (bilinear) and labels (nearest), then intensity jitter."""
     import torch
@@ -178,13 +186,21 @@ def _augment(x, y, gen):
 
     n = x.shape[0]
     dev = x.device
-    scale = torch.empty(n, device=dev).uniform_(0.9, 1.1, generator=gen)
+    scale = torch.exp(torch.empty(n, device=dev).uniform_(math.log(SCALE_RANGE[0]), math.log(SCALE_RANGE[1]),
+                                                         generator=gen))
     angle = torch.empty(n, device=dev).uniform_(-6, 6, generator=gen) * math.pi / 180
     shift = torch.empty(n, 2, device=dev).uniform_(-0.1, 0.1, generator=gen)   # in [-1,1] units = +/-5 %
     cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    # Scale and rotate about the apex (the transducer, top centre of the crop: x 0, y -1), as a
+    # change of depth setting or of the heart's size would: the heart stays under the transducer.
+    tx = shift[:, 0] + sin * -1.0
+    ty = shift[:, 1] - 1.0 - cos * -1.0
+    theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    xa = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    # Zooming out brings in pixels from beyond the crop: they take the value outside the sector
+    # (each image's minimum after z-scoring), as the scanner's blank screen would.
+    floor = x.amin(dim=(1, 2, 3), keepdim=True)
+    xa = F.grid_sample(x - floor, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + floor
     ya = F.grid_sample(y[:, None].float(), grid, mode="nearest", padding_mode="zeros", align_corners=False)
     contrast = torch.empty(n, 1, 1, 1, device=dev).uniform_(0.8, 1.25, generator=gen)
     noise = torch.randn(xa.shape, device=dev, generator=gen) * 0.1
