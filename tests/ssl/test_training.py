@@ -169,3 +169,31 @@ def test_a_small_set_is_cycled_so_that_an_epoch_has_enough_steps():
     assert len(steps(10, min_epoch_steps=3)) == 6
     # 10 frames, at least 5 batches: 20 draws, 5 batches of 4.
     assert len(steps(10, min_epoch_steps=5)) == 10
+
+
+def test_augmentation_scales_about_the_apex_and_pads_with_the_blank_screen():
+    import torch
+
+    from engine.models.ssl.train import _augment
+
+    # A 4 x 4 label in the middle of a 32 px crop whose apex is the top centre. Scaling by s about
+    # the apex moves its centre from row 16 to row 16 * s: about 9.6 at s = 0.6, 20 at s = 1.25
+    # (shift adds at most 1.6 px, rotation of 6 deg about the apex less than 2 px sideways). Scaling
+    # about the crop's centre would leave it at row 16 +/- 1.6 whatever s is.
+    n = 64
+    y = torch.zeros(n, 32, 32, dtype=torch.long)
+    y[:, 14:18, 14:18] = 1
+    x = torch.full((n, 1, 32, 32), -2.0)
+    x[:, 0, 14:18, 14:18] = 3.0
+    xa, ya = _augment(x, y, torch.Generator().manual_seed(0))
+    rows = torch.arange(32, dtype=torch.float32)[None, :, None]
+    area = (ya == 1).sum(dim=(1, 2)).float()
+    assert (area > 0).all()
+    centroid = ((ya == 1) * rows).sum(dim=(1, 2)) / area
+    assert float(centroid.min()) < 12.5 and float(centroid.max()) > 18.5, centroid
+    small, large = area < 10, area > 22                    # zoomed out / zoomed in (16 px unscaled)
+    assert small.any() and large.any()
+    assert float(centroid[small].mean()) < float(centroid[large].mean()) - 4   # zoom out moves it up
+    # What zooming out brings in from beyond the crop is blank screen (about -2 after contrast and
+    # noise), not a zero fill.
+    assert abs(float(xa[:, 0, 24:, :].mean()) + 2.0) < 0.6
