@@ -59,7 +59,7 @@ def _pseudo_dice(folder: Path) -> dict:
 
     scores: dict[str, list[float]] = {c: [] for c in CHAMBERS}
     for f in load(folder).frames:
-        for c, m in per_structure(pseudo_label(f.pixels, f.view).label, f.mask, f.spacing_mm).items():
+        for c, m in per_structure(pseudo_label(f.pixels, f.view, f.spacing_mm).label, f.mask, f.spacing_mm).items():
             scores[c].append(m["dice"])
     return {c: float(np.mean(v)) for c, v in scores.items() if v}
 

@@ -25,7 +25,7 @@ from engine.report.escape import term
 
 COMMANDS = [
     "cost", "demo", "scenario", "profile", "inspect", "train_ssl", "segment", "evaluate",
-    "annotate_sim", "report", "dashboard", "runs", "phantom",
+    "annotate_sim", "report", "dashboard", "runs", "phantom", "qc",
 ]
 
 

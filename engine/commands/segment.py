@@ -66,6 +66,7 @@ def check_ray_arguments(args) -> None:
 def run(args) -> int:
     from pathlib import Path
 
+    import numpy as np
     from tqdm import tqdm
 
     from engine.data import load, require_unique_names
@@ -95,13 +96,17 @@ def run(args) -> int:
     bar = tqdm(total=len(frames), desc=f"segment ({args.model})", file=sys.stderr, leave=False)
     written = 0
     batch = 16
+    maps = []
     for start in range(0, len(frames), batch):
         chunk = frames[start:start + batch]
         for f, label in zip(chunk, labeller.label_maps(chunk, progress=bar.update)):
             save_label_map(out, f, label)
+            maps.append(np.asarray(label, dtype=np.uint8))
             written += 1
     bar.close()
     _done(args, out, written, labeller.weights, labeller.prompts)
+    if args.model == "ssl":
+        _qc_verdict(frames, maps)
     return 0
 
 
@@ -180,3 +185,17 @@ def _run_ray(args, out) -> int:
           file=sys.stderr)
     _done(args, args.out, len(outcome.frames), weights, prompts)
     return 0
+
+
+def _qc_verdict(frames, maps) -> None:
+    """The anatomical QC of the SSL model's label maps: how many look like a heart's chambers."""
+    from engine.models.ssl.train import qc_labels
+
+    summary, _ = qc_labels(frames, maps)
+    n, k = len(frames), summary.n_passed
+    rules = ", ".join(f"{r} {c}" for r, c in summary.rules.most_common(3))
+    tail = "" if k == n else (f"; the other {n - k} need review before use (most failures: {rules}); "
+                              "`segroi qc --data ... --labels OUT` lists them")
+    if summary.no_sector == n:
+        tail += "; no echo sector (fan) was found in any frame: these do not look like echocardiograms"
+    print(f"anatomical QC: {k} of {n} label maps ({k / n:.0%}) pass{tail}")

@@ -11,7 +11,8 @@
   (default 0.8), by `engine.measure.failure.failure_rate`, stored as the measurement
   `failure_rate` (unit "fraction"); the tolerance is in the run's settings. This is the failure_rate of docs/design.md's cost model: the share of
   structures a person has to re-trace.
-* provenance: "simulated" for phantom frames (Frame.meta generator = segroi-phantom) and for
+* provenance: "simulated" for phantom frames (Frame.meta generator = segroi-phantom, or DICOM
+  Manufacturer "segroi phantom family") and for
   every SAM row (its prompts are simulated from the ground truth); "measured" otherwise.
 
 `evaluate` is `score_frame` per frame (where the frame is: a Ray worker scores its own frames)
@@ -30,10 +31,12 @@ from engine.data.frame import STRUCTURES
 from engine.measure import agreement, clinical, metrics
 from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
 PHANTOM = "segroi-phantom"
+PHANTOM_FAMILY = "segroi phantom family"      # the Manufacturer of phantom_family.py's DICOM files
 
 
 def is_simulated(frame, model: str) -> bool:
-    return model == "sam" or (frame.meta or {}).get("generator") == PHANTOM
+    meta = frame.meta or {}
+    return model == "sam" or meta.get("generator") == PHANTOM or meta.get("manufacturer") == PHANTOM_FAMILY
 
 
 @dataclass

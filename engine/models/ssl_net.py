@@ -6,9 +6,15 @@ class scores are resized back to each frame's own size before the arg-max, so ev
 has its frame's shape. Training code uses the same `preprocess` / `preprocess_masks`, so what
 the network sees in training and at inference is identical.
 
+Region of interest (`roi`): "frame" uses the whole frame (padded to a square only by the resize);
+"sector" (what `segroi train-ssl` writes) crops each frame to its echo sector's square box and
+zeroes everything outside the sector (engine/models/ssl/roi.py); scores outside the box and the
+sector are background.
+
 A weights file is a torch checkpoint holding only plain data and tensors:
 `{"format": "segroi-ssl-unet", "version": 1, "config": {...}, "state_dict": {...}, "meta": {...}}`
-where config is the U-Net's constructor arguments plus `input_size` and `normalize`.
+where config is the U-Net's constructor arguments plus `input_size`, `normalize` and `roi`
+(absent in files from before the ROI: read as "frame").
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ FORMAT = "segroi-ssl-unet"
 VERSION = 1
 DEFAULT_INPUT_SIZE = 256
 NORMALIZATIONS = ("zscore", "none")
+ROIS = ("frame", "sector")
 
 
 def _pixels(item) -> np.ndarray:
@@ -45,7 +52,7 @@ class SslSegmenter:
 
     def __init__(self, net: UNet | None = None, *, input_size: int = DEFAULT_INPUT_SIZE,
                  normalize: str = "zscore", device="cpu", weights: str | None = None,
-                 meta: dict | None = None):
+                 meta: dict | None = None, roi: str = "frame"):
         fresh = net is None
         if net is None:
             net = UNet()
@@ -58,6 +65,9 @@ class SslSegmenter:
             )
         if normalize not in NORMALIZATIONS:
             raise SegroiError(f"unknown normalisation {normalize!r}; one of {', '.join(NORMALIZATIONS)}")
+        if roi not in ROIS:
+            raise SegroiError(f"unknown region of interest {roi!r}; one of {', '.join(ROIS)}")
+        self.roi = roi
         self.device = torch.device(device)
         if self.device.type == "cuda" and not torch.cuda.is_available():
             raise SegroiError("device cuda requested but no CUDA GPU is available")
@@ -74,7 +84,7 @@ class SslSegmenter:
 
     @property
     def config(self) -> dict:
-        return {**self.net.config, "input_size": self.input_size, "normalize": self.normalize}
+        return {**self.net.config, "input_size": self.input_size, "normalize": self.normalize, "roi": self.roi}
 
     # -- persistence -------------------------------------------------------------------------------
     def save(self, path, meta: dict | None = None) -> Path:
@@ -112,44 +122,53 @@ class SslSegmenter:
         try:
             input_size = int(config.pop("input_size", DEFAULT_INPUT_SIZE))
             normalize = config.pop("normalize", "zscore")
+            roi = config.pop("roi", "frame")
             net = UNet(**config)
             net.load_state_dict(payload["state_dict"])
         except (TypeError, KeyError, RuntimeError) as exc:
             raise SegroiError(f"SSL weights {path.name} do not fit their stated U-Net: {exc}") from exc
         return cls(net, input_size=input_size, normalize=normalize, device=device,
-                   weights=path.name, meta=payload.get("meta") or {})
+                   weights=path.name, meta=payload.get("meta") or {}, roi=roi)
 
     # -- pre/post-processing shared with training ----------------------------------------------------
-    def preprocess(self, frames: Sequence) -> torch.Tensor:
-        """Frames (or 2-D arrays) -> (N, 1, S, S) float32 network input on the segmenter's device."""
-        return preprocess(frames, self.input_size, self.normalize, self.device)
+    def rois(self, frames: Sequence) -> list | None:
+        """Each frame's region of interest under this model's `roi` setting (None: whole frames)."""
+        if self.roi == "frame":
+            return None
+        from engine.models.ssl.roi import sector_roi
 
-    def preprocess_masks(self, masks: Sequence[np.ndarray]) -> torch.Tensor:
+        return [sector_roi(_pixels(f)) for f in frames]
+
+    def preprocess(self, frames: Sequence, rois: list | None = None) -> torch.Tensor:
+        """Frames (or 2-D arrays) -> (N, 1, S, S) float32 network input on the segmenter's device."""
+        return preprocess(frames, self.input_size, self.normalize, self.device, rois)
+
+    def preprocess_masks(self, masks: Sequence[np.ndarray], rois: list | None = None) -> torch.Tensor:
         """Integer label maps -> (N, S, S) int64 targets at the network size (nearest neighbour)."""
-        return preprocess_masks(masks, self.input_size, self.device)
+        return preprocess_masks(masks, self.input_size, self.device, rois)
 
     # -- inference --------------------------------------------------------------------------------
     @torch.inference_mode()
-    def probabilities(self, frames: Sequence, batch_size: int = 32) -> list[np.ndarray]:
+    def probabilities(self, frames: Sequence, batch_size: int = 32, rois: list | None = None) -> list[np.ndarray]:
         """Per-class probabilities, (classes, H, W) float32 for each frame at its own size."""
         out = []
-        for logits, shape in self._logits(frames, batch_size):
-            out.append(torch.softmax(_resize_scores(logits, shape), dim=0).cpu().numpy())
+        for logits, shape, roi in self._logits(frames, batch_size, rois):
+            out.append(torch.softmax(_place_scores(logits, shape, roi), dim=0).cpu().numpy())
         return out
 
     @torch.inference_mode()
-    def predict(self, frames: Sequence, batch_size: int = 32) -> list[np.ndarray]:
-        """A label map (int64, 0 bg .. 4 RA) for each frame, each the size of its frame."""
-        return [
-            _resize_scores(logits, shape).argmax(dim=0).cpu().numpy()
-            for logits, shape in self._logits(frames, batch_size)
-        ]
+    def predict(self, frames: Sequence, batch_size: int = 32, rois: list | None = None) -> list[np.ndarray]:
+        """A label map (int64, 0 bg .. 4 RA) for each frame, each the size of its frame.
+
+        rois: precomputed regions of interest (one per frame), else found here when the model uses them.
+        """
+        return [_place_labels(logits, shape, roi) for logits, shape, roi in self._logits(frames, batch_size, rois)]
 
     def segment(self, frames: Sequence, prompts=None) -> list[np.ndarray]:
         """The common segmenter protocol; the SSL model needs no prompts (they are ignored)."""
         return self.predict(frames)
 
-    def _logits(self, frames: Sequence, batch_size: int):
+    def _logits(self, frames: Sequence, batch_size: int, rois: list | None = None):
         frames = list(frames)
         if batch_size < 1:
             raise SegroiError(f"batch size must be at least 1, got {batch_size}")
@@ -159,8 +178,9 @@ class SslSegmenter:
             for start in range(0, len(frames), batch_size):
                 chunk = frames[start:start + batch_size]
                 shapes = [_pixels(f).shape for f in chunk]
-                logits = self.net(self.preprocess(chunk)).float()
-                yield from zip(logits, shapes)
+                chunk_rois = rois[start:start + batch_size] if rois is not None else self.rois(chunk)
+                logits = self.net(self.preprocess(chunk, chunk_rois)).float()
+                yield from zip(logits, shapes, chunk_rois or [None] * len(chunk))
         finally:
             self.net.train(was_training)
 
@@ -171,12 +191,51 @@ def _resize_scores(logits: torch.Tensor, shape: tuple[int, int]) -> torch.Tensor
     return F.interpolate(logits[None], size=tuple(shape), mode="bilinear", align_corners=False)[0]
 
 
+def _place_scores(logits: torch.Tensor, shape: tuple[int, int], roi) -> torch.Tensor:
+    """Class scores at the frame's size: the ROI's scores put back, background elsewhere."""
+    if roi is None:
+        return _resize_scores(logits, shape)
+    r0, r1, c0, c1 = roi.box
+    side = _resize_scores(logits, (r1 - r0, c1 - c0))
+    h, w = shape
+    out = torch.full((logits.shape[0], h, w), -30.0, dtype=logits.dtype, device=logits.device)
+    out[0] = 30.0
+    rs, re, cs, ce = max(r0, 0), min(r1, h), max(c0, 0), min(c1, w)
+    if rs < re and cs < ce:
+        out[:, rs:re, cs:ce] = side[:, rs - r0:re - r0, cs - c0:ce - c0]
+    if roi.mask is not None:
+        outside = torch.as_tensor(~roi.mask, device=logits.device)
+        out[0][outside] = 30.0
+        out[1:, outside] = -30.0
+    return out
+
+
+def _place_labels(logits: torch.Tensor, shape: tuple[int, int], roi) -> np.ndarray:
+    """The arg-max label map at the frame's size (same result as _place_scores(...).argmax(0))."""
+    if roi is None:
+        return _resize_scores(logits, shape).argmax(dim=0).cpu().numpy()
+    r0, r1, c0, c1 = roi.box
+    h, w = shape
+    out = np.zeros(shape, np.int64)
+    rs, re, cs, ce = max(r0, 0), min(r1, h), max(c0, 0), min(c1, w)
+    if rs < re and cs < ce:
+        side = _resize_scores(logits, (r1 - r0, c1 - c0))
+        out[rs:re, cs:ce] = side[:, rs - r0:re - r0, cs - c0:ce - c0].argmax(dim=0).cpu().numpy()
+    if roi.mask is not None:
+        out[~roi.mask] = 0
+    return out
+
+
 def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str = "zscore",
-               device="cpu") -> torch.Tensor:
+               device="cpu", rois: list | None = None) -> torch.Tensor:
     """Frames (or 2-D arrays in [0, 1]) -> (N, 1, size, size) float32 network input."""
+    from engine.models.ssl.roi import crop
+
     batch = []
-    for item in frames:
+    for i, item in enumerate(frames):
         arr = np.nan_to_num(_pixels(item).astype(np.float32, copy=False), nan=0.0)
+        if rois is not None:
+            arr = crop(arr, rois[i])
         x = torch.from_numpy(np.ascontiguousarray(arr))[None, None].to(device)
         if x.shape[-2:] != (size, size):
             shrink = x.shape[-2] > size or x.shape[-1] > size
@@ -192,11 +251,16 @@ def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str 
 
 
 def preprocess_masks(masks: Sequence[np.ndarray], size: int = DEFAULT_INPUT_SIZE,
-                     device="cpu") -> torch.Tensor:
+                     device="cpu", rois: list | None = None) -> torch.Tensor:
     """Integer label maps -> (N, size, size) int64 at the network size (nearest neighbour)."""
+    from engine.models.ssl.roi import crop
+
     out = []
-    for m in masks:
-        t = torch.as_tensor(np.asarray(m), dtype=torch.float32, device=device)[None, None]
+    for i, m in enumerate(masks):
+        arr = np.asarray(m)
+        if rois is not None and arr.ndim == 2:
+            arr = crop(arr, rois[i])
+        t = torch.as_tensor(arr, dtype=torch.float32, device=device)[None, None]
         if t.ndim != 4:
             raise SegroiError(f"a label map must be 2-D, got shape {np.asarray(m).shape}")
         t = F.interpolate(t, size=(size, size), mode="nearest-exact")

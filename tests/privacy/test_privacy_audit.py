@@ -93,7 +93,18 @@ def _expect_phantom(audit: Audit, r) -> None:
     assert sum(p.suffix == ".png" for p in r.outputs) >= 4
 
 
+def _expect_qc_json(audit: Audit, r) -> None:
+    report = json.loads(r.stdout)
+    assert report["checked"] == "pseudo-labels" and report["total"] == 12 and report["verdict"]
+    assert "clip_broken.dcm" in r.stderr and "clip_odd.dcm" in r.stderr  # reported, and the check went on
+
+
+def _expect_qc_labels(audit: Audit, r) -> None:
+    assert "verdict: " in r.stdout and "label maps" in r.stdout
+
+
 EXPECT = {
+    "qc": _expect_qc_json, "qc-labels": _expect_qc_labels,
     "inspect": _expect_inspect, "inspect-json": _expect_inspect_json, "train-ssl": _expect_weights,
     "segment-ssl": _expect_labels, "evaluate-ssl": _expect_evaluation, "annotate-sim-ssl": _expect_annotation_json,
     "phantom": _expect_phantom, "report-en": _expect_pdf, "report-ja": _expect_pdf, "runs-json": _expect_runs_json,

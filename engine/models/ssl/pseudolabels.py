@@ -1,66 +1,70 @@
 """Pseudo-labels from classical image processing: no human label, no ground truth.
 
-After Ferreira et al. (Nat Commun 2025): unsharp masking, a dark-region threshold, a distance
-transform with `peak_local_max` seeds and a watershed, then position rules that name the
-segments LV, LA, RV and RA. Their rules are written for 256 x 256 images; here every length is
-relative to the ultrasound fan found in the image, so the same rules hold at any size:
+The recipe of Ferreira et al. (Nat Commun 2025) - unsharp masking, a dark-region threshold, a
+distance transform with seeds, a watershed and position rules - works on clean images. On echo
+drawn differently it let the LV flow into the dark dropout band along the sector edge and round
+the LA. This version keeps the idea (dark pools, seeds, watershed, position rules) and adds what
+classical echo segmentation uses to keep a label inside its chamber. Why each step (docs/ssl.md
+has the longer argument):
 
-* fan       pixels above a small floor, closed and hole-filled; its apex (top) and depth R
-            (apex to the deepest fan row) set the scale. Lengths below are fractions of R.
-* contrast  percentiles 1-99 inside the fan stretched to [0, 1]; Gaussian smoothing of
-            0.012 R against speckle; unsharp mask of radius 0.03 R (amount 1.0).
-* dark      the lower of two multi-Otsu thresholds inside the fan (3 classes: blood,
-            tissue, bright walls); opened by 0.012 R; restricted to the fan eroded by 0.02 R.
-* seeds     distance transform of the dark mask; `peak_local_max` with a minimum distance of
-            20/256 of the image width (the paper's 20 px at 256) and a floor of 0.03 R.
-* watershed on the negated distance; then neighbouring segments are merged when the
-            distance map along their shared border reaches 75 % of the smaller segment's peak
-            (no narrowing between them: one chamber cut in two by a spurious seed).
-* keep      a segment whose perimeter is under 2.15 x the image width (the paper's 550 px at
-            256), whose centroid lies in the central 60 % of the fan's width (the paper's
-            75-200 px band, widened symmetrically so that the right heart is kept), whose area
-            is at least 0.3 % of the fan, and which touches the fan's edge along less than a
-            quarter of its outline.
-* names     LV: the largest kept segment in the upper 65 % of the fan that is not left of
-            the fan's midline by more than 0.1 R (A2C: the largest upper segment).
-            LA: the largest segment below the LV (centroid deeper than the LV's, top below the
-            LV's centroid) and horizontally overlapping it.
-            RV (A4C): the largest upper segment whose centroid is left of the LV's left edge
-            plus a quarter of the LV's width. RA (A4C): the largest segment below the RV and
-            left of the LA's centroid.
-            The paper's simpler rule (above mid-height LV, below LA) is the A2C special case.
-* edges     each named chamber's border is moved to the half-way level between its blood
-            (median inside) and its walls (75th percentile of a 0.04 R ring), growing at most
-            0.03 R and never into a neighbour's territory (refine_edges). The global threshold
-            sits near the blood level, so without this the labels came out 10-20 % too small on
-            the phantom.
-
-The view (A4C/A2C) comes from the frame's metadata when present; otherwise A4C is assumed when
-a right-ventricle candidate exists. Each chamber is hole-filled and reduced to its largest part.
+1. sector (sector.py): the fan is fitted as geometry (apex, edge angles, depth). Nothing outside
+   it is used; the outer band along its edges and the near field are marked as not-chamber,
+   because lateral dropout and near-field clutter make them dark without being blood.
+2. overlays (overlays.py): graphics that are identical in every frame of a cine are painted over;
+   thin lines vanish in the despeckling median.
+3. physical scale: every length is in millimetres from the frame's pixel spacing. Without a
+   spacing the sector depth is taken as 160 mm (a common adult apical depth; 120-240 mm is the
+   usual range), so lengths are still relative to the sector.
+4. gain normalisation: depth attenuation left over by the TGC and lateral dropout are
+   multiplicative gains along range and along angle. Each is estimated from the 90th percentile
+   of the image in bins of range (4 mm) and of angle (2 deg) - a level set by tissue and walls -
+   the angular one as a smooth low-order curve (a free profile follows the anatomy: rays along
+   the LV and LA cross mostly blood), and divided out, so tissue sits at a similar level
+   everywhere.
+5. blood: Otsu's threshold on the normalised, despeckled image (median 3 px, then Gaussian 1.2 mm),
+   restricted to the sector minus its edge band and near field, opened by 1.5 mm.
+6. separation by a marker-controlled watershed on an edge-aware relief: the normalised
+   intensity plus a bright-ridge (Sato) response at wall scales (1.5 and 3 mm). Markers: a seed
+   at every distance-transform peak of the blood mask (at least 2.5 mm from tissue, 8 mm apart),
+   and one background marker made of everything outside the sector, the edge band, the near
+   field and bright tissue cores. Seeds need 4 mm to the nearest tissue (a chamber is at least
+   8 mm across), pools at least 1.5 cm^2 and blood darker than 0.8 of its wall ring (dark
+   speckle in tissue is neither big nor contrasted enough). A pool is therefore bounded by the highest wall between it and
+   anything else - a weak lateral wall still stops the LV before the dropout band, which is
+   flooded from the background marker. Parts of one pool split by a spurious seed or a papillary
+   muscle are merged when they lie one behind the other along the beam with a wide opening
+   between them (see _merge_parts: a wall along the beam may fade, one across it should not).
+7. naming by the four-chamber layout relative to the apex and the valve plane (layout.py).
+8. consistency across a cine: the frames of one cine are named twice; the second time each
+   chamber is pulled towards its median position in the cine's first-pass namings.
+9. boundaries: within its watershed basin, each chamber's border moves to the half-way level
+   between its blood (median) and its walls (75th percentile of a 2 mm ring); holes are filled,
+   one component is kept, and a pool with low solidity (below 0.8: a leak through a gap) is
+   opened by an eighth of its equivalent radius and the part around its seed kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 from scipy import ndimage
-from skimage import feature, filters, measure, morphology, segmentation, transform
+from skimage import feature, filters, measure, segmentation, transform
 
 from engine.data.frame import STRUCTURES
+from engine.models.ssl.layout import Pool, cine_prior, name_pools
+from engine.models.ssl.overlays import inpaint, static_overlay
+from engine.models.ssl.sector import Sector, find_sector
 
-WORK_MAX = 384          # frames larger than this (long side) are processed at 256
+WORK_MAX = 320          # frames larger than this (long side) are processed at WORK_SIZE
 WORK_SIZE = 256
-
-
-@dataclass
-class Fan:
-    mask: np.ndarray
-    apex_row: float
-    apex_col: float
-    depth: float        # R, pixels from the apex to the deepest fan row
-    col0: int
-    col1: int
+ASSUMED_DEPTH_MM = 160.0
+EDGE_BAND = 0.035       # of the sector depth
+SEED_MM = 4.0           # a chamber is at least 8 mm across at its widest
+MIN_AREA_CM2 = 1.5      # smallest pool named (the smallest atrium seen in small hearts is ~3 cm^2)
+MAX_CONTRAST = 0.8      # a pool's blood is at most this fraction of its wall level
+NEAR_FIELD = 0.06
 
 
 @dataclass
@@ -72,83 +76,153 @@ class PseudoLabel:
     segments: int
     named: dict = field(default_factory=dict)     # chamber -> area in pixels
     reason: str | None = None                     # why nothing could be named
+    sector: Sector | None = None                  # at the frame's own size
+    spacing_assumed: bool = False
 
 
-def find_fan(pixels: np.ndarray, floor: float = 0.02) -> Fan | None:
-    """The ultrasound sector: the largest bright-ish connected region, closed and filled."""
-    h, w = pixels.shape
-    rough = ndimage.gaussian_filter(pixels, max(1.0, 0.005 * max(h, w))) > floor
-    rough = morphology.closing(rough, morphology.disk(max(1, int(0.02 * max(h, w)))))
-    rough = ndimage.binary_fill_holes(rough)
-    lab, n = ndimage.label(rough)
-    if n == 0:
+@dataclass
+class _Prepared:
+    norm: np.ndarray        # gain-normalised, despeckled (smooth)
+    fine: np.ndarray        # gain-normalised, lightly smoothed (borders)
+    sector: Sector
+    mm: float               # millimetres per work pixel
+    assumed: bool
+    blood: np.ndarray
+    excluded: np.ndarray    # outside the sector, its edge band and near field
+
+
+def _work_scale(shape) -> float:
+    return WORK_SIZE / max(shape) if max(shape) > WORK_MAX else 1.0
+
+
+def _resize(img: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return img.astype(np.float32)
+    shape = (round(img.shape[0] * scale), round(img.shape[1] * scale))
+    return transform.resize(img, shape, anti_aliasing=True, preserve_range=True).astype(np.float32)
+
+
+def _bin_levels(values: np.ndarray, coord: np.ndarray, inside: np.ndarray, step: float, q: float):
+    """(bin centres, q-th percentile of values per bin, pixel count per bin, bin index per pixel)."""
+    lo, hi = float(coord[inside].min()), float(coord[inside].max())
+    edges = np.arange(lo, hi + step, step)
+    if edges.size < 3:
         return None
-    sizes = ndimage.sum(rough, lab, range(1, n + 1))
-    mask = lab == (int(np.argmax(sizes)) + 1)
-    if mask.sum() < 0.05 * h * w:
-        return None
-    rows = np.nonzero(mask.any(axis=1))[0]
-    top = rows[0]
-    top_band = mask[top:top + max(2, int(0.02 * h))]
-    cols = np.nonzero(top_band.any(axis=0))[0]
-    apex_col = float(cols.mean())
-    depth = float(rows[-1] - top + 1)
-    cc = np.nonzero(mask.any(axis=0))[0]
-    return Fan(mask, float(top), apex_col, depth, int(cc[0]), int(cc[-1]))
+    idx = np.clip(np.digitize(coord, edges) - 1, 0, edges.size - 2)
+    level = np.full(edges.size - 1, np.nan)
+    count = np.zeros(edges.size - 1)
+    for b in range(edges.size - 1):
+        sel = inside & (idx == b)
+        count[b] = sel.sum()
+        if count[b] >= 12:
+            level[b] = np.percentile(values[sel], q)
+    return 0.5 * (edges[:-1] + edges[1:]), level, count, idx
 
 
-def enhance(pixels: np.ndarray, fan: Fan) -> np.ndarray:
-    """Contrast-normalised, despeckled, unsharp-masked image (0 outside the fan)."""
-    inside = pixels[fan.mask]
-    lo, hi = np.percentile(inside, [1, 99])
-    img = np.clip((pixels - lo) / max(hi - lo, 1e-6), 0, 1)
-    img = ndimage.gaussian_filter(img, max(0.7, 0.012 * fan.depth))
-    img = filters.unsharp_mask(img, radius=max(1.0, 0.03 * fan.depth), amount=1.0)
-    img = np.clip(img, 0, 1)
-    img[~fan.mask] = 0
-    return img
+def _gain_field(img: np.ndarray, sector: Sector, r: np.ndarray, th: np.ndarray, mm: float) -> np.ndarray:
+    """Range gain x angle gain, from the 90th percentile of the image per bin (tissue and walls).
+
+    Range: bins of 4 mm, smoothed over 8 mm (TGC ripple is smooth). Angle: bins of 2 deg, then a
+    smooth model (log gain = a + b*th + c*th^2 + d*th^4), because lateral gain (element
+    directivity, dropout towards the edges) varies slowly; a free profile would follow anatomy
+    (rays along the LV and LA cross mostly blood) and brighten the blood.
+    """
+    inside = sector.mask
+    field_ = np.ones(img.shape, np.float32)
+    got = _bin_levels(img, r, inside, 4.0 / mm, 90)
+    if got is not None:
+        centres, level, _, idx = got
+        good = np.isfinite(level)
+        if good.sum() >= 2:
+            level = np.interp(centres, centres[good], level[good])
+            level = ndimage.gaussian_filter1d(level, 2.0, mode="nearest")
+            level = np.maximum(level, 0.05 * float(level.max()) + 1e-4)
+            field_ = field_ * level[idx].astype(np.float32)
+    got = _bin_levels(img / field_, th, inside, 2.0, 90)
+    if got is not None:
+        centres, level, count, _ = got
+        good = np.isfinite(level) & (level > 0)
+        if good.sum() >= 5:
+            t = centres[good] / max(sector.half_angle, 1.0)
+            design = np.stack([np.ones_like(t), t, t * t, t ** 4], axis=1)
+            w = np.sqrt(count[good])
+            coef, *_ = np.linalg.lstsq(design * w[:, None], np.log(level[good]) * w, rcond=None)
+            tt = np.clip(th / max(sector.half_angle, 1.0), -1.2, 1.2)
+            ang = np.exp(coef[0] + coef[1] * tt + coef[2] * tt * tt + coef[3] * tt ** 4)
+            ang = ang / np.exp(coef[0])
+            field_ = field_ * np.maximum(ang, 0.05).astype(np.float32)
+    return field_
 
 
-def dark_regions(img: np.ndarray, fan: Fan) -> np.ndarray:
-    """Blood-pool candidates: below the lower multi-Otsu threshold, inside the (eroded) fan."""
-    values = img[fan.mask]
+def _prepare(work: np.ndarray, sector: Sector, overlay: np.ndarray | None, mm: float, assumed: bool) -> _Prepared:
+    img = work
+    if overlay is not None and overlay.any():
+        img = inpaint(img, overlay)
+    img = ndimage.median_filter(img, size=3)
+    r, th = sector.polar(img.shape)
+    gain = _gain_field(ndimage.gaussian_filter(img, max(0.7, 1.2 / mm)), sector, r, th, mm)
+    norm = ndimage.gaussian_filter(img, max(0.7, 1.2 / mm)) / gain
+    fine = ndimage.gaussian_filter(img, max(0.5, 0.8 / mm)) / gain
+    norm[~sector.mask] = 2.0
+    fine[~sector.mask] = 2.0
+    edge, near = sector.bands(EDGE_BAND, NEAR_FIELD)
+    excluded = ~sector.mask | edge | near
+    usable = sector.mask & ~excluded
+    values = np.clip(norm[usable], 0, 2)
     try:
-        t = filters.threshold_multiotsu(values, classes=3)[0]
+        t = filters.threshold_otsu(values) if values.size > 50 else 0.5
     except ValueError:
-        t = filters.threshold_otsu(values)
-    dark = (img < t) & fan.mask
-    r = max(1, int(round(0.012 * fan.depth)))
-    dark = morphology.opening(dark, morphology.disk(r))
-    inner = ndimage.binary_erosion(fan.mask, iterations=max(1, int(round(0.02 * fan.depth))))
-    dark &= inner
-    return ndimage.binary_fill_holes(dark)
+        t = 0.5
+    blood = (norm < t) & usable
+    blood = ndimage.binary_opening(blood, structure=_disk(max(1, int(round(1.5 / mm)))))
+    return _Prepared(norm, fine, sector, mm, assumed, blood, excluded)
 
 
-def _merge_necks(seg: np.ndarray, dist: np.ndarray, ratio: float = 0.75) -> np.ndarray:
-    """Merge neighbouring segments with no narrowing between them (union-find over borders)."""
+def _disk(r: int) -> np.ndarray:
+    y, x = np.mgrid[-r:r + 1, -r:r + 1]
+    return x * x + y * y <= r * r
+
+
+def _merge_parts(seg: np.ndarray, sector: Sector, neck: float = 0.5, opening: float = 0.5,
+                 solidity: float = 0.8) -> np.ndarray:
+    """Merge touching parts of one chamber that a spurious seed or a muscle inside it split.
+
+    Two touching segments of the blood mask are merged when
+    * they lie one behind the other along the beam (their deepest points differ more in range
+      than across it). Side by side, the wall between them runs along the beam, where echo is
+      weakest (specular reflection): the interatrial septum and the interventricular septum
+      often fade there, so a gap in such a wall is expected and is no reason to merge;
+    * the opening between them is wide: the distance map along their shared border reaches
+      `neck` of the smaller part's peak (one wide neck), or the border is longer in total than
+      `opening` times the smaller part's widest inscribed diameter (channels round a papillary
+      muscle);
+    * their union stays compact (solidity at least `solidity`: a chamber is roughly convex, a
+      chamber plus a leak is not).
+    """
     n = int(seg.max())
     if n < 2:
         return seg
+    dist = ndimage.distance_transform_edt(seg > 0)
     peaks = ndimage.maximum(dist, seg, range(1, n + 1))
     peak = {i + 1: float(p) for i, p in enumerate(np.atleast_1d(peaks))}
+    where = ndimage.maximum_position(dist, seg, range(1, n + 1))
     border: dict[tuple[int, int], float] = {}
+    length: dict[tuple[int, int], int] = {}
     for axis in (0, 1):
-        a = seg
         b = np.roll(seg, -1, axis=axis)
         valid = np.ones_like(seg, bool)
         if axis == 0:
             valid[-1, :] = False
         else:
             valid[:, -1] = False
-        sel = valid & (a > 0) & (b > 0) & (a != b)
+        sel = valid & (seg > 0) & (b > 0) & (seg != b)
         if not sel.any():
             continue
-        da = dist[sel]
-        db = np.roll(dist, -1, axis=axis)[sel]
-        for i, j, v in zip(a[sel], b[sel], np.minimum(da, db)):
+        v = np.minimum(dist[sel], np.roll(dist, -1, axis=axis)[sel])
+        for i, j, d in zip(seg[sel].tolist(), b[sel].tolist(), v.tolist()):
             key = (min(i, j), max(i, j))
-            if v > border.get(key, 0.0):
-                border[key] = float(v)
+            length[key] = length.get(key, 0) + 1
+            border[key] = max(border.get(key, 0.0), d)
     parent = list(range(n + 1))
 
     def find(i: int) -> int:
@@ -158,170 +232,233 @@ def _merge_necks(seg: np.ndarray, dist: np.ndarray, ratio: float = 0.75) -> np.n
         return i
 
     for (i, j), v in sorted(border.items(), key=lambda kv: -kv[1]):
-        if v >= ratio * min(peak[i], peak[j]):
-            parent[find(i)] = find(j)
+        small = min(peak[i], peak[j])
+        if v < neck * small and length[(i, j)] < opening * 2 * small:
+            continue
+        (yi, xi), (yj, xj) = where[i - 1], where[j - 1]
+        ri = np.hypot(yi - sector.apex_row, xi - sector.apex_col)
+        rj = np.hypot(yj - sector.apex_row, xj - sector.apex_col)
+        ai = np.arctan2(xi - sector.apex_col, yi - sector.apex_row)
+        aj = np.arctan2(xj - sector.apex_col, yj - sector.apex_row)
+        if 0.5 * (ri + rj) * abs(ai - aj) > abs(ri - rj):
+            continue
+        ri_, rj_ = find(i), find(j)
+        if ri_ == rj_:
+            continue
+        union = np.isin(seg, [k for k in range(1, n + 1) if find(k) in (ri_, rj_)])
+        if measure.regionprops(union.astype(np.uint8))[0].solidity >= solidity:
+            parent[ri_] = rj_
     lut = np.array([find(i) for i in range(n + 1)])
     lut[0] = 0
     return lut[seg]
 
 
-def watershed_segments(dark: np.ndarray, width: int, fan: Fan) -> tuple[np.ndarray, np.ndarray]:
-    """Watershed of the dark mask seeded at distance-transform peaks; returns (segments, distance)."""
-    dist = ndimage.distance_transform_edt(dark)
+def _pools(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """(pool labels within the blood mask, watershed basins over the image); background = 0."""
+    mm = prep.mm
+    dist = ndimage.distance_transform_edt(prep.blood)
     smooth = ndimage.gaussian_filter(dist, 1.0)
-    min_distance = max(2, int(round(20 / 256 * width)))
-    comp, _ = ndimage.label(dark)
-    peaks = feature.peak_local_max(
-        smooth, min_distance=min_distance, threshold_abs=0.03 * fan.depth, labels=comp, exclude_border=False
-    )
-    markers = np.zeros(dark.shape, np.int32)
-    for i, (r, c) in enumerate(peaks, start=1):
-        markers[r, c] = i
+    comp, _ = ndimage.label(prep.blood)
+    peaks = feature.peak_local_max(smooth, min_distance=max(2, int(round(8.0 / mm))),
+                                   threshold_abs=SEED_MM / mm, labels=comp, exclude_border=False)
     if not len(peaks):
-        return np.zeros(dark.shape, np.int32), dist
-    seg = segmentation.watershed(-smooth, markers, mask=dark)
-    return _merge_necks(seg, smooth), dist
+        return np.zeros(prep.blood.shape, np.int32), np.zeros(prep.blood.shape, np.int32)
+    seeds = np.zeros(prep.blood.shape, np.int32)
+    for i, (r, c) in enumerate(peaks, start=1):
+        seeds[r, c] = i
+    # Pools of one chamber split by spurious seeds are merged first (distance-map necks).
+    inner = segmentation.watershed(-smooth, seeds, mask=prep.blood)
+    inner = _merge_parts(inner, prep.sector)
+    ids = np.unique(inner[inner > 0])
+    lut = np.zeros(int(inner.max()) + 1, np.int32)
+    lut[ids] = np.arange(1, ids.size + 1)
+    merged = lut[inner]
+    # Markers: the core of each pool (1.5 mm inside its border, and its seeds); one background
+    # marker. Borders are then decided by the relief, not by the threshold.
+    markers = np.zeros(prep.blood.shape, np.int32)
+    bg = ids.size + 1
+    tissue_core = (prep.norm > 0.9) & (ndimage.distance_transform_edt(~prep.blood) * mm > 3.0)
+    markers[prep.excluded | tissue_core] = bg
+    core = (dist * mm > 1.5) | ndimage.binary_dilation(seeds > 0)
+    core &= merged > 0
+    markers[core] = merged[core]
+    relief = prep.norm + _ridges(prep.norm, mm)
+    basins = segmentation.watershed(relief, markers)
+    basins[basins == bg] = 0
+    pools = np.where(prep.blood & (basins > 0), basins, 0)
+    # Keep, for every pool, the part connected to its own core.
+    out = np.zeros_like(pools)
+    for k in range(1, bg):
+        m = pools == k
+        if not m.any():
+            continue
+        lab, n = ndimage.label(m)
+        if n > 1:
+            keep = np.unique(lab[(markers == k) & m])
+            m = np.isin(lab, keep[keep > 0])
+        out[m] = k
+    return out, basins
 
 
-@dataclass
-class Segment:
-    id: int
-    area: float
-    row: float
-    col: float
-    top: float
-    bottom: float
-    left: float
-    right: float
+def _ridges(norm: np.ndarray, mm: float) -> np.ndarray:
+    """Bright-ridge strength at wall scales (1.5 and 3 mm), scaled so typical walls reach ~1."""
+    sig = [max(0.8, 1.5 / mm), max(1.2, 3.0 / mm)]
+    ridge = filters.sato(np.clip(norm, 0, 2), sigmas=sig, black_ridges=False, mode="reflect")
+    top = float(np.percentile(ridge, 99)) if ridge.size else 0.0
+    return ridge / top if top > 0 else ridge
 
 
-def _candidates(seg: np.ndarray, fan: Fan, width: int) -> list[Segment]:
-    fan_area = fan.mask.sum()
-    edge = fan.mask & ~ndimage.binary_erosion(fan.mask, iterations=max(2, int(round(0.03 * fan.depth))))
+def _pool_list(pools: np.ndarray, prep: _Prepared) -> list[Pool]:
+    sector = prep.sector
+    R = sector.depth
+    edge = prep.sector.mask & (prep.sector.edge_distance() < 0.05 * R)
     out = []
-    fan_w = max(fan.col1 - fan.col0, 1)
-    for p in measure.regionprops(seg):
-        if p.area < 0.003 * fan_area or p.perimeter >= 2.15 * width:
+    min_px = MIN_AREA_CM2 * 100.0 / (prep.mm * prep.mm)
+    ring_w = max(1, int(round(2.0 / prep.mm)))
+    for p in measure.regionprops(pools):
+        if p.area < min_px:
             continue
-        r, c = p.centroid
-        if abs((c - fan.col0) / fan_w - 0.5) > 0.3:
+        m = pools == p.label
+        ring = ndimage.binary_dilation(m, iterations=ring_w) & ~m & prep.sector.mask
+        if ring.any() and np.median(prep.norm[m]) > MAX_CONTRAST * np.percentile(prep.norm[ring], 75):
             continue
-        outline = segmentation.find_boundaries(seg == p.label, mode="inner")
-        if (outline & edge).sum() > 0.25 * outline.sum():
+        outline = m & ~ndimage.binary_erosion(m)
+        if (outline & edge).sum() > 0.3 * outline.sum():
             continue
-        r0, c0, r1, c1 = p.bbox
-        out.append(Segment(p.label, float(p.area), r, c, r0, r1, c0, c1))
+        rows, cols = np.nonzero(m)
+        dy, dx = rows - sector.apex_row, cols - sector.apex_col
+        a = np.radians(sector.axis_deg)
+        depth = (dy * np.cos(a) + dx * np.sin(a)) / R
+        lat = (dx * np.cos(a) - dy * np.sin(a)) / R
+        out.append(Pool(int(p.label), float(p.area) / R ** 2, float(depth.mean()), float(lat.mean()),
+                        float(np.percentile(depth, 2)), float(np.percentile(depth, 98)),
+                        float(np.percentile(lat, 2)), float(np.percentile(lat, 98)),
+                        float(p.area * prep.mm ** 2 / 100.0)))
     return out
 
 
-def _name(cands: list[Segment], fan: Fan, view: str | None) -> tuple[dict[str, Segment], str]:
-    """Position rules, relative to the fan and to the LV once found."""
-    named: dict[str, Segment] = {}
-    upper = [s for s in cands if (s.row - fan.apex_row) / fan.depth < 0.65]
-
-    def largest(items):
-        return max(items, key=lambda s: s.area) if items else None
-
-    four = view == "A4C"
-    if view is None:
-        # Guess: a large upper segment clearly left of another large upper one means A4C.
-        right = [s for s in upper if s.col >= fan.apex_col - 0.1 * fan.depth]
-        lv = largest(right)
-        four = lv is not None and any(
-            s.col < lv.left + 0.25 * (lv.right - lv.left) and s.area > 0.25 * lv.area for s in upper if s is not lv
-        )
-    if four:
-        lv = largest([s for s in upper if s.col >= fan.apex_col - 0.1 * fan.depth])
-    else:
-        lv = largest(upper)
-    if lv is None:
-        return named, "A4C" if four else "A2C"
-    named["LV"] = lv
-    rest = [s for s in cands if s is not lv]
-    below = [s for s in rest if s.row > lv.row and s.top > lv.row]
-    la = largest([s for s in below if s.right > lv.left and s.left < lv.right and s.col > lv.left])
-    if four:
-        rv = largest([s for s in rest if s in upper and s not in below
-                      and s.col < lv.left + 0.25 * (lv.right - lv.left)])
-        if rv is not None:
-            named["RV"] = rv
-            limit = la.col if la is not None else lv.col
-            ra = largest([s for s in rest if s is not la and s.row > rv.row and s.top > rv.row
-                          and s.col < limit and s.right > rv.left - 0.2 * fan.depth])
-            if ra is not None:
-                named["RA"] = ra
-    if la is not None:
-        named["LA"] = la
-    return named, "A4C" if four else "A2C"
-
-
-def _clean(mask: np.ndarray) -> np.ndarray:
-    mask = ndimage.binary_fill_holes(mask)
-    lab, n = ndimage.label(mask)
-    if n > 1:
-        sizes = ndimage.sum(mask, lab, range(1, n + 1))
-        mask = lab == (int(np.argmax(sizes)) + 1)
-    return mask
-
-
-def refine_edges(img: np.ndarray, chambers: dict[str, np.ndarray], fan: Fan) -> dict[str, np.ndarray]:
-    """Move each chamber's border to the half-way level between its blood and its walls.
-
-    The global dark threshold sits close to the blood level, so blurred borders fall inside the
-    chamber. For each chamber: blood level = median inside, wall level = 75th percentile of a
-    ring 0.04 R wide around it; the chamber becomes the part of (image < half-way level) that is
-    connected to it, within 0.03 R of it, and not nearer to another chamber.
-    """
-    if not chambers:
-        return chambers
-    names = list(chambers)
-    # Each pixel belongs to the nearest chamber (no growth into a neighbour's territory).
-    dists = np.stack([ndimage.distance_transform_edt(~chambers[n]) for n in names])
-    owner = np.argmin(dists, axis=0)
-    grow = max(1, int(round(0.03 * fan.depth)))
-    ring_w = max(2, int(round(0.04 * fan.depth)))
+def _final_masks(prep: _Prepared, pools: np.ndarray, basins: np.ndarray, named: dict[str, Pool]) -> dict[str, np.ndarray]:
+    """Each named chamber's border at the half-way level inside its basin; one solid component."""
+    mm = prep.mm
+    ring_w = max(1, int(round(2.0 / mm)))
     out = {}
-    for i, n in enumerate(names):
-        m = chambers[n]
-        ring = ndimage.binary_dilation(m, iterations=ring_w) & ~m & fan.mask
-        if not ring.any():
-            out[n] = m
-            continue
-        level = 0.5 * (np.median(img[m]) + np.percentile(img[ring], 75))
-        zone = ndimage.binary_dilation(m, iterations=grow) & (owner == i) & fan.mask
-        cand = ((img < level) & zone) | m
-        lab, _ = ndimage.label(cand)
-        keep = np.unique(lab[m])
-        out[n] = _clean(np.isin(lab, keep[keep > 0]))
+    for name, pool in named.items():
+        core = pools == pool.id
+        territory = (basins == pool.id) & prep.sector.mask & ~prep.excluded
+        ring = ndimage.binary_dilation(core, iterations=ring_w) & ~core & prep.sector.mask
+        mask = core
+        if ring.any():
+            level = 0.5 * (np.median(prep.fine[core]) + np.percentile(prep.fine[ring], 75))
+            cand = ((prep.fine < level) & territory) | core
+            lab, _ = ndimage.label(cand)
+            keep = np.unique(lab[core])
+            mask = np.isin(lab, keep[keep > 0])
+        mask = ndimage.binary_opening(ndimage.binary_fill_holes(mask), structure=_disk(1)) | core
+        mask = _solid(mask, core, mm)
+        out[name] = mask
     return out
 
 
-def pseudo_label(pixels: np.ndarray, view: str | None = None) -> PseudoLabel:
-    """Label map (0 bg, 1 LV, 2 LA, 3 RV, 4 RA) for one greyscale frame in [0, 1]."""
-    pixels = np.asarray(pixels, dtype=np.float32)
-    shape = pixels.shape
-    work = pixels
-    if max(shape) > WORK_MAX:
-        scale = WORK_SIZE / max(shape)
-        work = transform.resize(pixels, (round(shape[0] * scale), round(shape[1] * scale)),
-                                anti_aliasing=True, preserve_range=True).astype(np.float32)
-    view = view if view in ("A4C", "A2C") else None
-    fan = find_fan(work)
-    if fan is None:
-        return PseudoLabel(np.zeros(shape, np.uint8), view or "unknown", 0, reason="no ultrasound fan found")
-    img = enhance(work, fan)
-    dark = dark_regions(img, fan)
-    seg, _ = watershed_segments(dark, work.shape[1], fan)
-    cands = _candidates(seg, fan, work.shape[1])
-    named, view_used = _name(cands, fan, view)
-    masks = {c: _clean(seg == s.id) for c, s in named.items()}
-    masks = refine_edges(img, masks, fan)
-    label = np.zeros(work.shape, np.uint8)
+def _largest(mask: np.ndarray) -> np.ndarray:
+    lab, n = ndimage.label(mask)
+    if n <= 1:
+        return mask
+    sizes = ndimage.sum(mask, lab, range(1, n + 1))
+    return lab == (int(np.argmax(sizes)) + 1)
+
+
+def _solid(mask: np.ndarray, core: np.ndarray, mm: float) -> np.ndarray:
+    mask = _largest(ndimage.binary_fill_holes(mask))
+    area = mask.sum()
+    if area < 20:
+        return mask
+    props = measure.regionprops(mask.astype(np.uint8))[0]
+    if props.solidity >= 0.8:
+        return mask
+    radius = max(1, int(round(0.125 * np.sqrt(area / np.pi))))
+    opened = ndimage.binary_opening(mask, structure=_disk(radius))
+    lab, n = ndimage.label(opened)
+    if n == 0:
+        return mask
+    overlap = ndimage.sum(core, lab, range(1, n + 1))
+    best = lab == (int(np.argmax(overlap)) + 1)
+    return ndimage.binary_fill_holes(best)
+
+
+def _scale(sector: Sector, spacing_mm, scale: float) -> tuple[float, bool]:
+    if spacing_mm is not None:
+        return float(np.sqrt(spacing_mm[0] * spacing_mm[1])) / scale, False
+    return ASSUMED_DEPTH_MM / max(sector.depth, 1.0), True
+
+
+def _label_image(shape, masks: dict[str, np.ndarray]) -> np.ndarray:
+    label = np.zeros(shape, np.uint8)
     for chamber in ("LV", "LA", "RV", "RA"):
         if chamber in masks:
             label[masks[chamber] & (label == 0)] = STRUCTURES[chamber]
-    if label.shape != shape:
-        label = transform.resize(label, shape, order=0, preserve_range=True, anti_aliasing=False).astype(np.uint8)
-    reason = None if named else "no dark segment passed the position rules"
-    return PseudoLabel(label, view_used, int(seg.max()), {k: int((label == STRUCTURES[k]).sum()) for k in named},
-                       reason)
+    return label
+
+
+def _upsize(label: np.ndarray, shape) -> np.ndarray:
+    if label.shape == tuple(shape):
+        return label
+    return transform.resize(label, shape, order=0, preserve_range=True, anti_aliasing=False).astype(np.uint8)
+
+
+def pseudo_label_cine(frames: Sequence, view: str | None = None) -> list[PseudoLabel]:
+    """Pseudo-labels for the frames of one cine (one source), named consistently across them.
+
+    Frames are Frame objects (pixels, spacing_mm, view) or 2-D arrays. They must share one size;
+    frames of another size are labelled on their own.
+    """
+    items = list(frames)
+    if not items:
+        return []
+    pix = [np.asarray(getattr(f, "pixels", f), dtype=np.float32) for f in items]
+    shape = pix[0].shape
+    if any(p.shape != shape for p in pix):
+        return [pseudo_label_cine([f], view)[0] for f in items]
+    spacing = getattr(items[0], "spacing_mm", None)
+    views = [view or getattr(f, "view", None) for f in items]
+    scale = _work_scale(shape)
+    work = [_resize(p, scale) for p in pix]
+    stack = np.stack(work)
+    sector = find_sector(stack)
+    if sector is None:
+        return [PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0, reason="no ultrasound image found")
+                for v in views]
+    if not sector.fitted:
+        # Apical views are phased-array sectors; without one there is no apex to lay the chambers out from.
+        full = sector.scaled(1.0 / scale, shape)
+        return [PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0,
+                            reason="no echo sector (fan) found: not a phased-array echo image", sector=full)
+                for v in views]
+    full_sector = sector.scaled(1.0 / scale, shape)
+    mm, assumed = _scale(sector, spacing, scale)
+    overlay = static_overlay(stack, sector.mask) if len(work) >= 2 else None
+    preps = [_prepare(w, sector, overlay, mm, assumed) for w in work]
+    found = [_pools(p) for p in preps]
+    cands = [_pool_list(pools, p) for (pools, _), p in zip(found, preps)]
+    views = [v if v in ("A4C", "A2C") else None for v in views]
+    first = [name_pools(c, v) for c, v in zip(cands, views)]
+    prior = cine_prior(first) if len(items) > 1 else None
+    out = []
+    for i, (prep, (pools, basins), c, v) in enumerate(zip(preps, found, cands, views)):
+        named = name_pools(c, v, prior) if prior else first[i]
+        masks = _final_masks(prep, pools, basins, named)
+        label = _upsize(_label_image(prep.norm.shape, masks), shape)
+        view_used = v or ("A4C" if "RV" in named else "A2C")
+        reason = None
+        if not named:
+            reason = "no dark pool fits the four-chamber layout"
+        areas = {k: int((label == STRUCTURES[k]).sum()) for k in named}
+        out.append(PseudoLabel(label, view_used, int(pools.max()), areas, reason, full_sector, assumed))
+    return out
+
+
+def pseudo_label(pixels: np.ndarray, view: str | None = None, spacing_mm=None) -> PseudoLabel:
+    """Label map (0 bg, 1 LV, 2 LA, 3 RV, 4 RA) for one greyscale frame in [0, 1]."""
+    from engine.data.frame import Frame
+
+    frame = Frame(pixels=np.asarray(pixels, dtype=np.float32), spacing_mm=spacing_mm, study="", source="", view=view)
+    return pseudo_label_cine([frame], view)[0]
