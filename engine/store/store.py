@@ -405,6 +405,14 @@ class Store:
                 [_now(), reason[:2000], run.id],
             )
 
+    def fail_open_run(self, run_id: str, reason: str) -> None:
+        """Mark a run that did not finish as failed, by id (a launcher whose worker held the run)."""
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ? AND status <> 'ok'",
+                [_now(), reason[:2000], run_id],
+            )
+
 
 class Run:
     """Collects one run's result rows; written by `Store.run` when the block ends."""
