@@ -131,7 +131,7 @@ def run(args) -> int:
     if any(f.mask is not None for f in frames):   # the reader promised not to read any
         raise SegroiError("internal error: ground truth reached label-free training")
 
-    device = open_device(args.device, group.local_rank) if group and args.device == "cuda" else open_device(args.device)
+    device = open_device(args.device, group.local_rank if group and args.device == "cuda" else 0)
     floor = {"min_frames": args.min_qc_frames, "min_share": args.min_qc_share, "min_ratio": args.min_qc_ratio}
     config = TrainConfig(device=str(device.torch_device), seed=args.seed, frames_per_cine=args.frames_per_cine,
                          min_qc_frames=args.min_qc_frames, min_qc_share=args.min_qc_share,

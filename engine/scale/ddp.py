@@ -82,8 +82,11 @@ class Group:
         """Every rank's dict merged, on every rank. A rank's exception (put in as `mine`) fails all."""
         import torch.distributed as dist
 
+        if isinstance(mine, BaseException):
+            mine = _Failure(f"{type(mine).__name__}: {_first_line(mine)}"
+                            if not isinstance(mine, SegroiError) else str(mine))
         parts: list = [None] * self.world
-        dist.all_gather_object(parts, mine if not isinstance(mine, BaseException) else _Failure(str(mine) or type(mine).__name__), group=self._objects)
+        dist.all_gather_object(parts, mine, group=self._objects)
         for r, p in enumerate(parts):
             if isinstance(p, _Failure):
                 raise SegroiError(f"rank {r} of {self.world} failed during {what}: {p.message}")
@@ -94,10 +97,13 @@ class Group:
 
     def check_same_frames(self, frames: Sequence) -> None:
         """Every rank must read the same frames in the same order (each reads --data itself)."""
+        import numpy as np
+
         mine = 0
         for f in frames:
-            mine = zlib.crc32(repr((getattr(f, "index", 0), tuple(getattr(f.pixels, "shape", ())))).encode(), mine)
-            mine = zlib.crc32(memoryview(__import__("numpy").ascontiguousarray(f.pixels)).cast("B"), mine)
+            pixels = np.ascontiguousarray(f.pixels)
+            mine = zlib.crc32(repr((getattr(f, "index", 0), pixels.shape, str(pixels.dtype))).encode(), mine)
+            mine = zlib.crc32(pixels.tobytes(), mine)
         seen = self.gather({self.rank: (len(frames), mine)}, "reading the data")
         if len({v for v in seen.values()}) > 1:
             counts = ", ".join(f"rank {r}: {seen[r][0]} frames" for r in sorted(seen))
@@ -316,7 +322,7 @@ def check_nproc(nproc: int, batch_size: int, device: str) -> None:
 def launch(args, nproc: int) -> int:
     """Run `args.func(args)` in `nproc` spawned processes (ranks 0..nproc-1) on 127.0.0.1; its exit code.
 
-    This process hosts the rendezvous store on a free loopback port (no port is guessed) and the
+    This process hosts the rendezvous store on a free port of 127.0.0.1 (`loopback_store`) and the
     ranks join it as torchrun's workers join its agent's store. Each rank leaves its outcome there
     (rank 0 also its run's id). When a rank fails, the others are stopped, one line names the first
     failure, and a run rank 0 had opened is marked failed.
@@ -326,7 +332,7 @@ def launch(args, nproc: int) -> int:
 
     logging.getLogger("torch.multiprocessing.spawn").setLevel(logging.ERROR)
     _ensure_salt()
-    board = dist.TCPStore(LOOPBACK, 0, nproc, is_master=True, wait_for_workers=False)
+    board, listener = loopback_store(nproc)
     env = {"WORLD_SIZE": str(nproc), "LOCAL_WORLD_SIZE": str(nproc), "GROUP_RANK": "0",
            "MASTER_ADDR": LOOPBACK, "MASTER_PORT": str(board.port), "TORCHELASTIC_USE_AGENT_STORE": "True",
            "GLOO_SOCKET_IFNAME": _loopback_interface(), "NCCL_SOCKET_IFNAME": _loopback_interface()}
@@ -343,10 +349,13 @@ def launch(args, nproc: int) -> int:
         for p in context.processes:
             if p.is_alive():
                 p.terminate()
+        for p in context.processes:
+            p.join(30)
         stopped = "interrupted"
     run_id = board.get(RUN_KEY).decode() if board.check([RUN_KEY]) else None
     outcomes = [json.loads(board.get(f"{OUTCOME_KEY}{r}")) for r in range(nproc)
                 if board.check([f"{OUTCOME_KEY}{r}"])]
+    listener.close()
     errors = sorted((o for o in outcomes if o["code"]), key=lambda o: o["at"])
     if stopped is None and not errors:
         return 0
@@ -358,6 +367,24 @@ def launch(args, nproc: int) -> int:
         _mark_failed(run_id, line)
     print(f"segroi {args.command}: error: {_term(line)}", file=sys.stderr)
     return max([o["code"] for o in errors] or [1])
+
+
+def loopback_store(world: int):
+    """A rendezvous store listening on 127.0.0.1 only, on a port the system chose; (store, socket).
+
+    TCPStore's own server listens on every interface; handed a socket already bound to loopback, it
+    listens there and nowhere else (and no port is guessed). Keep the socket until the store is done.
+    """
+    import socket
+
+    import torch.distributed as dist
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind((LOOPBACK, 0))
+    listener.listen(128)
+    store = dist.TCPStore(LOOPBACK, listener.getsockname()[1], world, is_master=True, wait_for_workers=False,
+                          master_listen_fd=listener.fileno())
+    return store, listener
 
 
 RUN_KEY = "segroi/run"

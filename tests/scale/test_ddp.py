@@ -125,12 +125,13 @@ def test_only_rank_zero_writes(trained):
 @pytest.mark.slow
 def test_fit_on_two_ranks_is_the_one_process_step_even_when_the_batch_does_not_divide(tmp_path):
     """Batch 5 over 2 ranks (3 + 2 frames): loss, gradients and BatchNorm are the global batch's."""
-    import torch.distributed as dist
     import torch.multiprocessing as mp
     from ddp_workers import fit_tiny, rank
 
     fit_tiny(None, 5, str(tmp_path / "one.pt"))
-    host = dist.TCPStore("127.0.0.1", 0, 2, is_master=True, wait_for_workers=False)
+    from engine.scale.ddp import loopback_store
+
+    host, _listener = loopback_store(2)
     mp.start_processes(rank, args=(2, host.port, 5, str(tmp_path / "two.pt")), nprocs=2, start_method="spawn")
     a, b = torch.load(tmp_path / "one.pt"), torch.load(tmp_path / "two.pt")
     assert len(a["losses"]) == len(b["losses"]) == 3          # 12 samples: batches of 5, 5 and 2 (1 + 1)
@@ -152,6 +153,26 @@ def test_the_qc_floor_works_the_same_under_ddp(phantom16, tmp_path):
     assert not (tmp_path / "w.pt").exists()
     runs = open_store(read_only=True).query("SELECT * FROM runs WHERE kind = 'train-ssl'")
     assert len(runs) == 1 and runs[0]["status"] == "failed" and "anatomical QC" in runs[0]["reason"]
+
+
+def _listening(pids: list[int]) -> list[str]:
+    """Local addresses (hex ip:port, as in /proc/net/tcp*) on which these processes listen for TCP."""
+    inodes = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pids[0]}/net/{table}").read_text().splitlines()[1:]:
+            cols = line.split()
+            if cols[3] == "0A" and cols[9] in inodes:      # 0A: LISTEN
+                found.append(cols[1])
+    return found
 
 
 def _spawned_ranks(parent: int) -> list[int]:
@@ -184,6 +205,9 @@ def test_a_rank_killed_mid_run_fails_the_command_in_one_line(phantom16, tmp_path
         else:
             pytest.fail("the ranks did not start")
         time.sleep(3)
+        # The launcher and both ranks listen on 127.0.0.1 only (0100007F in /proc/net/tcp), never elsewhere.
+        listening = _listening([proc.pid, *_spawned_ranks(proc.pid)])
+        assert listening and all(a.startswith("0100007F:") for a in listening), listening
         os.kill(_spawned_ranks(proc.pid)[-1], signal.SIGKILL)
         out, err = proc.communicate(timeout=120)
     finally:
