@@ -51,7 +51,8 @@ def register(sub) -> None:
     p.add_argument("--epochs", type=int, help=f"epochs per round (default {DEFAULTS['epochs']})")
     p.add_argument("--rounds", type=int, help=f"training rounds, 1 = pseudo-labels only (default {DEFAULTS['rounds']})")
     p.add_argument("--lr", type=float, help=f"peak Adam learning rate (default {DEFAULTS['lr']:g}; the paper used 1e-4)")
-    p.add_argument("--batch-size", type=int, help=f"batch size (default {DEFAULTS['batch_size']})")
+    p.add_argument("--batch-size", type=int,
+                   help=f"batch size, over all processes with --nproc (default {DEFAULTS['batch_size']})")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")

@@ -6,10 +6,12 @@ Two ways in, one code path:
   MASTER_PORT): `join`;
 * `--nproc N` on one machine: `launch` starts the N processes itself with
   torch.multiprocessing (spawn), gives each the same environment torchrun would, on the loopback
-  address only, and waits for them. torchrun's elastic agent is not used for this: it restarts
-  workers and keeps its own logs and error files, neither of which a training run that cannot
-  resume mid-way wants; the spawned processes report their one-line errors back to this process,
-  which prints one line and marks the run failed if rank 0 could not.
+  address only (`loopback_store`), and waits for them. Why not torchrun's elastic agent
+  (torch.distributed.run) here: it is a second launcher around the command, with its own failure
+  report (a multi-line ChildFailedError with tracebacks), restart and log options that a run which
+  cannot resume mid-way has no use for, and a store that listens on every interface. With spawn,
+  this process validates the arguments once, each rank leaves its one-line outcome in the store,
+  and this process prints one line and marks the run failed if rank 0 could not.
 
 gloo on CPU, NCCL on GPU (one GPU per process, LOCAL_RANK's). The recipe is that of one process,
 with the same global batch:
