@@ -43,3 +43,29 @@ def rank(local_rank: int, world: int, port: int, batch_size: int, out: str) -> N
         fit_tiny(group, batch_size, out)
     finally:
         group.close()
+
+
+def failing_share(local_rank: int, world: int, port: int, out: str) -> None:
+    """Rank 1's pseudo-labelling raises; every rank must stop with the same one-line error."""
+    os.environ.update(RANK=str(local_rank), LOCAL_RANK=str(local_rank), WORLD_SIZE=str(world),
+                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), GLOO_SOCKET_IFNAME="lo",
+                      TORCHELASTIC_USE_AGENT_STORE="True")
+    from engine.errors import SegroiError
+    from engine.models.ssl.train import _per_cine
+    from engine.scale import ddp
+
+    group = ddp.join("cpu")
+
+    def work(cine):
+        if group.rank == 1:
+            raise ValueError("a frame rank 1 could not label")
+        return [f"label {i}" for i in cine]
+
+    try:
+        _per_cine([[0, 1], [2], [3, 4, 5]], work, group, "pseudo-labelling")
+        message = "no error"
+    except SegroiError as exc:
+        message = str(exc)
+    with open(f"{out}.{local_rank}", "w") as fh:
+        fh.write(message)
+    group.close()

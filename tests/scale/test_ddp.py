@@ -143,6 +143,19 @@ def test_fit_on_two_ranks_is_the_one_process_step_even_when_the_batch_does_not_d
 
 
 @pytest.mark.slow
+def test_an_error_in_one_ranks_share_stops_every_rank_with_the_same_line(tmp_path):
+    import torch.multiprocessing as mp
+    from ddp_workers import failing_share
+
+    from engine.scale.ddp import loopback_store
+
+    host, _listener = loopback_store(2)
+    mp.start_processes(failing_share, args=(2, host.port, str(tmp_path / "msg")), nprocs=2, start_method="spawn")
+    messages = {(tmp_path / f"msg.{r}").read_text() for r in range(2)}
+    assert messages == {"rank 1 of 2 failed during pseudo-labelling: ValueError: a frame rank 1 could not label"}
+
+
+@pytest.mark.slow
 def test_the_qc_floor_works_the_same_under_ddp(phantom16, tmp_path):
     # 16 frames is below the default floor of 20: every rank reaches the same decision.
     done = segroi("train-ssl", "--data", str(phantom16), "--out", "w.pt", *TINY, "--nproc", "2", cwd=tmp_path)
