@@ -19,6 +19,13 @@ most frames and what to check, and the run is stored as failed. When the network
 predictions pass QC on less than --min-qc-ratio (default 0.6) times the pseudo-labels' pass rate,
 it trains on for up to two more blocks of --epochs; if that does not help, the run fails and no
 weights are written.
+
+Several processes (torch.distributed DDP; gloo on CPU, NCCL on GPU): --nproc N starts N on this
+machine; under torchrun (one or several machines) each process joins the group from torchrun's
+environment. Same recipe and same global batch as one process: each process trains on
+--batch-size / N frames of every batch (when it does not divide, the parts differ by one frame;
+the loss and BatchNorm statistics are still those of the whole batch). Pseudo-labelling and QC are
+split across the processes by cine. Rank 0 writes the weights and the run; the others write nothing.
 """
 
 from __future__ import annotations
@@ -44,7 +51,8 @@ def register(sub) -> None:
     p.add_argument("--epochs", type=int, help=f"epochs per round (default {DEFAULTS['epochs']})")
     p.add_argument("--rounds", type=int, help=f"training rounds, 1 = pseudo-labels only (default {DEFAULTS['rounds']})")
     p.add_argument("--lr", type=float, help=f"peak Adam learning rate (default {DEFAULTS['lr']:g}; the paper used 1e-4)")
-    p.add_argument("--batch-size", type=int, help=f"batch size (default {DEFAULTS['batch_size']})")
+    p.add_argument("--batch-size", type=int,
+                   help=f"batch size, over all processes with --nproc (default {DEFAULTS['batch_size']})")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
@@ -57,6 +65,9 @@ def register(sub) -> None:
     p.add_argument("--min-qc-ratio", type=float, default=0.6,
                    help="fail when the network's own predictions pass QC less than this times as often "
                         "as its pseudo-labels (default 0.6; 0 turns the check off)")
+    p.add_argument("--nproc", type=int,
+                   help="train in N processes on this machine with torch DDP (gloo on CPU, NCCL on GPU: one GPU "
+                        "each); leave it out under torchrun")
     p.set_defaults(func=run)
 
 
@@ -100,18 +111,28 @@ def run(args) -> int:
     out = Path(args.out)
     if out.is_dir():
         raise SegroiError(f"--out {out} is a folder; give a file name for the weights")
-    check_can_write(out, create_folder=True)  # before training, not after
+    from engine.scale import ddp
+
+    if args.nproc is not None:
+        ddp.check_nproc(args.nproc, s["batch_size"], args.device)
+        if args.nproc > 1:
+            check_can_write(out, create_folder=True)
+            return ddp.launch(args, args.nproc)
+    group = ddp.join(args.device)          # None: one process
+    lead = group is None or group.lead     # only rank 0 writes files, the store and the report
+    if lead:
+        check_can_write(out, create_folder=True)  # before training, not after
     if args.threads:
         torch.set_num_threads(args.threads)
 
     result = load(args.data, read_masks=False)
-    for p in result.problems:
+    for p in result.problems if lead else ():
         print(f"skipped {p}", file=sys.stderr)
     frames = result.require_frames()
     if any(f.mask is not None for f in frames):   # the reader promised not to read any
         raise SegroiError("internal error: ground truth reached label-free training")
 
-    device = open_device(args.device)
+    device = open_device(args.device, group.local_rank if group and args.device == "cuda" else 0)
     floor = {"min_frames": args.min_qc_frames, "min_share": args.min_qc_share, "min_ratio": args.min_qc_ratio}
     config = TrainConfig(device=str(device.torch_device), seed=args.seed, frames_per_cine=args.frames_per_cine,
                          min_qc_frames=args.min_qc_frames, min_qc_share=args.min_qc_share,
@@ -121,8 +142,11 @@ def run(args) -> int:
                 "optimizer": "Adam, warm-up + cosine", "ground_truth_read": False, "roi": config.roi,
                 "frames_per_cine": args.frames_per_cine, "qc_floor": floor,
                 "energy_scope": _energy_scope(device)}
+    if group:
+        settings.update(processes=group.world, backend=group.backend,
+                        energy_scope=_energy_scope(device) + " (measured by rank 0, on its machine only)")
     command = "segroi train-ssl " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train-ssl"] else None
-    store = open_store()
+    store = open_store() if lead else ddp.NoStore()
     bars: dict[str, tqdm] = {}
 
     def progress(stage, done, total):
@@ -142,15 +166,25 @@ def run(args) -> int:
         bar.refresh()
 
     with store.run("train-ssl", settings=settings, command=command) as run_:
+        if lead and getattr(args, "announce", None):
+            args.announce(run_.id)          # --nproc: the launcher can mark the run failed if rank 0 dies
         meter = device.energy.meter()
         meter.start()
         try:
-            trained = train_ssl(frames, config, progress=progress, step=step)
+            trained = train_ssl(frames, config, progress=progress if lead else None, step=step if lead else None,
+                                ranks=group)
             device.synchronize()
+            if group:
+                group.barrier()             # every rank got this far before rank 0 writes anything
         finally:
             reading = meter.stop()
             for bar in bars.values():
                 bar.close()
+        if not lead:
+            device.close()
+            group.close()
+            print(f"rank {group.rank} of {group.world}: done; rank 0 writes the weights and the run")
+            return 0
         trained.segmenter.save(out, meta={
             "run_id": run_.id, "frames": len(frames), "rounds": [r.__dict__ for r in trained.rounds],
             "settings": settings,
@@ -169,6 +203,8 @@ def run(args) -> int:
             "cines": trained.cines,
         })
     device.close()
+    if group:
+        group.close()
     print(f"trained on {trained.images} frames of {trained.cines} cines in {trained.seconds:.1f} s "
           f"({args.device}); weights: {out}")
     if trained.frames_offered > trained.images:

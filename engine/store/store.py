@@ -468,6 +468,14 @@ class Store:
                 [_now(), reason[:2000], run.id],
             )
 
+    def fail_open_run(self, run_id: str, reason: str) -> None:
+        """Mark a run that did not finish as failed, by id (a launcher whose worker held the run)."""
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET status = 'failed', finished_at = ?, reason = ? WHERE id = ? AND status <> 'ok'",
+                [_now(), reason[:2000], run_id],
+            )
+
 
 def assumptions_of(row: dict) -> dict:
     """A stored scenario row (`Store.scenarios`) as one assumptions dict: a copy of its assumptions,

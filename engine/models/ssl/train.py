@@ -155,8 +155,10 @@ def sample_cines(frames: Sequence, per_cine: int) -> list:
     return out
 
 
-def soft_dice_loss(logits, target, classes: int):
-    """1 - mean soft Dice of the foreground classes, pixels of the whole batch pooled."""
+def soft_dice_loss(logits, target, classes: int, pool: Callable | None = None):
+    """1 - mean soft Dice of the foreground classes, pixels of the whole batch pooled.
+
+    pool: sums the per-class sums over the processes of a DDP group (the global batch's Dice)."""
     import torch
     import torch.nn.functional as F
 
@@ -164,6 +166,8 @@ def soft_dice_loss(logits, target, classes: int):
     onehot = F.one_hot(target, classes).permute(0, 3, 1, 2).float()
     inter = (prob * onehot).sum(dim=(0, 2, 3))
     total = prob.sum(dim=(0, 2, 3)) + onehot.sum(dim=(0, 2, 3))
+    if pool is not None:
+        inter, total = pool(torch.stack([inter, total]))
     return 1.0 - ((2.0 * inter + 1.0) / (total + 1.0))[1:].mean()
 
 
@@ -216,11 +220,13 @@ def _lr_at(step: int, total: int, peak: float) -> float:
 
 
 def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | None = None,
-        round_no: int = 1, epochs: int | None = None, first_epoch: int = 0):
+        round_no: int = 1, epochs: int | None = None, first_epoch: int = 0, ranks=None):
     """The training loop: prepared images (N,1,S,S) and targets (N,S,S) in, (trained model, loss) out.
 
     Trains `segmenter.net` in place for `epochs` (default config.epochs) and returns the segmenter
     with the last epoch's mean loss. progress(round, epoch, loss) is called after every step.
+    ranks (engine.scale.ddp.Group): one of several DDP processes; each draws the same global batch
+    and trains on its part of it, with the loss and BatchNorm statistics of the global batch.
     """
     import torch
     import torch.nn.functional as F
@@ -242,6 +248,7 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
     step_no = 0
     last = None
     net.train()
+    model = ranks.wrap(net) if ranks else net
     for epoch in range(epochs):
         passes = -(-draws // max(n, 1))
         order = torch.cat([torch.randperm(n, generator=gen, device=images.device) for _ in range(passes)])[:draws]
@@ -255,10 +262,13 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
             x, y = images[idx], targets[idx]
             if config.augment:
                 x, y = _augment(x, y, gen)
-            logits = net(x)
-            loss = soft_dice_loss(logits, y, classes)
+            if ranks:
+                x, y = ranks.part(x), ranks.part(y)
+            logits = model(x)
+            loss = soft_dice_loss(logits, y, classes, ranks.total if ranks else None)
             if config.ce_weight:
-                loss = loss + config.ce_weight * F.cross_entropy(logits, y, weight=weights)
+                loss = loss + config.ce_weight * (ranks.cross_entropy(logits, y, weights) if ranks
+                                                  else F.cross_entropy(logits, y, weight=weights))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -268,6 +278,8 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
             if progress:
                 progress(round_no, first_epoch + epoch, float(loss.detach()))
         last = running / batches if batches else last
+    if ranks:
+        ranks.unwrap(net)
     net.eval()
     return segmenter, last
 
@@ -301,13 +313,15 @@ class QcSummary:
         return sum(self.passed)
 
 
-def _qc_all(frames, groups, labels, sectors) -> QcSummary:
+def _qc_all(frames, groups, labels, sectors, ranks=None) -> QcSummary:
     passed = [False] * len(frames)
     rules: Counter = Counter()
     details: Counter = Counter()
     no_sector = 0
+    per = _per_cine(groups, lambda g: qc_cine([frames[i] for i in g], [labels[i] for i in g], sectors[g[0]]),
+                    ranks, "QC")
     for g in groups:
-        qcs = qc_cine([frames[i] for i in g], [labels[i] for i in g], sectors[g[0]])
+        qcs = [per[i] for i in g]
         if sectors[g[0]] is None or not getattr(sectors[g[0]], "fitted", False):
             no_sector += len(g)
         for i, q in zip(g, qcs):
@@ -315,6 +329,21 @@ def _qc_all(frames, groups, labels, sectors) -> QcSummary:
             rules.update(set(q.rules))
             details.update({f"{r.split(':')[0]} {k}" if ":" in r else k for k, r in zip(q.rules, q.reasons)})
     return QcSummary(passed, rules, details, no_sector)
+
+
+def _per_cine(groups, work: Callable, ranks=None, what: str = "work", done: Callable | None = None) -> dict:
+    """{frame index: result} of work(cine) over the cines; a DDP group splits them by rank and gathers."""
+    out: dict = {}
+    try:
+        for g in (ranks.share(groups) if ranks else groups):
+            out.update(zip(g, work(g)))
+            if done:
+                done(len(out))
+    except Exception as exc:
+        if ranks is None:
+            raise
+        out = exc
+    return ranks.gather(out, what) if ranks else out
 
 
 def cine_sector(frames: Sequence):
@@ -377,12 +406,14 @@ def floor_message(summary: QcSummary, frames: Sequence, config: TrainConfig) -> 
 
 def train_ssl(frames: Sequence, config: TrainConfig | None = None,
               progress: Callable[[str, int, int], None] | None = None,
-              step: Callable[[int, int, float], None] | None = None) -> TrainResult:
+              step: Callable[[int, int, float], None] | None = None, ranks=None) -> TrainResult:
     """Train an SslSegmenter on frames without using any ground truth.
 
     progress(stage, done, total) reports pseudo-labelling and prediction; step(round, epoch, loss)
     reports each optimiser step. Raises QcFloorError before training when too few frames pass QC,
     and TrainingFailed when the network's own predictions collapse under QC.
+    ranks (engine.scale.ddp.Group): one of several DDP processes, each called with the same frames;
+    pseudo-labels, predictions and QC are split by cine and gathered, so every process decides alike.
     """
     import torch
 
@@ -406,15 +437,15 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
     t0 = time.perf_counter()
     labels: list = [None] * len(frames)
     sectors: list = [None] * len(frames)
-    done = 0
-    for g in groups:
-        for i, pl in zip(g, label_cine([frames[i] for i in g])):
-            labels[i] = pl.label
-            sectors[i] = pl.sector
-        done += len(g)
-        if progress:
-            progress("pseudo-labels", done, len(frames))
-    qc = _qc_all(frames, groups, labels, sectors)
+    if ranks:
+        ranks.check_same_frames(frames)
+    mine = sum(len(g) for g in (ranks.share(groups) if ranks else groups))
+    pls = _per_cine(groups, lambda g: label_cine([frames[i] for i in g]), ranks, "pseudo-labelling",
+                    (lambda k: progress("pseudo-labels", k, mine)) if progress else None)
+    for i, pl in pls.items():
+        labels[i] = pl.label
+        sectors[i] = pl.sector
+    qc = _qc_all(frames, groups, labels, sectors, ranks)
     n = len(frames)
     if qc.n_passed < config.min_qc_frames or qc.n_passed < config.min_qc_share * n or qc.n_passed == 0:
         raise QcFloorError(floor_message(qc, frames, config))
@@ -435,13 +466,18 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
 
     def train_on(keep, labs, round_no, epochs=None, first_epoch=0):
         targets = segmenter.preprocess_masks([labs[i] for i in keep], [rois[i] for i in keep] if rois else None)
-        return fit(segmenter, images[keep], targets, config, step, round_no, epochs, first_epoch)[1]
+        return fit(segmenter, images[keep], targets, config, step, round_no, epochs, first_epoch, ranks)[1]
 
     def own_qc(stage):
-        preds = [largest_regions(p) for p in segmenter.predict(frames, rois=rois)]
+        if ranks:
+            got = _per_cine(groups, lambda g: [largest_regions(p) for p in segmenter.predict(
+                [frames[i] for i in g], rois=[rois[i] for i in g] if rois else None)], ranks, "prediction")
+            preds = [got[i] for i in range(len(frames))]
+        else:
+            preds = [largest_regions(p) for p in segmenter.predict(frames, rois=rois)]
         if progress:
             progress(stage, len(frames), len(frames))
-        return preds, _qc_all(frames, groups, preds, sectors)
+        return preds, _qc_all(frames, groups, preds, sectors, ranks)
 
     keep = sorted(pseudo)
     loss = train_on(keep, labels, 1)
