@@ -39,6 +39,7 @@ import os
 import sys
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 from typing import Callable, Sequence
 
 from engine.errors import SegroiError
@@ -62,7 +63,7 @@ class Group:
     backend: str
     device: str
     _stats: object = field(default=None, repr=False)     # process group for loss and BatchNorm sums
-    _objects: object = field(default=None, repr=False)   # gloo group for Python objects
+    _objects: Any = field(default=None, repr=False)   # gloo group for Python objects
 
     @property
     def lead(self) -> bool:
@@ -242,6 +243,8 @@ def _synced_bn_class():
             n = sums[-1]
             mean = sums[:c] / n
             var = (sums[c:2 * c] / n - mean * mean).clamp_min(0)
+            assert self.running_mean is not None and self.running_var is not None  # track_running_stats
+            assert self.num_batches_tracked is not None
             with torch.no_grad():
                 m = self.momentum if self.momentum is not None else 1.0 / float(self.num_batches_tracked + 1)
                 self.running_mean.mul_(1 - m).add_(mean.to(x.dtype), alpha=m)
@@ -329,7 +332,6 @@ def launch(args, nproc: int) -> int:
     (rank 0 also its run's id). When a rank fails, the others are stopped, one line names the first
     failure, and a run rank 0 had opened is marked failed.
     """
-    import torch.distributed as dist
     import torch.multiprocessing as mp
 
     logging.getLogger("torch.multiprocessing.spawn").setLevel(logging.ERROR)

@@ -25,7 +25,7 @@ def fit_tiny(ranks, batch_size: int, out: str) -> None:
     segmenter = SslSegmenter(UNet(width=4, levels=3), input_size=32, device="cpu", roi="frame")
     images, targets = tiny_data()
     config = TrainConfig(image_size=32, width=4, levels=3, epochs=1, batch_size=batch_size, lr=1e-2,
-                         epoch_samples=12)
+                         min_epoch_steps=1)  # one pass over the 12 frames
     losses: list[float] = []
     fit(segmenter, images, targets, config, lambda r, e, loss: losses.append(loss), ranks=ranks)
     if ranks is None or ranks.lead:

@@ -49,7 +49,11 @@ def relative_distance(a: Path, b: Path) -> float:
 
 
 def error_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.replace("\r", "\n").splitlines() if line.startswith("segroi train-ssl:")]
+    """The command's error lines, without the cursor moves a progress bar left in front of them."""
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", stderr).replace("\r", "\n")
+    return [line.strip() for line in plain.splitlines() if line.strip().startswith("segroi train-ssl:")]
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +143,9 @@ def test_fit_on_two_ranks_is_the_one_process_step_even_when_the_batch_does_not_d
         assert abs(x - y) < 1e-5
     for k, v in a["state"].items():
         if v.is_floating_point():
-            assert (v - b["state"][k]).abs().max() < 1e-5, k
+            # float32 sums taken in another order over an epoch of steps: a few 1e-5 on weights of about 0.1
+            # (another seed moves them by about 0.1)
+            assert (v - b["state"][k]).abs().max() < 1e-4, k
 
 
 @pytest.mark.slow
