@@ -19,9 +19,10 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -n 2 -m "not slow and not gpu and not browser"
 
-# ruff's lint rules and mypy's type check on engine/, both configured in pyproject.toml.
+# ruff's lint rules and formatting, and mypy's type check on engine/, all configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 install: system $(VENV)/.installed

@@ -48,7 +48,7 @@ SAM = "SAM: box or points"
 def _lv():
     from engine.data.phantom import make_phantom
 
-    frame = make_phantom(1, seed=0, size=256)[0]   # what the page shows first
+    frame = make_phantom(1, seed=0, size=256)[0]  # what the page shows first
     return frame, frame.mask == 1
 
 
@@ -113,13 +113,13 @@ def run_case(name: str, context, url: str, lv, prompt_s: float) -> dict:
         x0, y0, x1, y1 = mask_box(lv)
         s.drag(x0 - 3, y0 - 3, x1 + 3, y1 + 3, seconds=0.6)
         predictions = 1
-        s.pause(3)   # looks at SAM's mask (under the threshold: work)
+        s.pause(3)  # looks at SAM's mask (under the threshold: work)
     elif name == "sam-point":
         new_session(page, SAM)
         s = Script(page)
         s.wait_canvas()
         page.get_by_text("+ point (inside)").click()
-        s.wait_canvas()   # the same canvas, and it may have moved
+        s.wait_canvas()  # the same canvas, and it may have moved
         s.click(*interior_point(lv))
         predictions = 1
         s.pause(3)
@@ -128,9 +128,15 @@ def run_case(name: str, context, url: str, lv, prompt_s: float) -> dict:
     s.accept()
     compute = predictions * prompt_s
     expected, idle = s.expected(threshold, compute=compute)
-    return {"case": name, "threshold_s": threshold, "scripted_active_s": expected, "scripted_idle_s": idle,
-            "scripted_hidden_s": sum(b - a for a, b in s.hidden), "scripted_compute_s": compute,
-            "wall_s": s.accepted - s.shown}
+    return {
+        "case": name,
+        "threshold_s": threshold,
+        "scripted_active_s": expected,
+        "scripted_idle_s": idle,
+        "scripted_hidden_s": sum(b - a for a, b in s.hidden),
+        "scripted_compute_s": compute,
+        "wall_s": s.accepted - s.shown,
+    }
 
 
 def _uptime() -> str:
@@ -163,9 +169,11 @@ def main() -> int:
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS-annotation.md"))
     parser.add_argument("--json", default=None)
-    parser.add_argument("--before", default=None,
-                        help="the printed rows (JSON lines) of this script run against older code, "
-                             "shown beside the results")
+    parser.add_argument(
+        "--before",
+        default=None,
+        help="the printed rows (JSON lines) of this script run against older code, shown beside the results",
+    )
     parser.add_argument("--before-label", default="older code")
     args = parser.parse_args()
 
@@ -179,30 +187,44 @@ def main() -> int:
     rows = []
     started = dt.datetime.now(dt.timezone.utc)
     load_before = _uptime()
-    with tempfile.TemporaryDirectory() as tmp, annotate_server(Path(tmp)) as (url, db), \
-            sync_playwright() as pw, attached_chromium(pw) as context:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        annotate_server(Path(tmp)) as (url, db),
+        sync_playwright() as pw,
+        attached_chromium(pw) as context,
+    ):
         for round_no in range(args.repeat):
             for name in cases:
                 row = run_case(name, context, url, lv, prompt_s)
                 item = stored_items(db)[-1]
                 # .get: the same script also runs against code from before these columns existed
-                row.update(round=round_no + 1, stored_active_s=item["active_seconds"],
-                           stored_idle_s=item["idle_seconds"], stored_hidden_s=item.get("hidden_seconds"),
-                           stored_compute_s=item.get("compute_seconds"), timing=item.get("timing"),
-                           load=os.getloadavg()[0])
+                row.update(
+                    round=round_no + 1,
+                    stored_active_s=item["active_seconds"],
+                    stored_idle_s=item["idle_seconds"],
+                    stored_hidden_s=item.get("hidden_seconds"),
+                    stored_compute_s=item.get("compute_seconds"),
+                    timing=item.get("timing"),
+                    load=os.getloadavg()[0],
+                )
                 row["error_s"] = row["stored_active_s"] - row["scripted_active_s"]
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     load_after = _uptime()
-    meta = {"date": started.isoformat(timespec="seconds"), "cpu": _cpu(), "cores": os.cpu_count(),
-            "load_before": load_before, "load_after": load_after, "sam_prompt_s": prompt_s,
-            **_versions()}
+    meta = {
+        "date": started.isoformat(timespec="seconds"),
+        "cpu": _cpu(),
+        "cores": os.cpu_count(),
+        "load_before": load_before,
+        "load_after": load_after,
+        "sam_prompt_s": prompt_s,
+        **_versions(),
+    }
     if args.json:
         Path(args.json).write_text(json.dumps({"meta": meta, "rows": rows}, indent=1) + "\n")
     before = None
     if args.before:
-        before = [json.loads(line) for line in Path(args.before).read_text().splitlines()
-                  if line.startswith("{")]
+        before = [json.loads(line) for line in Path(args.before).read_text().splitlines() if line.startswith("{")]
     Path(args.out).write_text(report(meta, rows, before, args.before_label))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0 if all(abs(r["error_s"]) <= GOAL_S for r in rows) else 1
@@ -214,8 +236,11 @@ def report(meta: dict, rows: list[dict], before: list[dict] | None = None, label
 
     worst = max(abs(r["error_s"]) for r in rows)
     loads = [r["load"] for r in rows]
-    busy = (f"**was busy** (load average {min(loads):.0f}–{max(loads):.0f} on {meta['cores']} cores)"
-            if max(loads) > (meta["cores"] or 1) else "was quiet")
+    busy = (
+        f"**was busy** (load average {min(loads):.0f}–{max(loads):.0f} on {meta['cores']} cores)"
+        if max(loads) > (meta["cores"] or 1)
+        else "was quiet"
+    )
     lines = [
         "# Annotation timing: stored active time against scripted timings",
         "",
@@ -244,34 +269,47 @@ def report(meta: dict, rows: list[dict], before: list[dict] | None = None, label
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['round']} | {r['case']} | {r['threshold_s']:g} | {f(r['scripted_active_s'])} | "
-                     f"{f(r['stored_active_s'])} | {r['error_s']:+.2f} | {f(r['scripted_idle_s'])} | "
-                     f"{f(r['stored_idle_s'])} | {f(r['stored_hidden_s'])} | {f(r['stored_compute_s'], 3)} | "
-                     f"{r['load']:.1f} |")
+        lines.append(
+            f"| {r['round']} | {r['case']} | {r['threshold_s']:g} | {f(r['scripted_active_s'])} | "
+            f"{f(r['stored_active_s'])} | {r['error_s']:+.2f} | {f(r['scripted_idle_s'])} | "
+            f"{f(r['stored_idle_s'])} | {f(r['stored_hidden_s'])} | {f(r['stored_compute_s'], 3)} | "
+            f"{r['load']:.1f} |"
+        )
     verdict = "met" if worst <= GOAL_S else "**not met**"
-    lines += ["", f"Largest |error|: {worst:.2f} s — goal {verdict}.", "",
-              "## Reading it", "",
-              "- The script and segroi read the same clock (browser and server run on this machine), but "
-              "not the same records: the script times the display and the Accept press with its own "
-              "listeners in the page and its pauses and tab switches with its own clock; segroi stores "
-              "what its canvas reported and the server received.",
-              "- segroi puts the browser's times on the server's clock with the smallest (received − "
-              "sent) it saw; a client whose clock is off shifts every time alike, so durations keep. "
-              "Between two machines the estimate carries the shortest delivery delay; that is "
-              "covered by unit tests (tests/annotation/test_activity.py), not by this run.",
-              "- SAM at 256 px with random weights computes a mask in tens of milliseconds here, so "
-              "the SAM cases check the prompt path and the timing around it more than the compute "
-              "deduction; a 4 s computation is in tests/annotation/test_flow.py.",
-              "- The tab is hidden by bringing a second tab to the front; the page receives a real "
-              "`visibilitychange` (tests/annotate_script.py says why Chromium is attached, not launched).",
-              ""]
+    lines += [
+        "",
+        f"Largest |error|: {worst:.2f} s — goal {verdict}.",
+        "",
+        "## Reading it",
+        "",
+        "- The script and segroi read the same clock (browser and server run on this machine), but "
+        "not the same records: the script times the display and the Accept press with its own "
+        "listeners in the page and its pauses and tab switches with its own clock; segroi stores "
+        "what its canvas reported and the server received.",
+        "- segroi puts the browser's times on the server's clock with the smallest (received − "
+        "sent) it saw; a client whose clock is off shifts every time alike, so durations keep. "
+        "Between two machines the estimate carries the shortest delivery delay; that is "
+        "covered by unit tests (tests/annotation/test_activity.py), not by this run.",
+        "- SAM at 256 px with random weights computes a mask in tens of milliseconds here, so "
+        "the SAM cases check the prompt path and the timing around it more than the compute "
+        "deduction; a 4 s computation is in tests/annotation/test_flow.py.",
+        "- The tab is hidden by bringing a second tab to the front; the page receives a real "
+        "`visibilitychange` (tests/annotate_script.py says why Chromium is attached, not launched).",
+        "",
+    ]
     if before:
-        lines += [f"## The same script against {label}", "",
-                  "| case | scripted active (s) | stored active (s) | error (s) | scripted idle (s) | stored idle (s) "
-                  "| load |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            f"## The same script against {label}",
+            "",
+            "| case | scripted active (s) | stored active (s) | error (s) | scripted idle (s) | stored idle (s) "
+            "| load |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for r in before:
-            lines.append(f"| {r['case']} | {f(r['scripted_active_s'])} | {f(r['stored_active_s'])} | "
-                         f"{r['error_s']:+.2f} | {f(r['scripted_idle_s'])} | {f(r['stored_idle_s'])} | {r['load']:.1f} |")
+            lines.append(
+                f"| {r['case']} | {f(r['scripted_active_s'])} | {f(r['stored_active_s'])} | "
+                f"{r['error_s']:+.2f} | {f(r['scripted_idle_s'])} | {f(r['stored_idle_s'])} | {r['load']:.1f} |"
+            )
         lines.append("")
     return "\n".join(lines)
 

@@ -30,8 +30,15 @@ def bench(name: str, fn, calls: int, repeats: int, goal_ms: float | None) -> dic
     fn()  # warm-up
     times = [per_call(fn, calls) * 1000 for _ in range(repeats)]
     med = statistics.median(times)
-    row = {"name": name, "median_ms": med, "min_ms": min(times), "max_ms": max(times),
-           "goal_ms": goal_ms, "calls": calls, "repeats": repeats}
+    row = {
+        "name": name,
+        "median_ms": med,
+        "min_ms": min(times),
+        "max_ms": max(times),
+        "goal_ms": goal_ms,
+        "calls": calls,
+        "repeats": repeats,
+    }
     verdict = "no goal" if goal_ms is None else f"goal < {goal_ms:g} ms: {'ok' if med < goal_ms else 'MISSED'}"
     print(f"{name:40} median {med:8.3f} ms  (min {min(times):.3f}, max {max(times):.3f})  {verdict}")
     return row
@@ -43,16 +50,28 @@ def main() -> None:
     args = ap.parse_args()
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     raw = reference_scenario()
-    for label, s in (("cloud", costmodel.validate(raw)),
-                     ("on-prem shared", costmodel.validate(raw).with_mode("on_prem", dedicated=False))):
+    for label, s in (
+        ("cloud", costmodel.validate(raw)),
+        ("on-prem shared", costmodel.validate(raw).with_mode("on_prem", dedicated=False)),
+    ):
         print(f"-- reference scenario, {label}, {len(s.uncertain)} ranged assumptions")
         bench("validate (dict -> Scenario)", lambda: costmodel.validate(raw), 500, args.repeats, None)
         bench("evaluate (one scenario)", lambda s=s: costmodel.evaluate(s), 1000, args.repeats, 1.0)
-        bench("monte_carlo (10,000 draws)", lambda s=s: costmodel.monte_carlo(s, n=10_000, seed=0), 10,
-              args.repeats, 200.0)
+        bench(
+            "monte_carlo (10,000 draws)",
+            lambda s=s: costmodel.monte_carlo(s, n=10_000, seed=0),
+            10,
+            args.repeats,
+            200.0,
+        )
         bench("tornado (all ranged inputs)", lambda s=s: costmodel.tornado(s), 200, args.repeats, 100.0)
-        bench("cumulative+breakdown", lambda s=s: (costmodel.cumulative(s), costmodel.breakdown(s)),
-              300, args.repeats, None)
+        bench(
+            "cumulative+breakdown",
+            lambda s=s: (costmodel.cumulative(s), costmodel.breakdown(s)),
+            300,
+            args.repeats,
+            None,
+        )
 
 
 if __name__ == "__main__":

@@ -44,22 +44,72 @@ def fill_store(n_rows: int) -> None:
     now = dt.datetime(2026, 11, 26, 12, 0)
     quarter = n_rows // 4
     with store.run("profile", settings={"bench": True}) as run:
-        run.add("profiles", [{"model": "ssl_unet", "component": "full", "weights": "random", "device": "cuda",
-                              "device_name": "bench GPU", "dtype": "bf16", "batch": 2 ** (i % 9),
-                              "input_size": "1x256x256", "images_per_second": 1000.0 + i,
-                              "seconds_per_image": 1 / (1000.0 + i), "joules_per_image": 0.1,
-                              "provenance": "measured", "measured_at": now} for i in range(quarter)])
+        run.add(
+            "profiles",
+            [
+                {
+                    "model": "ssl_unet",
+                    "component": "full",
+                    "weights": "random",
+                    "device": "cuda",
+                    "device_name": "bench GPU",
+                    "dtype": "bf16",
+                    "batch": 2 ** (i % 9),
+                    "input_size": "1x256x256",
+                    "images_per_second": 1000.0 + i,
+                    "seconds_per_image": 1 / (1000.0 + i),
+                    "joules_per_image": 0.1,
+                    "provenance": "measured",
+                    "measured_at": now,
+                }
+                for i in range(quarter)
+            ],
+        )
     with store.run("evaluate", settings={"bench": True}) as run:
-        run.add("evaluations", [{"model": "ssl_unet" if i % 2 else "sam_vit_b", "frame": f"f_{i:05d}",
-                                 "structure": "LV LA RV RA".split()[i % 4], "dice": 0.5 + (i % 50) / 100,
-                                 "provenance": "measured"} for i in range(quarter)])
-        run.add("measurements", [{"model": "ssl_unet", "study": f"s{i}", "name": "lv_edv_ml",
-                                  "value": 100.0 + i % 7, "reference": 100.0, "unit": "ml",
-                                  "provenance": "measured"} for i in range(quarter)])
-    store.insert("annotation_items", [{"session_id": "bench", "frame": f"f_{i:05d}", "structure": "LV",
-                                       "task": "manual sam ssl".split()[i % 3], "active_seconds": 5.0 + i % 9,
-                                       "accepted": i % 5 != 0, "simulated": True, "completed_at": now}
-                                      for i in range(n_rows - 3 * quarter)])
+        run.add(
+            "evaluations",
+            [
+                {
+                    "model": "ssl_unet" if i % 2 else "sam_vit_b",
+                    "frame": f"f_{i:05d}",
+                    "structure": "LV LA RV RA".split()[i % 4],
+                    "dice": 0.5 + (i % 50) / 100,
+                    "provenance": "measured",
+                }
+                for i in range(quarter)
+            ],
+        )
+        run.add(
+            "measurements",
+            [
+                {
+                    "model": "ssl_unet",
+                    "study": f"s{i}",
+                    "name": "lv_edv_ml",
+                    "value": 100.0 + i % 7,
+                    "reference": 100.0,
+                    "unit": "ml",
+                    "provenance": "measured",
+                }
+                for i in range(quarter)
+            ],
+        )
+    store.insert(
+        "annotation_items",
+        [
+            {
+                "session_id": "bench",
+                "frame": f"f_{i:05d}",
+                "structure": "LV",
+                "task": "manual sam ssl".split()[i % 3],
+                "active_seconds": 5.0 + i % 9,
+                "accepted": i % 5 != 0,
+                "simulated": True,
+                "completed_at": now,
+            }
+            for i in range(n_rows - 3 * quarter)
+        ],
+    )
 
 
 def _apptest():
@@ -127,8 +177,11 @@ def pdf_export(repeat: int) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(max(1, repeat // 2)):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "engine.cli", "report", "--out", f"{tmp}/r{i}.pdf"],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "engine.cli", "report", "--out", f"{tmp}/r{i}.pdf"],
+                check=True,
+                capture_output=True,
+            )
             cli.append(time.perf_counter() - t0)
     return warm, cli
 
@@ -177,10 +230,26 @@ def browser_first_render(repeat: int) -> dict[str, list[float]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard.serve", "run", str(APP), "--server.port", str(port),
-                             "--server.headless", "true", "--server.fileWatcherType", "none",
-                             "--browser.gatherUsageStats", "false"], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.serve",
+            "run",
+            str(APP),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     samples: dict[str, list[float]] = {}
     try:
         for _ in range(300):
@@ -190,9 +259,17 @@ def browser_first_render(repeat: int) -> dict[str, list[float]]:
             except OSError:
                 time.sleep(0.2)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"])
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
             for i in range(repeat + 1):
                 context = browser.new_context(viewport={"width": 1280, "height": 800})
                 page = context.new_page()
@@ -229,9 +306,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SEGROI_DB"] = str(Path(tmp) / "bench.duckdb")
         fill_store(args.rows)
-        out = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "cpu": _cpu(), "cores": os.cpu_count(), "python": platform.python_version(),
-               "load_average_at_start": os.getloadavg(), "result_rows": args.rows}
+        out = {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "cpu": _cpu(),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg(),
+            "result_rows": args.rows,
+        }
         if not args.browser_only:
             out["overview_first_render_s"] = overview_first_render(args.repeat)
             page, model = scenario_edit(args.repeat)
@@ -245,8 +327,11 @@ def main() -> int:
             for name, values in browser.items():
                 out[f"overview_browser_{name}_s"] = values
         out["load_average_at_end"] = os.getloadavg()
-    out["medians"] = {k: round(statistics.median(v), 3) for k, v in out.items()
-                      if isinstance(v, list) and v and isinstance(v[0], float)}
+    out["medians"] = {
+        k: round(statistics.median(v), 3)
+        for k, v in out.items()
+        if isinstance(v, list) and v and isinstance(v[0], float)
+    }
     print(json.dumps(out, indent=1, default=str))
     return 0
 

@@ -55,9 +55,15 @@ def _stats(values):
         return None
     mean = statistics.fmean(values)
     sd = statistics.stdev(values) if len(values) > 1 else 0.0
-    return {"n": len(values), "mean": mean, "std": sd, "cv": sd / mean if mean else None,
-            "min": min(values), "max": max(values),
-            "spread": (max(values) - min(values)) / mean if mean else None}
+    return {
+        "n": len(values),
+        "mean": mean,
+        "std": sd,
+        "cv": sd / mean if mean else None,
+        "min": min(values),
+        "max": max(values),
+        "spread": (max(values) - min(values)) / mean if mean else None,
+    }
 
 
 def counter_under_load(device, step, seconds: float = 0.6) -> dict | None:
@@ -115,22 +121,33 @@ def main(argv=None) -> int:
     env = environment(device)
     idle = device.idle_power(args.idle_seconds) if args.idle_seconds > 0 else None
     counter = device.energy.method == en.NVML_COUNTER
-    sampled_kind, sampled_reader = (device.nvml.power_reader() if counter else (None, None))
+    sampled_kind, sampled_reader = device.nvml.power_reader() if counter else (None, None)
     results: list[dict] = []
-    payload = {"benchmark": "energy_stability", "environment": env, "idle_power_watts": idle,
-               "energy_method": device.energy.method, "sampled_power": sampled_kind,
-               "repeats": args.repeats, "seconds": args.seconds, "results": results}
+    payload = {
+        "benchmark": "energy_stability",
+        "environment": env,
+        "idle_power_watts": idle,
+        "energy_method": device.energy.method,
+        "sampled_power": sampled_kind,
+        "repeats": args.repeats,
+        "seconds": args.seconds,
+        "results": results,
+    }
     for name in [m.strip() for m in args.models.split(",") if m.strip()]:
         components, conv = traits(name)
         batch = args.unet_batch if name == "ssl_unet" else args.sam_batch
-        setting = [s for s in plan(components, conv, args.device, [args.dtype], [batch], [1],
-                                   ["tuned"]) if s.component in ("full", "encoder")][0]
+        setting = [
+            s
+            for s in plan(components, conv, args.device, [args.dtype], [batch], [1], ["tuned"])
+            if s.component in ("full", "encoder")
+        ][0]
         need = (args.repeats + 1) * (args.seconds + args.warmup) + 5
         summary = {"model": name, "setting": setting.label(), "rows": []}
         results.append(summary)
         if not deadline.allows(need):
-            summary["skipped"] = (f"not started: about {need:.0f} s needed, "
-                                  f"{max(deadline.left(), 0):.0f} s left before the deadline")
+            summary["skipped"] = (
+                f"not started: about {need:.0f} s needed, {max(deadline.left(), 0):.0f} s left before the deadline"
+            )
             print(f"{name}: {summary['skipped']}", file=sys.stderr)
             write_json(args.out, payload, key=args.key, quiet=True)
             continue
@@ -150,31 +167,38 @@ def main(argv=None) -> int:
             for rep in range(args.repeats):
                 tee = None
                 if counter:
-                    tee = TeeMeter(device.energy.meter(),
-                                   en.SampledPowerMeter(sampled_reader, 0.02, en.NVML_SAMPLING))
+                    tee = TeeMeter(device.energy.meter(), en.SampledPowerMeter(sampled_reader, 0.02, en.NVML_SAMPLING))
                 row = measure(device, model, setting, opts, idle, meter=tee)
                 rows.append(row)
                 if tee is not None and tee.last_secondary is not None and row["joules_per_image"]:
                     sampled.append(tee.last_secondary.joules / (row["iterations"] * row["batch"]))
-                print(f"{name} repeat {rep + 1}: {row['images_per_second']:.2f} img/s, "
-                      f"J/img {row['joules_per_image']}", file=sys.stderr, flush=True)
-                summary.update({
-                    "input_size": rows[0]["input_size"], "energy_method": rows[0]["energy_method"],
-                    "joules_per_image": _stats([r["joules_per_image"] for r in rows]),
-                    "joules_per_image_idle_subtracted": _stats(
-                        [r["joules_per_image_idle_subtracted"] for r in rows]),
-                    "images_per_second": _stats([r["images_per_second"] for r in rows]),
-                    "average_power_watts": _stats([r["average_power_watts"] for r in rows]),
-                    "energy_window_seconds": _stats([r["energy_window_seconds"] for r in rows]),
-                    "sampled_joules_per_image": _stats(sampled),
-                    "sampled_vs_counter": (statistics.fmean(s / r["joules_per_image"]
-                                                            for s, r in zip(sampled, rows))
-                                           if sampled else None),
-                })
+                print(
+                    f"{name} repeat {rep + 1}: {row['images_per_second']:.2f} img/s, J/img {row['joules_per_image']}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                summary.update(
+                    {
+                        "input_size": rows[0]["input_size"],
+                        "energy_method": rows[0]["energy_method"],
+                        "joules_per_image": _stats([r["joules_per_image"] for r in rows]),
+                        "joules_per_image_idle_subtracted": _stats(
+                            [r["joules_per_image_idle_subtracted"] for r in rows]
+                        ),
+                        "images_per_second": _stats([r["images_per_second"] for r in rows]),
+                        "average_power_watts": _stats([r["average_power_watts"] for r in rows]),
+                        "energy_window_seconds": _stats([r["energy_window_seconds"] for r in rows]),
+                        "sampled_joules_per_image": _stats(sampled),
+                        "sampled_vs_counter": (
+                            statistics.fmean(s / r["joules_per_image"] for s, r in zip(sampled, rows))
+                            if sampled
+                            else None
+                        ),
+                    }
+                )
                 upd = (summary.get("counter_update") or {}).get("interval")
                 if upd:
-                    summary["window_over_counter_update"] = min(
-                        r["energy_window_seconds"] for r in rows) / upd
+                    summary["window_over_counter_update"] = min(r["energy_window_seconds"] for r in rows) / upd
                 write_json(args.out, payload, key=args.key, quiet=True)
         except Exception as exc:  # noqa: BLE001 - recorded; the next model still runs
             summary["error"] = error_text(exc)
@@ -186,15 +210,19 @@ def main(argv=None) -> int:
             if device.type == "cuda":
                 torch.cuda.empty_cache()
         write_json(args.out, payload, key=args.key, quiet=True)
-    print(f"\n{env['device_name']} ({args.device}), {args.repeats} repeats of {args.seconds} s, "
-          f"idle {idle} W, energy {device.energy.method}, sampled power {sampled_kind}")
+    print(
+        f"\n{env['device_name']} ({args.device}), {args.repeats} repeats of {args.seconds} s, "
+        f"idle {idle} W, energy {device.energy.method}, sampled power {sampled_kind}"
+    )
     for s in results:
         if "images_per_second" not in s:
             print(f"  {s['model']:9} {s.get('skipped') or s.get('error')}")
             continue
         ips, j = s["images_per_second"], s["joules_per_image"]
-        line = f"  {s['model']:9} {s['setting']:28} img/s {ips['mean']:.4g} (cv {ips['cv']:.2%}, " \
-               f"spread {ips['spread']:.2%})"
+        line = (
+            f"  {s['model']:9} {s['setting']:28} img/s {ips['mean']:.4g} (cv {ips['cv']:.2%}, "
+            f"spread {ips['spread']:.2%})"
+        )
         if j:
             line += f"; J/img {j['mean']:.4g} (cv {j['cv']:.2%}, spread {j['spread']:.2%})"
         else:

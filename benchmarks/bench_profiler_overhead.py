@@ -54,8 +54,7 @@ def main(argv=None) -> int:
     device = open_device(args.device)
     env = environment(device)
     model = SslUnetModel(device.torch_device, input_size=args.input_size)
-    setting = [s for s in plan(["full"], True, args.device, [args.dtype], [args.batch], [1],
-                               [args.recipe])][-1]
+    setting = [s for s in plan(["full"], True, args.device, [args.dtype], [args.batch], [1], [args.recipe])][-1]
     torch.backends.cudnn.benchmark = setting.cudnn_benchmark
     step = model.prepare(setting).step
     sync = device.synchronize
@@ -89,8 +88,16 @@ def main(argv=None) -> int:
             return step()
 
         # Warm-up zero and a window of exactly n calls: steady_state's own loop, instrumented.
-        w = steady_state(counted, seconds=n * per_call, timer=device.timer(), synchronize=sync,
-                         meter=meter, warmup_seconds=0.0, min_warmup=1, max_attempts=1)
+        w = steady_state(
+            counted,
+            seconds=n * per_call,
+            timer=device.timer(),
+            synchronize=sync,
+            meter=meter,
+            warmup_seconds=0.0,
+            min_warmup=1,
+            max_attempts=1,
+        )
         device.memory.peak()
         return w.host_seconds, w.iterations
 
@@ -103,36 +110,53 @@ def main(argv=None) -> int:
         "bare": lambda: n * args.batch / bare(),
         "profiled": lambda: (lambda h, i: i * args.batch / h)(*profiled(device.energy.meter())),
         "sampled": lambda: (lambda h, i: i * args.batch / h)(
-            *profiled(en.SampledPowerMeter(sample_reader, interval=0.02))),
+            *profiled(en.SampledPowerMeter(sample_reader, interval=0.02))
+        ),
     }
     names = list(loops)
     results = {k: [] for k in names}
 
     def summary():
         med = {k: statistics.median(v) for k, v in results.items() if v}
-        overhead = {k: 1 - med[k] / med["bare"] for k in ("profiled", "sampled")
-                    if k in med and "bare" in med}
-        return med, overhead, {"benchmark": "profiler_overhead", "environment": env,
-                               "setting": setting.label(), "calls_per_loop": n,
-                               "energy_method": device.energy.method,
-                               "sampled_power": sample_kind, "repeats_done": len(results["bare"]),
-                               "images_per_second": results, "median": med, "overhead": overhead}
+        overhead = {k: 1 - med[k] / med["bare"] for k in ("profiled", "sampled") if k in med and "bare" in med}
+        return (
+            med,
+            overhead,
+            {
+                "benchmark": "profiler_overhead",
+                "environment": env,
+                "setting": setting.label(),
+                "calls_per_loop": n,
+                "energy_method": device.energy.method,
+                "sampled_power": sample_kind,
+                "repeats_done": len(results["bare"]),
+                "images_per_second": results,
+                "median": med,
+                "overhead": overhead,
+            },
+        )
 
     for rep in range(args.repeats):
-        for k in names[rep % 3:] + names[:rep % 3]:  # rotate the order: no loop always goes first
+        for k in names[rep % 3 :] + names[: rep % 3]:  # rotate the order: no loop always goes first
             results[k].append(loops[k]())
-        print(f"repeat {rep + 1}: " + ", ".join(f"{k} {v[-1]:.1f} img/s" for k, v in results.items()),
-              file=sys.stderr, flush=True)
+        print(
+            f"repeat {rep + 1}: " + ", ".join(f"{k} {v[-1]:.1f} img/s" for k, v in results.items()),
+            file=sys.stderr,
+            flush=True,
+        )
         write_json(args.out, summary()[2], key=args.key, quiet=True)
     med, overhead, payload = summary()
     # The steady_state window also differs from `bare` by one extra warm-up call per loop;
     # throughput counts only the window's calls.
-    print(f"\n{env['device_name']} ({args.device}), {setting.label()}, {n} calls per loop, "
-          f"energy {device.energy.method}")
+    print(
+        f"\n{env['device_name']} ({args.device}), {setting.label()}, {n} calls per loop, energy {device.energy.method}"
+    )
     for k in results:
         spread = (max(results[k]) - min(results[k])) / med[k]
-        print(f"  {k:9} median {med[k]:10.2f} img/s  spread {spread:6.2%}"
-              + (f"  overhead {overhead[k]:+.2%}" if k in overhead else ""))
+        print(
+            f"  {k:9} median {med[k]:10.2f} img/s  spread {spread:6.2%}"
+            + (f"  overhead {overhead[k]:+.2%}" if k in overhead else "")
+        )
     write_json(args.out, payload, key=args.key)
     device.close()
     return 0

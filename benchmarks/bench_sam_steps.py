@@ -31,23 +31,31 @@ from benchlib import Deadline, environment, exit_on_term, table
 from ladder import Ladder, Step
 
 MODELS = ("sam_vit_b", "sam_vit_l", "sam_vit_h")
-STEPS = ("autocast_bf16", "fp32", "bf16_weights", "sdpa", "compile", "autotune", "decoder",
-         "decoder_graphs")
+STEPS = ("autocast_bf16", "fp32", "bf16_weights", "sdpa", "compile", "autotune", "decoder", "decoder_graphs")
 GPU_ONLY = ("decoder_graphs", "autotune")
 # The default plan, most important first: the ViT-H goal's baseline and candidates, then what the
 # summary's other keys need (ViT-B at its best, the decoder per box), then the long compiles, then
 # rows for comparison with the REFERENCES.md anchors.
-PLAN = ("sam_vit_h:autocast_bf16:8,sam_vit_h:sdpa:8,sam_vit_h:bf16_weights:8,sam_vit_h:sdpa:16,"
-        "sam_vit_b:sdpa:8,sam_vit_b:sdpa:16,sam_vit_b:decoder:1,sam_vit_h:compile:8,"
-        "sam_vit_b:decoder_graphs:1,sam_vit_l:sdpa:8,sam_vit_b:autocast_bf16:8,sam_vit_b:compile:8,"
-        "sam_vit_h:fp32:1")
+PLAN = (
+    "sam_vit_h:autocast_bf16:8,sam_vit_h:sdpa:8,sam_vit_h:bf16_weights:8,sam_vit_h:sdpa:16,"
+    "sam_vit_b:sdpa:8,sam_vit_b:sdpa:16,sam_vit_b:decoder:1,sam_vit_h:compile:8,"
+    "sam_vit_b:decoder_graphs:1,sam_vit_l:sdpa:8,sam_vit_b:autocast_bf16:8,sam_vit_b:compile:8,"
+    "sam_vit_h:fp32:1"
+)
 # Expected seconds per step on an H100/H200 at the plan's batch, compile included (a step is started
 # only when this much time is left): eager, a 1 s warm-up of at least 2 calls and a 3 s window
 # (ViT-H b8: 0.4 s per call at the REFERENCES.md anchor's 20.2 img/s); compiling ViT-H's 32 blocks,
 # a minute or more (not yet measured).
-COST = {("sam_vit_h", "compile"): 90, ("sam_vit_b", "compile"): 45, ("sam_vit_l", "compile"): 70,
-        ("sam_vit_h", "autotune"): 300, ("sam_vit_b", "autotune"): 150, ("sam_vit_l", "autotune"): 240,
-        "decoder_graphs": 30, "decoder": 5}
+COST = {
+    ("sam_vit_h", "compile"): 90,
+    ("sam_vit_b", "compile"): 45,
+    ("sam_vit_l", "compile"): 70,
+    ("sam_vit_h", "autotune"): 300,
+    ("sam_vit_b", "autotune"): 150,
+    ("sam_vit_l", "autotune"): 240,
+    "decoder_graphs": 30,
+    "decoder": 5,
+}
 EAGER_COST = {"sam_vit_b": 5, "sam_vit_l": 7, "sam_vit_h": 8}
 BUILD_COST = {"sam_vit_b": 2, "sam_vit_l": 4, "sam_vit_h": 6}
 
@@ -66,8 +74,7 @@ def setting_for(step: str, batch: int):
         "bf16_weights": replace(tuned, recipe="bf16_weights"),
         "sdpa": replace(tuned, attention="sdpa"),
         "compile": replace(tuned, attention="sdpa", compile_mode="default", recipe="compile"),
-        "autotune": replace(tuned, attention="sdpa", compile_mode="max-autotune-no-cudagraphs",
-                            recipe="autotune"),
+        "autotune": replace(tuned, attention="sdpa", compile_mode="max-autotune-no-cudagraphs", recipe="autotune"),
     }[step]
 
 
@@ -84,8 +91,7 @@ def parse_plan(text: str, p) -> list[tuple[str, str, int]]:
     for item in [x.strip() for x in text.split(",") if x.strip()]:
         parts = item.split(":")
         if len(parts) != 3 or parts[0] not in MODELS or parts[1] not in STEPS or not parts[2].isdigit():
-            p.error(f"--plan: {item!r} is not MODEL:STEP:BATCH (models {', '.join(MODELS)}; "
-                    f"steps {', '.join(STEPS)})")
+            p.error(f"--plan: {item!r} is not MODEL:STEP:BATCH (models {', '.join(MODELS)}; steps {', '.join(STEPS)})")
         out.append((parts[0], parts[1], int(parts[2])))
     return out
 
@@ -94,9 +100,12 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     p.add_argument("--plan", default=PLAN)
-    p.add_argument("--batch-scale", type=float, default=1.0,
-                   help="multiply every encoder batch by this (at least 1 image); below 1 only to "
-                        "check code paths")
+    p.add_argument(
+        "--batch-scale",
+        type=float,
+        default=1.0,
+        help="multiply every encoder batch by this (at least 1 image); below 1 only to check code paths",
+    )
     p.add_argument("--image-size", type=int, default=1024, help="below 1024 only to check code paths")
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--warmup", type=float, default=1.0)
@@ -124,11 +133,18 @@ def main(argv=None) -> int:
     device = open_device(args.device)
     env = environment(device)
     idle = device.idle_power(args.idle_seconds) if args.idle_seconds > 0 else None
-    header = {"benchmark": "sam_steps", "environment": env, "image_size": args.image_size,
-              "plan": args.plan}
+    header = {"benchmark": "sam_steps", "environment": env, "image_size": args.image_size, "plan": args.plan}
     kwargs = {m: {"image_size": args.image_size} for m in MODELS}
-    ladder = Ladder(device, ProfileOptions(seconds=args.seconds, warmup_seconds=args.warmup), idle,
-                    Deadline(args.deadline), args.out, args.key, header, kwargs)
+    ladder = Ladder(
+        device,
+        ProfileOptions(seconds=args.seconds, warmup_seconds=args.warmup),
+        idle,
+        Deadline(args.deadline),
+        args.out,
+        args.key,
+        header,
+        kwargs,
+    )
     exit_on_term()
     try:
         for model, step, batch in plan:
@@ -137,22 +153,34 @@ def main(argv=None) -> int:
             cost = cost_of(model, step, batch) + (BUILD_COST[model] if model not in ladder.models else 0)
             ladder.run(Step(step, model, setting_for(step, batch), cost))
     finally:
-        ladder.finish(store=args.store, command="python benchmarks/bench_sam_steps.py "
-                      + shlex.join(sys.argv[1:] if argv is None else argv))
+        ladder.finish(
+            store=args.store,
+            command="python benchmarks/bench_sam_steps.py " + shlex.join(sys.argv[1:] if argv is None else argv),
+        )
 
-    cols = [("model", "model"), ("step", "step"), ("batch", "batch"), ("status", "status"),
-            ("images_per_second", "img/s"), ("seconds_per_prompt", "s/prompt"),
-            ("joules_per_image", "J/img"), ("joules_per_prompt", "J/prompt"),
-            ("average_power_watts", "W"), ("peak_memory_bytes", "peak B"),
-            ("compile_seconds", "first call s"), ("step_seconds", "step s")]
-    print(f"\n{env['device_name']}, torch {env['torch']}, SAM input 3x{args.image_size}x{args.image_size}, "
-          f"idle {idle} W\n")
+    cols = [
+        ("model", "model"),
+        ("step", "step"),
+        ("batch", "batch"),
+        ("status", "status"),
+        ("images_per_second", "img/s"),
+        ("seconds_per_prompt", "s/prompt"),
+        ("joules_per_image", "J/img"),
+        ("joules_per_prompt", "J/prompt"),
+        ("average_power_watts", "W"),
+        ("peak_memory_bytes", "peak B"),
+        ("compile_seconds", "first call s"),
+        ("step_seconds", "step s"),
+    ]
+    print(
+        f"\n{env['device_name']}, torch {env['torch']}, SAM input 3x{args.image_size}x{args.image_size}, "
+        f"idle {idle} W\n"
+    )
     print(table(ladder.rows, cols))
     for m in MODELS:
         best = ladder.best(m, "encoder")
         if best:
-            print(f"best {m} encoder: {best['step']} at batch {best['batch']}: "
-                  f"{best['images_per_second']:.2f} img/s")
+            print(f"best {m} encoder: {best['step']} at batch {best['batch']}: {best['images_per_second']:.2f} img/s")
     device.close()
     return 0
 

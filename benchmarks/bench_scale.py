@@ -96,7 +96,8 @@ def _fresh(tmp: Path, label: str, size: str) -> str:
 def _same(a: Path, b: Path) -> bool:
     files = sorted(p.name for p in a.iterdir())
     return files == sorted(p.name for p in b.iterdir()) and all(
-        (a / f).read_bytes() == (b / f).read_bytes() for f in files)
+        (a / f).read_bytes() == (b / f).read_bytes() for f in files
+    )
 
 
 def _timed(label, fn, results, repeats: int = 1):
@@ -106,8 +107,16 @@ def _timed(label, fn, results, repeats: int = 1):
         before = os.getloadavg()[0]
         times.append(fn())
         loads += [before, os.getloadavg()[0]]
-    results.append({"run": label, "seconds": min(times), "all_seconds": times, "load_before": loads[0],
-                    "load_after": loads[-1], "load_max": max(loads)})
+    results.append(
+        {
+            "run": label,
+            "seconds": min(times),
+            "all_seconds": times,
+            "load_before": loads[0],
+            "load_after": loads[-1],
+            "load_max": max(loads),
+        }
+    )
     print(f"{label}: {min(times):.1f} s (of {len(times)}; load {loads[0]:.1f} -> {loads[-1]:.1f})", file=sys.stderr)
     return min(times)
 
@@ -154,8 +163,14 @@ def measure(args) -> dict:
         fits, same, cold, overhead, ray_start = {}, {}, {}, {}, {}
 
         def local(label, size, weights_args=None):
-            return _timed(label, lambda: _segment([*(weights_args or [*base, "--data", str(data[size])]),
-                                                   "--out", _fresh(tmp, label, size)]), results, args.repeats)
+            return _timed(
+                label,
+                lambda: _segment(
+                    [*(weights_args or [*base, "--data", str(data[size])]), "--out", _fresh(tmp, label, size)]
+                ),
+                results,
+                args.repeats,
+            )
 
         torch.set_num_threads(1)
         _segment([*base, "--data", str(data["small"]), "--out", str(tmp / "warm-up")])  # imports, first calls
@@ -172,23 +187,34 @@ def measure(args) -> dict:
             with connect("local", num_cpus=workers + 1):
                 ray_start[workers] = time.perf_counter() - t0
                 # The first job on a fresh Ray also starts its worker processes (what `--ray local` pays).
-                cold[label] = _timed(f"{label}, {frames['small']} frames, first job on a fresh Ray",
-                                     lambda label=label, ray_args=ray_args: _segment(
-                                         [*base, "--data", str(data["small"]), "--out",
-                                          _fresh(tmp, label, "cold"), *ray_args]), results)
+                cold[label] = _timed(
+                    f"{label}, {frames['small']} frames, first job on a fresh Ray",
+                    lambda label=label, ray_args=ray_args: _segment(
+                        [*base, "--data", str(data["small"]), "--out", _fresh(tmp, label, "cold"), *ray_args]
+                    ),
+                    results,
+                )
                 # Fixed overhead: a model too small to matter on 4 frames, with and without Ray.
-                overhead[label] = (
-                    _timed(f"{label}, 4 frames, tiny model", lambda label=label, ray_args=ray_args: _segment(
-                        [*probe, "--out", _fresh(tmp, label, "probe"), *ray_args]), results, args.repeats)
-                    - local(f"{beside}, 4 frames, tiny model", "probe", probe))
+                overhead[label] = _timed(
+                    f"{label}, 4 frames, tiny model",
+                    lambda label=label, ray_args=ray_args: _segment(
+                        [*probe, "--out", _fresh(tmp, label, "probe"), *ray_args]
+                    ),
+                    results,
+                    args.repeats,
+                ) - local(f"{beside}, 4 frames, tiny model", "probe", probe)
                 # Local and Ray runs alternate, so both see the same load.
                 secs, local_secs = {}, {}
                 for k in sizes:
                     local_secs[k] = local(f"{beside}, {frames[k]} frames", k)
-                    secs[k] = _timed(f"{label}, {frames[k]} frames",
-                                     lambda k=k, label=label, ray_args=ray_args: _segment(
-                                         [*base, "--data", str(data[k]), "--out",
-                                          _fresh(tmp, label, k), *ray_args]), results, args.repeats)
+                    secs[k] = _timed(
+                        f"{label}, {frames[k]} frames",
+                        lambda k=k, label=label, ray_args=ray_args: _segment(
+                            [*base, "--data", str(data[k]), "--out", _fresh(tmp, label, k), *ray_args]
+                        ),
+                        results,
+                        args.repeats,
+                    )
             fits[beside] = _fit(frames["small"], local_secs["small"], frames["large"], local_secs["large"])
             fits[label] = _fit(frames["small"], secs["small"], frames["large"], secs["large"])
             same[label] = _same(tmp / f"{beside}, {frames['large']} frames-large", tmp / f"{label}-large")
@@ -198,13 +224,30 @@ def measure(args) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     from engine.profiling.hardware import cpu_name
 
-    return {"date": now(), "cpu": cpu_name(), "cores": os.cpu_count(), "platform": platform.platform(),
-            "python": platform.python_version(), "torch": torch.__version__, "ray": _ray_version(),
-            "settings": {"small_frames": frames["small"], "large_frames": frames["large"], "size": args.size,
-                         "model": "SSL U-Net width 32, 5 levels, 256-px input, random weights",
-                         "torch_threads_default": default_threads},
-            "runs": results, "fits": fits, "ray_start_s": ray_start, "identical_to_local": same, "cold_s": cold,
-            "overhead_s": overhead, "repeats": args.repeats, "io_fps_one_core": io_fps}
+    return {
+        "date": now(),
+        "cpu": cpu_name(),
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "ray": _ray_version(),
+        "settings": {
+            "small_frames": frames["small"],
+            "large_frames": frames["large"],
+            "size": args.size,
+            "model": "SSL U-Net width 32, 5 levels, 256-px input, random weights",
+            "torch_threads_default": default_threads,
+        },
+        "runs": results,
+        "fits": fits,
+        "ray_start_s": ray_start,
+        "identical_to_local": same,
+        "cold_s": cold,
+        "overhead_s": overhead,
+        "repeats": args.repeats,
+        "io_fps_one_core": io_fps,
+    }
 
 
 def _ray_version() -> str:
@@ -221,8 +264,12 @@ def anchor_table() -> dict:
     rows = anchor_profile_rows()
 
     def find(model, component, dtype, batch):
-        return next(r for r in rows if (r["model"], r["component"], r["dtype"], r["batch"], r["recipe"])
-                    == (model, component, dtype, batch, "plain"))
+        return next(
+            r
+            for r in rows
+            if (r["model"], r["component"], r["dtype"], r["batch"], r["recipe"])
+            == (model, component, dtype, batch, "plain")
+        )
 
     scenario = reference_scenario()
     structures = scenario["workload"]["structures_per_frame"]
@@ -233,14 +280,23 @@ def anchor_table() -> dict:
     for name, model in (("SAM ViT-B", "sam_vit_b"), ("SAM ViT-H", "sam_vit_h")):
         enc = find(model, "encoder", "bf16", 8)
         dec = find(model, "decoder", "fp32", 1)
-        models[name] = {"seconds_per_frame": enc["seconds_per_image"] + structures * dec["seconds_per_prompt"],
-                        "how": f"encoder bf16 batch 8 ({enc['seconds_per_image'] * 1000:.1f} ms/img) + "
-                               f"{structures} x decoder fp32 per box ({dec['seconds_per_prompt'] * 1000:.2f} ms)"}
+        models[name] = {
+            "seconds_per_frame": enc["seconds_per_image"] + structures * dec["seconds_per_prompt"],
+            "how": f"encoder bf16 batch 8 ({enc['seconds_per_image'] * 1000:.1f} ms/img) + "
+            f"{structures} x decoder fp32 per box ({dec['seconds_per_prompt'] * 1000:.2f} ms)",
+        }
     unet = find("ssl_unet", "full", "bf16", 256)
-    models["SSL U-Net"] = {"seconds_per_frame": unet["seconds_per_image"],
-                           "how": f"bf16 batch 256 ({unet['images_per_second']:.0f} img/s)"}
-    return {"models": models, "price": price, "price_source": price_source, "structures": structures,
-            "anchor_source": ANCHOR_SOURCE}
+    models["SSL U-Net"] = {
+        "seconds_per_frame": unet["seconds_per_image"],
+        "how": f"bf16 batch 256 ({unet['images_per_second']:.0f} img/s)",
+    }
+    return {
+        "models": models,
+        "price": price,
+        "price_source": price_source,
+        "structures": structures,
+        "anchor_source": ANCHOR_SOURCE,
+    }
 
 
 # -- report ----------------------------------------------------------------------------------------
@@ -252,17 +308,27 @@ def markdown(m: dict, anchors: dict) -> str:
     busy = max(r["load_max"] for r in m["runs"])
     loads = [v for r in m["runs"] for v in (r["load_before"], r["load_after"], r["load_max"])]
     lines = [
-        "# Archive scale: segment on one process and on Ray, and 1 M frames on 1-64 GPUs", "",
-        "Script: `benchmarks/bench_scale.py` (rerun it as is; it writes this file with `--markdown`).", "",
-        "```", "python benchmarks/bench_scale.py --markdown benchmarks/RESULTS-scale.md", "```", "",
-        "## Set-up", "",
+        "# Archive scale: segment on one process and on Ray, and 1 M frames on 1-64 GPUs",
+        "",
+        "Script: `benchmarks/bench_scale.py` (rerun it as is; it writes this file with `--markdown`).",
+        "",
+        "```",
+        "python benchmarks/bench_scale.py --markdown benchmarks/RESULTS-scale.md",
+        "```",
+        "",
+        "## Set-up",
+        "",
         f"- **Machine:** {m['cpu']}, {m['cores']} cores, no GPU; {m['platform']}; Python {m['python']}, "
         f"torch {m['torch']}, Ray {m['ray']}.",
         f"- **Date:** {m['date']}.",
         f"- **Load:** 1-minute load average {min(loads):.1f}-{max(loads):.1f} during the runs (per run below)."
-        + (f" **The machine was busy** (load above its {m['cores']} cores): other people's builds and tests "
-           "ran on the same cores, so these timings are lower and noisier than on a quiet machine; rerun "
-           "the script there." if busy > m["cores"] else ""),
+        + (
+            f" **The machine was busy** (load above its {m['cores']} cores): other people's builds and tests "
+            "ran on the same cores, so these timings are lower and noisier than on a quiet machine; rerun "
+            "the script there."
+            if busy > m["cores"]
+            else ""
+        ),
         f"- **Data:** `segroi phantom`, {m['settings']['size']} px, {m['settings']['small_frames']} and "
         f"{m['settings']['large_frames']} frames (4 per study).",
         f"- **Work per frame:** {m['settings']['model']}, about a second of one core, so that Ray's "
@@ -274,8 +340,10 @@ def markdown(m: dict, anchors: dict) -> str:
         "each, on a local Ray started with W + 1 logical CPUs (the decode and write tasks take the extra "
         "one). Ray's start is timed apart (`--ray local` pays it on every command; a joined cluster does not).",
         "- **Fit:** each configuration ran on both sizes; wall time = fixed + frames / rate gives the fixed "
-        "overhead of a run (start-up, model load, pipeline start and finish) and the steady rate.", "",
-        "## Measured: frames per second", "",
+        "overhead of a run (start-up, model load, pipeline start and finish) and the steady rate.",
+        "",
+        "## Measured: frames per second",
+        "",
         "| configuration | frames/s, large run | steady frames/s | fixed s per run | label maps = local |",
         "|---|---|---|---|---|",
     ]
@@ -283,8 +351,10 @@ def markdown(m: dict, anchors: dict) -> str:
         same = m["identical_to_local"].get(label)
         fixed = fit["fixed_s"] if fit["fixed_s"] is not None and fit["fixed_s"] >= 0 else None
         rate = fit["rate_fps"] if fixed is not None else None
-        lines.append(f"| {label} | {_f(fit['large_fps'], '.3f')} | {_f(rate, '.3f')} | {_f(fixed)} | "
-                     f"{'yes, byte for byte' if same else ('-' if same is None else 'NO')} |")
+        lines.append(
+            f"| {label} | {_f(fit['large_fps'], '.3f')} | {_f(rate, '.3f')} | {_f(fixed)} | "
+            f"{'yes, byte for byte' if same else ('-' if same is None else 'NO')} |"
+        )
     one, two = m["fits"]["ray, 1 CPU worker"], m["fits"]["ray, 2 CPU workers"]
     l1 = m["fits"]["local, 1 thread (beside ray, 1 CPU worker)"]
     l2 = m["fits"]["local, 1 thread (beside ray, 2 CPU workers)"]
@@ -292,8 +362,9 @@ def markdown(m: dict, anchors: dict) -> str:
     relative = (two["large_fps"] / l2["large_fps"]) / (one["large_fps"] / l1["large_fps"])
     lines += [
         "",
-        "A \"-\" in the steady and fixed columns: the two sizes did not separate the fixed part from the "
-        "rate (the load changed between them).", "",
+        'A "-" in the steady and fixed columns: the two sizes did not separate the fixed part from the '
+        "rate (the load changed between them).",
+        "",
         f"- **2 workers / 1 worker:** {raw:.2f}x the frames/s on the large run; {relative:.2f}x when each "
         "is taken relative to the 1-thread local run measured beside it, which takes out the load's drift "
         "between the two blocks (goal: at least 1.6x)." + _drift_note(l1, l2),
@@ -305,36 +376,53 @@ def markdown(m: dict, anchors: dict) -> str:
         f"{_first_extra(m, 'ray, 2 CPU workers')} s longer than the next (its worker processes start). "
         "`--ray local` pays all three on every command; a command that joins a running cluster pays the first.",
         f"- **Reading + writing alone:** {m['io_fps_one_core']:.0f} frames/s on one core (PNG in, label PNG "
-        "out, no model).", "",
-        f"Runs (fastest of {m['repeats']}; a warm-up run came first and is not counted):", "",
-        "| run | seconds | load before | load after |", "|---|---|---|---|",
+        "out, no model).",
+        "",
+        f"Runs (fastest of {m['repeats']}; a warm-up run came first and is not counted):",
+        "",
+        "| run | seconds | load before | load after |",
+        "|---|---|---|---|",
     ]
-    lines += [f"| {r['run']} | {r['seconds']:.2f} | {r['load_before']:.1f} | {r['load_after']:.1f} |"
-              for r in m["runs"]]
     lines += [
-        "", "## From anchors, not measured here: 1 M frames on 1-64 GPUs", "",
+        f"| {r['run']} | {r['seconds']:.2f} | {r['load_before']:.1f} | {r['load_after']:.1f} |" for r in m["runs"]
+    ]
+    lines += [
+        "",
+        "## From anchors, not measured here: 1 M frames on 1-64 GPUs",
+        "",
         f"Per-GPU throughput comes from the H100 anchors in `engine/reference.py` ({anchors['anchor_source']}; "
         "REFERENCES.md), **not from this run**. Cost uses the reference scenario's cloud GPU price, "
         f"${anchors['price']:.2f} per GPU-hour ({anchors['price_source']['kind']}: "
         f"{anchors['price_source']['source']}), paid for every GPU while the job runs. Linear scaling "
         "is assumed: every GPU kept busy, Ray's fixed overhead (seconds, above) left out. That is fair "
         "for SAM, whose archive takes hours; for the SSL U-Net the whole million frames take minutes on "
-        "one GPU, so past a few GPUs the overhead and the decoding (below), not the GPUs, set the time.", "",
+        "one GPU, so past a few GPUs the overhead and the decoding (below), not the GPUs, set the time.",
+        "",
     ]
     for name, a in anchors["models"].items():
-        lines.append(f"- **{name}:** {a['seconds_per_frame'] * 1000:.3g} ms per frame on one H100 = "
-                     f"{1 / a['seconds_per_frame']:.4g} frames/s ({a['how']}).")
-    header = "| GPUs | " + " | ".join(f"{n} hours" for n in anchors["models"]) + " | " + \
-        " | ".join(f"{n} cost" for n in anchors["models"]) + " |"
+        lines.append(
+            f"- **{name}:** {a['seconds_per_frame'] * 1000:.3g} ms per frame on one H100 = "
+            f"{1 / a['seconds_per_frame']:.4g} frames/s ({a['how']})."
+        )
+    header = (
+        "| GPUs | "
+        + " | ".join(f"{n} hours" for n in anchors["models"])
+        + " | "
+        + " | ".join(f"{n} cost" for n in anchors["models"])
+        + " |"
+    )
     lines += ["", header, "|" + "---|" * (1 + 2 * len(anchors["models"]))]
     for g in GPU_COUNTS:
         hours = [ARCHIVE_FRAMES * a["seconds_per_frame"] / g / 3600 for a in anchors["models"].values()]
         cost = [h * g * anchors["price"] for h in hours]
-        lines.append(f"| {g} | " + " | ".join(_hours(h) for h in hours) + " | "
-                     + " | ".join(f"${c:,.2f}" for c in cost) + " |")
+        lines.append(
+            f"| {g} | " + " | ".join(_hours(h) for h in hours) + " | " + " | ".join(f"${c:,.2f}" for c in cost) + " |"
+        )
     ssl_fps = 1 / anchors["models"]["SSL U-Net"]["seconds_per_frame"]
     lines += [
-        "", "What the table leaves out:", "",
+        "",
+        "What the table leaves out:",
+        "",
         f"- **Decoding keeps up, or not.** One H100 labels {ssl_fps:,.0f} frames/s with the SSL U-Net; at the "
         f"{m['io_fps_one_core']:.0f} frames/s per core measured above for reading and writing, that needs about "
         f"{ssl_fps / m['io_fps_one_core']:.0f} CPU cores per GPU, so for the SSL model the CPU stages, not the "
@@ -343,7 +431,8 @@ def markdown(m: dict, anchors: dict) -> str:
         "- **Scaling past one node** also depends on the shared file system that serves the frames and takes "
         "the label maps, which this single machine cannot show.",
         "- Cost is cloud GPU time only: the cost model's utilization (0.5 in the reference scenario) describes "
-        "a standing service, not a batch job that keeps its GPUs busy.", "",
+        "a standing service, not a batch job that keeps its GPUs busy.",
+        "",
     ]
     return "\n".join(lines)
 
@@ -354,9 +443,11 @@ def _drift_note(l1: dict, l2: dict) -> str:
     drift = high / low - 1
     if drift <= 0.2:
         return ""
-    return (f" **Not conclusive here:** the same 1-thread local run was {drift:.0%} faster in one block than "
-            "in the other, so the machine's load, not segroi, moved these figures; a quiet machine decides "
-            "the goal.")
+    return (
+        f" **Not conclusive here:** the same 1-thread local run was {drift:.0%} faster in one block than "
+        "in the other, so the machine's load, not segroi, moved these figures; a quiet machine decides "
+        "the goal."
+    )
 
 
 def _first_extra(m: dict, label: str) -> str:
@@ -388,7 +479,7 @@ def main() -> int:
     text = markdown(m, anchors)
     if args.markdown:
         old = Path(args.markdown).read_text() if Path(args.markdown).exists() else ""
-        ddp = "## Training on 2 processes (DDP)"          # bench_ddp_train.py's section is kept
+        ddp = "## Training on 2 processes (DDP)"  # bench_ddp_train.py's section is kept
         if ddp in old:
             text = text.rstrip("\n") + "\n\n" + ddp + old.split(ddp, 1)[1]
         Path(args.markdown).write_text(text)

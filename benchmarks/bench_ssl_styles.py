@@ -59,8 +59,9 @@ SETTINGS = {"quick": ["--quick"], "small": ["--image-size", "128", "--width", "1
 def _segroi(args: list[str], env: dict, check: bool = True) -> tuple[float, subprocess.CompletedProcess, tuple]:
     before = os.getloadavg()
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "engine.cli", *args], env=env, capture_output=True, text=True,
-                          cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "engine.cli", *args], env=env, capture_output=True, text=True, cwd=ROOT
+    )
     seconds = time.perf_counter() - t0
     after = os.getloadavg()
     if check and proc.returncode != 0:
@@ -76,7 +77,7 @@ def make_data(work: Path, looks, train_cines: int, test_cines: int) -> dict:
         train, test = work / look / "train", work / look / "test"
         if not (train / "dicom").is_dir():
             write_family(train, look, train_cines, seed=1000)
-            shutil.rmtree(train / "truth")                  # training cannot see what is not there
+            shutil.rmtree(train / "truth")  # training cannot see what is not there
         if not (test / "dicom").is_dir():
             write_family(test, look, test_cines, seed=2000)
         data[look] = (train / "dicom", test / "dicom", test / "truth")
@@ -87,7 +88,9 @@ def _ef(label_ed, label_es, spacing) -> float | None:
     from engine.measure.clinical import ef_percent, single_plane_volume_ml
 
     try:
-        return ef_percent(single_plane_volume_ml(label_ed == 1, spacing), single_plane_volume_ml(label_es == 1, spacing))
+        return ef_percent(
+            single_plane_volume_ml(label_ed == 1, spacing), single_plane_volume_ml(label_es == 1, spacing)
+        )
     except (ValueError, ZeroDivisionError):
         return None
 
@@ -122,21 +125,46 @@ def run_one(look, train_dirs, test, truth, setting, protocol, work, env, threads
     tag = tag or f"{protocol}-{setting}-{look}"
     weights = work / "weights" / f"{tag}.pt"
     weights.parent.mkdir(exist_ok=True)
-    train_args = ["train-ssl", "--data", *map(str, train_dirs), "--out", str(weights), "--device", "cpu",
-                  "--threads", str(threads), *SETTINGS[setting], *extra]
+    train_args = [
+        "train-ssl",
+        "--data",
+        *map(str, train_dirs),
+        "--out",
+        str(weights),
+        "--device",
+        "cpu",
+        "--threads",
+        str(threads),
+        *SETTINGS[setting],
+        *extra,
+    ]
     t_train, proc, load_train = _segroi(train_args, env, check=False)
-    row = {"look": look, "protocol": protocol, "setting": setting, "train_seconds": t_train, "tag": tag,
-           "extra": list(extra),
-           "load_train": load_train, "train_command": "segroi " + " ".join(train_args[:1] + ["..."] + train_args[-(2 + len(SETTINGS[setting])):])}
+    row = {
+        "look": look,
+        "protocol": protocol,
+        "setting": setting,
+        "train_seconds": t_train,
+        "tag": tag,
+        "extra": list(extra),
+        "load_train": load_train,
+        "train_command": "segroi " + " ".join(train_args[:1] + ["..."] + train_args[-(2 + len(SETTINGS[setting])) :]),
+    }
     if proc.returncode != 0:
         row["failed"] = proc.stderr.strip().splitlines()[-1][:600] if proc.stderr.strip() else f"exit {proc.returncode}"
         return row
     store = open_store(env["SEGROI_DB"], read_only=True)
     tr = stored.training_run_for_weights(store, str(weights.resolve()))
-    row.update({"train_frames": tr["images"], "qc_pass_rates": json.loads(tr["qc_pass_rates"]),
-                "final_qc_pass_rate": tr["final_qc_pass_rate"], "qc_rejections": json.loads(tr["qc_rejections"])})
-    t_eval, _, load_eval = _segroi(["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(test),
-                                    "--truth", str(truth)], env)
+    row.update(
+        {
+            "train_frames": tr["images"],
+            "qc_pass_rates": json.loads(tr["qc_pass_rates"]),
+            "final_qc_pass_rate": tr["final_qc_pass_rate"],
+            "qc_rejections": json.loads(tr["qc_rejections"]),
+        }
+    )
+    t_eval, _, load_eval = _segroi(
+        ["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(test), "--truth", str(truth)], env
+    )
     run = stored.latest_run_id(store, RunKind.EVALUATE)
     rows = stored.run_rows(store, "evaluations", run)
     dice = {c: float(np.mean([r["dice"] for r in rows if r["structure"] == c])) for c in CHAMBERS}
@@ -144,10 +172,18 @@ def run_one(look, train_dirs, test, truth, setting, protocol, work, env, threads
     shutil.rmtree(pred, ignore_errors=True)
     _segroi(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(test), "--out", str(pred)], env)
     efe = ef_errors(pred, truth)
-    row.update({"evaluate_seconds": t_eval, "load_evaluate": load_eval, "dice": dice,
-                "mean4": float(np.mean(list(dice.values()))), "ef_error": float(np.nanmean(efe)) if efe else None,
-                "ef_failed": int(np.sum(np.isnan(efe))), "test_frames": sum(r["structure"] == "LV" for r in rows),
-                "model_qc_on_test": _qc_rate(["--data", str(test), "--labels", str(pred)], env)})
+    row.update(
+        {
+            "evaluate_seconds": t_eval,
+            "load_evaluate": load_eval,
+            "dice": dice,
+            "mean4": float(np.mean(list(dice.values()))),
+            "ef_error": float(np.nanmean(efe)) if efe else None,
+            "ef_failed": int(np.sum(np.isnan(efe))),
+            "test_frames": sum(r["structure"] == "LV" for r in rows),
+            "model_qc_on_test": _qc_rate(["--data", str(test), "--labels", str(pred)], env),
+        }
+    )
     return row
 
 
@@ -171,13 +207,24 @@ def main() -> int:
     env = {**os.environ, "SEGROI_DB": str(work / "bench.duckdb"), "PYTHONPATH": str(ROOT)}
     from engine.profiling.hardware import cpu_cores, cpu_name
 
-    results = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "host": {"cpu": cpu_name(), "cores": cpu_cores(), "python": platform.python_version(),
-                        "load_average_at_start": os.getloadavg()},
-               "settings": {**vars(args), "held_out_looks": list(HELD_OUT)}, "rows": []}
+    results = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "host": {
+            "cpu": cpu_name(),
+            "cores": cpu_cores(),
+            "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg(),
+        },
+        "settings": {**vars(args), "held_out_looks": list(HELD_OUT)},
+        "rows": [],
+    }
     all_looks = list(LOOKS)
-    data = make_data(work, sorted(set(looks) | (set(all_looks) if "loso" in args.protocol else set())),
-                     args.train_cines, args.test_cines)
+    data = make_data(
+        work,
+        sorted(set(looks) | (set(all_looks) if "loso" in args.protocol else set())),
+        args.train_cines,
+        args.test_cines,
+    )
     try:
         for setting in args.settings.split(","):
             for protocol in args.protocol.split(","):
@@ -195,7 +242,7 @@ def main() -> int:
                         for other in all_looks:
                             if other == look:
                                 continue
-                            files = sorted(data[other][0].glob("*.dcm"))[:args.loso_cines]
+                            files = sorted(data[other][0].glob("*.dcm"))[: args.loso_cines]
                             train_dirs.extend(files)
                     row = run_one(look, train_dirs, test, truth, setting, protocol, work, env, args.threads)
                     if protocol == "loso":
@@ -219,13 +266,35 @@ def _variants(protocol, look, data, setting, work, env, args):
     train, test, truth = data[look]
     if protocol == "rounds":
         for rounds in (1, 2):
-            yield run_one(look, [train], test, truth, setting, f"rounds={rounds}", work, env, args.threads,
-                          extra=["--rounds", str(rounds)], tag=f"rounds{rounds}-{setting}-{look}")
+            yield run_one(
+                look,
+                [train],
+                test,
+                truth,
+                setting,
+                f"rounds={rounds}",
+                work,
+                env,
+                args.threads,
+                extra=["--rounds", str(rounds)],
+                tag=f"rounds{rounds}-{setting}-{look}",
+            )
         return
     files = sorted(train.glob("*.dcm"))
     for k in (2, 4, 8, len(files)):
-        yield run_one(look, files[:k], test, truth, setting, f"floor:{k} cines", work, env, args.threads,
-                      extra=["--min-qc-frames", "0", "--min-qc-share", "0"], tag=f"floor{k}-{setting}-{look}")
+        yield run_one(
+            look,
+            files[:k],
+            test,
+            truth,
+            setting,
+            f"floor:{k} cines",
+            work,
+            env,
+            args.threads,
+            extra=["--min-qc-frames", "0", "--min-qc-share", "0"],
+            tag=f"floor{k}-{setting}-{look}",
+        )
 
 
 def _print_row(r: dict) -> None:
@@ -233,28 +302,38 @@ def _print_row(r: dict) -> None:
         print(f"{r['protocol']:4} {r['setting']:5} {r['look']:8} FAILED: {r['failed']}", flush=True)
         return
     d = r["dice"]
-    print(f"{r['protocol']:4} {r['setting']:5} {r['look']:8} LV {d['LV']:.3f} LA {d['LA']:.3f} RV {d['RV']:.3f} "
-          f"RA {d['RA']:.3f} mean {r['mean4']:.3f} EF err {r['ef_error']:.1f} | train {r['train_seconds']:.0f}s "
-          f"eval {r['evaluate_seconds']:.0f}s load {r['load_train'][0]:.1f}", flush=True)
+    print(
+        f"{r['protocol']:4} {r['setting']:5} {r['look']:8} LV {d['LV']:.3f} LA {d['LA']:.3f} RV {d['RV']:.3f} "
+        f"RA {d['RA']:.3f} mean {r['mean4']:.3f} EF err {r['ef_error']:.1f} | train {r['train_seconds']:.0f}s "
+        f"eval {r['evaluate_seconds']:.0f}s load {r['load_train'][0]:.1f}",
+        flush=True,
+    )
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| protocol | setting | look | LV | LA | RV | RA | mean | EF error (points) | training frames (QC-passed) | "
-             "QC pass: round 1 / round 2 / final (training run) | QC pass on the test look: pseudo-labels / network | "
-             "train + evaluate s | load avg |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| protocol | setting | look | LV | LA | RV | RA | mean | EF error (points) | training frames (QC-passed) | "
+        "QC pass: round 1 / round 2 / final (training run) | QC pass on the test look: pseudo-labels / network | "
+        "train + evaluate s | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         if "failed" in r:
             lines.append(f"| {r['protocol']} | {r['setting']} | {r['look']} | failed: {r['failed']} |")
             continue
         d = r["dice"]
         qc = " / ".join(f"{x:.0%}" for x in [*r["qc_pass_rates"], r["final_qc_pass_rate"]])
-        test_qc = f"{r.get('pseudo_qc_on_test', float('nan')):.0%} / {r['model_qc_on_test']:.0%}" \
-            if "pseudo_qc_on_test" in r else f"- / {r['model_qc_on_test']:.0%}"
-        lines.append(f"| {r['protocol']} | {r['setting']} | {r['look']} | {d['LV']:.3f} | {d['LA']:.3f} | {d['RV']:.3f} | "
-                     f"{d['RA']:.3f} | {r['mean4']:.3f} | {r['ef_error']:.1f} | "
-                     f"{r['train_frames']} ({round(r['qc_pass_rates'][0] * r['train_frames'])}) | {qc} | {test_qc} | "
-                     f"{r['train_seconds'] + r['evaluate_seconds']:.0f} | {r['load_train'][0]:.1f} |")
+        test_qc = (
+            f"{r.get('pseudo_qc_on_test', float('nan')):.0%} / {r['model_qc_on_test']:.0%}"
+            if "pseudo_qc_on_test" in r
+            else f"- / {r['model_qc_on_test']:.0%}"
+        )
+        lines.append(
+            f"| {r['protocol']} | {r['setting']} | {r['look']} | {d['LV']:.3f} | {d['LA']:.3f} | {d['RV']:.3f} | "
+            f"{d['RA']:.3f} | {r['mean4']:.3f} | {r['ef_error']:.1f} | "
+            f"{r['train_frames']} ({round(r['qc_pass_rates'][0] * r['train_frames'])}) | {qc} | {test_qc} | "
+            f"{r['train_seconds'] + r['evaluate_seconds']:.0f} | {r['load_train'][0]:.1f} |"
+        )
     return "\n".join(lines)
 
 

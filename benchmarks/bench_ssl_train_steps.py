@@ -45,8 +45,12 @@ def parse_settings(text: str, p) -> list[tuple[str, int, bool]]:
     out = []
     for item in [x.strip() for x in text.split(",") if x.strip()]:
         parts = item.split(":")
-        ok = len(parts) in (2, 3) and parts[0] in ("fp32", "bf16") and parts[1].isdigit() \
+        ok = (
+            len(parts) in (2, 3)
+            and parts[0] in ("fp32", "bf16")
+            and parts[1].isdigit()
             and (len(parts) == 2 or parts[2] == "channels_last")
+        )
         if not ok:
             p.error(f"--settings: {item!r} is not DTYPE:BATCH[:channels_last] (DTYPE fp32 or bf16)")
         out.append((parts[0], int(parts[1]), len(parts) == 3))
@@ -85,18 +89,29 @@ def main(argv=None) -> int:
     env = environment(device)
     dev = device.torch_device
     rows: list[dict] = []
-    payload = {"benchmark": "ssl_train_steps", "environment": env, "input_size": args.input_size,
-               "width": args.width, "levels": 5, "loss": "soft Dice (4 chambers) + cross-entropy",
-               "optimizer": "Adam lr 1e-4",
-               "excluded": "pseudo-labels and QC (CPU), augmentation, per-step loss read-back",
-               "rows": rows}
+    payload = {
+        "benchmark": "ssl_train_steps",
+        "environment": env,
+        "input_size": args.input_size,
+        "width": args.width,
+        "levels": 5,
+        "loss": "soft Dice (4 chambers) + cross-entropy",
+        "optimizer": "Adam lr 1e-4",
+        "excluded": "pseudo-labels and QC (CPU), augmentation, per-step loss read-back",
+        "rows": rows,
+    }
     for dtype, batch, channels_last in settings:
         label = f"{dtype} b{batch}" + (" channels_last" if channels_last else "")
         need = args.seconds + args.warmup + 8
         if not deadline.allows(need):
-            rows.append({"setting": label, "status": "skipped",
-                         "reason": f"not started: about {need:.0f} s needed, "
-                                   f"{max(deadline.left(), 0):.0f} s left before the deadline"})
+            rows.append(
+                {
+                    "setting": label,
+                    "status": "skipped",
+                    "reason": f"not started: about {need:.0f} s needed, "
+                    f"{max(deadline.left(), 0):.0f} s left before the deadline",
+                }
+            )
             write_json(args.out, payload, key=args.key, quiet=True)
             continue
         print(f"train step {label} ...", file=sys.stderr, flush=True)
@@ -109,8 +124,7 @@ def main(argv=None) -> int:
                 net = net.to(memory_format=torch.channels_last)
                 x = x.contiguous(memory_format=torch.channels_last)
             opt = torch.optim.Adam(net.parameters(), lr=1e-4)
-            cast = (torch.autocast(dev.type, dtype=torch.bfloat16) if dtype == "bf16"
-                    else contextlib.nullcontext())
+            cast = torch.autocast(dev.type, dtype=torch.bfloat16) if dtype == "bf16" else contextlib.nullcontext()
 
             def step():
                 with cast:
@@ -122,20 +136,36 @@ def main(argv=None) -> int:
             if hasattr(device.memory, "mark"):
                 device.memory.mark()
             device.memory.reset()
-            w = steady_state(step, seconds=args.seconds, timer=device.timer(),
-                             synchronize=device.synchronize, meter=device.energy.meter(),
-                             warmup_seconds=args.warmup)
+            w = steady_state(
+                step,
+                seconds=args.seconds,
+                timer=device.timer(),
+                synchronize=device.synchronize,
+                meter=device.energy.meter(),
+                warmup_seconds=args.warmup,
+            )
             images = w.iterations * batch
             raw, _ = en.per_item(w.energy.joules, images)
-            rows.append({"setting": label, "status": "ok", "dtype": dtype,
-                         "dtype_mode": "autocast" if dtype == "bf16" else "fp32", "batch": batch,
-                         "channels_last": channels_last, **{f"{k}_allow_tf32": v
-                                                            for k, v in tf32_flags().items()},
-                         "images_per_second": images / w.seconds, "joules_per_image": raw,
-                         "average_power_watts": w.energy.watts, "energy_method": w.energy.method,
-                         "window_seconds": w.seconds, "iterations": w.iterations,
-                         "timing_method": w.timing_method, "peak_memory_bytes": device.memory.peak(),
-                         "first_step_seconds": w.first_step_seconds})
+            rows.append(
+                {
+                    "setting": label,
+                    "status": "ok",
+                    "dtype": dtype,
+                    "dtype_mode": "autocast" if dtype == "bf16" else "fp32",
+                    "batch": batch,
+                    "channels_last": channels_last,
+                    **{f"{k}_allow_tf32": v for k, v in tf32_flags().items()},
+                    "images_per_second": images / w.seconds,
+                    "joules_per_image": raw,
+                    "average_power_watts": w.energy.watts,
+                    "energy_method": w.energy.method,
+                    "window_seconds": w.seconds,
+                    "iterations": w.iterations,
+                    "timing_method": w.timing_method,
+                    "peak_memory_bytes": device.memory.peak(),
+                    "first_step_seconds": w.first_step_seconds,
+                }
+            )
             print(f"  {images / w.seconds:.1f} img/s", file=sys.stderr, flush=True)
         except Exception as exc:  # noqa: BLE001 - recorded; the next setting runs
             rows.append({"setting": label, "status": "error", "error": error_text(exc)})
@@ -146,11 +176,23 @@ def main(argv=None) -> int:
                 torch.cuda.empty_cache()
         write_json(args.out, payload, key=args.key, quiet=True)
     write_json(args.out, payload, key=args.key)
-    print(f"\n{env['device_name']}, torch {env['torch']}, U-Net width {args.width} on "
-          f"1x{args.input_size}x{args.input_size}, training steps (no pseudo-labelling, no augmentation)\n")
-    print(table(rows, [("setting", "setting"), ("status", "status"), ("images_per_second", "img/s"),
-                       ("joules_per_image", "J/img"), ("average_power_watts", "W"),
-                       ("peak_memory_bytes", "peak B")]))
+    print(
+        f"\n{env['device_name']}, torch {env['torch']}, U-Net width {args.width} on "
+        f"1x{args.input_size}x{args.input_size}, training steps (no pseudo-labelling, no augmentation)\n"
+    )
+    print(
+        table(
+            rows,
+            [
+                ("setting", "setting"),
+                ("status", "status"),
+                ("images_per_second", "img/s"),
+                ("joules_per_image", "J/img"),
+                ("average_power_watts", "W"),
+                ("peak_memory_bytes", "peak B"),
+            ],
+        )
+    )
     device.close()
     return 0
 

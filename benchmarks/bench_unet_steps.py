@@ -29,14 +29,30 @@ from dataclasses import replace
 from benchlib import Deadline, environment, exit_on_term, table
 from ladder import Ladder, Step
 
-STEPS = ["naive_fp32", "autocast_bf16", "channels_last", "bf16_weights", "compile", "cuda_graphs",
-         "autotune", "max_autotune"]
+STEPS = [
+    "naive_fp32",
+    "autocast_bf16",
+    "channels_last",
+    "bf16_weights",
+    "compile",
+    "cuda_graphs",
+    "autotune",
+    "max_autotune",
+]
 GPU_ONLY = ("cuda_graphs", "autotune", "max_autotune")
 # Expected seconds per step on an H100/H200 at batch 256, compile included (a step is started only
 # when this much time is left): eager, a 1 s warm-up and a 3 s window plus cuDNN's search; default
 # compile, the REFERENCES.md probe's 18 s plus the window; autotuning, minutes (not yet measured).
-COST = {"naive_fp32": 6, "autocast_bf16": 6, "channels_last": 6, "bf16_weights": 8, "compile": 30,
-        "cuda_graphs": 35, "autotune": 150, "max_autotune": 170}
+COST = {
+    "naive_fp32": 6,
+    "autocast_bf16": 6,
+    "channels_last": 6,
+    "bf16_weights": 8,
+    "compile": 30,
+    "cuda_graphs": 35,
+    "autotune": 150,
+    "max_autotune": 170,
+}
 
 
 def setting_for(step: str, batch: int):
@@ -46,15 +62,19 @@ def setting_for(step: str, batch: int):
     ladder = {
         "naive_fp32": s,
         "autocast_bf16": replace(s, dtype="bf16", dtype_mode="autocast"),
-        "channels_last": replace(s, dtype="bf16", dtype_mode="autocast", channels_last=True,
-                                 recipe="channels_last"),
-        "bf16_weights": replace(s, dtype="bf16", dtype_mode="weights", channels_last=True,
-                                cudnn_benchmark=True, recipe="tuned"),
+        "channels_last": replace(s, dtype="bf16", dtype_mode="autocast", channels_last=True, recipe="channels_last"),
+        "bf16_weights": replace(
+            s, dtype="bf16", dtype_mode="weights", channels_last=True, cudnn_benchmark=True, recipe="tuned"
+        ),
     }
     if step in ladder:
         return ladder[step]
-    mode = {"compile": "default", "cuda_graphs": "reduce-overhead", "autotune": "max-autotune-no-cudagraphs",
-            "max_autotune": "max-autotune"}[step]
+    mode = {
+        "compile": "default",
+        "cuda_graphs": "reduce-overhead",
+        "autotune": "max-autotune-no-cudagraphs",
+        "max_autotune": "max-autotune",
+    }[step]
     return replace(ladder["bf16_weights"], compile_mode=mode, recipe=step)
 
 
@@ -71,8 +91,7 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--final-batches", default="", help="comma list; the best step at these batches")
-    p.add_argument("--steps", default="naive_fp32,autocast_bf16,channels_last,bf16_weights,compile,"
-                                      "cuda_graphs")
+    p.add_argument("--steps", default="naive_fp32,autocast_bf16,channels_last,bf16_weights,compile,cuda_graphs")
     p.add_argument("--late-steps", default="", help="steps run last, e.g. autotune,max_autotune")
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--warmup", type=float, default=1.0)
@@ -104,11 +123,23 @@ def main(argv=None) -> int:
     device = open_device(args.device)
     env = environment(device)
     idle = device.idle_power(args.idle_seconds) if args.idle_seconds > 0 else None
-    header = {"benchmark": "unet_steps", "environment": env, "input_size": args.input_size,
-              "width": args.width, "batch": args.batch}
-    ladder = Ladder(device, ProfileOptions(seconds=args.seconds, warmup_seconds=args.warmup), idle,
-                    Deadline(args.deadline), args.out, args.key, header,
-                    {"ssl_unet": {"input_size": args.input_size, "width": args.width}})
+    header = {
+        "benchmark": "unet_steps",
+        "environment": env,
+        "input_size": args.input_size,
+        "width": args.width,
+        "batch": args.batch,
+    }
+    ladder = Ladder(
+        device,
+        ProfileOptions(seconds=args.seconds, warmup_seconds=args.warmup),
+        idle,
+        Deadline(args.deadline),
+        args.out,
+        args.key,
+        header,
+        {"ssl_unet": {"input_size": args.input_size, "width": args.width}},
+    )
     scale = args.batch / 256
     exit_on_term()
     try:
@@ -118,8 +149,7 @@ def main(argv=None) -> int:
             best = ladder.best("ssl_unet")
             if best is None or b == args.batch:
                 continue
-            ladder.run(Step(best["step"], "ssl_unet", setting_for(best["step"], b),
-                            COST[best["step"]] + 5 * b / 256))
+            ladder.run(Step(best["step"], "ssl_unet", setting_for(best["step"], b), COST[best["step"]] + 5 * b / 256))
         for name in late:
             ladder.run(Step(name, "ssl_unet", setting_for(name, args.batch), COST[name]))
     finally:
@@ -127,16 +157,28 @@ def main(argv=None) -> int:
         first = next((r for r in rows if r["batch"] == args.batch), None)
         for r in rows:
             r["speedup_vs_first"] = r["images_per_second"] / first["images_per_second"] if first else None
-        ladder.finish(store=args.store, command="python benchmarks/bench_unet_steps.py "
-                      + shlex.join(sys.argv[1:] if argv is None else argv))
+        ladder.finish(
+            store=args.store,
+            command="python benchmarks/bench_unet_steps.py " + shlex.join(sys.argv[1:] if argv is None else argv),
+        )
     best = ladder.best("ssl_unet")
-    cols = [("step", "step"), ("batch", "batch"), ("status", "status"), ("images_per_second", "img/s"),
-            ("speedup_vs_first", "x first"), ("joules_per_image", "J/img"),
-            ("joules_per_image_idle_subtracted", "J/img idle-sub"), ("average_power_watts", "W"),
-            ("peak_memory_bytes", "peak B"), ("compile_seconds", "first call s"),
-            ("step_seconds", "step s")]
-    print(f"\n{env['device_name']}, torch {env['torch']}, input 1x{args.input_size}x{args.input_size}, "
-          f"width {args.width}, idle {idle} W\n")
+    cols = [
+        ("step", "step"),
+        ("batch", "batch"),
+        ("status", "status"),
+        ("images_per_second", "img/s"),
+        ("speedup_vs_first", "x first"),
+        ("joules_per_image", "J/img"),
+        ("joules_per_image_idle_subtracted", "J/img idle-sub"),
+        ("average_power_watts", "W"),
+        ("peak_memory_bytes", "peak B"),
+        ("compile_seconds", "first call s"),
+        ("step_seconds", "step s"),
+    ]
+    print(
+        f"\n{env['device_name']}, torch {env['torch']}, input 1x{args.input_size}x{args.input_size}, "
+        f"width {args.width}, idle {idle} W\n"
+    )
     print(table(ladder.rows, cols))
     if best:
         print(f"\nbest: {best['step']} at batch {best['batch']}: {best['images_per_second']:.1f} img/s")

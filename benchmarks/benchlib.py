@@ -25,8 +25,7 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def write_json(path: str | os.PathLike | None, payload: dict, key: str | None = None,
-               quiet: bool = False) -> None:
+def write_json(path: str | os.PathLike | None, payload: dict, key: str | None = None, quiet: bool = False) -> None:
     """Write `payload` as JSON to `path`; with `key`, as that key of the JSON object already there.
 
     Called after every step of a benchmark, so that whatever was measured before a crash or a time
@@ -96,8 +95,7 @@ def fmt(x, digits: int = 4) -> str:
 
 def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
     """A markdown table of `rows`; columns are (key, header)."""
-    out = ["| " + " | ".join(h for _, h in columns) + " |",
-           "|" + "|".join("---" for _ in columns) + "|"]
+    out = ["| " + " | ".join(h for _, h in columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for r in rows:
         out.append("| " + " | ".join(fmt(r.get(k)) for k, _ in columns) + " |")
     return "\n".join(out)

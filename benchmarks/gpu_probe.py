@@ -23,13 +23,37 @@ import sys
 from benchlib import error_text, now, write_json
 
 # Every module a phase imports, directly or through segroi (engine.cli loads every command).
-MODULES = ("torch", "torchvision", "triton", "numpy", "scipy", "skimage", "PIL", "pandas", "pyarrow",
-           "tqdm", "pynvml", "pytest", "pytest_timeout", "hypothesis", "pydicom", "duckdb",
-           "segment_anything", "platformdirs")
+MODULES = (
+    "torch",
+    "torchvision",
+    "triton",
+    "numpy",
+    "scipy",
+    "skimage",
+    "PIL",
+    "pandas",
+    "pyarrow",
+    "tqdm",
+    "pynvml",
+    "pytest",
+    "pytest_timeout",
+    "hypothesis",
+    "pydicom",
+    "duckdb",
+    "segment_anything",
+    "platformdirs",
+)
 # segroi's own modules the phases use; importing them pulls in their third-party imports.
-SEGROI = ("engine.cli", "engine.store", "engine.data.dicom", "engine.models.sam",
-          "engine.models.ssl_net", "engine.profiling.workloads", "engine.commands.phantom",
-          "engine.commands.train_ssl")
+SEGROI = (
+    "engine.cli",
+    "engine.store",
+    "engine.data.dicom",
+    "engine.models.sam",
+    "engine.models.ssl_net",
+    "engine.profiling.workloads",
+    "engine.commands.phantom",
+    "engine.commands.train_ssl",
+)
 
 
 def check_imports() -> dict:
@@ -58,10 +82,14 @@ def probe_gpu(device_type: str, idle_seconds: float) -> dict:
     from engine.profiling.device import open_device
     from engine.profiling.profiler import tf32_flags
 
-    info: dict = {"torch": torch.__version__, "cuda": torch.version.cuda,
-                  "cudnn": torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None,
-                  "tf32": tf32_flags(), "float32_matmul_precision": torch.get_float32_matmul_precision(),
-                  "cuda_available": torch.cuda.is_available()}
+    info: dict = {
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "cudnn": torch.backends.cudnn.version() if torch.backends.cudnn.is_available() else None,
+        "tf32": tf32_flags(),
+        "float32_matmul_precision": torch.get_float32_matmul_precision(),
+        "cuda_available": torch.cuda.is_available(),
+    }
     if device_type == "cuda" and not torch.cuda.is_available():
         return info
     device = open_device(device_type)
@@ -73,13 +101,23 @@ def probe_gpu(device_type: str, idle_seconds: float) -> dict:
         nvml = getattr(device, "nvml", None)
         if device_type == "cuda":
             props = device.props
-            info.update(torch_device_name=props.name, uuid=str(getattr(props, "uuid", "") or ""),
-                        capability=f"{props.major}.{props.minor}",
-                        multiprocessors=getattr(props, "multi_processor_count", None),
-                        memory_bytes=int(props.total_memory))
-            info["nvml"] = ("not available: " + str(device.nvml_error)) if nvml is None else {
-                "name": device.name(), "match": getattr(nvml, "match", None),
-                "driver": nvml.driver_version(), "cuda_driver": nvml.cuda_driver_version()}
+            info.update(
+                torch_device_name=props.name,
+                uuid=str(getattr(props, "uuid", "") or ""),
+                capability=f"{props.major}.{props.minor}",
+                multiprocessors=getattr(props, "multi_processor_count", None),
+                memory_bytes=int(props.total_memory),
+            )
+            info["nvml"] = (
+                ("not available: " + str(device.nvml_error))
+                if nvml is None
+                else {
+                    "name": device.name(),
+                    "match": getattr(nvml, "match", None),
+                    "driver": nvml.driver_version(),
+                    "cuda_driver": nvml.cuda_driver_version(),
+                }
+            )
         if nvml is not None:
             try:
                 info["instant_power_watts"] = nvml.instant_power_watts()
@@ -101,13 +139,31 @@ def probe_gpu(device_type: str, idle_seconds: float) -> dict:
 def report(probe: dict) -> list[str]:
     lines = [f"probe: {probe['date']}", f"python: {probe['python']} ({probe['executable']})"]
     for name, r in probe["imports"].items():
-        lines.append(f"import {name}: " + (f"ok {r.get('version', '')}".rstrip() if r["ok"]
-                                           else f"FAILED {r['error']}"))
+        lines.append(
+            f"import {name}: " + (f"ok {r.get('version', '')}".rstrip() if r["ok"] else f"FAILED {r['error']}")
+        )
     g = probe.get("gpu") or {}
-    for key in ("torch", "cuda", "cudnn", "cuda_available", "device_name", "torch_device_name", "uuid",
-                "capability", "multiprocessors", "memory_bytes", "nvml", "tf32",
-                "float32_matmul_precision", "energy_method", "instant_power_watts",
-                "average_power_watts", "counter_update_idle", "idle_seconds", "idle_power_watts"):
+    for key in (
+        "torch",
+        "cuda",
+        "cudnn",
+        "cuda_available",
+        "device_name",
+        "torch_device_name",
+        "uuid",
+        "capability",
+        "multiprocessors",
+        "memory_bytes",
+        "nvml",
+        "tf32",
+        "float32_matmul_precision",
+        "energy_method",
+        "instant_power_watts",
+        "average_power_watts",
+        "counter_update_idle",
+        "idle_seconds",
+        "idle_power_watts",
+    ):
         if key in g:
             lines.append(f"{key}: {g[key]}")
     if "error" in probe:
@@ -123,8 +179,12 @@ def main(argv=None) -> int:
     p.add_argument("--key", default="probe")
     args = p.parse_args(argv)
 
-    probe = {"date": now(), "python": platform.python_version(), "executable": sys.executable,
-             "imports": check_imports()}
+    probe = {
+        "date": now(),
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "imports": check_imports(),
+    }
     write_json(args.out, probe, key=args.key, quiet=True)
     status = 0
     try:

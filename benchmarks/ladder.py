@@ -35,11 +35,25 @@ from dataclasses import asdict, dataclass
 from benchlib import Deadline, error_text, write_json
 
 # Keys a ladder adds to profile rows; the store's `profiles` table has no such columns.
-LADDER_KEYS = ("step", "status", "step_seconds", "error", "reason", "cudagraph_skips", "perf_hints",
-               "speedup_vs_first", "label")
+LADDER_KEYS = (
+    "step",
+    "status",
+    "step_seconds",
+    "error",
+    "reason",
+    "cudagraph_skips",
+    "perf_hints",
+    "speedup_vs_first",
+    "label",
+)
 # Errors after which the CUDA context is unusable: every later CUDA call fails the same way.
-STICKY = ("illegal memory access", "device-side assert", "unspecified launch failure",
-          "CUDA error: misaligned address", "cudaErrorLaunchFailure")
+STICKY = (
+    "illegal memory access",
+    "device-side assert",
+    "unspecified launch failure",
+    "CUDA error: misaligned address",
+    "cudaErrorLaunchFailure",
+)
 MARGIN_SECONDS = 5.0  # kept free before the deadline for writing results
 # torch's own loggers stop propagation at these names; perf hints and CUDA-graph messages end here.
 HINT_LOGGERS = ("torch", "torch._inductor", "torch._dynamo")
@@ -47,10 +61,10 @@ HINT_LOGGERS = ("torch", "torch._inductor", "torch._dynamo")
 
 @dataclass
 class Step:
-    name: str        # what this step adds, e.g. "compile"
-    model: str       # a workloads model name: ssl_unet, sam_vit_b, ...
+    name: str  # what this step adds, e.g. "compile"
+    model: str  # a workloads model name: ssl_unet, sam_vit_b, ...
     setting: object  # engine.profiling.settings.Setting
-    cost: float      # seconds it is expected to take on the GPU, compile included
+    cost: float  # seconds it is expected to take on the GPU, compile included
 
 
 class _Hints(logging.Handler):
@@ -80,8 +94,17 @@ def _cudagraph_skips() -> int | None:
 
 
 class Ladder:
-    def __init__(self, device, options, idle_watts, deadline: Deadline | None, out: str | None,
-                 key: str | None, header: dict, model_kwargs: dict | None = None):
+    def __init__(
+        self,
+        device,
+        options,
+        idle_watts,
+        deadline: Deadline | None,
+        out: str | None,
+        key: str | None,
+        header: dict,
+        model_kwargs: dict | None = None,
+    ):
         self.device = device
         self.options = options
         self.idle = idle_watts
@@ -109,8 +132,7 @@ class Ladder:
                 if name == "ssl_unet":
                     self.models[name] = SslUnetModel(self.device.torch_device, **kw)
                 else:
-                    self.models[name] = SamModel(name.removeprefix("sam_"), self.device.torch_device,
-                                                 **kw)
+                    self.models[name] = SamModel(name.removeprefix("sam_"), self.device.torch_device, **kw)
             except Exception as exc:  # noqa: BLE001 - recorded on every step of that model
                 self.load_errors[name] = f"loading {name} failed: {error_text(exc)}"
                 raise RuntimeError(self.load_errors[name]) from exc
@@ -120,8 +142,14 @@ class Ladder:
     # -- steps -------------------------------------------------------------------------------------
     def _record(self, step: Step, status: str, **extra) -> dict:
         s = step.setting
-        row = {"step": step.name, "status": status, "model": step.model, "label": s.label(),
-               **{k: v for k, v in asdict(s).items()}, **extra}
+        row = {
+            "step": step.name,
+            "status": status,
+            "model": step.model,
+            "label": s.label(),
+            **{k: v for k, v in asdict(s).items()},
+            **extra,
+        }
         row.setdefault("compiled", s.compiled)
         row.setdefault("cuda_graphs", s.cuda_graphs)
         return row
@@ -136,8 +164,11 @@ class Ladder:
         if self.broken:
             row = self._record(step, "skipped", reason=f"not started: {self.broken}")
         elif left < step.cost + MARGIN_SECONDS:
-            row = self._record(step, "skipped", reason=f"not started: about {step.cost:.0f} s needed, "
-                                                       f"{max(left, 0):.0f} s left before the deadline")
+            row = self._record(
+                step,
+                "skipped",
+                reason=f"not started: about {step.cost:.0f} s needed, {max(left, 0):.0f} s left before the deadline",
+            )
         else:
             print(f"{step.model} {step.name} batch {s.batch} ...", file=sys.stderr, flush=True)
             hints = _Hints()
@@ -155,8 +186,9 @@ class Ladder:
                 if self.device.type == "cuda" and any(k.lower() in text.lower() for k in STICKY):
                     self.broken = f"the CUDA context failed at {step.model} {step.name}: {text}"
             except BaseException as exc:  # SystemExit from SIGTERM, KeyboardInterrupt: keep a trace
-                self.rows.append(self._record(step, "interrupted", error=error_text(exc),
-                                              step_seconds=time.perf_counter() - t0))
+                self.rows.append(
+                    self._record(step, "interrupted", error=error_text(exc), step_seconds=time.perf_counter() - t0)
+                )
                 self.broken = f"interrupted at {step.model} {step.name}"
                 self.write()
                 raise
@@ -174,8 +206,7 @@ class Ladder:
             rate = row["images_per_second"] or row["prompts_per_second"]
             print(f"  {rate:.4g} per s, {row['step_seconds']:.0f} s in all", file=sys.stderr, flush=True)
         else:
-            print(f"  {row['status']}: {row.get('error') or row.get('reason')}", file=sys.stderr,
-                  flush=True)
+            print(f"  {row['status']}: {row.get('error') or row.get('reason')}", file=sys.stderr, flush=True)
         self.write()
         return row
 
@@ -193,20 +224,30 @@ class Ladder:
 
     # -- results -----------------------------------------------------------------------------------
     def ok_rows(self, model: str | None = None, component: str | None = None) -> list[dict]:
-        return [r for r in self.rows if r["status"] == "ok" and (model is None or r["model"] == model)
-                and (component is None or r["component"] == component)]
+        return [
+            r
+            for r in self.rows
+            if r["status"] == "ok"
+            and (model is None or r["model"] == model)
+            and (component is None or r["component"] == component)
+        ]
 
     def best(self, model: str | None = None, component: str | None = None) -> dict | None:
         rows = self.ok_rows(model, component)
-        return max(rows, key=lambda r: r["images_per_second"] or r["prompts_per_second"] or 0,
-                   default=None)
+        return max(rows, key=lambda r: r["images_per_second"] or r["prompts_per_second"] or 0, default=None)
 
     def payload(self) -> dict:
-        return {**self.header, "idle_power_watts": self.idle, "seconds": self.options.seconds,
-                "warmup_seconds": self.options.warmup_seconds,
-                "elapsed_seconds": time.time() - self.started,
-                "load_errors": self.load_errors, "broken": self.broken, "store": self.store_note,
-                "rows": self.rows}
+        return {
+            **self.header,
+            "idle_power_watts": self.idle,
+            "seconds": self.options.seconds,
+            "warmup_seconds": self.options.warmup_seconds,
+            "elapsed_seconds": time.time() - self.started,
+            "load_errors": self.load_errors,
+            "broken": self.broken,
+            "store": self.store_note,
+            "rows": self.rows,
+        }
 
     def write(self) -> None:
         write_json(self.out, self.payload(), key=self.key, quiet=True)
@@ -219,15 +260,19 @@ class Ladder:
                 from engine.store import open_store
 
                 st = open_store()
-                with st.run("profile", settings={"benchmark": self.header.get("benchmark"),
-                                                 "seconds": self.options.seconds,
-                                                 "warmup_seconds": self.options.warmup_seconds},
-                            command=command) as run_:
+                with st.run(
+                    "profile",
+                    settings={
+                        "benchmark": self.header.get("benchmark"),
+                        "seconds": self.options.seconds,
+                        "warmup_seconds": self.options.warmup_seconds,
+                    },
+                    command=command,
+                ) as run_:
                     stored = []
                     for r in rows:
                         r["run_id"] = run_.id
-                        stored.append({k: v for k, v in r.items() if k not in LADDER_KEYS}
-                                      | {"source": run_.id})
+                        stored.append({k: v for k, v in r.items() if k not in LADDER_KEYS} | {"source": run_.id})
                     hardware = self.device.info()
                     hardware["idle_power_watts"] = self.idle
                     run_.add("hardware", hardware)

@@ -40,13 +40,39 @@ VIT_H_GOAL, VIT_H_FACTOR = 25.6, 1.2
 OVERHEAD_GOAL, CV_GOAL = 0.01, 0.03
 UNET_NAIVE_BATCH, VIT_H_AUTOCAST_BATCH = 256, 8
 # The keys the GPU issue asks summary.json to hold, in its order.
-KEYS = ("gpu_name", "date", "git", "gpu_tests_passed", "gpu_tests_failed", "unet_naive_img_per_s",
-        "unet_best_img_per_s", "unet_best_settings", "unet_best_joules_per_img",
-        "sam_vit_h_autocast_img_per_s", "sam_vit_h_best_img_per_s", "sam_vit_h_best_settings",
-        "sam_vit_h_best_joules_per_img", "sam_vit_b_best_img_per_s", "decoder_seconds_per_prompt",
-        "profiler_overhead_fraction", "energy_cv", "ssl_train_img_per_s", "idle_watts")
-SETTING_KEYS = ("dtype", "dtype_mode", "batch", "recipe", "channels_last", "attention", "compile_mode",
-                "cudnn_benchmark", "cudnn_allow_tf32", "matmul_allow_tf32")
+KEYS = (
+    "gpu_name",
+    "date",
+    "git",
+    "gpu_tests_passed",
+    "gpu_tests_failed",
+    "unet_naive_img_per_s",
+    "unet_best_img_per_s",
+    "unet_best_settings",
+    "unet_best_joules_per_img",
+    "sam_vit_h_autocast_img_per_s",
+    "sam_vit_h_best_img_per_s",
+    "sam_vit_h_best_settings",
+    "sam_vit_h_best_joules_per_img",
+    "sam_vit_b_best_img_per_s",
+    "decoder_seconds_per_prompt",
+    "profiler_overhead_fraction",
+    "energy_cv",
+    "ssl_train_img_per_s",
+    "idle_watts",
+)
+SETTING_KEYS = (
+    "dtype",
+    "dtype_mode",
+    "batch",
+    "recipe",
+    "channels_last",
+    "attention",
+    "compile_mode",
+    "cudnn_benchmark",
+    "cudnn_allow_tf32",
+    "matmul_allow_tf32",
+)
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -76,10 +102,16 @@ def read_tests(path: Path) -> dict | None:
             for kind in ("failure", "error"):
                 for el in case.findall(kind):
                     msg = (el.get("message") or el.text or "").strip().splitlines()
-                    failed.append(f"{case.get('classname', '')}::{case.get('name', '')} "
-                                  f"({kind}: {msg[0][:200] if msg else ''})")
-    return {"total": total, "passed": total - failures - errors - skipped, "failed": failures + errors,
-            "skipped": skipped, "failures": failed}
+                    failed.append(
+                        f"{case.get('classname', '')}::{case.get('name', '')} ({kind}: {msg[0][:200] if msg else ''})"
+                    )
+    return {
+        "total": total,
+        "passed": total - failures - errors - skipped,
+        "failed": failures + errors,
+        "skipped": skipped,
+        "failures": failed,
+    }
 
 
 def tests_from_log(path: Path) -> dict | None:
@@ -96,9 +128,14 @@ def tests_from_log(path: Path) -> dict | None:
         return None
     last = dict(found)  # a test reported twice (call, then teardown error) counts once, last word
     n = {k: sum(v == k for v in last.values()) for k in ("PASSED", "FAILED", "ERROR", "SKIPPED")}
-    return {"total": len(last), "passed": n["PASSED"], "failed": n["FAILED"] + n["ERROR"],
-            "skipped": n["SKIPPED"], "source": "log.txt (no JUnit report: the phase was cut short)",
-            "failures": [f"{t} ({v.lower()})" for t, v in last.items() if v in ("FAILED", "ERROR")]}
+    return {
+        "total": len(last),
+        "passed": n["PASSED"],
+        "failed": n["FAILED"] + n["ERROR"],
+        "skipped": n["SKIPPED"],
+        "source": "log.txt (no JUnit report: the phase was cut short)",
+        "failures": [f"{t} ({v.lower()})" for t, v in last.items() if v in ("FAILED", "ERROR")],
+    }
 
 
 def parse_phases(text: str) -> dict:
@@ -110,18 +147,34 @@ def parse_phases(text: str) -> dict:
         if len(parts) != 3:
             continue
         rc, secs, limit = parts
-        status = ("not started" if rc == "skip" else "ok" if rc == "0"
-                  else "timed out" if rc in ("124", "137") else f"failed (rc {rc})")
-        out[name] = {"rc": None if rc == "skip" else int(rc), "seconds": int(secs),
-                     "limit": int(limit), "status": status}
+        status = (
+            "not started"
+            if rc == "skip"
+            else "ok"
+            if rc == "0"
+            else "timed out"
+            if rc in ("124", "137")
+            else f"failed (rc {rc})"
+        )
+        out[name] = {
+            "rc": None if rc == "skip" else int(rc),
+            "seconds": int(secs),
+            "limit": int(limit),
+            "status": status,
+        }
     return out
 
 
 # -- picking figures -------------------------------------------------------------------------------
 def ok_rows(section: dict | None, model: str | None = None, component: str | None = None) -> list:
     rows = (section or {}).get("rows") or []
-    return [r for r in rows if r.get("status") == "ok" and (model is None or r.get("model") == model)
-            and (component is None or r.get("component") == component)]
+    return [
+        r
+        for r in rows
+        if r.get("status") == "ok"
+        and (model is None or r.get("model") == model)
+        and (component is None or r.get("component") == component)
+    ]
 
 
 def rate(r: dict) -> float:
@@ -154,16 +207,18 @@ def describe(r: dict | None) -> str | None:
 
 
 def find(rows: list, step: str, batch: int | None = None) -> dict | None:
-    return next((r for r in rows if r.get("step") == step and (batch is None or r.get("batch") == batch)),
-                None)
+    return next((r for r in rows if r.get("step") == step and (batch is None or r.get("batch") == batch)), None)
 
 
 def rows_complete(rows: list) -> tuple[int, list[str]]:
     """How many measured rows carry every setting, the idle power and the energy method."""
     missing = []
     for r in rows:
-        gaps = [k for k in SETTING_KEYS + ("idle_power_watts", "energy_method") if r.get(k) is None
-                and not (k in ("attention", "compile_mode") and k in r)]
+        gaps = [
+            k
+            for k in SETTING_KEYS + ("idle_power_watts", "energy_method")
+            if r.get(k) is None and not (k in ("attention", "compile_mode") and k in r)
+        ]
         if r.get("energy_method") == "not_measured":
             gaps.append("energy (not measured)")
         if gaps:
@@ -196,8 +251,7 @@ def figures(res: dict, tests: dict | None, meta: dict) -> tuple[dict, dict]:
     product = train_all[0] if train_all and train_all[0].get("status") == "ok" else None
     idle = gpu.get("idle_power_watts")
     if idle is None:
-        idle = next((s.get("idle_power_watts") for s in (unet, sam) if s and s.get("idle_power_watts")),
-                    None)
+        idle = next((s.get("idle_power_watts") for s in (unet, sam) if s and s.get("idle_power_watts")), None)
     name = gpu.get("device_name") or gpu.get("torch_device_name")
     keys = {
         "gpu_name": name,
@@ -257,32 +311,56 @@ def overhead_met(overhead: float | None, spread: float | None) -> bool | None:
 
 def goals(k: dict, extra: dict) -> list[dict]:
     def goal(what, value, target, met):
-        return {"goal": what, "value": value, "target": target,
-                "met": None if met is None else bool(met)}
+        return {"goal": what, "value": value, "target": target, "met": None if met is None else bool(met)}
 
-    t_ok = None if k["gpu_tests_passed"] is None else (k["gpu_tests_failed"] == 0
-                                                       and not extra["gpu_tests_skipped"]
-                                                       and k["gpu_tests_passed"] > 0)
+    t_ok = (
+        None
+        if k["gpu_tests_passed"] is None
+        else (k["gpu_tests_failed"] == 0 and not extra["gpu_tests_skipped"] and k["gpu_tests_passed"] > 0)
+    )
     ub, un = k["unet_best_img_per_s"], k["unet_naive_img_per_s"]
     hb, ha = k["sam_vit_h_best_img_per_s"], k["sam_vit_h_autocast_img_per_s"]
     ov, cv = k["profiler_overhead_fraction"], k["energy_cv"]
     n, bad = extra["rows_measured"], extra["rows_incomplete"]
     return [
-        goal("gpu tests all pass", f"{k['gpu_tests_passed']} passed, {k['gpu_tests_failed']} failed, "
-             f"{extra['gpu_tests_skipped']} skipped", "all pass", t_ok),
+        goal(
+            "gpu tests all pass",
+            f"{k['gpu_tests_passed']} passed, {k['gpu_tests_failed']} failed, {extra['gpu_tests_skipped']} skipped",
+            "all pass",
+            t_ok,
+        ),
         goal("U-Net best img/s", ub, f">= {UNET_GOAL:,.0f}", None if ub is None else ub >= UNET_GOAL),
-        goal("U-Net best / naive fp32 b256", ub / un if ub and un else None, f">= {UNET_FACTOR}",
-             None if not (ub and un) else ub >= UNET_FACTOR * un),
+        goal(
+            "U-Net best / naive fp32 b256",
+            ub / un if ub and un else None,
+            f">= {UNET_FACTOR}",
+            None if not (ub and un) else ub >= UNET_FACTOR * un,
+        ),
         goal("SAM ViT-H best img/s", hb, f">= {VIT_H_GOAL}", None if hb is None else hb >= VIT_H_GOAL),
-        goal("SAM ViT-H best / bf16 autocast b8", hb / ha if hb and ha else None, f">= {VIT_H_FACTOR}",
-             None if not (hb and ha) else hb >= VIT_H_FACTOR * ha),
-        goal("profiler overhead (bare loop's spread over repeats: "
-             f"{_g(extra['profiler_overhead_resolution'], 2)})", ov, f"< {OVERHEAD_GOAL:.0%}",
-             overhead_met(ov, extra["profiler_overhead_resolution"])),
-        goal("energy per image, CV over repeats (worst model)", cv, f"< {CV_GOAL:.0%}",
-             None if cv is None else cv < CV_GOAL),
-        goal("every profile row has its settings, idle power and energy method",
-             f"{n - len(bad)} of {n}", "all", None if n == 0 else not bad),
+        goal(
+            "SAM ViT-H best / bf16 autocast b8",
+            hb / ha if hb and ha else None,
+            f">= {VIT_H_FACTOR}",
+            None if not (hb and ha) else hb >= VIT_H_FACTOR * ha,
+        ),
+        goal(
+            f"profiler overhead (bare loop's spread over repeats: {_g(extra['profiler_overhead_resolution'], 2)})",
+            ov,
+            f"< {OVERHEAD_GOAL:.0%}",
+            overhead_met(ov, extra["profiler_overhead_resolution"]),
+        ),
+        goal(
+            "energy per image, CV over repeats (worst model)",
+            cv,
+            f"< {CV_GOAL:.0%}",
+            None if cv is None else cv < CV_GOAL,
+        ),
+        goal(
+            "every profile row has its settings, idle power and energy method",
+            f"{n - len(bad)} of {n}",
+            "all",
+            None if n == 0 else not bad,
+        ),
     ]
 
 
@@ -304,26 +382,37 @@ def _gb(b):
 def ladder_table(section: dict | None, title: str, key: str) -> list[str]:
     out = [f"## {title}", ""]
     if not section:
-        return out + [f"No results (results.json has no `{key}`: the phase failed, ran out of time "
-                      "or was not run; see log.txt).", ""]
-    out += [f"Idle {_g(section.get('idle_power_watts'))} W; windows of at least {section.get('seconds')} s "
-            f"after {section.get('warmup_seconds')} s of warm-up; {section.get('store') or 'not stored'}.",
-            "", "| model | step | batch | status | per s | x first | J/item | J/item idle-sub | W | "
-            "peak GB | first call s | step s | CUDA-graph skips |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        return out + [
+            f"No results (results.json has no `{key}`: the phase failed, ran out of time or was not run; see log.txt).",
+            "",
+        ]
+    out += [
+        f"Idle {_g(section.get('idle_power_watts'))} W; windows of at least {section.get('seconds')} s "
+        f"after {section.get('warmup_seconds')} s of warm-up; {section.get('store') or 'not stored'}.",
+        "",
+        "| model | step | batch | status | per s | x first | J/item | J/item idle-sub | W | "
+        "peak GB | first call s | step s | CUDA-graph skips |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in section.get("rows") or []:
         ok = r.get("status") == "ok"
         j = r.get("joules_per_image") if r.get("component") != "decoder" else r.get("joules_per_prompt")
-        jn = (r.get("joules_per_image_idle_subtracted") if r.get("component") != "decoder"
-              else r.get("joules_per_prompt_idle_subtracted"))
+        jn = (
+            r.get("joules_per_image_idle_subtracted")
+            if r.get("component") != "decoder"
+            else r.get("joules_per_prompt_idle_subtracted")
+        )
         status = "ok" if ok else f"{r.get('status')}: {r.get('error') or r.get('reason')}"
-        out.append(f"| {r.get('model')} {r.get('component', '')} | {r.get('step')} | {r.get('batch')} | "
-                   f"{status} | {_g(rate(r) if ok else None)} | {_g(r.get('speedup_vs_first'), 3)} | "
-                   f"{_g(j)} | {_g(jn)} | {_g(r.get('average_power_watts'))} | "
-                   f"{_g(_gb(r.get('peak_memory_bytes')), 3)} | {_g(r.get('compile_seconds'), 3)} | "
-                   f"{_g(r.get('step_seconds'), 3)} | {_g(r.get('cudagraph_skips'))} |")
-    hints = [f"{r.get('model')} {r.get('step')}: {h}" for r in section.get("rows") or []
-             for h in r.get("perf_hints") or []]
+        out.append(
+            f"| {r.get('model')} {r.get('component', '')} | {r.get('step')} | {r.get('batch')} | "
+            f"{status} | {_g(rate(r) if ok else None)} | {_g(r.get('speedup_vs_first'), 3)} | "
+            f"{_g(j)} | {_g(jn)} | {_g(r.get('average_power_watts'))} | "
+            f"{_g(_gb(r.get('peak_memory_bytes')), 3)} | {_g(r.get('compile_seconds'), 3)} | "
+            f"{_g(r.get('step_seconds'), 3)} | {_g(r.get('cudagraph_skips'))} |"
+        )
+    hints = [
+        f"{r.get('model')} {r.get('step')}: {h}" for r in section.get("rows") or [] for h in r.get("perf_hints") or []
+    ]
     if hints:
         out += ["", "Inductor on CUDA graphs:", ""] + [f"- {h}" for h in hints[:10]]
     if section.get("load_errors"):
@@ -333,17 +422,35 @@ def ladder_table(section: dict | None, title: str, key: str) -> list[str]:
 
 def anchors_table(res: dict) -> list[str]:
     rows = ok_rows(res.get("unet")) + ok_rows(res.get("sam"))
-    out = ["## Against the H100 anchors (quoted from REFERENCES.md, 2026-11-26, not measured by this "
-           "code)", "", "| model | setting | batch | anchor img/s | this run img/s | anchor J/img | "
-           "this run J/img |", "|---|---|---|---|---|---|---|"]
+    out = [
+        "## Against the H100 anchors (quoted from REFERENCES.md, 2026-11-26, not measured by this code)",
+        "",
+        "| model | setting | batch | anchor img/s | this run img/s | anchor J/img | this run J/img |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for (model, step, batch), (ips, j) in ANCHORS.items():
-        r = next((x for x in rows if x.get("model") == model and x.get("step") == step
-                  and x.get("batch") == batch and x.get("component") != "decoder"), None)
-        out.append(f"| {model} | {step} | {batch} | {ips} | {_g(r and r['images_per_second'])} | {j} | "
-                   f"{_g(r and r.get('joules_per_image'))} |")
-    return out + ["", "The anchors' `compile` row is bf16 weights + channels_last + torch.compile "
-                  "(default mode); their `bf16_weights` ViT-H row is bf16 weights with segment-anything's "
-                  "own attention.", ""]
+        r = next(
+            (
+                x
+                for x in rows
+                if x.get("model") == model
+                and x.get("step") == step
+                and x.get("batch") == batch
+                and x.get("component") != "decoder"
+            ),
+            None,
+        )
+        out.append(
+            f"| {model} | {step} | {batch} | {ips} | {_g(r and r['images_per_second'])} | {j} | "
+            f"{_g(r and r.get('joules_per_image'))} |"
+        )
+    return out + [
+        "",
+        "The anchors' `compile` row is bf16 weights + channels_last + torch.compile "
+        "(default mode); their `bf16_weights` ViT-H row is bf16 weights with segment-anything's "
+        "own attention.",
+        "",
+    ]
 
 
 def overhead_section(data: dict | None) -> list[str]:
@@ -351,9 +458,14 @@ def overhead_section(data: dict | None) -> list[str]:
     if not data or not data.get("median"):
         return out + ["No results.", ""]
     med, ovh = data["median"], data.get("overhead") or {}
-    out += [f"{data.get('setting')}, {data.get('calls_per_loop')} calls per loop, "
-            f"{data.get('repeats_done')} repeats, energy {data.get('energy_method')}, sampled power "
-            f"{data.get('sampled_power')}", "", "| loop | median img/s | overhead vs bare |", "|---|---|---|"]
+    out += [
+        f"{data.get('setting')}, {data.get('calls_per_loop')} calls per loop, "
+        f"{data.get('repeats_done')} repeats, energy {data.get('energy_method')}, sampled power "
+        f"{data.get('sampled_power')}",
+        "",
+        "| loop | median img/s | overhead vs bare |",
+        "|---|---|---|",
+    ]
     for k in ("bare", "profiled", "sampled"):
         if k in med:
             o = ovh.get(k)
@@ -365,20 +477,27 @@ def stability_section(data: dict | None) -> list[str]:
     out = ["## Energy per image over repeats (bench_energy_stability.py)", ""]
     if not data:
         return out + ["No results.", ""]
-    out += [f"{data.get('repeats')} repeats of {data.get('seconds')} s, idle {_g(data.get('idle_power_watts'))} W, "
-            f"energy {data.get('energy_method')}, fallback power read as {data.get('sampled_power')}", "",
-            "| model | setting | img/s mean | img/s cv | J/img mean | J/img cv | J/img spread | "
-            "counter update s | window / update | sampled/counter |", "|---|---|---|---|---|---|---|---|---|---|"]
+    out += [
+        f"{data.get('repeats')} repeats of {data.get('seconds')} s, idle {_g(data.get('idle_power_watts'))} W, "
+        f"energy {data.get('energy_method')}, fallback power read as {data.get('sampled_power')}",
+        "",
+        "| model | setting | img/s mean | img/s cv | J/img mean | J/img cv | J/img spread | "
+        "counter update s | window / update | sampled/counter |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in data.get("results") or []:
         if "images_per_second" not in s:
-            out.append(f"| {s.get('model')} | {s.get('setting')} | {s.get('skipped') or s.get('error')} "
-                       "| | | | | | | |")
+            out.append(
+                f"| {s.get('model')} | {s.get('setting')} | {s.get('skipped') or s.get('error')} | | | | | | | |"
+            )
             continue
         ips, j = s["images_per_second"], s.get("joules_per_image") or {}
         upd = (s.get("counter_update") or {}).get("interval")
-        out.append(f"| {s['model']} | {s['setting']} | {_g(ips['mean'])} | {_g(ips['cv'], 2)} | "
-                   f"{_g(j.get('mean'))} | {_g(j.get('cv'), 2)} | {_g(j.get('spread'), 2)} | {_g(upd, 3)} | "
-                   f"{_g(s.get('window_over_counter_update'), 3)} | {_g(s.get('sampled_vs_counter'), 3)} |")
+        out.append(
+            f"| {s['model']} | {s['setting']} | {_g(ips['mean'])} | {_g(ips['cv'], 2)} | "
+            f"{_g(j.get('mean'))} | {_g(j.get('cv'), 2)} | {_g(j.get('spread'), 2)} | {_g(upd, 3)} | "
+            f"{_g(s.get('window_over_counter_update'), 3)} | {_g(s.get('sampled_vs_counter'), 3)} |"
+        )
         if s.get("error"):
             out.append(f"| {s['model']} | stopped: {s['error']} | | | | | | | | |")
     return out + [""]
@@ -387,34 +506,52 @@ def stability_section(data: dict | None) -> list[str]:
 def train_section(data: dict | None, cli: dict | None) -> list[str]:
     out = ["## SSL training throughput (bench_ssl_train_steps.py, then segroi train-ssl)", ""]
     if data:
-        out += [f"U-Net width {data.get('width')} on 1x{data.get('input_size')}x{data.get('input_size')}; "
-                f"left out: {data.get('excluded')}", "", "| setting | status | img/s | J/img | W | peak GB |",
-                "|---|---|---|---|---|---|"]
+        out += [
+            f"U-Net width {data.get('width')} on 1x{data.get('input_size')}x{data.get('input_size')}; "
+            f"left out: {data.get('excluded')}",
+            "",
+            "| setting | status | img/s | J/img | W | peak GB |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in data.get("rows") or []:
-            status = r.get("status") if r.get("status") == "ok" else f"{r.get('status')}: " \
-                f"{r.get('error') or r.get('reason')}"
-            out.append(f"| {r.get('setting')} | {status} | {_g(r.get('images_per_second'))} | "
-                       f"{_g(r.get('joules_per_image'))} | {_g(r.get('average_power_watts'))} | "
-                       f"{_g(_gb(r.get('peak_memory_bytes')), 3)} |")
+            status = (
+                r.get("status")
+                if r.get("status") == "ok"
+                else f"{r.get('status')}: {r.get('error') or r.get('reason')}"
+            )
+            out.append(
+                f"| {r.get('setting')} | {status} | {_g(r.get('images_per_second'))} | "
+                f"{_g(r.get('joules_per_image'))} | {_g(r.get('average_power_watts'))} | "
+                f"{_g(_gb(r.get('peak_memory_bytes')), 3)} |"
+            )
     else:
         out.append("No training-step results.")
     out.append("")
     if cli and cli.get("training_runs"):
         for r in cli["training_runs"]:
-            out.append(f"`segroi train-ssl` on the GPU: {r.get('images')} frames, {r.get('epochs')} epochs x "
-                       f"{r.get('rounds')} rounds at {r.get('image_size')} px, width {r.get('width')}, "
-                       f"{_g(r.get('seconds'))} s (pseudo-labelling included), energy "
-                       f"{_g(r.get('energy_joules'))} J ({r.get('energy_method')}), run {r.get('run_id')}.")
+            out.append(
+                f"`segroi train-ssl` on the GPU: {r.get('images')} frames, {r.get('epochs')} epochs x "
+                f"{r.get('rounds')} rounds at {r.get('image_size')} px, width {r.get('width')}, "
+                f"{_g(r.get('seconds'))} s (pseudo-labelling included), energy "
+                f"{_g(r.get('energy_joules'))} J ({r.get('energy_method')}), run {r.get('run_id')}."
+            )
     else:
         out.append("`segroi train-ssl` on the GPU: " + ((cli or {}).get("error") or "no run recorded") + ".")
     return out + [""]
 
 
 def markdown(keys, extra, goal_rows, phases, res, tests, env_text, notes) -> str:
-    lines = ["# segroi GPU check", "",
-             f"{keys['gpu_name'] or 'GPU not identified'}, {keys['date']}, git {keys['git']}. Random "
-             "weights (compute only); every figure below measured in this run unless labelled quoted.", "",
-             "## Goals", "", "| goal | value | target | met |", "|---|---|---|---|"]
+    lines = [
+        "# segroi GPU check",
+        "",
+        f"{keys['gpu_name'] or 'GPU not identified'}, {keys['date']}, git {keys['git']}. Random "
+        "weights (compute only); every figure below measured in this run unless labelled quoted.",
+        "",
+        "## Goals",
+        "",
+        "| goal | value | target | met |",
+        "|---|---|---|---|",
+    ]
     for g in goal_rows:
         met = {True: "yes", False: "**no**", None: "not measured"}[g["met"]]
         lines.append(f"| {g['goal']} | {_g(g['value'])} | {g['target']} | {met} |")
@@ -427,15 +564,18 @@ def markdown(keys, extra, goal_rows, phases, res, tests, env_text, notes) -> str
     lines += ["", "## Environment (env.txt, first lines)", "", "```", *env_text.splitlines()[:40], "```", ""]
     lines += ["## GPU tests (pytest -m gpu)", ""]
     if tests:
-        lines.append(f"{tests['passed']} passed, {tests['failed']} failed, {tests['skipped']} skipped "
-                     f"of {tests['total']}" + (f", read from {tests['source']}." if tests.get("source")
-                                              else "."))
+        lines.append(
+            f"{tests['passed']} passed, {tests['failed']} failed, {tests['skipped']} skipped "
+            f"of {tests['total']}" + (f", read from {tests['source']}." if tests.get("source") else ".")
+        )
         lines += [f"- {f}" for f in tests["failures"]]
     else:
         lines.append("No tests.xml (the phase did not finish; see log.txt).")
     lines.append("")
-    for title, key in (("U-Net optimisation steps (bench_unet_steps.py)", "unet"),
-                       ("SAM encoder and decoder settings (bench_sam_steps.py)", "sam")):
+    for title, key in (
+        ("U-Net optimisation steps (bench_unet_steps.py)", "unet"),
+        ("SAM encoder and decoder settings (bench_sam_steps.py)", "sam"),
+    ):
         lines += _safe(ladder_table, res.get(key), title, key)
     lines += _safe(anchors_table, res)
     lines += _safe(overhead_section, res.get("overhead"))
@@ -468,17 +608,23 @@ def build(out: Path, phases_text: str = "", git: str | None = None, date: str | 
         sec = res.get(key) or {}
         if sec.get("broken"):
             notes.append(f"{key}: {sec['broken']}")
-        skipped = [f"{r.get('model')} {r.get('step')} b{r.get('batch')}" for r in sec.get("rows") or []
-                   if r.get("status") == "skipped"]
+        skipped = [
+            f"{r.get('model')} {r.get('step')} b{r.get('batch')}"
+            for r in sec.get("rows") or []
+            if r.get("status") == "skipped"
+        ]
         if skipped:
             notes.append(f"{key}: not started for lack of time or a broken context: {', '.join(skipped)}")
     if extra["nvml_match"] and not str(extra["nvml_match"]).startswith("uuid"):
-        notes.append(f"NVML was matched to the GPU by {extra['nvml_match']}: check that the energy "
-                     "readings are this GPU's")
+        notes.append(
+            f"NVML was matched to the GPU by {extra['nvml_match']}: check that the energy readings are this GPU's"
+        )
     upd = extra["counter_update_seconds"]
     if upd:
-        notes.append(f"the energy counter changed every {upd * 1000:.0f} ms at idle: a 3 s window is "
-                     f"uncertain by up to about {2 * upd / 3:.1%} from the counter's steps alone")
+        notes.append(
+            f"the energy counter changed every {upd * 1000:.0f} ms at idle: a 3 s window is "
+            f"uncertain by up to about {2 * upd / 3:.1%} from the counter's steps alone"
+        )
     if extra["rows_incomplete"]:
         notes.append("rows without a setting, idle power or energy: " + "; ".join(extra["rows_incomplete"][:8]))
     env_path = out / "env.txt"

@@ -23,15 +23,21 @@ if auth.broken():  # a login that cannot be trusted: one error, nothing else
 common.from_address()  # a shared link: ?scenario=NAME&lang=ja
 with st.sidebar:
     st.segmented_control(
-        "Language / 言語", LANGS, key="lang", default="en", required=True,
+        "Language / 言語",
+        LANGS,
+        key="lang",
+        default="en",
+        required=True,
         format_func=lambda code: {"en": "English", "ja": "日本語"}[code],
     )
 lang = common.lang()
 if lang != "en":  # Streamlit writes a file drop zone's words in English: say them in the reader's language
-    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] span, [data-testid='stFileUploaderDropzone'] "
-            "button p { display: none; } [data-testid='stFileUploaderDropzoneInstructions'] > div::after { content: "
-            f"'{t('ui.upload_limit', lang)}'; }} [data-testid='stFileUploaderDropzone'] button "
-            f"[data-testid='stMarkdownContainer']::after {{ content: '{t('ui.upload', lang)}'; }}</style>")
+    st.html(
+        "<style>[data-testid='stFileUploaderDropzoneInstructions'] span, [data-testid='stFileUploaderDropzone'] "
+        "button p { display: none; } [data-testid='stFileUploaderDropzoneInstructions'] > div::after { content: "
+        f"'{t('ui.upload_limit', lang)}'; }} [data-testid='stFileUploaderDropzone'] button "
+        f"[data-testid='stMarkdownContainer']::after {{ content: '{t('ui.upload', lang)}'; }}</style>"
+    )
 
 if not auth.gate(lang):
     common.close_uploads()  # a session that no longer passes the gate sends no more files
@@ -53,22 +59,40 @@ with st.sidebar:
 
 # The first page is served at "/". Streamlit keys pages by their url_path, so the first page gets an
 # internal one of its own and a hidden page at /overview moves on to it: links to /overview work.
-overview = st.Page(str(HERE / "views" / "overview.py"), title=t("nav.overview", lang), icon=":material/dashboard:",
-                   url_path="start", default=True)
+overview = st.Page(
+    str(HERE / "views" / "overview.py"),
+    title=t("nav.overview", lang),
+    icon=":material/dashboard:",
+    url_path="start",
+    default=True,
+)
 pages = [
     overview,
-    st.Page(lambda: st.switch_page(overview), title=t("nav.overview", lang), url_path="overview",
-            visibility="hidden"),
-    st.Page(str(HERE / "views" / "scenario.py"), title=t("nav.scenario", lang), icon=":material/tune:",
-            url_path="scenario"),
-    st.Page(str(HERE / "views" / "benchmarks.py"), title=t("nav.benchmarks", lang), icon=":material/speed:",
-            url_path="benchmarks"),
-    st.Page(str(HERE / "views" / "accuracy.py"), title=t("nav.accuracy", lang), icon=":material/target:",
-            url_path="accuracy"),
-    st.Page(str(HERE / "views" / "annotate.py"), title=t("nav.annotate", lang), icon=":material/draw:",
-            url_path="annotate"),
-    st.Page(str(HERE / "views" / "export.py"), title=t("nav.export", lang), icon=":material/picture_as_pdf:",
-            url_path="export"),
+    st.Page(lambda: st.switch_page(overview), title=t("nav.overview", lang), url_path="overview", visibility="hidden"),
+    st.Page(
+        str(HERE / "views" / "scenario.py"), title=t("nav.scenario", lang), icon=":material/tune:", url_path="scenario"
+    ),
+    st.Page(
+        str(HERE / "views" / "benchmarks.py"),
+        title=t("nav.benchmarks", lang),
+        icon=":material/speed:",
+        url_path="benchmarks",
+    ),
+    st.Page(
+        str(HERE / "views" / "accuracy.py"),
+        title=t("nav.accuracy", lang),
+        icon=":material/target:",
+        url_path="accuracy",
+    ),
+    st.Page(
+        str(HERE / "views" / "annotate.py"), title=t("nav.annotate", lang), icon=":material/draw:", url_path="annotate"
+    ),
+    st.Page(
+        str(HERE / "views" / "export.py"),
+        title=t("nav.export", lang),
+        icon=":material/picture_as_pdf:",
+        url_path="export",
+    ),
 ]
 
 page = st.navigation(pages)

@@ -34,7 +34,7 @@ from engine.report import escape
 from engine.report.i18n import t
 
 _log = logging.getLogger("segroi.access")
-clock = time.monotonic          # the throttles' clock; tests replace it
+clock = time.monotonic  # the throttles' clock; tests replace it
 SERVER = throttle.Throttle(throttle.SERVER, now=lambda: clock())
 _SESSION_KEY = "_segroi_login"
 
@@ -159,8 +159,14 @@ def _password_gate(secret: str, lang: str) -> bool:
         st.session_state[_SESSION_KEY] = _Passed()
         st.rerun()
     lock = outcome.lock
-    _log.warning("wrong dashboard password from %s (session %s: %d in a row; server: %d); locked for %.0f s",
-                 _client(), _session_tag(), mine.failures, SERVER.failures, lock)
+    _log.warning(
+        "wrong dashboard password from %s (session %s: %d in a row; server: %d); locked for %.0f s",
+        _client(),
+        _session_tag(),
+        mine.failures,
+        SERVER.failures,
+        lock,
+    )
     message = t("ui.password_wrong", lang)
     if lock:
         message += " " + t("ui.password_wait", lang, seconds=math.ceil(lock))

@@ -20,9 +20,13 @@ FRONTEND = Path(__file__).parent / "charts_frontend"
 _draw = components.declare_component("segroi_charts", path=str(FRONTEND))
 
 # badge colours as Streamlit's st.badge draws them (background, text)
-BADGE_STYLE = {"measured": ("#d9f2e0", "#1e7b34"), "published": ("#dbe9fb", "#1c5aa8"),
-               "simulated": ("#fdf0d5", "#9a6206"), "assumed": ("#eceef1", "#4b5563"),
-               "mixed": ("#efe6fb", "#6b3fa8")}
+BADGE_STYLE = {
+    "measured": ("#d9f2e0", "#1e7b34"),
+    "published": ("#dbe9fb", "#1c5aa8"),
+    "simulated": ("#fdf0d5", "#9a6206"),
+    "assumed": ("#eceef1", "#4b5563"),
+    "mixed": ("#efe6fb", "#6b3fa8"),
+}
 
 
 def item(fig) -> dict:
@@ -36,8 +40,12 @@ def item(fig) -> dict:
         layout["annotations"] = [a for a in notes if a.get("name") != "provenance"]
         kind = (layout.get("meta") or {}).get("provenance_kind", "mixed")
         background, color = BADGE_STYLE.get(kind, BADGE_STYLE["mixed"])
-        out["badge"] = {"text": badge.get("text", ""), "help": badge.get("hovertext", "").replace("<br>", "\n"),
-                        "background": background, "color": color}
+        out["badge"] = {
+            "text": badge.get("text", ""),
+            "help": badge.get("hovertext", "").replace("<br>", "\n"),
+            "background": background,
+            "color": color,
+        }
     return out
 
 

@@ -19,6 +19,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 
 # -- language ---------------------------------------------------------------------------
 
+
 def lang() -> str:
     return st.session_state.get("lang", "en")
 
@@ -28,6 +29,7 @@ def t(key: str, **kw) -> str:
 
 
 # -- store ------------------------------------------------------------------------------
+
 
 def db_path() -> str:
     return str(default_path())
@@ -63,9 +65,13 @@ def measured_candidates(raw: dict, threshold: float | None = None, include_old: 
     `include_old` lets in annotation items timed the old way."""
     from engine.report import measured
 
-    return _candidates(db_path(), st.session_state.get("store_version", 0),
-                       measured.DICE_THRESHOLD if threshold is None else threshold,
-                       summaries.scenario_key(measured.basis(raw)), include_old)
+    return _candidates(
+        db_path(),
+        st.session_state.get("store_version", 0),
+        measured.DICE_THRESHOLD if threshold is None else threshold,
+        summaries.scenario_key(measured.basis(raw)),
+        include_old,
+    )
 
 
 def old_annotation_items() -> int:
@@ -123,6 +129,7 @@ def raw_of(row: dict) -> dict:
 # session_state["working"]: the assumptions being looked at (maybe edited, not saved);
 # session_state["loaded"]: the saved name it came from; ["generation"] bumps on every load so
 # the Scenario page's widgets start again from the loaded values.
+
 
 def load(name: str) -> bool:
     for row in saved_scenarios():
@@ -186,8 +193,13 @@ def tornado_pick(s: dict) -> str:
     current = st.session_state.get("tornado_focus")
     current = current if current in choices else s["focus"]
     _, right = st.container(key="tornado_pick_box").columns(2)  # above the tornado, drawn in the right half
-    pick = right.selectbox(t("overview.tornado_pick"), choices, index=choices.index(current),
-                           key=f"tornado_pick:{lang()}:{'|'.join(choices)}", format_func=names.get)
+    pick = right.selectbox(
+        t("overview.tornado_pick"),
+        choices,
+        index=choices.index(current),
+        key=f"tornado_pick:{lang()}:{'|'.join(choices)}",
+        format_func=names.get,
+    )
     st.session_state["tornado_focus"] = pick
     return pick
 
@@ -235,8 +247,9 @@ def saved_by(container) -> str | None:
     if email:
         container.caption(t("scenario.saving_as", who=esc(email)))
         return email
-    typed = container.text_input(t("scenario.saved_by_input"), key="saved_by", max_chars=40,
-                                 placeholder=t("scenario.saved_by_placeholder"))
+    typed = container.text_input(
+        t("scenario.saved_by_input"), key="saved_by", max_chars=40, placeholder=t("scenario.saved_by_placeholder")
+    )
     return " ".join(typed.split()) or None
 
 
@@ -296,6 +309,7 @@ def to_address() -> None:
 
 # -- shared widgets -----------------------------------------------------------------------
 
+
 def empty_store_notice() -> None:
     st.info(t("empty.reference", path=esc(db_path())), icon=":material/inventory_2:")
     if st.button(t("empty.load_reference"), type="primary", key="btn_seed"):
@@ -318,8 +332,7 @@ def esc(text) -> str:
     return escape.md(text)
 
 
-BADGE_COLORS = {"measured": "green", "published": "blue", "simulated": "orange", "assumed": "gray",
-                "mixed": "violet"}
+BADGE_COLORS = {"measured": "green", "published": "blue", "simulated": "orange", "assumed": "gray", "mixed": "violet"}
 
 
 def plot(fig, key: str | None = None) -> None:
@@ -329,8 +342,12 @@ def plot(fig, key: str | None = None) -> None:
     if badge is not None:
         fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "provenance"]
         kind = (fig.layout.meta or {}).get("provenance_kind", "mixed")
-        st.badge(badge.text, icon=":material/verified:", color=BADGE_COLORS.get(kind, "violet"),
-                 help=_hover_as_markdown(badge.hovertext))
+        st.badge(
+            badge.text,
+            icon=":material/verified:",
+            color=BADGE_COLORS.get(kind, "violet"),
+            help=_hover_as_markdown(badge.hovertext),
+        )
         fig.update_layout(margin={"t": 70})
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, theme=None)
 

@@ -58,8 +58,12 @@ class Form:
     def help(self, path: str) -> str:
         """The field's meaning and where its current figure comes from, in the page's language."""
         p = self.prov.get(path) or {}
-        where = i18n.t("help.where", self.lang, kind=i18n.provenance_name(p.get("kind", "assumed"), self.lang),
-                       source=escape.md(i18n.source_text(p.get("source", ""), self.lang)))
+        where = i18n.t(
+            "help.where",
+            self.lang,
+            kind=i18n.provenance_name(p.get("kind", "assumed"), self.lang),
+            source=escape.md(i18n.source_text(p.get("source", ""), self.lang)),
+        )
         return "  \n".join(x for x in (escape.md(i18n.field_help(path, self.lang)), where) if x)
 
     def number(self, path: str, container=None, label: str | None = None) -> None:
@@ -73,12 +77,20 @@ class Form:
         scale = 100.0 if percent else 1.0
         name = label or i18n.field_label(path.split(".", 2)[-1] if path.startswith("options.") else path, self.lang)
         unit = i18n.input_unit(spec.unit, self.currency, self.lang)
-        icon = (":material/percent:" if percent else
-                MONEY_ICONS.get(self.currency) if spec.unit.startswith("currency") else None)
+        icon = (
+            ":material/percent:"
+            if percent
+            else MONEY_ICONS.get(self.currency)
+            if spec.unit.startswith("currency")
+            else None
+        )
         shown_old = None if old is None else _shown(float(old) * scale)
         value = box.number_input(
             i18n.t("unit.input", self.lang, label=name, unit=unit) if unit else name,
-            value=_initial(shown_old, spec.integer), key=self.key(path), help=self.help(path), icon=icon,
+            value=_initial(shown_old, spec.integer),
+            key=self.key(path),
+            help=self.help(path),
+            icon=icon,
             format="%d" if spec.integer else "%.6g",
             step=1 if spec.integer else (0.5 if percent else _step(old, spec.unit)),
         )
@@ -97,9 +109,12 @@ class Form:
                 low, high = sorted((leaf["low"] * factor, leaf["high"] * factor))
                 updated["low"] = max(spec.minimum, min(low, value))
                 updated["high"] = min(spec.maximum, max(high, value))
-                self.notes[path] = i18n.t("scenario.range_moved", self.lang,
-                                          low=i18n.value_text(updated["low"], spec.unit, self.currency, self.lang),
-                                          high=i18n.value_text(updated["high"], spec.unit, self.currency, self.lang))
+                self.notes[path] = i18n.t(
+                    "scenario.range_moved",
+                    self.lang,
+                    low=i18n.value_text(updated["low"], spec.unit, self.currency, self.lang),
+                    high=i18n.value_text(updated["high"], spec.unit, self.currency, self.lang),
+                )
         else:
             updated = value
         set_path(self.new, path, updated)
@@ -119,8 +134,13 @@ class Form:
         box = container or st
         old = get_path(self.raw, path)
         options = list(choices) if old in choices or old is None else [old, *choices]
-        value = box.selectbox(label, options, index=options.index(old) if old in options else 0,
-                              key=self.key(f"{path}:{self.lang}"), format_func=format_func)
+        value = box.selectbox(
+            label,
+            options,
+            index=options.index(old) if old in options else 0,
+            key=self.key(f"{path}:{self.lang}"),
+            format_func=format_func,
+        )
         self.slots[path] = box.empty()
         if value != old:
             set_path(self.new, path, value)
@@ -128,8 +148,12 @@ class Form:
     def dedicated(self, prefix: str, container=None) -> None:
         box = container or st
         hw = get_path(self.raw, prefix) or {}
-        value = box.checkbox(i18n.field_label("hardware.dedicated", self.lang), value=bool(hw.get("dedicated", True)),
-                             key=self.key(f"{prefix}.dedicated"), help=i18n.field_help("hardware.dedicated", self.lang))
+        value = box.checkbox(
+            i18n.field_label("hardware.dedicated", self.lang),
+            value=bool(hw.get("dedicated", True)),
+            key=self.key(f"{prefix}.dedicated"),
+            help=i18n.field_help("hardware.dedicated", self.lang),
+        )
         set_path(self.new, f"{prefix}.dedicated", value)
 
     def hardware(self, prefix: str) -> None:
@@ -137,9 +161,14 @@ class Form:
         uses; the other mode's figures are kept, unseen, for when it is chosen again."""
         modes = ("cloud", "on_prem")
         hw = get_path(self.raw, prefix) or {}
-        mode = st.radio(i18n.field_label("hardware.mode", self.lang), modes, horizontal=True,
-                        index=modes.index(hw["mode"]) if hw.get("mode") in modes else 0,
-                        format_func=lambda m: i18n.field_label(f"mode.{m}", self.lang), key=self.key(f"{prefix}.mode"))
+        mode = st.radio(
+            i18n.field_label("hardware.mode", self.lang),
+            modes,
+            horizontal=True,
+            index=modes.index(hw["mode"]) if hw.get("mode") in modes else 0,
+            format_func=lambda m: i18n.field_label(f"mode.{m}", self.lang),
+            key=self.key(f"{prefix}.mode"),
+        )
         set_path(self.new, f"{prefix}.mode", mode)
         cols = st.columns(2 if prefix != "hardware" else 3)
         if mode == "cloud":
@@ -150,8 +179,7 @@ class Form:
             if not (get_path(self.new, prefix) or {}).get("dedicated", True):
                 keys.append("utilization")
         for i, key in enumerate(keys):
-            self.number(f"{prefix}.{key}", cols[i % len(cols)],
-                        label=i18n.field_label(f"hardware.{key}", self.lang))
+            self.number(f"{prefix}.{key}", cols[i % len(cols)], label=i18n.field_label(f"hardware.{key}", self.lang))
 
     def set_range_table(self, rows) -> None:
         """Apply the uncertainty table (shown in the reader's units, range_rows): listed fields get
@@ -266,10 +294,14 @@ def range_rows(raw: dict, scaled: bool = True) -> list[dict]:
             spec = costmodel.field_spec(path)
             scale = 100.0 if scaled and spec.unit in i18n.PERCENT_UNITS else 1.0
             low, high = leaf.get("low"), leaf.get("high")
-            rows.append({"field": path,
-                         "low": None if low is None else _shown(float(low) * scale),
-                         "high": None if high is None else _shown(float(high) * scale),
-                         "dist": leaf.get("dist", "triangular")})
+            rows.append(
+                {
+                    "field": path,
+                    "low": None if low is None else _shown(float(low) * scale),
+                    "high": None if high is None else _shown(float(high) * scale),
+                    "dist": leaf.get("dist", "triangular"),
+                }
+            )
     return rows
 
 
@@ -279,5 +311,8 @@ def _shown(x: float) -> float:
 
 
 def _same(a: tuple, b: tuple) -> bool:
-    return a[2] == b[2] and all(math.isclose(float(x), float(y), rel_tol=1e-9, abs_tol=1e-12)
-                                for x, y in zip(a[:2], b[:2]) if x is not None and y is not None)
+    return a[2] == b[2] and all(
+        math.isclose(float(x), float(y), rel_tol=1e-9, abs_tol=1e-12)
+        for x, y in zip(a[:2], b[:2])
+        if x is not None and y is not None
+    )

@@ -24,8 +24,20 @@ from engine.errors import SegroiError
 from engine.report.escape import term
 
 COMMANDS = [
-    "cost", "demo", "scenario", "profile", "inspect", "train_ssl", "segment", "evaluate",
-    "annotate_sim", "report", "dashboard", "runs", "phantom", "qc",
+    "cost",
+    "demo",
+    "scenario",
+    "profile",
+    "inspect",
+    "train_ssl",
+    "segment",
+    "evaluate",
+    "annotate_sim",
+    "report",
+    "dashboard",
+    "runs",
+    "phantom",
+    "qc",
 ]
 
 

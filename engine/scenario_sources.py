@@ -34,8 +34,10 @@ def stored_assumptions(name: str) -> dict:
     for row in store.scenarios():
         if row["name"] == name:
             return assumptions_of(row)
-    raise SegroiError(f"no scenario named {name!r} in {store.path} (`segroi scenario list` shows them; "
-                      "`segroi demo` adds the reference scenario)")
+    raise SegroiError(
+        f"no scenario named {name!r} in {store.path} (`segroi scenario list` shows them; "
+        "`segroi demo` adds the reference scenario)"
+    )
 
 
 def pick_stored(rows: list[dict], name: str | None) -> dict:
@@ -45,8 +47,10 @@ def pick_stored(rows: list[dict], name: str | None) -> dict:
 
     names = [r["name"] for r in rows]
     if not rows:
-        raise SegroiError("the store holds no scenario: run `segroi demo` to load the reference scenario "
-                          "(or `segroi scenario` to add your own)")
+        raise SegroiError(
+            "the store holds no scenario: run `segroi demo` to load the reference scenario "
+            "(or `segroi scenario` to add your own)"
+        )
     if name is None:
         name = reference.preferred_scenario(names)
         if name is None:

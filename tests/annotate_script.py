@@ -42,8 +42,7 @@ def annotate_server(folder: Path, env_extra: dict | None = None):
     """The dashboard as `segroi dashboard` starts it, on a fresh store in `folder`: (url, db)."""
     port = free_port()
     db = Path(folder) / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1",
-               **(env_extra or {}))
+    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1", **(env_extra or {}))
     env.pop("SEGROI_PASSWORD", None)
     url = f"http://127.0.0.1:{port}"
     with serving(dashboard_command(port), url=url, log_path=Path(folder) / "server.log", env=env):
@@ -56,8 +55,15 @@ def attached_chromium(pw):
     Yields the browser's own context (its tabs can hide each other)."""
     port = free_port()
     profile = tempfile.mkdtemp(prefix="segroi-chromium-")
-    cmd = [CHROMIUM, "--headless", f"--remote-debugging-port={port}", f"--user-data-dir={profile}",
-           f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}", *CHROMIUM_ARGS, "about:blank"]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        f"--remote-debugging-port={port}",
+        f"--user-data-dir={profile}",
+        f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}",
+        *CHROMIUM_ARGS,
+        "about:blank",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 30
@@ -153,7 +159,7 @@ class Script:
     """One item as the script performs it, on the script's clock (time.time)."""
 
     page: object
-    scale: float = 2.0                 # canvas px per image px (the 256-px phantom on 512 px)
+    scale: float = 2.0  # canvas px per image px (the 256-px phantom on 512 px)
     shown: float | None = None
     origin: tuple[float, float] = (0.0, 0.0)
     pauses: list[tuple[float, float]] = field(default_factory=list)
@@ -165,12 +171,12 @@ class Script:
         """Wait until the item's canvas is on the page with its size (the display, timed inside
         the page) and no longer moving."""
         self.page.get_by_role("button", name="Start", exact=True).wait_for(state="detached", timeout=timeout)
-        settle(self.page, timeout)   # the last item's canvas stays on the page until the run ends
+        settle(self.page, timeout)  # the last item's canvas stays on the page until the run ends
         canvas = None
         deadline = time.time() + timeout / 1000
-        in_page = self.page.locator("canvas >> visible=true")   # not a hidden table's canvas
+        in_page = self.page.locator("canvas >> visible=true")  # not a hidden table's canvas
         while canvas is None:
-            if self.page.locator(CANVAS_FRAME).count() == 1:   # not while the last item's is still there
+            if self.page.locator(CANVAS_FRAME).count() == 1:  # not while the last item's is still there
                 canvas = self.page.frame_locator(CANVAS_FRAME).locator("canvas").last
             elif in_page.count():
                 canvas = in_page.last
@@ -179,8 +185,9 @@ class Script:
             else:
                 self.page.wait_for_timeout(100)
         canvas.wait_for(state="visible", timeout=timeout)
-        shown_ms = self.page.wait_for_function("() => (window.__canvasShown || []).slice(-1)[0]",
-                                               timeout=timeout).json_value()
+        shown_ms = self.page.wait_for_function(
+            "() => (window.__canvasShown || []).slice(-1)[0]", timeout=timeout
+        ).json_value()
         last = None
         for _ in range(100):
             box = canvas.bounding_box()
@@ -194,8 +201,11 @@ class Script:
 
     def canvas_page_id(self) -> float:
         """A number the canvas's page keeps until the browser loads that page again."""
-        return self.page.frame_locator(CANVAS_FRAME).locator("body").evaluate(
-            "() => (window.__loadId = window.__loadId || Math.random())")
+        return (
+            self.page.frame_locator(CANVAS_FRAME)
+            .locator("body")
+            .evaluate("() => (window.__loadId = window.__loadId || Math.random())")
+        )
 
     def at(self, x: float, y: float) -> tuple[float, float]:
         """Image pixels -> page pixels."""
@@ -259,10 +269,10 @@ class Script:
             "() => { window.__acceptPressed = null; document.addEventListener('pointerdown', e => {"
             " const b = e.target.closest('button'); if (b && b.innerText.includes('Accept'))"
             " window.__acceptPressed = performance.timeOrigin + performance.now(); },"
-            " {capture: true, once: true}); }")
+            " {capture: true, once: true}); }"
+        )
         button.click()
-        self.page.get_by_text("Session complete").or_(self.page.get_by_text("Saved ")).first.wait_for(
-            timeout=120_000)
+        self.page.get_by_text("Session complete").or_(self.page.get_by_text("Saved ")).first.wait_for(timeout=120_000)
         self.accepted = self.page.evaluate("() => window.__acceptPressed") / 1000
 
     def expected(self, threshold: float, compute: float = 0.0) -> tuple[float, float]:
@@ -279,4 +289,5 @@ def stored_items(db: Path) -> list[dict]:
 
     return open_store(db, read_only=True).query(
         "SELECT i.*, s.idle_threshold_seconds FROM annotation_items i "
-        "JOIN annotation_sessions s ON s.id = i.session_id ORDER BY i.completed_at")
+        "JOIN annotation_sessions s ON s.id = i.session_id ORDER BY i.completed_at"
+    )

@@ -20,8 +20,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -48,16 +54,24 @@ def dashboard_command(port: int, *extra: str, host: str = "127.0.0.1") -> list[s
 
 
 @contextmanager
-def serving(cmd: list[str], *, url: str, log_path: Path, env: dict, cwd: Path = REPO,
-            timeout: float = 60.0, stop_timeout: float = 20.0, own_group: bool = False):
+def serving(
+    cmd: list[str],
+    *,
+    url: str,
+    log_path: Path,
+    env: dict,
+    cwd: Path = REPO,
+    timeout: float = 60.0,
+    stop_timeout: float = 20.0,
+    own_group: bool = False,
+):
     """Run the server `cmd` (output to `log_path`) until `url`'s health check answers, yield the
     process, and stop it afterwards: SIGTERM, then SIGKILL after `stop_timeout` seconds. With
     `own_group` it runs in its own process group and the whole group is signalled (for a command
     that starts Streamlit as a child). A server that exits or does not answer within `timeout`
     seconds fails with its log."""
     log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=own_group)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=own_group)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -25,9 +25,9 @@ class Drawn:
     """What one run of the page drew."""
 
     session: str | None = None
-    widgets: dict = field(default_factory=dict)      # (element type, label) -> widget id
+    widgets: dict = field(default_factory=dict)  # (element type, label) -> widget id
     labels: list = field(default_factory=list)
-    exceptions: list = field(default_factory=list)   # Exception protos
+    exceptions: list = field(default_factory=list)  # Exception protos
 
 
 class Visitor:
@@ -41,8 +41,10 @@ class Visitor:
         import websockets
 
         self.ws = await websockets.connect(
-            self.base.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit", self.token],
-            additional_headers={"Origin": self.base, "Cookie": f"_streamlit_xsrf={self.token}"})
+            self.base.replace("http", "ws") + "/_stcore/stream",
+            subprotocols=["streamlit", self.token],
+            additional_headers={"Origin": self.base, "Cookie": f"_streamlit_xsrf={self.token}"},
+        )
         return self
 
     async def __aexit__(self, *exc):

@@ -71,40 +71,54 @@ def setup() -> None:
         measured_so_far()
     with new_tab:
         name = st.text_input(T("pseudonym"), key="ann_name")
-        kind = st.radio(T("data"), ["phantom", "folder"], horizontal=True, key="ann_data",
-                        format_func=lambda k: T(f"data.{k}"))
+        kind = st.radio(
+            T("data"), ["phantom", "folder"], horizontal=True, key="ann_data", format_func=lambda k: T(f"data.{k}")
+        )
         folder = truth = None
         if kind == "folder":
             folder = st.text_input(T("folder"), key="ann_folder")
             truth = st.text_input(T("truth"), key="ann_truth") or None
-        task = st.radio(T("task"), ["manual", "sam", "ssl"], key="ann_task",
-                        format_func=lambda k: T(f"task.{k}"))
+        task = st.radio(T("task"), ["manual", "sam", "ssl"], key="ann_task", format_func=lambda k: T(f"task.{k}"))
         c = st.columns(3)
         frames = c[0].number_input(T("frames"), 1, 200, 2, key="ann_frames")
-        structures = c[1].multiselect(T("structures"), list(STRUCTURES), default=["LV"],
-                                      key="ann_structures")
+        structures = c[1].multiselect(T("structures"), list(STRUCTURES), default=["LV"], key="ann_structures")
         idle = c[2].number_input(T("idle"), 5.0, 600.0, DEFAULT_IDLE_THRESHOLD_S, 5.0, key="ann_idle")
         checkpoint, size, weights, device = "", 256, None, "cpu"
         if task == "sam":
             c = st.columns(3)
             checkpoint = c[0].text_input(T("sam.checkpoint"), key="ann_ckpt").strip()
-            size = c[1].selectbox(T("sam.size"), [256, 512, 1024], index=2 if checkpoint else 0,
-                                  key="ann_size")
+            size = c[1].selectbox(T("sam.size"), [256, 512, 1024], index=2 if checkpoint else 0, key="ann_size")
             device = c[2].selectbox(T("sam.device"), _devices(), key="ann_device")
         if task == "ssl":
             weights = st.text_input(T("ssl.weights"), key="ann_weights").strip() or None
         if st.button(T("start"), type="primary", key="ann_start"):
             try:
                 within = data_roots.configured()  # every typed path must lie inside a data root
-                paths = data_roots.allow_page_paths(within, folder=folder if kind == "folder" else None,
-                                                    truth=truth, checkpoint=checkpoint, weights=weights)
-                folder, truth, checkpoint, weights = (paths[k] or "" for k in ("folder", "truth", "checkpoint",
-                                                                                 "weights"))
+                paths = data_roots.allow_page_paths(
+                    within,
+                    folder=folder if kind == "folder" else None,
+                    truth=truth,
+                    checkpoint=checkpoint,
+                    weights=weights,
+                )
+                folder, truth, checkpoint, weights = (
+                    paths[k] or "" for k in ("folder", "truth", "checkpoint", "weights")
+                )
                 sam = _sam(checkpoint, int(size), device) if task == "sam" else None
                 st.session_state[FLOW] = flows.start(
-                    _store(), pseudonym(name), task, data=folder if kind == "folder" else "phantom",
-                    truth=truth or None, frames=int(frames), structures=structures, idle_threshold=float(idle),
-                    sam=sam, sam_checkpoint=checkpoint or None, ssl_weights=weights or None, within=within)
+                    _store(),
+                    pseudonym(name),
+                    task,
+                    data=folder if kind == "folder" else "phantom",
+                    truth=truth or None,
+                    frames=int(frames),
+                    structures=structures,
+                    idle_threshold=float(idle),
+                    sam=sam,
+                    sam_checkpoint=checkpoint or None,
+                    ssl_weights=weights or None,
+                    within=within,
+                )
                 st.session_state["ann_sam_key"] = (checkpoint, int(size), device)
                 st.rerun()
             except SegroiError as exc:
@@ -114,8 +128,11 @@ def setup() -> None:
         if not rows:
             st.info(T("no_open"))
             return
-        labels = {r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
-                           f"{r['items']} item(s) · {r['dataset']}" for r in rows}
+        labels = {
+            r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
+            f"{r['items']} item(s) · {r['dataset']}"
+            for r in rows
+        }
         pick = st.selectbox(T("resume.pick"), list(labels), format_func=labels.get, key="ann_resume_pick")
         if st.button(T("resume.go"), key="ann_resume"):
             try:
@@ -125,10 +142,11 @@ def setup() -> None:
                 sam = None
                 if settings["task"] == "sam":
                     session = flows.load_session(common.store(), pick)
-                    key = (session.settings.get("sam_checkpoint") or "",
-                           int(session.settings.get("sam_image_size") or 256),
-                           session.settings.get("device") if session.settings.get("device") in _devices()
-                           else "cpu")
+                    key = (
+                        session.settings.get("sam_checkpoint") or "",
+                        int(session.settings.get("sam_image_size") or 256),
+                        session.settings.get("device") if session.settings.get("device") in _devices() else "cpu",
+                    )
                     sam = _sam(*key)
                     st.session_state["ann_sam_key"] = key
                 st.session_state[FLOW] = flows.resume(_store(), pick, sam=sam, within=within)
@@ -153,8 +171,7 @@ def _embed(flow, slot) -> None:
     else:
         seconds, basis = last, T("embedding.measured", seconds=last)
     with slot.container():
-        st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis),
-                icon=":material/hourglass_top:")
+        st.info(T("embedding", device=device, seconds=max(1.0, seconds), basis=basis), icon=":material/hourglass_top:")
         with st.spinner():
             st.session_state["ann_embed_s"] = flow.embed_current()
     slot.empty()
@@ -169,8 +186,10 @@ def annotate(flow) -> None:
     flash, embedding = st.empty(), st.empty()
     if "ann_flash" in st.session_state:
         flash.success(st.session_state.pop("ann_flash"), icon=":material/check:")
-    st.progress(flow.done / flow.total,
-                text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=md_code(frame.name)))
+    st.progress(
+        flow.done / flow.total,
+        text=T("progress", k=flow.done + 1, n=flow.total, structure=structure, frame=md_code(frame.name)),
+    )
     if flow.needs_embedding:
         _embed(flow, embedding)
     flow.show()
@@ -185,9 +204,16 @@ def annotate(flow) -> None:
             if flow.mask is None or not flow.mask.any():
                 st.caption(T("ssl.empty", structure=structure))
             shown = overlay(frame.pixels, [(flow.mask, COLORS[structure])])
-            flow.update(annotation_canvas(Image.fromarray(shown).resize(size, Image.BILINEAR),
-                                          width=size[0], height=size[1], mode="view",
-                                          key=flow.canvas_key), scale)
+            flow.update(
+                annotation_canvas(
+                    Image.fromarray(shown).resize(size, Image.BILINEAR),
+                    width=size[0],
+                    height=size[1],
+                    mode="view",
+                    key=flow.canvas_key,
+                ),
+                scale,
+            )
         else:
             how = "how.ssl_correct" if flow.task == "ssl" else f"how.{flow.task}"
             st.markdown(T(how, structure=structure))
@@ -205,18 +231,31 @@ def annotate(flow) -> None:
 def _canvas(flow, frame, size, scale) -> None:
     mode, label = "polygon", 1
     if flow.task == "sam":
-        pick = st.radio(T("sam.mode"), ["box", "pos", "neg"], horizontal=True, key=f"mode-{flow.canvas_key}",
-                        format_func=lambda k: T(f"sam.{k}"), on_change=_touch)
+        pick = st.radio(
+            T("sam.mode"),
+            ["box", "pos", "neg"],
+            horizontal=True,
+            key=f"mode-{flow.canvas_key}",
+            format_func=lambda k: T(f"sam.{k}"),
+            on_change=_touch,
+        )
         mode, label = {"box": ("box", 1), "pos": ("point", 1), "neg": ("point", 0)}[pick]
-    value = annotation_canvas(_picture(frame.pixels, size), width=size[0], height=size[1], mode=mode,
-                              point_label=label, key=flow.canvas_key, undo=T("undo"), clear=T("clear"))
+    value = annotation_canvas(
+        _picture(frame.pixels, size),
+        width=size[0],
+        height=size[1],
+        mode=mode,
+        point_label=label,
+        key=flow.canvas_key,
+        undo=T("undo"),
+        clear=T("clear"),
+    )
     flow.update(value, scale)
 
 
 def _buttons(flow, structure) -> None:
     c = st.columns([1, 1, 1.5, 2.5])
-    accept = c[0].button(T("accept"), type="primary", key=f"accept-{flow.canvas_key}",
-                         icon=":material/check:")
+    accept = c[0].button(T("accept"), type="primary", key=f"accept-{flow.canvas_key}", icon=":material/check:")
     other = None
     if flow.task == "sam":
         other = c[1].button(T("sam.fail"), key=f"fail-{flow.canvas_key}", icon=":material/close:")
@@ -267,20 +306,39 @@ def _tables(items, source: str, key: str = "one") -> dict:
     if not items:
         return {}
     st.subheader(T("summary"))
-    st.dataframe([{
-        T("col.task"): r["task"], T("col.structure"): r["structure"], T("col.n"): r["n"],
-        T("col.mean"): _fmt(r["mean_s"]), T("col.sd"): _fmt(r["sd_s"]), T("col.median"): _fmt(r["median_s"]),
-        T("col.ci"): "-" if r["ci_low_s"] is None else f"{r['ci_low_s']:.1f} to {r['ci_high_s']:.1f}",
-        T("col.accepted"): f"{r['accepted_share']:.0%}", T("col.dice"): _fmt(r["mean_dice"], 2),
-    } for r in by_structure(items)], hide_index=True)
+    st.dataframe(
+        [
+            {
+                T("col.task"): r["task"],
+                T("col.structure"): r["structure"],
+                T("col.n"): r["n"],
+                T("col.mean"): _fmt(r["mean_s"]),
+                T("col.sd"): _fmt(r["sd_s"]),
+                T("col.median"): _fmt(r["median_s"]),
+                T("col.ci"): "-" if r["ci_low_s"] is None else f"{r['ci_low_s']:.1f} to {r['ci_high_s']:.1f}",
+                T("col.accepted"): f"{r['accepted_share']:.0%}",
+                T("col.dice"): _fmt(r["mean_dice"], 2),
+            }
+            for r in by_structure(items)
+        ],
+        hide_index=True,
+    )
     estimates = summarize(items, source=source, include_old=include)
     st.subheader(T("summary.inputs"))
-    st.dataframe([{
-        T("col.field"): T("review_field") if e.field.startswith("ssl.review") else e.field,
-        T("col.value"): f"{e.value:.3g} {e.unit}", T("col.n"): e.n,
-        T("col.interval"): "-" if e.low is None else f"{e.low:.3g} to {e.high:.3g}",
-        T("col.method"): "-" if e.low is None else e.method, T("col.provenance"): e.provenance,
-    } for e in estimates.values()], hide_index=True)
+    st.dataframe(
+        [
+            {
+                T("col.field"): T("review_field") if e.field.startswith("ssl.review") else e.field,
+                T("col.value"): f"{e.value:.3g} {e.unit}",
+                T("col.n"): e.n,
+                T("col.interval"): "-" if e.low is None else f"{e.low:.3g} to {e.high:.3g}",
+                T("col.method"): "-" if e.low is None else e.method,
+                T("col.provenance"): e.provenance,
+            }
+            for e in estimates.values()
+        ],
+        hide_index=True,
+    )
     st.caption(T("summary.method"))
     if any(i["task"] == "sam" and i.get("sam_weights") == "random" for i in items):
         st.info(T("summary.random"), icon=":material/info:")
@@ -291,11 +349,12 @@ def summary(flow) -> None:
     session = flow.session
     items = session_items(common.store(), [session.id])
     st.success(T("done", n=len(items)))
-    source = (f"annotation session {session.id} ({session.annotator}, "
-              f"{str(session.created_at)[:10]}, {session.task}, {session.dataset})")
+    source = (
+        f"annotation session {session.id} ({session.annotator}, "
+        f"{str(session.created_at)[:10]}, {session.task}, {session.dataset})"
+    )
     estimates = _tables(items, source)
-    _to_scenario(f"annotation {session.id[:8]}", f"measured annotation times from session {session.id}",
-                 estimates)
+    _to_scenario(f"annotation {session.id[:8]}", f"measured annotation times from session {session.id}", estimates)
     if st.button(T("another"), key="ann_another"):
         st.session_state.pop(FLOW, None)
         st.rerun()
@@ -308,19 +367,21 @@ def measured_so_far() -> None:
     if not rows:
         st.info(T("none_yet"))
         return
-    labels = {r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
-                       f"{r['items']} item(s) · {r['status']} · {r['id'][:8]}" for r in rows}  # the id: no two alike
-    picked = st.multiselect(T("sessions"), list(labels), default=list(labels), format_func=labels.get,
-                            key="ann_all_pick")
+    labels = {
+        r["id"]: f"{str(r['created_at'])[:16]} · {r['task']} · {r['annotator']} · "
+        f"{r['items']} item(s) · {r['status']} · {r['id'][:8]}"
+        for r in rows
+    }  # the id: no two alike
+    picked = st.multiselect(
+        T("sessions"), list(labels), default=list(labels), format_func=labels.get, key="ann_all_pick"
+    )
     if not picked:
         return
     items = session_items(common.store(), picked)
     annotators = len({i["annotator"] for i in items})
-    source = (f"{len(picked)} annotation session(s) by {annotators} annotator(s): "
-              + ", ".join(p[:8] for p in picked))
+    source = f"{len(picked)} annotation session(s) by {annotators} annotator(s): " + ", ".join(p[:8] for p in picked)
     estimates = _tables(items, source, key="all")
-    _to_scenario(f"annotation {len(picked)} sessions", f"measured annotation times from {source}",
-                 estimates, key="all")
+    _to_scenario(f"annotation {len(picked)} sessions", f"measured annotation times from {source}", estimates, key="all")
 
 
 def _to_scenario(label: str, note: str, estimates, key: str = "one") -> None:
@@ -336,10 +397,10 @@ def _to_scenario(label: str, note: str, estimates, key: str = "one") -> None:
         c = st.columns(2)
         names = list(rows)
         loaded = st.session_state.get("loaded")
-        base = c[0].selectbox(T("base"), names, key=f"ann_base_{key}",
-                              index=names.index(loaded) if loaded in names else 0)
-        name = c[1].text_input(T("new_name"), value=f"{base} + {label}",
-                               key=f"ann_scenario_name_{key}").strip()
+        base = c[0].selectbox(
+            T("base"), names, key=f"ann_base_{key}", index=names.index(loaded) if loaded in names else 0
+        )
+        name = c[1].text_input(T("new_name"), value=f"{base} + {label}", key=f"ann_scenario_name_{key}").strip()
         if st.button(T("to_scenario"), type="primary", key=f"ann_to_scenario_{key}", icon=":material/input:"):
             try:
                 raw, _, changed = scenario_update(rows[base], estimates, name)

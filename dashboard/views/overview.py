@@ -29,12 +29,22 @@ best = s["best"]
 short = common.esc(option_names(s, lang, short=True)[best])
 mc = s["monte_carlo"]
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("overview.card.savings", option=short, years=s["horizon_years"]), common.md(h["savings"]),
-          delta=common.md(h["savings_range"] or t("overview.card.no_range")), delta_color="off", delta_arrow="off",
-          help=t("overview.card.range_help", n=mc["draws"]) if mc else t("overview.no_uncertainty"), border=True)
+c1.metric(
+    t("overview.card.savings", option=short, years=s["horizon_years"]),
+    common.md(h["savings"]),
+    delta=common.md(h["savings_range"] or t("overview.card.no_range")),
+    delta_color="off",
+    delta_arrow="off",
+    help=t("overview.card.range_help", n=mc["draws"]) if mc else t("overview.no_uncertainty"),
+    border=True,
+)
 c2.metric(t("overview.card.payback", option=short), common.md(h["payback"]), border=True)
-c3.metric(t("overview.card.p_cheapest", option=short), common.md(h["p_cheapest"] or t("metric.not_applicable")),
-          help=None if mc else t("overview.no_uncertainty"), border=True)
+c3.metric(
+    t("overview.card.p_cheapest", option=short),
+    common.md(h["p_cheapest"] or t("metric.not_applicable")),
+    help=None if mc else t("overview.no_uncertainty"),
+    border=True,
+)
 c4.metric(t("overview.card.cost_per_study", option=short), common.md(h["cost_per_study"][best]), border=True)
 
 focus = common.tornado_pick(s)

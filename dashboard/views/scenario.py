@@ -28,7 +28,7 @@ except costmodel.AssumptionError:
 labels = raw_option_names(raw, lang, short=True)
 form = Form(raw, gen, lang, prov, labels)
 
-results = st.container(border=True)          # filled after the inputs are read
+results = st.container(border=True)  # filled after the inputs are read
 toolbar = st.columns([1, 1, 1, 1, 2])
 do_save = toolbar[0].button(t("scenario.save"), type="primary", key="btn_save")
 do_dup = toolbar[1].button(t("scenario.duplicate"), key="btn_dup")
@@ -43,8 +43,11 @@ with st.expander(t("scenario.measured_title"), icon=":material/science:"):
     if picked:
         common.set_working(measured.apply(raw, picked), reset_widgets=True)
         simulated = sum(1 for c in picked if c["kind"] != "measured")
-        st.session_state["flash"] = (t("scenario.measured_applied", n=len(picked)) if not simulated else
-                                     t("scenario.measured_applied_mixed", n=len(picked), simulated=simulated))
+        st.session_state["flash"] = (
+            t("scenario.measured_applied", n=len(picked))
+            if not simulated
+            else t("scenario.measured_applied_mixed", n=len(picked), simulated=simulated)
+        )
         st.rerun()
 
 # -- the assumptions ----------------------------------------------------------------------
@@ -65,12 +68,14 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader(f"{t('section.workload')} · {t('section.labour')}")
     c = st.columns(3)
-    for i, path in enumerate(("workload.studies_per_year", "workload.frames_per_study",
-                              "workload.structures_per_frame")):
+    for i, path in enumerate(
+        ("workload.studies_per_year", "workload.frames_per_study", "workload.structures_per_frame")
+    ):
         form.number(path, c[i])
     c = st.columns(3)
-    for i, path in enumerate(("labour.clinician_wage_per_hour", "labour.engineer_wage_per_hour",
-                              "labour.overhead_fraction")):
+    for i, path in enumerate(
+        ("labour.clinician_wage_per_hour", "labour.engineer_wage_per_hour", "labour.overhead_fraction")
+    ):
         form.number(path, c[i])
 
 with st.container(border=True):
@@ -94,8 +99,13 @@ for i, (name, kind, _) in enumerate(option_list):
             parts = st.columns(2)
             for col, role in zip(parts, ("automatic", "prompted")):
                 choices = [n for n, k, _ in option_list if k == role]
-                form.choice(f"options.{name}.{role}", t(f"scenario.hybrid_{role}"), choices, col,
-                            format_func=lambda n, labels=option_labels: labels.get(n, n))
+                form.choice(
+                    f"options.{name}.{role}",
+                    t(f"scenario.hybrid_{role}"),
+                    choices,
+                    col,
+                    format_func=lambda n, labels=option_labels: labels.get(n, n),
+                )
         keys = list(costmodel.KIND_FIELDS.get(kind, {}))
         cols = st.columns(2)
         for j, key in enumerate(k for k in keys if not k.startswith("profile.")):
@@ -108,8 +118,7 @@ for i, (name, kind, _) in enumerate(option_list):
                     form.number(f"options.{name}.{key}", cols[j % 2])
         if kind != "manual":
             body = (raw.get("options") or {}).get(name) or {}
-            own = st.toggle(t("scenario.own_hardware_toggle"), value="hardware" in body,
-                            key=form.key(f"own_hw_{name}"))
+            own = st.toggle(t("scenario.own_hardware_toggle"), value="hardware" in body, key=form.key(f"own_hw_{name}"))
             if own != ("hardware" in body):
                 actions.append(lambda r, n=name, on=own: costmodel.set_own_hardware(r, n, on))
             if own:
@@ -120,13 +129,25 @@ for i, (name, kind, _) in enumerate(option_list):
 with st.container(border=True, key="add_option"):
     st.markdown(f"**{t('scenario.add_option')}**")
     c = st.columns([3, 2, 1])
-    template = c[0].selectbox(t("scenario.template"), list(reference.TEMPLATES), key=f"add_template:{lang}",
-                              format_func=lambda k: reference.TEMPLATES[k][2 if lang == "ja" else 1])
-    new_name = c[1].text_input(t("scenario.option_name"), value=costmodel.free_name(raw, template),
-                               key=f"add_name:{template}:{len(option_list)}", max_chars=32,
-                               help=t("scenario.option_name_help"))
-    if c[2].button(t("scenario.add"), key="btn_add_option", icon=":material/add:",
-                   disabled=len(option_list) >= costmodel.MAX_OPTIONS):
+    template = c[0].selectbox(
+        t("scenario.template"),
+        list(reference.TEMPLATES),
+        key=f"add_template:{lang}",
+        format_func=lambda k: reference.TEMPLATES[k][2 if lang == "ja" else 1],
+    )
+    new_name = c[1].text_input(
+        t("scenario.option_name"),
+        value=costmodel.free_name(raw, template),
+        key=f"add_name:{template}:{len(option_list)}",
+        max_chars=32,
+        help=t("scenario.option_name_help"),
+    )
+    if c[2].button(
+        t("scenario.add"),
+        key="btn_add_option",
+        icon=":material/add:",
+        disabled=len(option_list) >= costmodel.MAX_OPTIONS,
+    ):
         actions.append(lambda r: reference.add_option_from_template(r, template, new_name.strip()))
 
 with st.container(border=True):
@@ -138,16 +159,24 @@ with st.container(border=True):
     rows = [dict(r, unit=units.get(r["field"], "")) for r in range_rows(raw)]
     table = st.data_editor(
         pd.DataFrame(rows, columns=["field", "low", "high", "unit", "dist"]),
-        num_rows="dynamic", hide_index=True, key=form.key(f"ranges:{lang}"), disabled=["unit"],
+        num_rows="dynamic",
+        hide_index=True,
+        key=form.key(f"ranges:{lang}"),
+        disabled=["unit"],
         column_config={
-            "field": st.column_config.SelectboxColumn(t("scenario.field"), options=fields, required=True,
-                                                      width="large",
-                                                      format_func=lambda f: i18n.field_label(f, lang, labels)),
+            "field": st.column_config.SelectboxColumn(
+                t("scenario.field"),
+                options=fields,
+                required=True,
+                width="large",
+                format_func=lambda f: i18n.field_label(f, lang, labels),
+            ),
             "low": st.column_config.NumberColumn(t("scenario.low"), format="%.6g"),
             "high": st.column_config.NumberColumn(t("scenario.high"), format="%.6g"),
             "unit": st.column_config.TextColumn(t("scenario.unit")),
-            "dist": st.column_config.SelectboxColumn(t("scenario.dist"), options=list(DISTS), default="triangular",
-                                                     format_func=lambda d: t(f"dist.{d}")),
+            "dist": st.column_config.SelectboxColumn(
+                t("scenario.dist"), options=list(DISTS), default="triangular", format_func=lambda d: t(f"dist.{d}")
+            ),
         },
     )
     form.set_range_table(table.to_dict("records"))
@@ -218,8 +247,9 @@ if do_save or do_dup:
             scenario = costmodel.validate(dict(new, name=target))
             body = scenario.to_dict()
             body.pop("provenance", None)
-            version = common.store(write=True).save_scenario(target, body, dict(scenario.provenance),
-                                                             note="saved from the dashboard", saved_by=saved_by)
+            version = common.store(write=True).save_scenario(
+                target, body, dict(scenario.provenance), note="saved from the dashboard", saved_by=saved_by
+            )
             common.changed()
             common.load(target)
             st.session_state["flash"] = t("scenario.saved_version", name=common.esc(target), version=version)
@@ -250,9 +280,10 @@ if unsaved:  # the edit on screen, beside what is saved
     rows = {unsaved: new, **rows}
 names = list(rows)
 default = [n for n in (unsaved, loaded) if n in names][:2]
-default += [n for n in names if n not in default][:max(0, 2 - len(default))]
-picked = st.multiselect(t("scenario.compare_pick"), names, default=default,
-                        key=f"compare_pick:{'|'.join(names)}:{loaded}")
+default += [n for n in names if n not in default][: max(0, 2 - len(default))]
+picked = st.multiselect(
+    t("scenario.compare_pick"), names, default=default, key=f"compare_pick:{'|'.join(names)}:{loaded}"
+)
 if len(picked) >= 2:
     with st.container(key="compare_inputs"):
         st.markdown(f"**{t('scenario.differences', a=common.esc(picked[0]), b=common.esc(picked[1]))}**")
@@ -280,7 +311,9 @@ if picked:
             keep = (t("pdf.col.option"), t("metric.present_cost"), t("metric.cost_per_study"))
             st.dataframe(pd.DataFrame({k: v for k, v in table_rows.items() if k in keep}), hide_index=True)
     if len(results_by_name) > 1 and len(currencies) == 1:
-        common.plot(figures.compare_scenarios(results_by_name, "present_cost", currencies.pop(), lang,
-                                              option_labels), key="fig_compare")
+        common.plot(
+            figures.compare_scenarios(results_by_name, "present_cost", currencies.pop(), lang, option_labels),
+            key="fig_compare",
+        )
     elif len(results_by_name) > 1:
         st.caption(t("scenario.compare_currencies"))

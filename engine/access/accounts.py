@@ -25,7 +25,7 @@ _LOCAL = re.compile(r"[^@\s\"(),:;<>\[\]\\]+")
 
 @dataclass(frozen=True)
 class Rule:
-    kind: str    # "address", "domain", "subdomains" or "any"
+    kind: str  # "address", "domain", "subdomains" or "any"
     value: str
 
     def __str__(self) -> str:
@@ -55,8 +55,10 @@ def parse_rule(entry) -> Rule:
     sub = text.startswith("*.")
     domain = text[2:] if sub else text
     if not _DOMAIN.fullmatch(domain.lower()):
-        raise SegroiError(f"allowed_users: {text!r} is not an e-mail address or a domain "
-                          "(write lead@hospital.org, hospital.org, *.hospital.org or *)")
+        raise SegroiError(
+            f"allowed_users: {text!r} is not an e-mail address or a domain "
+            "(write lead@hospital.org, hospital.org, *.hospital.org or *)"
+        )
     return Rule("subdomains" if sub else "domain", domain.lower())
 
 

@@ -61,7 +61,7 @@ def host_of(header: str | None) -> str | None:
         end = text.find("]")
         if end < 0:
             return None
-        name, rest = text[1:end], text[end + 1:]
+        name, rest = text[1:end], text[end + 1 :]
         if _ip(name) is None or _ip(name).version != 6:
             return None
     else:
@@ -130,14 +130,25 @@ class HostGuard:
         hosts = [v.decode("latin-1") for k, v in scope.get("headers") or () if k.lower() == b"host"]
         if len(hosts) == 1 and allowed(hosts[0], self.extra):
             return await self.app(scope, receive, send)
-        _log.warning("refused a %s request for %s with Host %r (not an allowed name)",
-                     scope["type"], scope.get("path", "?"), hosts[0][:100] if hosts else None)
+        _log.warning(
+            "refused a %s request for %s with Host %r (not an allowed name)",
+            scope["type"],
+            scope.get("path", "?"),
+            hosts[0][:100] if hosts else None,
+        )
         if scope["type"] == "websocket":
             await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": 1008})
             return
         body = b"segroi: requests for this host name are refused (see docs/access.md, allowed hosts)\n"
-        await send({"type": "http.response.start", "status": 403,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

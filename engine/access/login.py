@@ -36,10 +36,10 @@ class LoginConfigError(SegroiError):
 
 @dataclass(frozen=True)
 class Login:
-    kind: str                                 # "none", "password" or "oidc"
+    kind: str  # "none", "password" or "oidc"
     password: str | None = None
     allowed: tuple[accounts.Rule, ...] = ()
-    where: str = ""                           # where it is configured, for the operator
+    where: str = ""  # where it is configured, for the operator
 
     def describe(self) -> str:
         if self.kind == "password":
@@ -116,8 +116,9 @@ def configured(secrets: Mapping, env: Mapping[str, str] | None = None, where: st
     if "password" in secrets:
         value = secrets["password"]
         if not isinstance(value, str):
-            raise LoginConfigError(f"password in {where} is {_kind(value)}, not text: "
-                                   "write it in quotes, password = \"...\"")
+            raise LoginConfigError(
+                f'password in {where} is {_kind(value)}, not text: write it in quotes, password = "..."'
+            )
         if not value.strip():
             raise LoginConfigError(f"password in {where} is empty")
         if password is None:
@@ -128,8 +129,7 @@ def configured(secrets: Mapping, env: Mapping[str, str] | None = None, where: st
             return Login("password", password=password, where=source)
         return Login("none")
     if password is not None:
-        raise LoginConfigError(f"both a password ({source}) and an OIDC [auth] section ({where}) are set; "
-                               "keep one")
+        raise LoginConfigError(f"both a password ({source}) and an OIDC [auth] section ({where}) are set; keep one")
     if not isinstance(auth, Mapping):
         raise LoginConfigError(f"auth in {where} is not a section ([auth])")
     missing = [k for k in OIDC_FIELDS if not (isinstance(v := auth.get(k), str) and v.strip())]
@@ -148,8 +148,9 @@ def configured(secrets: Mapping, env: Mapping[str, str] | None = None, where: st
     if not rules:
         raise LoginConfigError(
             f"the OIDC login in {where} lets in whoever the identity provider signs in: list who may enter "
-            "with allowed_users = [\"lead@hospital.org\", \"hospital.org\"] in the secrets (or \"*\" for every "
-            f"account of a provider that only holds your staff), or {ALLOWED_USERS_ENV}")
+            'with allowed_users = ["lead@hospital.org", "hospital.org"] in the secrets (or "*" for every '
+            f"account of a provider that only holds your staff), or {ALLOWED_USERS_ENV}"
+        )
     return Login("oidc", allowed=rules, where=where)
 
 
@@ -160,5 +161,6 @@ def check(address, secrets: Mapping, env: Mapping[str, str] | None = None, where
     if login.kind == "none" and login_required(address, env):
         raise LoginConfigError(
             f"the dashboard listens on {address or 'every interface'} but no login is configured: set "
-            f"{PASSWORD_ENV}, or password = \"...\" (or an OIDC [auth] section) in the secrets; see docs/access.md")
+            f'{PASSWORD_ENV}, or password = "..." (or an OIDC [auth] section) in the secrets; see docs/access.md'
+        )
     return login

@@ -43,9 +43,16 @@ class ClosedRoutes:
             return await self.app(scope, receive, send)
         log_refusal(scope.get("method", ""), scope.get("path", ""))
         body = b"segroi: uploads are not open for this session\n"
-        await send({"type": "http.response.start", "status": 404,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 404,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
@@ -60,6 +67,10 @@ def log_refusal(method: str, path: str, now: float | None = None) -> bool:
         quiet, _log_state["quiet"], _log_state["last"] = _log_state["quiet"], 0, now
     verb = method if method.isalpha() and len(method) <= 10 else "?"
     tag = hashlib.sha256((uploads.session_of(path) or "").encode()).hexdigest()[:8]
-    _log.warning("refused an upload request (%s, session %s): no page has opened uploads for it%s", verb, tag,
-                 f"; {quiet} more refused since the last line" if quiet else "")
+    _log.warning(
+        "refused an upload request (%s, session %s): no page has opened uploads for it%s",
+        verb,
+        tag,
+        f"; {quiet} more refused since the last line" if quiet else "",
+    )
     return True

@@ -25,10 +25,10 @@ _CHECKING = threading.Lock()  # one password check at a time, in the whole proce
 
 @dataclass(frozen=True)
 class Policy:
-    free: int          # wrong passwords allowed before the first lockout
-    base: float        # seconds of the first lockout
-    cap: float         # longest lockout, seconds
-    forget: float      # a count left alone this long starts again from zero
+    free: int  # wrong passwords allowed before the first lockout
+    base: float  # seconds of the first lockout
+    cap: float  # longest lockout, seconds
+    forget: float  # a count left alone this long starts again from zero
 
 
 # A person who mistypes gets three tries at once, then waits 5 s, 10 s, 20 s ... at most 5 min.
@@ -79,7 +79,7 @@ class Throttle:
 
 @dataclass(frozen=True)
 class Outcome:
-    ok: bool           # the password was right
+    ok: bool  # the password was right
     wait: float = 0.0  # > 0: locked, nothing was checked (seconds left)
     lock: float = 0.0  # the lockout this wrong password started (0 while within the free tries)
 

@@ -37,15 +37,15 @@ from typing import Mapping
 
 from engine.errors import SegroiError
 
-POINTER_KINDS = ("down", "up", "drag", "move", "press")   # press: a pointer down elsewhere on the page
+POINTER_KINDS = ("down", "up", "drag", "move", "press")  # press: a pointer down elsewhere on the page
 VISIBILITY_KINDS = ("hidden", "visible")
 KINDS = POINTER_KINDS + VISIBILITY_KINDS
-MAX_EVENTS = 5000            # a report with more is refused (the canvas stops adding before that)
-HEARTBEAT_SECONDS = 5.0      # while active, the canvas reports at least this often
-MOVE_INTERVAL_MS = 250       # moves without a button pressed are recorded at most this often
-SLACK_SECONDS = 2.0          # events may appear this much before the display (clock estimate)
+MAX_EVENTS = 5000  # a report with more is refused (the canvas stops adding before that)
+HEARTBEAT_SECONDS = 5.0  # while active, the canvas reports at least this often
+MOVE_INTERVAL_MS = 250  # moves without a button pressed are recorded at most this often
+SLACK_SECONDS = 2.0  # events may appear this much before the display (clock estimate)
 PRESS_LATENCY_SECONDS = 3.0  # a press at most this long before the server saw a button is that button
-MAX_CANVASES = 20            # canvases (or reloads of one) reporting for one item
+MAX_CANVASES = 20  # canvases (or reloads of one) reporting for one item
 
 
 class ActivityError(SegroiError):
@@ -54,10 +54,10 @@ class ActivityError(SegroiError):
 
 @dataclass(frozen=True)
 class Report:
-    t0: float                              # browser clock, seconds since the epoch
-    sent: float                            # browser clock, seconds since the epoch
+    t0: float  # browser clock, seconds since the epoch
+    sent: float  # browser clock, seconds since the epoch
     events: tuple[tuple[float, str], ...]  # (browser clock seconds, kind)
-    received: float                        # server clock, seconds
+    received: float  # server clock, seconds
 
     @property
     def offset(self) -> float:
@@ -83,8 +83,9 @@ def read_report(value, received: float, *, max_events: int = MAX_EVENTS) -> Repo
     if not isinstance(raw, list):
         raise ActivityError("the browser's activity report has no list of events")
     if len(raw) > max_events:
-        raise ActivityError(f"the browser's activity report has {len(raw)} events, more than the "
-                            f"{max_events} allowed for one item")
+        raise ActivityError(
+            f"the browser's activity report has {len(raw)} events, more than the {max_events} allowed for one item"
+        )
     if t0 < 0 or sent < 0:
         raise ActivityError("the browser's activity report has a negative time")
     events = []
@@ -111,8 +112,7 @@ def check_window(report: Report, shown: float, *, slack: float = SLACK_SECONDS) 
         return
     first = report.events[0][0] + report.offset
     if first < shown - slack:
-        raise ActivityError(f"the browser reports activity {shown - first:.1f} s before the item was "
-                            "shown")
+        raise ActivityError(f"the browser reports activity {shown - first:.1f} s before the item was shown")
     # the last event cannot be later than `sent`, which maps onto `received`: nothing to check
 
 
@@ -124,7 +124,7 @@ class BrowserActivity:
 
     reports: dict[tuple[str, float], Report] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
-    offset: float = 0.0    # server clock - browser clock: the smallest (received - sent) seen
+    offset: float = 0.0  # server clock - browser clock: the smallest (received - sent) seen
 
     def add(self, canvas: str, value, received: float, shown: float) -> bool:
         """Take a report from canvas `canvas` received at `received` (server clock) for the item
@@ -160,15 +160,18 @@ class BrowserActivity:
         """The last press elsewhere on the page in the `within` seconds up to `before` (server
         clock): the press on the button the server handled at `before`, as the browser timed it."""
         off = self.offset
-        presses = [t + off for r in self.reports.values() for t, kind in r.events
-                   if kind == "press" and before - within <= t + off <= before]
+        presses = [
+            t + off
+            for r in self.reports.values()
+            for t, kind in r.events
+            if kind == "press" and before - within <= t + off <= before
+        ]
         return max(presses) if presses else None
 
     def marks(self) -> list[float]:
         """Times of every pointer event, on the server's clock."""
         off = self.offset
-        return sorted(t + off for r in self.reports.values() for t, kind in r.events
-                      if kind in POINTER_KINDS)
+        return sorted(t + off for r in self.reports.values() for t, kind in r.events if kind in POINTER_KINDS)
 
     def hidden(self, until: float) -> list[tuple[float, float]]:
         """Spans when the page was hidden, on the server's clock (a span still open ends at

@@ -45,9 +45,12 @@ class Shapes:
     def signature(self) -> tuple:
         """Rounded content, to tell a real change from a rerun with the same drawing."""
         r = lambda v: round(v, 1)  # noqa: E731
-        return (tuple(tuple((r(x), r(y)) for x, y in p) for p in self.polygons),
-                tuple(tuple(r(v) for v in b) for b in self.boxes),
-                tuple((r(x), r(y)) for x, y in self.points), tuple(self.labels))
+        return (
+            tuple(tuple((r(x), r(y)) for x, y in p) for p in self.polygons),
+            tuple(tuple(r(v) for v in b) for b in self.boxes),
+            tuple((r(x), r(y)) for x, y in self.points),
+            tuple(self.labels),
+        )
 
 
 def _numbers(entry, n: int, what: str) -> list[float]:
@@ -81,8 +84,9 @@ def parse(shapes, scale: float) -> Shapes:
     s = float(scale)
     for poly in polygons:
         if not isinstance(poly, list) or len(poly) > MAX_VERTICES:
-            raise CanvasError(f"the drawing sent by the browser has a polygon that is not a list of "
-                              f"at most {MAX_VERTICES} vertices")
+            raise CanvasError(
+                f"the drawing sent by the browser has a polygon that is not a list of at most {MAX_VERTICES} vertices"
+            )
         vertices = [_numbers(v, 2, "vertex") for v in poly]
         if len(vertices) >= 3:
             out.polygons.append([(x / s, y / s) for x, y in vertices])

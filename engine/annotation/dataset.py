@@ -11,8 +11,9 @@ from engine.errors import SegroiError
 PHANTOM = "phantom"
 
 
-def load_frames(data: str, truth: str | None = None, frames: int | None = None,
-                size: int = 256, seed: int = 0, within=None) -> tuple[list[Frame], str]:
+def load_frames(
+    data: str, truth: str | None = None, frames: int | None = None, size: int = 256, seed: int = 0, within=None
+) -> tuple[list[Frame], str]:
     """(frames, dataset label). `data` is "phantom" (generated in memory, exact masks, `size`
     pixels, 4 frames per study) or a folder/file readable by `engine.data.load`.
     `frames` keeps the first N in reading order, and reading stops there. `within` (the dashboard's

@@ -46,9 +46,17 @@ from engine.errors import SegroiError
 
 
 class Flow:
-    def __init__(self, store, session: Session, frames: Sequence[Frame], structures: Sequence[str], *,
-                 sam=None, ssl_labels: dict[str, np.ndarray] | None = None,
-                 now: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        store,
+        session: Session,
+        frames: Sequence[Frame],
+        structures: Sequence[str],
+        *,
+        sam=None,
+        ssl_labels: dict[str, np.ndarray] | None = None,
+        now: Callable[[], float] = time.time,
+    ):
         if session.task == "sam" and sam is None:
             raise SegroiError("the sam task needs a SAM segmenter")
         if session.task == "ssl" and not ssl_labels:
@@ -75,7 +83,7 @@ class Flow:
         self.redos = 0
         self.predictions = 0
         self.mask: np.ndarray | None = None
-        self.problems: list[str] = []   # drawings the browser sent that could not be read
+        self.problems: list[str] = []  # drawings the browser sent that could not be read
         self.phase = "review" if self.session.task == "ssl" else "draw"
         if self.phase == "review" and self.current:
             self.mask = self.proposal
@@ -129,8 +137,7 @@ class Flow:
     # -- SAM ----------------------------------------------------------------------------------
     @property
     def needs_embedding(self) -> bool:
-        return self.task == "sam" and self.current is not None and \
-            self.current[0].name not in self.embeddings
+        return self.task == "sam" and self.current is not None and self.current[0].name not in self.embeddings
 
     def embed_current(self) -> float:
         """Compute SAM's embedding of the current frame once; returns the seconds it took."""
@@ -193,9 +200,15 @@ class Flow:
                 return None
             self.predictions += 1
             began = self.now()
-            mask = np.asarray(self.sam.predict(self.embeddings[frame.name], box=box,
-                                               points=self.shapes.points or None,
-                                               labels=self.shapes.labels or None), dtype=bool)
+            mask = np.asarray(
+                self.sam.predict(
+                    self.embeddings[frame.name],
+                    box=box,
+                    points=self.shapes.points or None,
+                    labels=self.shapes.labels or None,
+                ),
+                dtype=bool,
+            )
             self.clock.computing(began, self.now())
             return mask
         if not self.shapes.polygons:
@@ -239,8 +252,7 @@ class Flow:
         timed = self.clock.split()
         browser = self.clock.timing == TIMING_BROWSER
         truth = self.truth
-        score = None if truth is None else dice(self.mask if self.mask is not None
-                                                else np.zeros_like(truth), truth)
+        score = None if truth is None else dice(self.mask if self.mask is not None else np.zeros_like(truth), truth)
         if self.task == "sam" and getattr(self.sam, "weights", None) == "random":
             score = None  # random weights: the mask, and so its Dice, mean nothing
         if self.task == "sam":
@@ -252,12 +264,24 @@ class Flow:
         else:
             corrections, kind = self.redos, "polygon"
         vertices = sum(len(p) for p in self.shapes.polygons) or None
-        item = Item(frame=frame.name, study=frame.study, structure=structure, task=self.task,
-                    active_seconds=timed.active, idle_seconds=timed.idle, clicks=self.clicks,
-                    vertices=vertices if self.task != "sam" else None, corrections=corrections,
-                    accepted=accepted, dice=score, review_seconds=self.clock.review_seconds(),
-                    prompt=kind or None, hidden_seconds=timed.hidden if browser else None,
-                    compute_seconds=timed.compute, timing=self.clock.timing)
+        item = Item(
+            frame=frame.name,
+            study=frame.study,
+            structure=structure,
+            task=self.task,
+            active_seconds=timed.active,
+            idle_seconds=timed.idle,
+            clicks=self.clicks,
+            vertices=vertices if self.task != "sam" else None,
+            corrections=corrections,
+            accepted=accepted,
+            dice=score,
+            review_seconds=self.clock.review_seconds(),
+            prompt=kind or None,
+            hidden_seconds=timed.hidden if browser else None,
+            compute_seconds=timed.compute,
+            timing=self.clock.timing,
+        )
         record_item(self.store, self.session, item)
         self.queue.pop(0)
         self.item_no += 1
@@ -269,8 +293,7 @@ class Flow:
 
 
 # -- starting and resuming ------------------------------------------------------------------------
-def make_sam(checkpoint: str | None = None, image_size: int | None = None, device: str = "cpu",
-             variant: str = "vit_b"):
+def make_sam(checkpoint: str | None = None, image_size: int | None = None, device: str = "cpu", variant: str = "vit_b"):
     """SAM for the page: random weights at 256 px unless a checkpoint is given (then 1024)."""
     from engine.models.sam import SamSegmenter
 
@@ -282,8 +305,9 @@ def _check_weights(weights: str | None) -> None:
     from pathlib import Path
 
     if not weights or not Path(weights).expanduser().is_file():
-        raise SegroiError(f"SSL weights not found: {weights or '(none given)'}; train them with "
-                          "`segroi train-ssl` and give the file")
+        raise SegroiError(
+            f"SSL weights not found: {weights or '(none given)'}; train them with `segroi train-ssl` and give the file"
+        )
 
 
 def ssl_masks(weights: str, frames: Sequence[Frame], device: str = "cpu") -> dict[str, np.ndarray]:
@@ -296,10 +320,24 @@ def ssl_masks(weights: str, frames: Sequence[Frame], device: str = "cpu") -> dic
     return {f.name: lab for f, lab in zip(frames, seg.predict(list(frames)))}
 
 
-def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str | None = None,
-          frames: int = 2, structures: Sequence[str] = tuple(STRUCTURES), idle_threshold: float = 30.0,
-          sam=None, sam_checkpoint: str | None = None, ssl_weights: str | None = None,
-          phantom_size: int = 256, seed: int = 0, now: Callable[[], float] = time.time, within=None) -> Flow:
+def start(
+    store,
+    annotator: str,
+    task: str,
+    *,
+    data: str = "phantom",
+    truth: str | None = None,
+    frames: int = 2,
+    structures: Sequence[str] = tuple(STRUCTURES),
+    idle_threshold: float = 30.0,
+    sam=None,
+    sam_checkpoint: str | None = None,
+    ssl_weights: str | None = None,
+    phantom_size: int = 256,
+    seed: int = 0,
+    now: Callable[[], float] = time.time,
+    within=None,
+) -> Flow:
     """Load the frames, open a session in the store and return its flow. `within`: the data roots the
     frames must come from (the dashboard's; engine.data.roots)."""
     structures = list(structures)
@@ -311,18 +349,35 @@ def start(store, annotator: str, task: str, *, data: str = "phantom", truth: str
         _check_weights(ssl_weights)
     loaded, label = load_frames(data, truth=truth, frames=frames, size=phantom_size, seed=seed, within=within)
     ssl_labels = ssl_masks(ssl_weights, loaded) if task == "ssl" and ssl_weights else None
-    settings = {"data": data, "truth": truth, "frames": frames, "structures": structures,
-                "phantom_size": phantom_size, "seed": seed}
+    settings = {
+        "data": data,
+        "truth": truth,
+        "frames": frames,
+        "structures": structures,
+        "phantom_size": phantom_size,
+        "seed": seed,
+    }
     if sam is not None and task == "sam":
-        settings.update(sam_variant=getattr(sam, "variant", None), sam_weights=getattr(sam, "weights", None),
-                        sam_image_size=getattr(sam, "image_size", None), sam_checkpoint=sam_checkpoint,
-                        device=str(getattr(sam, "device", "cpu")))
+        settings.update(
+            sam_variant=getattr(sam, "variant", None),
+            sam_weights=getattr(sam, "weights", None),
+            sam_image_size=getattr(sam, "image_size", None),
+            sam_checkpoint=sam_checkpoint,
+            device=str(getattr(sam, "device", "cpu")),
+        )
     if task == "ssl":
         settings["ssl_weights"] = ssl_weights
     if not plan(loaded, structures):
         raise SegroiError(f"the chosen frames' ground truth contains none of {', '.join(structures)}")
-    session = start_session(store, annotator, task, dataset=label, frames_planned=len(loaded),
-                            idle_threshold_seconds=idle_threshold, settings=settings)
+    session = start_session(
+        store,
+        annotator,
+        task,
+        dataset=label,
+        frames_planned=len(loaded),
+        idle_threshold_seconds=idle_threshold,
+        settings=settings,
+    )
     return Flow(store, session, loaded, structures, sam=sam, ssl_labels=ssl_labels, now=now)
 
 
@@ -332,11 +387,16 @@ def resume(store, session_id: str, *, sam=None, now: Callable[[], float] = time.
     if session.simulated:
         raise SegroiError("a simulated session cannot be resumed in the browser")
     s = session.settings
-    loaded, _ = load_frames(s.get("data", "phantom"), truth=s.get("truth"), frames=s.get("frames"),
-                            size=s.get("phantom_size", 256), seed=s.get("seed", 0), within=within)
+    loaded, _ = load_frames(
+        s.get("data", "phantom"),
+        truth=s.get("truth"),
+        frames=s.get("frames"),
+        size=s.get("phantom_size", 256),
+        seed=s.get("seed", 0),
+        within=within,
+    )
     ssl_labels = None
     if session.task == "ssl":
         _check_weights(s.get("ssl_weights"))
         ssl_labels = ssl_masks(s["ssl_weights"], loaded)
-    return Flow(store, session, loaded, s.get("structures", list(STRUCTURES)), sam=sam,
-                ssl_labels=ssl_labels, now=now)
+    return Flow(store, session, loaded, s.get("structures", list(STRUCTURES)), sam=sam, ssl_labels=ssl_labels, now=now)

@@ -67,7 +67,7 @@ def interior_points(mask: np.ndarray, n: int) -> list[Point]:
             break
         r, c = np.unravel_index(k, dist.shape)
         out.append((float(c), float(r)))
-        dist = np.where((rows - r) ** 2 + (cols - c) ** 2 <= depth ** 2, 0.0, dist)
+        dist = np.where((rows - r) ** 2 + (cols - c) ** 2 <= depth**2, 0.0, dist)
     return out
 
 
@@ -106,8 +106,9 @@ def contour_polygon(mask: np.ndarray, vertices: int) -> list[Point]:
     return [(float(col), float(row)) for row, col in c[idx]]
 
 
-def overlay(pixels: np.ndarray, masks: list[tuple[np.ndarray, tuple[int, int, int]]],
-            alpha: float = 0.45) -> np.ndarray:
+def overlay(
+    pixels: np.ndarray, masks: list[tuple[np.ndarray, tuple[int, int, int]]], alpha: float = 0.45
+) -> np.ndarray:
     """RGB uint8 image: the greyscale frame with coloured, semi-transparent masks on top."""
     grey = np.clip(np.asarray(pixels, dtype=np.float32), 0.0, 1.0)
     rgb = np.repeat((grey * 255.0)[..., None], 3, axis=2)

@@ -44,7 +44,7 @@ def kind_of(name: str, body) -> str | None:
 
 def option_model(name: str, body: dict) -> str | None:
     """The model option `name` runs (see the module docstring), or None when it is not known."""
-    prov = (((body or {}).get("profile") or {}).get("provenance") or {})
+    prov = ((body or {}).get("profile") or {}).get("provenance") or {}
     named = str(prov.get("model") or "").split(" ")[0] if isinstance(prov, dict) else ""
     if named:
         return named
@@ -73,8 +73,11 @@ def targets(field: str, raw: Mapping, sam_variant: str | None = None) -> list[st
     if field == "options.sam.prompt_seconds_per_structure":
         return [f"options.{n}.{key}" for n, k, _ in opts if k == "prompted"]
     if field == "options.sam.failure_rate":
-        return [f"options.{n}.{key}" for n, k, m in opts
-                if k == "prompted" and (sam_variant is None or variant(m) in (None, sam_variant))]
+        return [
+            f"options.{n}.{key}"
+            for n, k, m in opts
+            if k == "prompted" and (sam_variant is None or variant(m) in (None, sam_variant))
+        ]
     if field == "ssl.review_seconds_per_structure":
         return [f"options.{n}.review_seconds_per_study" for n, k, _ in opts if k == "automatic"]
     if field == "options.ssl.failure_rate":

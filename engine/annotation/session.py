@@ -44,8 +44,8 @@ from engine.store import annotation as stored
 
 TASKS = ("manual", "sam", "ssl")
 DEFAULT_IDLE_THRESHOLD_S = 30.0
-TIMING_BROWSER = "browser"      # activity measured in the browser
-TIMING_SERVER = "server"        # server round-trips only: the old way
+TIMING_BROWSER = "browser"  # activity measured in the browser
+TIMING_SERVER = "server"  # server round-trips only: the old way
 TIMING_SIMULATED = "simulated"  # the simulated annotator's time model
 
 
@@ -59,8 +59,7 @@ class ItemClock:
     """What one item's timing needs: server marks, SAM's compute spans and the browser's
     reports. `now` is injectable so tests need not sleep."""
 
-    def __init__(self, threshold: float = DEFAULT_IDLE_THRESHOLD_S,
-                 now: Callable[[], float] = time.time):
+    def __init__(self, threshold: float = DEFAULT_IDLE_THRESHOLD_S, now: Callable[[], float] = time.time):
         if threshold <= 0:
             raise ValueError("the idle threshold must be positive")
         self.threshold = float(threshold)
@@ -68,7 +67,7 @@ class ItemClock:
         self.events: list[float] = []
         self.compute: list[tuple[float, float]] = []
         self.browser = BrowserActivity()
-        self.canvas: str | None = None       # the canvas the item was first shown on
+        self.canvas: str | None = None  # the canvas the item was first shown on
         self.decision_at: int | None = None  # index of the review decision event, if any
 
     @property
@@ -118,13 +117,19 @@ class ItemClock:
         events = self.events if upto is None else self.events[: upto + 1]
         start, end = events[0], events[-1]
         pressed = self.browser.pressed(end)
-        if pressed is not None:   # the button as the annotator pressed it, not as the server saw it
+        if pressed is not None:  # the button as the annotator pressed it, not as the server saw it
             end = max(pressed, start)
         appeared = None if self.canvas is None else self.browser.shown(self.canvas)
         if appeared is not None:  # on screen when its canvas appeared, not when the server sent it
             start = min(max(start, appeared), end)
-        return split_item(start, end, [*events, *self.browser.marks()], self.threshold,
-                          hidden=self.browser.hidden(end), compute=self.compute)
+        return split_item(
+            start,
+            end,
+            [*events, *self.browser.marks()],
+            self.threshold,
+            hidden=self.browser.hidden(end),
+            compute=self.compute,
+        )
 
     def review_seconds(self) -> float | None:
         if self.decision_at is None:
@@ -189,9 +194,9 @@ class Item:
     dice: float | None = None
     review_seconds: float | None = None
     prompt: str | None = None
-    hidden_seconds: float | None = None   # part of idle_seconds when the page was hidden
+    hidden_seconds: float | None = None  # part of idle_seconds when the page was hidden
     compute_seconds: float | None = None  # SAM computing: in neither active nor idle
-    timing: str | None = None             # browser, server (the old way) or simulated
+    timing: str | None = None  # browser, server (the old way) or simulated
 
     def row(self, session: Session) -> dict:
         out = asdict(self)
@@ -201,17 +206,31 @@ class Item:
         return out
 
 
-def new_session(annotator: str, task: str, *, dataset: str | None, frames_planned: int | None,
-                idle_threshold_seconds: float = DEFAULT_IDLE_THRESHOLD_S, simulated: bool = False,
-                settings: dict | None = None, session_id: str | None = None) -> Session:
+def new_session(
+    annotator: str,
+    task: str,
+    *,
+    dataset: str | None,
+    frames_planned: int | None,
+    idle_threshold_seconds: float = DEFAULT_IDLE_THRESHOLD_S,
+    simulated: bool = False,
+    settings: dict | None = None,
+    session_id: str | None = None,
+) -> Session:
     if task not in TASKS:
         raise SegroiError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
     if idle_threshold_seconds <= 0:
         raise SegroiError("the idle threshold must be a positive number of seconds")
-    return Session(id=session_id or str(uuid.uuid4()), annotator=annotator, task=task,
-                   dataset=dataset, frames_planned=frames_planned,
-                   idle_threshold_seconds=float(idle_threshold_seconds), simulated=simulated,
-                   settings=dict(settings or {}))
+    return Session(
+        id=session_id or str(uuid.uuid4()),
+        annotator=annotator,
+        task=task,
+        dataset=dataset,
+        frames_planned=frames_planned,
+        idle_threshold_seconds=float(idle_threshold_seconds),
+        simulated=simulated,
+        settings=dict(settings or {}),
+    )
 
 
 def start_session(store, annotator: str, task: str, **kwargs) -> Session:
@@ -226,11 +245,19 @@ def load_session(store, session_id: str) -> Session:
     if r is None:
         raise SegroiError(f"no annotation session {session_id!r} in the store")
     settings = r.get("settings")
-    return Session(id=r["id"], annotator=r["annotator"], task=r["task"], dataset=r["dataset"],
-                   frames_planned=r["frames_planned"],
-                   idle_threshold_seconds=r["idle_threshold_seconds"], simulated=r["simulated"],
-                   settings=json.loads(settings) if isinstance(settings, str) else (settings or {}),
-                   created_at=r["created_at"], status=r["status"], run_id=r.get("run_id"))
+    return Session(
+        id=r["id"],
+        annotator=r["annotator"],
+        task=r["task"],
+        dataset=r["dataset"],
+        frames_planned=r["frames_planned"],
+        idle_threshold_seconds=r["idle_threshold_seconds"],
+        simulated=r["simulated"],
+        settings=json.loads(settings) if isinstance(settings, str) else (settings or {}),
+        created_at=r["created_at"],
+        status=r["status"],
+        run_id=r.get("run_id"),
+    )
 
 
 # Sessions and items in the store (engine/store/annotation.py), under the names the pages use.

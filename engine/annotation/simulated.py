@@ -65,9 +65,9 @@ class SimParams:
     review_seconds_sd: float = 0.8
     dice_threshold: float = 0.90
     max_corrections: int = 5
-    prompt: str = "box"                 # box or points
-    points: int = 1                     # initial points when prompt == "points"
-    box_jitter: float = 0.05            # fraction of the box side, standard deviation per edge
+    prompt: str = "box"  # box or points
+    points: int = 1  # initial points when prompt == "points"
+    box_jitter: float = 0.05  # fraction of the box side, standard deviation per edge
     point_jitter_px: float = 2.0
     trace_vertices: int = 16
     trace_jitter_px: float = 1.0
@@ -85,12 +85,15 @@ class SimParams:
 
     def sources(self) -> dict[str, str]:
         chao = "Chao et al., npj Digit Med 2025, doi 10.1038/s41746-025-01730-y"
-        return {"manual_seconds": chao, "sam_seconds": chao,
-                "correction_click_seconds": "assumed", "review_seconds": "assumed"}
+        return {
+            "manual_seconds": chao,
+            "sam_seconds": chao,
+            "correction_click_seconds": "assumed",
+            "review_seconds": "assumed",
+        }
 
     def settings(self) -> dict[str, Any]:
-        return {**asdict(self), "time_distribution": "lognormal (mean, sd)",
-                "sources": self.sources()}
+        return {**asdict(self), "time_distribution": "lognormal (mean, sd)", "sources": self.sources()}
 
 
 def lognormal(rng: np.random.Generator, mean: float, sd: float) -> float:
@@ -153,26 +156,35 @@ def simulate_manual(frame: Frame, structure: str, rng, params: SimParams) -> Ite
     truth = _truth(frame, structure)
     mask, n = simulated_trace(truth, rng, params)
     seconds = lognormal(rng, params.manual_seconds_mean, params.manual_seconds_sd)
-    return Item(frame=frame.name, study=frame.study, structure=structure, task="manual",
-                active_seconds=seconds, clicks=n + 1, vertices=n, corrections=0,
-                accepted=True, dice=dice(mask, truth), prompt="polygon")
+    return Item(
+        frame=frame.name,
+        study=frame.study,
+        structure=structure,
+        task="manual",
+        active_seconds=seconds,
+        clicks=n + 1,
+        vertices=n,
+        corrections=0,
+        accepted=True,
+        dice=dice(mask, truth),
+        prompt="polygon",
+    )
 
 
-def simulate_sam(frame: Frame, structure: str, rng, params: SimParams,
-                 segmenter: PromptSegmenter, embedding) -> Item:
+def simulate_sam(frame: Frame, structure: str, rng, params: SimParams, segmenter: PromptSegmenter, embedding) -> Item:
     truth = _truth(frame, structure)
     box, points, labels = None, [], []
     if params.prompt == "box":
         box = jittered_box(truth, rng, params.box_jitter)
         clicks = 1
     else:
-        points = [_jitter_point(p, rng, params.point_jitter_px, truth.shape)
-                  for p in interior_points(truth, params.points)]
+        points = [
+            _jitter_point(p, rng, params.point_jitter_px, truth.shape) for p in interior_points(truth, params.points)
+        ]
         labels = [1] * len(points)
         clicks = len(points)
     seconds = lognormal(rng, params.sam_seconds_mean, params.sam_seconds_sd)
-    pred = np.asarray(segmenter.predict(embedding, box=box, points=points or None,
-                                        labels=labels or None), dtype=bool)
+    pred = np.asarray(segmenter.predict(embedding, box=box, points=points or None, labels=labels or None), dtype=bool)
     score = dice(pred, truth)
     corrections = 0
     while score < params.dice_threshold and corrections < params.max_corrections:
@@ -184,10 +196,8 @@ def simulate_sam(frame: Frame, structure: str, rng, params: SimParams,
         labels.append(label)
         corrections += 1
         clicks += 1
-        seconds += lognormal(rng, params.correction_click_seconds_mean,
-                             params.correction_click_seconds_sd)
-        pred = np.asarray(segmenter.predict(embedding, box=box, points=points, labels=labels),
-                          dtype=bool)
+        seconds += lognormal(rng, params.correction_click_seconds_mean, params.correction_click_seconds_sd)
+        pred = np.asarray(segmenter.predict(embedding, box=box, points=points, labels=labels), dtype=bool)
         score = dice(pred, truth)
     if getattr(segmenter, "weights", None) == "random":
         score_kept = None  # random weights: the mask means nothing, so neither does its Dice
@@ -196,9 +206,18 @@ def simulate_sam(frame: Frame, structure: str, rng, params: SimParams,
     kind = "box" if box is not None else "points"
     if box is not None and points:
         kind = "box+points"
-    return Item(frame=frame.name, study=frame.study, structure=structure, task="sam",
-                active_seconds=seconds, clicks=clicks, corrections=corrections,
-                accepted=score >= params.dice_threshold, dice=score_kept, prompt=kind)
+    return Item(
+        frame=frame.name,
+        study=frame.study,
+        structure=structure,
+        task="sam",
+        active_seconds=seconds,
+        clicks=clicks,
+        corrections=corrections,
+        accepted=score >= params.dice_threshold,
+        dice=score_kept,
+        prompt=kind,
+    )
 
 
 def simulate_ssl(frame: Frame, structure: str, rng, params: SimParams, labels: np.ndarray) -> Item:
@@ -207,20 +226,50 @@ def simulate_ssl(frame: Frame, structure: str, rng, params: SimParams, labels: n
     review = lognormal(rng, params.review_seconds_mean, params.review_seconds_sd)
     score = dice(proposal, truth)
     if score >= params.dice_threshold:
-        return Item(frame=frame.name, study=frame.study, structure=structure, task="ssl",
-                    active_seconds=review, clicks=0, corrections=0, accepted=True, dice=score,
-                    review_seconds=review, prompt="review")
+        return Item(
+            frame=frame.name,
+            study=frame.study,
+            structure=structure,
+            task="ssl",
+            active_seconds=review,
+            clicks=0,
+            corrections=0,
+            accepted=True,
+            dice=score,
+            review_seconds=review,
+            prompt="review",
+        )
     mask, n = simulated_trace(truth, rng, params)
     trace = lognormal(rng, params.manual_seconds_mean, params.manual_seconds_sd)
-    return Item(frame=frame.name, study=frame.study, structure=structure, task="ssl",
-                active_seconds=review + trace, clicks=n + 1, vertices=n, corrections=1,
-                accepted=False, dice=dice(mask, truth), review_seconds=review, prompt="review")
+    return Item(
+        frame=frame.name,
+        study=frame.study,
+        structure=structure,
+        task="ssl",
+        active_seconds=review + trace,
+        clicks=n + 1,
+        vertices=n,
+        corrections=1,
+        accepted=False,
+        dice=dice(mask, truth),
+        review_seconds=review,
+        prompt="review",
+    )
 
 
-def simulate(frames: Sequence[Frame], task: str, *, params: SimParams | None = None, seed: int = 0,
-             structures: Sequence[str] = tuple(STRUCTURES), segmenter: PromptSegmenter | None = None,
-             ssl_labels: Sequence[np.ndarray] | None = None, dataset: str | None = None,
-             settings: dict | None = None, session_id: str | None = None) -> tuple[Session, list[Item]]:
+def simulate(
+    frames: Sequence[Frame],
+    task: str,
+    *,
+    params: SimParams | None = None,
+    seed: int = 0,
+    structures: Sequence[str] = tuple(STRUCTURES),
+    segmenter: PromptSegmenter | None = None,
+    ssl_labels: Sequence[np.ndarray] | None = None,
+    dataset: str | None = None,
+    settings: dict | None = None,
+    session_id: str | None = None,
+) -> tuple[Session, list[Item]]:
     """One simulated session over `frames` (each needs a ground-truth mask).
 
     sam needs `segmenter` (SamSegmenter or anything with embed/predict); ssl needs
@@ -235,18 +284,25 @@ def simulate(frames: Sequence[Frame], task: str, *, params: SimParams | None = N
         raise SegroiError("no frames to annotate")
     missing = [f.name for f in frames if f.mask is None]
     if missing:
-        raise SegroiError(f"the simulated annotator needs ground truth; {len(missing)} frame(s) have "
-                          f"no mask (first: {missing[0]}); pass --truth DIR")
+        raise SegroiError(
+            f"the simulated annotator needs ground truth; {len(missing)} frame(s) have "
+            f"no mask (first: {missing[0]}); pass --truth DIR"
+        )
     if task == "sam" and segmenter is None:
         raise SegroiError("the sam task needs a SAM segmenter")
     if task == "ssl":
         if ssl_labels is None or len(ssl_labels) != len(frames):
             raise SegroiError("the ssl task needs the SSL model's prediction for every frame")
     rng = np.random.default_rng(seed)
-    session = new_session(SIMULATOR_ID, task, dataset=dataset, frames_planned=len(frames),
-                          simulated=True, session_id=session_id,
-                          settings={**(settings or {}), "seed": seed, "structures": list(structures),
-                                    "simulator": params.settings()})
+    session = new_session(
+        SIMULATOR_ID,
+        task,
+        dataset=dataset,
+        frames_planned=len(frames),
+        simulated=True,
+        session_id=session_id,
+        settings={**(settings or {}), "seed": seed, "structures": list(structures), "simulator": params.settings()},
+    )
     items: list[Item] = []
     for i, frame in enumerate(frames):
         wanted = structures_of(frame, structures)

@@ -58,7 +58,7 @@ JEFFREYS_METHOD = "95% Jeffreys interval, Beta(k+1/2, n-k+1/2)"
 
 @dataclass(frozen=True)
 class Estimate:
-    field: str                 # dotted cost-model field, or a descriptive name
+    field: str  # dotted cost-model field, or a descriptive name
     value: float
     low: float | None
     high: float | None
@@ -66,7 +66,7 @@ class Estimate:
     sd: float | None
     method: str
     unit: str
-    provenance: str            # measured or simulated
+    provenance: str  # measured or simulated
     source: str
 
     def as_dict(self) -> dict:
@@ -88,7 +88,9 @@ def t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, flo
     return mean, float(low), float(high), float(xs.std(ddof=1))
 
 
-def log_t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float | None, float | None, float | None]:
+def log_t_interval(
+    values: Sequence[float], level: float = 0.95
+) -> tuple[float, float | None, float | None, float | None]:
     """(mean, low, high, sd): the interval of the mean on the log scale, mean * exp(+/- t * cv / sqrt(n));
     low/high/sd are None for fewer than two values, low/high also when the mean is not positive."""
     from scipy import stats
@@ -142,8 +144,7 @@ def usable_leaf(field: str, value) -> tuple[Any, str]:
 def provenance_of(items: Sequence[Mapping]) -> str:
     kinds = {bool(i["simulated"]) for i in items}
     if len(kinds) > 1:
-        raise SegroiError("these items mix simulated and measured (human) annotation; "
-                          "summarise them separately")
+        raise SegroiError("these items mix simulated and measured (human) annotation; summarise them separately")
     return "simulated" if kinds == {True} else "measured"
 
 
@@ -158,14 +159,15 @@ def timed_items(items: Sequence[Mapping], include_old: bool = False) -> tuple[li
     old = old_timed(items)
     if not old:
         return list(items), ""
-    what = ("timed the old way (server round-trips only; a trace slower than the idle threshold "
-            "counted as idle, so these times are biased low)")
+    what = (
+        "timed the old way (server round-trips only; a trace slower than the idle threshold "
+        "counted as idle, so these times are biased low)"
+    )
     if not include_old:
         return [i for i in items if i.get("timing") != TIMING_SERVER], f"{old} item(s) {what} left out"
     if old == len(items):
         return list(items), f"all {old} item(s) {what}"
-    return list(items), (f"mixed: {len(items) - old} item(s) timed in the browser and {old} item(s) "
-                         f"{what}")
+    return list(items), (f"mixed: {len(items) - old} item(s) timed in the browser and {old} item(s) {what}")
 
 
 def _mean_estimate(field, values, unit, provenance, source) -> Estimate:
@@ -199,23 +201,38 @@ def summarize(items: Sequence[Mapping], source: str, include_old: bool = False) 
 
     manual = by_task.get("manual", [])
     if manual:
-        put(_mean_estimate("options.manual.seconds_per_structure",
-                           [i["active_seconds"] for i in manual], "s/structure", prov, source))
+        put(
+            _mean_estimate(
+                "options.manual.seconds_per_structure",
+                [i["active_seconds"] for i in manual],
+                "s/structure",
+                prov,
+                source,
+            )
+        )
     # SAM with random weights gives meaningless masks: prompting and correcting them takes another time than
     # with SAM itself, and rejecting them says nothing about SAM. Such items feed neither times nor rates.
     sam = [i for i in by_task.get("sam", []) if i.get("sam_weights") != "random"]
     if sam:
-        put(_mean_estimate("options.sam.prompt_seconds_per_structure",
-                           [i["active_seconds"] for i in sam], "s/structure", prov, source))
-        put(_rate_estimate("options.sam.failure_rate",
-                           sum(1 for i in sam if not i["accepted"]), len(sam), prov, source))
+        put(
+            _mean_estimate(
+                "options.sam.prompt_seconds_per_structure",
+                [i["active_seconds"] for i in sam],
+                "s/structure",
+                prov,
+                source,
+            )
+        )
+        put(
+            _rate_estimate("options.sam.failure_rate", sum(1 for i in sam if not i["accepted"]), len(sam), prov, source)
+        )
     ssl = by_task.get("ssl", [])
     if ssl:
-        reviews = [i["review_seconds"] if i.get("review_seconds") is not None else i["active_seconds"]
-                   for i in ssl]
+        reviews = [i["review_seconds"] if i.get("review_seconds") is not None else i["active_seconds"] for i in ssl]
         put(_mean_estimate("ssl.review_seconds_per_structure", reviews, "s/structure", prov, source))
-        put(_rate_estimate("options.ssl.failure_rate",
-                           sum(1 for i in ssl if not i["accepted"]), len(ssl), prov, source))
+        put(
+            _rate_estimate("options.ssl.failure_rate", sum(1 for i in ssl if not i["accepted"]), len(ssl), prov, source)
+        )
     return out
 
 
@@ -232,12 +249,22 @@ def by_structure(items: Iterable[Mapping]) -> list[dict]:
         n = len(secs)
         median = secs[n // 2] if n % 2 else (secs[n // 2 - 1] + secs[n // 2]) / 2
         dices = [float(i["dice"]) for i in group if i.get("dice") is not None]
-        rows.append({
-            "task": task, "structure": structure, "n": n, "mean_s": mean, "sd_s": sd,
-            "median_s": median, "min_s": secs[0], "max_s": secs[-1], "ci_low_s": low,
-            "ci_high_s": high, "accepted_share": sum(1 for i in group if i["accepted"]) / n,
-            "mean_dice": sum(dices) / len(dices) if dices else None,
-        })
+        rows.append(
+            {
+                "task": task,
+                "structure": structure,
+                "n": n,
+                "mean_s": mean,
+                "sd_s": sd,
+                "median_s": median,
+                "min_s": secs[0],
+                "max_s": secs[-1],
+                "ci_low_s": low,
+                "ci_high_s": high,
+                "accepted_share": sum(1 for i in group if i["accepted"]) / n,
+                "mean_dice": sum(dices) / len(dices) if dices else None,
+            }
+        )
     return rows
 
 
@@ -257,8 +284,9 @@ def leaf(est: Estimate, scale: float = 1.0):
     return {"value": _sig(min(max(value, low), high)), "low": low, "high": high, "dist": dist}
 
 
-def scenario_update(base: Mapping, estimates: Mapping[str, Estimate],
-                    name: str, sam_variant: str | None = None) -> tuple[dict, dict, list[str]]:
+def scenario_update(
+    base: Mapping, estimates: Mapping[str, Estimate], name: str, sam_variant: str | None = None
+) -> tuple[dict, dict, list[str]]:
     """(assumptions, provenance, changed fields): `base` with the estimated fields replaced in the
     options they measure (engine.annotation.options.targets: manual time in the manual option,
     prompting time in every prompted option, and so on).
@@ -282,11 +310,15 @@ def scenario_update(base: Mapping, estimates: Mapping[str, Estimate],
                 s = _point(get_field(out, "workload.structures_per_frame"))
                 f = _point(get_field(out, "workload.frames_per_study"))
             except KeyError as exc:
-                raise SegroiError("the base scenario has no workload.structures_per_frame / "
-                                  "frames_per_study to turn review seconds into per study") from exc
+                raise SegroiError(
+                    "the base scenario has no workload.structures_per_frame / "
+                    "frames_per_study to turn review seconds into per study"
+                ) from exc
             scale = s * f
-            note = (f"; {est.value:.2f} s per structure x {s:g} structures/frame x {f:g} frames/study "
-                    "(workload of the base scenario)")
+            note = (
+                f"; {est.value:.2f} s per structure x {s:g} structures/frame x {f:g} frames/study "
+                "(workload of the base scenario)"
+            )
         interval = "" if est.low is None else f", {est.method}"
         for target in targets(field, base, sam_variant):
             value, why = usable_leaf(target, leaf(est, scale))

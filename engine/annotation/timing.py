@@ -34,9 +34,9 @@ Interval = tuple[float, float]
 @dataclass(frozen=True)
 class Split:
     active: float
-    idle: float        # pauses longer than the threshold, plus hidden time
-    hidden: float      # the part of idle when the page was hidden
-    compute: float     # SAM computing: neither active nor idle
+    idle: float  # pauses longer than the threshold, plus hidden time
+    hidden: float  # the part of idle when the page was hidden
+    compute: float  # SAM computing: neither active nor idle
 
     @property
     def total(self) -> float:
@@ -91,8 +91,15 @@ def length(intervals: Iterable[Interval]) -> float:
     return sum(b - a for a, b in intervals)
 
 
-def split(start: float, end: float, marks: Iterable[float], threshold: float, *,
-          hidden: Iterable[Interval] = (), compute: Iterable[Interval] = ()) -> Split:
+def split(
+    start: float,
+    end: float,
+    marks: Iterable[float],
+    threshold: float,
+    *,
+    hidden: Iterable[Interval] = (),
+    compute: Iterable[Interval] = (),
+) -> Split:
     """The item's time from `start` to `end` under the rule above.
 
     `marks` outside the window are ignored; `hidden` and `compute` spans are clipped to it.

@@ -31,16 +31,27 @@ MAX_UPLOAD_MB = 100
 def register(sub) -> None:
     p = sub.add_parser("dashboard", help="start the dashboard in the browser (localhost by default)")
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default 8501)")
-    p.add_argument("--host", default="localhost",
-                   help="address to listen on; anything but localhost requires a login (docs/access.md)")
-    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
-                   help="a host name browsers use to reach the dashboard (the reverse proxy's name); "
-                        "repeatable; only with a --host that requires a login")
-    p.add_argument("--data-root", action="append", default=[], metavar="DIR",
-                   help="a folder the Annotate page may read images from; repeatable (default: none, "
-                        "only the phantom)")
-    p.add_argument("--no-seed", action="store_true",
-                   help="do not load the reference scenario into an empty store")
+    p.add_argument(
+        "--host",
+        default="localhost",
+        help="address to listen on; anything but localhost requires a login (docs/access.md)",
+    )
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name browsers use to reach the dashboard (the reverse proxy's name); "
+        "repeatable; only with a --host that requires a login",
+    )
+    p.add_argument(
+        "--data-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder the Annotate page may read images from; repeatable (default: none, only the phantom)",
+    )
+    p.add_argument("--no-seed", action="store_true", help="do not load the reference scenario into an empty store")
     p.set_defaults(func=run)
 
 
@@ -56,8 +67,11 @@ def secrets_files(root: Path) -> list[Path]:
     """Every secrets file Streamlit 1.67 reads for this app, in its order (a later file's keys win):
     ~/.streamlit, the working folder's .streamlit (the server runs in `root`), and .streamlit beside
     the app script. `segroi dashboard` passes exactly these to the server."""
-    return [Path.home() / ".streamlit" / "secrets.toml", root / ".streamlit" / "secrets.toml",
-            root / "dashboard" / ".streamlit" / "secrets.toml"]
+    return [
+        Path.home() / ".streamlit" / "secrets.toml",
+        root / ".streamlit" / "secrets.toml",
+        root / "dashboard" / ".streamlit" / "secrets.toml",
+    ]
 
 
 def check_login(host: str, root: Path, env: Mapping[str, str] | None = None):
@@ -74,10 +88,26 @@ def check_login(host: str, root: Path, env: Mapping[str, str] | None = None):
 def streamlit_command(port: int, host: str, root: Path) -> list[str]:
     files = [arg for path in secrets_files(root) for arg in ("--secrets.files", str(path))]
     return [
-        sys.executable, "-m", "dashboard.serve", "run", str(root / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-        "--client.showErrorDetails", "type", "--server.maxUploadSize", str(MAX_UPLOAD_MB), *files,  # no traceback or server path in the browser
+        sys.executable,
+        "-m",
+        "dashboard.serve",
+        "run",
+        str(root / "dashboard" / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.showErrorDetails",
+        "type",
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_MB),
+        *files,  # no traceback or server path in the browser
     ]
 
 
@@ -93,8 +123,10 @@ def server_env(host: str, allowed_hosts: list[str], data_roots: list[str], env: 
         env[login.REQUIRED_ENV] = "1"
     if allowed_hosts:
         if not required:
-            raise SegroiError("--allowed-host is only for a dashboard served beyond this machine (with --host "
-                              "and a login); on localhost only loopback names are answered")
+            raise SegroiError(
+                "--allowed-host is only for a dashboard served beyond this machine (with --host "
+                "and a login); on localhost only loopback names are answered"
+            )
         env[hosts.ALLOWED_HOSTS_ENV] = ",".join(hosts.normalise(h) for h in allowed_hosts)
     if data_roots:
         env[roots.ROOTS_ENV] = os.pathsep.join(str(p) for p in roots.parse(data_roots))

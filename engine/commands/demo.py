@@ -9,10 +9,15 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="load the reference scenarios, the H100 compute anchors and published "
-                                    "accuracy figures into the store")
-    p.add_argument("--force", action="store_true",
-                   help="overwrite stored 'reference' and 'reference-ja' scenarios that differ from the built-in ones")
+    p = sub.add_parser(
+        "demo",
+        help="load the reference scenarios, the H100 compute anchors and published accuracy figures into the store",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite stored 'reference' and 'reference-ja' scenarios that differ from the built-in ones",
+    )
     p.set_defaults(func=run)
 
 

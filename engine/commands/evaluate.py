@@ -35,8 +35,12 @@ def register(sub) -> None:
     )
     p.add_argument("--data", required=True, nargs="+", help="image folders/files")
     p.add_argument("--truth", help="ground-truth label folder (else the dataset's own)")
-    p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
-                   help=f"Dice below which a structure counts as a failure to re-trace (default {DEFAULT_TOLERANCE:g})")
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help=f"Dice below which a structure counts as a failure to re-trace (default {DEFAULT_TOLERANCE:g})",
+    )
     p.add_argument("--disks", type=int, default=20, help="method-of-disks slices (default 20, ASE; the paper used 21)")
     add_model_arguments(p)
     add_ray_arguments(p)
@@ -72,7 +76,9 @@ def run(args) -> int:
     frames = result.require_frames()
     frames = [f for f in frames if f.mask is not None]
     if not frames:
-        raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like `segroi segment`'s output")
+        raise SegroiError(
+            "no frame has ground truth: pass --truth with label PNGs named like `segroi segment`'s output"
+        )
     # Ground truth is looked up, and results keyed, by <stem>_<idx>: same-stem files would be mixed up.
     require_unique_names(frames, UNIQUE_ADVICE)
     labeller = make_labeller(args)
@@ -83,30 +89,52 @@ def run(args) -> int:
         bar = tqdm(total=len(frames), desc=f"evaluate ({args.model})", file=sys.stderr, leave=False)
         preds = []
         for start in range(0, len(frames), 16):
-            preds.extend(labeller.label_maps(frames[start:start + 16], progress=bar.update))
+            preds.extend(labeller.label_maps(frames[start : start + 16], progress=bar.update))
         bar.close()
         seconds = time.perf_counter() - t0
-        ev = evaluate(frames, preds, model=args.model, weights=labeller.weights, prompts=labeller.prompts,
-                      tolerance=args.tolerance, n_disks=args.disks)
+        ev = evaluate(
+            frames,
+            preds,
+            model=args.model,
+            weights=labeller.weights,
+            prompts=labeller.prompts,
+            tolerance=args.tolerance,
+            n_disks=args.disks,
+        )
         run_.add("evaluations", ev.evaluations)
         run_.add("measurements", ev.measurements)
     _print_summary(ev, args, labeller, seconds, len(frames), run_.id)
     return 0
 
 
-UNIQUE_ADVICE = "nothing was stored: evaluate each folder in its own run (with its own --truth), or rename one of the files"
+UNIQUE_ADVICE = (
+    "nothing was stored: evaluate each folder in its own run (with its own --truth), or rename one of the files"
+)
 
 
 def _settings(args, weights: str, prompts: str, n_frames: int | None) -> dict:
     settings = {
-        "model": args.model, "weights": weights, "data": [str(d) for d in args.data],
-        "truth": args.truth, "frames": n_frames, "tolerance": args.tolerance, "failure_metric": "dice",
-        "disks": args.disks, "prompts": prompts, "device": args.device,
+        "model": args.model,
+        "weights": weights,
+        "data": [str(d) for d in args.data],
+        "truth": args.truth,
+        "frames": n_frames,
+        "tolerance": args.tolerance,
+        "failure_metric": "dice",
+        "disks": args.disks,
+        "prompts": prompts,
+        "device": args.device,
         "measurement_reference": "same measurement on the ground-truth mask",
     }
     if args.model == "sam":
-        settings.update({"sam_variant": args.sam_variant, "sam_image_size": args.sam_image_size,
-                         "jitter": args.jitter, "seed": args.seed})
+        settings.update(
+            {
+                "sam_variant": args.sam_variant,
+                "sam_image_size": args.sam_image_size,
+                "jitter": args.jitter,
+                "seed": args.seed,
+            }
+        )
     return settings
 
 
@@ -130,10 +158,25 @@ def _run_ray(args) -> int:
         print(cluster.line(), file=sys.stderr)
         workers, gpus = inference.workers_for(cluster, args.device, args.ray_workers)
         settings = _settings(args, weights, prompts, None)
-        job = inference.Job("evaluate", spec, weights, prompts, workers, gpus_per_worker=gpus,
-                            retries=args.ray_retries, n_disks=args.disks, version=__version__)
-        settings["ray"] = {**cluster.settings(), "workers": workers, "gpus_per_worker": gpus,
-                           "threads_per_worker": job.threads, "batch": job.frames_per_call, "retries": job.retries}
+        job = inference.Job(
+            "evaluate",
+            spec,
+            weights,
+            prompts,
+            workers,
+            gpus_per_worker=gpus,
+            retries=args.ray_retries,
+            n_disks=args.disks,
+            version=__version__,
+        )
+        settings["ray"] = {
+            **cluster.settings(),
+            "workers": workers,
+            "gpus_per_worker": gpus,
+            "threads_per_worker": job.threads,
+            "batch": job.frames_per_call,
+            "retries": job.retries,
+        }
         with store.run(RunKind.EVALUATE, settings=settings) as run_:
             with tqdm(desc=f"evaluate ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
                 outcome = inference.run(items, job, progress=bar.update)
@@ -143,18 +186,26 @@ def _run_ray(args) -> int:
             # light stand-ins for the frames the workers decoded (inference.Outcome.load_result)
             frames = [f for f in loaded.require_frames() if getattr(f, "has_mask", False)]
             if not frames:
-                raise SegroiError("no frame has ground truth: pass --truth with label PNGs named like "
-                                  "`segroi segment`'s output")
+                raise SegroiError(
+                    "no frame has ground truth: pass --truth with label PNGs named like `segroi segment`'s output"
+                )
             require_unique_names(frames, UNIQUE_ADVICE)
-            ev = combine([f.score for f in outcome.frames], model=args.model, tolerance=args.tolerance,
-                         n_disks=args.disks)
+            ev = combine(
+                [f.score for f in outcome.frames], model=args.model, tolerance=args.tolerance, n_disks=args.disks
+            )
             run_.add("evaluations", ev.evaluations)
             run_.add("measurements", ev.measurements)
-            run_.update_settings({"frames": len(frames),
-                                  "ray": {**settings["ray"], "seconds": round(outcome.seconds, 3),
-                                          "frames_per_worker": outcome.workers}})
-    _print_summary(ev, args, SimpleNamespace(weights=weights, prompts=prompts), outcome.seconds, len(frames),
-                   run_.id)
+            run_.update_settings(
+                {
+                    "frames": len(frames),
+                    "ray": {
+                        **settings["ray"],
+                        "seconds": round(outcome.seconds, 3),
+                        "frames_per_worker": outcome.workers,
+                    },
+                }
+            )
+    _print_summary(ev, args, SimpleNamespace(weights=weights, prompts=prompts), outcome.seconds, len(frames), run_.id)
     return 0
 
 
@@ -168,14 +219,20 @@ def _print_summary(ev, args, labeller, seconds, n_frames, run_id) -> None:
         print("  simulated: phantom data and/or simulated prompts - not a measurement on real patients")
     print(f"  {'structure':9} {'n':>4} {'Dice':>7} {'(sd)':>7} {'IoU':>7} {'HD95 mm':>8}")
     for name, r in s["structures"].items():
-        print(f"  {name:9} {r['n']:>4} {_fmt(r['dice_mean']):>7} {_fmt(r['dice_sd']):>7} "
-              f"{_fmt(r['iou_mean']):>7} {_fmt(r['hd95_mm_median'], '.1f'):>8}")
+        print(
+            f"  {name:9} {r['n']:>4} {_fmt(r['dice_mean']):>7} {_fmt(r['dice_sd']):>7} "
+            f"{_fmt(r['iou_mean']):>7} {_fmt(r['hd95_mm_median'], '.1f'):>8}"
+        )
     if s["measurements"]:
         print(f"  {'measurement':28} {'n':>4} {'r2':>6} {'MAE':>7} {'bias':>7} {'LoA':>17}")
         for name, a in sorted(s["measurements"].items()):
             loa = "-" if a["loa_low"] is None else f"{a['loa_low']:.2f}..{a['loa_high']:.2f}"
-            print(f"  {name:28} {a['n']:>4} {_fmt(a['r2'], '.2f'):>6} {_fmt(a['mae'], '.2f'):>7} "
-                  f"{_fmt(a['bias'], '.2f'):>7} {loa:>17}")
+            print(
+                f"  {name:28} {a['n']:>4} {_fmt(a['r2'], '.2f'):>6} {_fmt(a['mae'], '.2f'):>7} "
+                f"{_fmt(a['bias'], '.2f'):>7} {loa:>17}"
+            )
     if ev.failure_rate is not None:
-        print(f"  failure rate: {ev.failure_rate:.3f} ({ev.failures}/{ev.structures} structures with Dice "
-              f"< {ev.tolerance}); stored as measurement 'failure_rate' of run {run_id}")
+        print(
+            f"  failure rate: {ev.failure_rate:.3f} ({ev.failures}/{ev.structures} structures with Dice "
+            f"< {ev.tolerance}); stored as measurement 'failure_rate' of run {run_id}"
+        )

@@ -16,12 +16,16 @@ def register(sub) -> None:
         "inspect",
         help="show how segroi reads each file (frames, size, calibration) and why a file is refused",
         description="Report, file by file and recursively through folders, what segroi reads: "
-                    "frames, size, photometric interpretation, transfer syntax, pixel spacing "
-                    "(and where it came from) or why a file cannot be used. Exits 1 if any file failed.",
+        "frames, size, photometric interpretation, transfer syntax, pixel spacing "
+        "(and where it came from) or why a file cannot be used. Exits 1 if any file failed.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively)")
-    p.add_argument("--format", choices=["table", "json"], default="table",
-                   help="json: one object per file; spacing_mm is [x, y] = [column mm, row mm]")
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="json: one object per file; spacing_mm is [x, y] = [column mm, row mm]",
+    )
     p.set_defaults(func=run)
 
 

@@ -52,8 +52,10 @@ def run(args) -> int:
         written += len(write_phantom(frames, out))
         print(f"\rphantom: study {i - args.first + 1}/{args.studies}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    print(f"wrote {written} frames of {args.studies} studies (style {args.style}, seed {args.seed}, "
-          f"{args.size} px) to {out}; ground truth in {out / 'truth'}")
+    print(
+        f"wrote {written} frames of {args.studies} studies (style {args.style}, seed {args.seed}, "
+        f"{args.size} px) to {out}; ground truth in {out / 'truth'}"
+    )
     return 0
 
 
@@ -64,6 +66,8 @@ def _family(args, out) -> int:
         write_study(make_study(i, args.style, args.seed), out / "dicom", out / "truth")
         print(f"\rphantom: study {i - args.first + 1}/{args.studies}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
-    print(f"wrote {args.studies} cines (style {args.style}, seed {args.seed}) as DICOM to {out / 'dicom'}; "
-          f"ground truth in {out / 'truth'} (--size does not apply: the style sets the screen size)")
+    print(
+        f"wrote {args.studies} cines (style {args.style}, seed {args.seed}) as DICOM to {out / 'dicom'}; "
+        f"ground truth in {out / 'truth'} (--size does not apply: the style sets the screen size)"
+    )
     return 0

@@ -29,30 +29,39 @@ def register(sub) -> None:
     import argparse
 
     p = sub.add_parser(
-        "profile", help="measure time, energy and memory of SAM and the SSL U-Net",
+        "profile",
+        help="measure time, energy and memory of SAM and the SSL U-Net",
         description="Measure SAM (encoder per image, decoder per prompt) and the SSL U-Net over a "
-                    "sweep of settings; one run with every row goes to the store.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--models", required=True,
-                   help="comma list of ssl_unet, sam_vit_b, sam_vit_l, sam_vit_h")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
-                   help="auto = cuda when a GPU is visible, else cpu")
+        "sweep of settings; one run with every row goes to the store.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--models", required=True, help="comma list of ssl_unet, sam_vit_b, sam_vit_l, sam_vit_h")
+    p.add_argument(
+        "--device", default="auto", choices=["auto", "cpu", "cuda"], help="auto = cuda when a GPU is visible, else cpu"
+    )
     p.add_argument("--dtypes", help="comma list of fp32, bf16 (default: fp32 on cpu, both on cuda)")
-    p.add_argument("--batch-sizes", help="images per call, comma list (default: cpu 1; cuda "
-                                         "U-Net 1,64,256 and SAM encoder 1,8)")
+    p.add_argument(
+        "--batch-sizes", help="images per call, comma list (default: cpu 1; cuda U-Net 1,64,256 and SAM encoder 1,8)"
+    )
     p.add_argument("--prompt-batches", help="box prompts per SAM decoder call (default 1)")
-    p.add_argument("--modes", help="comma list of recipes (default: cpu plain; cuda "
-                                   "plain,tuned,compile)")
-    p.add_argument("--seconds", type=float, help="steady-state window per setting, at least "
-                                                 "(default 3)")
+    p.add_argument("--modes", help="comma list of recipes (default: cpu plain; cuda plain,tuned,compile)")
+    p.add_argument("--seconds", type=float, help="steady-state window per setting, at least (default 3)")
     p.add_argument("--warmup", type=float, help="warm-up seconds per setting (default cpu 1, cuda 2)")
-    p.add_argument("--idle-seconds", type=float, default=2.0,
-                   help="idle power is measured this long before the run (0: skip)")
-    p.add_argument("--sam-checkpoint", action="append", default=[], metavar="PATH",
-                   help="SAM or MedSAM-style checkpoint; matched to its variant; repeatable")
+    p.add_argument(
+        "--idle-seconds", type=float, default=2.0, help="idle power is measured this long before the run (0: skip)"
+    )
+    p.add_argument(
+        "--sam-checkpoint",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="SAM or MedSAM-style checkpoint; matched to its variant; repeatable",
+    )
     p.add_argument("--ssl-weights", metavar="PATH", help="SSL U-Net weights (segroi train-ssl)")
-    p.add_argument("--image-size", type=int, default=1024,
-                   help="SAM input side; below 1024 is a smoke run and every row says so")
+    p.add_argument(
+        "--image-size", type=int, default=1024, help="SAM input side; below 1024 is a smoke run and every row says so"
+    )
     p.add_argument("--threads", type=int, help="CPU threads for torch")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -60,8 +69,12 @@ def register(sub) -> None:
 
     g = p.add_argument_group("Ray (more than one machine)")
     g.add_argument("--ray", metavar="ADDRESS", help=ADDRESS_HELP + "; one profile run per node")
-    g.add_argument("--ray-per", choices=["node", "gpu-model"], default="node",
-                   help="profile every node (default), or one node per distinct GPU model")
+    g.add_argument(
+        "--ray-per",
+        choices=["node", "gpu-model"],
+        default="node",
+        help="profile every node (default), or one node per distinct GPU model",
+    )
     p.set_defaults(func=run)
 
 
@@ -142,20 +155,27 @@ def _jsonable(row: dict) -> dict:
 
 
 def _table(rows: list[dict]) -> str:
-    head = f"{'model':10} {'part':7} {'dtype':12} {'batch':>5} {'recipe':13} {'per s':>10} " \
-           f"{'J/item':>9} {'J-idle':>9} {'peak MB':>8}  energy"
+    head = (
+        f"{'model':10} {'part':7} {'dtype':12} {'batch':>5} {'recipe':13} {'per s':>10} "
+        f"{'J/item':>9} {'J-idle':>9} {'peak MB':>8}  energy"
+    )
     lines = [head]
     for r in rows:
         per_s = r["images_per_second"] if r["images_per_second"] is not None else r["prompts_per_second"]
         j = r["joules_per_image"] if r["component"] != "decoder" else r["joules_per_prompt"]
-        jn = (r["joules_per_image_idle_subtracted"] if r["component"] != "decoder"
-              else r["joules_per_prompt_idle_subtracted"])
+        jn = (
+            r["joules_per_image_idle_subtracted"]
+            if r["component"] != "decoder"
+            else r["joules_per_prompt_idle_subtracted"]
+        )
         dtype = r["dtype"] + ("-weights" if r.get("dtype_mode") == "weights" else "")
         peak = f"{r['peak_memory_bytes'] / 2**20:.0f}" if r["peak_memory_bytes"] else "-"
         fmt = lambda x: f"{x:9.4g}" if x is not None else f"{'-':>9}"  # noqa: E731
-        lines.append(f"{r['model']:10} {r['component']:7} {dtype:12} {r['batch']:5d} "
-                     f"{r['recipe'] or '':13} {per_s:10.4g} {fmt(j)} {fmt(jn)} {peak:>8}  "
-                     f"{r['energy_method']}")
+        lines.append(
+            f"{r['model']:10} {r['component']:7} {dtype:12} {r['batch']:5d} "
+            f"{r['recipe'] or '':13} {per_s:10.4g} {fmt(j)} {fmt(jn)} {peak:>8}  "
+            f"{r['energy_method']}"
+        )
     return "\n".join(lines)
 
 
@@ -164,8 +184,9 @@ def _print_run(run_id: str, hardware: dict, device_type: str, stored: list[dict]
     idle_text = f"{idle:.1f} W" if idle is not None else "not measured"
     where = f" on host {hardware['host']}" if hardware.get("host") else ""
     print(f"run {run_id} on {hardware['device_name']} ({device_type}){where}; idle power {idle_text}")
-    print("per s: images/s (decoder: prompts/s); J/item: joules per image or prompt, raw and "
-          "with idle power subtracted")
+    print(
+        "per s: images/s (decoder: prompts/s); J/item: joules per image or prompt, raw and with idle power subtracted"
+    )
     print(_table(stored))
 
 
@@ -184,13 +205,21 @@ def _check_models(models, opts) -> None:
 def _settings(models, device_type, opts, threads) -> dict:
     from engine.profiling.profiler import batches_for
 
-    return {"models": models, "device": device_type, "dtypes": opts.dtypes,
-            "batch_sizes": {m: batches_for(opts, device_type, m) for m in models},
-            "prompt_batches": opts.prompt_batches,
-            "modes": opts.modes, "seconds": opts.seconds, "warmup_seconds": opts.warmup_seconds,
-            "idle_seconds": opts.idle_seconds, "sam_image_size": opts.sam_image_size,
-            "sam_checkpoints": [str(c) for c in opts.sam_checkpoints],
-            "ssl_weights": opts.ssl_weights, "threads": threads}
+    return {
+        "models": models,
+        "device": device_type,
+        "dtypes": opts.dtypes,
+        "batch_sizes": {m: batches_for(opts, device_type, m) for m in models},
+        "prompt_batches": opts.prompt_batches,
+        "modes": opts.modes,
+        "seconds": opts.seconds,
+        "warmup_seconds": opts.warmup_seconds,
+        "idle_seconds": opts.idle_seconds,
+        "sam_image_size": opts.sam_image_size,
+        "sam_checkpoints": [str(c) for c in opts.sam_checkpoints],
+        "ssl_weights": opts.ssl_weights,
+        "threads": threads,
+    }
 
 
 def _run_ray(args, models) -> int:
@@ -213,8 +242,10 @@ def _run_ray(args, models) -> int:
         runs, refs = {}, {}
         for i, job in enumerate(jobs):
             opts = options[job.device_type]
-            settings = {**_settings(models, job.device_type, opts, args.threads),
-                        "ray": {**cluster.settings(), "job": job.settings()}}
+            settings = {
+                **_settings(models, job.device_type, opts, args.threads),
+                "ray": {**cluster.settings(), "job": job.settings()},
+            }
             runs[i] = store.start_run(RunKind.PROFILE, settings=settings)
             refs[i] = nodes.launch(ray, job, models, opts, args.threads)
             print(f"profiling {job.label()}: run {runs[i].id}", file=sys.stderr)
@@ -262,8 +293,9 @@ def _run_ray(args, models) -> int:
         for i in sorted(stored):
             _print_run(runs[i].id, done[i][0], jobs[i].device_type, stored[i])
     if failed:
-        raise SegroiError(f"{len(failed)} of {len(jobs)} node job(s) failed and were stored as failed runs: "
-                          + "; ".join(failed))
+        raise SegroiError(
+            f"{len(failed)} of {len(jobs)} node job(s) failed and were stored as failed runs: " + "; ".join(failed)
+        )
     return 0
 
 

@@ -54,8 +54,16 @@ def run(args) -> int:
             sector = pseudo[0].sector if pseudo else None
             for f, q, pl in zip(cine, qc_cine(cine, [p.label for p in pseudo], sector), pseudo):
                 rules.update(set(q.rules))
-                rows.append({"frame": f.name, "passed": q.passed, "view": q.view, "rules": q.rules,
-                             "reasons": q.reasons, "note": pl.reason})
+                rows.append(
+                    {
+                        "frame": f.name,
+                        "passed": q.passed,
+                        "view": q.view,
+                        "rules": q.rules,
+                        "reasons": q.reasons,
+                        "note": pl.reason,
+                    }
+                )
     else:
         maps = []
         for f in frames:
@@ -69,23 +77,45 @@ def run(args) -> int:
         _, per = qc_labels(frames, maps)
         for f, q in zip(frames, per):
             rules.update(set(q.rules))
-            rows.append({"frame": f.name, "passed": q.passed, "view": q.view, "rules": q.rules,
-                         "reasons": q.reasons, "note": None})
+            rows.append(
+                {
+                    "frame": f.name,
+                    "passed": q.passed,
+                    "view": q.view,
+                    "rules": q.rules,
+                    "reasons": q.reasons,
+                    "note": None,
+                }
+            )
     n = len(rows)
     k = sum(r["passed"] for r in rows)
     what = "label maps" if labels_dir is not None else "pseudo-labels"
     if labels_dir is not None:
-        verdict = (f"{k} of {n} label maps ({k / n:.0%}) pass the anatomical QC"
-                   + ("" if k == n else "; the others are not to be trusted without review"))
+        verdict = f"{k} of {n} label maps ({k / n:.0%}) pass the anatomical QC" + (
+            "" if k == n else "; the others are not to be trusted without review"
+        )
     else:
         enough = k >= args.min_qc_frames and k >= args.min_qc_share * n and k > 0
-        verdict = (f"{k} of {n} frames ({k / n:.0%}) have pseudo-labels that pass the anatomical QC: "
-                   + ("train-ssl's floor is met" if enough else
-                      f"below train-ssl's floor ({args.min_qc_frames} frames and {args.min_qc_share:.0%}); "
-                      "train-ssl would refuse these images"))
+        verdict = f"{k} of {n} frames ({k / n:.0%}) have pseudo-labels that pass the anatomical QC: " + (
+            "train-ssl's floor is met"
+            if enough
+            else f"below train-ssl's floor ({args.min_qc_frames} frames and {args.min_qc_share:.0%}); "
+            "train-ssl would refuse these images"
+        )
     if args.format == "json":
-        print(json.dumps({"checked": what, "frames": rows, "passed": k, "total": n,
-                          "rejected_by_rule": dict(rules), "verdict": verdict}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "checked": what,
+                    "frames": rows,
+                    "passed": k,
+                    "total": n,
+                    "rejected_by_rule": dict(rules),
+                    "verdict": verdict,
+                },
+                indent=1,
+            )
+        )
         return 0
     for r in rows:
         status = "pass" if r["passed"] else "FAIL"

@@ -12,8 +12,11 @@ import time
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="write the PDF meeting summary (or a spreadsheet) of a stored scenario")
-    p.add_argument("--out", required=True, help="file to write: .pdf, .xlsx, or .csv (with NAME-assumptions.csv "
-                                                "and NAME-runs.csv beside it)")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="file to write: .pdf, .xlsx, or .csv (with NAME-assumptions.csv and NAME-runs.csv beside it)",
+    )
     p.add_argument("--scenario", help="stored scenario name (default: the reference scenario, else the only one)")
     p.add_argument("--lang", choices=["en", "ja"], default="en", help="language of the PDF (default en)")
     p.set_defaults(func=run)
@@ -46,13 +49,17 @@ def run(args) -> int:
         raise SegroiError(f"stored scenario {row['name']!r} is not valid: {exc}") from exc
     if kind != ".pdf":
         written = spreadsheet.write(summary, out, args.lang, results.measured_runs(store))
-        print(f"wrote {', '.join(str(p) for p in written)} (scenario {row['name']!r}, {args.lang}, "
-              f"{time.perf_counter() - started:.1f} s)", file=sys.stderr)
+        print(
+            f"wrote {', '.join(str(p) for p in written)} (scenario {row['name']!r}, {args.lang}, "
+            f"{time.perf_counter() - started:.1f} s)",
+            file=sys.stderr,
+        )
         return 0
     try:
         pdf.write(summary, out, args.lang, results.measured_runs(store))
     finally:
         images.stop()
-    print(f"wrote {out} (scenario {row['name']!r}, {args.lang}, {time.perf_counter() - started:.1f} s)",
-          file=sys.stderr)
+    print(
+        f"wrote {out} (scenario {row['name']!r}, {args.lang}, {time.perf_counter() - started:.1f} s)", file=sys.stderr
+    )
     return 0

@@ -16,9 +16,12 @@ import json
 def register(sub) -> None:
     import argparse
 
-    p = sub.add_parser("runs", help="list runs in the store with their status; export and import bundles",
-                       description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "runs",
+        help="list runs in the store with their status; export and import bundles",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument("--limit", type=int, default=50)
     p.set_defaults(func=run)
@@ -55,8 +58,10 @@ def run_export(args) -> int:
 
     manifest = export_runs(open_store(read_only=True), args.run_ids, args.out)
     rows = sum(t["rows"] for name, t in manifest["tables"].items() if name != "runs")
-    print(f"exported {len(manifest['runs'])} run(s) with {rows} result rows to {args.out} "
-          f"(segroi {manifest['segroi_version']}, schema {manifest['schema_version']})")
+    print(
+        f"exported {len(manifest['runs'])} run(s) with {rows} result rows to {args.out} "
+        f"(segroi {manifest['segroi_version']}, schema {manifest['schema_version']})"
+    )
     return 0
 
 

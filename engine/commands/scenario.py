@@ -32,8 +32,11 @@ def run(args) -> int:
     if args.action == "list":
         rows = open_store(read_only=True).scenarios()
         if args.format == "json":
-            print(json.dumps([{"name": r["name"], "note": r["note"], "updated_at": str(r["updated_at"])}
-                              for r in rows], indent=1))
+            print(
+                json.dumps(
+                    [{"name": r["name"], "note": r["note"], "updated_at": str(r["updated_at"])} for r in rows], indent=1
+                )
+            )
         elif not rows:
             print("no scenarios stored (try `segroi demo`)")
         else:

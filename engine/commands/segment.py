@@ -40,10 +40,19 @@ def add_ray_arguments(p) -> None:
 
     g = p.add_argument_group("Ray (more than one machine)")
     g.add_argument("--ray", metavar="ADDRESS", help=ADDRESS_HELP)
-    g.add_argument("--ray-workers", type=int, metavar="N",
-                   help="model workers (default: one per GPU with --device cuda, else one per CPU less one per node)")
-    g.add_argument("--ray-retries", type=int, default=3, metavar="N",
-                   help="times Ray retries the work of a worker that died (default 3)")
+    g.add_argument(
+        "--ray-workers",
+        type=int,
+        metavar="N",
+        help="model workers (default: one per GPU with --device cuda, else one per CPU less one per node)",
+    )
+    g.add_argument(
+        "--ray-retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="times Ray retries the work of a worker that died (default 3)",
+    )
 
 
 def check_ray_arguments(args) -> None:
@@ -98,7 +107,7 @@ def run(args) -> int:
     batch = 16
     maps = []
     for start in range(0, len(frames), batch):
-        chunk = frames[start:start + batch]
+        chunk = frames[start : start + batch]
         for f, label in zip(chunk, labeller.label_maps(chunk, progress=bar.update)):
             save_label_map(out, f, label)
             maps.append(np.asarray(label, dtype=np.uint8))
@@ -134,7 +143,9 @@ def _has_mask(f) -> bool:
     return f.has_mask if hasattr(f, "has_mask") else f.mask is not None
 
 
-UNIQUE_ADVICE = "nothing was written: run each folder separately, with its own --out (and --truth), or rename one of the files"
+UNIQUE_ADVICE = (
+    "nothing was written: run each folder separately, with its own --out (and --truth), or rename one of the files"
+)
 
 
 def _run_ray(args, out) -> int:
@@ -167,8 +178,17 @@ def _run_ray(args, out) -> int:
         staging = out / f".segroi-partial-{uuid.uuid4().hex[:12]}"
         staging.mkdir()
         try:
-            job = inference.Job("segment", spec, weights, prompts, workers, gpus_per_worker=gpus,
-                                retries=args.ray_retries, staging=str(staging), version=__version__)
+            job = inference.Job(
+                "segment",
+                spec,
+                weights,
+                prompts,
+                workers,
+                gpus_per_worker=gpus,
+                retries=args.ray_retries,
+                staging=str(staging),
+                version=__version__,
+            )
             with tqdm(desc=f"segment ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
                 outcome = inference.run(items, job, progress=bar.update)
             loaded = outcome.load_result()
@@ -181,8 +201,10 @@ def _run_ray(args, out) -> int:
                 os.replace(staging / f"{f.name}.png", out / f"{f.name}.png")
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    print(f"ray: {len(outcome.frames)} frames in {outcome.seconds:.1f} s on {len(outcome.workers)} worker(s)",
-          file=sys.stderr)
+    print(
+        f"ray: {len(outcome.frames)} frames in {outcome.seconds:.1f} s on {len(outcome.workers)} worker(s)",
+        file=sys.stderr,
+    )
     _done(args, args.out, len(outcome.frames), weights, prompts)
     return 0
 
@@ -194,8 +216,14 @@ def _qc_verdict(frames, maps) -> None:
     summary, _ = qc_labels(frames, maps)
     n, k = len(frames), summary.n_passed
     rules = ", ".join(f"{r} {c}" for r, c in summary.rules.most_common(3))
-    tail = "" if k == n else (f"; the other {n - k} need review before use (most failures: {rules}); "
-                              "`segroi qc --data ... --labels OUT` lists them")
+    tail = (
+        ""
+        if k == n
+        else (
+            f"; the other {n - k} need review before use (most failures: {rules}); "
+            "`segroi qc --data ... --labels OUT` lists them"
+        )
+    )
     if summary.no_sector == n:
         tail += "; no echo sector (fan) was found in any frame: these do not look like echocardiograms"
     print(f"anatomical QC: {k} of {n} label maps ({k / n:.0%}) pass{tail}")

@@ -50,24 +50,46 @@ def register(sub) -> None:
     p.add_argument("--levels", type=int, help=f"U-Net levels (default {DEFAULTS['levels']})")
     p.add_argument("--epochs", type=int, help=f"epochs per round (default {DEFAULTS['epochs']})")
     p.add_argument("--rounds", type=int, help=f"training rounds, 1 = pseudo-labels only (default {DEFAULTS['rounds']})")
-    p.add_argument("--lr", type=float, help=f"peak Adam learning rate (default {DEFAULTS['lr']:g}; the paper used 1e-4)")
-    p.add_argument("--batch-size", type=int,
-                   help=f"batch size, over all processes with --nproc (default {DEFAULTS['batch_size']})")
+    p.add_argument(
+        "--lr", type=float, help=f"peak Adam learning rate (default {DEFAULTS['lr']:g}; the paper used 1e-4)"
+    )
+    p.add_argument(
+        "--batch-size", type=int, help=f"batch size, over all processes with --nproc (default {DEFAULTS['batch_size']})"
+    )
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice)")
-    p.add_argument("--frames-per-cine", type=int, default=16,
-                   help="at most this many evenly spaced frames of each cine (default 16; 0: every frame)")
-    p.add_argument("--min-qc-frames", type=int, default=20,
-                   help="refuse to train when fewer frames pass the anatomical QC (default 20)")
-    p.add_argument("--min-qc-share", type=float, default=0.3,
-                   help="refuse to train when a smaller share of frames passes the QC (default 0.3)")
-    p.add_argument("--min-qc-ratio", type=float, default=0.6,
-                   help="fail when the network's own predictions pass QC less than this times as often "
-                        "as its pseudo-labels (default 0.6; 0 turns the check off)")
-    p.add_argument("--nproc", type=int,
-                   help="train in N processes on this machine with torch DDP (gloo on CPU, NCCL on GPU: one GPU "
-                        "each); leave it out under torchrun")
+    p.add_argument(
+        "--frames-per-cine",
+        type=int,
+        default=16,
+        help="at most this many evenly spaced frames of each cine (default 16; 0: every frame)",
+    )
+    p.add_argument(
+        "--min-qc-frames",
+        type=int,
+        default=20,
+        help="refuse to train when fewer frames pass the anatomical QC (default 20)",
+    )
+    p.add_argument(
+        "--min-qc-share",
+        type=float,
+        default=0.3,
+        help="refuse to train when a smaller share of frames passes the QC (default 0.3)",
+    )
+    p.add_argument(
+        "--min-qc-ratio",
+        type=float,
+        default=0.6,
+        help="fail when the network's own predictions pass QC less than this times as often "
+        "as its pseudo-labels (default 0.6; 0 turns the check off)",
+    )
+    p.add_argument(
+        "--nproc",
+        type=int,
+        help="train in N processes on this machine with torch DDP (gloo on CPU, NCCL on GPU: one GPU "
+        "each); leave it out under torchrun",
+    )
     p.set_defaults(func=run)
 
 
@@ -118,8 +140,8 @@ def run(args) -> int:
         if args.nproc > 1:
             check_can_write(out, create_folder=True)
             return ddp.launch(args, args.nproc)
-    group = ddp.join(args.device)          # None: one process
-    lead = group is None or group.lead     # only rank 0 writes files, the store and the report
+    group = ddp.join(args.device)  # None: one process
+    lead = group is None or group.lead  # only rank 0 writes files, the store and the report
     if lead:
         check_can_write(out, create_folder=True)  # before training, not after
     if args.threads:
@@ -129,22 +151,40 @@ def run(args) -> int:
     for p in result.problems if lead else ():
         print(f"skipped {p}", file=sys.stderr)
     frames = result.require_frames()
-    if any(f.mask is not None for f in frames):   # the reader promised not to read any
+    if any(f.mask is not None for f in frames):  # the reader promised not to read any
         raise SegroiError("internal error: ground truth reached label-free training")
 
     device = open_device(args.device, group.local_rank if group and args.device == "cuda" else 0)
     floor = {"min_frames": args.min_qc_frames, "min_share": args.min_qc_share, "min_ratio": args.min_qc_ratio}
-    config = TrainConfig(device=str(device.torch_device), seed=args.seed, frames_per_cine=args.frames_per_cine,
-                         min_qc_frames=args.min_qc_frames, min_qc_share=args.min_qc_share,
-                         min_qc_ratio=args.min_qc_ratio, **s)
-    settings = {**s, "quick": bool(args.quick), "device": args.device, "seed": args.seed,
-                "frames": len(frames), "loss": "soft Dice (5 classes) + cross-entropy",
-                "optimizer": "Adam, warm-up + cosine", "ground_truth_read": False, "roi": config.roi,
-                "frames_per_cine": args.frames_per_cine, "qc_floor": floor,
-                "energy_scope": _energy_scope(device)}
+    config = TrainConfig(
+        device=str(device.torch_device),
+        seed=args.seed,
+        frames_per_cine=args.frames_per_cine,
+        min_qc_frames=args.min_qc_frames,
+        min_qc_share=args.min_qc_share,
+        min_qc_ratio=args.min_qc_ratio,
+        **s,
+    )
+    settings = {
+        **s,
+        "quick": bool(args.quick),
+        "device": args.device,
+        "seed": args.seed,
+        "frames": len(frames),
+        "loss": "soft Dice (5 classes) + cross-entropy",
+        "optimizer": "Adam, warm-up + cosine",
+        "ground_truth_read": False,
+        "roi": config.roi,
+        "frames_per_cine": args.frames_per_cine,
+        "qc_floor": floor,
+        "energy_scope": _energy_scope(device),
+    }
     if group:
-        settings.update(processes=group.world, backend=group.backend,
-                        energy_scope=_energy_scope(device) + " (measured by rank 0, on its machine only)")
+        settings.update(
+            processes=group.world,
+            backend=group.backend,
+            energy_scope=_energy_scope(device) + " (measured by rank 0, on its machine only)",
+        )
     command = "segroi train-ssl " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train-ssl"] else None
     store = open_store() if lead else ddp.NoStore()
     bars: dict[str, tqdm] = {}
@@ -161,21 +201,22 @@ def run(args) -> int:
         if key not in bars:
             bars[key] = tqdm(total=s["epochs"], desc=f"round {round_no} epochs", file=sys.stderr, leave=False)
         bar = bars[key]
-        bar.n = max(bar.n, epoch)              # epochs completed so far
+        bar.n = max(bar.n, epoch)  # epochs completed so far
         bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
         bar.refresh()
 
     with store.run("train-ssl", settings=settings, command=command) as run_:
         if lead and getattr(args, "announce", None):
-            args.announce(run_.id)          # --nproc: the launcher can mark the run failed if rank 0 dies
+            args.announce(run_.id)  # --nproc: the launcher can mark the run failed if rank 0 dies
         meter = device.energy.meter()
         meter.start()
         try:
-            trained = train_ssl(frames, config, progress=progress if lead else None, step=step if lead else None,
-                                ranks=group)
+            trained = train_ssl(
+                frames, config, progress=progress if lead else None, step=step if lead else None, ranks=group
+            )
             device.synchronize()
             if group:
-                group.barrier()             # every rank got this far before rank 0 writes anything
+                group.barrier()  # every rank got this far before rank 0 writes anything
         finally:
             reading = meter.stop()
             for bar in bars.values():
@@ -185,30 +226,53 @@ def run(args) -> int:
             group.close()
             print(f"rank {group.rank} of {group.world}: done; rank 0 writes the weights and the run")
             return 0
-        trained.segmenter.save(out, meta={
-            "run_id": run_.id, "frames": len(frames), "rounds": [r.__dict__ for r in trained.rounds],
-            "settings": settings,
-        })
+        trained.segmenter.save(
+            out,
+            meta={
+                "run_id": run_.id,
+                "frames": len(frames),
+                "rounds": [r.__dict__ for r in trained.rounds],
+                "settings": settings,
+            },
+        )
         run_.add("hardware", device.info())
-        run_.add("training_runs", {
-            "images": trained.images, "epochs": s["epochs"], "rounds": s["rounds"], "image_size": s["image_size"],
-            "width": s["width"], "device": args.device, "device_name": device.name(), "seconds": trained.seconds,
-            "energy_joules": reading.joules, "energy_method": reading.method,
-            "qc_pass_rates": [round(r.pass_rate, 4) for r in trained.rounds],
-            "final_loss": trained.final_loss, "weights_path": str(out.resolve()),
-            "qc_rejections": [{"round": r.round, "source": r.source, **r.qc_rules}
-                              for r in [*trained.rounds, trained.final]],
-            "final_qc_pass_rate": round(trained.final.pass_rate, 4), "qc_floor": floor,
-            "frames_offered": trained.frames_offered, "frames_per_cine": args.frames_per_cine,
-            "cines": trained.cines,
-        })
+        run_.add(
+            "training_runs",
+            {
+                "images": trained.images,
+                "epochs": s["epochs"],
+                "rounds": s["rounds"],
+                "image_size": s["image_size"],
+                "width": s["width"],
+                "device": args.device,
+                "device_name": device.name(),
+                "seconds": trained.seconds,
+                "energy_joules": reading.joules,
+                "energy_method": reading.method,
+                "qc_pass_rates": [round(r.pass_rate, 4) for r in trained.rounds],
+                "final_loss": trained.final_loss,
+                "weights_path": str(out.resolve()),
+                "qc_rejections": [
+                    {"round": r.round, "source": r.source, **r.qc_rules} for r in [*trained.rounds, trained.final]
+                ],
+                "final_qc_pass_rate": round(trained.final.pass_rate, 4),
+                "qc_floor": floor,
+                "frames_offered": trained.frames_offered,
+                "frames_per_cine": args.frames_per_cine,
+                "cines": trained.cines,
+            },
+        )
     device.close()
     if group:
         group.close()
-    print(f"trained on {trained.images} frames of {trained.cines} cines in {trained.seconds:.1f} s "
-          f"({args.device}); weights: {out}")
+    print(
+        f"trained on {trained.images} frames of {trained.cines} cines in {trained.seconds:.1f} s "
+        f"({args.device}); weights: {out}"
+    )
     if trained.frames_offered > trained.images:
-        print(f"  {trained.frames_offered} frames read; at most {args.frames_per_cine} evenly spaced frames per cine used")
+        print(
+            f"  {trained.frames_offered} frames read; at most {args.frames_per_cine} evenly spaced frames per cine used"
+        )
     for r in [*trained.rounds, trained.final]:
         loss = f", final loss {r.final_loss:.3f}" if r.final_loss is not None else ""
         rules = ", ".join(f"{k} {v}" for k, v in sorted(r.qc_rules.items(), key=lambda kv: -kv[1]))
@@ -216,9 +280,15 @@ def run(args) -> int:
         more = f", {r.extra_epochs} extra epochs first (predictions had collapsed)" if r.extra_epochs else ""
         what = "final network's predictions" if r.source == "final" else f"round {r.round} ({r.source})"
         trained_on = f", trained on {r.trained_on}{kept}" if r.source != "final" else ""
-        print(f"  {what}: QC passed {r.passed}/{r.frames} ({r.pass_rate:.0%}){trained_on}{more}{loss}"
-              + (f"; frames rejected per rule: {rules}" if rules else ""))
-    energy = f"{reading.joules:.0f} J ({reading.method})" if reading.joules is not None else f"not measured ({reading.method})"
+        print(
+            f"  {what}: QC passed {r.passed}/{r.frames} ({r.pass_rate:.0%}){trained_on}{more}{loss}"
+            + (f"; frames rejected per rule: {rules}" if rules else "")
+        )
+    energy = (
+        f"{reading.joules:.0f} J ({reading.method})"
+        if reading.joules is not None
+        else f"not measured ({reading.method})"
+    )
     print(f"  energy: {energy}; run {run_.id}")
     return 0
 

@@ -32,7 +32,7 @@ from engine.costmodel.fields import Field
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal
 LOWER_Q, UPPER_Q = 0.025, 0.975
 SYMMETRY_TOLERANCE = 0.01  # |(high - value) - (value - low)| may be at most 1 % of high - low
-MAX_CLIPPED = 0.001        # share of draws a range may put beyond one allowed bound
+MAX_CLIPPED = 0.001  # share of draws a range may put beyond one allowed bound
 
 
 def _normal_cdf(z: float) -> float:
@@ -138,9 +138,11 @@ def check(spec: Field, path: str, value: float, low: float, high: float, dist: s
         lopsided = abs((high - value) - (value - low))
         if lopsided > SYMMETRY_TOLERANCE * (high - low):
             raise AssumptionError(
-                path, f"a normal range must be symmetric about its value (value - low = {value - low:.6g}, "
-                      f"high - value = {high - value:.6g}); for a lopsided range use lognormal "
-                      "(positive quantities such as times and prices) or beta (fractions)")
+                path,
+                f"a normal range must be symmetric about its value (value - low = {value - low:.6g}, "
+                f"high - value = {high - value:.6g}); for a lopsided range use lognormal "
+                "(positive quantities such as times and prices) or beta (fractions)",
+            )
         mean, sd = normal_params(value, low, high)
         below = _normal_cdf((_lower_bound(spec) - mean) / sd)
         above = 1.0 - _normal_cdf((spec.maximum - mean) / sd)
@@ -148,8 +150,9 @@ def check(spec: Field, path: str, value: float, low: float, high: float, dist: s
         return mean, sd
     if dist == "lognormal":
         if low <= 0:
-            raise AssumptionError(path, f"a lognormal range needs low > 0 (it is for positive quantities), "
-                                        f"got low {low:.6g}")
+            raise AssumptionError(
+                path, f"a lognormal range needs low > 0 (it is for positive quantities), got low {low:.6g}"
+            )
         mu, sigma = lognormal_params(low, high)
         lower = _lower_bound(spec)
         below = _normal_cdf((math.log(lower) - mu) / sigma) if lower > 0 else 0.0
@@ -158,13 +161,17 @@ def check(spec: Field, path: str, value: float, low: float, high: float, dist: s
         return mu, sigma
     # beta
     if not 0.0 < low < high < 1.0:
-        raise AssumptionError(path, f"a beta range is for fractions: it needs 0 < low < high < 1, "
-                                    f"got low {low:.6g}, high {high:.6g}")
+        raise AssumptionError(
+            path, f"a beta range is for fractions: it needs 0 < low < high < 1, got low {low:.6g}, high {high:.6g}"
+        )
     try:
         a, b = beta_params(low, high)
     except (ArithmeticError, ValueError, RuntimeError):
-        raise AssumptionError(path, f"no beta distribution has 2.5th percentile {low:.6g} and 97.5th "
-                                    f"percentile {high:.6g} to working precision; use triangular") from None
+        raise AssumptionError(
+            path,
+            f"no beta distribution has 2.5th percentile {low:.6g} and 97.5th "
+            f"percentile {high:.6g} to working precision; use triangular",
+        ) from None
     lower = _lower_bound(spec)
     below = beta_cdf(lower, a, b) if lower > 0 else 0.0
     above = 1.0 - beta_cdf(spec.maximum, a, b) if spec.maximum < 1 else 0.0
@@ -177,16 +184,21 @@ def _lower_bound(spec: Field) -> float:
 
 
 def _refuse_clipping(spec: Field, path: str, dist: str, below: float, above: float, advice: str) -> None:
-    for share, where, bound in ((below, "below the allowed minimum", _lower_bound(spec)),
-                                (above, "above the allowed maximum", spec.maximum)):
+    for share, where, bound in (
+        (below, "below the allowed minimum", _lower_bound(spec)),
+        (above, "above the allowed maximum", spec.maximum),
+    ):
         if share > MAX_CLIPPED:
             raise AssumptionError(
-                path, f"a {dist} with this range puts {share * 100:.2g} % of its draws {where} {bound:.6g} "
-                      f"(at most {MAX_CLIPPED * 100:g} % may be clipped there); {advice}")
+                path,
+                f"a {dist} with this range puts {share * 100:.2g} % of its draws {where} {bound:.6g} "
+                f"(at most {MAX_CLIPPED * 100:g} % may be clipped there); {advice}",
+            )
 
 
-def draw(rng: np.random.Generator, n: int, spec: Field, value: float, low: float, high: float,
-         dist: str, params: tuple) -> np.ndarray:
+def draw(
+    rng: np.random.Generator, n: int, spec: Field, value: float, low: float, high: float, dist: str, params: tuple
+) -> np.ndarray:
     """n draws of one range, clipped to the field's allowed range (see MAX_CLIPPED)."""
     if low == high:
         return np.full(n, value)

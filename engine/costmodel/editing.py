@@ -38,8 +38,9 @@ def add_option(raw: Mapping, name: str, body: Mapping, provenance: Mapping[str, 
     ("failure_rate", "profile.seconds_per_image") to {kind, source}."""
     options = raw.get("options") or {}
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-        raise AssumptionError(f"options.{str(name)[:40]}",
-                              "an option's name must be 1-32 characters from a-z, 0-9 and _")
+        raise AssumptionError(
+            f"options.{str(name)[:40]}", "an option's name must be 1-32 characters from a-z, 0-9 and _"
+        )
     if name in options:
         raise AssumptionError(f"options.{name}", "an option of that name already exists")
     if len(options) >= MAX_OPTIONS:
@@ -59,11 +60,15 @@ def remove_option(raw: Mapping, name: str) -> dict:
     if name not in options:
         raise AssumptionError(f"options.{str(name)[:40]}", "no option of that name")
     if _kind(name, options[name]) == "manual":
-        raise AssumptionError(f"options.{name}", "the manual option cannot be removed: every scenario "
-                                                 "compares against manual tracing")
+        raise AssumptionError(
+            f"options.{name}", "the manual option cannot be removed: every scenario compares against manual tracing"
+        )
     for other, body in options.items():
-        if isinstance(body, Mapping) and _kind(other, body) == "hybrid" and name in (
-                body.get("automatic"), body.get("prompted")):
+        if (
+            isinstance(body, Mapping)
+            and _kind(other, body) == "hybrid"
+            and name in (body.get("automatic"), body.get("prompted"))
+        ):
             raise AssumptionError(f"options.{name}", f"hybrid {other} is built from it; remove {other} first")
     if len(options) <= MIN_OPTIONS:
         raise AssumptionError("options", f"a scenario needs at least {MIN_OPTIONS} options")
@@ -71,8 +76,9 @@ def remove_option(raw: Mapping, name: str) -> dict:
     del out["options"][name]
     prefix = f"options.{name}"
     if isinstance(out.get("provenance"), dict):
-        out["provenance"] = {k: v for k, v in out["provenance"].items()
-                             if k != prefix and not k.startswith(prefix + ".")}
+        out["provenance"] = {
+            k: v for k, v in out["provenance"].items() if k != prefix and not k.startswith(prefix + ".")
+        }
     return out
 
 
@@ -90,6 +96,7 @@ def set_own_hardware(raw: Mapping, name: str, on: bool) -> dict:
         body.pop("hardware", None)
         prefix = f"options.{name}.hardware"
         if isinstance(out.get("provenance"), dict):
-            out["provenance"] = {k: v for k, v in out["provenance"].items()
-                                 if k != prefix and not k.startswith(prefix + ".")}
+            out["provenance"] = {
+                k: v for k, v in out["provenance"].items() if k != prefix and not k.startswith(prefix + ".")
+            }
     return out

@@ -65,45 +65,69 @@ def option_terms(p: Mapping[str, Any], options: Sequence[Any]) -> dict[str, dict
             out[o.name] = {
                 "human_seconds_per_study": manual_seconds,
                 "labour_per_study": manual_seconds / SECONDS_PER_HOUR * wage,
-                "gpu_rental_per_study": 0.0, "energy_per_study": 0.0, "server": 0.0,
-                "share_per_study": None, "maintenance": 0.0,
-                "engineering": 0.0, "labelling": 0.0, "training": 0.0,
+                "gpu_rental_per_study": 0.0,
+                "energy_per_study": 0.0,
+                "server": 0.0,
+                "share_per_study": None,
+                "maintenance": 0.0,
+                "engineering": 0.0,
+                "labelling": 0.0,
+                "training": 0.0,
             }
             continue
         if o.kind == "hybrid":
             a, q = o.automatic, o.prompted
             fa, fp = f(a, "failure_rate"), f(q, "failure_rate")
             embedded = 1.0 - (1.0 - fa) ** structures  # share of images the prompted model embeds
-            human = (structures_per_study * fa * (f(q, "prompt_seconds_per_structure") + fp * t_trace)
-                     + f(o.name, "review_seconds_per_study"))
-            busy = (frames * f(a, "profile.seconds_per_image") + structures_per_study * f(a, "profile.seconds_per_prompt")
-                    + frames * embedded * f(q, "profile.seconds_per_image")
-                    + structures_per_study * fa * f(q, "profile.seconds_per_prompt"))
-            joules = (frames * f(a, "profile.joules_per_image") + structures_per_study * f(a, "profile.joules_per_prompt")
-                      + frames * embedded * f(q, "profile.joules_per_image")
-                      + structures_per_study * fa * f(q, "profile.joules_per_prompt"))
+            human = structures_per_study * fa * (f(q, "prompt_seconds_per_structure") + fp * t_trace) + f(
+                o.name, "review_seconds_per_study"
+            )
+            busy = (
+                frames * f(a, "profile.seconds_per_image")
+                + structures_per_study * f(a, "profile.seconds_per_prompt")
+                + frames * embedded * f(q, "profile.seconds_per_image")
+                + structures_per_study * fa * f(q, "profile.seconds_per_prompt")
+            )
+            joules = (
+                frames * f(a, "profile.joules_per_image")
+                + structures_per_study * f(a, "profile.joules_per_prompt")
+                + frames * embedded * f(q, "profile.joules_per_image")
+                + structures_per_study * fa * f(q, "profile.joules_per_prompt")
+            )
             parts, per_gpu_hour = _compute(p, o, busy, joules)
             out[o.name] = {
                 "human_seconds_per_study": human,
                 "labour_per_study": human / SECONDS_PER_HOUR * wage,
                 **parts,
-                "maintenance": (f(a, "maintenance_hours_per_year") + f(q, "maintenance_hours_per_year")
-                                + f(o.name, "maintenance_hours_per_year")) * wage_eng,
-                "engineering": (f(a, "engineering_hours") + f(q, "engineering_hours")
-                                + f(o.name, "engineering_hours")) * wage_eng,
-                "labelling": (f(a, "label_images") + f(q, "label_images")) * structures * t_trace
-                / SECONDS_PER_HOUR * wage,
-                "training": (f(a, "training_gpu_hours") * per_gpu_hour(f(a, "profile.average_power_watts"))
-                             + f(q, "training_gpu_hours") * per_gpu_hour(f(q, "profile.average_power_watts"))),
+                "maintenance": (
+                    f(a, "maintenance_hours_per_year")
+                    + f(q, "maintenance_hours_per_year")
+                    + f(o.name, "maintenance_hours_per_year")
+                )
+                * wage_eng,
+                "engineering": (f(a, "engineering_hours") + f(q, "engineering_hours") + f(o.name, "engineering_hours"))
+                * wage_eng,
+                "labelling": (f(a, "label_images") + f(q, "label_images"))
+                * structures
+                * t_trace
+                / SECONDS_PER_HOUR
+                * wage,
+                "training": (
+                    f(a, "training_gpu_hours") * per_gpu_hour(f(a, "profile.average_power_watts"))
+                    + f(q, "training_gpu_hours") * per_gpu_hour(f(q, "profile.average_power_watts"))
+                ),
             }
             continue
         prompt = p.get(f"options.{o.name}.prompt_seconds_per_structure", 0.0)
-        human = (structures_per_study * (prompt + f(o.name, "failure_rate") * t_trace)
-                 + f(o.name, "review_seconds_per_study"))
-        busy = (frames * f(o.name, "profile.seconds_per_image")
-                + structures_per_study * f(o.name, "profile.seconds_per_prompt"))
-        joules = (frames * f(o.name, "profile.joules_per_image")
-                  + structures_per_study * f(o.name, "profile.joules_per_prompt"))
+        human = structures_per_study * (prompt + f(o.name, "failure_rate") * t_trace) + f(
+            o.name, "review_seconds_per_study"
+        )
+        busy = frames * f(o.name, "profile.seconds_per_image") + structures_per_study * f(
+            o.name, "profile.seconds_per_prompt"
+        )
+        joules = frames * f(o.name, "profile.joules_per_image") + structures_per_study * f(
+            o.name, "profile.joules_per_prompt"
+        )
         parts, per_gpu_hour = _compute(p, o, busy, joules)
         out[o.name] = {
             "human_seconds_per_study": human,
@@ -124,14 +148,16 @@ def _compute(p: Mapping[str, Any], option: Any, busy: Any, joules: Any) -> tuple
     if option.mode == "cloud":
         price = p[f"{hw}.gpu_price_per_hour"]
         gpu_rental = busy / SECONDS_PER_HOUR / p[f"{hw}.utilization"] * price
-        parts = {"gpu_rental_per_study": gpu_rental, "energy_per_study": 0.0, "server": 0.0,
-                 "share_per_study": None}
+        parts = {"gpu_rental_per_study": gpu_rental, "energy_per_study": 0.0, "server": 0.0, "share_per_study": None}
         return parts, lambda watts: price
     kwh_price = p[f"{hw}.pue"] * p[f"{hw}.energy_price_per_kwh"]
-    share = None if option.dedicated else busy / SECONDS_PER_HOUR / (
-        HOURS_PER_YEAR * p[f"{hw}.utilization"])
-    parts = {"gpu_rental_per_study": 0.0, "energy_per_study": joules / JOULES_PER_KWH * kwh_price,
-             "server": p[f"{hw}.server_capex"] / p[f"{hw}.amortization_years"], "share_per_study": share}
+    share = None if option.dedicated else busy / SECONDS_PER_HOUR / (HOURS_PER_YEAR * p[f"{hw}.utilization"])
+    parts = {
+        "gpu_rental_per_study": 0.0,
+        "energy_per_study": joules / JOULES_PER_KWH * kwh_price,
+        "server": p[f"{hw}.server_capex"] / p[f"{hw}.amortization_years"],
+        "share_per_study": share,
+    }
     return parts, lambda watts: watts / 1000.0 * kwh_price
 
 
@@ -147,9 +173,15 @@ def annual_parts(t: Mapping[str, Any], volume: Any) -> dict[str, Any]:
     server = t["server"] * server_share(t, volume)
     labour = volume * t["labour_per_study"]
     compute = gpu_rental + energy + server
-    return {"labour": labour, "compute": compute, "maintenance": t["maintenance"],
-            "annual": labour + compute + t["maintenance"],
-            "gpu_rental": gpu_rental, "energy": energy, "server": server}
+    return {
+        "labour": labour,
+        "compute": compute,
+        "maintenance": t["maintenance"],
+        "annual": labour + compute + t["maintenance"],
+        "gpu_rental": gpu_rental,
+        "energy": energy,
+        "server": server,
+    }
 
 
 def setup_cost(t: Mapping[str, Any]) -> Any:

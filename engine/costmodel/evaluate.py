@@ -14,7 +14,6 @@ from engine.costmodel.scenario import Scenario
 from engine.costmodel.volume import cheapest_by_volume
 
 
-
 def number(x: Any) -> float | None:
     """A JSON-safe float: None for NaN and infinities."""
     x = float(x)
@@ -48,9 +47,12 @@ def breakdown(scenario: Scenario) -> dict:
         parts = annual_parts(t, p["workload.studies_per_year"])
         setup_parts = {k: number(t[k]) for k in ("engineering", "labelling", "training")}
         out[opt] = {
-            "labour": number(parts["labour"]), "compute": number(parts["compute"]),
-            "maintenance": number(parts["maintenance"]), "annual": number(parts["annual"]),
-            "setup": number(sum(setup_parts.values())), "setup_parts": setup_parts,
+            "labour": number(parts["labour"]),
+            "compute": number(parts["compute"]),
+            "maintenance": number(parts["maintenance"]),
+            "annual": number(parts["annual"]),
+            "setup": number(sum(setup_parts.values())),
+            "setup_parts": setup_parts,
             "compute_parts": {k: number(parts[k]) for k in ("gpu_rental", "energy", "server")},
         }
     return out
@@ -67,13 +69,19 @@ def cumulative(scenario: Scenario) -> dict:
     options = {}
     for opt in scenario.option_names:
         setup, annual = b[opt]["setup"], b[opt]["annual"]
-        options[opt] = {"undiscounted": [float(x) for x in setup + annual * years],
-                        "discounted": [float(x) for x in setup + annual * cum_factor]}
+        options[opt] = {
+            "undiscounted": [float(x) for x in setup + annual * years],
+            "discounted": [float(x) for x in setup + annual * cum_factor],
+        }
     return {"years": list(range(h + 1)), "options": options}
 
 
-def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
-          values: Iterable[float] | None = None, output: str = "present_cost") -> dict:
+def sweep(
+    scenario: Scenario,
+    field: str = "workload.studies_per_year",
+    values: Iterable[float] | None = None,
+    output: str = "present_cost",
+) -> dict:
     """One output of every option as one field varies over `values` (others at point values)."""
     if field not in scenario.fields or field not in scenario.point:
         raise AssumptionError(field, "is not an assumption of this scenario")
@@ -82,8 +90,11 @@ def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
     spec = scenario.fields[field]
     if values is None:
         lo = max(spec.minimum, scenario.point[field] / 10)
-        values = np.geomspace(lo, min(spec.maximum, scenario.point[field] * 10), 50) \
-            if scenario.point[field] > 0 else np.linspace(spec.minimum, spec.maximum, 50)
+        values = (
+            np.geomspace(lo, min(spec.maximum, scenario.point[field] * 10), 50)
+            if scenario.point[field] > 0
+            else np.linspace(spec.minimum, spec.maximum, 50)
+        )
     arr = np.asarray(list(values), dtype=float)
     if arr.ndim != 1 or not arr.size or not np.all(np.isfinite(arr)):
         raise AssumptionError(field, "sweep values must be a non-empty list of finite numbers")
@@ -93,6 +104,10 @@ def sweep(scenario: Scenario, field: str = "workload.studies_per_year",
     p: dict[str, Any] = dict(scenario.point)
     p[field] = arr
     res = outputs(p, scenario.options)["options"]
-    return {"field": field, "values": [float(v) for v in arr],
-            "options": {opt: [number(x) for x in np.broadcast_to(res[opt][output], arr.shape)]
-                        for opt in scenario.option_names}}
+    return {
+        "field": field,
+        "values": [float(v) for v in arr],
+        "options": {
+            opt: [number(x) for x in np.broadcast_to(res[opt][output], arr.shape)] for opt in scenario.option_names
+        },
+    }

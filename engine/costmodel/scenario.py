@@ -15,9 +15,25 @@ from typing import Any, Mapping
 from engine.costmodel import distributions
 from engine.costmodel.errors import AssumptionError
 from engine.costmodel.fields import (
-    DISTRIBUTIONS, GENERAL, HARDWARE, HARDWARE_TEXT, KIND_TEXT, KINDS, LEGACY_KINDS, MAX_LABEL,
-    MAX_OPTIONS, MIN_OPTIONS, MODES, NAME_PATTERN, OPTION_TEXT, PROFILE_PROVENANCE_KEYS, PROVENANCE_KINDS,
-    TOP_KEYS, Field, hardware_fields, option_fields,
+    DISTRIBUTIONS,
+    GENERAL,
+    HARDWARE,
+    HARDWARE_TEXT,
+    KIND_TEXT,
+    KINDS,
+    LEGACY_KINDS,
+    MAX_LABEL,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    MODES,
+    NAME_PATTERN,
+    OPTION_TEXT,
+    PROFILE_PROVENANCE_KEYS,
+    PROVENANCE_KINDS,
+    TOP_KEYS,
+    Field,
+    hardware_fields,
+    option_fields,
 )
 from engine.costmodel.paths import set_field
 
@@ -174,7 +190,6 @@ def _object(x: Any, path: str) -> Mapping:
     return x
 
 
-
 def _check_keys(obj: Mapping, path: str, allowed: list[str]) -> None:
     for key in obj:
         if key not in allowed:
@@ -186,7 +201,7 @@ def _first_keys(fields: Mapping[str, Field], prefix: str) -> list[str]:
     out: list[str] = []
     for path in fields:
         if path.startswith(prefix + "."):
-            key = path[len(prefix) + 1:].split(".")[0]
+            key = path[len(prefix) + 1 :].split(".")[0]
             if key not in out:
                 out.append(key)
     return out
@@ -198,8 +213,7 @@ def _leaf(x: Any, path: str, spec: Field) -> tuple[float, Uncertain | None, Any]
         _object(x, path)
         unknown = sorted(k for k in x if k not in ("value", "low", "high", "dist"))
         if unknown:
-            raise AssumptionError(f"{path}.{unknown[0]}",
-                                  "unknown key (a range has value, low, high and dist)")
+            raise AssumptionError(f"{path}.{unknown[0]}", "unknown key (a range has value, low, high and dist)")
         for key in ("value", "low", "high"):
             if key not in x:
                 raise AssumptionError(f"{path}.{key}", "is missing (a range needs value, low and high)")
@@ -216,8 +230,10 @@ def _leaf(x: Any, path: str, spec: Field) -> tuple[float, Uncertain | None, Any]
             raise AssumptionError(f"{path}.dist", f"must be one of {', '.join(DISTRIBUTIONS)}, got {shown}")
         if not parts["low"] <= parts["value"] <= parts["high"]:
             raise AssumptionError(
-                path, f"needs low <= value <= high, got low {parts['low']:.6g}, "
-                      f"value {parts['value']:.6g}, high {parts['high']:.6g}")
+                path,
+                f"needs low <= value <= high, got low {parts['low']:.6g}, "
+                f"value {parts['value']:.6g}, high {parts['high']:.6g}",
+            )
         params = distributions.check(spec, path, parts["value"], parts["low"], parts["high"], dist)
         u = Uncertain(parts["value"], parts["low"], parts["high"], dist, params)
         form = {k: _plain(x[k], parts[k], spec.integer) for k in ("value", "low", "high")}
@@ -258,6 +274,7 @@ def _provenance_entry(x: Any, path: str, keys: tuple[str, ...]) -> dict:
 
 # -- the scenario's parts --------------------------------------------------------------------
 
+
 def _hardware(node: Mapping, path: str) -> tuple[str, bool, Mapping]:
     """(mode, dedicated, block) of the hardware block at `path`."""
     hw = _object(node, path)
@@ -274,8 +291,9 @@ def _hardware(node: Mapping, path: str) -> tuple[str, bool, Mapping]:
         if not isinstance(dedicated, bool):
             raise AssumptionError(f"{path}.dedicated", f"must be true or false, got {_kind(dedicated)}")
     elif mode == "on_prem":
-        raise AssumptionError(f"{path}.dedicated", "is missing (true: one server per option; "
-                                                   "false: a share of a shared server)")
+        raise AssumptionError(
+            f"{path}.dedicated", "is missing (true: one server per option; false: a share of a shared server)"
+        )
     return mode, dedicated, hw
 
 
@@ -303,8 +321,9 @@ def _options(top: Mapping, hw_mode: str, hw_dedicated: bool) -> tuple[list[Optio
     kinds: dict[str, str] = {}
     for name, body in node.items():
         if not NAME_PATTERN.fullmatch(name):
-            raise AssumptionError(f"options.{name[:40]}", "an option's name must be 1-32 characters from "
-                                                          "a-z, 0-9 and _")
+            raise AssumptionError(
+                f"options.{name[:40]}", "an option's name must be 1-32 characters from a-z, 0-9 and _"
+            )
         path = f"options.{name}"
         body = _object(body, path)
         if "kind" in body:
@@ -319,11 +338,13 @@ def _options(top: Mapping, hw_mode: str, hw_dedicated: bool) -> tuple[list[Optio
         kinds[name] = kind
     manual = [n for n, k in kinds.items() if k == "manual"]
     if not manual:
-        raise AssumptionError("options", "needs exactly one option of kind manual (clinicians trace every "
-                                         "structure); its seconds_per_structure prices every re-trace")
+        raise AssumptionError(
+            "options",
+            "needs exactly one option of kind manual (clinicians trace every "
+            "structure); its seconds_per_structure prices every re-trace",
+        )
     if len(manual) > 1:
-        raise AssumptionError(f"options.{manual[1]}.kind",
-                              f"only one option may be manual ({manual[0]} already is)")
+        raise AssumptionError(f"options.{manual[1]}.kind", f"only one option may be manual ({manual[0]} already is)")
     options, blocks = [], {}
     for name, body in node.items():
         path, kind = f"options.{name}", kinds[name]
@@ -331,8 +352,9 @@ def _options(top: Mapping, hw_mode: str, hw_dedicated: bool) -> tuple[list[Optio
         _check_keys(body, path, list(dict.fromkeys(allowed)))
         if "profile" in body:
             prof = _object(body["profile"], f"{path}.profile")
-            _check_keys(prof, f"{path}.profile",
-                        [*_first_keys(option_fields(name, kind), f"{path}.profile"), "provenance"])
+            _check_keys(
+                prof, f"{path}.profile", [*_first_keys(option_fields(name, kind), f"{path}.profile"), "provenance"]
+            )
         label = _label(body["label"], f"{path}.label") if "label" in body else None
         refs = {}
         if kind == "hybrid":
@@ -378,9 +400,9 @@ def _needed(path: str, options: list[Option], mode: str, dedicated: bool) -> boo
     return True
 
 
-def _training_power(point: Mapping[str, float], uncertain: Mapping[str, Uncertain],
-                    options: list[Option]) -> None:
+def _training_power(point: Mapping[str, float], uncertain: Mapping[str, Uncertain], options: list[Option]) -> None:
     """On-prem training is priced from the option's average power: refuse a missing one."""
+
     def trains(name: str) -> bool:
         hours = uncertain.get(f"options.{name}.training_gpu_hours")
         return point[f"options.{name}.training_gpu_hours"] > 0 or (hours is not None and hours.high > 0)
@@ -390,18 +412,19 @@ def _training_power(point: Mapping[str, float], uncertain: Mapping[str, Uncertai
         return point[power] > 0 or power in uncertain
 
     for o in options:
-        if o.kind in ("prompted", "automatic") and o.mode == "on_prem" and trains(o.name) \
-                and not has_power(o.name):
-            raise AssumptionError(f"options.{o.name}.profile.average_power_watts",
-                                  "is needed on_prem to price training_gpu_hours (give the board's "
-                                  "average power while training)")
+        if o.kind in ("prompted", "automatic") and o.mode == "on_prem" and trains(o.name) and not has_power(o.name):
+            raise AssumptionError(
+                f"options.{o.name}.profile.average_power_watts",
+                "is needed on_prem to price training_gpu_hours (give the board's average power while training)",
+            )
         if o.kind == "hybrid" and o.mode == "on_prem":
             for ref in (o.automatic, o.prompted):
                 if ref is not None and trains(ref) and not has_power(ref):
                     raise AssumptionError(
                         f"options.{ref}.profile.average_power_watts",
                         f"is needed to price {ref}'s training_gpu_hours on the on-prem hardware of "
-                        f"hybrid {o.name} (give the board's average power while training)")
+                        f"hybrid {o.name} (give the board's average power while training)",
+                    )
 
 
 def _known_paths(options: list[Option], schema: Mapping[str, Field]) -> frozenset[str]:
@@ -427,7 +450,9 @@ def validate(raw: Any) -> Scenario:
         if key not in top:
             raise AssumptionError(key, "is missing")
     canon: dict[str, Any] = {
-        "name": _text(top["name"], "name", 200), "currency": _text(top["currency"], "currency", 12)}
+        "name": _text(top["name"], "name", 200),
+        "currency": _text(top["currency"], "currency", 12),
+    }
     if "note" in top:
         canon["note"] = _text(top["note"], "note")
     for group in ("workload", "labour"):
@@ -474,19 +499,29 @@ def validate(raw: Any) -> Scenario:
             entry["automatic"], entry["prompted"] = o.automatic, o.prompted
         prefix = f"options.{o.name}."
         for path in option_fields(o.name, o.kind):
-            set_field(entry, path[len(prefix):], numeric_canon[path])
+            set_field(entry, path[len(prefix) :], numeric_canon[path])
         prof = _lookup(body, "profile")
         if prof is not None and "provenance" in prof:
             entry.setdefault("profile", {})["provenance"] = _provenance_entry(
-                prof["provenance"], f"{prefix}profile.provenance", PROFILE_PROVENANCE_KEYS)
+                prof["provenance"], f"{prefix}profile.provenance", PROFILE_PROVENANCE_KEYS
+            )
         if o.hardware != "hardware":
             entry["hardware"] = _hardware_canon(body["hardware"], o.hardware, numeric_canon)
         canon["options"][o.name] = entry
     if provenance:
         canon["provenance"] = provenance
-    return Scenario(name=canon["name"], currency=canon["currency"], mode=mode, dedicated=dedicated,
-                    point=point, uncertain=uncertain, provenance=provenance, raw=canon,
-                    options=tuple(options), fields=schema)
+    return Scenario(
+        name=canon["name"],
+        currency=canon["currency"],
+        mode=mode,
+        dedicated=dedicated,
+        point=point,
+        uncertain=uncertain,
+        provenance=provenance,
+        raw=canon,
+        options=tuple(options),
+        fields=schema,
+    )
 
 
 def _hardware_canon(block: Mapping, prefix: str, numeric_canon: Mapping[str, Any]) -> dict:

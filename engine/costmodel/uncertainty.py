@@ -82,9 +82,13 @@ def monte_carlo(scenario: Scenario, n: int = 10_000, seed: int = 0) -> dict:
         percentiles[o]["payback_months"] = _triple(_percentiles(payback, "inverted_cdf"))
         percentiles[o] = {k: percentiles[o][k] for k in OUTPUTS}
 
-    out = {"draws": n, "seed": int(seed), "uncertain_fields": _ranged(scenario),
-           "p_cheapest": {o: float(w) for o, w in zip(names, winners)},
-           "percentiles": percentiles}
+    out = {
+        "draws": n,
+        "seed": int(seed),
+        "uncertain_fields": _ranged(scenario),
+        "p_cheapest": {o: float(w) for o, w in zip(names, winners)},
+        "percentiles": percentiles,
+    }
     if "break_even" in full_res:
         be = full(full_res["break_even"])
         be_found = be[np.isfinite(be)]
@@ -122,8 +126,8 @@ def _pick(res: dict, output: str, names: tuple[str, ...]) -> Any:
         opt, _, metric = output.partition(".")
         return res["options"][opt][metric]
     for a in names:
-        if output.startswith(f"{a}_minus_") and output[len(a) + 7:] in names:
-            b = output[len(a) + 7:]
+        if output.startswith(f"{a}_minus_") and output[len(a) + 7 :] in names:
+            b = output[len(a) + 7 :]
             return res["options"][a]["present_cost"] - res["options"][b]["present_cost"]
     raise KeyError(output)
 
@@ -135,9 +139,12 @@ def tornado(scenario: Scenario, output: str | None = None, top: int | None = Non
     """
     output = default_tornado_output(scenario) if output is None else output
     if output not in tornado_outputs(scenario):
-        raise AssumptionError("tornado.output", "must be <option>_minus_<option>, <option>.<output> or, "
-                                                "with options sam and ssl, break_even_studies_per_year; "
-                                                f"got {output!r:.60}")
+        raise AssumptionError(
+            "tornado.output",
+            "must be <option>_minus_<option>, <option>.<output> or, "
+            "with options sam and ssl, break_even_studies_per_year; "
+            f"got {output!r:.60}",
+        )
     fields = _ranged(scenario)
     m = 2 * len(fields)
     p: dict[str, Any] = dict(scenario.point)
@@ -154,7 +161,18 @@ def tornado(scenario: Scenario, output: str | None = None, top: int | None = Non
         u = scenario.uncertain[f]
         at_low, at_high = number(y[2 * i]), number(y[2 * i + 1])
         swing = abs(at_high - at_low) if at_low is not None and at_high is not None else None
-        rows.append({"field": f, "low": u.low, "high": u.high, "dist": u.dist, "output": output,
-                     "output_at_low": at_low, "output_at_high": at_high, "base": base, "swing": swing})
+        rows.append(
+            {
+                "field": f,
+                "low": u.low,
+                "high": u.high,
+                "dist": u.dist,
+                "output": output,
+                "output_at_low": at_low,
+                "output_at_high": at_high,
+                "base": base,
+                "swing": swing,
+            }
+        )
     rows.sort(key=lambda r: (r["swing"] is None, -(r["swing"] or 0.0)))
     return rows[:top] if top is not None else rows

@@ -32,8 +32,9 @@ def _line(t: Mapping[str, Any], a: float, lo: float, hi: float) -> tuple[float, 
     return float(setup_cost(t)) + a * fixed, a * slope
 
 
-def cheapest_by_volume(terms: Mapping[str, Mapping[str, Any]], a: float, order: Sequence[str],
-                       limit: float = BREAK_EVEN_LIMIT) -> list[dict]:
+def cheapest_by_volume(
+    terms: Mapping[str, Mapping[str, Any]], a: float, order: Sequence[str], limit: float = BREAK_EVEN_LIMIT
+) -> list[dict]:
     """[{option, from_studies_per_year, to_studies_per_year}] covering 0..limit, `to` None on the last."""
     points = {0.0, limit}
     for name in order:

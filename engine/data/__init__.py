@@ -78,7 +78,20 @@ from engine.data.problems import FileProblem, FileResult, LoadResult, require_un
 from engine.data.reader import EchoNetSummary, ReadTask, finish, inspect, iter_load, load, plan, read
 
 __all__ = [
-    "Frame", "STRUCTURES", "FileProblem", "FileResult", "LoadResult",
-    "load", "iter_load", "inspect", "save_frames", "study_hash", "require_unique_names",
-    "plan", "read", "finish", "ReadTask", "EchoNetSummary",
+    "Frame",
+    "STRUCTURES",
+    "FileProblem",
+    "FileResult",
+    "LoadResult",
+    "load",
+    "iter_load",
+    "inspect",
+    "save_frames",
+    "study_hash",
+    "require_unique_names",
+    "plan",
+    "read",
+    "finish",
+    "ReadTask",
+    "EchoNetSummary",
 ]

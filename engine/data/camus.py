@@ -19,8 +19,9 @@ from engine.data.frame import STRUCTURES, Frame
 from engine.data.privacy import study_hash
 from engine.data.problems import ReadError, check_bytes, valid_spacing
 
-CAMUS_NAME = re.compile(r"^(?P<patient>patient\d+)_(?P<view>2CH|4CH)_(?P<what>ED|ES|half_sequence|sequence)$",
-                        re.IGNORECASE)
+CAMUS_NAME = re.compile(
+    r"^(?P<patient>patient\d+)_(?P<view>2CH|4CH)_(?P<what>ED|ES|half_sequence|sequence)$", re.IGNORECASE
+)
 CAMUS_TO_SEGROI = {0: 0, 1: STRUCTURES["LV"], 2: 0, 3: STRUCTURES["LA"]}
 VIEWS = {"2CH": "A2C", "4CH": "A4C"}
 
@@ -114,8 +115,10 @@ def open_nifti(path: Path, *, salt, limit: int, read_masks: bool):
     if gt_path is not None:
         gt, _ = _volume(gt_path, limit, f"its ground truth {gt_path.name}")
         if gt.shape != data.shape:
-            raise ReadError(f"the image is {'x'.join(map(str, data.shape[:2]))} with {data.shape[2]} frame(s) "
-                            f"but {gt_path.name} is {'x'.join(map(str, gt.shape[:2]))} with {gt.shape[2]}")
+            raise ReadError(
+                f"the image is {'x'.join(map(str, data.shape[:2]))} with {data.shape[2]} frame(s) "
+                f"but {gt_path.name} is {'x'.join(map(str, gt.shape[:2]))} with {gt.shape[2]}"
+            )
         values = np.unique(gt)
         unknown = [v for v in values.tolist() if v not in CAMUS_TO_SEGROI]
         if unknown:
@@ -136,9 +139,19 @@ def open_nifti(path: Path, *, salt, limit: int, read_masks: bool):
     study = study_hash(match["patient"].lower() if match else str(path.resolve()), salt)
     pixels = _scale(data, notes)
     n = pixels.shape[2]
-    info = {"format": "camus" if match else "nifti", "rows": pixels.shape[1], "columns": pixels.shape[0],
-            "frames": n, "photometric": None, "transfer_syntax": None, "spacing_mm": spacing,
-            "spacing_source": source, "spacing_reason": reason, "frame_time_ms": None, "warnings": notes}
+    info = {
+        "format": "camus" if match else "nifti",
+        "rows": pixels.shape[1],
+        "columns": pixels.shape[0],
+        "frames": n,
+        "photometric": None,
+        "transfer_syntax": None,
+        "spacing_mm": spacing,
+        "spacing_source": source,
+        "spacing_reason": reason,
+        "frame_time_ms": None,
+        "warnings": notes,
+    }
     meta = {"format": info["format"], "path": str(path), "spacing_source": source, "spacing_reason": reason}
     if gt_path is not None:
         meta["truth"] = gt_path.name
@@ -146,7 +159,16 @@ def open_nifti(path: Path, *, salt, limit: int, read_masks: bool):
     def frames():
         for t in range(n):
             mask = np.ascontiguousarray(labels[:, :, t].T) if labels is not None else None
-            yield Frame(pixels=np.ascontiguousarray(pixels[:, :, t].T), spacing_mm=spacing, study=study,
-                        source=stem, index=t, view=view, phase=phase, mask=mask, meta=dict(meta))
+            yield Frame(
+                pixels=np.ascontiguousarray(pixels[:, :, t].T),
+                spacing_mm=spacing,
+                study=study,
+                source=stem,
+                index=t,
+                view=view,
+                phase=phase,
+                mask=mask,
+                meta=dict(meta),
+            )
 
     return info, frames()

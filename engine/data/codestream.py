@@ -32,7 +32,7 @@ from engine.data.problems import ReadError
 
 ITEM = b"\xfe\xff\x00\xe0"
 SEQUENCE_END = b"\xfe\xff\xdd\xe0"
-HEAD_BYTES = 1 << 20            # how much of a fragment is read to find its codestream header
+HEAD_BYTES = 1 << 20  # how much of a fragment is read to find its codestream header
 JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
 J2K_START = b"\xff\x4f\xff\x51"
 JPEG_START = b"\xff\xd8"
@@ -84,7 +84,7 @@ def _siz(data: bytes, kind: str) -> Declared:
     """JPEG 2000: SIZ right after SOC (ISO/IEC 15444-1 A.5.1)."""
     if len(data) < 4 + 38 or data[:4] != J2K_START:
         raise ReadError(f"the {kind} codestream has no readable SIZ marker segment")
-    lsiz, _rsiz, xsiz, ysiz, xo, yo, _xt, _yt, _xto, _yto, csiz = struct.unpack(">HHIIIIIIIIH", data[4:4 + 38])
+    lsiz, _rsiz, xsiz, ysiz, xo, yo, _xt, _yt, _xto, _yto, csiz = struct.unpack(">HHIIIIIIIIH", data[4 : 4 + 38])
     if not 1 <= csiz <= 16384 or lsiz != 38 + 3 * csiz or len(data) < 4 + lsiz or xsiz <= xo or ysiz <= yo:
         raise ReadError(f"the {kind} codestream's SIZ marker segment is malformed")
     depths = [(data[4 + 38 + 3 * c] & 0x7F) + 1 for c in range(csiz)]
@@ -95,19 +95,18 @@ def _jp2(data: bytes) -> Declared:
     """The JP2 file format: find the contiguous-codestream box (jp2c) and read its SIZ."""
     at = 0
     while at + 8 <= len(data):
-        length, box = struct.unpack(">I4s", data[at:at + 8])
+        length, box = struct.unpack(">I4s", data[at : at + 8])
         header = 8
         if length == 1:
             if at + 16 > len(data):
                 break
-            length, header = struct.unpack(">Q", data[at + 8:at + 16])[0], 16
+            length, header = struct.unpack(">Q", data[at + 8 : at + 16])[0], 16
         if box == b"jp2c":
-            return _siz(data[at + header:], "JPEG 2000")
+            return _siz(data[at + header :], "JPEG 2000")
         if length == 0 or length < header:
             break
         at += length
-    raise ReadError("the JPEG 2000 file holds no codestream within its first "
-                    f"{HEAD_BYTES // 1024} kB")
+    raise ReadError(f"the JPEG 2000 file holds no codestream within its first {HEAD_BYTES // 1024} kB")
 
 
 def _sof(data: bytes) -> Declared:
@@ -123,19 +122,20 @@ def _sof(data: bytes) -> Declared:
         if marker in STANDALONE:
             at += 2
             continue
-        (length,) = struct.unpack(">H", data[at + 2:at + 4])
+        (length,) = struct.unpack(">H", data[at + 2 : at + 4])
         if marker in SOF:
             if length < 8 or at + 2 + length > len(data):
                 break
-            precision, lines, samples, components = struct.unpack(">BHHB", data[at + 4:at + 10])
+            precision, lines, samples, components = struct.unpack(">BHHB", data[at + 4 : at + 10])
             if lines == 0:
                 raise ReadError("the JPEG codestream leaves its height to a later DNL marker (not supported)")
             return Declared("JPEG", lines, samples, components, precision)
         if marker in (0xD9, 0xDA) or length < 2:  # end of image, or scan data before any frame header
             break
         at += 2 + length
-    raise ReadError("the JPEG codestream has no readable frame header (SOF) before its image data; "
-                    "refused before decoding")
+    raise ReadError(
+        "the JPEG codestream has no readable frame header (SOF) before its image data; refused before decoding"
+    )
 
 
 def declared(data: bytes) -> Declared | None:
@@ -152,14 +152,20 @@ def declared(data: bytes) -> Declared | None:
 
 def _compare(found: Declared, rows: int, cols: int, samples: int, bits: int) -> None:
     if (found.rows, found.columns) != (rows, cols):
-        raise ReadError(f"the {found.kind} codestream is {found.rows} x {found.columns} pixels but the header "
-                        f"declares {rows} x {cols}; refused before decoding")
+        raise ReadError(
+            f"the {found.kind} codestream is {found.rows} x {found.columns} pixels but the header "
+            f"declares {rows} x {cols}; refused before decoding"
+        )
     if found.components != samples:
-        raise ReadError(f"the {found.kind} codestream has {found.components} component(s) but the header "
-                        f"declares SamplesPerPixel {samples}; refused before decoding")
+        raise ReadError(
+            f"the {found.kind} codestream has {found.components} component(s) but the header "
+            f"declares SamplesPerPixel {samples}; refused before decoding"
+        )
     if found.bits > bits:
-        raise ReadError(f"the {found.kind} codestream holds {found.bits}-bit samples but BitsAllocated is {bits}; "
-                        "refused before decoding")
+        raise ReadError(
+            f"the {found.kind} codestream holds {found.bits}-bit samples but BitsAllocated is {bits}; "
+            "refused before decoding"
+        )
 
 
 def _rle(length: int, data: bytes, samples: int, bytes_each: int) -> None:
@@ -169,8 +175,10 @@ def _rle(length: int, data: bytes, samples: int, bytes_each: int) -> None:
     count, *offsets = struct.unpack("<16I", data[:64])
     want = samples * bytes_each
     if count != want:
-        raise ReadError(f"an RLE frame holds {count} segment(s) but the header declares {want} "
-                        f"({samples} sample(s) x {bytes_each} byte(s)); refused before decoding")
+        raise ReadError(
+            f"an RLE frame holds {count} segment(s) but the header declares {want} "
+            f"({samples} sample(s) x {bytes_each} byte(s)); refused before decoding"
+        )
     used = offsets[:count]
     if used[0] != 64 or any(b <= a for a, b in zip(used, used[1:])) or used[-1] >= length:
         raise ReadError("an RLE frame's segment offsets do not fit inside it")
@@ -188,19 +196,26 @@ def _check_extended(extended, items: dict[int, int]) -> None:
     offsets = _table(extended[0], "Extended Offset Table")
     lengths = _table(extended[1], "Extended Offset Table Lengths")
     if len(offsets) != len(lengths):
-        raise ReadError(f"the Extended Offset Table has {len(offsets)} entries but its lengths table "
-                        f"{len(lengths)}; refused before decoding")
+        raise ReadError(
+            f"the Extended Offset Table has {len(offsets)} entries but its lengths table "
+            f"{len(lengths)}; refused before decoding"
+        )
     for index, (offset, length) in enumerate(zip(offsets, lengths)):
         if offset not in items:
-            raise ReadError(f"the Extended Offset Table sends frame {index} to byte {offset}, where no fragment "
-                            "begins; refused before decoding")
+            raise ReadError(
+                f"the Extended Offset Table sends frame {index} to byte {offset}, where no fragment "
+                "begins; refused before decoding"
+            )
         if length > items[offset]:
-            raise ReadError(f"the Extended Offset Table gives frame {index} {length} bytes, its fragment holds "
-                            f"{items[offset]}; refused before decoding")
+            raise ReadError(
+                f"the Extended Offset Table gives frame {index} {length} bytes, its fragment holds "
+                f"{items[offset]}; refused before decoding"
+            )
 
 
-def check(path, start: int, *, transfer_syntax: str, frames: int, rows: int, cols: int, samples: int,
-          bits: int, extended=None) -> int:
+def check(
+    path, start: int, *, transfer_syntax: str, frames: int, rows: int, cols: int, samples: int, bits: int, extended=None
+) -> int:
     """Compare every codestream header of the encapsulated pixel data at `start` with the DICOM header;
     ReadError on any difference. `extended`: the raw (Extended Offset Table, Extended Offset Table
     Lengths) when the file has either, checked against the fragments. Returns how many headers were
@@ -226,8 +241,7 @@ def check(path, start: int, *, transfer_syntax: str, frames: int, rows: int, col
     if extended is not None:
         _check_extended(extended, items)
     if checked == 0:
-        raise ReadError(f"no {transfer_syntax} codestream header was found in the pixel data; refused before "
-                        "decoding")
+        raise ReadError(f"no {transfer_syntax} codestream header was found in the pixel data; refused before decoding")
     if rle and checked < frames:
         raise ReadError(f"the RLE pixel data holds {checked} frame(s), the header declares {frames}")
     return checked

@@ -135,7 +135,7 @@ def _named(value: str, terms) -> str:
 
 
 def _uid_text(uid) -> str:
-    """"with UID 1.2.3" for a well-formed UID; a malformed one is not echoed."""
+    """ "with UID 1.2.3" for a well-formed UID; a malformed one is not echoed."""
     text = str(uid)
     ok = text and len(text) <= 64 and all(c.isdigit() or c == "." for c in text)
     return f"with UID {text}" if ok else "with an unreadable UID"
@@ -182,8 +182,7 @@ def _number(item, keyword: str) -> float | None:
 def calibration(ds) -> dict:
     """spacing_mm (row_mm, col_mm) or None, with spacing_source / spacing_reason / warnings."""
     warnings: list[str] = []
-    out: dict[str, Any] = {"spacing_mm": None, "spacing_source": None, "spacing_reason": None,
-                           "warnings": warnings}
+    out: dict[str, Any] = {"spacing_mm": None, "spacing_source": None, "spacing_reason": None, "warnings": warnings}
     try:
         regions = list(ds.get("SequenceOfUltrasoundRegions") or [])
     except Exception:
@@ -196,8 +195,10 @@ def calibration(ds) -> dict:
         uy = _number(region, "PhysicalUnitsYDirection")
         if fmt != 1 or ux != 3 or uy != 3:
             continue
-        x0, y0, x1, y1 = (_number(region, k) for k in (
-            "RegionLocationMinX0", "RegionLocationMinY0", "RegionLocationMaxX1", "RegionLocationMaxY1"))
+        x0, y0, x1, y1 = (
+            _number(region, k)
+            for k in ("RegionLocationMinX0", "RegionLocationMinY0", "RegionLocationMaxX1", "RegionLocationMaxY1")
+        )
         area = 0.0
         if x0 is not None and y0 is not None and x1 is not None and y1 is not None and x1 >= x0 and y1 >= y0:
             area = (x1 - x0 + 1) * (y1 - y0 + 1)
@@ -209,17 +210,21 @@ def calibration(ds) -> dict:
         dx = valid_spacing(raw_x * 10) if raw_x is not None else None
         dy = valid_spacing(raw_y * 10) if raw_y is not None else None
         if dx is None or dy is None:
-            bad = [f"{name} {v!r}" for name, v, ok in (
-                ("PhysicalDeltaX", raw_x, dx), ("PhysicalDeltaY", raw_y, dy)) if ok is None]
+            bad = [
+                f"{name} {v!r}"
+                for name, v, ok in (("PhysicalDeltaX", raw_x, dx), ("PhysicalDeltaY", raw_y, dy))
+                if ok is None
+            ]
             reason = f"{label} has an unusable {' and '.join(bad)} cm (not a positive, finite, plausible size)"
             out["spacing_reason"] = reason
             warnings.append(f"spacing unknown: {reason}")
             return out
-        others = {(round(_number(r, "PhysicalDeltaY") or 0, 9), round(_number(r, "PhysicalDeltaX") or 0, 9))
-                  for *_, r in candidates}
+        others = {
+            (round(_number(r, "PhysicalDeltaY") or 0, 9), round(_number(r, "PhysicalDeltaX") or 0, 9))
+            for *_, r in candidates
+        }
         if len(others) > 1:
-            warnings.append(
-                f"{len(candidates)} 2-D regions with different calibrations; used the largest (region {i})")
+            warnings.append(f"{len(candidates)} 2-D regions with different calibrations; used the largest (region {i})")
         out["spacing_mm"] = (dy, dx)
         out["spacing_source"] = label
         return out
@@ -356,8 +361,10 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     if not photometric:
         raise ReadError("the header has no PhotometricInterpretation")
     if photometric not in SUPPORTED_PHOTOMETRIC:
-        raise ReadError(f"photometric interpretation {_named(photometric, PHOTOMETRIC_TERMS)} is not supported "
-                        f"(segroi reads {', '.join(SUPPORTED_PHOTOMETRIC)})")
+        raise ReadError(
+            f"photometric interpretation {_named(photometric, PHOTOMETRIC_TERMS)} is not supported "
+            f"(segroi reads {', '.join(SUPPORTED_PHOTOMETRIC)})"
+        )
     want = 3 if photometric in COLOUR else 1
     if samples != want:
         raise ReadError(f"{photometric} needs SamplesPerPixel {want}, the header says {samples}")
@@ -382,8 +389,10 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     try:
         decoder = get_decoder(ts)
     except NotImplementedError:
-        raise ReadError(f"transfer syntax {ts_name} is not supported (video-encoded or unknown); "
-                        "export the clip uncompressed, RLE, JPEG or JPEG 2000") from None
+        raise ReadError(
+            f"transfer syntax {ts_name} is not supported (video-encoded or unknown); "
+            "export the clip uncompressed, RLE, JPEG or JPEG 2000"
+        ) from None
     except Exception:
         raise ReadError(f"unknown transfer syntax {_uid_text(ts)}") from None
     if photometric in ("YBR_RCT", "YBR_ICT") and "JPEG 2000" not in ts_name:
@@ -405,25 +414,41 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
         if value_tell is None:
             raise ReadError("the compressed pixel data cannot be located in the file")
         # The codestreams' own sizes, before any decoder allocates for them.
-        codestream.check(path, value_tell, transfer_syntax=ts_name, frames=frames, rows=rows, cols=cols,
-                         samples=samples, bits=bits, extended=_offset_tables(ds))
+        codestream.check(
+            path,
+            value_tell,
+            transfer_syntax=ts_name,
+            frames=frames,
+            rows=rows,
+            cols=cols,
+            samples=samples,
+            bits=bits,
+            extended=_offset_tables(ds),
+        )
     else:
         per_pixel = 2 if photometric == "YBR_FULL_422" else samples
         expected = rows * cols * frames * per_pixel * bytes_each
-        need = (f"{rows} rows x {cols} columns x {frames} frame(s) x {per_pixel} sample(s) x "
-                f"{bytes_each} byte(s) = {expected} bytes")
+        need = (
+            f"{rows} rows x {cols} columns x {frames} frame(s) x {per_pixel} sample(s) x "
+            f"{bytes_each} byte(s) = {expected} bytes"
+        )
         if length == UNDEFINED_LENGTH:
             raise ReadError(f"pixel data is encapsulated but the transfer syntax {ts_name} is not compressed")
         if length is not None and length < expected:
-            raise ReadError(f"pixel data is shorter than the header declares: it holds {length} bytes, "
-                            f"the header declares {need}")
+            raise ReadError(
+                f"pixel data is shorter than the header declares: it holds {length} bytes, the header declares {need}"
+            )
         if length is not None and length > expected and not (length == expected + 1 and expected % 2):
-            raise ReadError(f"pixel data is longer than the header declares: it holds {length} bytes, "
-                            f"the header declares {need} (Rows, Columns or NumberOfFrames is wrong, so "
-                            "every frame after the first would start at the wrong byte)")
+            raise ReadError(
+                f"pixel data is longer than the header declares: it holds {length} bytes, "
+                f"the header declares {need} (Rows, Columns or NumberOfFrames is wrong, so "
+                "every frame after the first would start at the wrong byte)"
+            )
         if value_tell is not None and length is not None and value_tell + min(length, expected) > size:
-            raise ReadError(f"the file is truncated: pixel data needs {expected} bytes, "
-                            f"only {max(0, size - value_tell)} are present")
+            raise ReadError(
+                f"the file is truncated: pixel data needs {expected} bytes, "
+                f"only {max(0, size - value_tell)} are present"
+            )
 
     notes: list[str] = early_notes
     cal = calibration(ds)
@@ -459,8 +484,10 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
     options = {"transfer_syntax_uid": ts}
     if samples == 3:
         options["planar_configuration"] = planar
-    meta = {k: info[k] for k in ("format", "transfer_syntax", "photometric", "spacing_source",
-                                  "spacing_reason", "manufacturer")}
+    meta = {
+        k: info[k]
+        for k in ("format", "transfer_syntax", "photometric", "spacing_source", "spacing_reason", "manufacturer")
+    }
     meta["path"] = str(path)
 
     def generate():
@@ -481,9 +508,15 @@ def _prepare(ds, path: Path, *, salt, limit, phi):
                         pixels = _grey(arr, stored, signed, invert=photometric == "MONOCHROME1")
                     if pixels.shape != (rows, cols):
                         raise ReadError(f"frame {index} decoded to {pixels.shape}, expected {(rows, cols)}")
-                    yield Frame(pixels=pixels, spacing_mm=cal["spacing_mm"], study=study,
-                                source=path.stem, index=index, frame_time_ms=frame_ms,
-                                meta=dict(meta, frames=frames))
+                    yield Frame(
+                        pixels=pixels,
+                        spacing_mm=cal["spacing_mm"],
+                        study=study,
+                        source=path.stem,
+                        index=index,
+                        frame_time_ms=frame_ms,
+                        meta=dict(meta, frames=frames),
+                    )
                 if count < frames:
                     raise ReadError(f"only {count} of {frames} declared frames could be decoded")
             except ReadError as exc:
@@ -503,7 +536,7 @@ def _grey(arr: np.ndarray, bits: int, signed: int, *, invert: bool) -> np.ndarra
         a = a[..., 0] * 0.299 + a[..., 1] * 0.587 + a[..., 2] * 0.114
     elif a.ndim != 2:
         raise ReadError(f"a frame decoded to an array of shape {arr.shape}")
-    top = float(2 ** bits - 1)
+    top = float(2**bits - 1)
     if signed:
         a = (a + 2 ** (bits - 1)) / top
     else:

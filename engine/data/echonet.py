@@ -39,7 +39,7 @@ def _stem(name: str) -> str:
 @dataclass
 class EchoNetTables:
     root: Path
-    videos: dict[str, dict] = field(default_factory=dict)        # stem -> FileList row
+    videos: dict[str, dict] = field(default_factory=dict)  # stem -> FileList row
     tracings: dict[str, dict[str, list]] = field(default_factory=dict)  # stem -> frame text -> rows
     problems: dict[str, list[str]] = field(default_factory=dict)  # csv name -> reasons
     tracings_usable: bool = False
@@ -58,7 +58,8 @@ class EchoNetTables:
             self.root,
             videos={stem: self.videos[stem]} if stem in self.videos else {},
             tracings={stem: self.tracings[stem]} if stem in self.tracings else {},
-            tracings_usable=self.tracings_usable, listed=len(self.videos) if self.listed is None else self.listed,
+            tracings_usable=self.tracings_usable,
+            listed=len(self.videos) if self.listed is None else self.listed,
         )
 
 
@@ -145,13 +146,25 @@ def open_echonet_video(path: Path, tables: EchoNetTables, *, salt, limit: int, r
     traced = tables.tracings.get(stem, {}) if read_masks else {}
     if read_masks and tables.tracings_usable and not traced:
         notes.append(f"no tracings for {stem} in {TRACINGS}")
-    info = {"format": "echonet", "rows": facts["rows"], "columns": facts["columns"], "frames": facts["frames"],
-            "photometric": None, "transfer_syntax": None, "spacing_mm": None, "spacing_source": None,
-            "spacing_reason": NO_SPACING, "frame_time_ms": frame_ms, "warnings": notes}
+    info = {
+        "format": "echonet",
+        "rows": facts["rows"],
+        "columns": facts["columns"],
+        "frames": facts["frames"],
+        "photometric": None,
+        "transfer_syntax": None,
+        "spacing_mm": None,
+        "spacing_source": None,
+        "spacing_reason": NO_SPACING,
+        "frame_time_ms": frame_ms,
+        "warnings": notes,
+    }
 
     def frames():
-        out = [Frame(pixels=a, spacing_mm=None, study=study, source=stem, index=i, frame_time_ms=frame_ms,
-                     meta=dict(meta)) for i, a in enumerate(arrays)]
+        out = [
+            Frame(pixels=a, spacing_mm=None, study=study, source=stem, index=i, frame_time_ms=frame_ms, meta=dict(meta))
+            for i, a in enumerate(arrays)
+        ]
         n = len(out)
         areas = {}
         for frame_text, rows in traced.items():

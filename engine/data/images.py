@@ -30,8 +30,18 @@ TRUTH_FOLDER = "truth"
 NAMED_FRAME = re.compile(r"^(?P<source>.+)_(?P<index>\d{3,})$")
 HASHED = re.compile(r"^[0-9a-f]{16}$")
 MAX_LABEL = max(STRUCTURES.values())
-READER_META = {"path", "format", "spacing_source", "spacing_reason", "truth", "frames", "transfer_syntax",
-               "photometric", "manufacturer", "split"}
+READER_META = {
+    "path",
+    "format",
+    "spacing_source",
+    "spacing_reason",
+    "truth",
+    "frames",
+    "transfer_syntax",
+    "photometric",
+    "manufacturer",
+    "split",
+}
 KNOWN_FIELDS = {"study", "index", "source", "view", "phase", "spacing_mm", "frame_time_ms", "file"}
 
 
@@ -128,14 +138,32 @@ def open_image(path: Path, *, sidecar: dict | None, salt, limit: int):
     if phase and phase not in ("ED", "ES"):
         notes.append(f"phase {phase!r} is not ED or ES; ignored")
         phase = None
-    info = {"format": "image", "rows": pixels.shape[0], "columns": pixels.shape[1], "frames": 1,
-            "photometric": None, "transfer_syntax": None, "spacing_mm": spacing,
-            "spacing_source": src, "spacing_reason": reason, "frame_time_ms": frame_ms,
-            "warnings": notes}
+    info = {
+        "format": "image",
+        "rows": pixels.shape[0],
+        "columns": pixels.shape[1],
+        "frames": 1,
+        "photometric": None,
+        "transfer_syntax": None,
+        "spacing_mm": spacing,
+        "spacing_source": src,
+        "spacing_reason": reason,
+        "frame_time_ms": frame_ms,
+        "warnings": notes,
+    }
     meta = {k: v for k, v in entry.items() if k not in KNOWN_FIELDS and _plain(v)}
     meta.update({"format": "image", "path": str(path), "spacing_source": src, "spacing_reason": reason})
-    frame = Frame(pixels=pixels, spacing_mm=spacing, study=study, source=source, index=index,
-                  view=view, phase=phase, frame_time_ms=frame_ms, meta=meta)
+    frame = Frame(
+        pixels=pixels,
+        spacing_mm=spacing,
+        study=study,
+        source=source,
+        index=index,
+        view=view,
+        phase=phase,
+        frame_time_ms=frame_ms,
+        meta=meta,
+    )
     return info, iter([frame])
 
 
@@ -151,16 +179,14 @@ def read_label(path: Path, shape: tuple[int, int], limit: int) -> np.ndarray:
         with Image.open(path) as im:
             check_bytes("the label image", im.size[0] * im.size[1], limit)
             if im.mode not in ("L", "P", "I", "I;16", "1"):
-                raise ReadError(f"label {path.name} is {im.mode}; labels must be one channel of "
-                                "integer values 0-4")
+                raise ReadError(f"label {path.name} is {im.mode}; labels must be one channel of integer values 0-4")
             a = np.asarray(im)
     except ReadError:
         raise
     except Exception as exc:
         raise ReadError(f"label {path.name} could not be read ({type(exc).__name__}: {exc})") from None
     if a.shape != tuple(shape):
-        raise ReadError(f"label {path.name} is {a.shape[0]}x{a.shape[1]} but its image is "
-                        f"{shape[0]}x{shape[1]}")
+        raise ReadError(f"label {path.name} is {a.shape[0]}x{a.shape[1]} but its image is {shape[0]}x{shape[1]}")
     if a.size and int(a.max()) > MAX_LABEL:
         raise ReadError(f"label {path.name} holds value {int(a.max())}; labels are 0-{MAX_LABEL}")
     return a.astype(np.uint8)
@@ -194,9 +220,16 @@ def save_frames(frames, images_dir, truth_dir=None) -> list[Path]:
         if truth is not None and f.mask is not None:
             write_png(truth / name, np.ascontiguousarray(f.mask, dtype=np.uint8))
         entry = {k: v for k, v in (f.meta or {}).items() if _plain(v) and k not in READER_META}
-        entry.update({"study": f.study, "index": f.index, "view": f.view, "phase": f.phase,
-                      "spacing_mm": list(map(float, f.spacing_mm)) if f.spacing_mm else None,
-                      "frame_time_ms": f.frame_time_ms})
+        entry.update(
+            {
+                "study": f.study,
+                "index": f.index,
+                "view": f.view,
+                "phase": f.phase,
+                "spacing_mm": list(map(float, f.spacing_mm)) if f.spacing_mm else None,
+                "frame_time_ms": f.frame_time_ms,
+            }
+        )
         entries[f.name] = entry
     text = json.dumps({"frames": entries}, indent=1, sort_keys=True).encode("utf-8")
     atomic_write(sidecar_path, lambda fh: fh.write(text))

@@ -54,28 +54,64 @@ class Style:
     name: str
     sector_deg: tuple[float, float]
     depth_mm: tuple[float, float]
-    speckle: str                      # "rayleigh" or "lognormal"
-    grain_mm: tuple[float, float]     # speckle correlation length (axial, lateral)
-    psf_mm: tuple[float, float]       # point-spread blur sigma (axial, lateral)
-    display: str                      # "log" or "power"
+    speckle: str  # "rayleigh" or "lognormal"
+    grain_mm: tuple[float, float]  # speckle correlation length (axial, lateral)
+    psf_mm: tuple[float, float]  # point-spread blur sigma (axial, lateral)
+    display: str  # "log" or "power"
     gain: tuple[float, float]
-    attenuation_db_cm: tuple[float, float]   # net, after time-gain compensation
-    lateral_falloff: float            # intensity * cos(angle)**p
+    attenuation_db_cm: tuple[float, float]  # net, after time-gain compensation
+    lateral_falloff: float  # intensity * cos(angle)**p
     wall_mm: tuple[float, float]
-    egg_k: tuple[float, float]        # chamber asymmetry
+    egg_k: tuple[float, float]  # chamber asymmetry
     ventricle_cut: tuple[float, float]
-    blood: tuple[float, float]        # echogenicity of blood
-    clutter: float                    # near-field haze in the blood pools
-    septum_dropout: float             # fraction of the interatrial septum echo removed
-    wall_dropout_prob: float          # chance per study of a weak LV lateral wall (beam-parallel)
-    wall_dropout_keep: tuple[float, float]   # fraction of the wall echo left where it drops out
+    blood: tuple[float, float]  # echogenicity of blood
+    clutter: float  # near-field haze in the blood pools
+    septum_dropout: float  # fraction of the interatrial septum echo removed
+    wall_dropout_prob: float  # chance per study of a weak LV lateral wall (beam-parallel)
+    wall_dropout_keep: tuple[float, float]  # fraction of the wall echo left where it drops out
 
 
 STYLES = {
-    "a": Style("a", (76, 84), (170, 185), "rayleigh", (0.35, 0.9), (0.4, 1.0), "log", (0.9, 1.1),
-               (0.5, 0.9), 0.0, (7, 10), (0.05, 0.25), (0.80, 0.90), (0.02, 0.05), 0.15, 0.0, 0.5, (0.4, 0.6)),
-    "b": Style("b", (64, 72), (185, 200), "lognormal", (0.6, 1.6), (0.6, 1.5), "power", (1.2, 1.5),
-               (0.2, 0.5), 2.0, (9, 13), (-0.05, 0.12), (0.70, 0.82), (0.04, 0.09), 0.25, 0.5, 0.8, (0.2, 0.5)),
+    "a": Style(
+        "a",
+        (76, 84),
+        (170, 185),
+        "rayleigh",
+        (0.35, 0.9),
+        (0.4, 1.0),
+        "log",
+        (0.9, 1.1),
+        (0.5, 0.9),
+        0.0,
+        (7, 10),
+        (0.05, 0.25),
+        (0.80, 0.90),
+        (0.02, 0.05),
+        0.15,
+        0.0,
+        0.5,
+        (0.4, 0.6),
+    ),
+    "b": Style(
+        "b",
+        (64, 72),
+        (185, 200),
+        "lognormal",
+        (0.6, 1.6),
+        (0.6, 1.5),
+        "power",
+        (1.2, 1.5),
+        (0.2, 0.5),
+        2.0,
+        (9, 13),
+        (-0.05, 0.12),
+        (0.70, 0.82),
+        (0.04, 0.09),
+        0.25,
+        0.5,
+        0.8,
+        (0.2, 0.5),
+    ),
 }
 
 
@@ -85,15 +121,15 @@ class Chamber:
 
     top: np.ndarray
     direction: np.ndarray
-    length: float        # full profile length L (u from -1 to 1)
+    length: float  # full profile length L (u from -1 to 1)
     radius: float
     k: float = 0.0
     cut: float = 1.0
 
     def mask(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         dx, dy = x - self.top[0], y - self.top[1]
-        t = dx * self.direction[0] + dy * self.direction[1]          # along the axis, from top
-        s = -dx * self.direction[1] + dy * self.direction[0]         # across the axis
+        t = dx * self.direction[0] + dy * self.direction[1]  # along the axis, from top
+        s = -dx * self.direction[1] + dy * self.direction[0]  # across the axis
         u = 2.0 * t / self.length - 1.0
         inside = (u >= -1.0) & (u <= self.cut)
         r = self.radius * np.sqrt(np.clip(1.0 - u * u, 0.0, None)) * (1.0 + self.k * u)
@@ -129,20 +165,33 @@ def _heart(rng: np.random.Generator, style: Style) -> dict:
     """One study's heart: shared LV solid, other chambers, ED->ES factors."""
     k = rng.uniform(*style.egg_k)
     cut = rng.uniform(*style.ventricle_cut)
-    lv_len = rng.uniform(72, 86)                       # apex-to-base at ED, mm
+    lv_len = rng.uniform(72, 86)  # apex-to-base at ED, mm
     heart = {
-        "k": k, "cut": cut, "lv_len_eff": lv_len,
-        "lv_r4": rng.uniform(20, 25), "lv_r2": rng.uniform(20, 25),
-        "lv_tilt4": rng.uniform(8, 16), "lv_tilt2": rng.uniform(-4, 6),
+        "k": k,
+        "cut": cut,
+        "lv_len_eff": lv_len,
+        "lv_r4": rng.uniform(20, 25),
+        "lv_r2": rng.uniform(20, 25),
+        "lv_tilt4": rng.uniform(8, 16),
+        "lv_tilt2": rng.uniform(-4, 6),
         "apex4": np.array([rng.uniform(-2, 4), rng.uniform(28, 38)]),
         "apex2": np.array([rng.uniform(-4, 4), rng.uniform(28, 38)]),
-        "la_len": rng.uniform(40, 50), "la_r": rng.uniform(16, 20), "la_tilt": rng.uniform(-8, 8),
-        "rv_len_frac": rng.uniform(0.72, 0.85), "rv_r": rng.uniform(15, 19), "rv_tilt": rng.uniform(-16, -8),
-        "ra_len": rng.uniform(38, 46), "ra_r": rng.uniform(14, 18), "ra_tilt": rng.uniform(-26, -14),
-        "septum": rng.uniform(8, 11), "valve_gap": rng.uniform(5, 8),
+        "la_len": rng.uniform(40, 50),
+        "la_r": rng.uniform(16, 20),
+        "la_tilt": rng.uniform(-8, 8),
+        "rv_len_frac": rng.uniform(0.72, 0.85),
+        "rv_r": rng.uniform(15, 19),
+        "rv_tilt": rng.uniform(-16, -8),
+        "ra_len": rng.uniform(38, 46),
+        "ra_r": rng.uniform(14, 18),
+        "ra_tilt": rng.uniform(-26, -14),
+        "septum": rng.uniform(8, 11),
+        "valve_gap": rng.uniform(5, 8),
         # ED -> ES: ventricles lose length (base moves up) and width; atria gain a little.
-        "es_len": rng.uniform(0.86, 0.95), "es_r": rng.uniform(0.66, 0.85),
-        "rv_es": rng.uniform(0.75, 0.88), "atria_es": rng.uniform(1.04, 1.12),
+        "es_len": rng.uniform(0.86, 0.95),
+        "es_r": rng.uniform(0.66, 0.85),
+        "rv_es": rng.uniform(0.75, 0.88),
+        "atria_es": rng.uniform(1.04, 1.12),
     }
     return heart
 
@@ -164,7 +213,7 @@ def _chambers(heart: dict, view: str, phase: str) -> dict[str, Chamber]:
     la_d = _unit((heart["lv_tilt4"] if four else heart["lv_tilt2"]) + heart["la_tilt"])
     out["LA"] = Chamber(base + d * heart["valve_gap"], la_d, heart["la_len"] * at, heart["la_r"] * at)
     if four:
-        perp = np.array([-d[1], d[0]])                 # points to the image's left
+        perp = np.array([-d[1], d[0]])  # points to the image's left
         # Widest point of the LV profile lies near the base for k > 0; offset the RV by the LV's
         # half-width near the base, the septum and the RV's own half-width.
         u_b = min(cut, 0.55)
@@ -233,12 +282,13 @@ def _leaflets(ch: Chamber, x, y) -> np.ndarray:
     return out
 
 
-def _render(label, x, y, sector, spacing, depth, style: Style, params: dict, rng,
-            chambers: dict[str, Chamber], phase: str) -> np.ndarray:
+def _render(
+    label, x, y, sector, spacing, depth, style: Style, params: dict, rng, chambers: dict[str, Chamber], phase: str
+) -> np.ndarray:
     """Echo-like image in [0, 1] for a label image."""
     shape = label.shape
     blood = label > 0
-    dist_out = ndimage.distance_transform_edt(~blood) * spacing        # mm from the nearest blood
+    dist_out = ndimage.distance_transform_edt(~blood) * spacing  # mm from the nearest blood
     wall = params["wall"]
     tissue = 0.30 + 0.10 * _smooth_noise(rng, shape, 12.0 / spacing)
     echo = np.clip(tissue, 0.12, 0.6)
@@ -258,8 +308,11 @@ def _render(label, x, y, sector, spacing, depth, style: Style, params: dict, rng
         n = np.array([-lv.direction[1], lv.direction[0]])
         p = lv.top + lv.direction * lv.length / 2.0 - n * lv.radius
         ang, rad = math.degrees(math.atan2(p[0], p[1])), float(np.hypot(*p))
-        band = (np.abs(np.degrees(np.arctan2(x, y)) - ang) < params["dropout_deg"] / 2) & (
-            np.abs(np.hypot(x, y) - rad) < 18.0) & ~blood
+        band = (
+            (np.abs(np.degrees(np.arctan2(x, y)) - ang) < params["dropout_deg"] / 2)
+            & (np.abs(np.hypot(x, y) - rad) < 18.0)
+            & ~blood
+        )
         echo = np.where(band, echo * params["dropout_keep"], echo)
     haze = style.clutter * np.exp(-y / 35.0) * (0.5 + 0.5 * np.clip(_smooth_noise(rng, shape, 5 / spacing), -1, 1))
     echo = np.where(blood, params["blood"] + haze, echo)
@@ -284,10 +337,10 @@ def _render(label, x, y, sector, spacing, depth, style: Style, params: dict, rng
     amp = amp * 10 ** (-params["atten"] * r_cm / 20.0)
     if style.lateral_falloff:
         amp = amp * np.cos(np.arctan2(x, y)) ** style.lateral_falloff
-    amp = amp + 0.004 * np.abs(rng.standard_normal(shape))             # electronic noise
+    amp = amp + 0.004 * np.abs(rng.standard_normal(shape))  # electronic noise
     if style.display == "log":
         db = 20 * np.log10(amp + 1e-4)
-        img = (db + 40.0) / 40.0 * params["gain"]                       # 40 dB window
+        img = (db + 40.0) / 40.0 * params["gain"]  # 40 dB window
     else:
         img = params["gain"] * amp**0.6
     img = np.clip(img, 0.0, 1.0)
@@ -309,7 +362,7 @@ def make_study(index: int, seed: int = 0, style: str = "a", size: int = 256) -> 
     digest = hashlib.sha256(f"{style}:{seed}:{index}".encode()).digest()
     rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
     study = _study_id(style, seed, index)
-    for attempt in range(50):
+    for attempt in range(50):  # noqa: B007 - the count is stored after the loop
         heart = _heart(rng, st)
         depth = rng.uniform(*st.depth_mm)
         angle = rng.uniform(*st.sector_deg)
@@ -334,10 +387,16 @@ def make_study(index: int, seed: int = 0, style: str = "a", size: int = 256) -> 
     else:  # pragma: no cover - the ranges make this practically impossible
         raise SegroiError(f"phantom study {index} (seed {seed}) could not be placed inside the sector")
     params = {
-        "wall": rng.uniform(*st.wall_mm), "peri_mm": rng.uniform(1.5, 3.0), "myo": rng.uniform(0.7, 0.9),
-        "blood": rng.uniform(*st.blood), "grain": st.grain_mm, "atten": rng.uniform(*st.attenuation_db_cm),
-        "gain": rng.uniform(*st.gain), "dropout": bool(rng.random() < st.wall_dropout_prob),
-        "dropout_keep": rng.uniform(*st.wall_dropout_keep), "dropout_deg": rng.uniform(6, 12),
+        "wall": rng.uniform(*st.wall_mm),
+        "peri_mm": rng.uniform(1.5, 3.0),
+        "myo": rng.uniform(0.7, 0.9),
+        "blood": rng.uniform(*st.blood),
+        "grain": st.grain_mm,
+        "atten": rng.uniform(*st.attenuation_db_cm),
+        "gain": rng.uniform(*st.gain),
+        "dropout": bool(rng.random() < st.wall_dropout_prob),
+        "dropout_keep": rng.uniform(*st.wall_dropout_keep),
+        "dropout_deg": rng.uniform(6, 12),
     }
     volumes = {}
     for phase in PHASES:
@@ -351,15 +410,30 @@ def make_study(index: int, seed: int = 0, style: str = "a", size: int = 256) -> 
     for (view, phase), (ch, lab) in drawn.items():
         img = _render(lab, x, y, sector, spacing, depth, st, params, rng, ch, phase)
         meta = {
-            "generator": GENERATOR, "style": style, "seed": seed, "study_index": index,
-            "true_lv_volume_ml": volumes[phase], "true_lv_length_mm": ch["LV"].effective_length,
-            "true_ef_percent": ef, "depth_mm": depth, "sector_deg": angle, "placement_attempts": attempt + 1,
+            "generator": GENERATOR,
+            "style": style,
+            "seed": seed,
+            "study_index": index,
+            "true_lv_volume_ml": volumes[phase],
+            "true_lv_length_mm": ch["LV"].effective_length,
+            "true_ef_percent": ef,
+            "depth_mm": depth,
+            "sector_deg": angle,
+            "placement_attempts": attempt + 1,
         }
-        frames.append(Frame(
-            pixels=img, spacing_mm=(spacing, spacing), study=study,
-            source=f"{study}_{view}_{phase}", index=0, view=view, phase=phase,
-            mask=lab.astype(np.uint8), meta=meta,
-        ))
+        frames.append(
+            Frame(
+                pixels=img,
+                spacing_mm=(spacing, spacing),
+                study=study,
+                source=f"{study}_{view}_{phase}",
+                index=0,
+                view=view,
+                phase=phase,
+                mask=lab.astype(np.uint8),
+                meta=meta,
+            )
+        )
     return frames
 
 

@@ -54,8 +54,8 @@ from engine.data.frame import STRUCTURES
 from engine.errors import SegroiError
 
 GENERATOR = "segroi-phantom-family"
-MANUFACTURER = "segroi phantom family"      # engine.measure.evaluation labels these frames simulated
-FINE_MM = 0.35           # reflectivity grid
+MANUFACTURER = "segroi phantom family"  # engine.measure.evaluation labels these frames simulated
+FINE_MM = 0.35  # reflectivity grid
 
 
 @dataclass(frozen=True)
@@ -64,31 +64,31 @@ class Look:
 
     name: str
     about: str
-    image: tuple[int, int] = (480, 480)             # rows, columns
+    image: tuple[int, int] = (480, 480)  # rows, columns
     sector_deg: tuple[float, float] = (70, 84)
     depth_mm: tuple[float, float] = (150, 180)
-    apex_top: tuple[float, float] = (0.04, 0.08)    # apex row, fraction of rows (negative: above the image)
-    rounded_top_mm: tuple[float, float] = (0, 4)    # radius where the sector starts
+    apex_top: tuple[float, float] = (0.04, 0.08)  # apex row, fraction of rows (negative: above the image)
+    rounded_top_mm: tuple[float, float] = (0, 4)  # radius where the sector starts
     bottom_margin: tuple[float, float] = (0.04, 0.10)
     # anatomy
     heart_scale: tuple[float, float] = (0.92, 1.08)
-    sphericity: tuple[float, float] = (0.95, 1.1)   # LV width multiplier
+    sphericity: tuple[float, float] = (0.95, 1.1)  # LV width multiplier
     wall_mm: tuple[float, float] = (8, 11)
     ef: tuple[float, float] = (52, 68)
     aorta_prob: float = 0.4
-    tilt_deg: tuple[float, float] = (-6, 16)        # LV long axis from straight down (+: base to the right)
+    tilt_deg: tuple[float, float] = (-6, 16)  # LV long axis from straight down (+: base to the right)
     # acoustics
-    axial_mm: tuple[float, float] = (0.3, 0.5)      # pulse (Gaussian sigma)
-    beam_deg: tuple[float, float] = (0.5, 0.8)      # beam width (Gaussian sigma)
-    blood_db: tuple[float, float] = (-34, -26)      # blood power relative to myocardium
-    specular: tuple[float, float] = (0.3, 0.6)      # share of the wall echo that is specular
-    edge_dropout: tuple[float, float] = (3, 8)      # dB of gain lost at the sector edge
+    axial_mm: tuple[float, float] = (0.3, 0.5)  # pulse (Gaussian sigma)
+    beam_deg: tuple[float, float] = (0.5, 0.8)  # beam width (Gaussian sigma)
+    blood_db: tuple[float, float] = (-34, -26)  # blood power relative to myocardium
+    specular: tuple[float, float] = (0.3, 0.6)  # share of the wall echo that is specular
+    edge_dropout: tuple[float, float] = (3, 8)  # dB of gain lost at the sector edge
     edge_band_deg: tuple[float, float] = (6, 10)
     shadows: tuple[int, int] = (0, 0)
     reverb: tuple[float, float] = (0.0, 0.0)
-    clutter: tuple[float, float] = (0.02, 0.06)     # near-field haze, relative to myocardium
+    clutter: tuple[float, float] = (0.02, 0.06)  # near-field haze, relative to myocardium
     clutter_mm: tuple[float, float] = (25, 40)
-    atten_db_cm: tuple[float, float] = (0.2, 0.6)   # net of TGC
+    atten_db_cm: tuple[float, float] = (0.2, 0.6)  # net of TGC
     tgc_ripple_db: float = 1.5
     dynamic_range_db: tuple[float, float] = (50, 60)
     gain_db: tuple[float, float] = (-3, 3)
@@ -98,53 +98,128 @@ class Look:
     # overlays and encoding
     overlays: tuple[str, ...] = ()
     over_sector: bool = False
-    encoding: str = "mono8"                         # mono8, mono16, rgb, ybr_full, ybr_jpeg
+    encoding: str = "mono8"  # mono8, mono16, rgb, ybr_full, ybr_jpeg
     frames: tuple[int, int] = (2, 4)
 
 
 LOOKS = {
     "plain": Look("plain", "moderate everything, 8-bit grey, no overlays"),
     "dropout": Look(
-        "dropout", "wide sector, strong lateral dropout along the sector edges and beam-parallel walls",
-        sector_deg=(84, 90), depth_mm=(160, 190), specular=(0.75, 0.95), edge_dropout=(16, 30),
-        edge_band_deg=(12, 18), overlays=("text", "ruler"), blood_db=(-32, -24)),
+        "dropout",
+        "wide sector, strong lateral dropout along the sector edges and beam-parallel walls",
+        sector_deg=(84, 90),
+        depth_mm=(160, 190),
+        specular=(0.75, 0.95),
+        edge_dropout=(16, 30),
+        edge_band_deg=(12, 18),
+        overlays=("text", "ruler"),
+        blood_db=(-32, -24),
+    ),
     "overlay": Look(
-        "overlay", "RGB scanner screen: text, depth ruler, grey bar and ECG around and over the sector",
-        image=(600, 800), sector_deg=(70, 80), depth_mm=(160, 200), overlays=("text", "ruler", "greybar", "ecg"),
-        over_sector=True, encoding="rgb", bottom_margin=(0.0, 0.02), apex_top=(0.07, 0.1)),
+        "overlay",
+        "RGB scanner screen: text, depth ruler, grey bar and ECG around and over the sector",
+        image=(600, 800),
+        sector_deg=(70, 80),
+        depth_mm=(160, 200),
+        overlays=("text", "ruler", "greybar", "ecg"),
+        over_sector=True,
+        encoding="rgb",
+        bottom_margin=(0.0, 0.02),
+        apex_top=(0.07, 0.1),
+    ),
     "small": Look(
-        "small", "small hearts (atria 3-6 cm2), fine calibration 0.028-0.036 cm/px, thin walls",
-        sector_deg=(60, 75), depth_mm=(125, 160), heart_scale=(0.58, 0.7), wall_mm=(5, 8),
-        overlays=("ruler", "ecg"), aorta_prob=0.2),
+        "small",
+        "small hearts (atria 3-6 cm2), fine calibration 0.028-0.036 cm/px, thin walls",
+        sector_deg=(60, 75),
+        depth_mm=(125, 160),
+        heart_scale=(0.58, 0.7),
+        wall_mm=(5, 8),
+        overlays=("ruler", "ecg"),
+        aorta_prob=0.2,
+    ),
     "dilated": Look(
-        "dilated", "dilated, spherical, poorly contracting LV; deep field; 16-bit",
-        sector_deg=(70, 85), depth_mm=(200, 240), heart_scale=(1.15, 1.3), sphericity=(1.15, 1.3),
-        wall_mm=(6, 8), ef=(15, 35), encoding="mono16", overlays=("text",), atten_db_cm=(0.1, 0.4)),
+        "dilated",
+        "dilated, spherical, poorly contracting LV; deep field; 16-bit",
+        sector_deg=(70, 85),
+        depth_mm=(200, 240),
+        heart_scale=(1.15, 1.3),
+        sphericity=(1.15, 1.3),
+        wall_mm=(6, 8),
+        ef=(15, 35),
+        encoding="mono16",
+        overlays=("text",),
+        atten_db_cm=(0.1, 0.4),
+    ),
     "shadow": Look(
-        "shadow", "narrow sector, rib shadows, reverberation, heavy near-field clutter; JPEG YBR",
-        sector_deg=(62, 72), depth_mm=(170, 200), heart_scale=(0.85, 1.0), shadows=(1, 2), reverb=(0.3, 0.7), clutter=(0.15, 0.3),
-        clutter_mm=(35, 55), encoding="ybr_jpeg", overlays=("text", "ecg")),
+        "shadow",
+        "narrow sector, rib shadows, reverberation, heavy near-field clutter; JPEG YBR",
+        sector_deg=(62, 72),
+        depth_mm=(170, 200),
+        heart_scale=(0.85, 1.0),
+        shadows=(1, 2),
+        reverb=(0.3, 0.7),
+        clutter=(0.15, 0.3),
+        clutter_mm=(35, 55),
+        encoding="ybr_jpeg",
+        overlays=("text", "ecg"),
+    ),
     "haze": Look(
-        "haze", "low dynamic range, high gain, bright blood, coarse speckle, thick (hypertrophied) walls",
-        sector_deg=(75, 85), dynamic_range_db=(36, 44), gain_db=(3, 7), gamma=(0.6, 0.8), blood_db=(-22, -17),
-        axial_mm=(0.6, 0.9), beam_deg=(1.1, 1.5), wall_mm=(12, 16), encoding="rgb", overlays=("text", "greybar")),
+        "haze",
+        "low dynamic range, high gain, bright blood, coarse speckle, thick (hypertrophied) walls",
+        sector_deg=(75, 85),
+        dynamic_range_db=(36, 44),
+        gain_db=(3, 7),
+        gamma=(0.6, 0.8),
+        blood_db=(-22, -17),
+        axial_mm=(0.6, 0.9),
+        beam_deg=(1.1, 1.5),
+        wall_mm=(12, 16),
+        encoding="rgb",
+        overlays=("text", "greybar"),
+    ),
     "fine": Look(
-        "fine", "harmonic-like fine speckle, dark blood, wide dynamic range, steep gamma; YBR_FULL",
-        sector_deg=(80, 90), axial_mm=(0.15, 0.25), beam_deg=(0.25, 0.4), blood_db=(-42, -36),
-        dynamic_range_db=(62, 70), gamma=(1.2, 1.5), encoding="ybr_full", overlays=("ruler", "greybar")),
+        "fine",
+        "harmonic-like fine speckle, dark blood, wide dynamic range, steep gamma; YBR_FULL",
+        sector_deg=(80, 90),
+        axial_mm=(0.15, 0.25),
+        beam_deg=(0.25, 0.4),
+        blood_db=(-42, -36),
+        dynamic_range_db=(62, 70),
+        gamma=(1.2, 1.5),
+        encoding="ybr_full",
+        overlays=("ruler", "greybar"),
+    ),
     # Held out: defined before the pseudo-labeller's last changes and never looked at while tuning.
     "tilted": Look(
-        "tilted", "held out: strongly tilted, off-centre hearts; 16-bit; text, ruler and ECG over the sector",
-        sector_deg=(78, 88), depth_mm=(165, 195), tilt_deg=(-14, 26), encoding="mono16",
-        overlays=("text", "ruler", "ecg"), over_sector=True, bottom_margin=(0.0, 0.02)),
+        "tilted",
+        "held out: strongly tilted, off-centre hearts; 16-bit; text, ruler and ECG over the sector",
+        sector_deg=(78, 88),
+        depth_mm=(165, 195),
+        tilt_deg=(-14, 26),
+        encoding="mono16",
+        overlays=("text", "ruler", "ecg"),
+        over_sector=True,
+        bottom_margin=(0.0, 0.02),
+    ),
     "tiny": Look(
-        "tiny", "held out: small hearts in a deep field (coarse calibration), moderate dropout",
-        depth_mm=(190, 230), heart_scale=(0.6, 0.72), wall_mm=(5, 8), edge_dropout=(8, 16),
-        overlays=("ruler",)),
+        "tiny",
+        "held out: small hearts in a deep field (coarse calibration), moderate dropout",
+        depth_mm=(190, 230),
+        heart_scale=(0.6, 0.72),
+        wall_mm=(5, 8),
+        edge_dropout=(8, 16),
+        overlays=("ruler",),
+    ),
     "dim": Look(
-        "dim", "held out: low gain, strong attenuation, high reject, TGC banding; RGB with ECG",
-        gain_db=(-9, -5), atten_db_cm=(0.8, 1.2), reject=(0.08, 0.14), tgc_ripple_db=4.0,
-        encoding="rgb", overlays=("text", "ecg")),
+        "dim",
+        "held out: low gain, strong attenuation, high reject, TGC banding; RGB with ECG",
+        gain_db=(-9, -5),
+        atten_db_cm=(0.8, 1.2),
+        reject=(0.08, 0.14),
+        tgc_ripple_db=4.0,
+        encoding="rgb",
+        overlays=("text", "ecg"),
+    ),
 }
 HELD_OUT = ("tilted", "tiny", "dim")
 
@@ -165,6 +240,7 @@ def _smoothstep(t):
 
 
 # -- anatomy -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Heart:
@@ -188,15 +264,15 @@ class Heart:
     ra_len: float
     ra_shift: float
     ias: float
-    len_es: float           # ED -> ES factors
+    len_es: float  # ED -> ES factors
     half_es: float
     rv_es: float
     atria_es: float
-    papillary: list = field(default_factory=list)   # (t along LV, side, radius)
-    moderator: float = 0.0                          # position of the RV moderator band (0: none)
-    aorta: tuple | None = None                      # (u, v, radius) of a descending aorta
-    atrium_p: float = 2.5                           # superellipse exponent of the atria
-    wall: float = 8.0                               # myocardial wall thickness (mm)
+    papillary: list = field(default_factory=list)  # (t along LV, side, radius)
+    moderator: float = 0.0  # position of the RV moderator band (0: none)
+    aorta: tuple | None = None  # (u, v, radius) of a descending aorta
+    atrium_p: float = 2.5  # superellipse exponent of the atria
+    wall: float = 8.0  # myocardial wall thickness (mm)
 
     def lv(self, tau):
         length = self.lv_len * (1 - tau * (1 - self.len_es))
@@ -260,7 +336,7 @@ class Heart:
             vv = t * length
             s_side, l_side = self.lv_sides(np.array(vv), tau)
             uu = float(l_side) - radius * 0.6 if side > 0 else float(s_side) + radius * 0.6
-            pap |= (u - uu) ** 2 + (v - vv) ** 2 <= radius ** 2
+            pap |= (u - uu) ** 2 + (v - vv) ** 2 <= radius**2
         out["papillary"] = pap
         if self.moderator:
             tv = length - self.tv_offset
@@ -270,7 +346,7 @@ class Heart:
             out["moderator"] = (np.abs(v - vv - 0.25 * (u - s_line)) < 1.6) & (u < s_line)
         if self.aorta is not None:
             au, av, ar = self.aorta
-            out["aorta"] = (u - au) ** 2 + (v - av) ** 2 <= ar ** 2
+            out["aorta"] = (u - au) ** 2 + (v - av) ** 2 <= ar**2
         return out
 
 
@@ -282,25 +358,47 @@ def _heart(rng, look: Look) -> Heart:
     # Single-plane disks: volume ~ width^2 * length, so width factor = sqrt((1 - EF) / length factor).
     half_es = math.sqrt(max(0.05, (1 - ef) / len_es))
     wall = _u(rng, look.wall_mm)
-    papillary = [(rng.uniform(0.45, 0.62), 1, rng.uniform(3.0, 5.0) * s),
-                 (rng.uniform(0.5, 0.66), -1, rng.uniform(2.5, 4.0) * s)] if rng.random() < 0.7 else []
+    papillary = (
+        [
+            (rng.uniform(0.45, 0.62), 1, rng.uniform(3.0, 5.0) * s),
+            (rng.uniform(0.5, 0.66), -1, rng.uniform(2.5, 4.0) * s),
+        ]
+        if rng.random() < 0.7
+        else []
+    )
     h = Heart(
-        lv_len=rng.uniform(76, 88) * s, lv_half=rng.uniform(21, 25) * s * sph,
-        apex_round=rng.uniform(0.28, 0.45) / max(sph, 1.0) ** 2, taper=rng.uniform(0.12, 0.28),
+        lv_len=rng.uniform(76, 88) * s,
+        lv_half=rng.uniform(21, 25) * s * sph,
+        apex_round=rng.uniform(0.28, 0.45) / max(sph, 1.0) ** 2,
+        taper=rng.uniform(0.12, 0.28),
         asym=rng.uniform(-0.05, 0.1),
         wobble=(rng.uniform(0.0, 0.04), rng.uniform(1.5, 3.0), rng.uniform(0, 2 * math.pi)),
-        septum=max(wall, rng.uniform(0.9, 1.15) * wall), rv_frac=rng.uniform(0.72, 0.88),
-        rv_width=rng.uniform(30, 38) * s, tv_offset=rng.uniform(5, 10) * s, mv_gap=rng.uniform(4, 7) * max(s, 0.8),
-        la_half=rng.uniform(17, 21) * s, la_len=rng.uniform(40, 50) * s, la_shift=rng.uniform(-3, 4) * s,
-        ra_half=rng.uniform(15, 19) * s, ra_len=rng.uniform(38, 46) * s, ra_shift=rng.uniform(-4, 2) * s,
-        ias=rng.uniform(3, 6) * max(s, 0.8), len_es=len_es, half_es=half_es,
+        septum=max(wall, rng.uniform(0.9, 1.15) * wall),
+        rv_frac=rng.uniform(0.72, 0.88),
+        rv_width=rng.uniform(30, 38) * s,
+        tv_offset=rng.uniform(5, 10) * s,
+        mv_gap=rng.uniform(4, 7) * max(s, 0.8),
+        la_half=rng.uniform(17, 21) * s,
+        la_len=rng.uniform(40, 50) * s,
+        la_shift=rng.uniform(-3, 4) * s,
+        ra_half=rng.uniform(15, 19) * s,
+        ra_len=rng.uniform(38, 46) * s,
+        ra_shift=rng.uniform(-4, 2) * s,
+        ias=rng.uniform(3, 6) * max(s, 0.8),
+        len_es=len_es,
+        half_es=half_es,
         rv_es=rng.uniform(0.72, 0.85) if ef > 0.45 else rng.uniform(0.85, 0.95),
-        atria_es=rng.uniform(1.1, 1.22), papillary=papillary,
-        moderator=rng.uniform(0.3, 0.5) if rng.random() < 0.5 else 0.0, atrium_p=rng.uniform(2.2, 3.2),
+        atria_es=rng.uniform(1.1, 1.22),
+        papillary=papillary,
+        moderator=rng.uniform(0.3, 0.5) if rng.random() < 0.5 else 0.0,
+        atrium_p=rng.uniform(2.2, 3.2),
     )
     if rng.random() < look.aorta_prob:
-        h.aorta = (rng.uniform(8, 22) * s, h.lv_len + h.mv_gap + h.la_len + rng.uniform(8, 14) * s,
-                   rng.uniform(8, 12) * s)
+        h.aorta = (
+            rng.uniform(8, 22) * s,
+            h.lv_len + h.mv_gap + h.la_len + rng.uniform(8, 14) * s,
+            rng.uniform(8, 12) * s,
+        )
     h.wall = wall
     return h
 
@@ -338,6 +436,7 @@ def chamber_labels(heart: Heart, pose: Pose, x, y, tau, spacing_mm) -> np.ndarra
 
 # -- image formation ----------------------------------------------------------------------------
 
+
 @dataclass
 class Scan:
     sector_deg: float
@@ -345,7 +444,7 @@ class Scan:
     top_mm: float
     rows: int
     cols: int
-    spacing: float      # mm per pixel (square)
+    spacing: float  # mm per pixel (square)
     apex_row: float
     apex_col: float
 
@@ -361,8 +460,16 @@ def _place(rng, look: Look, heart: Heart) -> tuple[Scan, Pose]:
         half_w = depth * math.sin(math.radians(angle / 2)) / spacing
         if half_w > cols / 2 - 4:
             spacing = depth * math.sin(math.radians(angle / 2)) / (cols / 2 - 4)
-        scan = Scan(angle, depth, _u(rng, look.rounded_top_mm), rows, cols, spacing, apex_row,
-                    cols / 2 + rng.uniform(-0.02, 0.02) * cols)
+        scan = Scan(
+            angle,
+            depth,
+            _u(rng, look.rounded_top_mm),
+            rows,
+            cols,
+            spacing,
+            apex_row,
+            cols / 2 + rng.uniform(-0.02, 0.02) * cols,
+        )
         # Heart placement: LV apex below the transducer, long axis tilted; the apex goes as deep
         # as it must for the whole heart to sit inside the sector (narrow sectors: deeper).
         s = heart.lv_len / 82
@@ -464,13 +571,19 @@ def _form(scan: Scan, x, y, refl, params: dict, rng) -> tuple[np.ndarray, np.nda
     ri = (py - y[0, 0]) / FINE_MM
     power = ndimage.map_coordinates(refl, [ri, ci], order=1, mode="nearest")
     # Near-field clutter and reverberation add power, blood pools included.
-    clutter = params["clutter"] * params["myo"] * np.exp(-R / params["clutter_mm"]) * \
-        (0.6 + 0.4 * np.clip(_noise_field(rng, R.shape, (4.0 / dr, 3.0 / dth)), -1.5, 1.5))
+    clutter = (
+        params["clutter"]
+        * params["myo"]
+        * np.exp(-R / params["clutter_mm"])
+        * (0.6 + 0.4 * np.clip(_noise_field(rng, R.shape, (4.0 / dr, 3.0 / dth)), -1.5, 1.5))
+    )
     power = power + np.clip(clutter, 0, None)
     if params["reverb"] > 0:
         r0 = params["reverb_r0"]
         for k in (2, 3, 4):
-            power = power + params["reverb"] * params["myo"] * 0.5 ** (k - 2) * np.exp(-((R - k * r0) ** 2) / (2 * 1.2 ** 2))
+            power = power + params["reverb"] * params["myo"] * 0.5 ** (k - 2) * np.exp(
+                -((R - k * r0) ** 2) / (2 * 1.2**2)
+            )
     sa, sl = params["axial"] / dr, params["beam"] / dth
     gain = math.sqrt(4 * math.pi * sa * sl)
     field_re = ndimage.gaussian_filter(rng.standard_normal(R.shape) * np.sqrt(power), (sa, sl)) * gain
@@ -485,16 +598,19 @@ def _form(scan: Scan, x, y, refl, params: dict, rng) -> tuple[np.ndarray, np.nda
         w = np.clip(1 - np.abs(TH - centre) / (width / 2), 0, 1)
         w = _smoothstep(w * 2) * _smoothstep((R - start) / 6.0)
         amp *= 1 - (1 - keep) * w
-    noise = params["noise"] * np.hypot(rng.standard_normal(R.shape), rng.standard_normal(R.shape)) * \
-        (1 + rs / scan.depth)[:, None]
+    noise = (
+        params["noise"]
+        * np.hypot(rng.standard_normal(R.shape), rng.standard_normal(R.shape))
+        * (1 + rs / scan.depth)[:, None]
+    )
     amp = amp + noise
     # Display: log compression, gain, reject, gamma.
     ref = np.sqrt(params["myo"])
     db = 20 * np.log10(amp / ref + 1e-6) + params["gain_db"]
-    disp = np.clip((db + params["dr"] * 0.6) / params["dr"], 0, 1)       # myocardium near 0.6
+    disp = np.clip((db + params["dr"] * 0.6) / params["dr"], 0, 1)  # myocardium near 0.6
     disp = np.where(disp < params["reject"], 0.0, disp) ** params["gamma"]
     # Scan conversion onto the pixel grid.
-    rr, cc = np.mgrid[0:scan.rows, 0:scan.cols].astype(np.float64)
+    rr, cc = np.mgrid[0 : scan.rows, 0 : scan.cols].astype(np.float64)
     X = (cc + 0.5 - scan.apex_col) * scan.spacing
     Y = (rr + 0.5 - scan.apex_row) * scan.spacing
     Rp = np.hypot(X, Y)
@@ -507,25 +623,38 @@ def _form(scan: Scan, x, y, refl, params: dict, rng) -> tuple[np.ndarray, np.nda
 
 # -- overlays -------------------------------------------------------------------------------------
 
+
 def _font(size: int):
     from PIL import ImageFont
 
     try:
         return ImageFont.load_default(size=size)
-    except TypeError:           # Pillow without FreeType: the fixed bitmap font
+    except TypeError:  # Pillow without FreeType: the fixed bitmap font
         return ImageFont.load_default()
 
 
 def _ecg_wave(t: np.ndarray) -> np.ndarray:
     """A PQRST beat (mV-like units) at times t in [0, 1) of the beat, R at t = 0.1."""
+
     def g(mu, sd, a):
         return a * np.exp(-0.5 * ((t - mu) / sd) ** 2)
-    return (g(0.0, 0.025, 0.15) + g(0.085, 0.008, -0.12) + g(0.1, 0.01, 1.0) + g(0.118, 0.009, -0.25)
-            + g(0.38, 0.045, 0.3))
+
+    return (
+        g(0.0, 0.025, 0.15) + g(0.085, 0.008, -0.12) + g(0.1, 0.01, 1.0) + g(0.118, 0.009, -0.25) + g(0.38, 0.045, 0.3)
+    )
 
 
-def _overlay(img: np.ndarray, inside: np.ndarray, scan: Scan, look: Look, params: dict, rng, phase: float,
-             frame_no: int, frames: int) -> np.ndarray:
+def _overlay(
+    img: np.ndarray,
+    inside: np.ndarray,
+    scan: Scan,
+    look: Look,
+    params: dict,
+    rng,
+    phase: float,
+    frame_no: int,
+    frames: int,
+) -> np.ndarray:
     """RGB image (H, W, 3) in [0, 1] with the scanner's overlays drawn on the echo image."""
     from PIL import Image, ImageDraw
 
@@ -546,14 +675,26 @@ def _overlay(img: np.ndarray, inside: np.ndarray, scan: Scan, look: Look, params
         for i, line in enumerate(lines):
             draw.text((x0, 3 + i * (size + 2)), line, fill=colour, font=f)
         draw.text((cols - 9 * size, 3), params["text_right"], fill=colour, font=f)
-        draw.text((cols - 7 * size, rows - 2 * size - (60 if "ecg" in look.overlays else 4)),
-                  f"{scan.depth / 10:.0f} cm", fill=colour, font=f)
+        draw.text(
+            (cols - 7 * size, rows - 2 * size - (60 if "ecg" in look.overlays else 4)),
+            f"{scan.depth / 10:.0f} cm",
+            fill=colour,
+            font=f,
+        )
         if look.over_sector:
             # A label burned in over the sector, as an operator's annotation.
-            draw.text((int(scan.apex_col + 0.25 * (sector_right - scan.apex_col)), int(scan.apex_row + 0.2 * rows)),
-                      params["annotation"], fill=colour, font=_font(size + 2))
-        draw.text((cols - 8 * size, rows - size - (62 if "ecg" in look.overlays else 2) - 2 * size),
-                  f"{frame_no + 1}/{frames}", fill=colour, font=f)
+            draw.text(
+                (int(scan.apex_col + 0.25 * (sector_right - scan.apex_col)), int(scan.apex_row + 0.2 * rows)),
+                params["annotation"],
+                fill=colour,
+                font=_font(size + 2),
+            )
+        draw.text(
+            (cols - 8 * size, rows - size - (62 if "ecg" in look.overlays else 2) - 2 * size),
+            f"{frame_no + 1}/{frames}",
+            fill=colour,
+            font=f,
+        )
     if "ruler" in look.overlays:
         xr = min(cols - 8, int(sector_right) + params["ruler_gap"])
         y_top = max(0, int(scan.apex_row))
@@ -594,11 +735,12 @@ def _overlay(img: np.ndarray, inside: np.ndarray, scan: Scan, look: Look, params
 
 # -- one study ------------------------------------------------------------------------------------
 
+
 @dataclass
 class Study:
     name: str
     look: str
-    frames: list[np.ndarray]            # RGB float images, (H, W, 3) in [0, 1]
+    frames: list[np.ndarray]  # RGB float images, (H, W, 3) in [0, 1]
     labels: list[np.ndarray]
     spacing_mm: float
     scan: Scan
@@ -608,24 +750,46 @@ class Study:
 def _params(rng, look: Look, heart: Heart) -> dict:
     words = ["Adult Echo", "Cardiac", "S5-1", "M5Sc", "X5-1", "P4-2"]
     return {
-        "wall": heart.wall, "peri_mm": rng.uniform(1.5, 3.0), "myo": rng.uniform(0.25, 0.5),
-        "peri": rng.uniform(1.2, 2.5), "tissue": rng.uniform(0.04, 0.15), "blood_db": _u(rng, look.blood_db),
-        "specular": _u(rng, look.specular), "axial": _u(rng, look.axial_mm), "beam": _u(rng, look.beam_deg),
-        "clutter": _u(rng, look.clutter), "clutter_mm": _u(rng, look.clutter_mm),
-        "reverb": _u(rng, look.reverb), "reverb_r0": rng.uniform(8, 14),
-        "atten": _u(rng, look.atten_db_cm), "ripple": rng.uniform(-look.tgc_ripple_db, look.tgc_ripple_db, 8),
-        "edge_dropout": _u(rng, look.edge_dropout), "edge_band": _u(rng, look.edge_band_deg),
-        "noise": _u(rng, look.noise), "dr": _u(rng, look.dynamic_range_db), "gain_db": _u(rng, look.gain_db),
-        "gamma": _u(rng, look.gamma), "reject": _u(rng, look.reject),
+        "wall": heart.wall,
+        "peri_mm": rng.uniform(1.5, 3.0),
+        "myo": rng.uniform(0.25, 0.5),
+        "peri": rng.uniform(1.2, 2.5),
+        "tissue": rng.uniform(0.04, 0.15),
+        "blood_db": _u(rng, look.blood_db),
+        "specular": _u(rng, look.specular),
+        "axial": _u(rng, look.axial_mm),
+        "beam": _u(rng, look.beam_deg),
+        "clutter": _u(rng, look.clutter),
+        "clutter_mm": _u(rng, look.clutter_mm),
+        "reverb": _u(rng, look.reverb),
+        "reverb_r0": rng.uniform(8, 14),
+        "atten": _u(rng, look.atten_db_cm),
+        "ripple": rng.uniform(-look.tgc_ripple_db, look.tgc_ripple_db, 8),
+        "edge_dropout": _u(rng, look.edge_dropout),
+        "edge_band": _u(rng, look.edge_band_deg),
+        "noise": _u(rng, look.noise),
+        "dr": _u(rng, look.dynamic_range_db),
+        "gain_db": _u(rng, look.gain_db),
+        "gamma": _u(rng, look.gamma),
+        "reject": _u(rng, look.reject),
         "text_colour": tuple(int(c) for c in rng.choice([(255, 255, 255), (240, 230, 90), (120, 220, 240)])),
         "font": int(rng.integers(11, 16)),
-        "text_left": [f"{rng.choice(words)}", f"FR {rng.integers(30, 80)}Hz", f"{rng.integers(12, 20)}cm",
-                      f"2D {rng.integers(40, 75)}%", f"C {rng.integers(40, 65)} P Low", "HGen"],
+        "text_left": [
+            f"{rng.choice(words)}",
+            f"FR {rng.integers(30, 80)}Hz",
+            f"{rng.integers(12, 20)}cm",
+            f"2D {rng.integers(40, 75)}%",
+            f"C {rng.integers(40, 65)} P Low",
+            "HGen",
+        ],
         "text_right": f"TIS {rng.uniform(0.2, 1.2):.1f} MI {rng.uniform(0.6, 1.5):.1f}",
         "annotation": str(rng.choice(["A4C", "4CH", "LV", "Apical"])),
-        "ruler_gap": int(rng.integers(4, 14)), "focus_mm": rng.uniform(60, 110),
-        "bar_x": int(rng.choice([6, -18])), "ecg_beats": float(rng.uniform(1.6, 2.6)),
-        "ecg_amp": float(rng.uniform(14, 24)), "ecg_width": int(rng.integers(1, 3)),
+        "ruler_gap": int(rng.integers(4, 14)),
+        "focus_mm": rng.uniform(60, 110),
+        "bar_x": int(rng.choice([6, -18])),
+        "ecg_beats": float(rng.uniform(1.6, 2.6)),
+        "ecg_amp": float(rng.uniform(14, 24)),
+        "ecg_width": int(rng.integers(1, 3)),
         "ecg_beat_index": 0,
     }
 
@@ -637,7 +801,7 @@ def make_study(index: int, look: str = "plain", seed: int = 0) -> Study:
     lk = LOOKS[look]
     digest = hashlib.sha256(f"family:{look}:{seed}:{index}".encode()).digest()
     rng = np.random.default_rng(int.from_bytes(digest[:8], "little"))
-    for attempt in range(20):            # a heart that cannot sit inside this sector is drawn again
+    for attempt in range(20):  # a heart that cannot sit inside this sector is drawn again
         heart = _heart(rng, lk)
         try:
             scan, pose = _place(rng, lk, heart)
@@ -649,8 +813,14 @@ def make_study(index: int, look: str = "plain", seed: int = 0) -> Study:
     shadows = []
     for _ in range(int(rng.integers(lk.shadows[0], lk.shadows[1] + 1))):
         side = rng.choice([-1, 1])
-        shadows.append((side * rng.uniform(0.2, 0.45) * scan.sector_deg, rng.uniform(5, 10), rng.uniform(0, 15),
-                        rng.uniform(0.15, 0.45)))
+        shadows.append(
+            (
+                side * rng.uniform(0.2, 0.45) * scan.sector_deg,
+                rng.uniform(5, 10),
+                rng.uniform(0, 15),
+                rng.uniform(0.15, 0.45),
+            )
+        )
     params["shadows"] = shadows
     n = int(rng.integers(lk.frames[0], lk.frames[1] + 1))
     taus = np.linspace(0.0, 1.0, n)
@@ -664,17 +834,28 @@ def make_study(index: int, look: str = "plain", seed: int = 0) -> Study:
         img, inside = _form(scan, x, y, refl, params, rng)
         labels.append(np.where(inside, chamber_labels(heart, pose, X, Y, float(tau), scan.spacing), 0).astype(np.uint8))
         frames.append(_overlay(img, inside, scan, lk, params, rng, float(tau), i, n))
-    areas = {c: [float((lab == v).sum() * scan.spacing ** 2 / 100) for lab in labels] for c, v in STRUCTURES.items()}
-    meta = {"generator": GENERATOR, "look": look, "seed": seed, "index": index, "frames": n,
-            "phases": ["ED" if i == 0 else "ES" if i == n - 1 else "mid" for i in range(n)],
-            "spacing_mm": scan.spacing, "sector_deg": scan.sector_deg, "depth_mm": scan.depth,
-            "apex_px": [scan.apex_row, scan.apex_col], "heart_scale": heart.lv_len / 82,
-            "drawn_ef_percent": float(100 * (1 - heart.half_es ** 2 * heart.len_es)),
-            "wall_mm": heart.wall, "areas_cm2": areas}
+    areas = {c: [float((lab == v).sum() * scan.spacing**2 / 100) for lab in labels] for c, v in STRUCTURES.items()}
+    meta = {
+        "generator": GENERATOR,
+        "look": look,
+        "seed": seed,
+        "index": index,
+        "frames": n,
+        "phases": ["ED" if i == 0 else "ES" if i == n - 1 else "mid" for i in range(n)],
+        "spacing_mm": scan.spacing,
+        "sector_deg": scan.sector_deg,
+        "depth_mm": scan.depth,
+        "apex_px": [scan.apex_row, scan.apex_col],
+        "heart_scale": heart.lv_len / 82,
+        "drawn_ef_percent": float(100 * (1 - heart.half_es**2 * heart.len_es)),
+        "wall_mm": heart.wall,
+        "areas_cm2": areas,
+    }
     return Study(f"{look}_{seed}_{index:03d}", look, frames, labels, scan.spacing, scan, meta)
 
 
 # -- DICOM ------------------------------------------------------------------------------------------
+
 
 def write_dicom(study: Study, path: Path, encoding: str | None = None) -> Path:
     """A multi-frame ultrasound DICOM as a scanner writes one, calibration in the US regions."""
@@ -684,7 +865,7 @@ def write_dicom(study: Study, path: Path, encoding: str | None = None) -> Path:
 
     enc = encoding or LOOKS[study.look].encoding
     scan = study.scan
-    rgb = np.stack(study.frames)                                    # (F, H, W, 3)
+    rgb = np.stack(study.frames)  # (F, H, W, 3)
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = UID("1.2.840.10008.5.1.4.1.1.3.1")  # Ultrasound Multi-frame Image Storage
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -724,7 +905,7 @@ def write_dicom(study: Study, path: Path, encoding: str | None = None) -> Path:
     if "ecg" in LOOKS[study.look].overlays:
         ecg = Dataset()
         ecg.RegionSpatialFormat = 0
-        ecg.RegionDataType = 11                                       # ECG trace
+        ecg.RegionDataType = 11  # ECG trace
         ecg.RegionFlags = 0
         ecg.RegionLocationMinX0, ecg.RegionLocationMinY0 = 0, scan.rows - 60
         ecg.RegionLocationMaxX1, ecg.RegionLocationMaxY1 = scan.cols - 1, scan.rows - 1
@@ -735,7 +916,7 @@ def write_dicom(study: Study, path: Path, encoding: str | None = None) -> Path:
     if enc in ("mono8", "mono16"):
         grey = rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
         bits = 8 if enc == "mono8" else 16
-        top = 2 ** bits - 1
+        top = 2**bits - 1
         pix = np.clip(np.rint(grey * top), 0, top).astype(np.uint8 if bits == 8 else np.uint16)
         ds.SamplesPerPixel = 1
         ds.PhotometricInterpretation = "MONOCHROME2"

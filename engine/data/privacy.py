@@ -22,11 +22,26 @@ from engine.errors import SegroiError
 # DICOM keywords whose values identify a patient (or lead straight to one). Their values
 # are never copied; they are also scrubbed from any message a library might produce.
 PHI_KEYWORDS = (
-    "PatientName", "PatientID", "PatientBirthDate", "PatientBirthTime", "OtherPatientIDs",
-    "OtherPatientNames", "OtherPatientIDsSequence", "PatientBirthName", "PatientMotherBirthName",
-    "PatientAddress", "PatientTelephoneNumbers", "MedicalRecordLocator", "AccessionNumber",
-    "IssuerOfPatientID", "ReferringPhysicianName", "PerformingPhysicianName",
-    "OperatorsName", "InstitutionName", "InstitutionAddress", "StationName",
+    "PatientName",
+    "PatientID",
+    "PatientBirthDate",
+    "PatientBirthTime",
+    "OtherPatientIDs",
+    "OtherPatientNames",
+    "OtherPatientIDsSequence",
+    "PatientBirthName",
+    "PatientMotherBirthName",
+    "PatientAddress",
+    "PatientTelephoneNumbers",
+    "MedicalRecordLocator",
+    "AccessionNumber",
+    "IssuerOfPatientID",
+    "ReferringPhysicianName",
+    "PerformingPhysicianName",
+    "OperatorsName",
+    "InstitutionName",
+    "InstitutionAddress",
+    "StationName",
 )
 
 PERSON_NAMES = ("PatientName", "OtherPatientNames", "PatientBirthName", "PatientMotherBirthName")
@@ -41,9 +56,11 @@ def salt_path() -> Path:
 
 
 def _blank(where: str) -> SegroiError:
-    return SegroiError(f"{where} is empty, so it cannot key study hashes and annotator pseudonyms (anyone could "
-                       "compute them): restore it from a backup, or remove it to start a new salt (hashes stored "
-                       "so far will then no longer match)")
+    return SegroiError(
+        f"{where} is empty, so it cannot key study hashes and annotator pseudonyms (anyone could "
+        "compute them): restore it from a backup, or remove it to start a new salt (hashes stored "
+        "so far will then no longer match)"
+    )
 
 
 def default_salt() -> str:

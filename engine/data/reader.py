@@ -42,7 +42,7 @@ class ReadOptions:
     frames: str
     limit: int
     keep: bool
-    within: tuple[Path, ...] | None = None   # data roots (engine.data.roots); None: anywhere
+    within: tuple[Path, ...] | None = None  # data roots (engine.data.roots); None: anywhere
 
     def outside(self, real: Path) -> bool:
         """True when `real` (a resolved path) lies outside the data roots."""
@@ -56,10 +56,10 @@ class ReadTask:
     """One file to decode, with everything its reading needs (see the module docstring)."""
 
     path: str
-    kind: str                  # dicom, nifti, image, video, echonet
+    kind: str  # dicom, nifti, image, video, echonet
     options: ReadOptions
-    sidecar: dict | None = None                 # image: {stem: frames.json entry} or None
-    own_truth: str | None = None                # a dataset's own truth/ folder
+    sidecar: dict | None = None  # image: {stem: frames.json entry} or None
+    own_truth: str | None = None  # a dataset's own truth/ folder
     tables: "echonet.EchoNetTables | None" = None  # echonet: this video's part of the tables
 
 
@@ -101,7 +101,11 @@ class _Walk:
                 yield from self._folder(path)
             else:
                 sidecar, result = self._sidecar(path.parent)
-                if result is not None and result.status == "error" and Path(result.path).resolve() not in self.seen_files:
+                if (
+                    result is not None
+                    and result.status == "error"
+                    and Path(result.path).resolve() not in self.seen_files
+                ):
                     self.seen_files.add(Path(result.path).resolve())
                     yield result  # a broken frames.json matters to the file read beside it
                 yield from self._file(path, sidecar=sidecar, own_truth=self._own_truth(path.parent, result))
@@ -189,8 +193,13 @@ class _Walk:
             return
         if kind == "image" and sidecar is not None:
             sidecar = {path.stem: sidecar[path.stem]} if path.stem in sidecar else {}
-        yield ReadTask(str(path), kind, self.options, sidecar=sidecar if kind == "image" else None,
-                       own_truth=str(own_truth) if own_truth is not None else None)
+        yield ReadTask(
+            str(path),
+            kind,
+            self.options,
+            sidecar=sidecar if kind == "image" else None,
+            own_truth=str(own_truth) if own_truth is not None else None,
+        )
 
     def _classify(self, path: Path):
         """The file's kind (dicom, nifti, image, video), or a FileResult for skipped files."""
@@ -270,18 +279,31 @@ class _Reader:
         if task.kind == "dicom":
             opener = lambda: dicom.open_dicom(path, salt=self.salt, limit=self.limit)  # noqa: E731
         elif task.kind == "nifti":
-            opener = lambda: camus.open_nifti(path, salt=self.salt, limit=self.limit,  # noqa: E731
-                                              read_masks=self.read_masks)
+            opener = lambda: camus.open_nifti(  # noqa: E731
+                path,
+                salt=self.salt,
+                limit=self.limit,
+                read_masks=self.read_masks,
+            )
         elif task.kind == "image":
-            opener = lambda: images.open_image(path, sidecar=task.sidecar, salt=self.salt,  # noqa: E731
-                                               limit=self.limit)
+            opener = lambda: images.open_image(  # noqa: E731
+                path,
+                sidecar=task.sidecar,
+                salt=self.salt,
+                limit=self.limit,
+            )
         elif task.kind == "video":
             opener = lambda: self._loose_video(path)  # noqa: E731
         elif task.kind == "echonet":
             tables = task.tables
             assert tables is not None  # the walk gives every EchoNet video its part of the tables
-            opener = lambda: echonet.open_echonet_video(path, tables, salt=self.salt,  # noqa: E731
-                                                        limit=self.limit, read_masks=self.read_masks)
+            opener = lambda: echonet.open_echonet_video(  # noqa: E731
+                path,
+                tables,
+                salt=self.salt,
+                limit=self.limit,
+                read_masks=self.read_masks,
+            )
         else:
             raise ValueError(f"unknown read task kind {task.kind!r}")
         result = self._collect(path, opener, own_truth)
@@ -296,13 +318,33 @@ class _Reader:
         facts, arrays = open_video(path, self.limit)
         frame_ms = 1000.0 / facts["fps"] if facts["fps"] else None
         reason = "no calibration: a video file carries none"
-        info = {"format": "video", "rows": facts["rows"], "columns": facts["columns"], "frames": facts["frames"],
-                "photometric": None, "transfer_syntax": None, "spacing_mm": None, "spacing_source": None,
-                "spacing_reason": reason, "frame_time_ms": frame_ms, "warnings": []}
+        info = {
+            "format": "video",
+            "rows": facts["rows"],
+            "columns": facts["columns"],
+            "frames": facts["frames"],
+            "photometric": None,
+            "transfer_syntax": None,
+            "spacing_mm": None,
+            "spacing_source": None,
+            "spacing_reason": reason,
+            "frame_time_ms": frame_ms,
+            "warnings": [],
+        }
         study = study_hash(str(path.resolve()), self.salt)
         meta = {"format": "video", "path": str(path), "spacing_source": None, "spacing_reason": reason}
-        gen = (Frame(pixels=a, spacing_mm=None, study=study, source=path.stem, index=i, frame_time_ms=frame_ms,
-                     meta=dict(meta)) for i, a in enumerate(arrays))
+        gen = (
+            Frame(
+                pixels=a,
+                spacing_mm=None,
+                study=study,
+                source=path.stem,
+                index=i,
+                frame_time_ms=frame_ms,
+                meta=dict(meta),
+            )
+            for i, a in enumerate(arrays)
+        )
         return info, gen
 
     def _collect(self, path: Path, opener, own_truth: Path | None = None) -> FileResult:
@@ -350,8 +392,17 @@ class _Reader:
                 return
 
 
-def plan(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
-         limit: int | None = None, keep_pixels: bool = True, within=None) -> Iterator:
+def plan(
+    paths,
+    *,
+    truth=None,
+    salt=None,
+    read_masks: bool = True,
+    frames: str = "all",
+    limit: int | None = None,
+    keep_pixels: bool = True,
+    within=None,
+) -> Iterator:
     """Walk `paths` without decoding: FileResult, ReadTask and EchoNetSummary items, in order.
     `within` (folders): anything whose real path lies outside them - a link leading out included - is
     reported as an error and not read (engine.data.roots)."""
@@ -361,10 +412,15 @@ def plan(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str =
         raise ValueError("truth given with read_masks=False")
     if frames not in FRAME_MODES:
         raise ValueError(f"frames must be one of {FRAME_MODES}")
-    options = ReadOptions(Path(truth).resolve() if truth is not None else None,
-                          salt if salt is not None else default_salt(), read_masks, frames,
-                          limit or max_file_bytes(), keep_pixels,
-                          None if within is None else tuple(Path(r).resolve() for r in within))
+    options = ReadOptions(
+        Path(truth).resolve() if truth is not None else None,
+        salt if salt is not None else default_salt(),
+        read_masks,
+        frames,
+        limit or max_file_bytes(),
+        keep_pixels,
+        None if within is None else tuple(Path(r).resolve() for r in within),
+    )
     if truth is not None and not Path(truth).is_dir():
         yield FileResult(str(truth), "error", "the ground-truth folder does not exist")
     yield from _Walk(options).run(_as_paths(paths))
@@ -386,8 +442,9 @@ def finish(summary: EchoNetSummary, results: Iterable[FileResult]) -> list[FileR
     stems = {Path(v).stem for v in summary.videos}
     orphans = sorted(set(tables.tracings) - stems)
     if orphans:
-        tables.note(echonet.TRACINGS, f"tracings for {len(orphans)} video(s) with no file in Videos/ "
-                                      f"(e.g. {orphans[0]})")
+        tables.note(
+            echonet.TRACINGS, f"tracings for {len(orphans)} video(s) with no file in Videos/ (e.g. {orphans[0]})"
+        )
     out = []
     for table in (echonet.FILELIST, echonet.TRACINGS):
         path = summary.root / table
@@ -396,25 +453,46 @@ def finish(summary: EchoNetSummary, results: Iterable[FileResult]) -> list[FileR
             more = f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""
             out.append(FileResult(str(path), "error", "; ".join(reasons[:3]) + more, info={"format": "echonet"}))
         elif table == echonet.TRACINGS and not summary.read_masks:
-            out.append(FileResult(str(path), "skipped", "ground truth not read (label-free)",
-                                  info={"format": "echonet"}))
+            out.append(
+                FileResult(str(path), "skipped", "ground truth not read (label-free)", info={"format": "echonet"})
+            )
         else:
-            out.append(FileResult(str(path), "skipped", "EchoNet-Dynamic table, read with the videos",
-                                  info={"format": "echonet"}))
+            out.append(
+                FileResult(
+                    str(path), "skipped", "EchoNet-Dynamic table, read with the videos", info={"format": "echonet"}
+                )
+            )
     return out
 
 
-def iter_load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
-              limit: int | None = None, keep_pixels: bool = True, within=None,
-              max_frames: int | None = None) -> Iterator[FileResult]:
+def iter_load(
+    paths,
+    *,
+    truth=None,
+    salt=None,
+    read_masks: bool = True,
+    frames: str = "all",
+    limit: int | None = None,
+    keep_pixels: bool = True,
+    within=None,
+    max_frames: int | None = None,
+) -> Iterator[FileResult]:
     """One `FileResult` per input file, in order; see the package docstring.
 
     `within`: see `plan`. `max_frames`: reading stops, mid-file too, as soon as that many frames are
     kept (a stopped file's `frames` counts what was read)."""
     done: dict[str, FileResult] = {}
     taken = 0
-    for item in plan(paths, truth=truth, salt=salt, read_masks=read_masks, frames=frames, limit=limit,
-                     keep_pixels=keep_pixels, within=within):
+    for item in plan(
+        paths,
+        truth=truth,
+        salt=salt,
+        read_masks=read_masks,
+        frames=frames,
+        limit=limit,
+        keep_pixels=keep_pixels,
+        within=within,
+    ):
         if max_frames is not None and taken >= max_frames:
             return
         if isinstance(item, ReadTask):
@@ -422,8 +500,9 @@ def iter_load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: 
             if result.status == "ok":
                 taken += result.info.get("kept", len(result.frames))
             if item.kind == "echonet":
-                done[item.path] = FileResult(result.path, result.status, info={
-                    TABLE_PROBLEMS: result.info.get(TABLE_PROBLEMS)})
+                done[item.path] = FileResult(
+                    result.path, result.status, info={TABLE_PROBLEMS: result.info.get(TABLE_PROBLEMS)}
+                )
             yield result
         elif isinstance(item, EchoNetSummary):
             yield from finish(item, [done.pop(v) for v in item.videos])
@@ -431,11 +510,28 @@ def iter_load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: 
             yield item
 
 
-def load(paths, *, truth=None, salt=None, read_masks: bool = True, frames: str = "all",
-         limit: int | None = None, within=None, max_frames: int | None = None) -> LoadResult:
+def load(
+    paths,
+    *,
+    truth=None,
+    salt=None,
+    read_masks: bool = True,
+    frames: str = "all",
+    limit: int | None = None,
+    within=None,
+    max_frames: int | None = None,
+) -> LoadResult:
     result = LoadResult()
-    for item in iter_load(paths, truth=truth, salt=salt, read_masks=read_masks, frames=frames, limit=limit,
-                          within=within, max_frames=max_frames):
+    for item in iter_load(
+        paths,
+        truth=truth,
+        salt=salt,
+        read_masks=read_masks,
+        frames=frames,
+        limit=limit,
+        within=within,
+        max_frames=max_frames,
+    ):
         result.frames.extend(item.frames)
         if item.problem is not None:  # status "error"
             result.problems.append(item.problem)
@@ -456,21 +552,23 @@ def inspect(paths, *, salt=None, limit: int | None = None) -> list[dict]:
     for item in iter_load(paths, salt=salt, limit=limit, keep_pixels=False):
         info = item.info
         spacing = info.get("spacing_mm") if item.status == "ok" else None
-        entries.append({
-            "path": item.path,
-            "status": item.status,
-            "reason": item.reason or None,
-            "format": info.get("format"),
-            "frames": info.get("frames") if item.status == "ok" else None,
-            "rows": info.get("rows"),
-            "columns": info.get("columns"),
-            "photometric": info.get("photometric"),
-            "transfer_syntax": info.get("transfer_syntax"),
-            "spacing_mm": [spacing[1], spacing[0]] if spacing else None,  # [x, y] = [column mm, row mm]
-            "spacing_reason": None if spacing else info.get("spacing_reason"),
-            "spacing_source": info.get("spacing_source"),
-            "frame_time_ms": info.get("frame_time_ms"),
-            "masks": info.get("masks"),
-            "warnings": list(info.get("warnings") or []),
-        })
+        entries.append(
+            {
+                "path": item.path,
+                "status": item.status,
+                "reason": item.reason or None,
+                "format": info.get("format"),
+                "frames": info.get("frames") if item.status == "ok" else None,
+                "rows": info.get("rows"),
+                "columns": info.get("columns"),
+                "photometric": info.get("photometric"),
+                "transfer_syntax": info.get("transfer_syntax"),
+                "spacing_mm": [spacing[1], spacing[0]] if spacing else None,  # [x, y] = [column mm, row mm]
+                "spacing_reason": None if spacing else info.get("spacing_reason"),
+                "spacing_source": info.get("spacing_source"),
+                "frame_time_ms": info.get("frame_time_ms"),
+                "masks": info.get("masks"),
+                "warnings": list(info.get("warnings") or []),
+            }
+        )
     return entries

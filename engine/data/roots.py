@@ -61,8 +61,10 @@ def allow(path: str, roots, what: str = "folder") -> Path:
     if not text:
         raise SegroiError(f"give the {what}'s full path")
     if not roots:
-        raise SegroiError(f"this dashboard reads no {what}s: none of its folders is a data root "
-                          "(start it with segroi dashboard --data-root DIR); the phantom needs none")
+        raise SegroiError(
+            f"this dashboard reads no {what}s: none of its folders is a data root "
+            "(start it with segroi dashboard --data-root DIR); the phantom needs none"
+        )
     try:
         given = Path(text).expanduser()
     except RuntimeError:  # ~name of no user here: answered like any other path outside the roots
@@ -75,8 +77,10 @@ def allow(path: str, roots, what: str = "folder") -> Path:
         real = None
     if real is None or not is_within(real, roots):
         # The same answer whether the path exists or not: the page must not reveal what is on the server.
-        raise SegroiError(f"the {what} must be inside a data root ({', '.join(map(str, roots))}); "
-                          "links that lead out of them are not followed")
+        raise SegroiError(
+            f"the {what} must be inside a data root ({', '.join(map(str, roots))}); "
+            "links that lead out of them are not followed"
+        )
     return real
 
 
@@ -84,17 +88,28 @@ def allow_page_paths(roots, *, folder=None, truth=None, checkpoint=None, weights
     """The Annotate page's typed paths, each checked with `allow`; returns {"folder", "truth",
     "checkpoint", "weights"} as real paths (text). `folder` None means the phantom (no folder); an
     empty folder is refused; the other three are optional (empty stays None)."""
-    whats = {"folder": "folder", "truth": "ground-truth folder", "checkpoint": "SAM checkpoint",
-             "weights": "SSL weights file"}
+    whats = {
+        "folder": "folder",
+        "truth": "ground-truth folder",
+        "checkpoint": "SAM checkpoint",
+        "weights": "SSL weights file",
+    }
     given = {"folder": folder, "truth": truth, "checkpoint": checkpoint, "weights": weights}
-    return {key: str(allow(value, roots, whats[key]))
-            if (key == "folder" and value is not None) or (value and str(value).strip()) else None
-            for key, value in given.items()}
+    return {
+        key: str(allow(value, roots, whats[key]))
+        if (key == "folder" and value is not None) or (value and str(value).strip())
+        else None
+        for key, value in given.items()
+    }
 
 
 def allow_session(settings: Mapping, roots) -> None:
     """Refuse to resume a session whose stored paths are no longer inside `roots`."""
     data = settings.get("data") or "phantom"
-    allow_page_paths(roots, folder=None if str(data).strip().lower() == "phantom" else data,
-                     truth=settings.get("truth"), checkpoint=settings.get("sam_checkpoint"),
-                     weights=settings.get("ssl_weights"))
+    allow_page_paths(
+        roots,
+        folder=None if str(data).strip().lower() == "phantom" else data,
+        truth=settings.get("truth"),
+        checkpoint=settings.get("sam_checkpoint"),
+        weights=settings.get("ssl_weights"),
+    )

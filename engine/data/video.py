@@ -57,8 +57,10 @@ def open_video(path: Path, limit: int) -> tuple[dict, Iterator]:
                 else:
                     grey = bgr
                 if (count + 1) * grey.size * 4 > limit:
-                    raise ReadError(f"the video holds more than {count} frames, over segroi's limit of "
-                                    f"{limit / 2**30:.1f} GiB per file (it declared {n})")
+                    raise ReadError(
+                        f"the video holds more than {count} frames, over segroi's limit of "
+                        f"{limit / 2**30:.1f} GiB per file (it declared {n})"
+                    )
                 count += 1
                 yield np.ascontiguousarray(grey, dtype=np.float32) / np.float32(255.0)
         finally:

@@ -65,8 +65,14 @@ def agreement(values, references) -> dict:
 def paired_tests(model_a, model_b) -> dict:
     """Paired t-test and Wilcoxon signed-rank between two models' scores on the same items."""
     a, b = _paired(model_a, model_b)
-    out = {"n": int(a.size), "mean_difference": float(np.mean(a - b)) if a.size else None,
-           "t_statistic": None, "t_p_value": None, "wilcoxon_statistic": None, "wilcoxon_p_value": None}
+    out = {
+        "n": int(a.size),
+        "mean_difference": float(np.mean(a - b)) if a.size else None,
+        "t_statistic": None,
+        "t_p_value": None,
+        "wilcoxon_statistic": None,
+        "wilcoxon_p_value": None,
+    }
     if a.size < 2 or not np.any(a - b):
         return out
     t = stats.ttest_rel(a, b)

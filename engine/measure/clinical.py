@@ -47,9 +47,9 @@ class Axis:
     """A mask's long axis in millimetres: points are (row_mm, col_mm)."""
 
     centre: np.ndarray
-    direction: np.ndarray      # unit vector along the axis
-    t: np.ndarray              # each pixel's coordinate along the axis (mm, from the centre)
-    start: float               # extent along the axis, pixel footprint included
+    direction: np.ndarray  # unit vector along the axis
+    t: np.ndarray  # each pixel's coordinate along the axis (mm, from the centre)
+    start: float  # extent along the axis, pixel footprint included
     end: float
 
     @property
@@ -68,7 +68,7 @@ def long_axis(mask, spacing_mm) -> Axis:
     cov = np.cov((pts - centre).T) + np.diag([sr * sr / 12.0, sc * sc / 12.0])
     evals, evecs = np.linalg.eigh(cov)
     d = evecs[:, int(np.argmax(evals))]
-    if d[0] < 0:          # point the axis down the image (apex at the top -> base)
+    if d[0] < 0:  # point the axis down the image (apex at the top -> base)
         d = -d
     t = (pts - centre) @ d
     half_pixel = 0.5 * (abs(d[0]) * sr + abs(d[1]) * sc)
@@ -154,8 +154,9 @@ def study_measurements(frames: list[dict], n_disks: int = DEFAULT_DISKS) -> dict
             m2, s2 = lv[("A2C", phase)]
             out[("lv_volume_biplane_ml", phase)] = biplane_volume_ml(m4, s4, m2, s2, n_disks)
     if ("lv_volume_biplane_ml", "ED") in out and ("lv_volume_biplane_ml", "ES") in out:
-        out[("ef_biplane_percent", None)] = ef_percent(out[("lv_volume_biplane_ml", "ED")],
-                                                       out[("lv_volume_biplane_ml", "ES")])
+        out[("ef_biplane_percent", None)] = ef_percent(
+            out[("lv_volume_biplane_ml", "ED")], out[("lv_volume_biplane_ml", "ES")]
+        )
     for view in ("A4C", "A2C"):
         if (view, "ED") in lv and (view, "ES") in lv:
             edv = single_plane_volume_ml(*lv[(view, "ED")], n_disks)

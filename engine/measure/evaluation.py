@@ -30,8 +30,9 @@ import numpy as np
 from engine.data.frame import STRUCTURES
 from engine.measure import agreement, clinical, metrics
 from engine.measure.failure import DEFAULT_TOLERANCE, failure_rate
+
 PHANTOM = "segroi-phantom"
-PHANTOM_FAMILY = "segroi phantom family"      # the Manufacturer of phantom_family.py's DICOM files
+PHANTOM_FAMILY = "segroi phantom family"  # the Manufacturer of phantom_family.py's DICOM files
 
 
 def is_simulated(frame, model: str) -> bool:
@@ -58,9 +59,13 @@ class Evaluation:
                 continue
             hd = [r["hd95_mm"] for r in rows if r["hd95_mm"] is not None]
             dice = np.array([r["dice"] for r in rows])
-            per[s] = {"n": len(rows), "dice_mean": float(dice.mean()), "dice_sd": float(dice.std(ddof=1)) if len(rows) > 1 else None,
-                      "iou_mean": float(np.mean([r["iou"] for r in rows])),
-                      "hd95_mm_median": float(np.median(hd)) if hd else None}
+            per[s] = {
+                "n": len(rows),
+                "dice_mean": float(dice.mean()),
+                "dice_sd": float(dice.std(ddof=1)) if len(rows) > 1 else None,
+                "iou_mean": float(np.mean([r["iou"] for r in rows])),
+                "hd95_mm_median": float(np.median(hd)) if hd else None,
+            }
         meas: dict[str, dict] = {}
         pairs: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
         for r in self.measurements:
@@ -71,8 +76,14 @@ class Evaluation:
             pairs[key][1].append(r["reference"])
         for key, (v, ref) in pairs.items():
             meas[key] = {**agreement.agreement(v, ref), "missing": int(np.sum(np.isnan(v)))}
-        return {"structures": per, "measurements": meas, "failure_rate": self.failure_rate,
-                "failures": self.failures, "structures_scored": self.structures, "tolerance": self.tolerance}
+        return {
+            "structures": per,
+            "measurements": meas,
+            "failure_rate": self.failure_rate,
+            "failures": self.failures,
+            "structures_scored": self.structures,
+            "tolerance": self.tolerance,
+        }
 
 
 def _num(x):
@@ -101,8 +112,9 @@ def _study_entry(label, f) -> dict:
     return {"label": label, "spacing_mm": f.spacing_mm, "view": f.view, "phase": f.phase}
 
 
-def score_frame(f, pred, *, model: str, weights: str | None, prompts: str = "none",
-                n_disks: int = clinical.DEFAULT_DISKS) -> FrameScore | None:
+def score_frame(
+    f, pred, *, model: str, weights: str | None, prompts: str = "none", n_disks: int = clinical.DEFAULT_DISKS
+) -> FrameScore | None:
     """Per-structure metrics and per-frame measurements of one prediction; None without a mask."""
     if f.mask is None:
         return None
@@ -115,26 +127,46 @@ def score_frame(f, pred, *, model: str, weights: str | None, prompts: str = "non
     evaluations, measurements = [], []
     for s, m in metrics.per_structure(pred, ref, f.spacing_mm).items():
         hd = m["hd95"] if f.spacing_mm is not None else None
-        evaluations.append({
-            "model": model, "weights": weights, "frame": f.name, "study": f.study, "view": f.view,
-            "phase": f.phase, "structure": s, "dice": m["dice"], "iou": m["iou"], "hd95_mm": _num(hd),
-            "prompts": prompts, "provenance": prov,
-        })
+        evaluations.append(
+            {
+                "model": model,
+                "weights": weights,
+                "frame": f.name,
+                "study": f.study,
+                "view": f.view,
+                "phase": f.phase,
+                "structure": s,
+                "dice": m["dice"],
+                "iou": m["iou"],
+                "hd95_mm": _num(hd),
+                "prompts": prompts,
+                "provenance": prov,
+            }
+        )
     mp = clinical.frame_measurements(pred, f.spacing_mm, f.view, n_disks)
     mr = clinical.frame_measurements(ref, f.spacing_mm, f.view, n_disks)
     for name, refval in mr.items():
-        measurements.append({
-            "model": model, "study": f.study, "view": f.view, "phase": f.phase, "name": name,
-            "value": _num(mp.get(name)), "reference": _num(refval), "unit": clinical.unit_of(name),
-            "provenance": prov,
-        })
+        measurements.append(
+            {
+                "model": model,
+                "study": f.study,
+                "view": f.view,
+                "phase": f.phase,
+                "name": name,
+                "value": _num(mp.get(name)),
+                "reference": _num(refval),
+                "unit": clinical.unit_of(name),
+                "provenance": prov,
+            }
+        )
     usable = f.spacing_mm is not None and f.view in ("A4C", "A2C") and f.phase in ("ED", "ES")
     entries = (_study_entry(pred, f), _study_entry(ref, f)) if usable else None
     return FrameScore(f.study, sim, evaluations, measurements, entries)
 
 
-def combine(scores, *, model: str, tolerance: float = DEFAULT_TOLERANCE,
-            n_disks: int = clinical.DEFAULT_DISKS) -> Evaluation:
+def combine(
+    scores, *, model: str, tolerance: float = DEFAULT_TOLERANCE, n_disks: int = clinical.DEFAULT_DISKS
+) -> Evaluation:
     """The whole evaluation from per-frame scores in frame order: study measurements, failure rate."""
     ev = Evaluation(tolerance=tolerance)
     by_study: dict[str, dict[str, list]] = defaultdict(lambda: {"pred": [], "ref": [], "sim": []})
@@ -157,24 +189,51 @@ def combine(scores, *, model: str, tolerance: float = DEFAULT_TOLERANCE,
         for (name, qual), refval in sr.items():
             phase = qual if qual in ("ED", "ES") else None
             view = "biplane" if "biplane" in name else (qual if qual in ("A4C", "A2C") else None)
-            ev.measurements.append({
-                "model": model, "study": study, "view": view, "phase": phase, "name": name,
-                "value": _num(sp.get((name, qual))), "reference": _num(refval),
-                "unit": clinical.unit_of(name), "provenance": prov,
-            })
+            ev.measurements.append(
+                {
+                    "model": model,
+                    "study": study,
+                    "view": view,
+                    "phase": phase,
+                    "name": name,
+                    "value": _num(sp.get((name, qual))),
+                    "reference": _num(refval),
+                    "unit": clinical.unit_of(name),
+                    "provenance": prov,
+                }
+            )
     ev.provenance = "simulated" if any(sims) else "measured"
     ev.failure_rate, ev.failures, ev.structures = failure_rate((r["dice"] for r in ev.evaluations), tolerance)
     if ev.failure_rate is not None:
-        ev.measurements.append({
-            "model": model, "study": None, "view": None, "phase": None, "name": "failure_rate",
-            "value": ev.failure_rate, "reference": None, "unit": "fraction", "provenance": ev.provenance,
-        })
+        ev.measurements.append(
+            {
+                "model": model,
+                "study": None,
+                "view": None,
+                "phase": None,
+                "name": "failure_rate",
+                "value": ev.failure_rate,
+                "reference": None,
+                "unit": "fraction",
+                "provenance": ev.provenance,
+            }
+        )
     return ev
 
 
-def evaluate(frames, predictions, *, model: str, weights: str | None, prompts: str = "none",
-             tolerance: float = DEFAULT_TOLERANCE, n_disks: int = clinical.DEFAULT_DISKS) -> Evaluation:
+def evaluate(
+    frames,
+    predictions,
+    *,
+    model: str,
+    weights: str | None,
+    prompts: str = "none",
+    tolerance: float = DEFAULT_TOLERANCE,
+    n_disks: int = clinical.DEFAULT_DISKS,
+) -> Evaluation:
     """Score predictions (label maps) against the frames' masks; frames without a mask are skipped."""
-    scores = [score_frame(f, p, model=model, weights=weights, prompts=prompts, n_disks=n_disks)
-              for f, p in zip(frames, predictions)]
+    scores = [
+        score_frame(f, p, model=model, weights=weights, prompts=prompts, n_disks=n_disks)
+        for f, p in zip(frames, predictions)
+    ]
     return combine(scores, model=model, tolerance=tolerance, n_disks=n_disks)

@@ -15,8 +15,9 @@ from typing import Iterable
 DEFAULT_TOLERANCE = 0.8
 
 
-def failure_rate(dice_values: Iterable[float | None],
-                 tolerance: float = DEFAULT_TOLERANCE) -> tuple[float | None, int, int]:
+def failure_rate(
+    dice_values: Iterable[float | None], tolerance: float = DEFAULT_TOLERANCE
+) -> tuple[float | None, int, int]:
     """(rate, failed, scored): rate is None when nothing was scored."""
     scored = [float(d) for d in dice_values if d is not None and not math.isnan(float(d))]
     failed = sum(1 for d in scored if d < tolerance)

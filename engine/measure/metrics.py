@@ -69,8 +69,9 @@ def hd95(pred, ref, spacing_mm=None) -> float | None:
     return float(np.percentile(np.concatenate([d_ab, d_ba]), 95))
 
 
-def per_structure(pred_label: np.ndarray, ref_label: np.ndarray, spacing_mm=None,
-                  structures: list[str] | None = None) -> dict[str, dict]:
+def per_structure(
+    pred_label: np.ndarray, ref_label: np.ndarray, spacing_mm=None, structures: list[str] | None = None
+) -> dict[str, dict]:
     """Dice, IoU and HD95 for each structure present in the reference (or those named)."""
     pred_label = np.asarray(pred_label)
     ref_label = np.asarray(ref_label)

@@ -20,7 +20,9 @@ DEFAULT_JITTER = 0.05
 
 
 def describe(jitter: float, seed: int) -> str:
-    return f"simulated: box per structure from the reference mask, edges jittered +/-{jitter:.0%} of box size, seed {seed}"
+    return (
+        f"simulated: box per structure from the reference mask, edges jittered +/-{jitter:.0%} of box size, seed {seed}"
+    )
 
 
 def _rng(seed: int, frame_name: str, structure: str) -> np.random.Generator:
@@ -47,8 +49,9 @@ def box_prompt(mask: np.ndarray, jitter: float = DEFAULT_JITTER, rng: np.random.
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def frame_prompts(reference: np.ndarray, frame_name: str, jitter: float = DEFAULT_JITTER,
-                  seed: int = 0) -> dict[str, tuple[float, float, float, float]]:
+def frame_prompts(
+    reference: np.ndarray, frame_name: str, jitter: float = DEFAULT_JITTER, seed: int = 0
+) -> dict[str, tuple[float, float, float, float]]:
     """structure -> box for every structure in the reference label map."""
     out = {}
     for name, value in STRUCTURES.items():

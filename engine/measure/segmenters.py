@@ -62,9 +62,9 @@ class SslLabeller:
         out: list[np.ndarray] = []
         blank = np.zeros((self.segmenter.input_size,) * 2, np.float32)
         for start in range(0, len(frames), self.batch_size):
-            chunk = list(frames[start:start + self.batch_size])
+            chunk = list(frames[start : start + self.batch_size])
             padded = chunk + [blank] * (self.batch_size - len(chunk))
-            preds = self.segmenter.predict(padded, batch_size=self.batch_size)[:len(chunk)]
+            preds = self.segmenter.predict(padded, batch_size=self.batch_size)[: len(chunk)]
             out.extend(largest_regions(p) for p in preds)
             if progress:
                 progress(len(chunk))
@@ -74,8 +74,15 @@ class SslLabeller:
 class SamLabeller:
     model = "sam"
 
-    def __init__(self, checkpoint: str | None, variant: str = "vit_b", device: str = "cpu",
-                 image_size: int = 1024, jitter: float = pr.DEFAULT_JITTER, seed: int = 0):
+    def __init__(
+        self,
+        checkpoint: str | None,
+        variant: str = "vit_b",
+        device: str = "cpu",
+        image_size: int = 1024,
+        jitter: float = pr.DEFAULT_JITTER,
+        seed: int = 0,
+    ):
         from engine.models.sam import SamSegmenter
 
         _check_sam(checkpoint, jitter)
@@ -137,18 +144,30 @@ class LabellerSpec:
         device = device or self.device
         if self.model == "ssl":
             return SslLabeller(self.weights, device=device)
-        return SamLabeller(self.sam_checkpoint, variant=self.sam_variant, device=device,
-                           image_size=self.sam_image_size, jitter=self.jitter, seed=self.seed)
+        return SamLabeller(
+            self.sam_checkpoint,
+            variant=self.sam_variant,
+            device=device,
+            image_size=self.sam_image_size,
+            jitter=self.jitter,
+            seed=self.seed,
+        )
 
 
 def labeller_spec(args) -> LabellerSpec:
     """The labeller named by --model, from the common command-line options (not built yet)."""
     if args.model == "sam" and args.weights:
         print("note: --weights is for --model ssl; ignored for sam", file=sys.stderr)
-    return LabellerSpec(args.model, weights=args.weights if args.model == "ssl" else None,
-                        sam_checkpoint=args.sam_checkpoint, sam_variant=args.sam_variant,
-                        sam_image_size=args.sam_image_size, jitter=args.jitter, seed=args.seed,
-                        device=args.device)
+    return LabellerSpec(
+        args.model,
+        weights=args.weights if args.model == "ssl" else None,
+        sam_checkpoint=args.sam_checkpoint,
+        sam_variant=args.sam_variant,
+        sam_image_size=args.sam_image_size,
+        jitter=args.jitter,
+        seed=args.seed,
+        device=args.device,
+    )
 
 
 def make_labeller(args):
@@ -161,9 +180,15 @@ def add_model_arguments(p) -> None:
     p.add_argument("--weights", help="SSL weights file written by `segroi train-ssl` (--model ssl)")
     p.add_argument("--sam-checkpoint", help="SAM/MedSAM checkpoint (--model sam; required: random weights are refused)")
     p.add_argument("--sam-variant", choices=["vit_b", "vit_l", "vit_h"], default="vit_b")
-    p.add_argument("--sam-image-size", type=int, default=1024, help="SAM encoder input side (default 1024, the published size)")
-    p.add_argument("--jitter", type=float, default=pr.DEFAULT_JITTER,
-                   help="SAM box prompt jitter, fraction of box size per edge (default 0.05)")
+    p.add_argument(
+        "--sam-image-size", type=int, default=1024, help="SAM encoder input side (default 1024, the published size)"
+    )
+    p.add_argument(
+        "--jitter",
+        type=float,
+        default=pr.DEFAULT_JITTER,
+        help="SAM box prompt jitter, fraction of box size per edge (default 0.05)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the simulated prompt jitter (default 0)")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
 

@@ -50,11 +50,11 @@ RANDOM_SEED = 0
 class Embedding:
     """One image's encoder output plus what is needed to map prompts and masks back."""
 
-    features: torch.Tensor          # (1, 256, image_size/16, image_size/16)
+    features: torch.Tensor  # (1, 256, image_size/16, image_size/16)
     original_size: tuple[int, int]  # (H, W) of the image given to embed()
-    input_size: tuple[int, int]     # (h, w) after ResizeLongestSide, before padding
-    image_size: int                 # the encoder's square input side
-    seconds: float                  # wall-clock time embed() took
+    input_size: tuple[int, int]  # (h, w) after ResizeLongestSide, before padding
+    image_size: int  # the encoder's square input side
+    seconds: float  # wall-clock time embed() took
 
 
 def _check_variant(variant: str) -> None:
@@ -64,9 +64,7 @@ def _check_variant(variant: str) -> None:
 
 def _check_image_size(image_size: int) -> None:
     if not isinstance(image_size, int) or image_size < 64 or image_size % PATCH_SIZE:
-        raise SegroiError(
-            f"SAM image_size must be a multiple of {PATCH_SIZE} and at least 64, got {image_size!r}"
-        )
+        raise SegroiError(f"SAM image_size must be a multiple of {PATCH_SIZE} and at least 64, got {image_size!r}")
 
 
 def _registry_build(variant: str):
@@ -129,8 +127,7 @@ def _set_image_size(sam, variant: str, image_size: int) -> None:
     pe.mask_input_size = (4 * grid, 4 * grid)
 
 
-def build_sam(variant: str = "vit_b", image_size: int = NATIVE_IMAGE_SIZE, device="cpu",
-              seed: int = RANDOM_SEED):
+def build_sam(variant: str = "vit_b", image_size: int = NATIVE_IMAGE_SIZE, device="cpu", seed: int = RANDOM_SEED):
     """segment-anything's model for `variant`, random weights (seeded), at `image_size`.
 
     `device="meta"` builds the shapes only (instant; used to check checkpoints and count FLOPs).
@@ -170,7 +167,7 @@ def _unwrap(obj) -> dict:
         raise ValueError("it holds no state dict of tensors")
     prefix = "module."
     if all(k.startswith(prefix) for k in obj):
-        obj = {k[len(prefix):]: v for k, v in obj.items()}
+        obj = {k[len(prefix) :]: v for k, v in obj.items()}
     return {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
 
 
@@ -225,9 +222,7 @@ def load_checkpoint(path, variant: str, image_size: int = NATIVE_IMAGE_SIZE) -> 
             parts.append(f"{len(missing)} missing (e.g. {', '.join(missing[:3])})")
         if unexpected:
             parts.append(f"{len(unexpected)} unexpected (e.g. {', '.join(unexpected[:3])})")
-        raise SegroiError(
-            f"SAM checkpoint {path.name} does not match SAM {variant}: keys " + "; ".join(parts)
-        )
+        raise SegroiError(f"SAM checkpoint {path.name} does not match SAM {variant}: keys " + "; ".join(parts))
     resizable = resizable_keys(variant)
     for key, ref in expected.items():
         got = state[key]
@@ -258,9 +253,7 @@ def _sdpa_attention_forward(self, x: torch.Tensor) -> torch.Tensor:
         r_q = q.reshape(B * self.num_heads, H, W, -1)
         rel_h = torch.einsum("bhwc,hkc->bhwk", r_q, Rh)
         rel_w = torch.einsum("bhwc,wkc->bhwk", r_q, Rw)
-        mask = (rel_h[:, :, :, :, None] + rel_w[:, :, :, None, :]).reshape(
-            B, self.num_heads, H * W, H * W
-        )
+        mask = (rel_h[:, :, :, :, None] + rel_w[:, :, :, None, :]).reshape(B, self.num_heads, H * W, H * W)
     out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=self.scale)
     out = out.view(B, self.num_heads, H, W, -1).permute(0, 2, 3, 1, 4).reshape(B, H, W, -1)
     return self.proj(out)
@@ -302,8 +295,14 @@ def _to_rgb_uint8(image: np.ndarray) -> np.ndarray:
 class SamSegmenter:
     """SAM with separate `embed` (image encoder) and `predict` (prompt encoder + mask decoder)."""
 
-    def __init__(self, variant: str = "vit_b", checkpoint=None, device="cpu",
-                 image_size: int = NATIVE_IMAGE_SIZE, attention: str = "sdpa"):
+    def __init__(
+        self,
+        variant: str = "vit_b",
+        checkpoint=None,
+        device="cpu",
+        image_size: int = NATIVE_IMAGE_SIZE,
+        attention: str = "sdpa",
+    ):
         from segment_anything import SamPredictor
 
         _check_variant(variant)
@@ -339,13 +338,18 @@ class SamSegmenter:
             torch.cuda.synchronize(self.device)
         seconds = time.perf_counter() - start
         self.last_embed_seconds = seconds
-        return Embedding(features, tuple(self.predictor.original_size), tuple(self.predictor.input_size),
-                         self.image_size, seconds)
+        return Embedding(
+            features, tuple(self.predictor.original_size), tuple(self.predictor.input_size), self.image_size, seconds
+        )
 
     @torch.inference_mode()
-    def predict(self, embedding: Embedding, box: Sequence[float] | None = None,
-                points: Sequence[Sequence[float]] | None = None,
-                labels: Sequence[int] | None = None) -> np.ndarray:
+    def predict(
+        self,
+        embedding: Embedding,
+        box: Sequence[float] | None = None,
+        points: Sequence[Sequence[float]] | None = None,
+        labels: Sequence[int] | None = None,
+    ) -> np.ndarray:
         """A boolean mask (original image size) for one prompt: a box, points, or both.
 
         box is (x0, y0, x1, y1) and points are (x, y) in the original image's pixels;
@@ -355,8 +359,7 @@ class SamSegmenter:
         """
         if embedding.image_size != self.image_size:
             raise SegroiError(
-                f"embedding was made at image size {embedding.image_size}, this SAM runs at "
-                f"{self.image_size}"
+                f"embedding was made at image size {embedding.image_size}, this SAM runs at {self.image_size}"
             )
         if box is None and not points:
             raise SegroiError("SAM needs a prompt: a box, points, or both")
@@ -375,8 +378,7 @@ class SamSegmenter:
                 raise SegroiError("SAM point labels must be one 1 (inside) or 0 (outside) per point")
         multimask = b is None and p is not None and len(p) == 1
         self._show(embedding)
-        masks, scores, _ = self.predictor.predict(point_coords=p, point_labels=lab, box=b,
-                                                  multimask_output=multimask)
+        masks, scores, _ = self.predictor.predict(point_coords=p, point_labels=lab, box=b, multimask_output=multimask)
         return masks[int(np.argmax(scores))]
 
     def _show(self, embedding: Embedding) -> None:
@@ -426,9 +428,14 @@ class SamSegmenter:
         flops = self.flops_per_embed()
         rate = matmul_flops_per_second(self.device, probe_seconds)
         return {
-            "seconds": flops / rate, "flops": flops, "matmul_flops_per_second": rate,
-            "kind": "estimate", "device": str(self.device), "image_size": self.image_size,
-            "threads": torch.get_num_threads(), "measured_seconds": self.last_embed_seconds,
+            "seconds": flops / rate,
+            "flops": flops,
+            "matmul_flops_per_second": rate,
+            "kind": "estimate",
+            "device": str(self.device),
+            "image_size": self.image_size,
+            "threads": torch.get_num_threads(),
+            "measured_seconds": self.last_embed_seconds,
         }
 
 
@@ -462,4 +469,3 @@ def matmul_flops_per_second(device, probe_seconds: float = 0.2, n: int = 512) ->
                     break
         elapsed = time.perf_counter() - start
     return 2.0 * n**3 * reps / elapsed
-

@@ -50,9 +50,17 @@ def _pixels(item) -> np.ndarray:
 class SslSegmenter:
     """A U-Net that maps greyscale frames to label maps (0 bg, 1 LV, 2 LA, 3 RV, 4 RA)."""
 
-    def __init__(self, net: UNet | None = None, *, input_size: int = DEFAULT_INPUT_SIZE,
-                 normalize: str = "zscore", device="cpu", weights: str | None = None,
-                 meta: dict | None = None, roi: str = "frame"):
+    def __init__(
+        self,
+        net: UNet | None = None,
+        *,
+        input_size: int = DEFAULT_INPUT_SIZE,
+        normalize: str = "zscore",
+        device="cpu",
+        weights: str | None = None,
+        meta: dict | None = None,
+        roi: str = "frame",
+    ):
         fresh = net is None
         if net is None:
             net = UNet()
@@ -60,8 +68,7 @@ class SslSegmenter:
         step = 2 ** (levels - 1)
         if not isinstance(input_size, int) or input_size < step or input_size % step:
             raise SegroiError(
-                f"SSL input size must be a positive multiple of {step} for a {levels}-level U-Net, "
-                f"got {input_size!r}"
+                f"SSL input size must be a positive multiple of {step} for a {levels}-level U-Net, got {input_size!r}"
             )
         if normalize not in NORMALIZATIONS:
             raise SegroiError(f"unknown normalisation {normalize!r}; one of {', '.join(NORMALIZATIONS)}")
@@ -94,8 +101,7 @@ class SslSegmenter:
         info = {**self.meta, **(meta or {})}
         info.setdefault("saved_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
         state = {k: v.detach().cpu() for k, v in self.net.state_dict().items()}
-        payload = {"format": FORMAT, "version": VERSION, "config": self.config,
-                   "state_dict": state, "meta": info}
+        payload = {"format": FORMAT, "version": VERSION, "config": self.config, "state_dict": state, "meta": info}
         from engine.files import atomic_write
 
         atomic_write(path, lambda fh: torch.save(payload, fh))  # private temporary file, then a rename
@@ -115,9 +121,7 @@ class SslSegmenter:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise SegroiError(f"{path.name} is not a segroi SSL weights file (no '{FORMAT}' header)")
         if payload.get("version", 0) > VERSION:
-            raise SegroiError(
-                f"{path.name} was written by a newer segroi (format version {payload['version']})"
-            )
+            raise SegroiError(f"{path.name} was written by a newer segroi (format version {payload['version']})")
         config = dict(payload.get("config") or {})
         try:
             input_size = int(config.pop("input_size", DEFAULT_INPUT_SIZE))
@@ -127,8 +131,15 @@ class SslSegmenter:
             net.load_state_dict(payload["state_dict"])
         except (TypeError, KeyError, RuntimeError) as exc:
             raise SegroiError(f"SSL weights {path.name} do not fit their stated U-Net: {exc}") from exc
-        return cls(net, input_size=input_size, normalize=normalize, device=device,
-                   weights=path.name, meta=payload.get("meta") or {}, roi=roi)
+        return cls(
+            net,
+            input_size=input_size,
+            normalize=normalize,
+            device=device,
+            weights=path.name,
+            meta=payload.get("meta") or {},
+            roi=roi,
+        )
 
     # -- pre/post-processing shared with training ----------------------------------------------------
     def rois(self, frames: Sequence) -> list | None:
@@ -176,9 +187,9 @@ class SslSegmenter:
         self.net.eval()
         try:
             for start in range(0, len(frames), batch_size):
-                chunk = frames[start:start + batch_size]
+                chunk = frames[start : start + batch_size]
                 shapes = [_pixels(f).shape for f in chunk]
-                chunk_rois = rois[start:start + batch_size] if rois is not None else self.rois(chunk)
+                chunk_rois = rois[start : start + batch_size] if rois is not None else self.rois(chunk)
                 logits = self.net(self.preprocess(chunk, chunk_rois)).float()
                 yield from zip(logits, shapes, chunk_rois or [None] * len(chunk))
         finally:
@@ -202,7 +213,7 @@ def _place_scores(logits: torch.Tensor, shape: tuple[int, int], roi) -> torch.Te
     out[0] = 30.0
     rs, re, cs, ce = max(r0, 0), min(r1, h), max(c0, 0), min(c1, w)
     if rs < re and cs < ce:
-        out[:, rs:re, cs:ce] = side[:, rs - r0:re - r0, cs - c0:ce - c0]
+        out[:, rs:re, cs:ce] = side[:, rs - r0 : re - r0, cs - c0 : ce - c0]
     if roi.mask is not None:
         outside = torch.as_tensor(~roi.mask, device=logits.device)
         out[0][outside] = 30.0
@@ -220,14 +231,15 @@ def _place_labels(logits: torch.Tensor, shape: tuple[int, int], roi) -> np.ndarr
     rs, re, cs, ce = max(r0, 0), min(r1, h), max(c0, 0), min(c1, w)
     if rs < re and cs < ce:
         side = _resize_scores(logits, (r1 - r0, c1 - c0))
-        out[rs:re, cs:ce] = side[:, rs - r0:re - r0, cs - c0:ce - c0].argmax(dim=0).cpu().numpy()
+        out[rs:re, cs:ce] = side[:, rs - r0 : re - r0, cs - c0 : ce - c0].argmax(dim=0).cpu().numpy()
     if roi.mask is not None:
         out[~roi.mask] = 0
     return out
 
 
-def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str = "zscore",
-               device="cpu", rois: list | None = None) -> torch.Tensor:
+def preprocess(
+    frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str = "zscore", device="cpu", rois: list | None = None
+) -> torch.Tensor:
     """Frames (or 2-D arrays in [0, 1]) -> (N, 1, size, size) float32 network input."""
     from engine.models.ssl.roi import crop
 
@@ -239,8 +251,7 @@ def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str 
         x = torch.from_numpy(np.ascontiguousarray(arr))[None, None].to(device)
         if x.shape[-2:] != (size, size):
             shrink = x.shape[-2] > size or x.shape[-1] > size
-            x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
-                              antialias=shrink)
+            x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=shrink)
         if normalize == "zscore":
             # A blank frame stays blank: resampling noise is not blown up to unit variance.
             x = (x - x.mean()) / x.std().clamp_min(1e-3)
@@ -250,8 +261,9 @@ def preprocess(frames: Sequence, size: int = DEFAULT_INPUT_SIZE, normalize: str 
     return torch.cat(batch)
 
 
-def preprocess_masks(masks: Sequence[np.ndarray], size: int = DEFAULT_INPUT_SIZE,
-                     device="cpu", rois: list | None = None) -> torch.Tensor:
+def preprocess_masks(
+    masks: Sequence[np.ndarray], size: int = DEFAULT_INPUT_SIZE, device="cpu", rois: list | None = None
+) -> torch.Tensor:
     """Integer label maps -> (N, size, size) int64 at the network size (nearest neighbour)."""
     from engine.models.ssl.roi import crop
 

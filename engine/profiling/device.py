@@ -34,9 +34,14 @@ class NvmlEnergySource:
     when readable. `sampler_factory(index, uuid, kind, interval)` makes the sampling process (tests
     give one that loads a fake NVML); `short_window` is monitor.SHORT_WINDOW_S unless a test says."""
 
-    def __init__(self, nvml: Nvml, sample_interval: float = DEFAULT_SAMPLE_INTERVAL,
-                 rapl_reader: rapl.RaplReader | None = None, sampler_factory=ProcessPowerSampler.for_gpu,
-                 short_window: float = monitor.SHORT_WINDOW_S):
+    def __init__(
+        self,
+        nvml: Nvml,
+        sample_interval: float = DEFAULT_SAMPLE_INTERVAL,
+        rapl_reader: rapl.RaplReader | None = None,
+        sampler_factory=ProcessPowerSampler.for_gpu,
+        short_window: float = monitor.SHORT_WINDOW_S,
+    ):
         self.nvml = nvml
         self.error: str | None = None
         self.power_kind: str | None = None  # the power reading sampled, when the counter is missing
@@ -133,15 +138,13 @@ class Device:
 class CpuDevice(Device):
     type = "cpu"
 
-    def __init__(self, rapl_root: Path | str = rapl.DEFAULT_ROOT, energy_source=None,
-                 memory_monitor=None):
+    def __init__(self, rapl_root: Path | str = rapl.DEFAULT_ROOT, energy_source=None, memory_monitor=None):
         import torch
 
         if energy_source is None:
             zones = rapl.find_zones(rapl_root)
             energy_source = RaplEnergySource(rapl.RaplReader(zones)) if zones else NoEnergySource()
-        super().__init__(torch.device("cpu"), energy_source,
-                         memory_monitor or memory.ProcessPeakRss())
+        super().__init__(torch.device("cpu"), energy_source, memory_monitor or memory.ProcessPeakRss())
 
     def name(self) -> str:
         return hardware.cpu_name()
@@ -150,8 +153,9 @@ class CpuDevice(Device):
         import torch
 
         row = hardware.base_row("cpu")
-        row.update({"device_name": self.name(), "cuda_version": None,
-                    "clocks": {"torch_threads": torch.get_num_threads()}})
+        row.update(
+            {"device_name": self.name(), "cuda_version": None, "clocks": {"torch_threads": torch.get_num_threads()}}
+        )
         if isinstance(self.energy, RaplEnergySource):
             row["clocks"]["rapl_zones"] = self.energy.reader.names
         return row
@@ -160,8 +164,13 @@ class CpuDevice(Device):
 class CudaDevice(Device):
     type = "cuda"
 
-    def __init__(self, index: int = 0, nvml: Nvml | None = None,
-                 sample_interval: float = DEFAULT_SAMPLE_INTERVAL, rapl_root: Path | str = rapl.DEFAULT_ROOT):
+    def __init__(
+        self,
+        index: int = 0,
+        nvml: Nvml | None = None,
+        sample_interval: float = DEFAULT_SAMPLE_INTERVAL,
+        rapl_root: Path | str = rapl.DEFAULT_ROOT,
+    ):
         import torch
 
         if not torch.cuda.is_available():
@@ -183,8 +192,11 @@ class CudaDevice(Device):
                 nvml, self.nvml_error = None, str(exc)
         self.nvml = nvml
         zones = rapl.find_zones(rapl_root)  # the host's CPU packages and DRAM, measured beside the GPU
-        source = NvmlEnergySource(nvml, sample_interval, rapl.RaplReader(zones) if zones else None) \
-            if nvml is not None else NoEnergySource()
+        source = (
+            NvmlEnergySource(nvml, sample_interval, rapl.RaplReader(zones) if zones else None)
+            if nvml is not None
+            else NoEnergySource()
+        )
         super().__init__(torch_device, source, memory.CudaPeakMemory(torch_device))
         self.torch = torch
 
@@ -199,9 +211,11 @@ class CudaDevice(Device):
 
     def info(self) -> dict:
         row = hardware.base_row("cuda")
-        clocks = {"compute_capability": f"{self.props.major}.{self.props.minor}",
-                  "gpu_memory_bytes": int(self.props.total_memory),
-                  "cudnn_version": self.torch.backends.cudnn.version()}
+        clocks = {
+            "compute_capability": f"{self.props.major}.{self.props.minor}",
+            "gpu_memory_bytes": int(self.props.total_memory),
+            "cudnn_version": self.torch.backends.cudnn.version(),
+        }
         row["device_name"] = self.name()
         if self.nvml is not None:
             row["driver_version"] = self.nvml.driver_version()

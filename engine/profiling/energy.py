@@ -31,15 +31,28 @@ from engine.profiling.monitor import NVML_COUNTER, NVML_POWER_X_TIME, NVML_SAMPL
 
 RAPL = "rapl"
 NOT_MEASURED = "not_measured"
-__all__ = ["NVML_COUNTER", "NVML_POWER_X_TIME", "NVML_SAMPLING", "RAPL", "NOT_MEASURED", "EnergyReading",
-           "CounterMeter", "SampledPowerMeter", "NullMeter", "WindowMeter", "integrate_power", "update_interval",
-           "idle_power", "per_item"]
+__all__ = [
+    "NVML_COUNTER",
+    "NVML_POWER_X_TIME",
+    "NVML_SAMPLING",
+    "RAPL",
+    "NOT_MEASURED",
+    "EnergyReading",
+    "CounterMeter",
+    "SampledPowerMeter",
+    "NullMeter",
+    "WindowMeter",
+    "integrate_power",
+    "update_interval",
+    "idle_power",
+    "per_item",
+]
 
 
 @dataclass
 class EnergyReading:
-    joules: float | None   # None when not measured
-    seconds: float          # host wall-clock length of the window
+    joules: float | None  # None when not measured
+    seconds: float  # host wall-clock length of the window
     method: str
     samples: int | None = None  # power samples taken (sampling meter only)
     parts: Measurement | None = None  # GPU, CPU package and DRAM apart (a device's own meter)
@@ -67,8 +80,7 @@ def integrate_power(times: Sequence[float], watts: Sequence[float]) -> float:
 class CounterMeter:
     """Energy as the difference of a cumulative joule counter read at start and stop."""
 
-    def __init__(self, read_joules: Callable[[], float], method: str,
-                 clock: Callable[[], float] = time.perf_counter):
+    def __init__(self, read_joules: Callable[[], float], method: str, clock: Callable[[], float] = time.perf_counter):
         self.read_joules = read_joules
         self.method = method
         self.clock = clock
@@ -94,8 +106,13 @@ class SampledPowerMeter:
     window. The thread only sleeps and reads power; it holds the GIL briefly per sample.
     """
 
-    def __init__(self, read_watts: Callable[[], float], interval: float = 0.02,
-                 method: str = NVML_SAMPLING, clock: Callable[[], float] = time.perf_counter):
+    def __init__(
+        self,
+        read_watts: Callable[[], float],
+        interval: float = 0.02,
+        method: str = NVML_SAMPLING,
+        clock: Callable[[], float] = time.perf_counter,
+    ):
         if interval <= 0:
             raise ValueError("interval must be positive")
         self.read_watts = read_watts
@@ -137,8 +154,7 @@ class SampledPowerMeter:
         self._sample()
         with self._lock:
             times, watts = list(self._times), list(self._watts)
-        return EnergyReading(integrate_power(times, watts), times[-1] - times[0], self.method,
-                             samples=len(times))
+        return EnergyReading(integrate_power(times, watts), times[-1] - times[0], self.method, samples=len(times))
 
 
 class WindowMeter:
@@ -189,9 +205,13 @@ class NullMeter:
         return EnergyReading(None, self.clock() - t0, NOT_MEASURED)
 
 
-def update_interval(read: Callable[[], float], seconds: float = 0.5,
-                    clock: Callable[[], float] = time.perf_counter,
-                    sleep: Callable[[float], None] = time.sleep, poll: float = 0.001) -> dict:
+def update_interval(
+    read: Callable[[], float],
+    seconds: float = 0.5,
+    clock: Callable[[], float] = time.perf_counter,
+    sleep: Callable[[float], None] = time.sleep,
+    poll: float = 0.001,
+) -> dict:
     """How often a cumulative reading (an energy counter) changes, polled for `seconds`.
 
     Returns the median seconds between changes ("interval", None with fewer than two changes),
@@ -220,8 +240,9 @@ def idle_power(meter, seconds: float = 2.0, sleep: Callable[[float], None] = tim
     return reading.watts
 
 
-def per_item(joules: float | None, items: int, idle_watts: float | None = None,
-             seconds: float | None = None) -> tuple[float | None, float | None]:
+def per_item(
+    joules: float | None, items: int, idle_watts: float | None = None, seconds: float | None = None
+) -> tuple[float | None, float | None]:
     """(raw joules per item, idle-subtracted joules per item) for `items` over the window.
 
     The idle-subtracted figure removes what the device would have drawn doing nothing for the

@@ -49,9 +49,9 @@ class Measurement:
     gpu_joules: dict[int, float] = field(default_factory=dict)
     cpu_joules: dict[int, float] = field(default_factory=dict)
     dram_joules: dict[int, float] = field(default_factory=dict)
-    gpu_method: str | None = None   # how the GPU energy was had; None when no GPU is watched
-    samples: int | None = None      # power samples inside the window (sampled GPUs)
-    approximate: bool = False       # a GPU window shorter than its counter's steps (power x time)
+    gpu_method: str | None = None  # how the GPU energy was had; None when no GPU is watched
+    samples: int | None = None  # power samples inside the window (sampled GPUs)
+    approximate: bool = False  # a GPU window shorter than its counter's steps (power x time)
 
     @staticmethod
     def _sum(part: dict[int, float]) -> float | None:
@@ -85,8 +85,12 @@ class CounterGpu:
 
     method = NVML_COUNTER
 
-    def __init__(self, read_joules: Callable[[], float], read_watts: Callable[[], float] | None = None,
-                 short_window: float = SHORT_WINDOW_S):
+    def __init__(
+        self,
+        read_joules: Callable[[], float],
+        read_watts: Callable[[], float] | None = None,
+        short_window: float = SHORT_WINDOW_S,
+    ):
         self.read_joules = read_joules
         self.read_watts = read_watts
         self.short_window = short_window
@@ -138,8 +142,7 @@ class Window:
 class EnergyMonitor:
     """Named, nestable energy windows over the GPUs and RAPL zones given (see the module's docstring)."""
 
-    def __init__(self, gpus: dict[int, GpuMeter] | None = None, rapl=None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, gpus: dict[int, GpuMeter] | None = None, rapl=None, clock: Callable[[], float] = time.monotonic):
         self.gpus = dict(gpus or {})
         self.rapl = rapl
         self.clock = clock
@@ -154,8 +157,11 @@ class EnergyMonitor:
         if name in self._open:
             raise ValueError(f"a window named {name!r} is already open")
         at = self.clock()
-        self._open[name] = _Open(at, {i: g.begin(at) for i, g in self.gpus.items()},
-                                 self.rapl.read_zones() if self.rapl is not None else None)
+        self._open[name] = _Open(
+            at,
+            {i: g.begin(at) for i, g in self.gpus.items()},
+            self.rapl.read_zones() if self.rapl is not None else None,
+        )
 
     def end_window(self, name: str) -> Measurement:
         try:

@@ -19,17 +19,17 @@ from engine.profiling.settings import DTYPES, MODES
 
 MODELS = ("ssl_unet", "sam_vit_b", "sam_vit_l", "sam_vit_h")
 DEVICES = ("auto", "cpu", "cuda")
-SECONDS = (0.5, 600.0)        # the form's steady-state window, seconds per setting
-MAX_VALUES = 6                # values in one list option
+SECONDS = (0.5, 600.0)  # the form's steady-state window, seconds per setting
+MAX_VALUES = 6  # values in one list option
 
 
 @dataclass(frozen=True)
 class Option:
-    kind: str                  # "choices", "ints", "int", "float"
+    kind: str  # "choices", "ints", "int", "float"
     low: float = 0
     high: float = 0
     choices: tuple = ()
-    step: int = 1              # ints must be a multiple of this
+    step: int = 1  # ints must be a multiple of this
 
 
 EXTRA = {
@@ -130,6 +130,14 @@ def profile_args(models, device: str, seconds: float, extra: str = "") -> tuple[
         raise SegroiError("the measuring window is not a number")
     seconds = _clamp("--seconds", seconds, Option("float", *SECONDS), notes)
     more, extra_notes = parse_extra(extra)
-    args = ["profile", "--models", ",".join(dict.fromkeys(models)), "--device", device, "--seconds", f"{seconds:g}",
-            *more]
+    args = [
+        "profile",
+        "--models",
+        ",".join(dict.fromkeys(models)),
+        "--device",
+        device,
+        "--seconds",
+        f"{seconds:g}",
+        *more,
+    ]
     return args, notes + extra_notes

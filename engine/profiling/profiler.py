@@ -29,7 +29,7 @@ class ProfileOptions:
     warmup_seconds: float = 1.0
     idle_seconds: float = 2.0
     dtypes: list[str] = field(default_factory=lambda: ["fp32"])
-    batch_sizes: list[int] | None = None        # None: per-model defaults for the device
+    batch_sizes: list[int] | None = None  # None: per-model defaults for the device
     prompt_batches: list[int] = field(default_factory=lambda: [1])
     modes: list[str] = field(default_factory=lambda: ["plain"])
     sam_image_size: int = 1024
@@ -47,8 +47,13 @@ DEFAULT_BATCHES = {
 
 def default_options(device_type: str) -> ProfileOptions:
     if device_type == "cuda":
-        return ProfileOptions(seconds=3.0, warmup_seconds=2.0, dtypes=["fp32", "bf16"],
-                              modes=["plain", "tuned", "compile"], prompt_batches=[1])
+        return ProfileOptions(
+            seconds=3.0,
+            warmup_seconds=2.0,
+            dtypes=["fp32", "bf16"],
+            modes=["plain", "tuned", "compile"],
+            prompt_batches=[1],
+        )
     return ProfileOptions()
 
 
@@ -71,8 +76,10 @@ def tf32_flags() -> dict:
     import torch
 
     out: dict[str, bool | None] = {}
-    for key, read in (("cudnn", lambda: torch.backends.cudnn.allow_tf32),
-                      ("matmul", lambda: torch.backends.cuda.matmul.allow_tf32)):
+    for key, read in (
+        ("cudnn", lambda: torch.backends.cudnn.allow_tf32),
+        ("matmul", lambda: torch.backends.cuda.matmul.allow_tf32),
+    ):
         try:
             out[key] = bool(read())
         except Exception:  # noqa: BLE001 - a torch without the switch: not recorded
@@ -95,8 +102,9 @@ def match_checkpoints(models: list[str], checkpoints: list[str], image_size: int
         elif len(sams) == 1:
             target = sams[0]  # load_checkpoint names what does not fit
         else:
-            raise SegroiError(f"SAM checkpoint {path} fits none of {', '.join(sams)} "
-                              f"(it looks like {guess or 'no SAM variant'})")
+            raise SegroiError(
+                f"SAM checkpoint {path} fits none of {', '.join(sams)} (it looks like {guess or 'no SAM variant'})"
+            )
         if target in out:
             raise SegroiError(f"two checkpoints given for {target}")
         sam_mod.load_checkpoint(path, target.removeprefix("sam_"), image_size)
@@ -112,12 +120,20 @@ def batches_for(options: ProfileOptions, device_type: str, model: str) -> list[i
 
 def plan_for(name: str, options: ProfileOptions, device_type: str) -> list[st.Setting]:
     components, conv = wl.traits(name)
-    return st.plan(components, conv, device_type, options.dtypes,
-                   batches_for(options, device_type, name), options.prompt_batches, options.modes)
+    return st.plan(
+        components,
+        conv,
+        device_type,
+        options.dtypes,
+        batches_for(options, device_type, name),
+        options.prompt_batches,
+        options.modes,
+    )
 
 
-def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
-            idle_watts: float | None, meter=None) -> dict:
+def measure(
+    device, model_obj, setting: st.Setting, options: ProfileOptions, idle_watts: float | None, meter=None
+) -> dict:
     """One row: the setting, timing, energy, memory and FLOPs of `model_obj` under `setting`.
 
     `meter` replaces the device's own energy meter (benchmarks compare methods this way).
@@ -132,10 +148,15 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
     try:
         prepared = model_obj.prepare(setting)
         device.memory.reset()
-        window = steady_state(prepared.step, seconds=options.seconds, timer=device.timer(),
-                              synchronize=device.synchronize, meter=meter or device.energy.meter(),
-                              warmup_seconds=options.warmup_seconds,
-                              min_warmup=3 if setting.compiled else 2)
+        window = steady_state(
+            prepared.step,
+            seconds=options.seconds,
+            timer=device.timer(),
+            synchronize=device.synchronize,
+            meter=meter or device.energy.meter(),
+            warmup_seconds=options.warmup_seconds,
+            min_warmup=3 if setting.compiled else 2,
+        )
         peak = device.memory.peak()
     finally:
         torch.backends.cudnn.benchmark = before
@@ -146,41 +167,72 @@ def measure(device, model_obj, setting: st.Setting, options: ProfileOptions,
     raw, net = en.per_item(joules, items, idle_watts, window.host_seconds)
     parts = window.energy.parts  # GPU, CPU packages and DRAM apart (the device's own meter only)
     row = {
-        "model": model_obj.name, "component": setting.component, "weights": model_obj.weights,
-        "device": device.type, "device_name": device.name(), "dtype": setting.dtype,
-        "dtype_mode": setting.dtype_mode, "batch": setting.batch, "input_size": prepared.input_size,
-        "recipe": setting.recipe, "compiled": setting.compiled, "compile_mode": setting.compile_mode,
-        "channels_last": setting.channels_last, "cuda_graphs": setting.cuda_graphs,
-        "attention": setting.attention, "cudnn_benchmark": setting.cudnn_benchmark,
+        "model": model_obj.name,
+        "component": setting.component,
+        "weights": model_obj.weights,
+        "device": device.type,
+        "device_name": device.name(),
+        "dtype": setting.dtype,
+        "dtype_mode": setting.dtype_mode,
+        "batch": setting.batch,
+        "input_size": prepared.input_size,
+        "recipe": setting.recipe,
+        "compiled": setting.compiled,
+        "compile_mode": setting.compile_mode,
+        "channels_last": setting.channels_last,
+        "cuda_graphs": setting.cuda_graphs,
+        "attention": setting.attention,
+        "cudnn_benchmark": setting.cudnn_benchmark,
         "matmul_precision": torch.get_float32_matmul_precision(),
-        "cudnn_allow_tf32": tf32["cudnn"], "matmul_allow_tf32": tf32["matmul"],
-        "threads": torch.get_num_threads(), "torch_version": torch.__version__,
-        "reduced_input": bool(model_obj.reduced_input), "parameters": prepared.parameters,
-        "timing_method": window.timing_method, "window_seconds": window.seconds,
-        "iterations": window.iterations, "warmup_seconds": window.warmup_seconds,
+        "cudnn_allow_tf32": tf32["cudnn"],
+        "matmul_allow_tf32": tf32["matmul"],
+        "threads": torch.get_num_threads(),
+        "torch_version": torch.__version__,
+        "reduced_input": bool(model_obj.reduced_input),
+        "parameters": prepared.parameters,
+        "timing_method": window.timing_method,
+        "window_seconds": window.seconds,
+        "iterations": window.iterations,
+        "warmup_seconds": window.warmup_seconds,
         "warmup_iterations": window.warmup_iterations,
         "compile_seconds": window.first_step_seconds if setting.compiled else None,
-        "energy_method": window.energy.method, "energy_window_seconds": window.host_seconds,
-        "energy_joules": joules, "power_samples": window.energy.samples,
+        "energy_method": window.energy.method,
+        "energy_window_seconds": window.host_seconds,
+        "energy_joules": joules,
+        "power_samples": window.energy.samples,
         "gpu_joules": parts.gpu_total if parts else None,
         "cpu_package_joules": parts.cpu_total if parts else None,
         "dram_joules": parts.dram_total if parts else None,
-        "average_power_watts": window.energy.watts, "idle_power_watts": idle_watts,
-        "peak_memory_bytes": peak, "memory_method": device.memory.method if peak is not None
-        else "not_measured",
+        "average_power_watts": window.energy.watts,
+        "idle_power_watts": idle_watts,
+        "peak_memory_bytes": peak,
+        "memory_method": device.memory.method if peak is not None else "not_measured",
         "flops_per_image": prepared.flops_per_item if prepared.per == "image" else None,
-        "provenance": "measured", "measured_at": _now(),
-        "images_per_second": None, "seconds_per_image": None, "joules_per_image": None,
-        "joules_per_image_idle_subtracted": None, "prompts_per_second": None,
-        "seconds_per_prompt": None, "joules_per_prompt": None,
+        "provenance": "measured",
+        "measured_at": _now(),
+        "images_per_second": None,
+        "seconds_per_image": None,
+        "joules_per_image": None,
+        "joules_per_image_idle_subtracted": None,
+        "prompts_per_second": None,
+        "seconds_per_prompt": None,
+        "joules_per_prompt": None,
         "joules_per_prompt_idle_subtracted": None,
     }
     if prepared.per == "image":
-        row.update(images_per_second=1.0 / seconds_per_item, seconds_per_image=seconds_per_item,
-                   joules_per_image=raw, joules_per_image_idle_subtracted=net)
+        row.update(
+            images_per_second=1.0 / seconds_per_item,
+            seconds_per_image=seconds_per_item,
+            joules_per_image=raw,
+            joules_per_image_idle_subtracted=net,
+        )
     else:
-        row.update(prompts_per_second=1.0 / seconds_per_item, seconds_per_prompt=seconds_per_item,
-                   joules_per_prompt=raw, joules_per_prompt_idle_subtracted=net)
+        row.update(
+            prompts_per_second=1.0 / seconds_per_item,
+            seconds_per_prompt=seconds_per_item,
+            joules_per_prompt=raw,
+            joules_per_prompt_idle_subtracted=net,
+        )
         row["note"] = f"decoder FLOPs per prompt: {prepared.flops_per_item:.4g}"
     notes = []
     if model_obj.reduced_input:
@@ -203,8 +255,13 @@ def _release(device, compiled: bool) -> None:
         torch.cuda.empty_cache()
 
 
-def profile_models(models: list[str], device, options: ProfileOptions,
-                   progress: Callable | None = None, warn: Callable[[str], None] | None = None):
+def profile_models(
+    models: list[str],
+    device,
+    options: ProfileOptions,
+    progress: Callable | None = None,
+    warn: Callable[[str], None] | None = None,
+):
     """(hardware row, profile rows) for `models` on `device`.
 
     `progress(total)` may return a tqdm-like object (update(n), set_description(s), close()).
@@ -226,10 +283,13 @@ def profile_models(models: list[str], device, options: ProfileOptions,
                 if bar is not None:
                     bar.set_description(f"{name}: loading")
                 try:
-                    model_obj = wl.load_model(name, device.torch_device,
-                                              sam_image_size=options.sam_image_size,
-                                              sam_checkpoint=checkpoints.get(name),
-                                              ssl_weights=options.ssl_weights)
+                    model_obj = wl.load_model(
+                        name,
+                        device.torch_device,
+                        sam_image_size=options.sam_image_size,
+                        sam_checkpoint=checkpoints.get(name),
+                        ssl_weights=options.ssl_weights,
+                    )
                 except SegroiError:
                     raise
                 except Exception as exc:
@@ -245,8 +305,9 @@ def profile_models(models: list[str], device, options: ProfileOptions,
                         if device.type == "cuda" and _is_oom(exc):
                             warn(f"{name} {setting.label()}: out of device memory, skipped")
                         else:
-                            raise SegroiError(f"profiling {name} failed at {setting.label()}: "
-                                              f"{type(exc).__name__}: {exc}") from exc
+                            raise SegroiError(
+                                f"profiling {name} failed at {setting.label()}: {type(exc).__name__}: {exc}"
+                            ) from exc
                     finally:
                         _release(device, setting.compiled)
                     if bar is not None:

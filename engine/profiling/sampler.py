@@ -80,12 +80,22 @@ class ProcessPowerSampler:
         self.proc: subprocess.Popen | None = None
 
     @classmethod
-    def for_gpu(cls, index: int, uuid: str | None, kind: str, interval: float,
-                env: dict | None = None) -> "ProcessPowerSampler":
+    def for_gpu(
+        cls, index: int, uuid: str | None, kind: str, interval: float, env: dict | None = None
+    ) -> "ProcessPowerSampler":
         """A sampler of GPU `index` (or `uuid`) reading its `kind` power ("instant" or "average");
         `env` replaces the child's environment."""
-        command = [sys.executable, "-m", "engine.profiling.sampler", "--index", str(index), "--kind", kind,
-                   "--interval", f"{interval:g}"]
+        command = [
+            sys.executable,
+            "-m",
+            "engine.profiling.sampler",
+            "--index",
+            str(index),
+            "--kind",
+            kind,
+            "--interval",
+            f"{interval:g}",
+        ]
         if uuid:
             command += ["--uuid", uuid]
         if env is None:  # the child finds engine/ wherever this process found it
@@ -98,8 +108,13 @@ class ProcessPowerSampler:
         fd, name = tempfile.mkstemp(prefix="segroi-power-", suffix=".bin")
         os.close(fd)
         self.path = Path(name)
-        self.proc = subprocess.Popen([*self.command, "--out", name], stdin=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env)
+        self.proc = subprocess.Popen(
+            [*self.command, "--out", name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=self.env,
+        )
         deadline = time.monotonic() + START_TIMEOUT_S
         while self.path.stat().st_size < RECORD.size:
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -26,18 +26,22 @@ from dataclasses import dataclass, replace
 
 MODES = ("plain", "channels_last", "tuned", "compile", "cuda_graphs", "max_autotune", "autotune")
 DTYPES = ("fp32", "bf16")
-COMPILE_MODES = {"compile": "default", "cuda_graphs": "reduce-overhead", "max_autotune": "max-autotune",
-                 "autotune": "max-autotune-no-cudagraphs"}
+COMPILE_MODES = {
+    "compile": "default",
+    "cuda_graphs": "reduce-overhead",
+    "max_autotune": "max-autotune",
+    "autotune": "max-autotune-no-cudagraphs",
+}
 GPU_ONLY = ("cuda_graphs", "max_autotune", "autotune")
 
 
 @dataclass(frozen=True)
 class Setting:
-    component: str                # full (U-Net), encoder, decoder
-    dtype: str                    # fp32, bf16
-    dtype_mode: str               # fp32, autocast, weights
-    batch: int                    # images per call (decoder: prompts per call)
-    recipe: str                   # the MODES entry it came from
+    component: str  # full (U-Net), encoder, decoder
+    dtype: str  # fp32, bf16
+    dtype_mode: str  # fp32, autocast, weights
+    batch: int  # images per call (decoder: prompts per call)
+    recipe: str  # the MODES entry it came from
     channels_last: bool = False
     attention: str | None = None  # SAM encoder: default or sdpa
     compile_mode: str | None = None
@@ -52,12 +56,24 @@ class Setting:
         return self.compile_mode in ("reduce-overhead", "max-autotune")
 
     def key(self) -> tuple:
-        return (self.component, self.dtype, self.dtype_mode, self.batch, self.channels_last,
-                self.attention, self.compile_mode, self.cudnn_benchmark)
+        return (
+            self.component,
+            self.dtype,
+            self.dtype_mode,
+            self.batch,
+            self.channels_last,
+            self.attention,
+            self.compile_mode,
+            self.cudnn_benchmark,
+        )
 
     def label(self) -> str:
-        bits = [self.component, self.dtype if self.dtype_mode != "weights" else "bf16-weights",
-                f"b{self.batch}", self.recipe]
+        bits = [
+            self.component,
+            self.dtype if self.dtype_mode != "weights" else "bf16-weights",
+            f"b{self.batch}",
+            self.recipe,
+        ]
         return " ".join(bits)
 
 
@@ -80,8 +96,15 @@ def _tuned(s: Setting, conv: bool) -> Setting:
     return s
 
 
-def plan(components: list[str], conv: bool, device_type: str, dtypes: list[str],
-         batches: list[int], prompt_batches: list[int], modes: list[str]) -> list[Setting]:
+def plan(
+    components: list[str],
+    conv: bool,
+    device_type: str,
+    dtypes: list[str],
+    batches: list[int],
+    prompt_batches: list[int],
+    modes: list[str],
+) -> list[Setting]:
     """The settings to measure for one model, in order, duplicates removed.
 
     `conv` says the model is convolutional (channels_last applies); components are "full" for

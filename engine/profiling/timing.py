@@ -20,8 +20,7 @@ from engine.profiling.energy import EnergyReading
 class WallTimer:
     method = "wall_clock"
 
-    def __init__(self, synchronize: Callable[[], None] = lambda: None,
-                 clock: Callable[[], float] = time.perf_counter):
+    def __init__(self, synchronize: Callable[[], None] = lambda: None, clock: Callable[[], float] = time.perf_counter):
         self.synchronize = synchronize
         self.clock = clock
         self._t0: float | None = None
@@ -62,19 +61,28 @@ class CudaEventTimer:
 @dataclass
 class Window:
     iterations: int
-    seconds: float              # the timed stretch (CUDA events or wall clock)
-    host_seconds: float         # the energy meter's window (host clock), contains `seconds`
+    seconds: float  # the timed stretch (CUDA events or wall clock)
+    host_seconds: float  # the energy meter's window (host clock), contains `seconds`
     energy: EnergyReading
     warmup_iterations: int
     warmup_seconds: float
-    first_step_seconds: float   # the very first call: includes compilation and autotuning
+    first_step_seconds: float  # the very first call: includes compilation and autotuning
     timing_method: str
     attempts: int
 
 
-def steady_state(step: Callable[[], object], *, seconds: float, timer, synchronize: Callable[[], None],
-                 meter, warmup_seconds: float = 1.0, min_warmup: int = 2, max_attempts: int = 3,
-                 clock: Callable[[], float] = time.perf_counter) -> Window:
+def steady_state(
+    step: Callable[[], object],
+    *,
+    seconds: float,
+    timer,
+    synchronize: Callable[[], None],
+    meter,
+    warmup_seconds: float = 1.0,
+    min_warmup: int = 2,
+    max_attempts: int = 3,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Window:
     """Warm `step` up, then time `iterations` calls lasting at least about `seconds`.
 
     The number of timed calls is chosen from the warm-up's per-call time; if the timed stretch
@@ -107,5 +115,6 @@ def steady_state(step: Callable[[], object], *, seconds: float, timer, synchroni
         if energy.seconds >= 0.9 * seconds or attempt == max_attempts:
             break
         iterations = math.ceil(iterations * seconds / max(elapsed, 1e-9) * 1.05)
-    return Window(iterations, elapsed, energy.seconds, energy, len(durations), warm, durations[0],
-                  timer.method, attempt)
+    return Window(
+        iterations, elapsed, energy.seconds, energy, len(durations), warm, durations[0], timer.method, attempt
+    )

@@ -54,7 +54,8 @@ def _energy(row: dict, per: str, idle_subtracted: bool, model: str) -> float:
             why = "no idle power was measured"
         raise SegroiError(
             f"profile run {row.get('run_id')} has no energy for {model} {row.get('component')} "
-            f"({key}: {why}); profile on a GPU with NVML or a CPU with readable RAPL")
+            f"({key}: {why}); profile on a GPU with NVML or a CPU with readable RAPL"
+        )
     return float(value)
 
 
@@ -69,8 +70,7 @@ def _average_power(row: dict) -> tuple[float | None, str | None]:
     return None, None
 
 
-def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
-                 allow_reduced: bool = False) -> dict:
+def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False, allow_reduced: bool = False) -> dict:
     """The cost model's `profile` dict for `model` from one run's profile rows, with provenance."""
     mine = [r for r in rows if r.get("model") == model]
     if not mine:
@@ -81,13 +81,15 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
     if not allow_reduced and any(r.get("reduced_input") for r in mine):
         raise SegroiError(
             f"the {model} profile ran at a reduced input size (a smoke run); its compute is not "
-            "the published model's. Profile at full size, or pass allow_reduced=True knowingly")
+            "the published model's. Profile at full size, or pass allow_reduced=True knowingly"
+        )
     image = _fastest([r for r in mine if r.get("component") in _PER_IMAGE], "seconds_per_image")
     if image is None:
         raise SegroiError(f"no per-image profile row for {model}")
     prompts = [r for r in mine if r.get("component") == "decoder"]
-    prompt = _fastest([r for r in prompts if r.get("batch") == 1], "seconds_per_prompt") or \
-        _fastest(prompts, "seconds_per_prompt")
+    prompt = _fastest([r for r in prompts if r.get("batch") == 1], "seconds_per_prompt") or _fastest(
+        prompts, "seconds_per_prompt"
+    )
     out: dict[str, Any] = {
         "seconds_per_image": float(image["seconds_per_image"]),
         "joules_per_image": _energy(image, "image", idle_subtracted, model),
@@ -102,8 +104,9 @@ def cost_profile(rows: list[dict], model: str, *, idle_subtracted: bool = False,
         note.append(f"per prompt: {_setting(prompt)}")
     elif model.startswith("sam_"):
         raise SegroiError(f"no decoder (per prompt) profile row for {model}")
-    note.append(f"energy {image.get('energy_method')}, "
-                + ("idle subtracted" if idle_subtracted else "idle not subtracted"))
+    note.append(
+        f"energy {image.get('energy_method')}, " + ("idle subtracted" if idle_subtracted else "idle not subtracted")
+    )
     if watts is None:
         note.append("average power not recorded")
     source = f"segroi profile run {image.get('run_id')}"

@@ -37,8 +37,8 @@ SSL_INPUT_SIZE = 256
 class Prepared:
     step: Callable[[], object]
     items_per_step: int
-    per: str                 # "image" or "prompt"
-    input_size: str          # CxHxW
+    per: str  # "image" or "prompt"
+    input_size: str  # CxHxW
     flops_per_item: float
     parameters: int
 
@@ -65,6 +65,7 @@ def _step(fn, setting: Setting, device: torch.device):
     def step():
         with torch.inference_mode(), _autocast(setting, device):
             return fn()
+
     return step
 
 
@@ -77,8 +78,7 @@ class SslUnetModel:
     conv = True
     components = ["full"]
 
-    def __init__(self, device: torch.device, input_size: int = SSL_INPUT_SIZE, width: int = 32,
-                 weights_path=None):
+    def __init__(self, device: torch.device, input_size: int = SSL_INPUT_SIZE, width: int = 32, weights_path=None):
         from engine.models.ssl_net import SslSegmenter
         from engine.models.unet import UNet
 
@@ -110,14 +110,20 @@ class SslUnetModel:
         if setting.dtype_mode == "weights":
             net = net.to(_dtype(setting))
         in_dtype = _dtype(setting) if setting.dtype_mode == "weights" else torch.float32
-        x = torch.randn(setting.batch, self.in_channels, self.input_size, self.input_size,
-                        device=self.device, dtype=in_dtype)
+        x = torch.randn(
+            setting.batch, self.in_channels, self.input_size, self.input_size, device=self.device, dtype=in_dtype
+        )
         if setting.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         fn = _compile(net, setting)
-        return Prepared(_step(lambda: fn(x), setting, self.device), setting.batch, "image",
-                        f"{self.in_channels}x{self.input_size}x{self.input_size}", self.flops,
-                        _params(net))
+        return Prepared(
+            _step(lambda: fn(x), setting, self.device),
+            setting.batch,
+            "image",
+            f"{self.in_channels}x{self.input_size}x{self.input_size}",
+            self.flops,
+            _params(net),
+        )
 
     def close(self) -> None:
         del self.net  # the weights go now; a closed workload is not used again
@@ -127,8 +133,7 @@ class SamModel:
     conv = False
     components = ["encoder", "decoder"]
 
-    def __init__(self, variant: str, device: torch.device, image_size: int = 1024,
-                 checkpoint=None):
+    def __init__(self, variant: str, device: torch.device, image_size: int = 1024, checkpoint=None):
         from engine.models import sam as sam_mod
 
         self.sam_mod = sam_mod
@@ -147,9 +152,14 @@ class SamModel:
         meta = sam_mod.build_sam(variant, image_size, device="meta").requires_grad_(False)
         x = torch.empty(1, 3, image_size, image_size, device="meta")
         self.encoder_flops = count_flops(lambda: meta.image_encoder(x))
-        self.decoder_flops = count_flops(lambda: self._decode(
-            meta.prompt_encoder, meta.mask_decoder, self._boxes(1, "meta"),
-            torch.empty(1, 256, self.grid, self.grid, device="meta")))
+        self.decoder_flops = count_flops(
+            lambda: self._decode(
+                meta.prompt_encoder,
+                meta.mask_decoder,
+                self._boxes(1, "meta"),
+                torch.empty(1, 256, self.grid, self.grid, device="meta"),
+            )
+        )
 
     def _boxes(self, n: int, device) -> torch.Tensor:
         s = float(self.image_size)
@@ -168,8 +178,12 @@ class SamModel:
         # one mask per box, masks scaled to the input and thresholded.
         sparse, dense = prompt_encoder(points=None, boxes=boxes, masks=None)
         low_res, _ = mask_decoder(
-            image_embeddings=features, image_pe=prompt_encoder.get_dense_pe(),
-            sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=False)
+            image_embeddings=features,
+            image_pe=prompt_encoder.get_dense_pe(),
+            sparse_prompt_embeddings=sparse,
+            dense_prompt_embeddings=dense,
+            multimask_output=False,
+        )
         size = (self.image_size, self.image_size)
         # postprocess_masks only resizes (it reads the encoder's input size, no weights).
         return self.sam.postprocess_masks(low_res, size, size) > self.sam.mask_threshold
@@ -184,8 +198,14 @@ class SamModel:
             in_dtype = _dtype(setting) if setting.dtype_mode == "weights" else torch.float32
             x = torch.randn(setting.batch, 3, s, s, device=self.device, dtype=in_dtype)
             fn = _compile(enc, setting)
-            return Prepared(_step(lambda: fn(x), setting, self.device), setting.batch, "image",
-                            f"3x{s}x{s}", self.encoder_flops, _params(enc))
+            return Prepared(
+                _step(lambda: fn(x), setting, self.device),
+                setting.batch,
+                "image",
+                f"3x{s}x{s}",
+                self.encoder_flops,
+                _params(enc),
+            )
         if setting.dtype_mode == "weights":
             raise SegroiError("SAM's decoder cannot run with bf16 weights; use autocast")
         prompt_encoder = copy.deepcopy(self.sam.prompt_encoder)
@@ -193,9 +213,14 @@ class SamModel:
         features = torch.randn(1, 256, self.grid, self.grid, device=self.device)
         boxes = self._boxes(setting.batch, self.device)
         fn = _compile(lambda: self._decode(prompt_encoder, mask_decoder, boxes, features), setting)
-        return Prepared(_step(fn, setting, self.device), setting.batch, "prompt",
-                        f"box x{setting.batch} on 256x{self.grid}x{self.grid}", self.decoder_flops,
-                        _params(prompt_encoder, mask_decoder))
+        return Prepared(
+            _step(fn, setting, self.device),
+            setting.batch,
+            "prompt",
+            f"box x{setting.batch} on 256x{self.grid}x{self.grid}",
+            self.decoder_flops,
+            _params(prompt_encoder, mask_decoder),
+        )
 
     def close(self) -> None:
         self.sam = None
@@ -218,8 +243,7 @@ def parse_models(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def load_model(name: str, device: torch.device, *, sam_image_size: int = 1024,
-               sam_checkpoint=None, ssl_weights=None):
+def load_model(name: str, device: torch.device, *, sam_image_size: int = 1024, sam_checkpoint=None, ssl_weights=None):
     if name == "ssl_unet":
         return SslUnetModel(device, weights_path=ssl_weights)
     return SamModel(name.removeprefix("sam_"), device, sam_image_size, sam_checkpoint)

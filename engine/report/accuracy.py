@@ -9,6 +9,7 @@ from engine.report.i18n import t
 def published_rows(published, lang: str) -> dict[str, list[str]]:
     """One row per published figure: model, dataset, structure, metric, value (with its SD or the
     reported range), note and source."""
+
     def value(r) -> str:
         text = i18n.quantity(r.value, lang)
         if r.sd == r.sd and r.sd is not None:

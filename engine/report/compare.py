@@ -39,18 +39,28 @@ def _shown(field: str, leaf, currency: str, lang: str) -> str:
     value = leaf.get("value") if isinstance(leaf, dict) else leaf
     text = i18n.value_text(value, spec.unit, currency, lang)
     if isinstance(leaf, dict):
-        text += " " + i18n.t("scenario.interval", lang, low=i18n.value_text(leaf.get("low"), spec.unit, currency, lang),
-                             high=i18n.value_text(leaf.get("high"), spec.unit, currency, lang))
+        text += " " + i18n.t(
+            "scenario.interval",
+            lang,
+            low=i18n.value_text(leaf.get("low"), spec.unit, currency, lang),
+            high=i18n.value_text(leaf.get("high"), spec.unit, currency, lang),
+        )
     return text
 
 
 def differences(a: dict, b: dict, lang: str = "en") -> list[dict]:
     """[{field, label, a, b, a_source, b_source}] for every input whose value, range or source differs,
     in `b`'s order then the fields only `a` has."""
-    la = {k: v for k, v in leaves({k: v for k, v in a.items() if k not in ("provenance", "note", "name")}).items()
-          if not k.endswith(".provenance")}
-    lb = {k: v for k, v in leaves({k: v for k, v in b.items() if k not in ("provenance", "note", "name")}).items()
-          if not k.endswith(".provenance")}
+    la = {
+        k: v
+        for k, v in leaves({k: v for k, v in a.items() if k not in ("provenance", "note", "name")}).items()
+        if not k.endswith(".provenance")
+    }
+    lb = {
+        k: v
+        for k, v in leaves({k: v for k, v in b.items() if k not in ("provenance", "note", "name")}).items()
+        if not k.endswith(".provenance")
+    }
     pa, pb = _provenance(a), _provenance(b)
     labels = {**raw_option_names(a, lang, short=True), **raw_option_names(b, lang, short=True)}
     cur_a, cur_b = a.get("currency", "USD"), b.get("currency", "USD")
@@ -60,10 +70,16 @@ def differences(a: dict, b: dict, lang: str = "en") -> list[dict]:
         sa, sb = pa.get(field) or {}, pb.get(field) or {}
         if va == vb and (sa.get("kind"), sa.get("source")) == (sb.get("kind"), sb.get("source")):
             continue
-        out.append({"field": field, "label": _label(field, lang, labels),
-                    "a": _shown(field, va, cur_a, lang), "b": _shown(field, vb, cur_b, lang),
-                    "a_source": _source(sa, lang) if va is not None else "",
-                    "b_source": _source(sb, lang) if vb is not None else ""})
+        out.append(
+            {
+                "field": field,
+                "label": _label(field, lang, labels),
+                "a": _shown(field, va, cur_a, lang),
+                "b": _shown(field, vb, cur_b, lang),
+                "a_source": _source(sa, lang) if va is not None else "",
+                "b_source": _source(sb, lang) if vb is not None else "",
+            }
+        )
     return out
 
 
@@ -78,5 +94,9 @@ def _label(field: str, lang: str, labels: dict) -> str:
 def _source(entry: dict, lang: str) -> str:
     if not entry:
         return ""
-    return i18n.t("scenario.source_entry", lang, kind=i18n.provenance_name(entry.get("kind", "assumed"), lang),
-                  source=i18n.source_text(entry.get("source", ""), lang))
+    return i18n.t(
+        "scenario.source_entry",
+        lang,
+        kind=i18n.provenance_name(entry.get("kind", "assumed"), lang),
+        source=i18n.source_text(entry.get("source", ""), lang),
+    )

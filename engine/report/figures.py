@@ -18,8 +18,13 @@ from engine.report import escape, i18n
 from engine.report.i18n import t
 
 PART_COLORS = {"labour": "#5b8db8", "compute": "#e0a339", "maintenance": "#9b7bb8", "setup": "#6c7a89"}
-BADGE_COLORS = {"measured": "#1e8449", "published": "#2e6fb5", "simulated": "#b9770e",
-                "assumed": "#7f8c8d", "mixed": "#5d6d7e"}
+BADGE_COLORS = {
+    "measured": "#1e8449",
+    "published": "#2e6fb5",
+    "simulated": "#b9770e",
+    "assumed": "#7f8c8d",
+    "mixed": "#5d6d7e",
+}
 FONT = "IPAexGothic, Noto Sans CJK JP, Arial, sans-serif"
 
 
@@ -27,13 +32,28 @@ TOP = 72  # px above the plot area: title row (with the badge at its right), the
 
 
 def _layout(fig: go.Figure, title: str, height: int = 360, legend_below: bool = False) -> go.Figure:
-    legend = ({"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.3, "yanchor": "top"} if legend_below
-              else {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
+    legend = (
+        {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.3, "yanchor": "top"}
+        if legend_below
+        else {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
+    )
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xref": "container", "xanchor": "left", "y": 1.0, "yref": "container",
-               "yanchor": "top", "pad": {"t": 10}, "font": {"size": 15}},
-        template="plotly_white", height=height, font={"family": FONT, "size": 12},
-        margin={"l": 60, "r": 20, "t": TOP, "b": 110 if legend_below else 50}, legend=legend,
+        title={
+            "text": title,
+            "x": 0.01,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1.0,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 10},
+            "font": {"size": 15},
+        },
+        template="plotly_white",
+        height=height,
+        font={"family": FONT, "size": 12},
+        margin={"l": 60, "r": 20, "t": TOP, "b": 110 if legend_below else 50},
+        legend=legend,
     )
     return fig
 
@@ -53,8 +73,9 @@ def money_axis(fig: go.Figure, lo: float, hi: float, currency: str, lang: str, a
     """Ticks of a money axis written like every other amount (i18n.money_compact): `$6K`, `-$15K`,
     `￥630万`. Plotly's own ticks would say "6000" beside "$6.29K" and use another minus sign."""
     ticks = nice_ticks(lo, hi)
-    text = [i18n.money_compact(v, currency, lang) if abs(v) >= 1 or v == 0 else i18n.money(v, currency, lang)
-            for v in ticks]
+    text = [
+        i18n.money_compact(v, currency, lang) if abs(v) >= 1 or v == 0 else i18n.money(v, currency, lang) for v in ticks
+    ]
     update = fig.update_xaxes if axis == "x" else fig.update_yaxes
     update(tickvals=ticks, ticktext=text, range=[lo, hi], **where)
 
@@ -77,6 +98,7 @@ def _padded(values, pad: float = 0.06, zero: bool = True) -> tuple[float, float]
 
 # -- provenance badge -----------------------------------------------------------------
 
+
 def provenance_summary(provenance: dict | None, fields=None) -> dict:
     """{"kind": one kind or "mixed", "counts": {kind: n}, "sources": {kind: [source, ...]}}.
 
@@ -92,7 +114,6 @@ def provenance_summary(provenance: dict | None, fields=None) -> dict:
             sources[kind].append(src)
     kind = next(iter(counts)) if len(counts) == 1 else ("mixed" if counts else "assumed")
     return {"kind": kind, "counts": dict(counts), "sources": dict(sources)}
-
 
 
 def badge_text(summary: dict, lang: str) -> str:
@@ -117,10 +138,22 @@ def add_badge(fig: go.Figure, summary: dict, lang: str) -> go.Figure:
     color = BADGE_COLORS.get(summary["kind"], BADGE_COLORS["mixed"])
     fig.update_layout(meta={"provenance_kind": summary["kind"]})
     fig.add_annotation(
-        text=badge_text(summary, lang), hovertext=badge_hover(summary, lang),
-        xref="paper", yref="paper", x=1.0, y=1.0, xanchor="right", yanchor="top", yshift=TOP - 9,
-        showarrow=False, font={"size": 10, "color": "white"}, bgcolor=color, bordercolor=color,
-        borderpad=3, borderwidth=1, name="provenance",
+        text=badge_text(summary, lang),
+        hovertext=badge_hover(summary, lang),
+        xref="paper",
+        yref="paper",
+        x=1.0,
+        y=1.0,
+        xanchor="right",
+        yanchor="top",
+        yshift=TOP - 9,
+        showarrow=False,
+        font={"size": 10, "color": "white"},
+        bgcolor=color,
+        bordercolor=color,
+        borderpad=3,
+        borderwidth=1,
+        name="provenance",
     )
     return fig
 
@@ -162,22 +195,32 @@ def option_names(options: list[dict], lang: str, short: bool = False) -> dict[st
     for o in options:
         if o["kind"] == "hybrid" and not o.get("label") and o.get("automatic") in out and o.get("prompted") in out:
             parts = {o["automatic"]: None, o["prompted"]: None}
-            a, p = (i18n.option_name(n, lang, short=True, label=x.get("label"))
-                    for n in parts for x in options if x["name"] == n)
+            a, p = (
+                i18n.option_name(n, lang, short=True, label=x.get("label"))
+                for n in parts
+                for x in options
+                if x["name"] == n
+            )
             out[o["name"]] = i18n.t("option.hybrid_of.short" if short else "option.hybrid_of", lang, a=a, p=p)
     return out
 
 
 def _fit(text: str, width: int = 30) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _height(n: int, per: int = 34, base: int = 150) -> int:
     return max(300, base + per * n)
 
 
-def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: dict | None = None,
-          options: list[dict] | None = None) -> go.Figure:
+def costs(
+    result: dict,
+    breakdown: dict,
+    currency: str,
+    lang: str,
+    provenance: dict | None = None,
+    options: list[dict] | None = None,
+) -> go.Figure:
     """One figure, one row per option (first option at the top), three panels sharing the names:
     cost per study, the annual running cost stacked into labour, compute and maintenance, and the
     one-off setup. One set of names for up to eight options keeps them legible in one column."""
@@ -186,49 +229,106 @@ def costs(result: dict, breakdown: dict, currency: str, lang: str, provenance: d
     names, colors = option_names(opts, lang, short=True), option_colors(opts)
     order = [o["name"] for o in opts][::-1]  # plotly draws the first category at the bottom
     labels = [_fit(names[o], 28) for o in order]
-    fig = make_subplots(rows=1, cols=3, shared_yaxes=True, column_widths=[0.27, 0.46, 0.27],
-                        horizontal_spacing=0.045,
-                        subplot_titles=[t("overview.cost_per_study_running", lang), t("cost.annual", lang),
-                                        t("cost.setup", lang)])
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        shared_yaxes=True,
+        column_widths=[0.27, 0.46, 0.27],
+        horizontal_spacing=0.045,
+        subplot_titles=[t("overview.cost_per_study_running", lang), t("cost.annual", lang), t("cost.setup", lang)],
+    )
     per_study = [result["options"][o]["cost_per_study"] for o in order]
-    fig.add_trace(go.Bar(
-        y=labels, x=per_study, orientation="h", marker_color=[colors[o] for o in order], showlegend=False,
-        text=[i18n.money(v, currency, lang) for v in per_study], textposition="outside", cliponaxis=False,
-        name=t("overview.cost_per_study", lang), hovertemplate="%{y}: %{text}<extra></extra>",
-    ), row=1, col=1)
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=per_study,
+            orientation="h",
+            marker_color=[colors[o] for o in order],
+            showlegend=False,
+            text=[i18n.money(v, currency, lang) for v in per_study],
+            textposition="outside",
+            cliponaxis=False,
+            name=t("overview.cost_per_study", lang),
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
     for part in ("labour", "compute", "maintenance"):
         vals = [breakdown[o][part] for o in order]
-        fig.add_trace(go.Bar(
-            y=labels, x=vals, orientation="h", name=t(f"cost.{part}", lang), marker_color=PART_COLORS[part],
-            customdata=[i18n.money(v, currency, lang) for v in vals],
-            hovertemplate="%{y} · " + t(f"cost.{part}", lang) + ": %{customdata}<extra></extra>",
-        ), row=1, col=2)
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=vals,
+                orientation="h",
+                name=t(f"cost.{part}", lang),
+                marker_color=PART_COLORS[part],
+                customdata=[i18n.money(v, currency, lang) for v in vals],
+                hovertemplate="%{y} · " + t(f"cost.{part}", lang) + ": %{customdata}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )
     totals = [breakdown[o]["annual"] for o in order]
-    fig.add_trace(go.Scatter(
-        y=labels, x=totals, mode="text", text=[i18n.money_compact(v, currency, lang) for v in totals],
-        textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False,
-    ), row=1, col=2)
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=totals,
+            mode="text",
+            text=[i18n.money_compact(v, currency, lang) for v in totals],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        ),
+        row=1,
+        col=2,
+    )
     setups = [breakdown[o]["setup"] for o in order]
-    fig.add_trace(go.Bar(
-        y=labels, x=setups, orientation="h", name=t("cost.setup", lang), marker_color=PART_COLORS["setup"],
-        text=[i18n.money_compact(v, currency, lang) for v in setups], textposition="outside", cliponaxis=False,
-        customdata=[i18n.money(v, currency, lang) for v in setups], showlegend=False,
-        hovertemplate="%{y} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
-    ), row=1, col=3)
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=setups,
+            orientation="h",
+            name=t("cost.setup", lang),
+            marker_color=PART_COLORS["setup"],
+            text=[i18n.money_compact(v, currency, lang) for v in setups],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[i18n.money(v, currency, lang) for v in setups],
+            showlegend=False,
+            hovertemplate="%{y} · " + t("cost.setup", lang) + ": %{customdata}<extra></extra>",
+        ),
+        row=1,
+        col=3,
+    )
     height = _height(len(order), per=32, base=200)
     plot_height = height - TOP - 95
     _layout(fig, t("overview.costs", lang), height=height, legend_below=True)
     # the legend 62 px under the plot, below the axis titles, whatever the number of options
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal", "font": {"size": 11},
-                                               "y": -62 / plot_height}, margin={"l": 10, "b": 95})
+    fig.update_layout(
+        barmode="stack",
+        legend={"traceorder": "normal", "font": {"size": 11}, "y": -62 / plot_height},
+        margin={"l": 10, "b": 95},
+    )
     fig.update_traces(constraintext="none", selector={"type": "bar"})
     fig.update_annotations(font={"size": 12}, yshift=4)  # the panel titles
-    money_axis(fig, 0, max(per_study) * 1.45 or 1, currency, lang, row=1, col=1,
-               title=t("axis.per_study", lang, currency=currency))
-    money_axis(fig, 0, max(totals) * 1.3 or 1, currency, lang, row=1, col=2,
-               title=t("axis.per_year", lang, currency=currency))
-    money_axis(fig, 0, max(setups) * 1.45 or 1, currency, lang, row=1, col=3,
-               title=t("axis.once", lang, currency=currency))
+    money_axis(
+        fig,
+        0,
+        max(per_study) * 1.45 or 1,
+        currency,
+        lang,
+        row=1,
+        col=1,
+        title=t("axis.per_study", lang, currency=currency),
+    )
+    money_axis(
+        fig, 0, max(totals) * 1.3 or 1, currency, lang, row=1, col=2, title=t("axis.per_year", lang, currency=currency)
+    )
+    money_axis(
+        fig, 0, max(setups) * 1.45 or 1, currency, lang, row=1, col=3, title=t("axis.once", lang, currency=currency)
+    )
     fig.update_yaxes(automargin=True, row=1, col=1)
     return add_badge(fig, provenance_summary(provenance), lang)
 
@@ -249,8 +349,14 @@ def crossovers(cum: dict, option: str, against: str = "manual") -> list[float]:
     return out
 
 
-def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None = None,
-                    highlight: str | None = None, options: list[dict] | None = None) -> go.Figure:
+def cumulative_cost(
+    cum: dict,
+    currency: str,
+    lang: str,
+    provenance: dict | None = None,
+    highlight: str | None = None,
+    options: list[dict] | None = None,
+) -> go.Figure:
     """Undiscounted cumulative cost by year end (setup at year 0); where each option's line falls below
     manual's is marked, with the month written out for the highlighted option."""
     currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
@@ -261,36 +367,62 @@ def cumulative_cost(cum: dict, currency: str, lang: str, provenance: dict | None
     fig = go.Figure()
     for o in (x["name"] for x in opts):
         vals = cum["options"][o]["undiscounted"]
-        fig.add_trace(go.Scatter(
-            x=years, y=vals, mode="lines+markers", name=_fit(names[o], 26),
-            line={"color": colors[o], "width": 3.5 if o == highlight else 1.8},
-            marker={"size": 6 if o == highlight else 4},
-            customdata=[i18n.money(v, currency, lang) for v in vals],
-            hovertemplate=t("axis.year", lang) + " %{x}: %{customdata}<extra>%{fullData.name}</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=vals,
+                mode="lines+markers",
+                name=_fit(names[o], 26),
+                line={"color": colors[o], "width": 3.5 if o == highlight else 1.8},
+                marker={"size": 6 if o == highlight else 4},
+                customdata=[i18n.money(v, currency, lang) for v in vals],
+                hovertemplate=t("axis.year", lang) + " %{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
     for o in (x["name"] for x in opts if x["name"] != manual):
         for x in crossovers(cum, o, against=manual):
             y = _interp(years, cum["options"][o]["undiscounted"], x)
             months = i18n.months(x * 12, lang)
             labelled = o == highlight
-            fig.add_trace(go.Scatter(
-                x=[x], y=[y], mode="markers", showlegend=False,
-                marker={"symbol": "diamond", "size": 12 if labelled else 9, "color": colors[o],
-                        "line": {"color": "white", "width": 1}},
-                text=[t("overview.crossover_at", lang, months=months)],
-                hovertemplate=f"{names[o]} · {t('overview.crossover_at', lang, months=months)}<extra></extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[x],
+                    y=[y],
+                    mode="markers",
+                    showlegend=False,
+                    marker={
+                        "symbol": "diamond",
+                        "size": 12 if labelled else 9,
+                        "color": colors[o],
+                        "line": {"color": "white", "width": 1},
+                    },
+                    text=[t("overview.crossover_at", lang, months=months)],
+                    hovertemplate=f"{names[o]} · {t('overview.crossover_at', lang, months=months)}<extra></extra>",
+                )
+            )
             if labelled:  # written out above and right of the marker, inside the plot, on a white ground
-                fig.add_annotation(x=x, y=y, text=t("overview.crossover_at", lang, months=months), showarrow=True,
-                                   arrowhead=0, arrowcolor=colors[o], ax=40, ay=-40, xanchor="left",
-                                   yanchor="bottom", bgcolor="rgba(255,255,255,0.9)",
-                                   font={"size": 11, "color": "#1b2631"}, name="crossover")
+                fig.add_annotation(
+                    x=x,
+                    y=y,
+                    text=t("overview.crossover_at", lang, months=months),
+                    showarrow=True,
+                    arrowhead=0,
+                    arrowcolor=colors[o],
+                    ax=40,
+                    ay=-40,
+                    xanchor="left",
+                    yanchor="bottom",
+                    bgcolor="rgba(255,255,255,0.9)",
+                    font={"size": 11, "color": "#1b2631"},
+                    name="crossover",
+                )
     many = len(opts) > 3
-    _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=420 if many else 340,
-            legend_below=many)
+    _layout(fig, t("overview.cumulative", lang, years=years[-1]), height=420 if many else 340, legend_below=many)
     if many:  # under the plot, two names a row: legible in half a page or half a dashboard
-        fig.update_layout(legend={"y": -0.22, "font": {"size": 10}, "entrywidth": 0.5,
-                                  "entrywidthmode": "fraction"}, margin={"b": 130})
+        fig.update_layout(
+            legend={"y": -0.22, "font": {"size": 10}, "entrywidth": 0.5, "entrywidthmode": "fraction"},
+            margin={"b": 130},
+        )
     fig.update_xaxes(title=t("axis.year", lang), dtick=1)
     top = max(max(cum["options"][o]["undiscounted"]) for o in cum["options"])
     money_axis(fig, 0, top * 1.08 or 1, currency, lang, axis="y", title=t("axis.cost", lang, currency=currency))
@@ -305,8 +437,15 @@ def _interp(xs, ys, x):
     return ys[-1]
 
 
-def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance: dict | None = None,
-            top: int = 5, options: list[dict] | None = None) -> go.Figure:
+def tornado(
+    rows: list[dict],
+    option: str,
+    currency: str,
+    lang: str,
+    provenance: dict | None = None,
+    top: int = 5,
+    options: list[dict] | None = None,
+) -> go.Figure:
     """One-way sensitivity of `option`'s NPV savings vs manual: each input at its low and its high."""
     currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     rows = rows[:top]
@@ -320,18 +459,24 @@ def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance:
             deltas = [r[f"output_at_{which}"] - base for r in rows][::-1]
             inputs = [i18n.quantity(r[which], lang) for r in rows][::-1]
             outs = [i18n.money(r[f"output_at_{which}"], currency, lang) for r in rows][::-1]
-            fig.add_trace(go.Bar(
-                y=labels, x=deltas, base=base, orientation="h", name=t(f"tornado.{which}", lang),
-                marker_color=color, customdata=list(zip(inputs, outs)),
-                hovertemplate="%{y} = %{customdata[0]} → %{customdata[1]}<extra></extra>",
-            ))
+            fig.add_trace(
+                go.Bar(
+                    y=labels,
+                    x=deltas,
+                    base=base,
+                    orientation="h",
+                    name=t(f"tornado.{which}", lang),
+                    marker_color=color,
+                    customdata=list(zip(inputs, outs)),
+                    hovertemplate="%{y} = %{customdata[0]} → %{customdata[1]}<extra></extra>",
+                )
+            )
         fig.add_vline(x=base, line={"color": "#444", "width": 1, "dash": "dot"})
     name = option_names(opts, lang).get(option) or i18n.option_name(option, lang)
     _layout(fig, t("overview.tornado", lang, option=_fit(name, 40)), height=320)
     fig.update_layout(barmode="overlay", margin={"l": 10})
     if rows:
-        lo, hi = _padded([r[f"output_at_{w}"] for r in rows for w in ("low", "high")] + [rows[0]["base"]],
-                         zero=False)
+        lo, hi = _padded([r[f"output_at_{w}"] for r in rows for w in ("low", "high")] + [rows[0]["base"]], zero=False)
         money_axis(fig, lo, hi, currency, lang, title=t("axis.savings", lang, currency=currency))
     else:
         fig.update_xaxes(title=t("axis.savings", lang, currency=currency))
@@ -343,8 +488,9 @@ def tornado(rows: list[dict], option: str, currency: str, lang: str, provenance:
 VOLUME_AXIS = (1.0, 1e8)
 
 
-def cheapest_by_volume(pieces: list[dict], volume: float, lang: str, provenance: dict | None = None,
-                       options: list[dict] | None = None) -> go.Figure:
+def cheapest_by_volume(
+    pieces: list[dict], volume: float, lang: str, provenance: dict | None = None, options: list[dict] | None = None
+) -> go.Figure:
     """Which option is cheapest at each yearly volume (the cost model's cheapest_by_volume), as bands
     on a logarithmic volume axis from 1 to 10^8 studies a year, with the scenario's own volume marked."""
     opts = _options(dict.fromkeys(p["option"] for p in pieces), options)
@@ -358,38 +504,67 @@ def cheapest_by_volume(pieces: list[dict], volume: float, lang: str, provenance:
         if hi <= lo:
             continue
         o = p["option"]
-        upper = (i18n.number(p["to_studies_per_year"], lang) if p["to_studies_per_year"] is not None
-                 else "∞")
+        upper = i18n.number(p["to_studies_per_year"], lang) if p["to_studies_per_year"] is not None else "∞"
         span = f"{i18n.number(p['from_studies_per_year'], lang)}–{upper}"
-        fig.add_trace(go.Bar(
-            y=[""], x=[hi - lo], base=[lo], orientation="h", name=_fit(names[o], 26),
-            marker={"color": colors[o], "line": {"color": "white", "width": 1}},
-            text=[_fit(names[o], 18)], textposition="inside", insidetextanchor="middle",
-            textfont={"color": "white", "size": 12}, showlegend=o not in shown, legendgroup=o,
-            hovertemplate=f"{names[o]}: {span} {t('axis.studies_per_year', lang)}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[""],
+                x=[hi - lo],
+                base=[lo],
+                orientation="h",
+                name=_fit(names[o], 26),
+                marker={"color": colors[o], "line": {"color": "white", "width": 1}},
+                text=[_fit(names[o], 18)],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": "white", "size": 12},
+                showlegend=o not in shown,
+                legendgroup=o,
+                hovertemplate=f"{names[o]}: {span} {t('axis.studies_per_year', lang)}<extra></extra>",
+            )
+        )
         shown.add(o)
     for p in pieces[1:]:
         v = p["from_studies_per_year"]
         if lo_axis < v < hi_axis:
-            fig.add_annotation(x=math.log10(v), y=-0.5, yref="y", text=i18n.number(v, lang), showarrow=False,
-                               yanchor="top", font={"size": 10, "color": "#444"})
+            fig.add_annotation(
+                x=math.log10(v),
+                y=-0.5,
+                yref="y",
+                text=i18n.number(v, lang),
+                showarrow=False,
+                yanchor="top",
+                font={"size": 10, "color": "#444"},
+            )
     fig.add_vline(x=volume, line={"color": "#1b2631", "width": 2, "dash": "dash"})
-    fig.add_annotation(x=math.log10(volume), y=0.5, yref="y", yanchor="bottom", xanchor="left", xshift=4,
-                       text=t("volume.yours", lang, volume=i18n.number(volume, lang)), showarrow=False,
-                       font={"size": 11, "color": "#1b2631"})
+    fig.add_annotation(
+        x=math.log10(volume),
+        y=0.5,
+        yref="y",
+        yanchor="bottom",
+        xanchor="left",
+        xshift=4,
+        text=t("volume.yours", lang, volume=i18n.number(volume, lang)),
+        showarrow=False,
+        font={"size": 11, "color": "#1b2631"},
+    )
     _layout(fig, t("overview.cheapest_by_volume", lang), height=260, legend_below=True)
     fig.update_layout(barmode="overlay", bargap=0.25, legend={"y": -0.45}, margin={"b": 100, "l": 20})
-    decades = [10 ** k for k in range(int(math.log10(lo_axis)), int(math.log10(hi_axis)) + 1)]
-    fig.update_xaxes(type="log", range=[math.log10(lo_axis), math.log10(hi_axis)],
-                     title=t("axis.studies_per_year", lang), tickvals=decades,
-                     ticktext=[i18n.count_compact(v, lang) for v in decades])
+    decades = [10**k for k in range(int(math.log10(lo_axis)), int(math.log10(hi_axis)) + 1)]
+    fig.update_xaxes(
+        type="log",
+        range=[math.log10(lo_axis), math.log10(hi_axis)],
+        title=t("axis.studies_per_year", lang),
+        tickvals=decades,
+        ticktext=[i18n.count_compact(v, lang) for v in decades],
+    )
     fig.update_yaxes(showticklabels=False, range=[-0.9, 0.9])
     return add_badge(fig, provenance_summary(provenance), lang)
 
 
-def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang: str,
-                      labels: dict[str, str | None] | None = None) -> go.Figure:
+def compare_scenarios(
+    results: dict[str, dict], metric: str, currency: str, lang: str, labels: dict[str, str | None] | None = None
+) -> go.Figure:
     """Grouped bars: one group per option name (every option of every scenario), one bar per scenario."""
     currency = escape.html(currency)  # the scenario's own text, and Plotly draws some HTML
     names: list[str] = []
@@ -401,12 +576,17 @@ def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang
     for i, (name, res) in enumerate(results.items()):
         vals = [res["options"].get(o, {}).get(metric) for o in names]
         everything += [v for v in vals if v is not None]
-        fig.add_trace(go.Bar(
-            x=[_fit(i18n.option_name(o, lang, short=True, label=labels.get(o)), 18) for o in names], y=vals,
-            name=escape.html(name), marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
-            text=[i18n.money_compact(v, currency, lang) if v is not None else "" for v in vals],
-            textposition="outside", cliponaxis=False,
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[_fit(i18n.option_name(o, lang, short=True, label=labels.get(o)), 18) for o in names],
+                y=vals,
+                name=escape.html(name),
+                marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
+                text=[i18n.money_compact(v, currency, lang) if v is not None else "" for v in vals],
+                textposition="outside",
+                cliponaxis=False,
+            )
+        )
     _layout(fig, t(f"metric.{metric}", lang) if i18n.has(f"metric.{metric}") else metric, height=360)
     fig.update_layout(barmode="group")
     lo, hi = _padded(everything, pad=0.15)
@@ -415,6 +595,7 @@ def compare_scenarios(results: dict[str, dict], metric: str, currency: str, lang
 
 
 # -- compute profiles ----------------------------------------------------------------
+
 
 def _profile_badge(df) -> dict:
     prov = {}
@@ -428,8 +609,13 @@ def _profile_badge(df) -> dict:
 
 # Benchmarks series keep their look from one session to the next: a colour per model (fixed for the models
 # segroi profiles, from a hash of the name for others), a dash per data type, a marker per machine.
-MODEL_COLOR = {"ssl_unet": "#1f6f8b", "sam_vit_b": "#e07b39", "sam_vit_l": "#b5479b", "sam_vit_h": "#c0392b",
-               "deeplabv3_r50": "#2e9d5b"}
+MODEL_COLOR = {
+    "ssl_unet": "#1f6f8b",
+    "sam_vit_b": "#e07b39",
+    "sam_vit_l": "#b5479b",
+    "sam_vit_h": "#c0392b",
+    "deeplabv3_r50": "#2e9d5b",
+}
 EXTRA_COLORS = ("#5b6abf", "#8c564b", "#17becf", "#c9a227", "#7f8c8d", "#34495e")
 DTYPE_DASH = {"fp32": "solid", "bf16": "dash", "fp16": "dot"}
 HARDWARE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "pentagon")
@@ -442,8 +628,10 @@ def series_style(model: str, dtype: str, hardware: str, machines: list[str]) -> 
 
     color = MODEL_COLOR.get(model) or EXTRA_COLORS[zlib.crc32(str(model).encode()) % len(EXTRA_COLORS)]
     symbol = HARDWARE_SYMBOLS[machines.index(hardware) % len(HARDWARE_SYMBOLS)] if hardware in machines else "circle"
-    return {"line": {"color": color, "dash": DTYPE_DASH.get(dtype, "dashdot")},
-            "marker": {"symbol": symbol, "size": 7, "color": color}}
+    return {
+        "line": {"color": color, "dash": DTYPE_DASH.get(dtype, "dashdot")},
+        "marker": {"symbol": symbol, "size": 7, "color": color},
+    }
 
 
 def profile_chart(df, metric: str, lang: str, machines: list[str] | None = None) -> go.Figure:
@@ -456,21 +644,31 @@ def profile_chart(df, metric: str, lang: str, machines: list[str] | None = None)
     if len(data):
         names = data["device_name"] if "device_name" in data.columns else data["device"]
         data = data.assign(hardware=names.where(names.notna() & (names.astype(str) != ""), data["device"]))
-        data = (data.sort_values(["model", "dtype", "batch"])
-                .groupby(["model", "component", "dtype", "hardware", "batch"], as_index=False)[metric].median())
+        data = (
+            data.sort_values(["model", "dtype", "batch"])
+            .groupby(["model", "component", "dtype", "hardware", "batch"], as_index=False)[metric]
+            .median()
+        )
         machines = sorted(machines or set(data["hardware"].astype(str)))
         for (model, comp, dtype, device), g in data.groupby(["model", "component", "dtype", "hardware"]):
             name = escape.html(f"{model}{'' if comp == 'full' else ' ' + comp} · {dtype} · {device}")
             batch = t("axis.batch", lang)
-            fig.add_trace(go.Scatter(
-                x=g["batch"], y=g[metric], mode="lines+markers", name=name,
-                **series_style(model, dtype, str(device), machines),
-                hovertemplate=name + "<br>" + batch + " %{x}: %{y:,.4g}<extra></extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=g["batch"],
+                    y=g[metric],
+                    mode="lines+markers",
+                    name=name,
+                    **series_style(model, dtype, str(device), machines),
+                    hovertemplate=name + "<br>" + batch + " %{x}: %{y:,.4g}<extra></extra>",
+                )
+            )
     _layout(fig, title, height=520, legend_below=True)
     fig.update_xaxes(title=t("axis.batch", lang), type="log")
-    fig.update_yaxes(title=t("axis.images_per_second" if metric == "images_per_second" else "axis.joules_per_image",
-                             lang), type="log")
+    fig.update_yaxes(
+        title=t("axis.images_per_second" if metric == "images_per_second" else "axis.joules_per_image", lang),
+        type="log",
+    )
     fig.update_layout(legend={"y": -0.2, "font": {"size": 10}}, margin={"b": 150})
     if len(data):
         add_badge(fig, _profile_badge(df[df[metric].notna()]), lang)
@@ -490,11 +688,14 @@ def dice_box(df, lang: str) -> go.Figure:
     _layout(fig, t("acc.dice", lang), height=330)
     fig.update_layout(boxmode="group")
     cats = [s for s in STRUCTURE_ORDER if s in set(df["structure"])] + sorted(
-        set(df["structure"]) - set(STRUCTURE_ORDER))
+        set(df["structure"]) - set(STRUCTURE_ORDER)
+    )
     fig.update_xaxes(categoryorder="array", categoryarray=cats)
     fig.update_yaxes(title=t("axis.dice", lang), range=[0, 1.02])
-    prov = {f"{m}{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"}
-            for i, (m, k, r) in enumerate(df[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))}
+    prov = {
+        f"{m}{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"}
+        for i, (m, k, r) in enumerate(df[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))
+    }
     return add_badge(fig, provenance_summary(prov), lang)
 
 
@@ -508,33 +709,51 @@ def published_and_measured_dice(published, evaluations, lang: str) -> go.Figure:
         labels = [f"{m} · {d}" for m, d in zip(pub["model"], pub["dataset"])]
         rows += labels
         sd = [x if x == x else None for x in pub["sd"]] if "sd" in pub else None
-        fig.add_trace(go.Scatter(
-            x=list(pub["value"]), y=labels, mode="markers", name=t("acc.published", lang),
-            marker={"symbol": "diamond", "size": 11, "color": BADGE_COLORS["published"]},
-            error_x={"type": "data", "array": sd, "visible": True} if sd and any(v is not None for v in sd) else None,
-            customdata=list(pub["source"]), hovertemplate="%{y}: %{x:.3f}<br>%{customdata}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=list(pub["value"]),
+                y=labels,
+                mode="markers",
+                name=t("acc.published", lang),
+                marker={"symbol": "diamond", "size": 11, "color": BADGE_COLORS["published"]},
+                error_x={"type": "data", "array": sd, "visible": True}
+                if sd and any(v is not None for v in sd)
+                else None,
+                customdata=list(pub["source"]),
+                hovertemplate="%{y}: %{x:.3f}<br>%{customdata}<extra></extra>",
+            )
+        )
     if evaluations is not None and len(evaluations) and "dice" in evaluations:
         # segroi's own rows, measured or simulated (phantom data, simulated prompts), each said so
         mean = evaluations.groupby(["provenance", "model"])["dice"].agg(["mean", "count"]).reset_index()
         for kind, group in mean.groupby("provenance"):
             labels = [f"segroi: {m} · {i18n.provenance_name(kind, lang)}" for m in group["model"]]
             rows += labels
-            fig.add_trace(go.Scatter(
-                x=list(group["mean"]), y=labels, mode="markers",
-                name=t("acc.by_segroi", lang, kind=i18n.provenance_name(kind, lang)),
-                marker={"symbol": "circle", "size": 11, "color": BADGE_COLORS.get(kind, BADGE_COLORS["mixed"])},
-                customdata=list(group["count"]),
-                hovertemplate="%{y}: %{x:.3f} (n = %{customdata})<extra></extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=list(group["mean"]),
+                    y=labels,
+                    mode="markers",
+                    name=t("acc.by_segroi", lang, kind=i18n.provenance_name(kind, lang)),
+                    marker={"symbol": "circle", "size": 11, "color": BADGE_COLORS.get(kind, BADGE_COLORS["mixed"])},
+                    customdata=list(group["count"]),
+                    hovertemplate="%{y}: %{x:.3f} (n = %{customdata})<extra></extra>",
+                )
+            )
     _layout(fig, t("acc.published_title", lang), height=max(260, 120 + 30 * len(rows)))
     fig.update_xaxes(title=t("axis.dice", lang), range=[0.5, 1.0])
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=rows[::-1])
     fig.update_layout(margin={"l": 10})
     prov = {f"p{i}": {"kind": "published", "source": src} for i, src in enumerate(pub["source"])} if len(pub) else {}
     if evaluations is not None and len(evaluations):
-        prov.update({f"m{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"} for i, (m, k, r) in enumerate(
-            evaluations[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))})
+        prov.update(
+            {
+                f"m{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"}
+                for i, (m, k, r) in enumerate(
+                    evaluations[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False)
+                )
+            }
+        )
     return add_badge(fig, provenance_summary(prov), lang)
 
 
@@ -544,14 +763,19 @@ def bland_altman_stats(values, references) -> dict:
 
     r = ba(list(values), list(references))
     nan = math.nan
-    return {"n": r["n"], "bias": nan if r["bias"] is None else r["bias"],
-            "low": nan if r["loa_low"] is None else r["loa_low"],
-            "high": nan if r["loa_high"] is None else r["loa_high"]}
+    return {
+        "n": r["n"],
+        "bias": nan if r["bias"] is None else r["bias"],
+        "low": nan if r["loa_low"] is None else r["loa_low"],
+        "high": nan if r["loa_high"] is None else r["loa_high"],
+    }
 
 
 def _measure_badge(df) -> dict:
-    prov = {f"{m}{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"}
-            for i, (m, k, r) in enumerate(df[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))}
+    prov = {
+        f"{m}{i}": {"kind": k, "source": f"{m}: run {str(r)[:8]}"}
+        for i, (m, k, r) in enumerate(df[["model", "provenance", "run_id"]].drop_duplicates().itertuples(index=False))
+    }
     return provenance_summary(prov)
 
 
@@ -565,10 +789,20 @@ def agreement_scatter(df, measurement: str, lang: str) -> go.Figure:
     if len(d):
         lo = float(min(d["reference"].min(), d["value"].min()))
         hi = float(max(d["reference"].max(), d["value"].max()))
-        fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name=t("acc.identity", lang),
-                                 line={"color": "#444", "dash": "dot"}))
-    _layout(fig, t("measure.titled", lang, title=t("acc.scatter", lang), name=i18n.measurement_name(measurement, lang)),
-            height=380)
+        fig.add_trace(
+            go.Scatter(
+                x=[lo, hi],
+                y=[lo, hi],
+                mode="lines",
+                name=t("acc.identity", lang),
+                line={"color": "#444", "dash": "dot"},
+            )
+        )
+    _layout(
+        fig,
+        t("measure.titled", lang, title=t("acc.scatter", lang), name=i18n.measurement_name(measurement, lang)),
+        height=380,
+    )
     suffix = f" ({unit})" if unit else ""
     fig.update_xaxes(title=t("axis.reference", lang) + suffix)
     fig.update_yaxes(title=t("axis.model_value", lang) + suffix, scaleanchor="x", scaleratio=1)
@@ -584,19 +818,27 @@ def bland_altman(df, measurement: str, lang: str) -> go.Figure:
         mean = (g["value"] + g["reference"]) / 2
         diff = g["value"] - g["reference"]
         color = MODEL_COLORS[i % len(MODEL_COLORS)]
-        fig.add_trace(go.Scatter(x=mean, y=diff, mode="markers", name=str(model), opacity=0.75,
-                                 marker_color=color))
+        fig.add_trace(go.Scatter(x=mean, y=diff, mode="markers", name=str(model), opacity=0.75, marker_color=color))
         s = bland_altman_stats(list(g["value"]), list(g["reference"]))
         if math.isnan(s["low"]):
             continue  # one pair: no spread to draw
-        for y, label in ((s["bias"], t("acc.bias", lang, bias=i18n.quantity(s["bias"], lang))),
-                         (s["low"], f"-1.96 SD {i18n.quantity(s['low'], lang)}"),
-                         (s["high"], f"+1.96 SD {i18n.quantity(s['high'], lang)}")):
-            fig.add_hline(y=y, line={"dash": dashes[i % 3], "width": 1, "color": color},
-                          annotation_text=f"{model}: {label}", annotation_position="top left",
-                          annotation_font={"size": 10, "color": color})
-    _layout(fig, t("measure.titled", lang, title=t("acc.bland_altman", lang),
-                   name=i18n.measurement_name(measurement, lang)), height=380)
+        for y, label in (
+            (s["bias"], t("acc.bias", lang, bias=i18n.quantity(s["bias"], lang))),
+            (s["low"], f"-1.96 SD {i18n.quantity(s['low'], lang)}"),
+            (s["high"], f"+1.96 SD {i18n.quantity(s['high'], lang)}"),
+        ):
+            fig.add_hline(
+                y=y,
+                line={"dash": dashes[i % 3], "width": 1, "color": color},
+                annotation_text=f"{model}: {label}",
+                annotation_position="top left",
+                annotation_font={"size": 10, "color": color},
+            )
+    _layout(
+        fig,
+        t("measure.titled", lang, title=t("acc.bland_altman", lang), name=i18n.measurement_name(measurement, lang)),
+        height=380,
+    )
     fig.update_xaxes(title=t("axis.mean", lang))
     fig.update_yaxes(title=t("axis.difference", lang))
     return add_badge(fig, _measure_badge(d), lang) if len(d) else fig

@@ -15,8 +15,14 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
-from engine.report.messages import (ANCHOR_WORDS_JA, GENERATED_PHRASES_JA, MESSAGES, REFERENCE_JA_SOURCES_JA,
-                                    SOURCE_PREFIXES_JA, SOURCES_JA)
+from engine.report.messages import (
+    ANCHOR_WORDS_JA,
+    GENERATED_PHRASES_JA,
+    MESSAGES,
+    REFERENCE_JA_SOURCES_JA,
+    SOURCE_PREFIXES_JA,
+    SOURCES_JA,
+)
 
 LANGS = ("en", "ja")
 ANCHOR_PREFIX = "H100 80GB HBM3, random weights, "  # engine.reference.ANCHOR_SOURCE, without its date
@@ -115,7 +121,7 @@ def source_text(source: str, lang: str = "en") -> str:
         return known[source]
     for en, ja in SOURCE_PREFIXES_JA:
         if source.startswith(en):
-            rest = source[len(en):]
+            rest = source[len(en) :]
             return ja + known.get(rest, rest)
     if source.startswith(ANCHOR_PREFIX):
         text = source
@@ -152,6 +158,7 @@ def _japanese_sources() -> dict[str, str]:
 
 
 # -- numbers -------------------------------------------------------------------------------
+
 
 def _finite(value) -> bool:
     """A number that can be shown: any real number type (numpy's included), not NaN or infinite."""
@@ -209,8 +216,9 @@ def money(value, currency: str = "USD", lang: str = "en", digits: int | None = N
     if not _finite(value):
         return t("metric.not_applicable", lang)
     d = money_digits(float(value), currency) if digits is None else digits
-    return format_currency(_rounded(value, d), currency, format="¤" + _pattern(d), locale=locale(lang),
-                           currency_digits=False)
+    return format_currency(
+        _rounded(value, d), currency, format="¤" + _pattern(d), locale=locale(lang), currency_digits=False
+    )
 
 
 def money_compact(value, currency: str = "USD", lang: str = "en") -> str:
@@ -248,6 +256,7 @@ def quantity(value, lang: str = "en") -> str:
 
 # -- a field's value in its unit ---------------------------------------------------------------
 
+
 def unit_suffix(unit: str, lang: str = "en") -> str:
     """How a unit is written after a number ("studies/year" -> "studies/year", "件/年")."""
     key = f"unit.{unit}"
@@ -260,7 +269,7 @@ def value_text(value, unit: str, currency: str, lang: str = "en") -> str:
     if not _finite(value):
         return t("metric.not_applicable", lang)
     if unit.startswith("currency"):
-        per = unit[len("currency"):]
+        per = unit[len("currency") :]
         amount = money(value, currency, lang)
         return amount + (unit_suffix("per" + per, lang) if per else "")
     if unit == "fraction":
@@ -275,7 +284,7 @@ def input_unit(unit: str, currency: str, lang: str = "en") -> str:
     if unit.startswith("currency"):
         from babel.numbers import get_currency_symbol
 
-        per = unit[len("currency"):]
+        per = unit[len("currency") :]
         symbol = get_currency_symbol(currency, locale=locale(lang))
         return symbol + (unit_suffix("per" + per, lang) if per else "")
     if unit in ("fraction", "1/year"):

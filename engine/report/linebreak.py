@@ -13,7 +13,9 @@ import re
 from typing import Callable
 
 # Not at the start of a line (JIS X 4051's closing brackets, stops, small kana, prolonged sound mark).
-NO_START = set("、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗’”ゝゞヽヾーぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻%‰℃")
+NO_START = set(
+    "、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗’”ゝゞヽヾーぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻%‰℃"
+)
 # Not at the end of a line (opening brackets).
 NO_END = set("（(［[｛{〔〈《「『【〘〖‘“")
 # A run that must not be broken: Latin letters, digits and the signs inside numbers and names.

@@ -43,8 +43,13 @@ from engine.store import results
 from engine.store import Store
 
 DICE_THRESHOLD = DEFAULT_TOLERANCE
-PROFILE_FIELDS = ("seconds_per_image", "joules_per_image", "seconds_per_prompt", "joules_per_prompt",
-                  "average_power_watts")
+PROFILE_FIELDS = (
+    "seconds_per_image",
+    "joules_per_image",
+    "seconds_per_prompt",
+    "joules_per_prompt",
+    "average_power_watts",
+)
 
 
 def point(leaf) -> float:
@@ -68,19 +73,20 @@ def basis(raw: dict) -> dict:
     """The only parts of a scenario the candidates depend on (workload, its options' names, kinds and
     models): callers can cache candidates on this, not on every edit of the scenario."""
     options = {}
-    for name, body in ((raw.get("options") or {}).items()):
+    for name, body in (raw.get("options") or {}).items():
         if not isinstance(body, dict):
             continue
         entry: dict = {"kind": kind_of(name, body)}
-        model = (((body.get("profile") or {}).get("provenance") or {}).get("model"))
+        model = ((body.get("profile") or {}).get("provenance") or {}).get("model")
         if model:
             entry["profile"] = {"provenance": {"model": model}}
         options[name] = entry
     return {"name": raw.get("name", "scenario"), "workload": dict(raw.get("workload") or {}), "options": options}
 
 
-def candidates(store: Store, raw: dict | None = None, threshold: float = DICE_THRESHOLD,
-               include_old: bool = False) -> list[dict]:
+def candidates(
+    store: Store, raw: dict | None = None, threshold: float = DICE_THRESHOLD, include_old: bool = False
+) -> list[dict]:
     """Every measured replacement for the scenario `raw` (the reference scenario when None);
     `include_old` lets annotation items timed the old way in (see annotation_candidates)."""
     if raw is None:
@@ -136,8 +142,16 @@ def annotation_candidates(store: Store, raw: dict | None, include_old: bool = Fa
     out = []
     for field in changed:
         value = get_field(updated, field)
-        out.append({"field": field, "value": point(value), "leaf": value, "kind": prov[field]["kind"],
-                    "source": prov[field]["source"], "basis": "annotation"})
+        out.append(
+            {
+                "field": field,
+                "value": point(value),
+                "leaf": value,
+                "kind": prov[field]["kind"],
+                "source": prov[field]["source"],
+                "basis": "annotation",
+            }
+        )
     return out
 
 
@@ -167,10 +181,17 @@ def _failure_from_evaluations(ev: pd.DataFrame, threshold: float, have: list[dic
         field = f"options.{name}.failure_rate"
         out = [c for c in out if c["field"] != field]  # accuracy against ground truth wins
         leaf = rate_leaf(failed, n)
-        out.append({"field": field, "value": rate, "leaf": leaf,
-                    "kind": "measured" if kinds == {"measured"} else "simulated", "basis": "evaluation",
-                    "source": f"segroi evaluate ({', '.join(map(str, models))}): {failed} of {n} structures "
-                              f"with Dice < {threshold:g}, {JEFFREYS_METHOD}"})
+        out.append(
+            {
+                "field": field,
+                "value": rate,
+                "leaf": leaf,
+                "kind": "measured" if kinds == {"measured"} else "simulated",
+                "basis": "evaluation",
+                "source": f"segroi evaluate ({', '.join(map(str, models))}): {failed} of {n} structures "
+                f"with Dice < {threshold:g}, {JEFFREYS_METHOD}",
+            }
+        )
     return out
 
 
@@ -206,13 +227,22 @@ def _from_profiles(store: Store, opts) -> list[dict]:
         if profile is None:
             continue
         p = profile["provenance"]
-        source = (f"{p['source']}: {p['model']} on {p['hardware']}, weights {p['weights']}, {p['date']}; "
-                  f"{p.get('note', '')}")
+        source = (
+            f"{p['source']}: {p['model']} on {p['hardware']}, weights {p['weights']}, {p['date']}; {p.get('note', '')}"
+        )
         for key in PROFILE_FIELDS:
             if key in profile:
-                out.append({"field": f"options.{name}.profile.{key}", "value": float(profile[key]),
-                            "leaf": float(profile[key]), "kind": p["kind"], "source": source,
-                            "basis": "profile", "profile_provenance": p})
+                out.append(
+                    {
+                        "field": f"options.{name}.profile.{key}",
+                        "value": float(profile[key]),
+                        "leaf": float(profile[key]),
+                        "kind": p["kind"],
+                        "source": source,
+                        "basis": "profile",
+                        "profile_provenance": p,
+                    }
+                )
     return out
 
 
@@ -224,10 +254,22 @@ def _from_training(df: pd.DataFrame, opts) -> list[dict]:
         return []
     r = gpu.iloc[0]
     hours = float(r["seconds"]) / 3600
-    source = (f"segroi train-ssl run {str(r['run_id'])[:8]} on {r.get('device_name') or 'cuda'}, "
-              f"{int(r['images'] or 0)} images, {str(r['started_at'])[:10]}")
-    return [{"field": f"options.{n}.training_gpu_hours", "value": hours, "leaf": hours, "kind": "measured",
-             "basis": "training", "source": source} for n, k, _ in opts if k == "automatic"]
+    source = (
+        f"segroi train-ssl run {str(r['run_id'])[:8]} on {r.get('device_name') or 'cuda'}, "
+        f"{int(r['images'] or 0)} images, {str(r['started_at'])[:10]}"
+    )
+    return [
+        {
+            "field": f"options.{n}.training_gpu_hours",
+            "value": hours,
+            "leaf": hours,
+            "kind": "measured",
+            "basis": "training",
+            "source": source,
+        }
+        for n, k, _ in opts
+        if k == "automatic"
+    ]
 
 
 def picked_by_default(candidate: dict) -> bool:
@@ -247,6 +289,7 @@ def apply(raw: dict, cands: list[dict]) -> dict:
         prov[c["field"]] = {"kind": c["kind"], "source": c["source"]}
         if c.get("profile_provenance"):
             node = get_field(out, c["field"].rsplit(".", 1)[0])
-            node["provenance"] = {k: str(v) for k, v in c["profile_provenance"].items()
-                                  if v is not None and str(v).strip()}
+            node["provenance"] = {
+                k: str(v) for k, v in c["profile_provenance"].items() if v is not None and str(v).strip()
+            }
     return out

@@ -53,8 +53,10 @@ def font_path() -> Path:
             return path
     except ImportError:
         pass
-    for candidate in ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
-                      "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"):
+    for candidate in (
+        "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+        "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+    ):
         if Path(candidate).exists():
             return Path(candidate)
     raise SegroiError("no Japanese-capable font found: install matplotlib-fontja (pip) or fonts-ipaexfont-gothic")
@@ -75,8 +77,13 @@ def _pdf_class():
     return MeetingPDF
 
 
-def build(summary: dict, lang: str = "en", runs: list[dict] | None = None,
-          generated: dt.datetime | None = None, label: str | None = None) -> bytes:
+def build(
+    summary: dict,
+    lang: str = "en",
+    runs: list[dict] | None = None,
+    generated: dt.datetime | None = None,
+    label: str | None = None,
+) -> bytes:
     """The PDF for one summarised scenario (see `engine.report.summary.summarize`).
 
     `label` names the scenario in the subtitle and footer (default: its name; the dashboard says
@@ -100,8 +107,9 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     pdf.set_creator(f"segroi {__version__}")
     label = escape.pdf(label or summary["name"])
     date = generated.strftime("%Y-%m-%d %H:%M UTC")
-    pdf.footer_for = lambda page: t("pdf.footer", lang, date=date, name=label, version=__version__, page=page,
-                                    pages=PAGES_ALIAS)
+    pdf.footer_for = lambda page: t(
+        "pdf.footer", lang, date=date, name=label, version=__version__, page=page, pages=PAGES_ALIAS
+    )
     cur = summary["currency"]
     head = headline(summary, lang)
 
@@ -120,8 +128,11 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     _write(pdf, escape.pdf(head["sentence"]), 6.5)
     pdf.set_font(FONT, size=9)
     pdf.set_text_color(*MUTED)
-    for line in (head["savings_range"] and t("pdf.range_line", lang, option=head["option"], range=head["savings_range"]),
-                 head["other"], head["break_even"]):
+    for line in (
+        head["savings_range"] and t("pdf.range_line", lang, option=head["option"], range=head["savings_range"]),
+        head["other"],
+        head["break_even"],
+    ):
         if line:
             _write(pdf, escape.pdf(line), 4.8)
     pdf.set_text_color(*ACCENT)
@@ -146,8 +157,9 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
     _heading(pdf, t("pdf.charts", lang))
     _chart(pdf, figures.costs(res, bd, cur, lang, prov, opts))
     pdf.ln(2)
-    _chart(pdf, figures.cumulative_cost(summary["cumulative"], cur, lang, prov, highlight=summary["best"],
-                                        options=opts))
+    _chart(
+        pdf, figures.cumulative_cost(summary["cumulative"], cur, lang, prov, highlight=summary["best"], options=opts)
+    )
 
     # -- page 3 on: what moves it, every assumption with its source, and what was measured ---
     pdf.add_page()
@@ -158,20 +170,48 @@ def _layout(summary: dict, lang: str, runs, generated: dt.datetime, label: str |
         _write(pdf, t("overview.no_uncertainty", lang), 5)
     pdf.ln(3)
     _heading(pdf, t("pdf.assumptions", lang))
-    rows = [[r["label"], r["value"], i18n.provenance_name(r["kind"], lang), i18n.source_text(r["source"], lang)]
-            for r in assumption_rows(summary, lang)]
-    _table(pdf, [t("pdf.col.field", lang), t("pdf.col.value", lang), t("pdf.col.provenance", lang),
-                 t("pdf.col.source", lang)], rows, (50, 36, 18, 78), FontFace, size=7)
+    rows = [
+        [r["label"], r["value"], i18n.provenance_name(r["kind"], lang), i18n.source_text(r["source"], lang)]
+        for r in assumption_rows(summary, lang)
+    ]
+    _table(
+        pdf,
+        [t("pdf.col.field", lang), t("pdf.col.value", lang), t("pdf.col.provenance", lang), t("pdf.col.source", lang)],
+        rows,
+        (50, 36, 18, 78),
+        FontFace,
+        size=7,
+    )
     pdf.ln(4)
     _heading(pdf, t("pdf.measured", lang))
     if runs:
-        rows = [[r["id"], i18n.run_kind_name(r["kind"], lang), str(r.get("hardware") or ""),
-                 str(r.get("measured_at") or r["started_at"])[:16],
-                 ", ".join(t("run.rows", lang, table=t(f"table.{k}", lang) if i18n.has(f"table.{k}") else k, n=v)
-                           for k, v in sorted(r.get("rows", {}).items()))] for r in runs[:MAX_RUNS]]
-        _table(pdf, [t("pdf.col.run", lang), t("pdf.col.kind", lang), t("pdf.col.hardware", lang),
-                     t("pdf.col.date", lang), t("pdf.col.what", lang)], rows, (56, 26, 38, 24, 38),
-               FontFace, size=6.5)
+        rows = [
+            [
+                r["id"],
+                i18n.run_kind_name(r["kind"], lang),
+                str(r.get("hardware") or ""),
+                str(r.get("measured_at") or r["started_at"])[:16],
+                ", ".join(
+                    t("run.rows", lang, table=t(f"table.{k}", lang) if i18n.has(f"table.{k}") else k, n=v)
+                    for k, v in sorted(r.get("rows", {}).items())
+                ),
+            ]
+            for r in runs[:MAX_RUNS]
+        ]
+        _table(
+            pdf,
+            [
+                t("pdf.col.run", lang),
+                t("pdf.col.kind", lang),
+                t("pdf.col.hardware", lang),
+                t("pdf.col.date", lang),
+                t("pdf.col.what", lang),
+            ],
+            rows,
+            (56, 26, 38, 24, 38),
+            FontFace,
+            size=6.5,
+        )
         pdf.set_font(FONT, size=7)
         pdf.set_text_color(*MUTED)
         _write(pdf, t("pdf.measured_note", lang), 3.8)
@@ -222,8 +262,7 @@ def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
         ("metric.setup_cost", lambda o: i18n.money_compact(res[o]["setup_cost"], cur, lang), 1.1),
         ("metric.present_cost", lambda o: i18n.money_compact(res[o]["present_cost"], cur, lang), 1.1),
         ("metric.npv_savings", lambda o: i18n.money_compact(res[o]["npv_savings_vs_manual"], cur, lang), 1.2),
-        ("metric.payback_months", lambda o: "" if o == manual else i18n.months(res[o]["payback_months"], lang),
-         1.0),
+        ("metric.payback_months", lambda o: "" if o == manual else i18n.months(res[o]["payback_months"], lang), 1.0),
         ("metric.roi", lambda o: "" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang), 0.95),
         ("metric.human_hours", lambda o: i18n.number(res[o]["human_hours_per_year"], lang), 0.9),
     ]
@@ -233,8 +272,7 @@ def _headline_table(pdf, summary: dict, lang: str, FontFace) -> None:
     rows = [[names[o]] + [fn(o) for _, fn, _ in metrics] for o in res]
     first = 34
     unit = (CONTENT_W - first) / sum(w for _, _, w in metrics)
-    _table(pdf, header, rows, (first,) + tuple(w * unit for _, _, w in metrics), FontFace, size=7,
-           align_right=True)
+    _table(pdf, header, rows, (first,) + tuple(w * unit for _, _, w in metrics), FontFace, size=7, align_right=True)
 
 
 PAD = (0.8, 1.2)  # a table cell's padding: top and bottom, left and right (mm)
@@ -253,18 +291,24 @@ def _table(pdf, header, rows, widths, FontFace, size=8.0, align_right=False) -> 
         return "\n".join(lines)
 
     with pdf.table(
-        col_widths=widths, width=sum(widths), align="LEFT", line_height=size * 0.5,
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        line_height=size * 0.5,
         headings_style=FontFace(emphasis="", fill_color=HEAD_FILL, color=ACCENT),
         text_align=("LEFT",) + (("RIGHT",) if align_right else ("LEFT",)) * (len(widths) - 1),
-        wrapmode=WrapMode.CHAR, borders_layout="HORIZONTAL_LINES", padding=PAD,
+        wrapmode=WrapMode.CHAR,
+        borders_layout="HORIZONTAL_LINES",
+        padding=PAD,
     ) as table:
         table.row([cell(c, w) for c, w in zip(header, widths)])
         for r in rows:
             table.row([cell(c, w) for c, w in zip(r, widths)])
 
 
-def write(summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None,
-          label: str | None = None) -> Path:
+def write(
+    summary: dict, out: str | Path, lang: str = "en", runs: list[dict] | None = None, label: str | None = None
+) -> Path:
     """Build the PDF and write it all at once through a private temporary file in the same folder
     (engine.files): nothing half-written is left, and no planted link is followed."""
     out = Path(out)

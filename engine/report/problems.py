@@ -26,12 +26,18 @@ def field_problem(path: str, value, lang: str = "en", labels: dict | None = None
     code, params = found
     shown = {k: _in_unit(v, spec.unit, currency, lang) for k, v in params.items()}
     reason = i18n.t(f"problem.{code}", lang, **shown)
-    return i18n.t("problem.field", lang, field=i18n.field_label(path, lang, labels), reason=reason,
-                  value=_in_unit(value, spec.unit, currency, lang))
+    return i18n.t(
+        "problem.field",
+        lang,
+        field=i18n.field_label(path, lang, labels),
+        reason=reason,
+        value=_in_unit(value, spec.unit, currency, lang),
+    )
 
 
-def assumption_message(exc: costmodel.AssumptionError, raw: dict | None, lang: str = "en",
-                       labels: dict | None = None) -> str:
+def assumption_message(
+    exc: costmodel.AssumptionError, raw: dict | None, lang: str = "en", labels: dict | None = None
+) -> str:
     """An AssumptionError from the cost model as one readable sentence in `lang`."""
     path, part = exc.field or "", None
     head, _, last = path.rpartition(".")
@@ -47,10 +53,12 @@ def assumption_message(exc: costmodel.AssumptionError, raw: dict | None, lang: s
     problem = spec.problem(float(value)) if spec is not None and value is not None and i18n._finite(value) else None
     if spec is not None and problem is not None:
         code, params = problem
-        reason = i18n.t(f"problem.{code}", lang, **{k: _in_unit(v, spec.unit, currency, lang)
-                                                      for k, v in params.items()})
-        return i18n.t("problem.field", lang, field=label, reason=reason,
-                      value=_in_unit(value, spec.unit, currency, lang))
+        reason = i18n.t(
+            f"problem.{code}", lang, **{k: _in_unit(v, spec.unit, currency, lang) for k, v in params.items()}
+        )
+        return i18n.t(
+            "problem.field", lang, field=label, reason=reason, value=_in_unit(value, spec.unit, currency, lang)
+        )
     if not label:
         return exc.reason
     return i18n.t("problem.other", lang, field=label, reason=exc.reason)

@@ -22,12 +22,26 @@ from engine.report.i18n import t
 from engine.report.summary import option_names
 
 SUFFIXES = (".xlsx", ".csv")
-RESULT_KEYS = ("cost_per_study", "annual_cost", "setup_cost", "present_cost", "npv_savings_vs_manual",
-               "payback_months", "roi", "human_hours_per_year")
-RESULT_LABELS = {"cost_per_study": "metric.cost_per_study", "annual_cost": "metric.annual_cost",
-                 "setup_cost": "metric.setup_cost", "present_cost": "metric.present_cost",
-                 "npv_savings_vs_manual": "metric.npv_savings", "payback_months": "sheet.payback_months",
-                 "roi": "sheet.roi", "human_hours_per_year": "metric.human_hours"}
+RESULT_KEYS = (
+    "cost_per_study",
+    "annual_cost",
+    "setup_cost",
+    "present_cost",
+    "npv_savings_vs_manual",
+    "payback_months",
+    "roi",
+    "human_hours_per_year",
+)
+RESULT_LABELS = {
+    "cost_per_study": "metric.cost_per_study",
+    "annual_cost": "metric.annual_cost",
+    "setup_cost": "metric.setup_cost",
+    "present_cost": "metric.present_cost",
+    "npv_savings_vs_manual": "metric.npv_savings",
+    "payback_months": "sheet.payback_months",
+    "roi": "sheet.roi",
+    "human_hours_per_year": "metric.human_hours",
+}
 
 
 def _num(x):
@@ -48,8 +62,12 @@ def results_table(summary: dict, lang: str = "en") -> tuple[list[str], list[list
     names = option_names(summary, lang)
     kinds = {o["name"]: o["kind"] for o in summary["options"]}
     mc = summary["monte_carlo"]
-    header = [t("pdf.col.option", lang), t("sheet.option_key", lang), t("pdf.col.kind", lang),
-              t("sheet.currency", lang)] + [t(RESULT_LABELS[k], lang) for k in RESULT_KEYS]
+    header = [
+        t("pdf.col.option", lang),
+        t("sheet.option_key", lang),
+        t("pdf.col.kind", lang),
+        t("sheet.currency", lang),
+    ] + [t(RESULT_LABELS[k], lang) for k in RESULT_KEYS]
     if mc:
         header += [t("sheet.p_cheapest", lang), t("sheet.savings_p5", lang), t("sheet.savings_p95", lang)]
     rows = []
@@ -70,20 +88,36 @@ def assumptions_table(summary: dict, lang: str = "en") -> tuple[list[str], list[
     prov = summary["provenance"]
     labels = option_names(summary, lang, short=True)
     cur = summary["currency"]
-    header = [t("pdf.col.field", lang), t("sheet.field_key", lang), t("pdf.col.value", lang),
-              t("scenario.low", lang), t("scenario.high", lang), t("scenario.dist", lang), t("scenario.unit", lang),
-              t("pdf.col.provenance", lang), t("pdf.col.source", lang)]
+    header = [
+        t("pdf.col.field", lang),
+        t("sheet.field_key", lang),
+        t("pdf.col.value", lang),
+        t("scenario.low", lang),
+        t("scenario.high", lang),
+        t("scenario.dist", lang),
+        t("scenario.unit", lang),
+        t("pdf.col.provenance", lang),
+        t("pdf.col.source", lang),
+    ]
     rows = []
     for field, spec in scenario.fields.items():
         if field not in scenario.point:
             continue
         unc = scenario.uncertain.get(field)
         p = prov.get(field) or {}
-        rows.append([i18n.field_label(field, lang, labels), field, _num(scenario.point[field]),
-                     _num(unc.low) if unc else None, _num(unc.high) if unc else None,
-                     unc.dist if unc else "", sheet_unit(spec.unit, cur, lang),
-                     i18n.provenance_name(p.get("kind", "assumed"), lang),
-                     i18n.source_text(p.get("source", ""), lang)])
+        rows.append(
+            [
+                i18n.field_label(field, lang, labels),
+                field,
+                _num(scenario.point[field]),
+                _num(unc.low) if unc else None,
+                _num(unc.high) if unc else None,
+                unc.dist if unc else "",
+                sheet_unit(spec.unit, cur, lang),
+                i18n.provenance_name(p.get("kind", "assumed"), lang),
+                i18n.source_text(p.get("source", ""), lang),
+            ]
+        )
     return header, rows
 
 
@@ -92,19 +126,34 @@ def sheet_unit(unit: str, currency: str, lang: str) -> str:
     if unit in i18n.PERCENT_UNITS:
         return t(f"sheet.unit.{'fraction' if unit == 'fraction' else 'per_year'}", lang)
     if unit.startswith("currency"):
-        per = unit[len("currency"):]
+        per = unit[len("currency") :]
         return currency + (i18n.unit_suffix("per" + per, lang) if per else "")
     return i18n.unit_suffix(unit, lang)
 
 
 def runs_table(runs: list[dict] | None, lang: str = "en") -> tuple[list[str], list[list]]:
     """Header and one row per measured run: id, kind, hardware, when measured, when run, host, status."""
-    header = [t("pdf.col.run", lang), t("pdf.col.kind", lang), t("pdf.col.hardware", lang),
-              t("pdf.col.date", lang), t("bench.run.started_at", lang), t("bench.run.host", lang),
-              t("pdf.col.status", lang)]
-    rows = [[r.get("id"), i18n.run_kind_name(r.get("kind", ""), lang), r.get("hardware") or "",
-             _when(r.get("measured_at") or r.get("started_at")), _when(r.get("started_at")), r.get("host") or "",
-             r.get("status") or ""] for r in runs or []]
+    header = [
+        t("pdf.col.run", lang),
+        t("pdf.col.kind", lang),
+        t("pdf.col.hardware", lang),
+        t("pdf.col.date", lang),
+        t("bench.run.started_at", lang),
+        t("bench.run.host", lang),
+        t("pdf.col.status", lang),
+    ]
+    rows = [
+        [
+            r.get("id"),
+            i18n.run_kind_name(r.get("kind", ""), lang),
+            r.get("hardware") or "",
+            _when(r.get("measured_at") or r.get("started_at")),
+            _when(r.get("started_at")),
+            r.get("host") or "",
+            r.get("status") or "",
+        ]
+        for r in runs or []
+    ]
     return header, rows
 
 
@@ -114,9 +163,11 @@ def _when(x) -> str:
 
 def tables(summary: dict, lang: str = "en", runs: list[dict] | None = None) -> dict[str, tuple]:
     """{sheet name: (header, rows)} in the order they are written."""
-    return {t("sheet.results", lang): results_table(summary, lang),
-            t("sheet.assumptions", lang): assumptions_table(summary, lang),
-            t("sheet.runs", lang): runs_table(runs, lang)}
+    return {
+        t("sheet.results", lang): results_table(summary, lang),
+        t("sheet.assumptions", lang): assumptions_table(summary, lang),
+        t("sheet.runs", lang): runs_table(runs, lang),
+    }
 
 
 def xlsx_bytes(summary: dict, lang: str = "en", runs: list[dict] | None = None) -> bytes:
@@ -160,8 +211,11 @@ def csv_text(header: list[str], rows: list[list]) -> str:
 def csv_files(summary: dict, lang: str = "en", runs: list[dict] | None = None, stem: str = "results") -> dict[str, str]:
     """{file name: CSV text}: `stem`.csv (results), `stem`-assumptions.csv, `stem`-runs.csv."""
     (h1, r1), (h2, r2), (h3, r3) = tables(summary, lang, runs).values()
-    return {f"{stem}.csv": csv_text(h1, r1), f"{stem}-assumptions.csv": csv_text(h2, r2),
-            f"{stem}-runs.csv": csv_text(h3, r3)}
+    return {
+        f"{stem}.csv": csv_text(h1, r1),
+        f"{stem}-assumptions.csv": csv_text(h2, r2),
+        f"{stem}-runs.csv": csv_text(h3, r3),
+    }
 
 
 def csv_zip(summary: dict, lang: str = "en", runs: list[dict] | None = None, stem: str = "results") -> bytes:

@@ -42,8 +42,10 @@ def summarize(raw: dict, draws: int = MC_DRAWS, seed: int = MC_SEED, focus: str 
         "horizon_years": scenario.horizon_years,
         "mode": scenario.mode,
         "volume": scenario.point["workload.studies_per_year"],
-        "options": [{"name": o.name, "kind": o.kind, "label": o.label, "automatic": o.automatic,
-                     "prompted": o.prompted} for o in scenario.options],
+        "options": [
+            {"name": o.name, "kind": o.kind, "label": o.label, "automatic": o.automatic, "prompted": o.prompted}
+            for o in scenario.options
+        ],
         "manual": scenario.manual,
         "scenario": scenario,
         "assumptions": scenario.to_dict(),
@@ -69,11 +71,14 @@ def field_provenance(scenario) -> dict[str, dict]:
             option = field.split(".")[1]
             prof = raw.get("options", {}).get(option, {}).get("profile", {}).get("provenance")
             if prof:
-                extra = ", ".join(str(prof[k]) for k in ("model", "hardware", "weights", "date", "run_id")
-                                  if prof.get(k))
+                extra = ", ".join(
+                    str(prof[k]) for k in ("model", "hardware", "weights", "date", "run_id") if prof.get(k)
+                )
                 source = prof.get("source") or ""
-                entry = {"kind": prof["kind"], "source": f"{source} ({extra})" if extra and source else
-                         (source or extra)}
+                entry = {
+                    "kind": prof["kind"],
+                    "source": f"{source} ({extra})" if extra and source else (source or extra),
+                }
         out[field] = entry or {"kind": "assumed", "source": f"scenario “{scenario.name}”"}
     for field, entry in scenario.provenance.items():
         out.setdefault(field, entry)
@@ -105,15 +110,20 @@ def overview_figures(summary: dict, lang: str, focus: str | None = None) -> list
     if s["tornado"]:
         rows = s["tornado"] if focus == s["focus"] else tornado_for(s["scenario"], focus)
         middle.append(figures.tornado(rows, focus, cur, lang, prov, options=opts))
-    return [[figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts)], middle,
-            [figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts)]]
+    return [
+        [figures.costs(s["result"], s["breakdown"], cur, lang, prov, opts)],
+        middle,
+        [figures.cheapest_by_volume(s["result"]["cheapest_by_volume"], s["volume"], lang, prov, opts)],
+    ]
 
 
 def best_option(result: dict, manual: str = "manual") -> str:
     """The option other than manual with the lowest present cost: the one the savings story is about."""
     opts = result["options"]
-    return min((o for o in opts if o != manual), key=lambda o: math.inf if opts[o]["present_cost"] is None
-               else opts[o]["present_cost"])
+    return min(
+        (o for o in opts if o != manual),
+        key=lambda o: math.inf if opts[o]["present_cost"] is None else opts[o]["present_cost"],
+    )
 
 
 def option_names(summary: dict, lang: str, short: bool = False) -> dict[str, str]:
@@ -132,8 +142,15 @@ def raw_option_names(raw: dict, lang: str, short: bool = False) -> dict[str, str
     for name, body in ((raw or {}).get("options") or {}).items():
         body = body if isinstance(body, dict) else {}
         label = body.get("label") if isinstance(body.get("label"), str) else None
-        opts.append({"name": name, "kind": kind_of(name, body), "label": label,
-                     "automatic": body.get("automatic"), "prompted": body.get("prompted")})
+        opts.append(
+            {
+                "name": name,
+                "kind": kind_of(name, body),
+                "label": label,
+                "automatic": body.get("automatic"),
+                "prompted": body.get("prompted"),
+            }
+        )
     return names(opts, lang, short)
 
 
@@ -149,8 +166,9 @@ def result_rows(summary: dict, lang: str, short: bool = False) -> dict[str, list
         t("metric.setup_cost", lang): [i18n.money(res[o]["setup_cost"], cur, lang) for o in res],
         t("metric.present_cost", lang): [i18n.money(res[o]["present_cost"], cur, lang) for o in res],
         t("metric.npv_savings", lang): [i18n.money(res[o]["npv_savings_vs_manual"], cur, lang) for o in res],
-        t("metric.payback_months", lang): ["" if o == manual else i18n.months(res[o]["payback_months"], lang)
-                                           for o in res],
+        t("metric.payback_months", lang): [
+            "" if o == manual else i18n.months(res[o]["payback_months"], lang) for o in res
+        ],
         t("metric.roi", lang): ["" if res[o]["roi"] is None else i18n.percent(res[o]["roi"], lang) for o in res],
     }
 
@@ -188,26 +206,44 @@ def headline(summary: dict, lang: str = "en") -> dict:
     others = [o for o in res if o != manual]
     if summary["result"]["cheapest"] == manual:  # the answer (when it is not manual, it is `best`)
         legacy = sorted(others) == ["sam", "ssl"] and manual == "manual"
-        sentence = (t("rec.manual_best", lang, years=years) if legacy
-                    else t("rec.manual_best_any", lang, years=years, n=len(others)))
+        sentence = (
+            t("rec.manual_best", lang, years=years)
+            if legacy
+            else t("rec.manual_best_any", lang, years=years, n=len(others))
+        )
     else:
         key = "rec.saves_" + ("payback" if payback is not None else "never") + ("_share" if p is not None else "")
-        sentence = t(key, lang, option=figures["option"], savings=figures["savings"], years=years,
-                     months=figures["payback"], share=figures["p_cheapest"])
+        sentence = t(
+            key,
+            lang,
+            option=figures["option"],
+            savings=figures["savings"],
+            years=years,
+            months=figures["payback"],
+            share=figures["p_cheapest"],
+        )
     rest = sorted((o for o in others if o != best), key=lambda o: res[o]["present_cost"])
     if not rest:
         figures["other"] = None
     else:  # the next best option besides manual (with two such options: the other one)
         key = "rec.vs_other" if len(others) == 2 else "rec.next_best"
-        figures["other"] = t(key, lang, other=names[rest[0]],
-                             savings=i18n.money_compact(res[rest[0]]["npv_savings_vs_manual"], cur, lang))
+        figures["other"] = t(
+            key,
+            lang,
+            other=names[rest[0]],
+            savings=i18n.money_compact(res[rest[0]]["npv_savings_vs_manual"], cur, lang),
+        )
     be = summary["result"].get("break_even_studies_per_year")
     short = option_names(summary, lang, short=True)
-    figures["break_even"] = (t("rec.break_even", lang, a=short["sam"], b=short["ssl"], volume=i18n.number(be, lang))
-                             if be is not None else None)
+    figures["break_even"] = (
+        t("rec.break_even", lang, a=short["sam"], b=short["ssl"], volume=i18n.number(be, lang))
+        if be is not None
+        else None
+    )
     n, total = default_count(summary)
-    figures["defaults"] = (t("overview.defaults", lang, n=n, total=total) if n
-                           else t("overview.defaults_none", lang, total=total))
+    figures["defaults"] = (
+        t("overview.defaults", lang, n=n, total=total) if n else t("overview.defaults_none", lang, total=total)
+    )
     figures["sentence"] = sentence
     return figures
 
@@ -220,8 +256,11 @@ def default_count(summary: dict) -> tuple[int, int]:
     sources = default_sources()
     prov = summary["provenance"]
     fields = list(summary["scenario"].point)
-    n = sum(1 for f in fields if (prov.get(f) or {}).get("kind") == "assumed"
-            and (prov.get(f) or {}).get("source") in sources)
+    n = sum(
+        1
+        for f in fields
+        if (prov.get(f) or {}).get("kind") == "assumed" and (prov.get(f) or {}).get("source") in sources
+    )
     return n, len(fields)
 
 
@@ -232,8 +271,12 @@ def savings_range(summary: dict, lang: str) -> str | None:
         return None
     pct = mc["percentiles"][summary["best"]]["npv_savings_vs_manual"]
     cur = summary["currency"]
-    return t("overview.range", lang, low=i18n.money_compact(pct["p5"], cur, lang),
-             high=i18n.money_compact(pct["p95"], cur, lang))
+    return t(
+        "overview.range",
+        lang,
+        low=i18n.money_compact(pct["p5"], cur, lang),
+        high=i18n.money_compact(pct["p95"], cur, lang),
+    )
 
 
 def assumption_rows(summary: dict, lang: str) -> list[dict]:
@@ -249,35 +292,64 @@ def assumption_rows(summary: dict, lang: str) -> list[dict]:
         text = _value_text(value, spec.unit, summary["currency"], lang)
         unc = scenario.uncertain.get(field)
         if unc is not None:
-            text = i18n.t("scenario.value_range", lang, value=text,
-                          low=_value_text(unc.low, spec.unit, summary["currency"], lang),
-                          high=_value_text(unc.high, spec.unit, summary["currency"], lang))
+            text = i18n.t(
+                "scenario.value_range",
+                lang,
+                value=text,
+                low=_value_text(unc.low, spec.unit, summary["currency"], lang),
+                high=_value_text(unc.high, spec.unit, summary["currency"], lang),
+            )
         p = prov.get(field) or {}
-        rows.append({"field": field, "label": i18n.field_label(field, lang, labels), "value": text,
-                     "kind": p.get("kind", "assumed"), "source": p.get("source", "")})
+        rows.append(
+            {
+                "field": field,
+                "label": i18n.field_label(field, lang, labels),
+                "value": text,
+                "kind": p.get("kind", "assumed"),
+                "source": p.get("source", ""),
+            }
+        )
     at = 0
     for o in scenario.options:  # what each option is, before its first field
         what = i18n.t(f"kind.{o.kind}", lang)
         if o.kind == "hybrid":
             what = i18n.t("scenario.hybrid_parts", lang, kind=what, a=labels[o.automatic], p=labels[o.prompted])
         mode = i18n.field_label(f"mode.{o.mode}", lang)
-        where = (i18n.t("scenario.own_hardware_of", lang, mode=mode) if o.hardware != "hardware"
-                 else i18n.t("scenario.scenario_hardware", lang))
-        row = {"field": f"options.{o.name}.kind",
-               "label": i18n.t("field.of_option", lang, option=labels[o.name], field=i18n.t("scenario.option_kind", lang)),
-               "value": what if o.kind == "manual" else i18n.t("scenario.kind_where", lang, kind=what, where=where),
-               "kind": (prov.get(f"options.{o.name}.kind") or {}).get("kind", "assumed"),
-               "source": (prov.get(f"options.{o.name}.kind") or {}).get("source", "")}
+        where = (
+            i18n.t("scenario.own_hardware_of", lang, mode=mode)
+            if o.hardware != "hardware"
+            else i18n.t("scenario.scenario_hardware", lang)
+        )
+        row = {
+            "field": f"options.{o.name}.kind",
+            "label": i18n.t("field.of_option", lang, option=labels[o.name], field=i18n.t("scenario.option_kind", lang)),
+            "value": what if o.kind == "manual" else i18n.t("scenario.kind_where", lang, kind=what, where=where),
+            "kind": (prov.get(f"options.{o.name}.kind") or {}).get("kind", "assumed"),
+            "source": (prov.get(f"options.{o.name}.kind") or {}).get("source", ""),
+        }
         first = next((i for i, r in enumerate(rows) if r["field"].startswith(f"options.{o.name}.")), len(rows))
         rows.insert(max(first, at), row)
         at = max(first, at) + 1
-    rows.insert(0, {"field": "hardware.mode", "label": i18n.field_label("hardware.mode", lang),
-                    "value": (i18n.field_label(f"mode.{summary['mode']}", lang) if summary["mode"] == "cloud" else
-                              i18n.t("scenario.mode_dedicated", lang, mode=i18n.field_label(f"mode.{summary['mode']}", lang),
-                                     dedicated=i18n.field_label("hardware.dedicated", lang),
-                                     answer=i18n.t("scenario.yes" if scenario.dedicated else "scenario.no", lang))),
-                    "kind": (prov.get("hardware.mode") or {}).get("kind", "assumed"),
-                    "source": (prov.get("hardware.mode") or {}).get("source", "")})
+    rows.insert(
+        0,
+        {
+            "field": "hardware.mode",
+            "label": i18n.field_label("hardware.mode", lang),
+            "value": (
+                i18n.field_label(f"mode.{summary['mode']}", lang)
+                if summary["mode"] == "cloud"
+                else i18n.t(
+                    "scenario.mode_dedicated",
+                    lang,
+                    mode=i18n.field_label(f"mode.{summary['mode']}", lang),
+                    dedicated=i18n.field_label("hardware.dedicated", lang),
+                    answer=i18n.t("scenario.yes" if scenario.dedicated else "scenario.no", lang),
+                )
+            ),
+            "kind": (prov.get("hardware.mode") or {}).get("kind", "assumed"),
+            "source": (prov.get("hardware.mode") or {}).get("source", ""),
+        },
+    )
     return rows
 
 

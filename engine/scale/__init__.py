@@ -24,6 +24,7 @@ def require_ray():
         import ray
         import ray.data
     except ImportError as exc:
-        raise SegroiError(f"--ray needs Ray, which is not installed here ({exc.name or 'ray'} is missing): "
-                          f"{INSTALL_HINT}") from None
+        raise SegroiError(
+            f"--ray needs Ray, which is not installed here ({exc.name or 'ray'} is missing): {INSTALL_HINT}"
+        ) from None
     return ray

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from engine.errors import SegroiError
 from engine.scale import require_ray
 
-ADDRESS_HELP = ("run on a Ray cluster: local (start one here), auto (the cluster this machine is in), "
-                "HOST:PORT or ray://HOST:PORT; needs the ray extra")
+ADDRESS_HELP = (
+    "run on a Ray cluster: local (start one here), auto (the cluster this machine is in), "
+    "HOST:PORT or ray://HOST:PORT; needs the ray extra"
+)
 _HOST_PORT = re.compile(r"(ray://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.\-]*):([0-9]{1,5})")
 
 
@@ -48,7 +50,7 @@ class Node:
     ip: str
     cpus: float
     gpus: float
-    accelerator: str | None   # Ray's accelerator_type resource (e.g. "H100"), when the node has GPUs
+    accelerator: str | None  # Ray's accelerator_type resource (e.g. "H100"), when the node has GPUs
 
 
 @dataclass
@@ -67,13 +69,19 @@ class ClusterInfo:
 
     def settings(self) -> dict:
         """What a run records about the cluster it ran on."""
-        return {"address": self.address, "nodes": len(self.nodes), "cpus": self.cpus, "gpus": self.gpus,
-                "hosts": sorted({n.host for n in self.nodes}),
-                "accelerators": sorted({n.accelerator for n in self.nodes if n.accelerator})}
+        return {
+            "address": self.address,
+            "nodes": len(self.nodes),
+            "cpus": self.cpus,
+            "gpus": self.gpus,
+            "hosts": sorted({n.host for n in self.nodes}),
+            "accelerators": sorted({n.accelerator for n in self.nodes if n.accelerator}),
+        }
 
     def line(self) -> str:
-        return (f"ray: {len(self.nodes)} node(s), {self.cpus:g} CPU(s), {self.gpus:g} GPU(s)"
-                + (" (started here)" if self.started_here else f" at {self.address}"))
+        return f"ray: {len(self.nodes)} node(s), {self.cpus:g} CPU(s), {self.gpus:g} GPU(s)" + (
+            " (started here)" if self.started_here else f" at {self.address}"
+        )
 
 
 def nodes(ray) -> list[Node]:
@@ -84,8 +92,16 @@ def nodes(ray) -> list[Node]:
             continue
         res = n.get("Resources") or {}
         acc = next((k.split(":", 1)[1] for k in res if k.startswith("accelerator_type:")), None)
-        out.append(Node(n["NodeID"], n.get("NodeManagerHostname") or "", n.get("NodeManagerAddress") or "",
-                        float(res.get("CPU", 0)), float(res.get("GPU", 0)), acc))
+        out.append(
+            Node(
+                n["NodeID"],
+                n.get("NodeManagerHostname") or "",
+                n.get("NodeManagerAddress") or "",
+                float(res.get("CPU", 0)),
+                float(res.get("GPU", 0)),
+                acc,
+            )
+        )
     return sorted(out, key=lambda x: (x.host, x.ip, x.node_id))
 
 
@@ -120,8 +136,13 @@ def connect(address: str, num_cpus: int | None = None, num_gpus: int | None = No
         kwargs = {"logging_level": logging.ERROR, "log_to_driver": False, "include_dashboard": False}
         try:
             if address == "local":
-                ray.init(address="local", num_cpus=num_cpus or os.cpu_count() or 1, num_gpus=num_gpus,
-                         _node_ip_address="127.0.0.1", **kwargs)
+                ray.init(
+                    address="local",
+                    num_cpus=num_cpus or os.cpu_count() or 1,
+                    num_gpus=num_gpus,
+                    _node_ip_address="127.0.0.1",
+                    **kwargs,
+                )
             else:
                 kwargs.pop("include_dashboard")
                 ray.init(address=address, **kwargs)

@@ -62,8 +62,8 @@ class Group:
     local_rank: int
     backend: str
     device: str
-    _stats: object = field(default=None, repr=False)     # process group for loss and BatchNorm sums
-    _objects: Any = field(default=None, repr=False)   # gloo group for Python objects
+    _stats: object = field(default=None, repr=False)  # process group for loss and BatchNorm sums
+    _objects: Any = field(default=None, repr=False)  # gloo group for Python objects
 
     @property
     def lead(self) -> bool:
@@ -86,8 +86,9 @@ class Group:
         import torch.distributed as dist
 
         if isinstance(mine, BaseException):
-            mine = _Failure(f"{type(mine).__name__}: {_first_line(mine)}"
-                            if not isinstance(mine, SegroiError) else str(mine))
+            mine = _Failure(
+                f"{type(mine).__name__}: {_first_line(mine)}" if not isinstance(mine, SegroiError) else str(mine)
+            )
         parts: list = [None] * self.world
         dist.all_gather_object(parts, mine, group=self._objects)
         for r, p in enumerate(parts):
@@ -110,8 +111,9 @@ class Group:
         seen = self.gather({self.rank: (len(frames), mine)}, "reading the data")
         if len({v for v in seen.values()}) > 1:
             counts = ", ".join(f"rank {r}: {seen[r][0]} frames" for r in sorted(seen))
-            raise SegroiError(f"the ranks did not read the same frames ({counts}): every process must see "
-                              "the same --data")
+            raise SegroiError(
+                f"the ranks did not read the same frames ({counts}): every process must see the same --data"
+            )
 
     # -- training -------------------------------------------------------------------------------
     def wrap(self, net):
@@ -120,26 +122,30 @@ class Group:
         from torch.nn.parallel import DistributedDataParallel
 
         if self.backend == "nccl":
-            _swap_batchnorm(net, lambda bn: _copy_bn(bn, nn.SyncBatchNorm(bn.num_features, bn.eps, bn.momentum,
-                                                                          process_group=self._stats)))
+            _swap_batchnorm(
+                net,
+                lambda bn: _copy_bn(
+                    bn, nn.SyncBatchNorm(bn.num_features, bn.eps, bn.momentum, process_group=self._stats)
+                ),
+            )
             return DistributedDataParallel(net, device_ids=[self.local_rank])
-        _swap_batchnorm(net, lambda bn: _copy_bn(bn, _synced_bn_class()(bn.num_features, bn.eps, bn.momentum,
-                                                                       total=self.total)))
+        _swap_batchnorm(
+            net, lambda bn: _copy_bn(bn, _synced_bn_class()(bn.num_features, bn.eps, bn.momentum, total=self.total))
+        )
         return DistributedDataParallel(net)
 
     def unwrap(self, net) -> None:
         """Plain BatchNorm2d again (the saved weights are those of the one-process network)."""
         from torch import nn
 
-        _swap_batchnorm(net, lambda bn: _copy_bn(bn, nn.BatchNorm2d(bn.num_features, bn.eps, bn.momentum)),
-                        plain=False)
+        _swap_batchnorm(net, lambda bn: _copy_bn(bn, nn.BatchNorm2d(bn.num_features, bn.eps, bn.momentum)), plain=False)
 
     def part(self, batch):
         """This rank's contiguous part of a global batch (sizes differ by at most one)."""
         n = batch.shape[0]
         base, extra = divmod(n, self.world)
         start = self.rank * base + min(self.rank, extra)
-        return batch[start:start + base + (1 if self.rank < extra else 0)]
+        return batch[start : start + base + (1 if self.rank < extra else 0)]
 
     def total(self, tensor):
         """The sum of `tensor` over the ranks, differentiable (its gradient is summed back)."""
@@ -150,8 +156,9 @@ class Group:
         import torch
         import torch.nn.functional as F
 
-        both = torch.stack([F.cross_entropy(logits, target, weight=weights, reduction="sum"),
-                            weights[target].sum().to(logits.dtype)])
+        both = torch.stack(
+            [F.cross_entropy(logits, target, weight=weights, reduction="sum"), weights[target].sum().to(logits.dtype)]
+        )
         both = self.total(both)
         return both[0] / both[1]
 
@@ -242,7 +249,7 @@ def _synced_bn_class():
             sums = self._total(torch.cat([xd.sum(dim=(0, 2, 3)), (xd * xd).sum(dim=(0, 2, 3)), count]))
             n = sums[-1]
             mean = sums[:c] / n
-            var = (sums[c:2 * c] / n - mean * mean).clamp_min(0)
+            var = (sums[c : 2 * c] / n - mean * mean).clamp_min(0)
             assert self.running_mean is not None and self.running_var is not None  # track_running_stats
             assert self.num_batches_tracked is not None
             with torch.no_grad():
@@ -250,7 +257,7 @@ def _synced_bn_class():
                 self.running_mean.mul_(1 - m).add_(mean.to(x.dtype), alpha=m)
                 self.running_var.mul_(1 - m).add_((var * n / (n - 1).clamp_min(1)).to(x.dtype), alpha=m)
                 self.num_batches_tracked.add_(1)
-            scale = (self.weight.double() / torch.sqrt(var + self.eps))
+            scale = self.weight.double() / torch.sqrt(var + self.eps)
             shift = self.bias.double() - mean * scale
             return (xd * scale[None, :, None, None] + shift[None, :, None, None]).to(x.dtype)
 
@@ -259,15 +266,18 @@ def _synced_bn_class():
 
 # -- joining the group ---------------------------------------------------------------------------
 
+
 def join(device: str) -> Group | None:
     """Join the group described by the environment (torchrun's, or `launch`'s); None for one process."""
     if not under_launcher():
         return None
     missing = [k for k in ENVIRONMENT if not os.environ.get(k)]
     if missing:
-        raise SegroiError(f"WORLD_SIZE is {os.environ['WORLD_SIZE']} but {', '.join(missing)} "
-                          f"{'is' if len(missing) == 1 else 'are'} not set: start the processes with torchrun "
-                          "or --nproc")
+        raise SegroiError(
+            f"WORLD_SIZE is {os.environ['WORLD_SIZE']} but {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set: start the processes with torchrun "
+            "or --nproc"
+        )
     import torch
     import torch.distributed as dist
 
@@ -279,14 +289,18 @@ def join(device: str) -> Group | None:
     backend = "nccl" if device == "cuda" else "gloo"
     if backend == "nccl":
         if not torch.cuda.is_available() or local >= torch.cuda.device_count():
-            raise SegroiError(f"LOCAL_RANK {local} needs GPU {local}, and this machine has "
-                              f"{torch.cuda.device_count() if torch.cuda.is_available() else 0}")
+            raise SegroiError(
+                f"LOCAL_RANK {local} needs GPU {local}, and this machine has "
+                f"{torch.cuda.device_count() if torch.cuda.is_available() else 0}"
+            )
         torch.cuda.set_device(local)
     try:
         dist.init_process_group(backend, init_method="env://", rank=rank, world_size=world)
     except (RuntimeError, ValueError) as exc:
-        raise SegroiError(f"rank {rank} could not join the training group at "
-                          f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}: {_first_line(exc)}") from None
+        raise SegroiError(
+            f"rank {rank} could not join the training group at "
+            f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}: {_first_line(exc)}"
+        ) from None
     stats = dist.new_group(backend=backend)
     objects = dist.new_group(backend="gloo")
     # Leave the group on every way out, an error included (else the C++ side aborts noisily at exit).
@@ -301,23 +315,29 @@ def _first_line(exc: BaseException) -> str:
 
 # -- --nproc N on one machine ----------------------------------------------------------------------
 
+
 def check_nproc(nproc: int, batch_size: int, device: str) -> None:
     """One line for an --nproc this machine or this batch cannot serve."""
     if under_launcher():
-        raise SegroiError("--nproc starts processes on this machine; under torchrun leave it out "
-                          "(torchrun's --nproc-per-node sets how many)")
+        raise SegroiError(
+            "--nproc starts processes on this machine; under torchrun leave it out "
+            "(torchrun's --nproc-per-node sets how many)"
+        )
     if nproc < 1:
         raise SegroiError(f"--nproc must be at least 1 (got {nproc})")
     if nproc > batch_size:
-        raise SegroiError(f"--nproc {nproc} is more than --batch-size {batch_size}: each process trains on "
-                          f"its part of the batch (batch / processes), so give a batch of at least {nproc}")
+        raise SegroiError(
+            f"--nproc {nproc} is more than --batch-size {batch_size}: each process trains on "
+            f"its part of the batch (batch / processes), so give a batch of at least {nproc}"
+        )
     if device == "cuda":
         import torch
 
         gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
         if nproc > gpus:
-            raise SegroiError(f"--nproc {nproc} with --device cuda needs {nproc} GPUs (one per process); "
-                              f"this machine has {gpus}")
+            raise SegroiError(
+                f"--nproc {nproc} with --device cuda needs {nproc} GPUs (one per process); this machine has {gpus}"
+            )
     else:
         cores = os.cpu_count() or 1
         if nproc > cores:
@@ -337,9 +357,16 @@ def launch(args, nproc: int) -> int:
     logging.getLogger("torch.multiprocessing.spawn").setLevel(logging.ERROR)
     _ensure_salt()
     board, listener = loopback_store(nproc)
-    env = {"WORLD_SIZE": str(nproc), "LOCAL_WORLD_SIZE": str(nproc), "GROUP_RANK": "0",
-           "MASTER_ADDR": LOOPBACK, "MASTER_PORT": str(board.port), "TORCHELASTIC_USE_AGENT_STORE": "True",
-           "GLOO_SOCKET_IFNAME": _loopback_interface(), "NCCL_SOCKET_IFNAME": _loopback_interface()}
+    env = {
+        "WORLD_SIZE": str(nproc),
+        "LOCAL_WORLD_SIZE": str(nproc),
+        "GROUP_RANK": "0",
+        "MASTER_ADDR": LOOPBACK,
+        "MASTER_PORT": str(board.port),
+        "TORCHELASTIC_USE_AGENT_STORE": "True",
+        "GLOO_SOCKET_IFNAME": _loopback_interface(),
+        "NCCL_SOCKET_IFNAME": _loopback_interface(),
+    }
     context = mp.start_processes(_rank_main, args=(env, args), nprocs=nproc, join=False, start_method="spawn")
     stopped = None
     try:
@@ -357,8 +384,7 @@ def launch(args, nproc: int) -> int:
             p.join(30)
         stopped = "interrupted"
     run_id = board.get(RUN_KEY).decode() if board.check([RUN_KEY]) else None
-    outcomes = [json.loads(board.get(f"{OUTCOME_KEY}{r}")) for r in range(nproc)
-                if board.check([f"{OUTCOME_KEY}{r}"])]
+    outcomes = [json.loads(board.get(f"{OUTCOME_KEY}{r}")) for r in range(nproc) if board.check([f"{OUTCOME_KEY}{r}"])]
     listener.close()
     errors = sorted((o for o in outcomes if o["code"]), key=lambda o: o["at"])
     if stopped is None and not errors:
@@ -386,8 +412,14 @@ def loopback_store(world: int):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind((LOOPBACK, 0))
     listener.listen(128)
-    store = dist.TCPStore(LOOPBACK, listener.getsockname()[1], world, is_master=True, wait_for_workers=False,
-                          master_listen_fd=listener.fileno())
+    store = dist.TCPStore(
+        LOOPBACK,
+        listener.getsockname()[1],
+        world,
+        is_master=True,
+        wait_for_workers=False,
+        master_listen_fd=listener.fileno(),
+    )
     return store, listener
 
 
@@ -406,16 +438,16 @@ def _rank_main(local_rank: int, env: dict, args) -> None:
 
     os.environ.update(env, RANK=str(local_rank), LOCAL_RANK=str(local_rank))
     args.nproc = None
-    if not args.threads:   # the cores shared out, not each rank using all of them
+    if not args.threads:  # the cores shared out, not each rank using all of them
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(env["WORLD_SIZE"])))
     signal.signal(signal.SIGTERM, _stop)
-    board = dist.TCPStore(env["MASTER_ADDR"], int(env["MASTER_PORT"]), is_master=False,
-                          timeout=timedelta(seconds=60))
+    board = dist.TCPStore(env["MASTER_ADDR"], int(env["MASTER_PORT"]), is_master=False, timeout=timedelta(seconds=60))
     args.announce = (lambda run_id: board.set(RUN_KEY, run_id)) if local_rank == 0 else None
 
     def outcome(code: int, text: str = "", lost: bool = False) -> None:
-        board.set(f"{OUTCOME_KEY}{local_rank}", json.dumps({"code": code, "text": text, "lost": lost,
-                                                            "at": time.time()}))
+        board.set(
+            f"{OUTCOME_KEY}{local_rank}", json.dumps({"code": code, "text": text, "lost": lost, "at": time.time()})
+        )
         if code:
             sys.exit(code)
 

@@ -50,17 +50,17 @@ DEFAULT_RETRIES = 3
 class Job:
     """Everything a worker needs to know; plain data."""
 
-    what: str                      # "segment" or "evaluate"
+    what: str  # "segment" or "evaluate"
     spec: LabellerSpec
-    weights: str                   # as the labeller names them (LabellerSpec.check)
+    weights: str  # as the labeller names them (LabellerSpec.check)
     prompts: str
     workers: int
-    gpus_per_worker: float = 0.0   # 1: GPU actors; 0: CPU actors
-    threads: int = 1               # torch threads per label actor
-    batch: int | None = None       # frames per actor call; default: the SSL network batch of the device
+    gpus_per_worker: float = 0.0  # 1: GPU actors; 0: CPU actors
+    threads: int = 1  # torch threads per label actor
+    batch: int | None = None  # frames per actor call; default: the SSL network batch of the device
     retries: int = DEFAULT_RETRIES
-    staging: str | None = None     # segment: folder the label PNGs are written into
-    n_disks: int = 20              # evaluate
+    staging: str | None = None  # segment: folder the label PNGs are written into
+    n_disks: int = 20  # evaluate
     version: str = ""
 
     @property
@@ -81,19 +81,19 @@ class FrameOut:
     name: str
     path: str | None
     where: dict
-    score: object = None           # evaluate: a FrameScore
+    score: object = None  # evaluate: a FrameScore
 
 
 @dataclass
 class Outcome:
     """What came back, in the order of the walk."""
 
-    results: list[FileResult]                 # one per file, frames left out
-    names: list                               # every decoded frame: name, meta["path"], has_mask
-    frames: list[FrameOut]                    # every labelled frame
+    results: list[FileResult]  # one per file, frames left out
+    names: list  # every decoded frame: name, meta["path"], has_mask
+    frames: list[FrameOut]  # every labelled frame
     seconds: float
-    workers: list[dict] = field(default_factory=list)   # label actors: host, node, device, GPUs, frames
-    decoders: set = field(default_factory=set)          # (host, pid) of the processes that decoded
+    workers: list[dict] = field(default_factory=list)  # label actors: host, node, device, GPUs, frames
+    decoders: set = field(default_factory=set)  # (host, pid) of the processes that decoded
 
     def load_result(self) -> LoadResult:
         """The LoadResult the reader would give, with light stand-ins for the frames."""
@@ -128,12 +128,16 @@ def workers_for(cluster, device: str, requested: int | None) -> tuple[int, float
         return n, 1.0
     spare = int(cluster.cpus) - len(cluster.nodes)
     if spare < 1:
-        raise SegroiError(f"the Ray cluster has {cluster.cpus:g} CPU(s) on {len(cluster.nodes)} node(s): "
-                          "CPU workers need one CPU each besides one per node for reading and writing")
+        raise SegroiError(
+            f"the Ray cluster has {cluster.cpus:g} CPU(s) on {len(cluster.nodes)} node(s): "
+            "CPU workers need one CPU each besides one per node for reading and writing"
+        )
     n = requested or spare
     if n > spare:
-        raise SegroiError(f"--ray-workers {n}: the cluster has {cluster.cpus:g} CPU(s) on {len(cluster.nodes)} "
-                          f"node(s); at most {spare} CPU workers leave one CPU per node for reading and writing")
+        raise SegroiError(
+            f"--ray-workers {n}: the cluster has {cluster.cpus:g} CPU(s) on {len(cluster.nodes)} "
+            f"node(s); at most {spare} CPU workers leave one CPU per node for reading and writing"
+        )
     return n, 0.0
 
 
@@ -160,9 +164,14 @@ def decode(batch: dict, job: Job) -> dict:
         result = read(task)
         frames = result.frames
         names = [((f.meta or {}).get("path"), f.name, f.source, f.mask is not None) for f in frames]
-        about: dict[str, Any] | None = {"path": result.path, "status": result.status, "reason": result.reason,
-                 "info": {k: v for k, v in result.info.items() if k == "table_problems"},
-                 "frames": names, "decoded_by": (socket.gethostname(), os.getpid())}
+        about: dict[str, Any] | None = {
+            "path": result.path,
+            "status": result.status,
+            "reason": result.reason,
+            "info": {k: v for k, v in result.info.items() if k == "table_problems"},
+            "frames": names,
+            "decoded_by": (socket.gethostname(), os.getpid()),
+        }
         for pos, f in enumerate(frames):
             prompts = None
             if job.what == "evaluate" and f.mask is None:
@@ -189,14 +198,18 @@ class LabelWorker:
         from engine import __version__
 
         if job.version and job.version != __version__:
-            raise SegroiError(f"{socket.gethostname()} runs segroi {__version__}, the driver {job.version}: "
-                              "install the same segroi on every node")
+            raise SegroiError(
+                f"{socket.gethostname()} runs segroi {__version__}, the driver {job.version}: "
+                "install the same segroi on every node"
+            )
         torch.set_num_threads(job.threads)
         self.job = job
         self.labeller = job.spec.build()
         if self.labeller.weights != job.weights:
-            raise SegroiError(f"{socket.gethostname()} loaded weights {self.labeller.weights}, the driver "
-                              f"checked {job.weights}: every node must see the same files")
+            raise SegroiError(
+                f"{socket.gethostname()} loaded weights {self.labeller.weights}, the driver "
+                f"checked {job.weights}: every node must see the same files"
+            )
         self.where = _where(job.spec.device)
 
     def __call__(self, batch: dict) -> dict:
@@ -213,8 +226,15 @@ class LabelWorker:
 
         data = list(batch["data"])
         for i, it, label in zip(idx, items, labels):
-            data[i] = pickle.dumps({"frame": it["frame"], "label": np.asarray(label, dtype=np.uint8),
-                                    "where": self.where, "file": it["file"]}, protocol=pickle.HIGHEST_PROTOCOL)
+            data[i] = pickle.dumps(
+                {
+                    "frame": it["frame"],
+                    "label": np.asarray(label, dtype=np.uint8),
+                    "where": self.where,
+                    "file": it["file"],
+                },
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
         return {**batch, "data": data}
 
 
@@ -228,8 +248,14 @@ def _where(device: str) -> dict:
         import torch
 
         name = torch.cuda.get_device_name(0)
-    return {"host": socket.gethostname(), "node": ctx.get_node_id(), "pid": os.getpid(), "gpus": gpus,
-            "device": name, "cuda_visible_devices": os.environ.get("CUDA_VISIBLE_DEVICES")}
+    return {
+        "host": socket.gethostname(),
+        "node": ctx.get_node_id(),
+        "pid": os.getpid(),
+        "gpus": gpus,
+        "device": name,
+        "cuda_visible_devices": os.environ.get("CUDA_VISIBLE_DEVICES"),
+    }
 
 
 def finish_frames(batch: dict, job: Job) -> dict:
@@ -248,12 +274,21 @@ def finish_frames(batch: dict, job: Job) -> dict:
             save_label_map(job.staging, f, label)
         else:
             try:
-                score = score_frame(f, label, model=job.spec.model, weights=job.weights, prompts=job.prompts,
-                                    n_disks=job.n_disks)
+                score = score_frame(
+                    f, label, model=job.spec.model, weights=job.weights, prompts=job.prompts, n_disks=job.n_disks
+                )
             except ValueError as exc:
                 raise SegroiError(str(exc)) from None
-        data[i] = pickle.dumps({"name": f.name, "path": (f.meta or {}).get("path"), "where": item["where"],
-                                "score": score, "file": item["file"]}, protocol=pickle.HIGHEST_PROTOCOL)
+        data[i] = pickle.dumps(
+            {
+                "name": f.name,
+                "path": (f.meta or {}).get("path"),
+                "where": item["where"],
+                "score": score,
+                "file": item["file"],
+            },
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
     return {**batch, "data": data}
 
 
@@ -274,22 +309,36 @@ def run(items: list, job: Job, progress=None) -> Outcome:
     frames: list[FrameOut] = []
     if tasks:
         ds = ray.data.from_items(
-            [{"seq": seq, "pos": 0, "kind": "task", "data": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)}
-             for seq, t in tasks], override_num_blocks=len(tasks))
+            [
+                {"seq": seq, "pos": 0, "kind": "task", "data": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)}
+                for seq, t in tasks
+            ],
+            override_num_blocks=len(tasks),
+        )
         with warnings.catch_warnings():
             # Retry limits are passed as remote arguments, which Ray 2.60 (pinned) takes and calls
             # deprecated. They also keep decoding its own stage: Ray Data fuses a task stage into the
             # actor stage after it only when their remote arguments are equal, and then the label
             # actors would decode too (tests/scale checks that other processes decode).
             warnings.simplefilter("ignore", category=DeprecationWarning)
-            ds = ds.map_batches(decode, fn_kwargs={"job": job}, batch_size=1, num_cpus=1,
-                                max_retries=job.retries)
+            ds = ds.map_batches(decode, fn_kwargs={"job": job}, batch_size=1, num_cpus=1, max_retries=job.retries)
             actor_args = {"num_gpus": job.gpus_per_worker, "num_cpus": 1 if not job.gpus_per_worker else 0}
-            ds = ds.map_batches(LabelWorker, fn_constructor_kwargs={"job": job},
-                                compute=ActorPoolStrategy(size=job.workers), batch_size=job.frames_per_call,
-                                max_restarts=job.retries, max_task_retries=job.retries, **actor_args)
-            ds = ds.map_batches(finish_frames, fn_kwargs={"job": job}, batch_size=job.frames_per_call, num_cpus=1,
-                                max_retries=job.retries)
+            ds = ds.map_batches(
+                LabelWorker,
+                fn_constructor_kwargs={"job": job},
+                compute=ActorPoolStrategy(size=job.workers),
+                batch_size=job.frames_per_call,
+                max_restarts=job.retries,
+                max_task_retries=job.retries,
+                **actor_args,
+            )
+            ds = ds.map_batches(
+                finish_frames,
+                fn_kwargs={"job": job},
+                batch_size=job.frames_per_call,
+                num_cpus=1,
+                max_retries=job.retries,
+            )
         try:
             for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
                 for seq, pos, kind, blob in zip(batch["seq"], batch["pos"], batch["kind"], batch["data"]):
@@ -299,8 +348,11 @@ def run(items: list, job: Job, progress=None) -> Outcome:
                     else:
                         if payload["file"] is not None:
                             files[int(seq)] = payload["file"]
-                        frames.append(FrameOut(int(seq), int(pos), payload["name"], payload["path"],
-                                               payload["where"], payload["score"]))
+                        frames.append(
+                            FrameOut(
+                                int(seq), int(pos), payload["name"], payload["path"], payload["where"], payload["score"]
+                            )
+                        )
                         if progress:
                             progress(1)
         except Exception as exc:  # noqa: BLE001 - Ray wraps the cause; one line for the user
@@ -324,8 +376,9 @@ def _gather(items: list, files: dict[int, dict], frames: list[FrameOut], seconds
                 videos[item.path] = result
             results.append(result)
             decoders.add(tuple(row["decoded_by"]))
-            names += [SimpleNamespace(name=n, source=src, meta={"path": p}, has_mask=m)
-                      for p, n, src, m in row["frames"]]
+            names += [
+                SimpleNamespace(name=n, source=src, meta={"path": p}, has_mask=m) for p, n, src, m in row["frames"]
+            ]
         elif isinstance(item, EchoNetSummary):
             results += finish(item, [videos.pop(v) for v in item.videos])
         else:
@@ -334,14 +387,30 @@ def _gather(items: list, files: dict[int, dict], frames: list[FrameOut], seconds
     for f in frames:
         w = f.where
         key = (w["host"], w["node"], w["pid"], tuple(w["gpus"]))
-        entry = workers.setdefault(key, {"host": w["host"], "node": w["node"][:12], "pid": w["pid"],
-                                         "device": w["device"], "gpus": w["gpus"], "frames": 0})
+        entry = workers.setdefault(
+            key,
+            {
+                "host": w["host"],
+                "node": w["node"][:12],
+                "pid": w["pid"],
+                "device": w["device"],
+                "gpus": w["gpus"],
+                "frames": 0,
+            },
+        )
         entry["frames"] += 1
     return Outcome(results, names, frames, seconds, list(workers.values()), decoders)
 
 
-_DIED = ("ActorDiedError", "WorkerCrashedError", "NodeDiedError", "OwnerDiedError", "ActorUnavailableError",
-         "ObjectLostError", "OutOfMemoryError")
+_DIED = (
+    "ActorDiedError",
+    "WorkerCrashedError",
+    "NodeDiedError",
+    "OwnerDiedError",
+    "ActorUnavailableError",
+    "ObjectLostError",
+    "OutOfMemoryError",
+)
 
 
 def job_error(exc: BaseException, retries: int | None = None) -> SegroiError:
@@ -364,7 +433,9 @@ def job_error(exc: BaseException, retries: int | None = None) -> SegroiError:
     died = next((n for n in names if n in _DIED), None) or next((n for n in _DIED if n in text), None)
     if died:
         tried = f" after {retries} retr{'y' if retries == 1 else 'ies'} (--ray-retries)" if retries is not None else ""
-        return SegroiError(f"a Ray worker died ({died}) and its work could not be finished{tried}; "
-                           "nothing of this run was kept. Ray's logs: /tmp/ray/session_latest/logs on each node")
+        return SegroiError(
+            f"a Ray worker died ({died}) and its work could not be finished{tried}; "
+            "nothing of this run was kept. Ray's logs: /tmp/ray/session_latest/logs on each node"
+        )
     first = text.split(". ")[0][:300]
     return SegroiError(f"the Ray job failed ({names[0] if names else type(exc).__name__}): {first}")

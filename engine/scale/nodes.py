@@ -24,16 +24,24 @@ PER = ("node", "gpu-model")
 @dataclass
 class NodeJob:
     node: Node
-    device_type: str        # cuda or cpu
+    device_type: str  # cuda or cpu
 
     def settings(self) -> dict:
         n = self.node
-        return {"node_id": n.node_id, "host": n.host, "ip": n.ip, "cpus": n.cpus, "gpus": n.gpus,
-                "accelerator": n.accelerator, "device": self.device_type}
+        return {
+            "node_id": n.node_id,
+            "host": n.host,
+            "ip": n.ip,
+            "cpus": n.cpus,
+            "gpus": n.gpus,
+            "accelerator": n.accelerator,
+            "device": self.device_type,
+        }
 
     def label(self) -> str:
-        what = f"GPU {self.node.accelerator}" if self.device_type == "cuda" and self.node.accelerator else \
-            self.device_type
+        what = (
+            f"GPU {self.node.accelerator}" if self.device_type == "cuda" and self.node.accelerator else self.device_type
+        )
         return f"{self.node.host or self.node.ip} ({what}, node {self.node.node_id[:8]})"
 
 
@@ -56,8 +64,11 @@ def plan_jobs(cluster: ClusterInfo, device: str, per: str = "node") -> list[Node
                 seen.setdefault(j.node.accelerator or f"unnamed GPU on {j.node.host}", j)
         jobs = list(seen.values())
     if not jobs:
-        raise SegroiError("the Ray cluster has no node with a GPU: use --device cpu" if device != "cpu"
-                          else "the Ray cluster has no live node")
+        raise SegroiError(
+            "the Ray cluster has no node with a GPU: use --device cpu"
+            if device != "cpu"
+            else "the Ray cluster has no live node"
+        )
     return jobs
 
 
@@ -89,8 +100,8 @@ def launch(ray, job: NodeJob, models: list[str], options, threads: int | None):
     else:
         resources = {"num_cpus": max(1.0, job.node.cpus)}
     task = ray.remote(profile_here).options(
-        scheduling_strategy=NodeAffinitySchedulingStrategy(job.node.node_id, soft=False), max_retries=0,
-        **resources)
+        scheduling_strategy=NodeAffinitySchedulingStrategy(job.node.node_id, soft=False), max_retries=0, **resources
+    )
     return task.remote(models, job.device_type, options, threads)
 
 

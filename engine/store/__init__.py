@@ -28,5 +28,15 @@ from engine.store.store import (
     open_store,
 )
 
-__all__ = ["SCHEMA_VERSION", "Run", "RunKind", "Store", "StoreError", "StoreLocked", "assumptions_of",
-           "command_line", "default_path", "open_store"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Run",
+    "RunKind",
+    "Store",
+    "StoreError",
+    "StoreLocked",
+    "assumptions_of",
+    "command_line",
+    "default_path",
+    "open_store",
+]

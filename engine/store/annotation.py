@@ -22,11 +22,13 @@ def session_row(store: Store, session_id: str) -> dict | None:
 def open_sessions(store: Store, annotator: str | None = None) -> list[dict]:
     """Human sessions still open (resumable), of `annotator` when given, newest first, with how many
     items they hold."""
-    sql = ("SELECT s.id, s.annotator, s.task, s.dataset, s.frames_planned, s.created_at, "
-           "count(i.frame) AS items FROM annotation_sessions s "
-           "LEFT JOIN annotation_items i ON i.session_id = s.id "
-           "WHERE s.status = 'open' AND NOT s.simulated {extra} "
-           "GROUP BY ALL ORDER BY s.created_at DESC")
+    sql = (
+        "SELECT s.id, s.annotator, s.task, s.dataset, s.frames_planned, s.created_at, "
+        "count(i.frame) AS items FROM annotation_sessions s "
+        "LEFT JOIN annotation_items i ON i.session_id = s.id "
+        "WHERE s.status = 'open' AND NOT s.simulated {extra} "
+        "GROUP BY ALL ORDER BY s.created_at DESC"
+    )
     if annotator:
         return store.query(sql.format(extra="AND s.annotator = ?"), [annotator])
     return store.query(sql.format(extra=""))
@@ -37,7 +39,8 @@ def human_sessions(store: Store) -> list[dict]:
     return store.query(
         "SELECT s.id, s.annotator, s.task, s.dataset, s.status, s.created_at, count(i.frame) AS items "
         "FROM annotation_sessions s LEFT JOIN annotation_items i ON i.session_id = s.id "
-        "WHERE NOT s.simulated GROUP BY ALL ORDER BY s.created_at DESC")
+        "WHERE NOT s.simulated GROUP BY ALL ORDER BY s.created_at DESC"
+    )
 
 
 def session_ids(store: Store) -> list[str]:
@@ -66,7 +69,9 @@ def session_items(store: Store, ids: Sequence[str]) -> list[dict]:
         "json_extract_string(s.settings, '$.sam_weights') AS sam_weights, "
         "json_extract_string(s.settings, '$.sam_variant') AS sam_variant FROM annotation_items i "
         f"JOIN annotation_sessions s ON s.id = i.session_id WHERE i.session_id IN ({marks}) "
-        "ORDER BY i.completed_at", list(ids))
+        "ORDER BY i.completed_at",
+        list(ids),
+    )
 
 
 def human_item_count(store: Store, timing: str) -> int:

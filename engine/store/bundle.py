@@ -49,14 +49,20 @@ def linked_tables(con) -> list[str]:
     """Tables with a run_id column (results of a run), in a stable order."""
     rows = con.execute(
         "SELECT table_name FROM information_schema.columns WHERE column_name = 'run_id' "
-        "AND table_schema = 'main' ORDER BY table_name").fetchall()
+        "AND table_schema = 'main' ORDER BY table_name"
+    ).fetchall()
     return [r[0] for r in rows if r[0] not in _NOT_LINKED]
 
 
 def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main' "
-        "ORDER BY ordinal_position", [table]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main' "
+            "ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    ]
 
 
 def _sha256(path: Path) -> str:
@@ -78,8 +84,10 @@ def resolve_ids(store: Store, given: list[str]) -> list[str]:
     for text in given:
         key = text.strip().lower()
         if len(key) < _ID_PREFIX_MIN:
-            raise StoreError(f"run id {text!r} is too short: give the id `segroi runs` prints "
-                             f"(or its first {_ID_PREFIX_MIN} characters or more)")
+            raise StoreError(
+                f"run id {text!r} is too short: give the id `segroi runs` prints "
+                f"(or its first {_ID_PREFIX_MIN} characters or more)"
+            )
         rows = store.query("SELECT id FROM runs WHERE starts_with(id, ?) ORDER BY id", [key])
         if not rows:
             raise StoreError(f"no run {text} in {store.path}")
@@ -109,22 +117,27 @@ def export_runs(store: Store, run_ids: list[str], out: str | os.PathLike) -> dic
     try:
         with store.connect(read_only=True) as con:
             version = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
-            runs = con.sql("SELECT * FROM runs WHERE id = ANY($ids) ORDER BY started_at, id",
-                           params={"ids": ids}).to_arrow_table()
-            running = [r for r, s in zip(runs.column("id").to_pylist(), runs.column("status").to_pylist())
-                       if s == "running"]
+            runs = con.sql(
+                "SELECT * FROM runs WHERE id = ANY($ids) ORDER BY started_at, id", params={"ids": ids}
+            ).to_arrow_table()
+            running = [
+                r for r, s in zip(runs.column("id").to_pylist(), runs.column("status").to_pylist()) if s == "running"
+            ]
             if running:
                 raise StoreError(f"run {running[0]} is still running: export it when it has finished")
             tables = {RUNS: runs}
             for table in linked_tables(con):
-                data = con.sql(f'SELECT * FROM "{table}" WHERE run_id = ANY($ids)',
-                               params={"ids": ids}).to_arrow_table()
+                data = con.sql(
+                    f'SELECT * FROM "{table}" WHERE run_id = ANY($ids)', params={"ids": ids}
+                ).to_arrow_table()
                 if data.num_rows:
                     tables[table] = data
             devices = {}
-            for row in con.sql("SELECT run_id, list(DISTINCT device_name ORDER BY device_name) AS names "
-                               "FROM hardware WHERE run_id = ANY($ids) GROUP BY run_id",
-                               params={"ids": ids}).fetchall():
+            for row in con.sql(
+                "SELECT run_id, list(DISTINCT device_name ORDER BY device_name) AS names "
+                "FROM hardware WHERE run_id = ANY($ids) GROUP BY run_id",
+                params={"ids": ids},
+            ).fetchall():
                 devices[row[0]] = [n for n in row[1] if n]
         entries = {}
         for name, data in tables.items():
@@ -133,16 +146,33 @@ def export_runs(store: Store, run_ids: list[str], out: str | os.PathLike) -> dic
             prov = None
             if "provenance" in data.column_names:
                 prov = dict(Counter(data.column("provenance").to_pylist()))
-            entries[name] = {"file": path.name, "rows": data.num_rows, "columns": data.column_names,
-                             "sha256": _sha256(path), "provenance": prov}
+            entries[name] = {
+                "file": path.name,
+                "rows": data.num_rows,
+                "columns": data.column_names,
+                "sha256": _sha256(path),
+                "provenance": prov,
+            }
         manifest = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "segroi_version": __version__,
-            "schema_version": version, "exported_at": _now().isoformat(timespec="seconds"),
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "segroi_version": __version__,
+            "schema_version": version,
+            "exported_at": _now().isoformat(timespec="seconds"),
             "exported_from_host": socket.gethostname(),
-            "runs": [{"id": r["id"], "kind": r["kind"], "status": r["status"], "host": r["host"],
-                      "started_at": _iso(r["started_at"]), "finished_at": _iso(r["finished_at"]),
-                      "segroi_version": r["segroi_version"], "devices": devices.get(r["id"], [])}
-                     for r in runs.to_pylist()],
+            "runs": [
+                {
+                    "id": r["id"],
+                    "kind": r["kind"],
+                    "status": r["status"],
+                    "host": r["host"],
+                    "started_at": _iso(r["started_at"]),
+                    "finished_at": _iso(r["finished_at"]),
+                    "segroi_version": r["segroi_version"],
+                    "devices": devices.get(r["id"], []),
+                }
+                for r in runs.to_pylist()
+            ],
             "tables": entries,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -158,9 +188,9 @@ def export_runs(store: Store, run_ids: list[str], out: str | os.PathLike) -> dic
 # -- import ---------------------------------------------------------------------------------------
 @dataclass
 class ImportResult:
-    added: list[str]            # run ids added
-    present: list[str]          # run ids the store already had
-    rows: dict[str, int]        # rows added per table
+    added: list[str]  # run ids added
+    present: list[str]  # run ids the store already had
+    rows: dict[str, int]  # rows added per table
     import_id: str | None
     manifest: dict
 
@@ -170,12 +200,13 @@ class ImportResult:
         rows = ", ".join(f"{n} {t}" for t, n in sorted(self.rows.items()) if n and t != RUNS)
         have = f"; {len(self.present)} already present" if self.present else ""
         m = self.manifest
-        return (f"imported {len(self.added)} run(s) from {m.get('exported_from_host')} (segroi "
-                f"{m.get('segroi_version')}, schema {m.get('schema_version')}){have}"
-                + (f": {rows}" if rows else ""))
+        return (
+            f"imported {len(self.added)} run(s) from {m.get('exported_from_host')} (segroi "
+            f"{m.get('segroi_version')}, schema {m.get('schema_version')}){have}" + (f": {rows}" if rows else "")
+        )
 
 
-DEFAULT_LIMIT = 4 * 2**30   # bytes a bundle may unpack to, and its tables may hold uncompressed
+DEFAULT_LIMIT = 4 * 2**30  # bytes a bundle may unpack to, and its tables may hold uncompressed
 MANIFEST_LIMIT = 16 * 2**20  # a manifest lists runs and tables: far below this
 
 
@@ -196,8 +227,9 @@ def read_manifest(folder: Path) -> dict:
     if not path.is_file():
         raise StoreError(f"{folder} is not a segroi bundle: it has no {MANIFEST}")
     if path.stat().st_size > MANIFEST_LIMIT:
-        raise StoreError(f"{MANIFEST} of {folder} is larger than {MANIFEST_LIMIT // 2**20} MiB; a segroi manifest "
-                         "is far smaller")
+        raise StoreError(
+            f"{MANIFEST} of {folder} is larger than {MANIFEST_LIMIT // 2**20} MiB; a segroi manifest is far smaller"
+        )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -208,12 +240,16 @@ def read_manifest(folder: Path) -> dict:
     if not isinstance(fv, int) or not isinstance(sv, int):
         raise StoreError(f"{MANIFEST} of {folder} has no valid format_version/schema_version")
     if fv > FORMAT_VERSION:
-        raise StoreError(f"the bundle's format version {fv} is newer than this segroi's ({FORMAT_VERSION}): "
-                         "upgrade segroi to import it")
+        raise StoreError(
+            f"the bundle's format version {fv} is newer than this segroi's ({FORMAT_VERSION}): "
+            "upgrade segroi to import it"
+        )
     if sv > SCHEMA_VERSION:
-        raise StoreError(f"the bundle was written by segroi {manifest.get('segroi_version')} with store schema "
-                         f"{sv}; this segroi ({__version__}) knows schemas up to {SCHEMA_VERSION}. Upgrade segroi "
-                         "to import it: rows of a newer schema could be misread")
+        raise StoreError(
+            f"the bundle was written by segroi {manifest.get('segroi_version')} with store schema "
+            f"{sv}; this segroi ({__version__}) knows schemas up to {SCHEMA_VERSION}. Upgrade segroi "
+            "to import it: rows of a newer schema could be misread"
+        )
     tables = manifest.get("tables")
     runs = manifest.get("runs")
     if not isinstance(tables, dict) or RUNS not in tables or not isinstance(runs, list):
@@ -227,8 +263,10 @@ def read_manifest(folder: Path) -> dict:
         if not file.is_file():
             raise StoreError(f"the bundle {folder} lacks {entry['file']}, which its manifest lists")
         if entry.get("sha256") != _sha256(file):
-            raise StoreError(f"{entry['file']} in {folder} does not match its manifest (checksum): "
-                             "the bundle was changed or damaged after export")
+            raise StoreError(
+                f"{entry['file']} in {folder} does not match its manifest (checksum): "
+                "the bundle was changed or damaged after export"
+            )
     return manifest
 
 
@@ -245,8 +283,10 @@ def _check_unpacked_size(folder: Path, manifest: dict) -> None:
             raise StoreError(f"{entry['file']} in {folder} cannot be read as Parquet: {exc}") from None
         total += sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         if total > limit:
-            raise StoreError(f"the bundle's tables hold more than {limit / 2**30:.1f} GiB once decoded "
-                             "(set SEGROI_MAX_BUNDLE_BYTES to allow more)")
+            raise StoreError(
+                f"the bundle's tables hold more than {limit / 2**30:.1f} GiB once decoded "
+                "(set SEGROI_MAX_BUNDLE_BYTES to allow more)"
+            )
 
 
 def _check_items_bring_their_sessions(con, data: dict, added: list) -> None:
@@ -256,17 +296,25 @@ def _check_items_bring_their_sessions(con, data: dict, added: list) -> None:
     if items is None or "session_id" not in items.column_names:
         return
     runs = set(added)
-    wanted = {s for s, r in zip(items.column("session_id").to_pylist(), items.column("run_id").to_pylist())
-              if r in runs}
+    wanted = {
+        s for s, r in zip(items.column("session_id").to_pylist(), items.column("run_id").to_pylist()) if r in runs
+    }
     brought = set()
     if sessions is not None and "id" in sessions.column_names:
-        brought = {s for s, r in zip(sessions.column("id").to_pylist(), sessions.column("run_id").to_pylist())
-                   if r in runs}
-    here = {r[0] for r in con.execute("SELECT id FROM annotation_sessions WHERE id = ANY(?)",
-                                      [sorted(map(str, wanted))]).fetchall()}
+        brought = {
+            s for s, r in zip(sessions.column("id").to_pylist(), sessions.column("run_id").to_pylist()) if r in runs
+        }
+    here = {
+        r[0]
+        for r in con.execute(
+            "SELECT id FROM annotation_sessions WHERE id = ANY(?)", [sorted(map(str, wanted))]
+        ).fetchall()
+    }
     if wanted - (brought - here):
-        raise StoreError("annotation_items.parquet holds items of an annotation session the bundle does not "
-                         "bring, or one this store already has")
+        raise StoreError(
+            "annotation_items.parquet holds items of an annotation session the bundle does not "
+            "bring, or one this store already has"
+        )
 
 
 def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = None) -> ImportResult:
@@ -301,8 +349,9 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
             ours = set(_columns(con, name))
             extra = sorted(set(table.column_names) - ours)
             if extra:
-                raise StoreError(f"{name}.parquet has column(s) {', '.join(extra)} that this store's {name} "
-                                 "does not have")
+                raise StoreError(
+                    f"{name}.parquet has column(s) {', '.join(extra)} that this store's {name} does not have"
+                )
             if name != RUNS:
                 if "run_id" not in table.column_names:
                     raise StoreError(f"{name}.parquet has no run_id column")
@@ -312,8 +361,10 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
             if "provenance" in table.column_names and name != "scenarios":
                 bad = set(table.column("provenance").to_pylist()) - set(PROVENANCE_KINDS)
                 if bad:
-                    raise StoreError(f"{name}.parquet: provenance must be one of {', '.join(PROVENANCE_KINDS)}, "
-                                     f"got {sorted(map(str, bad))}")
+                    raise StoreError(
+                        f"{name}.parquet: provenance must be one of {', '.join(PROVENANCE_KINDS)}, "
+                        f"got {sorted(map(str, bad))}"
+                    )
         present = [r[0] for r in con.execute("SELECT id FROM runs WHERE id = ANY(?)", [bundle_ids]).fetchall()]
         added = [i for i in bundle_ids if i not in present]
         counts: dict[str, int] = {}
@@ -334,7 +385,7 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
                 if name == RUNS:
                     select = ", ".join(f'"{c}"' for c in table.column_names if c != "import_id")
                     insert = select + ', "import_id"'
-                    sql = (f"INSERT INTO runs ({insert}) SELECT {select}, $import_id FROM _segroi_bundle {where}")
+                    sql = f"INSERT INTO runs ({insert}) SELECT {select}, $import_id FROM _segroi_bundle {where}"
                     params = {"added": added, "import_id": import_id}
                 else:
                     sql = f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _segroi_bundle {where}'
@@ -351,9 +402,19 @@ def import_bundle(store: Store, folder: str | os.PathLike, source: str | None = 
             exported_at = None
         con.execute(
             "INSERT INTO bundle_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, _now(), source or folder.name, str(manifest.get("segroi_version")),
-             manifest["schema_version"], exported_at, str(manifest.get("exported_from_host")), len(added),
-             len(present), json.dumps(manifest, sort_keys=True)]).fetchall()
+            [
+                import_id,
+                _now(),
+                source or folder.name,
+                str(manifest.get("segroi_version")),
+                manifest["schema_version"],
+                exported_at,
+                str(manifest.get("exported_from_host")),
+                len(added),
+                len(present),
+                json.dumps(manifest, sort_keys=True),
+            ],
+        ).fetchall()
     return ImportResult(added, present, counts, import_id, manifest)
 
 
@@ -361,4 +422,6 @@ def imports(store: Store, limit: int = 20) -> list[dict]:
     """The latest bundle imports, newest first."""
     return store.query(
         "SELECT id, imported_at, source, exported_from_host, bundle_segroi_version, bundle_schema_version, "
-        "runs_added, runs_present FROM bundle_imports ORDER BY imported_at DESC LIMIT ?", [limit])
+        "runs_added, runs_present FROM bundle_imports ORDER BY imported_at DESC LIMIT ?",
+        [limit],
+    )

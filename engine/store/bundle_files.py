@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from engine.store.bundle import TABLE_NAME, MANIFEST, ImportResult, import_bundle, max_bundle_bytes
 from engine.store.store import Store, StoreError
 
+
 class _Budget:
     def __init__(self, limit: int):
         self.left = limit
@@ -34,8 +35,10 @@ class _Budget:
                     return
                 self.left -= len(block)
                 if self.left < 0:
-                    raise StoreError(f"the bundle is larger than {self.limit / 2**30:.1f} GiB "
-                                     "(set SEGROI_MAX_BUNDLE_BYTES to allow more)")
+                    raise StoreError(
+                        f"the bundle is larger than {self.limit / 2**30:.1f} GiB "
+                        "(set SEGROI_MAX_BUNDLE_BYTES to allow more)"
+                    )
                 out.write(block)
 
 
@@ -63,8 +66,9 @@ def unpack_zip(source, dest: Path, limit: int | None = None) -> None:
         members = {i.filename: i for i in zf.infolist() if not i.is_dir()}
         manifests = [n for n in members if PurePosixPath(n).name == MANIFEST and len(PurePosixPath(n).parts) <= 2]
         if len(manifests) != 1:
-            raise StoreError(f"the zip must hold exactly one {MANIFEST}, at its top or in one folder "
-                             f"(found {len(manifests)})")
+            raise StoreError(
+                f"the zip must hold exactly one {MANIFEST}, at its top or in one folder (found {len(manifests)})"
+            )
         prefix = manifests[0][: -len(MANIFEST)]
         with zf.open(members[manifests[0]]) as fh:
             budget.copy(fh, dest / MANIFEST)
@@ -85,10 +89,11 @@ def stage_files(files: list[tuple[str, object]], dest: Path, limit: int | None =
     seen = set()
     for name, fh in files:
         base = PurePosixPath(str(name).replace("\\", "/")).name
-        stem = base[:-len(".parquet")] if base.endswith(".parquet") else None
+        stem = base[: -len(".parquet")] if base.endswith(".parquet") else None
         if base != MANIFEST and not (stem and TABLE_NAME.fullmatch(stem)):
-            raise StoreError(f"{base[:80]!r} is not part of a segroi bundle (manifest.json and <table>.parquet "
-                             "files, or one .zip)")
+            raise StoreError(
+                f"{base[:80]!r} is not part of a segroi bundle (manifest.json and <table>.parquet files, or one .zip)"
+            )
         if base in seen:
             raise StoreError(f"{base} was given twice")
         seen.add(base)

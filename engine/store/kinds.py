@@ -6,11 +6,11 @@ from enum import StrEnum
 
 
 class RunKind(StrEnum):
-    PROFILE = "profile"            # segroi profile: time, energy, memory of the models
-    EVALUATE = "evaluate"          # segroi evaluate: accuracy against ground truth
-    TRAIN_SSL = "train-ssl"        # segroi train-ssl: the label-free model
+    PROFILE = "profile"  # segroi profile: time, energy, memory of the models
+    EVALUATE = "evaluate"  # segroi evaluate: accuracy against ground truth
+    TRAIN_SSL = "train-ssl"  # segroi train-ssl: the label-free model
     ANNOTATE_SIM = "annotate-sim"  # segroi annotate-sim: the simulated annotator
-    DEMO = "demo"                  # segroi demo: the H100 anchors and the published accuracy figures
+    DEMO = "demo"  # segroi demo: the H100 anchors and the published accuracy figures
 
 
 # Runs whose rows feed the numbers shown (every kind today; the PDF lists them).

@@ -10,6 +10,9 @@ def measured_dates(store, run_ids: list[str]) -> dict[str, tuple]:
     if not run_ids:
         return {}
     marks = ", ".join("?" for _ in run_ids)
-    rows = store.query(f"SELECT run_id, min(measured_at) AS first, max(measured_at) AS last FROM profiles "
-                       f"WHERE run_id IN ({marks}) AND measured_at IS NOT NULL GROUP BY run_id", list(run_ids))
+    rows = store.query(
+        f"SELECT run_id, min(measured_at) AS first, max(measured_at) AS last FROM profiles "
+        f"WHERE run_id IN ({marks}) AND measured_at IS NOT NULL GROUP BY run_id",
+        list(run_ids),
+    )
     return {r["run_id"]: (r["first"], r["last"]) for r in rows}

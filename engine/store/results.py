@@ -31,14 +31,15 @@ def run_profiles(store: Store, run_id: str, model: str | None = None) -> list[di
     """One run's profile rows (of `model` only, when given), in the order they were measured."""
     if model is None:
         return store.query("SELECT * FROM profiles WHERE run_id = ? ORDER BY measured_at", [run_id])
-    return store.query("SELECT * FROM profiles WHERE run_id = ? AND model = ? ORDER BY measured_at",
-                       [run_id, model])
+    return store.query("SELECT * FROM profiles WHERE run_id = ? AND model = ? ORDER BY measured_at", [run_id, model])
 
 
 def latest_full_size_profile_run(store: Store, model: str, device: str | None = None) -> str | None:
     """The newest finished run that profiled `model` at its full input size (on `device`), or None."""
-    sql = ("SELECT p.run_id FROM profiles p JOIN runs r ON r.id = p.run_id "
-           "WHERE r.status = 'ok' AND p.model = ? AND NOT p.reduced_input")
+    sql = (
+        "SELECT p.run_id FROM profiles p JOIN runs r ON r.id = p.run_id "
+        "WHERE r.status = 'ok' AND p.model = ? AND NOT p.reduced_input"
+    )
     params: list = [model]
     if device is not None:
         sql += " AND p.device = ?"
@@ -49,16 +50,22 @@ def latest_full_size_profile_run(store: Store, model: str, device: str | None = 
 
 def profiled_models(store: Store) -> list[str]:
     """Every model some finished run profiled."""
-    return [r["model"] for r in store.query(
-        "SELECT DISTINCT p.model FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok' "
-        "ORDER BY p.model")]
+    return [
+        r["model"]
+        for r in store.query(
+            "SELECT DISTINCT p.model FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status = 'ok' "
+            "ORDER BY p.model"
+        )
+    ]
 
 
 def demo_profiles_present(store: Store, source: str) -> bool:
     """Whether a finished `segroi demo` run stored profile rows from `source` (the reference anchors)."""
     rows = store.query(
         "SELECT count(*) AS n FROM profiles p JOIN runs r ON r.id = p.run_id "
-        "WHERE r.kind = ? AND r.status = 'ok' AND p.source = ?", [RunKind.DEMO, source])
+        "WHERE r.kind = ? AND r.status = 'ok' AND p.source = ?",
+        [RunKind.DEMO, source],
+    )
     return bool(rows and rows[0]["n"])
 
 
@@ -66,7 +73,8 @@ def profile_runs(store: Store, limit: int = 10) -> list[dict]:
     """The latest profile runs, whatever their status (the Benchmarks page lists them)."""
     return store.query(
         "SELECT id, status, started_at, finished_at, command, reason FROM runs "
-        "WHERE kind = ? ORDER BY started_at DESC LIMIT ?", [RunKind.PROFILE, limit]
+        "WHERE kind = ? ORDER BY started_at DESC LIMIT ?",
+        [RunKind.PROFILE, limit],
     )
 
 
@@ -152,8 +160,11 @@ def run_rows(store: Store, table: str, run_id: str) -> list[dict]:
 
 def training_run_for_weights(store: Store, weights_path: str) -> dict | None:
     """The newest training row that wrote `weights_path` (as stored: an absolute path), or None."""
-    rows = store.query("SELECT t.* FROM training_runs t JOIN runs r ON r.id = t.run_id "
-                       "WHERE t.weights_path = ? ORDER BY r.started_at DESC LIMIT 1", [weights_path])
+    rows = store.query(
+        "SELECT t.* FROM training_runs t JOIN runs r ON r.id = t.run_id "
+        "WHERE t.weights_path = ? ORDER BY r.started_at DESC LIMIT 1",
+        [weights_path],
+    )
     return rows[0] if rows else None
 
 
@@ -171,8 +182,9 @@ def _row_counts(store: Store, run_ids: list[str]) -> dict[str, dict[str, int]]:
 
 
 def _profile_device(store: Store, run_id: str) -> str | None:
-    rows = store.query("SELECT device_name FROM profiles WHERE run_id = ? AND device_name IS NOT NULL LIMIT 1",
-                       [run_id])
+    rows = store.query(
+        "SELECT device_name FROM profiles WHERE run_id = ? AND device_name IS NOT NULL LIMIT 1", [run_id]
+    )
     return rows[0]["device_name"] if rows else None
 
 

@@ -287,9 +287,14 @@ class Store:
 
     def _mark_abandoned(self, con: duckdb.DuckDBPyConnection) -> None:
         host = socket.gethostname()
-        started = "process_started_at" if con.execute(
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs' "
-            "AND column_name = 'process_started_at'").fetchall()[0][0] else "NULL"  # a store held below version 11
+        started = (
+            "process_started_at"
+            if con.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs' "
+                "AND column_name = 'process_started_at'"
+            ).fetchall()[0][0]
+            else "NULL"
+        )  # a store held below version 11
         rows = con.execute(
             f"SELECT id, pid, {started} FROM runs WHERE status = 'running' AND host = ?", [host]
         ).fetchall()
@@ -332,8 +337,7 @@ class Store:
             names = [
                 r[0]
                 for r in con.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                    "ORDER BY ordinal_position",
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
                     [table],
                 ).fetchall()
             ]
@@ -385,8 +389,14 @@ class Store:
         with self.transaction() as con:
             con.execute(sql, list(params or []))
 
-    def save_scenario(self, name: str, assumptions: dict, provenance: dict | None = None,
-                      note: str | None = None, saved_by: str | None = None) -> int:
+    def save_scenario(
+        self,
+        name: str,
+        assumptions: dict,
+        provenance: dict | None = None,
+        note: str | None = None,
+        saved_by: str | None = None,
+    ) -> int:
         """Store the scenario and, in the same transaction, its next version (engine.store.versions), saved
         by `saved_by` (a login name or pseudonym). Returns the version number."""
         from engine.store import versions
@@ -395,10 +405,20 @@ class Store:
         with self.transaction() as con:
             old = con.execute("SELECT created_at FROM scenarios WHERE name = ?", [name]).fetchone()
             con.execute("DELETE FROM scenarios WHERE name = ?", [name])
-            self._insert(con, "scenarios", [{
-                "name": name, "assumptions": assumptions, "provenance": provenance or {},
-                "note": note, "created_at": old[0] if old else now, "updated_at": now,
-            }])
+            self._insert(
+                con,
+                "scenarios",
+                [
+                    {
+                        "name": name,
+                        "assumptions": assumptions,
+                        "provenance": provenance or {},
+                        "note": note,
+                        "created_at": old[0] if old else now,
+                        "updated_at": now,
+                    }
+                ],
+            )
             return versions.record(con, name, assumptions, provenance or {}, note, saved_by, now)
 
     def scenarios(self) -> list[dict]:
@@ -437,12 +457,24 @@ class Store:
         run = Run(self, str(uuid.uuid4()))
         run.settings = dict(settings or {})
         with self.transaction() as con:
-            self._insert(con, "runs", [{
-                "id": run.id, "kind": str(kind), "status": "running", "started_at": _now(),
-                "host": socket.gethostname(), "pid": os.getpid(), "process_started_at": _process_start(os.getpid()),
-                "command": command if command is not None else _COMMAND.get(),
-                "settings": run.settings, "segroi_version": __version__,
-            }])
+            self._insert(
+                con,
+                "runs",
+                [
+                    {
+                        "id": run.id,
+                        "kind": str(kind),
+                        "status": "running",
+                        "started_at": _now(),
+                        "host": socket.gethostname(),
+                        "pid": os.getpid(),
+                        "process_started_at": _process_start(os.getpid()),
+                        "command": command if command is not None else _COMMAND.get(),
+                        "settings": run.settings,
+                        "segroi_version": __version__,
+                    }
+                ],
+            )
         return run
 
     def finish_run(self, run: "Run") -> None:
@@ -452,9 +484,7 @@ class Store:
                 self._insert(con, table, [{"run_id": run.id, **r} for r in rows])
             if run.settings_changed:
                 con.execute("UPDATE runs SET settings = ? WHERE id = ?", [_cell(run.settings), run.id])
-            con.execute(
-                "UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id]
-            )
+            con.execute("UPDATE runs SET status = 'ok', finished_at = ? WHERE id = ?", [_now(), run.id])
 
     def fail_run(self, run: "Run", exc: BaseException | str) -> None:
         """Mark the run failed with its reason; none of its rows are written."""
@@ -505,8 +535,9 @@ class Run:
         self.settings_changed = True
 
 
-def open_store(path: str | os.PathLike | None = None, read_only: bool = False,
-               lock_wait: float = LOCK_WAIT_SECONDS) -> Store:
+def open_store(
+    path: str | os.PathLike | None = None, read_only: bool = False, lock_wait: float = LOCK_WAIT_SECONDS
+) -> Store:
     """The store at `path` (default: `default_path()`), migrated to this segroi's schema.
 
     Read-only callers (the dashboard) do not create a missing file; they read it as empty.

@@ -23,8 +23,12 @@ def leaves(tree: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def changed_fields(old_assumptions: dict | None, new_assumptions: dict, old_provenance: dict | None = None,
-                   new_provenance: dict | None = None) -> list[str]:
+def changed_fields(
+    old_assumptions: dict | None,
+    new_assumptions: dict,
+    old_provenance: dict | None = None,
+    new_provenance: dict | None = None,
+) -> list[str]:
     """Dotted fields whose value (or range) or provenance differ between two saved states, in the new
     state's order then the removed ones."""
     if old_assumptions is None:
@@ -37,26 +41,42 @@ def changed_fields(old_assumptions: dict | None, new_assumptions: dict, old_prov
     return out
 
 
-def record(con, name: str, assumptions: dict, provenance: dict, note: str | None, saved_by: str | None,
-           saved_at) -> int:
+def record(
+    con, name: str, assumptions: dict, provenance: dict, note: str | None, saved_by: str | None, saved_at
+) -> int:
     """Inside the save's transaction: the next version of `name`, with what changed since the last one."""
-    prev = con.execute("SELECT version, assumptions, provenance FROM scenario_versions WHERE name = ? "
-                       "ORDER BY version DESC LIMIT 1", [name]).fetchone()
+    prev = con.execute(
+        "SELECT version, assumptions, provenance FROM scenario_versions WHERE name = ? ORDER BY version DESC LIMIT 1",
+        [name],
+    ).fetchone()
     version = (prev[0] + 1) if prev else 1
-    changed = changed_fields(json.loads(prev[1]) if prev else None, assumptions,
-                             json.loads(prev[2]) if prev and prev[2] else {}, provenance)
+    changed = changed_fields(
+        json.loads(prev[1]) if prev else None, assumptions, json.loads(prev[2]) if prev and prev[2] else {}, provenance
+    )
     who = str(saved_by)[:MAX_SAVED_BY] if saved_by else None
-    con.execute("INSERT INTO scenario_versions (name, version, saved_at, saved_by, assumptions, provenance, note, "
-                "changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [name, version, saved_at, who, json.dumps(assumptions), json.dumps(provenance or {}), note,
-                 json.dumps(changed)])
+    con.execute(
+        "INSERT INTO scenario_versions (name, version, saved_at, saved_by, assumptions, provenance, note, "
+        "changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            name,
+            version,
+            saved_at,
+            who,
+            json.dumps(assumptions),
+            json.dumps(provenance or {}),
+            note,
+            json.dumps(changed),
+        ],
+    )
     return version
 
 
 def versions(store, name: str) -> list[dict]:
     """The saved versions of scenario `name`, newest first: version, saved_at, saved_by, note, changed."""
-    rows = store.query("SELECT version, saved_at, saved_by, note, changed FROM scenario_versions WHERE name = ? "
-                       "ORDER BY version DESC", [name])
+    rows = store.query(
+        "SELECT version, saved_at, saved_by, note, changed FROM scenario_versions WHERE name = ? ORDER BY version DESC",
+        [name],
+    )
     for r in rows:
         r["changed"] = json.loads(r["changed"]) if r["changed"] else []
     return rows

@@ -10,12 +10,26 @@ import pytest
 from engine.access.hosts import HostGuard, allowed, extra_names, host_of
 
 
-@pytest.mark.parametrize("header, name", [
-    ("localhost:8501", "localhost"), ("LOCALHOST", "localhost"), ("127.0.0.1:1", "127.0.0.1"),
-    ("[::1]:8501", "::1"), ("[::1]", "::1"), ("Segroi.Example.org:443", "segroi.example.org"),
-    ("localhost:", None), ("localhost:abc", None), ("a b", None), ("[::1", None), ("[127.0.0.1]:80", None),
-    ("", None), (None, None), ("localhost:8501:1", None), ("evil.example/x", None),
-])
+@pytest.mark.parametrize(
+    "header, name",
+    [
+        ("localhost:8501", "localhost"),
+        ("LOCALHOST", "localhost"),
+        ("127.0.0.1:1", "127.0.0.1"),
+        ("[::1]:8501", "::1"),
+        ("[::1]", "::1"),
+        ("Segroi.Example.org:443", "segroi.example.org"),
+        ("localhost:", None),
+        ("localhost:abc", None),
+        ("a b", None),
+        ("[::1", None),
+        ("[127.0.0.1]:80", None),
+        ("", None),
+        (None, None),
+        ("localhost:8501:1", None),
+        ("evil.example/x", None),
+    ],
+)
 def test_host_of(header, name):
     assert host_of(header) == name
 
@@ -25,10 +39,21 @@ def test_loopback_names_are_answered(header):
     assert allowed(header)
 
 
-@pytest.mark.parametrize("header", [
-    "attacker.example:8501", "localhost.attacker.example", "127.0.0.1.nip.io", "localhost.", "0.0.0.0:8501",
-    "10.0.0.5:8501", "[::]:8501", "", None, "xn--80ak6aa92e.com",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "attacker.example:8501",
+        "localhost.attacker.example",
+        "127.0.0.1.nip.io",
+        "localhost.",
+        "0.0.0.0:8501",
+        "10.0.0.5:8501",
+        "[::]:8501",
+        "",
+        None,
+        "xn--80ak6aa92e.com",
+    ],
+)
 def test_other_names_are_refused(header):
     assert not allowed(header)
 
@@ -39,7 +64,10 @@ def test_extra_names_only_when_a_login_is_required():
     assert extra_names("0.0.0.0", env) == {"segroi.example-hospital.org", "10.0.0.5"}
     assert extra_names("10.0.0.7", {}) == {"10.0.0.7"}
     assert extra_names("localhost", dict(env, SEGROI_LOGIN_REQUIRED="1")) == {
-        "segroi.example-hospital.org", "10.0.0.5", "localhost"}
+        "segroi.example-hospital.org",
+        "10.0.0.5",
+        "localhost",
+    }
     extra = extra_names("0.0.0.0", env)
     assert allowed("segroi.example-hospital.org:8501", extra) and not allowed("evil.example-hospital.org", extra)
 
@@ -80,8 +108,13 @@ def test_the_guard_refuses_before_the_app_runs():
 
 def test_every_answer_forbids_framing_by_other_origins():
     async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html"), (b"X-Frame-Options", b"ALLOWALL")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/html"), (b"X-Frame-Options", b"ALLOWALL")],
+            }
+        )
         await send({"type": "http.response.body", "body": b"ok"})
 
     guard = HostGuard(app)

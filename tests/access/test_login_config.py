@@ -10,9 +10,13 @@ from engine.access.login import LoginConfigError
 from engine.cli import main
 from engine.commands import dashboard as dash_cmd
 
-AUTH = {"redirect_uri": "https://segroi.example-hospital.org/oauth2callback", "cookie_secret": "c" * 32,
-        "client_id": "id", "client_secret": "s",
-        "server_metadata_url": "https://login.example-hospital.org/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "https://segroi.example-hospital.org/oauth2callback",
+    "cookie_secret": "c" * 32,
+    "client_id": "id",
+    "client_secret": "s",
+    "server_metadata_url": "https://login.example-hospital.org/.well-known/openid-configuration",
+}
 
 
 def test_no_login_is_fine_on_localhost_and_refused_beyond_it():
@@ -27,23 +31,26 @@ def test_no_login_is_fine_on_localhost_and_refused_beyond_it():
     assert login.check("localhost", {}, {"SEGROI_LOGIN_REQUIRED": "0"}).kind == "none"
 
 
-@pytest.mark.parametrize("secrets, why", [
-    ({"password": 12345678}, "is a number, not text"),
-    ({"password": 1.5}, "is a number, not text"),
-    ({"password": True}, "is true/false, not text"),
-    ({"password": ["a"]}, "is a list, not text"),
-    ({"password": {"x": "y"}}, "is a table, not text"),
-    ({"password": ""}, "empty"),
-    ({"password": "   "}, "empty"),
-    ({"auth": "yes"}, "not a section"),
-    ({"auth": {"client_id": "id"}}, "lacks redirect_uri, cookie_secret, client_secret"),
-    ({"auth": dict(AUTH, cookie_secret=5), "allowed_users": ["*"]}, "lacks cookie_secret"),
-    ({"auth": AUTH}, "allowed_users"),
-    ({"auth": AUTH, "allowed_users": []}, "allowed_users"),
-    ({"auth": AUTH, "allowed_users": ["not an address"]}, "not an e-mail address or a domain"),
-    ({"auth": AUTH, "allowed_users": 7}, "not text"),
-    ({"auth": AUTH, "allowed_users": ["*"], "password": "x"}, "both a password"),
-])
+@pytest.mark.parametrize(
+    "secrets, why",
+    [
+        ({"password": 12345678}, "is a number, not text"),
+        ({"password": 1.5}, "is a number, not text"),
+        ({"password": True}, "is true/false, not text"),
+        ({"password": ["a"]}, "is a list, not text"),
+        ({"password": {"x": "y"}}, "is a table, not text"),
+        ({"password": ""}, "empty"),
+        ({"password": "   "}, "empty"),
+        ({"auth": "yes"}, "not a section"),
+        ({"auth": {"client_id": "id"}}, "lacks redirect_uri, cookie_secret, client_secret"),
+        ({"auth": dict(AUTH, cookie_secret=5), "allowed_users": ["*"]}, "lacks cookie_secret"),
+        ({"auth": AUTH}, "allowed_users"),
+        ({"auth": AUTH, "allowed_users": []}, "allowed_users"),
+        ({"auth": AUTH, "allowed_users": ["not an address"]}, "not an e-mail address or a domain"),
+        ({"auth": AUTH, "allowed_users": 7}, "not text"),
+        ({"auth": AUTH, "allowed_users": ["*"], "password": "x"}, "both a password"),
+    ],
+)
 def test_a_malformed_configuration_is_an_error_never_no_login(secrets, why):
     with pytest.raises(LoginConfigError, match=why):
         login.configured(secrets, {})
@@ -91,8 +98,11 @@ def test_secrets_files_merge_like_streamlit_and_every_failure_names_the_file(tmp
 def test_dashboard_reads_all_three_files_streamlit_reads_and_pins_them(tmp_path, monkeypatch):
     monkeypatch.setattr(dash_cmd.Path, "home", lambda: tmp_path / "home")
     files = dash_cmd.secrets_files(tmp_path)
-    assert files == [tmp_path / "home/.streamlit/secrets.toml", tmp_path / ".streamlit/secrets.toml",
-                     tmp_path / "dashboard/.streamlit/secrets.toml"]
+    assert files == [
+        tmp_path / "home/.streamlit/secrets.toml",
+        tmp_path / ".streamlit/secrets.toml",
+        tmp_path / "dashboard/.streamlit/secrets.toml",
+    ]
     cmd = dash_cmd.streamlit_command(8600, "localhost", tmp_path)
     pinned = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--secrets.files"]
     assert pinned == [str(p) for p in files]
@@ -105,6 +115,7 @@ def _fake_popen(started):
 
         def wait(self, timeout=None):
             return 0
+
     return Proc
 
 

@@ -19,12 +19,21 @@ def _no_session_open():
     uploads.close_all()
 
 
-@pytest.mark.parametrize("path, shut", [
-    ("/_stcore/upload_file/abc/def", True), ("/segroi/_stcore/upload_file/abc/def", True),
-    ("/_stcore/upload_file", True), ("/_stcore/upload_file/", True),
-    ("/_stcore/health", False), ("/_stcore/stream", False), ("/media/abc.png", False), ("/", False),
-    ("/_stcore/upload_filex", False), ("/scenario", False),
-])
+@pytest.mark.parametrize(
+    "path, shut",
+    [
+        ("/_stcore/upload_file/abc/def", True),
+        ("/segroi/_stcore/upload_file/abc/def", True),
+        ("/_stcore/upload_file", True),
+        ("/_stcore/upload_file/", True),
+        ("/_stcore/health", False),
+        ("/_stcore/stream", False),
+        ("/media/abc.png", False),
+        ("/", False),
+        ("/_stcore/upload_filex", False),
+        ("/scenario", False),
+    ],
+)
 def test_uploads_are_closed_until_a_page_opens_them_and_nothing_else_is(path, shut):
     assert closed(path) is shut
 
@@ -34,7 +43,7 @@ def test_a_page_opens_uploads_for_its_own_session_only():
     assert not closed("/_stcore/upload_file/abc/def")
     assert not closed("/segroi/_stcore/upload_file/abc/def")
     assert closed("/_stcore/upload_file/abd/def")  # another session
-    assert closed("/_stcore/upload_file/ab/def")   # a prefix of an open one
+    assert closed("/_stcore/upload_file/ab/def")  # a prefix of an open one
     assert closed("/_stcore/upload_file/")
 
 

@@ -29,8 +29,12 @@ def test_a_provoked_error_before_the_login_shows_no_traceback_and_no_path(tmp_pa
     pytest.importorskip("websockets")
     port = free_port()
     base = f"http://127.0.0.2:{port}"
-    env = dict(os.environ, SEGROI_PASSWORD="a long passphrase", SEGROI_LOGIN_REQUIRED="1",
-               SEGROI_DB=str(tmp_path / "segroi.duckdb"))
+    env = dict(
+        os.environ,
+        SEGROI_PASSWORD="a long passphrase",
+        SEGROI_LOGIN_REQUIRED="1",
+        SEGROI_DB=str(tmp_path / "segroi.duckdb"),
+    )
     with serving(dashboard_command(port, host="127.0.0.2"), url=base, log_path=tmp_path / "server.log", env=env):
         first, provoked = asyncio.run(_provoke(base))
     assert "Password" in first.labels and not first.exceptions

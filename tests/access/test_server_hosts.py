@@ -31,9 +31,13 @@ def _get(address: str, port: int, path: str, host: str) -> int:
 
 def _websocket(address: str, port: int, host: str) -> int:
     with socket.create_connection((address, port), timeout=20) as s:
-        s.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                   "Sec-WebSocket-Protocol: streamlit\r\n\r\n").encode())
+        s.sendall(
+            (
+                f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                "Sec-WebSocket-Protocol: streamlit\r\n\r\n"
+            ).encode()
+        )
         status = s.recv(64).split(b"\r\n")[0]
     return int(status.split()[1])
 
@@ -52,8 +56,14 @@ def test_localhost_dashboard_answers_loopback_names_only(tmp_path):
         for host in (f"localhost:{port}", f"127.0.0.1:{port}", "localhost"):
             got = _statuses("127.0.0.1", port, host)
             assert got.pop("websocket") == 101 and set(got.values()) == {200}, (host, got)
-        for host in (f"attacker.example:{port}", "attacker.example", f"localhost.attacker.example:{port}",
-                     f"segroi.example-hospital.org:{port}", f"127.0.0.1.nip.io:{port}", ""):
+        for host in (
+            f"attacker.example:{port}",
+            "attacker.example",
+            f"localhost.attacker.example:{port}",
+            f"segroi.example-hospital.org:{port}",
+            f"127.0.0.1.nip.io:{port}",
+            "",
+        ):
             got = _statuses("127.0.0.1", port, host)
             assert set(got.values()) == {403}, (host, got)
     assert "refused a websocket request for /_stcore/stream" in (tmp_path / "server.log").read_text()
@@ -62,15 +72,30 @@ def test_localhost_dashboard_answers_loopback_names_only(tmp_path):
 def test_served_dashboard_also_answers_its_address_and_the_configured_names(tmp_path):
     """On 127.0.0.2 (not a name segroi takes for local: a login is required) with a password."""
     port = free_port()
-    env = dict(os.environ, SEGROI_PASSWORD="a long passphrase", SEGROI_LOGIN_REQUIRED="1",
-               SEGROI_ALLOWED_HOSTS="segroi.example-hospital.org")
-    with serving(dashboard_command(port, host="127.0.0.2"), url=f"http://127.0.0.2:{port}",
-                 log_path=tmp_path / "server.log", env=env):
-        for host in (f"127.0.0.2:{port}", f"segroi.example-hospital.org:{port}", "SEGROI.example-hospital.org",
-                     f"localhost:{port}"):
+    env = dict(
+        os.environ,
+        SEGROI_PASSWORD="a long passphrase",
+        SEGROI_LOGIN_REQUIRED="1",
+        SEGROI_ALLOWED_HOSTS="segroi.example-hospital.org",
+    )
+    with serving(
+        dashboard_command(port, host="127.0.0.2"),
+        url=f"http://127.0.0.2:{port}",
+        log_path=tmp_path / "server.log",
+        env=env,
+    ):
+        for host in (
+            f"127.0.0.2:{port}",
+            f"segroi.example-hospital.org:{port}",
+            "SEGROI.example-hospital.org",
+            f"localhost:{port}",
+        ):
             got = _statuses("127.0.0.2", port, host)
             assert got.pop("websocket") == 101 and set(got.values()) == {200}, (host, got)
-        for host in (f"attacker.example:{port}", f"evil.segroi.example-hospital.org:{port}",
-                     f"segroi.example-hospital.org.attacker.example:{port}"):
+        for host in (
+            f"attacker.example:{port}",
+            f"evil.segroi.example-hospital.org:{port}",
+            f"segroi.example-hospital.org.attacker.example:{port}",
+        ):
             got = _statuses("127.0.0.2", port, host)
             assert set(got.values()) == {403}, (host, got)

@@ -22,16 +22,25 @@ def _upload(base: str, token: str, session: str) -> int:
     from urllib.parse import urlsplit
 
     boundary = "segroi-test-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + b"A" * (1 << 20) + \
-        f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + b"A" * (1 << 20)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     where = urlsplit(base)
     con = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
     try:
         con.putrequest("PUT", f"/_stcore/upload_file/{session}/planted")
-        for name, value in (("Content-Type", f"multipart/form-data; boundary={boundary}"),
-                            ("Content-Length", str(len(body))), ("X-Xsrftoken", token),
-                            ("Cookie", f"_streamlit_xsrf={token}"), ("Origin", base)):
+        for name, value in (
+            ("Content-Type", f"multipart/form-data; boundary={boundary}"),
+            ("Content-Length", str(len(body))),
+            ("X-Xsrftoken", token),
+            ("Cookie", f"_streamlit_xsrf={token}"),
+            ("Origin", base),
+        ):
             con.putheader(name, value)
         con.endheaders()
         try:
@@ -56,8 +65,12 @@ def test_a_visitor_who_has_not_logged_in_cannot_upload(tmp_path):
     pytest.importorskip("websockets")
     port = free_port()
     base = f"http://127.0.0.2:{port}"
-    env = dict(os.environ, SEGROI_PASSWORD="a long passphrase", SEGROI_LOGIN_REQUIRED="1",
-               SEGROI_DB=str(tmp_path / "segroi.duckdb"))
+    env = dict(
+        os.environ,
+        SEGROI_PASSWORD="a long passphrase",
+        SEGROI_LOGIN_REQUIRED="1",
+        SEGROI_DB=str(tmp_path / "segroi.duckdb"),
+    )
     with serving(dashboard_command(port, host="127.0.0.2"), url=base, log_path=tmp_path / "server.log", env=env):
         drawn, status = asyncio.run(_visit_and_upload(base))
     assert drawn.session and "Password" in drawn.labels  # the visitor is at the password box, not past it

@@ -21,8 +21,7 @@ def small_frame(index: int = 0, size: int = 64, source: str = "toy") -> Frame:
     mask[ellipse(shape, 46 * s, 20 * s, 8 * s, 8 * s)] = 2
     mask[ellipse(shape, 20 * s, 44 * s, 10 * s, 7 * s)] = 3
     pixels = np.where(mask > 0, 0.1, 0.7).astype(np.float32)
-    return Frame(pixels=pixels, spacing_mm=(0.3, 0.3), study="study-hash", source=source,
-                 index=index, mask=mask)
+    return Frame(pixels=pixels, spacing_mm=(0.3, 0.3), study="study-hash", source=source, index=index, mask=mask)
 
 
 class FakeSam:
@@ -47,7 +46,7 @@ class FakeSam:
         out = np.zeros(shape, dtype=bool)
         if box is not None:
             x0, y0, x1, y1 = (int(round(v)) for v in box)
-            out[y0:y1 + 1, x0:x1 + 1] = True
+            out[y0 : y1 + 1, x0 : x1 + 1] = True
             anchor = ((y0 + y1) // 2, (x0 + x1) // 2)
         else:
             anchor = (int(points[0][1]), int(points[0][0]))

@@ -24,8 +24,9 @@ def at(monkeypatch):
 
 
 def _text(at) -> str:
-    return "\n".join(str(e.value) for kind in ("markdown", "caption", "info", "error", "success", "title")
-                     for e in at.get(kind))
+    return "\n".join(
+        str(e.value) for kind in ("markdown", "caption", "info", "error", "success", "title") for e in at.get(kind)
+    )
 
 
 @pytest.mark.slow
@@ -66,19 +67,44 @@ def test_items_timed_the_old_way_count_only_when_ticked_and_a_mix_is_said(at):
 
     store = open_store()
     for sid, timing, day in (("old", "server", "2026-01-01"), ("new", "browser", "2026-02-01")):
-        store.insert("annotation_sessions", [{"id": sid, "annotator": "ann-x", "task": "manual",
-                                              "idle_threshold_seconds": 30.0, "simulated": False,
-                                              "created_at": day, "status": "done"}])
-        store.insert("annotation_items", [{"session_id": sid, "frame": f"f{k}", "structure": "LV",
-                                           "task": "manual", "active_seconds": s, "accepted": True,
-                                           "simulated": False, "timing": timing, "completed_at": day}
-                                          for k, s in enumerate((1.0, 2.0) if timing == "server" else (10.0, 14.0))])
+        store.insert(
+            "annotation_sessions",
+            [
+                {
+                    "id": sid,
+                    "annotator": "ann-x",
+                    "task": "manual",
+                    "idle_threshold_seconds": 30.0,
+                    "simulated": False,
+                    "created_at": day,
+                    "status": "done",
+                }
+            ],
+        )
+        store.insert(
+            "annotation_items",
+            [
+                {
+                    "session_id": sid,
+                    "frame": f"f{k}",
+                    "structure": "LV",
+                    "task": "manual",
+                    "active_seconds": s,
+                    "accepted": True,
+                    "simulated": False,
+                    "timing": timing,
+                    "completed_at": day,
+                }
+                for k, s in enumerate((1.0, 2.0) if timing == "server" else (10.0, 14.0))
+            ],
+        )
     at.run()
     assert "2 items timed the old way are left out" in _text(at)
     inputs = at.dataframe[-1].value
     assert list(inputs["n"]) == [2] and inputs["Value"][0].startswith("12 ")
     at.checkbox(key="ann_old_all").check().run()
     assert "mix items timed in the browser (2) with items timed the old way (2)" in "\n".join(
-        w.value for w in at.warning)
+        w.value for w in at.warning
+    )
     inputs = at.dataframe[-1].value
     assert list(inputs["n"]) == [4] and inputs["Value"][0].startswith("6.75 ")

@@ -51,8 +51,10 @@ def _sessions():
     return open_store(read_only=True).query("SELECT dataset, settings FROM annotation_sessions")
 
 
-@pytest.mark.parametrize("folder", ["{private}", "{root}/../private", "{root}/echo_link", "/usr/share/pixmaps",
-                                    "/etc", "echo", "{root}/missing"])
+@pytest.mark.parametrize(
+    "folder",
+    ["{private}", "{root}/../private", "{root}/echo_link", "/usr/share/pixmaps", "/etc", "echo", "{root}/missing"],
+)
 def test_folders_outside_the_roots_are_refused_and_nothing_is_stored(page, folder):
     at, root, private = page
     _start(at, folder.format(root=root, private=private))

@@ -23,8 +23,19 @@ def _sessions():
 
 def test_manual_writes_one_run_one_session_and_simulated_items(toy_data, capsys, monkeypatch):
     monkeypatch.setattr("sys.argv", ["host-program", "--its-own", "arguments"])  # main() called in-process
-    argv = ["annotate-sim", "--task", "manual", "--data", str(toy_data / "img"),
-            "--truth", str(toy_data / "truth"), "--frames", "2", "--seed", "3"]
+    argv = [
+        "annotate-sim",
+        "--task",
+        "manual",
+        "--data",
+        str(toy_data / "img"),
+        "--truth",
+        str(toy_data / "truth"),
+        "--frames",
+        "2",
+        "--seed",
+        "3",
+    ]
     rc = main(argv)
     out = capsys.readouterr().out
     assert rc == 0 and "[simulated]" in out and "seconds_per_structure" in out
@@ -42,20 +53,30 @@ def test_manual_writes_one_run_one_session_and_simulated_items(toy_data, capsys,
 
 
 def test_same_seed_gives_the_same_times(toy_data, capsys):
-    args = ["annotate-sim", "--task", "manual", "--data", str(toy_data / "img"),
-            "--truth", str(toy_data / "truth"), "--seed", "5", "--format", "json"]
+    args = [
+        "annotate-sim",
+        "--task",
+        "manual",
+        "--data",
+        str(toy_data / "img"),
+        "--truth",
+        str(toy_data / "truth"),
+        "--seed",
+        "5",
+        "--format",
+        "json",
+    ]
     assert main(args) == 0 and main(args) == 0
     rows = open_store(read_only=True).query(
         "SELECT session_id, frame, structure, active_seconds FROM annotation_items "
-        "ORDER BY frame, structure, session_id")
-    pairs = [rows[i:i + 2] for i in range(0, len(rows), 2)]
-    assert all(a["active_seconds"] == b["active_seconds"] and a["session_id"] != b["session_id"]
-               for a, b in pairs)
+        "ORDER BY frame, structure, session_id"
+    )
+    pairs = [rows[i : i + 2] for i in range(0, len(rows), 2)]
+    assert all(a["active_seconds"] == b["active_seconds"] and a["session_id"] != b["session_id"] for a, b in pairs)
 
 
 def test_ssl_without_weights_is_one_readable_line_and_writes_nothing(toy_data, capsys):
-    rc = main(["annotate-sim", "--task", "ssl", "--data", str(toy_data / "img"),
-               "--truth", str(toy_data / "truth")])
+    rc = main(["annotate-sim", "--task", "ssl", "--data", str(toy_data / "img"), "--truth", str(toy_data / "truth")])
     err = capsys.readouterr().err
     assert rc == 2 and "--weights" in err and "Traceback" not in err
     assert open_store(read_only=True).runs() == []
@@ -78,8 +99,21 @@ def test_ssl_with_weights_reviews_the_model_masks(toy_data, tmp_path, capsys):
 
     torch.manual_seed(0)
     weights = SslSegmenter(UNet(width=4, levels=3), input_size=64).save(tmp_path / "ssl.pt")
-    rc = main(["annotate-sim", "--task", "ssl", "--data", str(toy_data / "img"),
-               "--truth", str(toy_data / "truth"), "--weights", str(weights), "--frames", "1"])
+    rc = main(
+        [
+            "annotate-sim",
+            "--task",
+            "ssl",
+            "--data",
+            str(toy_data / "img"),
+            "--truth",
+            str(toy_data / "truth"),
+            "--weights",
+            str(weights),
+            "--frames",
+            "1",
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     items = open_store(read_only=True).query("SELECT * FROM annotation_items")
     assert len(items) == 3 and all(i["task"] == "ssl" and i["review_seconds"] > 0 for i in items)
@@ -99,8 +133,21 @@ def test_sam_uses_the_segmenter_and_says_when_weights_are_random(toy_data, monke
             made["size"] = image_size
 
     monkeypatch.setattr(sam_module, "SamSegmenter", Fake)
-    rc = main(["annotate-sim", "--task", "sam", "--data", str(toy_data / "img"),
-               "--truth", str(toy_data / "truth"), "--frames", "1", "--max-corrections", "2"])
+    rc = main(
+        [
+            "annotate-sim",
+            "--task",
+            "sam",
+            "--data",
+            str(toy_data / "img"),
+            "--truth",
+            str(toy_data / "truth"),
+            "--frames",
+            "1",
+            "--max-corrections",
+            "2",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "RANDOM weights" in out and made["size"] == 256
     (session,) = _sessions()

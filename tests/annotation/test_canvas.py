@@ -8,14 +8,17 @@ from engine.annotation.canvas import MAX_SHAPES, CanvasError, click_cost, parse
 
 
 def drawing(polygons=(), boxes=(), points=()):
-    return {"polygons": [list(map(list, p)) for p in polygons], "boxes": [list(b) for b in boxes],
-            "points": [list(p) for p in points]}
+    return {
+        "polygons": [list(map(list, p)) for p in polygons],
+        "boxes": [list(b) for b in boxes],
+        "points": [list(p) for p in points],
+    }
 
 
 def test_polygon_maps_to_image_pixels():
     shapes = parse(drawing(polygons=[[(100, 100), (250, 90), (280, 250), (120, 260)]]), scale=2)
     assert shapes.polygons == [[(50, 50), (125, 45), (140, 125), (60, 130)]]
-    assert click_cost(shapes) == 5   # four vertices and the closing click
+    assert click_cost(shapes) == 5  # four vertices and the closing click
 
 
 def test_boxes_are_ordered_corners_and_points_keep_their_label():
@@ -31,15 +34,18 @@ def test_nothing_drawn_and_degenerate_shapes_are_empty():
     assert parse(drawing(polygons=[[(0, 0), (1, 1)]], boxes=[(5, 5, 5, 9)]), 1).count == 0
 
 
-@pytest.mark.parametrize("sent, reason", [
-    ("polygons", "not an object"),
-    ({"polygons": "many"}, "not a list"),
-    (drawing(boxes=[(1, 2, 3)]), "not 4 numbers"),
-    (drawing(points=[(1, float("nan"), 1)]), "bad number"),
-    (drawing(polygons=[[(0, 0), (1, "a"), (2, 2)]]), "bad number"),
-    ({"polygons": [5]}, "polygon that is not a list"),
-    (drawing(points=[(1, 1, 1)] * (MAX_SHAPES + 1)), "more than"),
-])
+@pytest.mark.parametrize(
+    "sent, reason",
+    [
+        ("polygons", "not an object"),
+        ({"polygons": "many"}, "not a list"),
+        (drawing(boxes=[(1, 2, 3)]), "not 4 numbers"),
+        (drawing(points=[(1, float("nan"), 1)]), "bad number"),
+        (drawing(polygons=[[(0, 0), (1, "a"), (2, 2)]]), "bad number"),
+        ({"polygons": [5]}, "polygon that is not a list"),
+        (drawing(points=[(1, 1, 1)] * (MAX_SHAPES + 1)), "more than"),
+    ],
+)
 def test_garbage_from_the_browser_is_refused_with_one_line(sent, reason):
     with pytest.raises(CanvasError, match=reason) as err:
         parse(sent, 1)

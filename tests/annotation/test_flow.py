@@ -44,9 +44,17 @@ class Canvas:
     def send(self, shapes=None):
         if shapes is not None:
             self.shapes = shapes
-        return self.flow.update({"v": 1, "item": self.key, "t0": self.t0,
-                                 "sent": self.clock.t * 1000 - self.t0, "events": list(self.events),
-                                 "shapes": self.shapes}, 1.0)
+        return self.flow.update(
+            {
+                "v": 1,
+                "item": self.key,
+                "t0": self.t0,
+                "sent": self.clock.t * 1000 - self.t0,
+                "events": list(self.events),
+                "shapes": self.shapes,
+            },
+            1.0,
+        )
 
 
 def drawing_only(flow, shapes):
@@ -56,8 +64,7 @@ def drawing_only(flow, shapes):
 
 def _flow(task, clock, frames=None, structures=("LV",), idle=20, **kw):
     store = open_store()
-    session = start_session(store, "ann-test", task, dataset="toy", frames_planned=1,
-                            idle_threshold_seconds=idle)
+    session = start_session(store, "ann-test", task, dataset="toy", frames_planned=1, idle_threshold_seconds=idle)
     return flows.Flow(store, session, frames or [small_frame()], list(structures), now=clock, **kw)
 
 
@@ -80,10 +87,10 @@ def test_server_events_only_time_the_old_way_and_say_the_report_was_refused():
     f = _flow("manual", clock, structures=("LV", "LA"))
     f.show()
     clock.tick(4)
-    f.touch()                       # a widget touched
-    clock.tick(45)                  # away from the desk: idle
+    f.touch()  # a widget touched
+    clock.tick(45)  # away from the desk: idle
     assert drawing_only(f, LV_TRACE)
-    assert not drawing_only(f, LV_TRACE)   # a rerun with the same drawing is no event
+    assert not drawing_only(f, LV_TRACE)  # a rerun with the same drawing is no event
     clock.tick(2)
     assert "unknown version" in f.activity_problems[0]
     item = f.accept()
@@ -103,9 +110,9 @@ def test_a_slow_trace_measured_in_the_browser_is_active_time():
     clock = Clock()
     f = _flow("manual", clock, idle=5)
     f.show()
-    clock.tick(0.2)                 # the canvas appears in the browser
+    clock.tick(0.2)  # the canvas appears in the browser
     canvas = Canvas(f, clock)
-    assert not canvas.send()        # its first report: activity, no drawing yet
+    assert not canvas.send()  # its first report: activity, no drawing yet
     vertices = [(12 + k, 8 + k % 3) for k in range(14)]
     for _ in vertices + [vertices[0]]:
         clock.tick(1.0)
@@ -128,10 +135,10 @@ def test_a_pause_and_a_hidden_tab_in_the_middle_of_a_trace_are_idle():
     for _ in range(3):
         clock.tick(0.5)
         canvas.click()
-    clock.tick(20)                  # a 20 s pause, the pointer still
+    clock.tick(20)  # a 20 s pause, the pointer still
     canvas.click()
     clock.tick(1)
-    canvas.event("hidden")          # another tab for 10 s
+    canvas.event("hidden")  # another tab for 10 s
     canvas.send()
     clock.tick(10)
     canvas.event("visible")
@@ -158,7 +165,7 @@ def test_a_report_for_another_item_is_ignored_and_a_bad_drawing_is_refused():
     clock.tick(1)
     assert not canvas.send({"polygons": [[[0, 0], [1, "x"], [2, 2]]]})
     assert "bad number" in f.activity_problems[0] and f.shapes.count == 0
-    assert f.clock.timing == "browser"   # the activity in that report was fine
+    assert f.clock.timing == "browser"  # the activity in that report was fine
 
 
 def test_accept_needs_a_drawing_and_a_redo_is_counted():
@@ -169,7 +176,7 @@ def test_accept_needs_a_drawing_and_a_redo_is_counted():
         f.accept()
     canvas = Canvas(f, clock)
     canvas.send(LV_TRACE)
-    canvas.send({"polygons": []})            # undone
+    canvas.send({"polygons": []})  # undone
     canvas.send(LV_TRACE)
     item = f.accept()
     assert item.corrections == 1 and item.clicks == 10
@@ -182,7 +189,7 @@ def test_sam_box_then_points_counts_corrections_and_uses_one_embedding():
     sam = FakeSam(frame.mask)
     f = _flow("sam", clock, frames=[frame], structures=("LV", "LA"), sam=sam)
     assert f.needs_embedding
-    clock.tick(30)                            # embedding time is before display: not counted
+    clock.tick(30)  # embedding time is before display: not counted
     f.embed_current()
     assert not f.needs_embedding
     f.show()
@@ -227,10 +234,10 @@ def test_the_time_sam_computes_is_not_the_annotators():
     canvas = Canvas(f, clock)
     clock.tick(1)
     canvas.click()
-    canvas.send(BOX)                          # SAM computes 4 s
-    clock.tick(2)                             # the annotator looks at the mask
+    canvas.send(BOX)  # SAM computes 4 s
+    clock.tick(2)  # the annotator looks at the mask
     canvas.click()
-    canvas.send({**BOX, "points": [[13, 9, 0]]})   # 4 s more
+    canvas.send({**BOX, "points": [[13, 9, 0]]})  # 4 s more
     clock.tick(1.5)
     item = f.accept()
     assert item.compute_seconds == pytest.approx(8)
@@ -243,8 +250,7 @@ def test_the_time_sam_computes_is_not_the_annotators():
     drawing_only(g, BOX)
     clock.tick(2)
     item = g.accept()
-    assert (item.active_seconds, item.idle_seconds, item.compute_seconds) == (
-        pytest.approx(3), 0, pytest.approx(4))
+    assert (item.active_seconds, item.idle_seconds, item.compute_seconds) == (pytest.approx(3), 0, pytest.approx(4))
 
 
 def test_sam_at_random_weights_stores_no_dice():
@@ -264,21 +270,20 @@ def test_ssl_review_accept_and_correction_record_review_time():
     frame = small_frame()
     labels = frame.mask.copy()
     labels[labels == 2] = 0
-    f = _flow("ssl", clock, frames=[frame], structures=("LV", "LA"),
-              ssl_labels={frame.name: labels})
+    f = _flow("ssl", clock, frames=[frame], structures=("LV", "LA"), ssl_labels={frame.name: labels})
     f.show()
     assert f.mask.any() and not f.drawing
     review = Canvas(f, clock)
-    assert not review.send(LV_TRACE)          # the review canvas draws nothing
+    assert not review.send(LV_TRACE)  # the review canvas draws nothing
     clock.tick(3)
     item = f.accept()
     assert item.accepted and item.dice == 1.0 and item.review_seconds == pytest.approx(3)
     assert item.active_seconds == pytest.approx(3) and item.corrections == 0
-    f.show()                                  # LA: nothing proposed
+    f.show()  # LA: nothing proposed
     clock.tick(2)
     f.start_correction()
     assert f.drawing and f.mask is None
-    trace = Canvas(f, clock)                  # a new canvas for the correction
+    trace = Canvas(f, clock)  # a new canvas for the correction
     clock.tick(5)
     trace.send(LA_TRACE)
     clock.tick(1)
@@ -294,7 +299,7 @@ def test_a_long_look_at_an_ssl_proposal_with_the_mouse_moving_is_review_time():
     f.show()
     review = Canvas(f, clock)
     review.send()
-    for _ in range(12):                       # 36 s of looking, the pointer moving over the mask
+    for _ in range(12):  # 36 s of looking, the pointer moving over the mask
         clock.tick(3)
         review.event("move")
     review.send()
@@ -307,14 +312,22 @@ def test_start_and_resume_after_the_browser_closed(tmp_path):
     save_frames([small_frame(i) for i in range(2)], tmp_path / "img", tmp_path / "truth")
     store = open_store()
     clock = Clock()
-    f = flows.start(store, "ann-test", "manual", data=str(tmp_path / "img"),
-                    truth=str(tmp_path / "truth"), frames=2, structures=["LV", "RA"], now=clock)
-    assert f.total == 2   # the toy frames have no RA
+    f = flows.start(
+        store,
+        "ann-test",
+        "manual",
+        data=str(tmp_path / "img"),
+        truth=str(tmp_path / "truth"),
+        frames=2,
+        structures=["LV", "RA"],
+        now=clock,
+    )
+    assert f.total == 2  # the toy frames have no RA
     f.show()
     Canvas(f, clock).send(LV_TRACE)
     f.accept()
     f.show()
-    Canvas(f, clock).send(LV_TRACE)   # drawn but never accepted: the browser closes
+    Canvas(f, clock).send(LV_TRACE)  # drawn but never accepted: the browser closes
     again = flows.resume(store, f.session.id, now=clock)
     assert again.done == 1 and again.current[0].name == "toy_001" and again.current[1] == "LV"
     assert len(_items(store)) == 1

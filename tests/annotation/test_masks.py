@@ -27,8 +27,8 @@ def test_polygon_mask_fills_the_square_interior():
 def test_dice_hand_values():
     a = np.zeros((4, 4), bool)
     b = np.zeros((4, 4), bool)
-    a[0, :4] = True           # 4 pixels
-    b[0, 2:4] = True          # 2 pixels, both inside a
+    a[0, :4] = True  # 4 pixels
+    b[0, 2:4] = True  # 2 pixels, both inside a
     assert dice(a, b) == pytest.approx(2 * 2 / 6)
     assert dice(a, ~a) == 0.0
     assert dice(np.zeros((3, 3)), np.zeros((3, 3))) == 1.0

@@ -43,21 +43,21 @@ def test_no_gap_or_single_event_is_zero_and_bad_input_is_refused():
 def test_clock_with_injected_time_and_review_decision():
     t = iter([100.0, 103.0, 190.0, 191.5, 194.0])
     clock = ItemClock(threshold=20, now=lambda: next(t))
-    clock.start()          # 100 display
-    clock.mark()           # 103: looked, clicked
-    clock.decide()         # 190: decided after an 87 s pause (idle)
-    clock.mark()           # 191.5
-    clock.mark()           # 194 accept
+    clock.start()  # 100 display
+    clock.mark()  # 103: looked, clicked
+    clock.decide()  # 190: decided after an 87 s pause (idle)
+    clock.mark()  # 191.5
+    clock.mark()  # 194 accept
     timed = clock.split()
     assert (timed.active, timed.idle) == (pytest.approx(3 + 1.5 + 2.5), pytest.approx(87))
-    assert clock.timing == "server"        # nothing came from the browser
+    assert clock.timing == "server"  # nothing came from the browser
     assert clock.review_seconds() == pytest.approx(3)
 
 
 def test_clock_ignores_a_clock_step_backwards():
     clock = ItemClock(threshold=10)
     clock.start(at=50)
-    clock.mark(at=49)      # wall clock stepped back: no negative time
+    clock.mark(at=49)  # wall clock stepped back: no negative time
     clock.mark(at=52)
     timed = clock.split()
     assert (timed.active, timed.idle) == (pytest.approx(2), 0.0)
@@ -73,10 +73,14 @@ def test_mark_before_start_is_an_error():
 def test_the_item_starts_when_its_canvas_appeared_and_the_browser_marks_count():
     clock = ItemClock(threshold=5)
     clock.start(at=100.0, canvas="c")
-    report = {"v": 1, "t0": 100_400.0, "sent": 9_600.0,
-              "events": [[0, "visible"], [1_600, "down"], [5_600, "down"], [9_600, "down"]]}
-    assert clock.report("c", report, at=110.0)      # sent at 110.0 by the browser, received then
-    clock.mark(at=111.0)                            # accept
+    report = {
+        "v": 1,
+        "t0": 100_400.0,
+        "sent": 9_600.0,
+        "events": [[0, "visible"], [1_600, "down"], [5_600, "down"], [9_600, "down"]],
+    }
+    assert clock.report("c", report, at=110.0)  # sent at 110.0 by the browser, received then
+    clock.mark(at=111.0)  # accept
     timed = clock.split()
     # the canvas appeared at 100.4; clicks at 102, 106, 110; accept 111: gaps 1.6, 4, 4, 1
     assert clock.timing == "browser" and timed.active == pytest.approx(10.6) and timed.idle == 0
@@ -97,14 +101,24 @@ def test_pseudonym_is_stable_and_hides_the_name():
 
 
 def _item(frame, structure, seconds=5.0):
-    return Item(frame=frame, structure=structure, task="manual", active_seconds=seconds,
-                vertices=12, clicks=13, dice=0.9, prompt="polygon", timing="browser")
+    return Item(
+        frame=frame,
+        structure=structure,
+        task="manual",
+        active_seconds=seconds,
+        vertices=12,
+        clicks=13,
+        dice=0.9,
+        prompt="polygon",
+        timing="browser",
+    )
 
 
 def test_items_are_written_one_by_one_and_a_session_resumes():
     store = open_store()
-    s = start_session(store, pseudonym("tester"), "manual", dataset="phantom", frames_planned=2,
-                      idle_threshold_seconds=25)
+    s = start_session(
+        store, pseudonym("tester"), "manual", dataset="phantom", frames_planned=2, idle_threshold_seconds=25
+    )
     plan = [("f_000", "LV"), ("f_000", "LA"), ("f_001", "LV"), ("f_001", "LA")]
     record_item(store, s, _item("f_000", "LV", 4.0))
     record_item(store, s, _item("f_000", "LA", 6.0))
@@ -116,8 +130,7 @@ def test_items_are_written_one_by_one_and_a_session_resumes():
     assert [o["id"] for o in open_sessions(store)] == [s.id]
     assert [(h["id"], h["items"], h["status"]) for h in human_sessions(store)] == [(s.id, 2, "open")]
     assert open_sessions(store)[0]["items"] == 2
-    rows = store.query("SELECT * FROM annotation_items WHERE session_id = ? ORDER BY frame, structure",
-                       [s.id])
+    rows = store.query("SELECT * FROM annotation_items WHERE session_id = ? ORDER BY frame, structure", [s.id])
     assert [r["active_seconds"] for r in rows] == [6.0, 4.0]
     assert all(r["simulated"] is False and r["task"] == "manual" for r in rows)
     for pair in pending(plan, done):

@@ -26,8 +26,13 @@ def test_manual_is_deterministic_with_a_seed_and_marks_everything_simulated():
     assert s1.settings["seed"] == 7 and s1.settings["simulator"]["manual_seconds_mean"] == 11.6
     # only the structures the ground truth holds (no RA in the toy frame)
     assert [(i.frame, i.structure) for i in a] == [
-        ("toy_000", "LV"), ("toy_000", "LA"), ("toy_000", "RV"),
-        ("toy_001", "LV"), ("toy_001", "LA"), ("toy_001", "RV")]
+        ("toy_000", "LV"),
+        ("toy_000", "LA"),
+        ("toy_000", "RV"),
+        ("toy_001", "LV"),
+        ("toy_001", "LA"),
+        ("toy_001", "RV"),
+    ]
     assert all(i.accepted and i.vertices == 16 and i.clicks == 17 for i in a)
     assert all(0.8 < i.dice <= 1.0 for i in a)
 
@@ -62,8 +67,7 @@ def test_sam_loop_terminates_at_max_corrections_and_counts_a_failure():
             return np.zeros(embedding["shape"], bool)
 
     sam = Useless()
-    _, items = simulate(_frames(1), "sam", params=SimParams(max_corrections=3), seed=0,
-                        segmenter=sam)
+    _, items = simulate(_frames(1), "sam", params=SimParams(max_corrections=3), seed=0, segmenter=sam)
     assert all(i.corrections == 3 and not i.accepted and i.dice == 0.0 for i in items)
     assert sam.predicts == 4 * len(items)
 
@@ -91,8 +95,7 @@ def test_sam_with_point_prompts_starts_inside_the_structure():
     assert [i.structure for i in items] == ["LV", "LA", "RV"]
     for item, (box, points, labels) in zip(items, sam.calls):
         assert box is None and labels == [1] * len(points) and item.clicks == len(points)
-        assert all(frame.mask[int(y), int(x)] == {"LV": 1, "LA": 2, "RV": 3}[item.structure]
-                   for x, y in points)
+        assert all(frame.mask[int(y), int(x)] == {"LV": 1, "LA": 2, "RV": 3}[item.structure] for x, y in points)
         assert item.prompt == "points" and item.corrections == 0
         assert item.dice == 0.0 and not item.accepted
     assert len(sam.calls[0][1]) == 2  # the elongated LV gets two interior maxima
@@ -101,7 +104,7 @@ def test_sam_with_point_prompts_starts_inside_the_structure():
 def test_ssl_review_accepts_good_proposals_and_traces_bad_ones():
     frames = _frames(1)
     labels = frames[0].mask.copy()
-    labels[labels == 2] = 0   # the model missed the LA
+    labels[labels == 2] = 0  # the model missed the LA
     p = SimParams(review_seconds_sd=0.0, manual_seconds_sd=0.0)
     _, items = simulate(frames, "ssl", params=p, seed=0, ssl_labels=[labels])
     by = {i.structure: i for i in items}

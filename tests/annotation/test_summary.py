@@ -30,26 +30,43 @@ def test_t_interval_matches_hand_computation():
 
 
 def _it(task, seconds, accepted=True, review=None, simulated=False, structure="LV", dice=None):
-    return {"task": task, "active_seconds": seconds, "accepted": accepted, "review_seconds": review,
-            "simulated": simulated, "structure": structure, "dice": dice}
+    return {
+        "task": task,
+        "active_seconds": seconds,
+        "accepted": accepted,
+        "review_seconds": review,
+        "simulated": simulated,
+        "structure": structure,
+        "dice": dice,
+    }
 
 
 def test_summarize_picks_the_right_items_for_each_input():
-    items = [_it("manual", 10), _it("manual", 12), _it("manual", 14),
-             _it("sam", 5), _it("sam", 7, accepted=False),
-             _it("ssl", 3, review=3), _it("ssl", 15, accepted=False, review=1)]
+    items = [
+        _it("manual", 10),
+        _it("manual", 12),
+        _it("manual", 14),
+        _it("sam", 5),
+        _it("sam", 7, accepted=False),
+        _it("ssl", 3, review=3),
+        _it("ssl", 15, accepted=False, review=1),
+    ]
     est = summarize(items, source="session abc")
-    assert set(est) == {"options.manual.seconds_per_structure",
-                        "options.sam.prompt_seconds_per_structure", "options.sam.failure_rate",
-                        "ssl.review_seconds_per_structure", "options.ssl.failure_rate"}
+    assert set(est) == {
+        "options.manual.seconds_per_structure",
+        "options.sam.prompt_seconds_per_structure",
+        "options.sam.failure_rate",
+        "ssl.review_seconds_per_structure",
+        "options.ssl.failure_rate",
+    }
     m = est["options.manual.seconds_per_structure"]
     assert (m.value, m.n, m.provenance) == (12, 3, "measured")
     # on the log scale: 12 * exp(t(0.975, 2) * (2 / 12) / sqrt(3)), t = 4.302653 (tables)
     assert m.high == pytest.approx(12 * math.exp(4.302653 * (2 / 12) / math.sqrt(3)), rel=1e-6)
     assert m.low == pytest.approx(12 * math.exp(-4.302653 * (2 / 12) / math.sqrt(3)), rel=1e-6)
-    assert est["options.sam.prompt_seconds_per_structure"].value == 6   # failed prompts count
+    assert est["options.sam.prompt_seconds_per_structure"].value == 6  # failed prompts count
     assert est["options.sam.failure_rate"].value == 0.5
-    assert est["ssl.review_seconds_per_structure"].value == 2           # review part only
+    assert est["ssl.review_seconds_per_structure"].value == 2  # review part only
     assert est["options.ssl.failure_rate"].value == 0.5
     assert "Jeffreys" in est["options.sam.failure_rate"].method
 
@@ -64,8 +81,10 @@ def test_simulated_items_are_labelled_and_never_mixed_with_measured():
 
 
 def test_sam_items_under_random_weights_feed_neither_times_nor_failure_rates():
-    random = [dict(_it("sam", 4, accepted=False), sam_weights="random"),
-              dict(_it("sam", 6, accepted=False), sam_weights="random")]
+    random = [
+        dict(_it("sam", 4, accepted=False), sam_weights="random"),
+        dict(_it("sam", 6, accepted=False), sam_weights="random"),
+    ]
     assert summarize(random, source="s") == {}
     real = [dict(_it("sam", 9, accepted=False), sam_weights="sam_vit_b_01ec64.pth")]
     est = summarize(random + real, source="s")
@@ -74,8 +93,14 @@ def test_sam_items_under_random_weights_feed_neither_times_nor_failure_rates():
 
 
 def test_by_structure_spread_table():
-    rows = by_structure([_it("manual", 10, dice=0.8), _it("manual", 14, dice=0.9),
-                         _it("manual", 12), _it("manual", 4, structure="LA", accepted=False)])
+    rows = by_structure(
+        [
+            _it("manual", 10, dice=0.8),
+            _it("manual", 14, dice=0.9),
+            _it("manual", 12),
+            _it("manual", 4, structure="LA", accepted=False),
+        ]
+    )
     lv, la = [r for r in rows if r["structure"] == "LV"], [r for r in rows if r["structure"] == "LA"]
     assert lv[0]["n"] == 3 and lv[0]["mean_s"] == 12 and lv[0]["median_s"] == 12
     assert lv[0]["sd_s"] == pytest.approx(2) and lv[0]["mean_dice"] == pytest.approx(0.85)
@@ -84,30 +109,50 @@ def test_by_structure_spread_table():
 
 def _base():
     def opt(extra=None):
-        o = {"failure_rate": 0.1, "review_seconds_per_study": 60, "engineering_hours": 100,
-             "maintenance_hours_per_year": 10,
-             "profile": {"seconds_per_image": 0.1, "joules_per_image": 10}}
+        o = {
+            "failure_rate": 0.1,
+            "review_seconds_per_study": 60,
+            "engineering_hours": 100,
+            "maintenance_hours_per_year": 10,
+            "profile": {"seconds_per_image": 0.1, "joules_per_image": 10},
+        }
         o.update(extra or {})
         return o
-    return {"name": "base", "currency": "USD", "horizon_years": 5, "discount_rate": 0.035,
-            "workload": {"studies_per_year": 1000, "frames_per_study": 2,
-                         "structures_per_frame": {"value": 4, "low": 3, "high": 4}},
-            "labour": {"clinician_wage_per_hour": 40, "engineer_wage_per_hour": 80,
-                       "overhead_fraction": 0.3},
-            "hardware": {"mode": "cloud", "gpu_price_per_hour": 4, "utilization": 0.5},
-            "options": {"manual": {"seconds_per_structure": 11.6},
-                        "sam": opt({"prompt_seconds_per_structure": 5.7}), "ssl": opt()},
-            "provenance": {"labour.clinician_wage_per_hour": {"kind": "published", "source": "BLS"}}}
+
+    return {
+        "name": "base",
+        "currency": "USD",
+        "horizon_years": 5,
+        "discount_rate": 0.035,
+        "workload": {
+            "studies_per_year": 1000,
+            "frames_per_study": 2,
+            "structures_per_frame": {"value": 4, "low": 3, "high": 4},
+        },
+        "labour": {"clinician_wage_per_hour": 40, "engineer_wage_per_hour": 80, "overhead_fraction": 0.3},
+        "hardware": {"mode": "cloud", "gpu_price_per_hour": 4, "utilization": 0.5},
+        "options": {
+            "manual": {"seconds_per_structure": 11.6},
+            "sam": opt({"prompt_seconds_per_structure": 5.7}),
+            "ssl": opt(),
+        },
+        "provenance": {"labour.clinician_wage_per_hour": {"kind": "published", "source": "BLS"}},
+    }
 
 
 def test_scenario_update_writes_ranges_provenance_and_review_per_study():
     from engine.costmodel import validate
 
-    items = [_it("manual", 10), _it("manual", 12), _it("manual", 14),
-             _it("ssl", 3, review=3), _it("ssl", 15, accepted=False, review=1)]
+    items = [
+        _it("manual", 10),
+        _it("manual", 12),
+        _it("manual", 14),
+        _it("ssl", 3, review=3),
+        _it("ssl", 15, accepted=False, review=1),
+    ]
     base = _base()
     out, prov, changed = scenario_update(base, summarize(items, "session s1"), "measured s1")
-    assert base["options"]["manual"]["seconds_per_structure"] == 11.6   # base untouched
+    assert base["options"]["manual"]["seconds_per_structure"] == 11.6  # base untouched
     leaf = out["options"]["manual"]["seconds_per_structure"]
     assert leaf["value"] == 12 and leaf["dist"] == "lognormal"
     assert leaf["low"] == pytest.approx(12 * math.exp(-4.302653 * (2 / 12) / math.sqrt(3)), rel=1e-5)
@@ -121,10 +166,13 @@ def test_scenario_update_writes_ranges_provenance_and_review_per_study():
     assert prov["options.ssl.review_seconds_per_study"]["kind"] == "measured"
     assert "4 structures/frame x 2 frames/study" in prov["options.ssl.review_seconds_per_study"]["source"]
     assert prov["labour.clinician_wage_per_hour"]["kind"] == "published"
-    assert set(changed) == {"options.manual.seconds_per_structure", "options.ssl.failure_rate",
-                            "options.ssl.review_seconds_per_study"}
+    assert set(changed) == {
+        "options.manual.seconds_per_structure",
+        "options.ssl.failure_rate",
+        "options.ssl.review_seconds_per_study",
+    }
     assert out["name"] == "measured s1"
-    scenario = validate(out)   # the cost model accepts it
+    scenario = validate(out)  # the cost model accepts it
     assert scenario.uncertain["options.manual.seconds_per_structure"].dist == "lognormal"
     assert scenario.provenance["options.ssl.failure_rate"]["kind"] == "measured"
 
@@ -144,6 +192,8 @@ def test_items_timed_the_old_way_are_left_out_unless_asked_for_and_a_mix_says_so
     assert only_old.value == 2.5 and "all 2 item(s) timed the old way" in only_old.source
     # nothing to say when nothing is old
     assert timed_items(new) == (new, "")
+
+
 def _beta_quantiles_by_integration(a, b):
     """2.5th and 97.5th percentiles of Beta(a, b) from its density on a fine grid (no scipy)."""
     x = np.linspace(0, 1, 2_000_001)[1:-1]
@@ -170,6 +220,7 @@ def test_a_rate_of_zero_becomes_the_lower_end_of_its_interval():
 
     leaf = rate_leaf(0, 10_000)
     assert 0 < leaf["low"] < 1e-6 and leaf["value"] == leaf["low"]
-    s = costmodel.validate(dict(_base(), options={**_base()["options"], "ssl": {
-        **_base()["options"]["ssl"], "failure_rate": leaf}}))
+    s = costmodel.validate(
+        dict(_base(), options={**_base()["options"], "ssl": {**_base()["options"]["ssl"], "failure_rate": leaf}})
+    )
     assert s.uncertain["options.ssl.failure_rate"].params[0] == pytest.approx(0.5, rel=1e-5)

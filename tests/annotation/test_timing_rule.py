@@ -22,7 +22,7 @@ def test_a_pause_longer_than_the_threshold_is_idle_whole():
     first = [1.0 + 0.1 * k for k in range(10)]
     second = [21.9 + 0.1 * k for k in range(10)]
     s = split(0.0, 24.0, first + second, threshold=5)
-    assert s.idle == pytest.approx(20.0)            # 1.9 -> 21.9
+    assert s.idle == pytest.approx(20.0)  # 1.9 -> 21.9
     assert s.active == pytest.approx(1.0 + 0.9 + 0.9 + 1.2)
     # a pause of exactly the threshold is active
     assert split(0.0, 10.0, [5.0], threshold=5).active == pytest.approx(10)
@@ -76,11 +76,14 @@ times = st.floats(0, 100, allow_nan=False)
 
 
 @settings(max_examples=200, deadline=None)
-@given(marks=st.lists(times, max_size=30), hidden=st.lists(st.tuples(times, times), max_size=4),
-       compute=st.lists(st.tuples(times, times), max_size=4), threshold=st.floats(0.5, 40),
-       extra=times)
-def test_the_parts_always_add_up_and_more_activity_never_lowers_active_time(marks, hidden, compute,
-                                                                            threshold, extra):
+@given(
+    marks=st.lists(times, max_size=30),
+    hidden=st.lists(st.tuples(times, times), max_size=4),
+    compute=st.lists(st.tuples(times, times), max_size=4),
+    threshold=st.floats(0.5, 40),
+    extra=times,
+)
+def test_the_parts_always_add_up_and_more_activity_never_lowers_active_time(marks, hidden, compute, threshold, extra):
     hidden = [tuple(sorted(h)) for h in hidden]
     compute = [tuple(sorted(c)) for c in compute]
     s = split(0.0, 100.0, marks, threshold, hidden=hidden, compute=compute)

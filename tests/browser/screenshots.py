@@ -22,8 +22,14 @@ sys.path.insert(0, str(REPO / "tests"))  # streamlit_browser, when run as a scri
 
 from streamlit_browser import dashboard_command, free_port, launch_chromium, serving  # noqa: E402
 
-PAGES = [("overview", "", "en"), ("scenario", "scenario", "en"), ("benchmarks", "benchmarks", "en"),
-         ("accuracy", "accuracy", "en"), ("export", "export", "en"), ("overview_ja", "", "ja")]
+PAGES = [
+    ("overview", "", "en"),
+    ("scenario", "scenario", "en"),
+    ("benchmarks", "benchmarks", "en"),
+    ("accuracy", "accuracy", "en"),
+    ("export", "export", "en"),
+    ("overview_ja", "", "ja"),
+]
 
 
 def main(out: str) -> int:
@@ -31,9 +37,17 @@ def main(out: str) -> int:
 
     Path(out).mkdir(parents=True, exist_ok=True)
     port = free_port()
-    with tempfile.TemporaryDirectory() as tmp, \
-            serving(dashboard_command(port, host="localhost"), url=f"http://localhost:{port}",
-                    log_path=Path(tmp) / "server.log", env=dict(os.environ), timeout=60, stop_timeout=30):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serving(
+            dashboard_command(port, host="localhost"),
+            url=f"http://localhost:{port}",
+            log_path=Path(tmp) / "server.log",
+            env=dict(os.environ),
+            timeout=60,
+            stop_timeout=30,
+        ),
+    ):
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             for name, path, lang in PAGES:
@@ -46,10 +60,12 @@ def main(out: str) -> int:
                     page.wait_for_selector("text=削減します")
                 page.wait_for_timeout(2500)
                 page.wait_for_function(
-                    "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))")
+                    "[...document.querySelectorAll('.stPlotlyChart')].every(c => c.querySelector('.main-svg'))"
+                )
                 page.wait_for_function(  # the Overview's chart frame (dashboard/charts.py)
                     "[...document.querySelectorAll('iframe')].every(f => !f.src.includes('segroi_charts')"
-                    " || (f.contentDocument && f.contentDocument.body.getAttribute('data-drawn')))")
+                    " || (f.contentDocument && f.contentDocument.body.getAttribute('data-drawn')))"
+                )
                 page.wait_for_timeout(1500)
                 page.screenshot(path=str(Path(out) / f"{name}.png"))
                 page.close()

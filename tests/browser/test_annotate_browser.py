@@ -11,8 +11,15 @@ import os
 import time
 
 import pytest
-from streamlit_browser import (dashboard_command, free_port, launch_chromium, screenshot, serving, settle,
-                               skip_without_browser)
+from streamlit_browser import (
+    dashboard_command,
+    free_port,
+    launch_chromium,
+    screenshot,
+    serving,
+    settle,
+    skip_without_browser,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,8 +31,9 @@ def server(tmp_path):
     skip_without_browser()
     port = free_port()
     db = tmp_path / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1",
-               SEGROI_DATA_ROOTS=str(tmp_path))  # the SSL weights the test writes are read from here
+    env = dict(
+        os.environ, SEGROI_DB=str(db), SEGROI_SALT="browser-test", OMP_NUM_THREADS="1", SEGROI_DATA_ROOTS=str(tmp_path)
+    )  # the SSL weights the test writes are read from here
     url = f"http://127.0.0.1:{port}"
     # as `segroi dashboard` starts it: st.navigation in charge from the first request
     with serving(dashboard_command(port), url=url, log_path=tmp_path / "server.log", env=env):
@@ -38,7 +46,7 @@ def _shot(page, tmp_path, name):
 
 def _canvas_origin(page):
     """Top-left of the drawing canvas on screen, once the layout has stopped moving."""
-    settle(page, timeout=240_000)   # the canvas of the step before stays on the page until the run ends
+    settle(page, timeout=240_000)  # the canvas of the step before stays on the page until the run ends
     canvas = page.frame_locator("iframe[title*='annotation_canvas']").locator("canvas")
     canvas.wait_for(timeout=240_000)
     settle(page, timeout=240_000)
@@ -74,7 +82,7 @@ def _trace(page, trace):
     for x, y in points:
         page.mouse.click(x, y)
         page.wait_for_timeout(120)
-    page.mouse.click(*points[0])           # clicking the first vertex closes the polygon
+    page.mouse.click(*points[0])  # clicking the first vertex closes the polygon
     settle(page)
 
 
@@ -92,7 +100,7 @@ def _ssl_weights(path):
 def _lv():
     from engine.data.phantom import make_phantom
 
-    frame = make_phantom(1, seed=0, size=256)[0]   # what the page shows first
+    frame = make_phantom(1, seed=0, size=256)[0]  # what the page shows first
     return frame.mask == 1
 
 
@@ -126,7 +134,7 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
         page.get_by_text("Session complete").wait_for(timeout=60_000)
         manual_wall = time.monotonic() - started
         settle(page)
-        page.wait_for_timeout(1500)   # the tables paint after the run ends
+        page.wait_for_timeout(1500)  # the tables paint after the run ends
         _shot(page, tmp_path, "annotate-manual-summary")
 
         # the measured time goes into a scenario
@@ -197,12 +205,12 @@ def test_trace_and_box_are_timed_and_stored(server, tmp_path):
     assert manual["vertices"] == len(trace) and manual["clicks"] == len(trace) + 1
     assert manual["timing"] == "browser" and manual["hidden_seconds"] == 0
     assert 0 < manual["active_seconds"] < manual_wall
-    assert manual["dice"] > 0.85           # the trace followed the true outline
+    assert manual["dice"] > 0.85  # the trace followed the true outline
     assert not manual["simulated"] and manual["session_id"] == sessions[0]["id"]
     assert sam["prompt"] == "box+points" and sam["clicks"] == 2 and sam["corrections"] == 1
     assert sam["accepted"] and sam["vertices"] is None
     assert sam["active_seconds"] > 0 and sam["compute_seconds"] > 0 and sam["timing"] == "browser"
-    assert sam["dice"] is None             # random weights: no Dice is stored
+    assert sam["dice"] is None  # random weights: no Dice is stored
 
     assert not ssl["accepted"] and ssl["corrections"] == 1 and ssl["prompt"] == "review"
     assert 0 < ssl["review_seconds"] < ssl["active_seconds"]

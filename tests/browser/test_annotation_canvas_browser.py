@@ -25,9 +25,23 @@ def page(tmp_path_factory):
     folder = tmp_path_factory.mktemp("canvas")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).with_name("canvas_app.py")),
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(Path(__file__).with_name("canvas_app.py")),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     with serving(cmd, url=url, log_path=folder / "server.log", env=env), sync_playwright() as pw:
         browser = launch_chromium(pw)
@@ -61,8 +75,8 @@ def test_a_polygon_is_sent_when_closed_with_every_click_timed(page):
     for x, y in square:
         page.mouse.click(ox + x, oy + y)
         page.wait_for_timeout(150)
-    assert _report(page)["value"]["shapes"]["polygons"] == []    # open: not sent as a shape
-    page.mouse.click(ox + 22, oy + 21)                             # near the first vertex: closes
+    assert _report(page)["value"]["shapes"]["polygons"] == []  # open: not sent as a shape
+    page.mouse.click(ox + 22, oy + 21)  # near the first vertex: closes
     settle(page)
     value = _report(page)["value"]
     assert value["shapes"]["polygons"] == [[[20, 20], [120, 20], [120, 100], [20, 100]]]
@@ -71,7 +85,7 @@ def test_a_polygon_is_sent_when_closed_with_every_click_timed(page):
     times = [t for t, _ in value["events"]]
     assert times == sorted(times) and times[-1] <= value["sent"]
     downs = [t for t, k in value["events"] if k == "down"]
-    assert all(gap >= 140 for gap in (b - a for a, b in zip(downs, downs[1:])))   # the script's 150 ms
+    assert all(gap >= 140 for gap in (b - a for a, b in zip(downs, downs[1:])))  # the script's 150 ms
 
 
 def test_undo_and_clear(page):
@@ -104,7 +118,7 @@ def test_a_box_drag_and_a_press_elsewhere_on_the_page(page):
     value = _report(page)["value"]
     assert value["shapes"]["boxes"] == [[30, 40, 150, 120]]
     assert "drag" in [k for _, k in value["events"]]
-    page.get_by_text("view", exact=True).click()                  # a press on the page itself
+    page.get_by_text("view", exact=True).click()  # a press on the page itself
     settle(page)
     assert "press" in [k for _, k in _report(page)["value"]["events"]]
 
@@ -113,13 +127,13 @@ def test_the_heartbeat_reports_moves_while_active_and_nothing_while_idle(page):
     ox, oy = _origin(page)
     settle(page)
     before = _report(page)
-    page.wait_for_timeout(8_000)                                  # idle: nothing is sent
+    page.wait_for_timeout(8_000)  # idle: nothing is sent
     assert _report(page)["reports"] == before["reports"]
-    for k in range(24):                                           # 6 s of moving over the canvas
+    for k in range(24):  # 6 s of moving over the canvas
         page.mouse.move(ox + 20 + 6 * k, oy + 30 + 3 * (k % 5))
         page.wait_for_timeout(250)
     page.wait_for_timeout(1_000)
     after = _report(page)
-    assert after["reports"] > before["reports"]                   # the heartbeat (no shape changed)
+    assert after["reports"] > before["reports"]  # the heartbeat (no shape changed)
     moves = [t for t, k in after["value"]["events"] if k == "move"]
     assert len(moves) >= 10 and all(b - a >= 240 for a, b in zip(moves, moves[1:]))

@@ -15,13 +15,12 @@ annotate_script.attached_chromium for why Chromium is attached rather than launc
 from __future__ import annotations
 
 import pytest
-from annotate_script import (Script, annotate_server, attached_chromium, new_session, open_annotate, settle,
-                             stored_items)
+from annotate_script import Script, annotate_server, attached_chromium, new_session, open_annotate, settle, stored_items
 from streamlit_browser import skip_without_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-GOAL_S = 1.0   # stored active time within this of the scripted active time
+GOAL_S = 1.0  # stored active time within this of the scripted active time
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +28,11 @@ def browser(tmp_path_factory):
     skip_without_browser()
     from playwright.sync_api import sync_playwright
 
-    with annotate_server(tmp_path_factory.mktemp("timing")) as (url, db), sync_playwright() as pw, \
-            attached_chromium(pw) as context:
+    with (
+        annotate_server(tmp_path_factory.mktemp("timing")) as (url, db),
+        sync_playwright() as pw,
+        attached_chromium(pw) as context,
+    ):
         yield context, url, db
 
 
@@ -39,7 +41,7 @@ def outline():
     from engine.annotation.masks import contour_polygon
     from engine.data.phantom import make_phantom
 
-    lv = make_phantom(1, seed=0, size=256)[0].mask == 1   # what the page shows first
+    lv = make_phantom(1, seed=0, size=256)[0].mask == 1  # what the page shows first
     return lambda n: contour_polygon(lv, n)
 
 
@@ -98,7 +100,7 @@ def test_a_forty_second_trace_under_the_default_threshold_is_all_active(browser,
 
 def test_ten_seconds_in_another_tab_in_the_middle_of_a_trace_are_idle(browser, outline):
     points = outline(14)
-    s = _session(browser)                      # default threshold: 10 s is no pause by itself
+    s = _session(browser)  # default threshold: 10 s is no pause by itself
     s.trace(points[:7], gap=1.0, close=False)
     s.hide(10)
     s.trace(points[7:] + [points[0]], gap=1.0, close=False)
@@ -132,19 +134,22 @@ def test_reruns_never_load_the_canvas_again_so_nothing_drawn_is_lost(browser):
         """Pointer-down listeners on the page's document that come from the canvas's script."""
         document = cdp.send("Runtime.evaluate", {"expression": "document"})["result"]["objectId"]
         found = cdp.send("DOMDebugger.getEventListeners", {"objectId": document})["listeners"]
-        sources = [cdp.send("Debugger.getScriptSource", {"scriptId": e["scriptId"]})["scriptSource"]
-                   for e in found if e["type"] == "pointerdown"]
+        sources = [
+            cdp.send("Debugger.getScriptSource", {"scriptId": e["scriptId"]})["scriptSource"]
+            for e in found
+            if e["type"] == "pointerdown"
+        ]
         return sum("segroi annotation canvas" in source for source in sources)
 
     before = page_listeners()
     new_session(page, "SAM: box or points", frames=2)
-    frames = make_phantom(1, seed=0, size=256)[:2]   # what the page shows
+    frames = make_phantom(1, seed=0, size=256)[:2]  # what the page shows
     listeners = []
     for k, frame in enumerate(frames):
         lv = frame.mask == 1
         s = Script(page)
         s.wait_canvas()
-        page.wait_for_timeout(1500)                 # the reruns of the canvas's first report
+        page.wait_for_timeout(1500)  # the reruns of the canvas's first report
         listeners.append(page_listeners())
         loaded = s.canvas_page_id()
         x0, y0, x1, y1 = mask_box(lv)
@@ -157,11 +162,11 @@ def test_reruns_never_load_the_canvas_again_so_nothing_drawn_is_lost(browser):
             settle(page)
         assert s.canvas_page_id() == loaded
         s.accept()
-    assert before == 0 and listeners == [1, 1]     # the canvas's press listener, once
+    assert before == 0 and listeners == [1, 1]  # the canvas's press listener, once
     page.get_by_text("Session complete").wait_for()
-    settle(page)                                   # the run that drew the summary has ended
+    settle(page)  # the run that drew the summary has ended
     assert page.locator("iframe[title*='annotation_canvas']").count() == 0
-    assert page_listeners() == before              # the canvas is gone, and so is its listener
+    assert page_listeners() == before  # the canvas is gone, and so is its listener
     assert not errors, errors
     first, second = stored_items(db)[-2:]
     assert (first["prompt"], first["clicks"], first["corrections"]) == ("box+points", 2, 1)

@@ -25,11 +25,27 @@ def _bundle_zip(tmp_path) -> bytes:
     store = open_store(tmp_path / "site-b.duckdb")
     with store.run("profile", settings={"models": ["ssl_unet"]}) as run:
         run.add("hardware", {"device_type": "cuda", "device_name": "NVIDIA L4", "host": "gpu-box-7"})
-        run.add("profiles", [{"model": "ssl_unet", "component": "full", "weights": "random", "device": "cuda",
-                              "device_name": "NVIDIA L4", "host": "gpu-box-7", "dtype": "fp32", "batch": b,
-                              "input_size": "1x256x256", "images_per_second": 400.0 * b ** 0.5,
-                              "provenance": "measured", "source": "site B", "measured_at": dt.datetime(2026, 10, 1)}
-                             for b in (1, 64)])
+        run.add(
+            "profiles",
+            [
+                {
+                    "model": "ssl_unet",
+                    "component": "full",
+                    "weights": "random",
+                    "device": "cuda",
+                    "device_name": "NVIDIA L4",
+                    "host": "gpu-box-7",
+                    "dtype": "fp32",
+                    "batch": b,
+                    "input_size": "1x256x256",
+                    "images_per_second": 400.0 * b**0.5,
+                    "provenance": "measured",
+                    "source": "site B",
+                    "measured_at": dt.datetime(2026, 10, 1),
+                }
+                for b in (1, 64)
+            ],
+        )
     export_runs(store, [run.id], tmp_path / "bundle")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -46,9 +62,16 @@ def dashboard(tmp_path):
     env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1")
     env.pop("SEGROI_PASSWORD", None)
     url = f"http://localhost:{port}"
-    with serving([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)], url=url,
-                 log_path=tmp_path / "server.log", env=env, cwd=tmp_path, timeout=90, stop_timeout=30,
-                 own_group=True):
+    with serving(
+        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
+        url=url,
+        log_path=tmp_path / "server.log",
+        env=env,
+        cwd=tmp_path,
+        timeout=90,
+        stop_timeout=30,
+        own_group=True,
+    ):
         yield url, db
 
 

@@ -31,9 +31,16 @@ def dashboard(tmp_path):
     env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1")
     env.pop("SEGROI_PASSWORD", None)
     url = f"http://localhost:{port}"
-    with serving([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)], url=url,
-                 log_path=tmp_path / "server.log", env=env, cwd=tmp_path, timeout=90, stop_timeout=30,
-                 own_group=True):
+    with serving(
+        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
+        url=url,
+        log_path=tmp_path / "server.log",
+        env=env,
+        cwd=tmp_path,
+        timeout=90,
+        stop_timeout=30,
+        own_group=True,
+    ):
         yield url
 
 
@@ -59,7 +66,9 @@ def _wait_change(page, selector: str, old: str, timeout: float = 60_000) -> str:
     page.wait_for_function(
         "([sel, old]) => { const e = document.querySelector(sel);"
         " return e && e.innerText.split(/\\s+/).join(' ').trim() !== old; }",
-        arg=[selector, old], timeout=timeout)
+        arg=[selector, old],
+        timeout=timeout,
+    )
     return _text(page.locator(selector))
 
 
@@ -132,7 +141,7 @@ def test_overview_scenario_japanese_and_pdf(dashboard, tmp_path):
     assert 3 <= len(pages) <= 5
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
-    assert "".join(ja.split()) in flat            # the same sentence, numbers and all
+    assert "".join(ja.split()) in flat  # the same sentence, numbers and all
     amount = re.search(r"(\$[\d.]+万)", ja).group(1)
     months = re.search(r"([\d.]+か月)", ja).group(1)
     assert amount in flat and months in flat
@@ -182,8 +191,14 @@ def eight_options(tmp_path):
         raw = reference.add_option_from_template(raw, "sam_vit_h", "vit_h_own")
         raw["options"]["vit_h_own"]["label"] = "SAM ViT-H on our own server"
         raw["options"]["vit_h_own"]["hardware"] = {
-            "mode": "on_prem", "dedicated": False, "utilization": 0.5, "energy_price_per_kwh": 0.15, "pue": 1.5,
-            "server_capex": 45000, "amortization_years": 4}
+            "mode": "on_prem",
+            "dedicated": False,
+            "utilization": 0.5,
+            "energy_price_per_kwh": 0.15,
+            "pue": 1.5,
+            "server_capex": 45000,
+            "amortization_years": 4,
+        }
         raw["name"] = "eight options"
         canon = costmodel.validate(raw).to_dict()
         open_store().save_scenario("eight options", canon, canon.pop("provenance", {}))
@@ -194,9 +209,16 @@ def eight_options(tmp_path):
             os.environ["SEGROI_DB"] = old
     port = free_port()
     url = f"http://localhost:{port}"
-    with serving([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)], url=url,
-                 log_path=tmp_path / "server.log", env=env, cwd=tmp_path, timeout=90, stop_timeout=30,
-                 own_group=True):
+    with serving(
+        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
+        url=url,
+        log_path=tmp_path / "server.log",
+        env=env,
+        cwd=tmp_path,
+        timeout=90,
+        stop_timeout=30,
+        own_group=True,
+    ):
         yield url
 
 
@@ -205,8 +227,16 @@ def test_eight_options_stay_legible(eight_options, tmp_path):
     eight. Screenshots (Overview, Scenario) are kept for looking at."""
     from playwright.sync_api import expect, sync_playwright
 
-    names = ["Manual", "SAM", "SSL", "SAM ViT-B", "SAM ViT-L", "Fine-tuned SAM", "SSL → SAM",
-             "SAM ViT-H on our own server"]
+    names = [
+        "Manual",
+        "SAM",
+        "SSL",
+        "SAM ViT-B",
+        "SAM ViT-L",
+        "Fine-tuned SAM",
+        "SSL → SAM",
+        "SAM ViT-H on our own server",
+    ]
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
@@ -220,8 +250,9 @@ def test_eight_options_stay_legible(eight_options, tmp_path):
             expect(ticks).to_have_count(8)
             assert sorted(ticks.all_text_contents()) == sorted(names)
             # the tick labels do not overlap one another
-            rects = ticks.evaluate_all("els => els.map(e => { const r = e.getBoundingClientRect(); "
-                                       "return [r.top, r.bottom]; })")
+            rects = ticks.evaluate_all(
+                "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; })"
+            )
             boxes = sorted(tuple(r) for r in rects)
             assert all(a[1] <= b[0] + 1 for a, b in zip(boxes, boxes[1:])), boxes
             _shot(page, tmp_path, "overview_eight")

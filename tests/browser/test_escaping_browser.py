@@ -46,8 +46,10 @@ def test_a_scenario_name_with_markup_is_shown_literally_and_fetches_nothing(tmp_
     listener = http.server.HTTPServer(("127.0.0.1", 0), _Counter)
     track = listener.server_address[1]
     threading.Thread(target=listener.serve_forever, daemon=True).start()
-    name = (f"![t](http://127.0.0.1:{track}/track.png) <img src=http://127.0.0.1:{track}/img.png> "
-            "**bold** :red[red] $x^2$ [link](http://127.0.0.1:{track}/link)").replace("{track}", str(track))
+    name = (
+        f"![t](http://127.0.0.1:{track}/track.png) <img src=http://127.0.0.1:{track}/img.png> "
+        "**bold** :red[red] $x^2$ [link](http://127.0.0.1:{track}/link)"
+    ).replace("{track}", str(track))
     db = tmp_path / "segroi.duckdb"
     monkeypatch.setenv("SEGROI_DB", str(db))
     reference.seed(open_store())
@@ -59,8 +61,10 @@ def test_a_scenario_name_with_markup_is_shown_literally_and_fetches_nothing(tmp_
     env = dict(os.environ, SEGROI_DB=str(db), SEGROI_SCENARIO=name)
     env.pop("SEGROI_PASSWORD", None)
     try:
-        with serving(dashboard_command(port), url=f"http://127.0.0.1:{port}", log_path=tmp_path / "server.log",
-                     env=env), sync_playwright() as pw:
+        with (
+            serving(dashboard_command(port), url=f"http://127.0.0.1:{port}", log_path=tmp_path / "server.log", env=env),
+            sync_playwright() as pw,
+        ):
             browser = launch_chromium(pw)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.set_default_timeout(90_000)
@@ -76,8 +80,10 @@ def test_a_scenario_name_with_markup_is_shown_literally_and_fetches_nothing(tmp_
                     assert name in body, (path, body[:3000])
                     assert page.locator(f"img[src*='{track}']").count() == 0, path
                     links = page.locator(f"a[href*='{track}']")
-                    assert links.count() == 0, (path, [links.nth(i).evaluate("e => e.parentElement.outerHTML")
-                                                       for i in range(links.count())])
+                    assert links.count() == 0, (
+                        path,
+                        [links.nth(i).evaluate("e => e.parentElement.outerHTML") for i in range(links.count())],
+                    )
                     assert _Counter.hits == [], (path, _Counter.hits)
                     screenshot(page, tmp_path, f"escaped_{path or 'overview'}")
             finally:

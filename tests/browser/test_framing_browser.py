@@ -24,14 +24,17 @@ def test_another_origin_cannot_frame_the_dashboard(tmp_path):
     port = free_port()
     (tmp_path / "decoy.html").write_text(
         f'<html><body><h1>decoy</h1><iframe src="http://localhost:{port}/benchmarks" width="1200" height="800">'
-        "</iframe></body></html>")
+        "</iframe></body></html>"
+    )
     decoy = ThreadingHTTPServer(("127.0.0.3", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
     threading.Thread(target=decoy.serve_forever, daemon=True).start()
     env = dict(os.environ, SEGROI_DB=str(tmp_path / "segroi.duckdb"))
     env.pop("SEGROI_PASSWORD", None)
     try:
-        with serving(dashboard_command(port), url=f"http://127.0.0.1:{port}", log_path=tmp_path / "server.log",
-                     env=env), sync_playwright() as pw:
+        with (
+            serving(dashboard_command(port), url=f"http://127.0.0.1:{port}", log_path=tmp_path / "server.log", env=env),
+            sync_playwright() as pw,
+        ):
             browser = launch_chromium(pw)
             try:
                 page = browser.new_page()

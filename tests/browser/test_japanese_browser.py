@@ -24,18 +24,102 @@ PAGES = ("", "scenario", "benchmarks", "accuracy", "annotate", "export")
 # Names of things and units, which stay as they are in Japanese text.
 ALLOWED = {
     # product, models, methods, hardware
-    "segroi", "SAM", "SSL", "ViT", "MedSAM", "U-Net", "Net", "Dice", "IoU", "HD", "ROI", "NPV", "PUE", "GPU", "CPU",
-    "PDF", "ID", "NVIDIA", "HBM", "H100", "CUDA", "cuda", "cpu", "torch", "compile", "channels_last", "FLOP", "NVML",
-    "RAPL", "Bland-Altman", "Bland", "Altman", "Jeffreys", "Monte", "Carlo", "DICOM", "CSV", "zip", "xlsx", "ML", "IT",
-    "ED", "ES", "LV", "LA", "RV", "RA", "MYO", "A4C", "A2C", "EF", "EDV", "ESV", "CAMUS", "EchoNet", "UTC",
-    "fp32", "bf16", "fp16", "sdpa", "random", "ssl_unet", "sam_vit_b", "sam_vit_l", "sam_vit_h", "vit_b", "vit_l",
-    "vit_h", "full", "encoder", "decoder", "ckpt", "pth", "pt",
+    "segroi",
+    "SAM",
+    "SSL",
+    "ViT",
+    "MedSAM",
+    "U-Net",
+    "Net",
+    "Dice",
+    "IoU",
+    "HD",
+    "ROI",
+    "NPV",
+    "PUE",
+    "GPU",
+    "CPU",
+    "PDF",
+    "ID",
+    "NVIDIA",
+    "HBM",
+    "H100",
+    "CUDA",
+    "cuda",
+    "cpu",
+    "torch",
+    "compile",
+    "channels_last",
+    "FLOP",
+    "NVML",
+    "RAPL",
+    "Bland-Altman",
+    "Bland",
+    "Altman",
+    "Jeffreys",
+    "Monte",
+    "Carlo",
+    "DICOM",
+    "CSV",
+    "zip",
+    "xlsx",
+    "ML",
+    "IT",
+    "ED",
+    "ES",
+    "LV",
+    "LA",
+    "RV",
+    "RA",
+    "MYO",
+    "A4C",
+    "A2C",
+    "EF",
+    "EDV",
+    "ESV",
+    "CAMUS",
+    "EchoNet",
+    "UTC",
+    "fp32",
+    "bf16",
+    "fp16",
+    "sdpa",
+    "random",
+    "ssl_unet",
+    "sam_vit_b",
+    "sam_vit_l",
+    "sam_vit_h",
+    "vit_b",
+    "vit_l",
+    "vit_h",
+    "full",
+    "encoder",
+    "decoder",
+    "ckpt",
+    "pth",
+    "pt",
     # units and currencies
-    "kWh", "USD", "JPY", "EUR", "GiB", "GB", "MB", "ms", "px", "Wh", "GPU-h", "ml", "mm", "cm",
+    "kWh",
+    "USD",
+    "JPY",
+    "EUR",
+    "GiB",
+    "GB",
+    "MB",
+    "ms",
+    "px",
+    "Wh",
+    "GPU-h",
+    "ml",
+    "mm",
+    "cm",
     # file kinds a drop zone accepts
-    "ZIP", "JSON", "PARQUET",
+    "ZIP",
+    "JSON",
+    "PARQUET",
     # the language switch names both languages
-    "Language", "English",
+    "Language",
+    "English",
 }
 
 
@@ -69,7 +153,8 @@ def _visible_text(page) -> str:
         try:
             text += "\n" + frame.evaluate(
                 "() => Array.from(document.querySelectorAll('.gtitle, .xtitle, .ytitle, .legendtext, "
-                ".annotation-text')).map(e => e.textContent).join('\\n')")
+                ".annotation-text')).map(e => e.textContent).join('\\n')"
+            )
         except Exception:  # a frame that went away while reading
             pass
     return text
@@ -103,9 +188,16 @@ def filled_dashboard(tmp_path):
     env.pop("SEGROI_PASSWORD", None)
     port = free_port()
     url = f"http://localhost:{port}"
-    with serving([sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)], url=url,
-                 log_path=tmp_path / "server.log", env=env, cwd=tmp_path, timeout=90, stop_timeout=30,
-                 own_group=True):
+    with serving(
+        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
+        url=url,
+        log_path=tmp_path / "server.log",
+        env=env,
+        cwd=tmp_path,
+        timeout=90,
+        stop_timeout=30,
+        own_group=True,
+    ):
         yield url
 
 

@@ -36,17 +36,26 @@ def _server(tmp_path, monkeypatch, home_secrets: str | None, project_secrets: st
     port = free_port()
     # segroi dashboard names the three files Streamlit reads (~/.streamlit is the temp home here); the
     # project file is added to the list the same way.
-    cmd = dashboard_command(port, "--secrets.files", str(home / ".streamlit" / "secrets.toml"),
-                            "--secrets.files", str(project), host="127.0.0.2")
+    cmd = dashboard_command(
+        port,
+        "--secrets.files",
+        str(home / ".streamlit" / "secrets.toml"),
+        "--secrets.files",
+        str(project),
+        host="127.0.0.2",
+    )
     env = dict(os.environ, HOME=str(home), SEGROI_DB=str(tmp_path / "segroi.duckdb"), SEGROI_LOGIN_REQUIRED="1")
     env.pop("SEGROI_PASSWORD", None)
     return serving(cmd, url=f"http://127.0.0.2:{port}", log_path=tmp_path / "server.log", env=env), port
 
 
-@pytest.mark.parametrize("case, home_secrets, project_secrets", [
-    ("unparsable_home", "password = = \"broken\n[auth\n", 'password = "correct horse battery"\n'),
-    ("numeric_password", None, "password = 12345678\n"),
-])
+@pytest.mark.parametrize(
+    "case, home_secrets, project_secrets",
+    [
+        ("unparsable_home", 'password = = "broken\n[auth\n', 'password = "correct horse battery"\n'),
+        ("numeric_password", None, "password = 12345678\n"),
+    ],
+)
 def test_every_page_shows_one_error_and_nothing_else(tmp_path, monkeypatch, case, home_secrets, project_secrets):
     skip_without_browser()
     from playwright.sync_api import sync_playwright

@@ -110,8 +110,9 @@ def test_cost_reads_toml_like_json(tmp_path, capsys):
 def test_cost_monte_carlo_and_tornado(tmp_path, capsys):
     raw = base(**{"options.ssl.failure_rate": {"value": 0.25, "low": 0.1, "high": 0.5}})
     path = write(tmp_path, raw)
-    rc, out, _ = run_cli(capsys, "cost", "--assumptions", path, "--format", "json", "--monte-carlo", "300",
-                         "--seed", "4", "--tornado")
+    rc, out, _ = run_cli(
+        capsys, "cost", "--assumptions", path, "--format", "json", "--monte-carlo", "300", "--seed", "4", "--tornado"
+    )
     assert rc == 0
     data = json.loads(out)
     assert data["monte_carlo"]["draws"] == 300 and data["monte_carlo"]["seed"] == 4
@@ -127,14 +128,26 @@ BAD = [
     ("json syntax", '{"name": "x",\n "currency": }', "not valid JSON: Expecting value at line 2, column 14"),
     ("duplicate key", '{"name": "x", "name": "y"}', "appears twice"),
     ("empty file", "", "not valid JSON"),
-    ("validation", json.dumps(base(**{"labour.clinician_wage_per_hour": -3})),
-     "labour.clinician_wage_per_hour: must not be negative"),
-    ("wrong type", json.dumps(base(**{"workload.studies_per_year": "many"})),
-     "workload.studies_per_year: must be a number, got text"),
-    ("absurd magnitude", json.dumps(base(**{"workload.studies_per_year": 1e12})),
-     "workload.studies_per_year: must be at most"),
-    ("NaN literal", json.dumps(base()).replace('"discount_rate": 0.0', '"discount_rate": NaN'),
-     "discount_rate: must be a finite number"),
+    (
+        "validation",
+        json.dumps(base(**{"labour.clinician_wage_per_hour": -3})),
+        "labour.clinician_wage_per_hour: must not be negative",
+    ),
+    (
+        "wrong type",
+        json.dumps(base(**{"workload.studies_per_year": "many"})),
+        "workload.studies_per_year: must be a number, got text",
+    ),
+    (
+        "absurd magnitude",
+        json.dumps(base(**{"workload.studies_per_year": 1e12})),
+        "workload.studies_per_year: must be at most",
+    ),
+    (
+        "NaN literal",
+        json.dumps(base()).replace('"discount_rate": 0.0', '"discount_rate": NaN'),
+        "discount_rate: must be a finite number",
+    ),
     ("top-level list", "[1, 2]", "(top level): must be an object"),
     ("deep nesting", "[" * 100000 + "]" * 100000, "nested too deeply"),
 ]
@@ -167,12 +180,12 @@ def test_cost_bad_monte_carlo_count(tmp_path, capsys):
 
 def test_cost_in_a_real_process_prints_no_traceback(tmp_path):
     path = write(tmp_path, base(**{"hardware.utilization": 0}))
-    proc = subprocess.run([sys.executable, "-m", "engine.cli", "cost", "--assumptions", path],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "cost", "--assumptions", path], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == (f"segroi cost: error: {path}: hardware.utilization: must be greater than 0, "
-                                   "got 0")
+    assert proc.stderr.strip() == (f"segroi cost: error: {path}: hardware.utilization: must be greater than 0, got 0")
 
 
 def _counts():
@@ -270,8 +283,16 @@ def test_cost_with_named_options_prints_every_option_and_the_volume_bands(tmp_pa
     assert data["cheapest_by_volume"][-1]["to_studies_per_year"] is None
     rc, out, _ = run_cli(capsys, "cost", "--assumptions", write(tmp_path, raw), "--tornado", "--monte-carlo", "200")
     assert rc == 0
-    for words in ("hand", "vit_b", "auto", "hyb", "On their own hardware: vit_b (on-prem, dedicated)",
-                  "Hybrids: hyb = auto, then vit_b for its failures", "Cheapest by yearly volume", "P(cheapest)"):
+    for words in (
+        "hand",
+        "vit_b",
+        "auto",
+        "hyb",
+        "On their own hardware: vit_b (on-prem, dedicated)",
+        "Hybrids: hyb = auto, then vit_b for its failures",
+        "Cheapest by yearly volume",
+        "P(cheapest)",
+    ):
         assert words in out, words
     assert "SAM and SSL cost the same" not in out  # no options named sam and ssl
     raw["options"]["hyb"]["prompted"] = "auto"

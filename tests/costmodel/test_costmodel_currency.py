@@ -21,8 +21,12 @@ def test_every_amount_and_its_range_is_converted_and_cited():
     assert src["kind"] == "published" and src["source"].startswith("US BLS OEWS")
     assert "converted from USD at 150 JPY per USD (2026-11-02, a bank's reference rate)" in src["source"]
     assert set(costmodel.money_fields(raw)) == {
-        "labour.clinician_wage_per_hour", "labour.engineer_wage_per_hour", "hardware.gpu_price_per_hour",
-        "hardware.energy_price_per_kwh", "hardware.server_capex"}
+        "labour.clinician_wage_per_hour",
+        "labour.engineer_wage_per_hour",
+        "hardware.gpu_price_per_hour",
+        "hardware.energy_price_per_kwh",
+        "hardware.server_capex",
+    }
     costmodel.validate(out)
 
 
@@ -35,10 +39,17 @@ def test_costs_scale_with_the_rate():
         assert after[name]["human_hours_per_year"] == pytest.approx(before[name]["human_hours_per_year"])
 
 
-@pytest.mark.parametrize("rate,date,source,words", [
-    (0, "d", "s", "greater than 0"), (-1, "d", "s", "greater than 0"), (float("nan"), "d", "s", "greater than 0"),
-    ("x", "d", "s", "must be a number"), (1.1, "", "s", "date and its source"), (1.1, "d", " ", "date and its source"),
-])
+@pytest.mark.parametrize(
+    "rate,date,source,words",
+    [
+        (0, "d", "s", "greater than 0"),
+        (-1, "d", "s", "greater than 0"),
+        (float("nan"), "d", "s", "greater than 0"),
+        ("x", "d", "s", "must be a number"),
+        (1.1, "", "s", "date and its source"),
+        (1.1, "d", " ", "date and its source"),
+    ],
+)
 def test_a_rate_without_its_date_and_source_is_refused(rate, date, source, words):
     with pytest.raises(costmodel.AssumptionError, match=words):
         costmodel.convert_currency(reference.reference_scenario(), "EUR", rate, date, source)

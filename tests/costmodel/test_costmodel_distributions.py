@@ -27,9 +27,9 @@ RANGES = [
     ("options.manual.seconds_per_structure", 11.6, 4.0, 25.0, "lognormal"),
     ("hardware.gpu_price_per_hour", 3.99, 3.99, 6.98, "lognormal"),
     ("options.sam.profile.seconds_per_image", 0.05, 0.01, 2.0, "lognormal"),
-    ("options.ssl.failure_rate", 0.02, 0.001, 0.5, "beta"),        # today's bug: 0.02 in 0-0.5
+    ("options.ssl.failure_rate", 0.02, 0.001, 0.5, "beta"),  # today's bug: 0.02 in 0-0.5
     ("options.sam.failure_rate", 0.3, 0.1, 0.6, "beta"),
-    ("options.ssl.failure_rate", 0.0, 0.0000049, 0.0247, "beta"),   # Jeffreys, 0 failures of 100
+    ("options.ssl.failure_rate", 0.0, 0.0000049, 0.0247, "beta"),  # Jeffreys, 0 failures of 100
     ("options.ssl.failure_rate", 0.99, 0.95, 0.9995, "beta"),
     ("hardware.utilization", 0.5, 0.2, 0.9, "beta"),
 ]
@@ -78,15 +78,26 @@ def test_the_beta_is_the_one_with_those_percentiles():
     for k, n in ((0, 100), (3, 10), (30, 100), (1, 2)):
         a, b = k + 0.5, n - k + 0.5
         low, high = stats.beta.ppf([0.025, 0.975], a, b)
-        s = costmodel.validate(base(**{"options.ssl.failure_rate": {
-            "value": float(np.clip(k / n, low, high)), "low": float(low), "high": float(high), "dist": "beta"}}))
+        s = costmodel.validate(
+            base(
+                **{
+                    "options.ssl.failure_rate": {
+                        "value": float(np.clip(k / n, low, high)),
+                        "low": float(low),
+                        "high": float(high),
+                        "dist": "beta",
+                    }
+                }
+            )
+        )
         got = s.uncertain["options.ssl.failure_rate"].params
         assert got == pytest.approx((a, b), rel=1e-6)
 
 
 def test_the_lognormal_is_the_one_with_those_percentiles():
-    s = costmodel.validate(base(**{"options.manual.seconds_per_structure": {
-        "value": 11.6, "low": 4.0, "high": 25.0, "dist": "lognormal"}}))
+    s = costmodel.validate(
+        base(**{"options.manual.seconds_per_structure": {"value": 11.6, "low": 4.0, "high": 25.0, "dist": "lognormal"}})
+    )
     mu, sigma = s.uncertain["options.manual.seconds_per_structure"].params
     assert stats.lognorm.ppf(0.025, sigma, scale=math.exp(mu)) == pytest.approx(4.0)
     assert stats.lognorm.ppf(0.975, sigma, scale=math.exp(mu)) == pytest.approx(25.0)
@@ -99,8 +110,11 @@ REFUSED = [
     ({"value": 0.1, "low": 0.0, "high": 0.2, "dist": "beta"}, "options.ssl.failure_rate", "0 < low < high < 1"),
     ({"value": 0.5, "low": 0.2, "high": 1.0, "dist": "beta"}, "options.ssl.failure_rate", "0 < low < high < 1"),
     ({"value": 30, "low": 0, "high": 60, "dist": "lognormal"}, "options.ssl.review_seconds_per_study", "low > 0"),
-    ({"value": 1000, "low": 10, "high": 3500, "dist": "lognormal"}, "options.sam.profile.seconds_per_image",
-     "above the allowed maximum"),
+    (
+        {"value": 1000, "low": 10, "high": 3500, "dist": "lognormal"},
+        "options.sam.profile.seconds_per_image",
+        "above the allowed maximum",
+    ),
 ]
 
 
@@ -113,8 +127,10 @@ def test_ranges_that_cannot_mean_what_they_say_are_refused(leaf, field, words):
 
 def test_a_symmetric_normal_within_the_tolerance_is_accepted():
     # 1 % of the width: (48.88 - 37.38) - (37.38 - 26.0) = 0.12 <= 0.01 * 22.88
-    costmodel.validate(base(**{"labour.clinician_wage_per_hour": {
-        "value": 37.38, "low": 26.0, "high": 48.88, "dist": "normal"}}))
+    costmodel.validate(
+        base(**{"labour.clinician_wage_per_hour": {"value": 37.38, "low": 26.0, "high": 48.88, "dist": "normal"}})
+    )
     with pytest.raises(AssumptionError, match="symmetric"):
-        costmodel.validate(base(**{"labour.clinician_wage_per_hour": {
-            "value": 37.38, "low": 25.5, "high": 48.88, "dist": "normal"}}))
+        costmodel.validate(
+            base(**{"labour.clinician_wage_per_hour": {"value": 37.38, "low": 25.5, "high": 48.88, "dist": "normal"}})
+        )

@@ -35,8 +35,9 @@ def test_overhead_loads_both_wages():
     out = ev(base(**{"labour.overhead_fraction": 0.5}))["options"]
     assert out["manual"]["labour_cost_per_year"] == approx(1800)
     # sam maintenance 10 h * 100 * 1.5 and setup 10 h * 150
-    assert out["sam"]["annual_cost"] - out["sam"]["labour_cost_per_year"] - out["sam"]["compute_cost_per_year"] \
-        == approx(1500)
+    assert out["sam"]["annual_cost"] - out["sam"]["labour_cost_per_year"] - out["sam"][
+        "compute_cost_per_year"
+    ] == approx(1500)
     assert out["sam"]["setup_cost"] == approx(1500)
 
 
@@ -47,15 +48,15 @@ def test_cloud_compute_setup_and_totals():
     # ssl busy 2000 * 0.09 = 180 s = 0.05 h -> 0.1 paid hours * 2 = 0.2
     assert out["ssl"]["compute_cost_per_year"] == approx(0.2)
     assert out["manual"]["compute_cost_per_year"] == 0
-    assert out["sam"]["annual_cost"] == approx(1000 + 4 + 1000)          # + 10 h maintenance * 100
+    assert out["sam"]["annual_cost"] == approx(1000 + 4 + 1000)  # + 10 h maintenance * 100
     assert out["ssl"]["annual_cost"] == approx(500 + 0.2 + 100)
-    assert out["sam"]["setup_cost"] == approx(1000)                       # 10 h engineering
+    assert out["sam"]["setup_cost"] == approx(1000)  # 10 h engineering
     # ssl: 20 h * 100 + 100 images * 2 structures * 30 s / 3600 * 36 + 3 GPU-h * 2/h
     assert out["ssl"]["setup_cost"] == approx(2000 + 60 + 6)
 
 
 def test_present_cost_npv_roi_payback_cost_per_study():
-    out = ev(base())["options"]          # r = 0, H = 2 -> A = 2
+    out = ev(base())["options"]  # r = 0, H = 2 -> A = 2
     assert out["manual"]["present_cost"] == approx(2400)
     assert out["sam"]["present_cost"] == approx(1000 + 2 * 2004)
     assert out["ssl"]["present_cost"] == approx(2066 + 2 * 600.2)
@@ -63,7 +64,7 @@ def test_present_cost_npv_roi_payback_cost_per_study():
     assert out["ssl"]["npv_savings_vs_manual"] == approx(2400 - 3266.4)
     assert out["ssl"]["roi"] == approx((2400 - 3266.4) / 2066)
     assert out["ssl"]["payback_months"] == approx(12 * 2066 / (1200 - 600.2))
-    assert out["sam"]["payback_months"] is None           # sam costs more per year than manual
+    assert out["sam"]["payback_months"] is None  # sam costs more per year than manual
     assert out["manual"]["roi"] is None and out["manual"]["payback_months"] is None
     assert out["manual"]["npv_savings_vs_manual"] == 0
     assert out["ssl"]["cost_per_study"] == approx(0.6002)
@@ -71,7 +72,7 @@ def test_present_cost_npv_roi_payback_cost_per_study():
 
 def test_annuity_factor_discounts_each_year():
     out = ev(base(**{"discount_rate": 0.1, "horizon_years": 3}))["options"]
-    a = 1 / 1.1 + 1 / 1.1 ** 2 + 1 / 1.1 ** 3
+    a = 1 / 1.1 + 1 / 1.1**2 + 1 / 1.1**3
     assert out["manual"]["present_cost"] == approx(1200 * a)
     assert out["ssl"]["present_cost"] == approx(2066 + 600.2 * a)
     neg = ev(base(**{"discount_rate": -0.1, "horizon_years": 2}))["options"]
@@ -96,9 +97,10 @@ def test_on_prem_shared_server_share():
 
 
 def test_shared_server_share_caps_at_one():
-    raw = base(**{"hardware.mode": "on_prem", "hardware.dedicated": False,
-                  "options.sam.profile.seconds_per_image": 3600.0})  # 2000 GPU-h/yr > 4380 * ... no: cap
-    raw["workload"]["studies_per_year"] = 10000                       # 20000 h busy > 4380 usable
+    raw = base(
+        **{"hardware.mode": "on_prem", "hardware.dedicated": False, "options.sam.profile.seconds_per_image": 3600.0}
+    )  # 2000 GPU-h/yr > 4380 * ... no: cap
+    raw["workload"]["studies_per_year"] = 10000  # 20000 h busy > 4380 usable
     out = ev(raw)["options"]
     energy = (20000 * 360 + 40000 * 180) / 3.6e6 * 0.3
     assert out["sam"]["compute_cost_per_year"] == approx(energy + 10000)
@@ -119,8 +121,15 @@ def test_break_even_closed_form_cloud():
     # present sam = 2 * 1.004 V ; present ssl = 2066 + 2 * (0.5002 V + 100)
     v = ev(raw)["break_even_studies_per_year"]
     assert v == approx(2266 / (2 * 1.004 - 2 * 0.5002))
-    at = ev(base(**{"options.sam.engineering_hours": 0, "options.sam.maintenance_hours_per_year": 0,
-                    "workload.studies_per_year": v}))["options"]
+    at = ev(
+        base(
+            **{
+                "options.sam.engineering_hours": 0,
+                "options.sam.maintenance_hours_per_year": 0,
+                "workload.studies_per_year": v,
+            }
+        )
+    )["options"]
     assert at["sam"]["present_cost"] == approx(at["ssl"]["present_cost"])
 
 
@@ -130,8 +139,14 @@ def test_break_even_none_when_lines_do_not_cross():
 
 
 def test_break_even_none_when_beyond_limit():
-    raw = base(**{"options.sam.engineering_hours": 0, "options.sam.maintenance_hours_per_year": 0,
-                  "options.ssl.engineering_hours": 1e6, "options.ssl.maintenance_hours_per_year": 1e5})
+    raw = base(
+        **{
+            "options.sam.engineering_hours": 0,
+            "options.sam.maintenance_hours_per_year": 0,
+            "options.ssl.engineering_hours": 1e6,
+            "options.ssl.maintenance_hours_per_year": 1e5,
+        }
+    )
     # crossing near (1e8 + 2e7) / 1.0076 studies/year, beyond 1e8
     assert ev(raw)["break_even_studies_per_year"] is None
 
@@ -148,14 +163,22 @@ def _reference_difference(raw, v):
     for opt in ("sam", "ssl"):
         o = raw["options"][opt]
         pr = o["profile"]
-        human = f * s * (o.get("prompt_seconds_per_structure", 0) + o["failure_rate"] * t) + o["review_seconds_per_study"]
+        human = (
+            f * s * (o.get("prompt_seconds_per_structure", 0) + o["failure_rate"] * t) + o["review_seconds_per_study"]
+        )
         busy = v * (f * pr["seconds_per_image"] + f * s * pr.get("seconds_per_prompt", 0))
         joules = v * (f * pr["joules_per_image"] + f * s * pr.get("joules_per_prompt", 0))
         share = min(1.0, busy / 3600 / (8760 * hw["utilization"]))
-        compute = joules / 3.6e6 * hw["pue"] * hw["energy_price_per_kwh"] + hw["server_capex"] / hw["amortization_years"] * share
+        compute = (
+            joules / 3.6e6 * hw["pue"] * hw["energy_price_per_kwh"]
+            + hw["server_capex"] / hw["amortization_years"] * share
+        )
         annual = v * human * w + compute + o["maintenance_hours_per_year"] * we
-        setup = o["engineering_hours"] * we + o["label_images"] * s * t * w + \
-            o["training_gpu_hours"] * pr["average_power_watts"] / 1000 * hw["pue"] * hw["energy_price_per_kwh"]
+        setup = (
+            o["engineering_hours"] * we
+            + o["label_images"] * s * t * w
+            + o["training_gpu_hours"] * pr["average_power_watts"] / 1000 * hw["pue"] * hw["energy_price_per_kwh"]
+        )
         total.append(setup + a * annual)
     return total[0] - total[1]
 
@@ -163,11 +186,18 @@ def _reference_difference(raw, v):
 def test_break_even_piecewise_shared_server_beyond_the_kink():
     # sam: cheap to set up, but its GPU share of a shared server grows with volume until it saturates at
     # V = 4380 h / 2000 s per study ~ 7884 studies/year; ssl: expensive setup, cheaper labour.
-    raw = base(**{"hardware.mode": "on_prem", "hardware.dedicated": False,
-                  "hardware.server_capex": 400000,
-                  "options.sam.profile.seconds_per_image": 1000.0, "options.sam.engineering_hours": 0,
-                  "options.sam.maintenance_hours_per_year": 0, "options.ssl.engineering_hours": 5000,
-                  "options.sam.failure_rate": 0.3})
+    raw = base(
+        **{
+            "hardware.mode": "on_prem",
+            "hardware.dedicated": False,
+            "hardware.server_capex": 400000,
+            "options.sam.profile.seconds_per_image": 1000.0,
+            "options.sam.engineering_hours": 0,
+            "options.sam.maintenance_hours_per_year": 0,
+            "options.ssl.engineering_hours": 5000,
+            "options.sam.failure_rate": 0.3,
+        }
+    )
     v = ev(raw)["break_even_studies_per_year"]
     assert v is not None
     kink = 4380 * 3600 / 2000.9
@@ -181,8 +211,14 @@ def test_break_even_piecewise_shared_server_beyond_the_kink():
 
 
 def test_break_even_root_before_the_kink():
-    raw = base(**{"hardware.mode": "on_prem", "hardware.dedicated": False,
-                  "options.sam.engineering_hours": 0, "options.sam.maintenance_hours_per_year": 0})
+    raw = base(
+        **{
+            "hardware.mode": "on_prem",
+            "hardware.dedicated": False,
+            "options.sam.engineering_hours": 0,
+            "options.sam.maintenance_hours_per_year": 0,
+        }
+    )
     v = ev(raw)["break_even_studies_per_year"]
     expected = brentq(lambda x: _reference_difference(raw, x), 1e-6, 1e8, xtol=1e-9)
     assert v == approx(expected, rel=1e-9)
@@ -194,8 +230,9 @@ def test_roi_none_when_setup_is_zero():
 
 
 def test_payback_zero_months_when_no_setup_and_a_saving():
-    raw = base(**{"options.ssl.engineering_hours": 0, "options.ssl.label_images": 0,
-                  "options.ssl.training_gpu_hours": 0})
+    raw = base(
+        **{"options.ssl.engineering_hours": 0, "options.ssl.label_images": 0, "options.ssl.training_gpu_hours": 0}
+    )
     assert ev(raw)["options"]["ssl"]["payback_months"] == 0
 
 
@@ -221,12 +258,17 @@ def test_vectorised_break_even_agrees_with_the_scalar_path(mode, dedicated):
     from engine.costmodel.equations import outputs
     from engine.costmodel.uncertainty import _draw
 
-    raw = base(**{"hardware.mode": mode, "hardware.dedicated": dedicated,
-                  "options.sam.engineering_hours": {"value": 10, "low": 0, "high": 3000},
-                  "options.ssl.engineering_hours": {"value": 20, "low": 0, "high": 3000},
-                  "options.sam.profile.seconds_per_image": {"value": 0.9, "low": 0, "high": 2000},
-                  "options.sam.failure_rate": {"value": 0.5, "low": 0, "high": 1},
-                  "hardware.server_capex": {"value": 40000, "low": 0, "high": 400000}})
+    raw = base(
+        **{
+            "hardware.mode": mode,
+            "hardware.dedicated": dedicated,
+            "options.sam.engineering_hours": {"value": 10, "low": 0, "high": 3000},
+            "options.ssl.engineering_hours": {"value": 20, "low": 0, "high": 3000},
+            "options.sam.profile.seconds_per_image": {"value": 0.9, "low": 0, "high": 2000},
+            "options.sam.failure_rate": {"value": 0.5, "low": 0, "high": 1},
+            "hardware.server_capex": {"value": 40000, "low": 0, "high": 400000},
+        }
+    )
     s = costmodel.validate(raw)
     draws = _draw(s, 300, np.random.default_rng(5))
     arr = outputs({**s.point, **draws}, s.options)["break_even"]

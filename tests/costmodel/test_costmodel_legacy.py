@@ -35,8 +35,7 @@ def same(a, b, path="") -> None:
 def test_legacy_files_give_the_old_numbers(name):
     case = CASES[name]
     s = costmodel.validate(case["raw"])
-    assert [(o.name, o.kind) for o in s.options] == [("manual", "manual"), ("sam", "prompted"),
-                                                       ("ssl", "automatic")]
+    assert [(o.name, o.kind) for o in s.options] == [("manual", "manual"), ("sam", "prompted"), ("ssl", "automatic")]
     out = costmodel.evaluate(s)
     old = case["evaluate"]
     assert set(out) - set(old) == {"cheapest_by_volume"}

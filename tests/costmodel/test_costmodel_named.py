@@ -55,8 +55,9 @@ def test_hybrid_by_hand_in_the_cloud():
 
 
 def test_hybrid_on_its_own_on_prem_hardware_prices_both_trainings_at_their_own_power():
-    raw = named(**{"options.hyb.hardware": ON_PREM, "options.vit_b.training_gpu_hours": 2,
-                   "options.vit_b.label_images": 50})
+    raw = named(
+        **{"options.hyb.hardware": ON_PREM, "options.vit_b.training_gpu_hours": 2, "options.vit_b.label_images": 50}
+    )
     out = ev(raw)["options"]
     # energy: 2000*36 + 875*200 + 4000*0.25*40 = 287000 J; * 1.5 PUE * 0.2 per kWh; one dedicated server
     assert out["hyb"]["compute_cost_per_year"] == approx(287000 / 3.6e6 * 0.3 + 10000)
@@ -77,8 +78,12 @@ def test_hybrid_on_a_shared_server_takes_its_share_of_one_server():
 
 
 def test_each_option_on_its_own_hardware():
-    raw = named(**{"options.vit_b.hardware": {"mode": "cloud", "gpu_price_per_hour": 4, "utilization": 0.5},
-                   "options.auto.hardware": ON_PREM})
+    raw = named(
+        **{
+            "options.vit_b.hardware": {"mode": "cloud", "gpu_price_per_hour": 4, "utilization": 0.5},
+            "options.auto.hardware": ON_PREM,
+        }
+    )
     out = ev(raw)["options"]
     # vit_b busy 2000*0.5 + 4000*0.1 = 1400 s at 4 per GPU-h and 50 % utilisation
     assert out["vit_b"]["compute_cost_per_year"] == approx(1400 / 3600 / 0.5 * 4)
@@ -102,17 +107,26 @@ def test_outputs_have_every_option_and_no_sam_ssl_break_even():
     assert list(out) == ["options", "cheapest", "cheapest_by_volume"]
     assert list(out["options"]) == ["hand", "vit_b", "auto", "hyb"]
     assert out["cheapest"] == min(out["options"], key=lambda o: out["options"][o]["present_cost"])
-    mc = costmodel.monte_carlo(costmodel.validate(named(**{
-        "options.auto.failure_rate": {"value": 0.25, "low": 0.1, "high": 0.5, "dist": "beta"}})), n=500)
+    mc = costmodel.monte_carlo(
+        costmodel.validate(
+            named(**{"options.auto.failure_rate": {"value": 0.25, "low": 0.1, "high": 0.5, "dist": "beta"}})
+        ),
+        n=500,
+    )
     assert set(mc["p_cheapest"]) == set(mc["percentiles"]) == {"hand", "vit_b", "auto", "hyb"}
     assert "break_even_studies_per_year" not in mc
     assert sum(mc["p_cheapest"].values()) == approx(1)
 
 
 def test_tornado_default_and_named_outputs():
-    s = costmodel.validate(named(**{
-        "options.auto.failure_rate": {"value": 0.25, "low": 0.1, "high": 0.5, "dist": "beta"},
-        "labour.clinician_wage_per_hour": {"value": 36, "low": 30, "high": 42, "dist": "normal"}}))
+    s = costmodel.validate(
+        named(
+            **{
+                "options.auto.failure_rate": {"value": 0.25, "low": 0.1, "high": 0.5, "dist": "beta"},
+                "labour.clinician_wage_per_hour": {"value": 36, "low": 30, "high": 42, "dist": "normal"},
+            }
+        )
+    )
     cheapest_other = min(("vit_b", "auto", "hyb"), key=lambda o: costmodel.evaluate(s)["options"][o]["present_cost"])
     assert costmodel.default_tornado_output(s) == f"{cheapest_other}.npv_savings_vs_manual"
     rows = costmodel.tornado(s, output="hyb_minus_auto")
@@ -139,45 +153,109 @@ def test_a_reordered_file_keeps_its_order_and_ties_go_to_the_first():
 DELETE = object()
 REFUSALS = [
     ("one option", "options", {"hand": NAMED["options"]["hand"]}, "options", "2 to 8"),
-    ("nine options", "options", {**{f"m{i}": {"kind": "automatic", **{k: v for k, v in NAMED["options"]["auto"].items()
-                                                                      if k != "kind"}} for i in range(8)},
-                                 "hand": NAMED["options"]["hand"]}, "options", "2 to 8"),
+    (
+        "nine options",
+        "options",
+        {
+            **{
+                f"m{i}": {"kind": "automatic", **{k: v for k, v in NAMED["options"]["auto"].items() if k != "kind"}}
+                for i in range(8)
+            },
+            "hand": NAMED["options"]["hand"],
+        },
+        "options",
+        "2 to 8",
+    ),
     ("bad name", "options.Vit-B", NAMED["options"]["vit_b"], "options.Vit-B", "a-z, 0-9 and _"),
     ("long name", "options." + "a" * 33, NAMED["options"]["vit_b"], "options." + "a" * 33, "1-32"),
     ("no kind", "options.auto.kind", DELETE, "options.auto.kind", "missing"),
     ("unknown kind", "options.auto.kind", "magic", "options.auto.kind", "manual, prompted, automatic, hybrid"),
     ("no manual", "options.hand.kind", "automatic", "options", "exactly one option of kind manual"),
-    ("two manuals", "options.hand2", {"kind": "manual", "seconds_per_structure": 20}, "options.hand2.kind",
-     "only one option may be manual"),
+    (
+        "two manuals",
+        "options.hand2",
+        {"kind": "manual", "seconds_per_structure": 20},
+        "options.hand2.kind",
+        "only one option may be manual",
+    ),
     ("hybrid without automatic", "options.hyb.automatic", DELETE, "options.hyb.automatic", "missing"),
     ("hybrid naming nothing", "options.hyb.prompted", "vit_h", "options.hyb.prompted", "must name an option"),
-    ("hybrid naming the wrong kind", "options.hyb.automatic", "vit_b", "options.hyb.automatic",
-     "must name a automatic option"),
+    (
+        "hybrid naming the wrong kind",
+        "options.hyb.automatic",
+        "vit_b",
+        "options.hyb.automatic",
+        "must name a automatic option",
+    ),
     ("hybrid naming manual", "options.hyb.prompted", "hand", "options.hyb.prompted", "must name a prompted"),
     ("hybrid field of another kind", "options.hyb.failure_rate", 0.1, "options.hyb.failure_rate", "unknown key"),
-    ("prompt time on an automatic option", "options.auto.prompt_seconds_per_structure", 3,
-     "options.auto.prompt_seconds_per_structure", "unknown key"),
+    (
+        "prompt time on an automatic option",
+        "options.auto.prompt_seconds_per_structure",
+        3,
+        "options.auto.prompt_seconds_per_structure",
+        "unknown key",
+    ),
     ("label with markup", "options.vit_b.label", "<b>SAM</b>", "options.vit_b.label", "may not contain"),
     ("label with a link", "options.vit_b.label", "[x](http://evil)", "options.vit_b.label", "may not contain"),
     ("label too long", "options.vit_b.label", "x" * 61, "options.vit_b.label", "too long"),
     ("empty label", "options.vit_b.label", " ", "options.vit_b.label", "empty"),
-    ("option hardware without mode", "options.vit_b.hardware", {"gpu_price_per_hour": 3},
-     "options.vit_b.hardware.mode", "missing"),
-    ("option hardware missing a price", "options.vit_b.hardware", {"mode": "cloud", "utilization": 0.5},
-     "options.vit_b.hardware.gpu_price_per_hour", "missing"),
-    ("option hardware on-prem without dedicated", "options.vit_b.hardware",
-     {k: v for k, v in ON_PREM.items() if k != "dedicated"}, "options.vit_b.hardware.dedicated", "missing"),
-    ("option hardware out of range", "options.vit_b.hardware", {**ON_PREM, "pue": 0.5},
-     "options.vit_b.hardware.pue", "at least 1"),
-    ("option hardware unknown key", "options.vit_b.hardware", {**ON_PREM, "gpus": 8},
-     "options.vit_b.hardware.gpus", "unknown key"),
-    ("hybrid on-prem cannot price training without power", "options.hyb.hardware", ON_PREM,
-     "options.auto.profile.average_power_watts", "hybrid hyb"),
-    ("provenance for an option that is not there", "provenance",
-     {"options.vit_h.failure_rate": {"kind": "assumed", "source": "x"}}, "provenance.options.vit_h.failure_rate",
-     "names no assumption"),
-    ("manual field missing", "options.hand.seconds_per_structure", DELETE, "options.hand.seconds_per_structure",
-     "missing"),
+    (
+        "option hardware without mode",
+        "options.vit_b.hardware",
+        {"gpu_price_per_hour": 3},
+        "options.vit_b.hardware.mode",
+        "missing",
+    ),
+    (
+        "option hardware missing a price",
+        "options.vit_b.hardware",
+        {"mode": "cloud", "utilization": 0.5},
+        "options.vit_b.hardware.gpu_price_per_hour",
+        "missing",
+    ),
+    (
+        "option hardware on-prem without dedicated",
+        "options.vit_b.hardware",
+        {k: v for k, v in ON_PREM.items() if k != "dedicated"},
+        "options.vit_b.hardware.dedicated",
+        "missing",
+    ),
+    (
+        "option hardware out of range",
+        "options.vit_b.hardware",
+        {**ON_PREM, "pue": 0.5},
+        "options.vit_b.hardware.pue",
+        "at least 1",
+    ),
+    (
+        "option hardware unknown key",
+        "options.vit_b.hardware",
+        {**ON_PREM, "gpus": 8},
+        "options.vit_b.hardware.gpus",
+        "unknown key",
+    ),
+    (
+        "hybrid on-prem cannot price training without power",
+        "options.hyb.hardware",
+        ON_PREM,
+        "options.auto.profile.average_power_watts",
+        "hybrid hyb",
+    ),
+    (
+        "provenance for an option that is not there",
+        "provenance",
+        {"options.vit_h.failure_rate": {"kind": "assumed", "source": "x"}},
+        "provenance.options.vit_h.failure_rate",
+        "names no assumption",
+    ),
+    (
+        "manual field missing",
+        "options.hand.seconds_per_structure",
+        DELETE,
+        "options.hand.seconds_per_structure",
+        "missing",
+    ),
 ]
 
 
@@ -209,8 +287,9 @@ def test_manual_may_carry_hardware_it_does_not_use():
 def test_add_and_remove_options():
     raw = named()
     body = copy.deepcopy(NAMED["options"]["vit_b"])
-    more = costmodel.add_option(raw, costmodel.free_name(raw, "vit_b"), body,
-                                {"failure_rate": {"kind": "published", "source": "x"}})
+    more = costmodel.add_option(
+        raw, costmodel.free_name(raw, "vit_b"), body, {"failure_rate": {"kind": "published", "source": "x"}}
+    )
     assert list(more["options"])[-1] == "vit_b_2" and raw == named()
     assert more["provenance"]["options.vit_b_2.failure_rate"]["kind"] == "published"
     costmodel.validate(more)

@@ -7,8 +7,10 @@ def test_set_creates_objects_and_get_reads_back():
     raw = {"labour": {"engineer_wage_per_hour": 60}}
     set_field(raw, "labour.clinician_wage_per_hour", 37.38)
     set_field(raw, "options.ssl.failure_rate", {"value": 0.1})
-    assert raw == {"labour": {"engineer_wage_per_hour": 60, "clinician_wage_per_hour": 37.38},
-                   "options": {"ssl": {"failure_rate": {"value": 0.1}}}}
+    assert raw == {
+        "labour": {"engineer_wage_per_hour": 60, "clinician_wage_per_hour": 37.38},
+        "options": {"ssl": {"failure_rate": {"value": 0.1}}},
+    }
     assert get_field(raw, "options.ssl.failure_rate.value") == 0.1
 
 

@@ -17,14 +17,24 @@ from engine.costmodel import FIELDS, OPTIONS, AssumptionError
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-json_leaf = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
-             | st.text(max_size=8) | st.sampled_from(["cloud", "on_prem", "triangular", "normal", "measured"]))
+json_leaf = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.sampled_from(["cloud", "on_prem", "triangular", "normal", "measured"])
+)
 json_like = st.recursive(
     json_leaf,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8) | st.sampled_from(["value", "low", "high", "dist", "kind"]),
-                      children, max_size=4),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=8) | st.sampled_from(["value", "low", "high", "dist", "kind"]), children, max_size=4
+        )
+    ),
+    max_leaves=20,
+)
 
 
 def _paths(node, prefix=""):
@@ -154,22 +164,43 @@ def test_present_cost_is_monotone_in_volume(raw, v1, v2):
 
 
 @SETTINGS
-@given(st.sampled_from(["sam", "ssl"]),
-       st.sampled_from([("cloud", True), ("on_prem", False)]),
-       st.floats(0, 1e4), st.floats(0, 1e5), st.floats(0, 1e4),       # engineering h, label images, GPU-h
-       st.floats(0, 500), st.floats(1, 1e6), st.floats(-0.5, 1), st.integers(1, 50))
-def test_option_with_manuals_annual_cost_saves_minus_its_setup(opt, hw, eng, labels, gpu_h, wage, volume,
-                                                                rate, horizon):
+@given(
+    st.sampled_from(["sam", "ssl"]),
+    st.sampled_from([("cloud", True), ("on_prem", False)]),
+    st.floats(0, 1e4),
+    st.floats(0, 1e5),
+    st.floats(0, 1e4),  # engineering h, label images, GPU-h
+    st.floats(0, 500),
+    st.floats(1, 1e6),
+    st.floats(-0.5, 1),
+    st.integers(1, 50),
+)
+def test_option_with_manuals_annual_cost_saves_minus_its_setup(
+    opt, hw, eng, labels, gpu_h, wage, volume, rate, horizon
+):
     mode, dedicated = hw
     o = f"options.{opt}."
-    raw = base(**{"hardware.mode": mode, "hardware.dedicated": dedicated,
-                  "labour.clinician_wage_per_hour": wage, "workload.studies_per_year": volume,
-                  "discount_rate": rate, "horizon_years": horizon,
-                  # every structure re-traced by hand, no review, no compute, no upkeep:
-                  o + "failure_rate": 1, o + "review_seconds_per_study": 0, o + "maintenance_hours_per_year": 0,
-                  o + "profile.seconds_per_image": 0, o + "profile.joules_per_image": 0,
-                  o + "profile.seconds_per_prompt": 0, o + "profile.joules_per_prompt": 0,
-                  o + "engineering_hours": eng, o + "label_images": labels, o + "training_gpu_hours": gpu_h})
+    raw = base(
+        **{
+            "hardware.mode": mode,
+            "hardware.dedicated": dedicated,
+            "labour.clinician_wage_per_hour": wage,
+            "workload.studies_per_year": volume,
+            "discount_rate": rate,
+            "horizon_years": horizon,
+            # every structure re-traced by hand, no review, no compute, no upkeep:
+            o + "failure_rate": 1,
+            o + "review_seconds_per_study": 0,
+            o + "maintenance_hours_per_year": 0,
+            o + "profile.seconds_per_image": 0,
+            o + "profile.joules_per_image": 0,
+            o + "profile.seconds_per_prompt": 0,
+            o + "profile.joules_per_prompt": 0,
+            o + "engineering_hours": eng,
+            o + "label_images": labels,
+            o + "training_gpu_hours": gpu_h,
+        }
+    )
     if opt == "sam":
         raw["options"]["sam"]["prompt_seconds_per_structure"] = 0
     out = costmodel.evaluate(costmodel.validate(raw))["options"]
@@ -181,11 +212,13 @@ def test_option_with_manuals_annual_cost_saves_minus_its_setup(opt, hw, eng, lab
 
 
 @settings(max_examples=40, deadline=None)
-@given(valid_scenarios(), st.integers(0, 2 ** 32 - 1))
+@given(valid_scenarios(), st.integers(0, 2**32 - 1))
 def test_monte_carlo_with_collapsed_ranges_is_the_point_estimate(raw, seed):
     s = costmodel.validate(raw)
-    collapsed = {f: {"value": v, "low": v, "high": v, "dist": d}
-                 for (f, v), d in zip(list(s.point.items())[:12], ["triangular", "uniform", "normal"] * 4)}
+    collapsed = {
+        f: {"value": v, "low": v, "high": v, "dist": d}
+        for (f, v), d in zip(list(s.point.items())[:12], ["triangular", "uniform", "normal"] * 4)
+    }
     s = s.with_values(collapsed)
     assume(len(s.uncertain) == 12)
     point = costmodel.evaluate(s)
@@ -193,10 +226,8 @@ def test_monte_carlo_with_collapsed_ranges_is_the_point_estimate(raw, seed):
     for opt in OPTIONS:
         for key in ("present_cost", "annual_cost", "setup_cost", "npv_savings_vs_manual"):
             for q in ("p5", "p50", "p95"):
-                assert mc["percentiles"][opt][key][q] == pytest.approx(point["options"][opt][key], rel=1e-9,
-                                                                       abs=1e-9)
-    assert mc["p_cheapest"][point["cheapest"]] == 1.0 or len({point["options"][o]["present_cost"]
-                                                              for o in OPTIONS}) < 3
+                assert mc["percentiles"][opt][key][q] == pytest.approx(point["options"][opt][key], rel=1e-9, abs=1e-9)
+    assert mc["p_cheapest"][point["cheapest"]] == 1.0 or len({point["options"][o]["present_cost"] for o in OPTIONS}) < 3
 
 
 def _through_the_cli_layer(text: str, toml: bool) -> None:
@@ -220,10 +251,13 @@ def test_any_file_text_gives_a_segroi_or_assumption_error(text, toml):
 
 
 @SETTINGS
-@given(st.integers(0, len(VALID_JSON) - 1), st.integers(0, 12),
-       st.text(alphabet='{}[]",:0123456789.-eEtrufalsn ', max_size=6))
+@given(
+    st.integers(0, len(VALID_JSON) - 1),
+    st.integers(0, 12),
+    st.text(alphabet='{}[]",:0123456789.-eEtrufalsn ', max_size=6),
+)
 def test_damaged_scenario_files_give_a_segroi_or_assumption_error(at, cut, insert):
-    _through_the_cli_layer(VALID_JSON[:at] + insert + VALID_JSON[at + cut:], False)
+    _through_the_cli_layer(VALID_JSON[:at] + insert + VALID_JSON[at + cut :], False)
 
 
 def test_scenarios_pickle_for_caching():
@@ -259,17 +293,25 @@ def test_named_options_mutated_give_only_assumption_errors(path, value, how):
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(["sam_vit_b", "sam_vit_l", "sam_vit_h", "sam_finetuned", "ssl", "hybrid"]),
-                min_size=0, max_size=5),
-       st.lists(st.sampled_from([None, "cloud", "on_prem", "shared"]), min_size=8, max_size=8))
+@given(
+    st.lists(
+        st.sampled_from(["sam_vit_b", "sam_vit_l", "sam_vit_h", "sam_finetuned", "ssl", "hybrid"]),
+        min_size=0,
+        max_size=5,
+    ),
+    st.lists(st.sampled_from([None, "cloud", "on_prem", "shared"]), min_size=8, max_size=8),
+)
 def test_any_set_of_template_options_evaluates(templates, hardware):
     from engine import reference
 
     raw = reference.reference_scenario()
     for template in templates:  # the reference has the automatic and prompted parts a hybrid needs
         raw = reference.add_option_from_template(raw, template)
-    blocks = {"cloud": {"mode": "cloud", "gpu_price_per_hour": 2.5, "utilization": 0.4},
-              "on_prem": ON_PREM, "shared": {**ON_PREM, "dedicated": False, "utilization": 0.3}}
+    blocks = {
+        "cloud": {"mode": "cloud", "gpu_price_per_hour": 2.5, "utilization": 0.4},
+        "on_prem": ON_PREM,
+        "shared": {**ON_PREM, "dedicated": False, "utilization": 0.3},
+    }
     for (name, body), hw in zip(raw["options"].items(), hardware):
         if hw is not None and name != "manual":
             body["hardware"] = copy.deepcopy(blocks[hw])

@@ -33,8 +33,10 @@ def test_reference_figures_match_references_md():
     s = costmodel.validate(reference.reference_scenario())
     p = s.point
     assert p["labour.clinician_wage_per_hour"] == 37.38
-    assert (s.uncertain["labour.clinician_wage_per_hour"].low, s.uncertain["labour.clinician_wage_per_hour"].high) \
-        == (28.67, 48.87)
+    assert (s.uncertain["labour.clinician_wage_per_hour"].low, s.uncertain["labour.clinician_wage_per_hour"].high) == (
+        28.67,
+        48.87,
+    )
     assert p["options.manual.seconds_per_structure"] == 11.6
     assert p["options.sam.prompt_seconds_per_structure"] == 5.7
     assert p["hardware.gpu_price_per_hour"] == 3.99
@@ -47,8 +49,7 @@ def test_reference_figures_match_references_md():
 def test_reference_answer_is_stable():
     out = costmodel.evaluate(costmodel.validate(reference.reference_scenario()))
     assert out["cheapest"] == "ssl"
-    assert out["options"]["manual"]["labour_cost_per_year"] == pytest.approx(
-        10000 * 4 * 3 * 11.6 / 3600 * 37.38 * 1.3)
+    assert out["options"]["manual"]["labour_cost_per_year"] == pytest.approx(10000 * 4 * 3 * 11.6 / 3600 * 37.38 * 1.3)
 
 
 def test_anchor_rows_fit_the_profiles_table():

@@ -46,8 +46,9 @@ def test_a_lopsided_normal_is_refused_and_a_beta_takes_its_place():
     # today's bug: value 0.02, range 0-0.5 as a clipped normal drew 0 in 44 % of the draws
     with pytest.raises(AssumptionError) as info:
         ranged(**{"options.ssl.failure_rate": {"value": 0.02, "low": 0, "high": 0.5, "dist": "normal"}})
-    assert info.value.field == "options.ssl.failure_rate" and "lognormal" in str(info.value) \
-        and "beta" in str(info.value)
+    assert (
+        info.value.field == "options.ssl.failure_rate" and "lognormal" in str(info.value) and "beta" in str(info.value)
+    )
     s = ranged(**{"options.ssl.failure_rate": {"value": 0.02, "low": 0.001, "high": 0.5, "dist": "beta"}})
     d = _draw(s, 200_000, np.random.default_rng(2))["options.ssl.failure_rate"]
     assert np.mean(d == d.min()) < 1e-4 and d.min() > 0 and d.max() < 1
@@ -74,23 +75,32 @@ def test_monte_carlo_shape_and_seeding():
 
 def test_monte_carlo_mean_converges_to_point_for_a_linear_output():
     # manual's present cost is linear in the wage; a symmetric range averages to the point value
-    s = costmodel.validate(base(**{"labour.clinician_wage_per_hour": {"value": 36, "low": 20, "high": 52,
-                                                                      "dist": "normal"}}))
+    s = costmodel.validate(
+        base(**{"labour.clinician_wage_per_hour": {"value": 36, "low": 20, "high": 52, "dist": "normal"}})
+    )
     point = costmodel.evaluate(s)["options"]["manual"]["present_cost"]
     mc = costmodel.monte_carlo(s, n=200_000, seed=3)
     assert mc["percentiles"]["manual"]["present_cost"]["p50"] == pytest.approx(point, rel=0.005)
 
 
 def test_monte_carlo_narrow_ranges_converge_to_point():
-    raw = base(**{f: {"value": v, "low": v * 0.999999, "high": v * 1.000001}
-                  for f, v in [("labour.clinician_wage_per_hour", 36), ("options.sam.failure_rate", 0.5),
-                               ("hardware.gpu_price_per_hour", 2.0)]})
+    raw = base(
+        **{
+            f: {"value": v, "low": v * 0.999999, "high": v * 1.000001}
+            for f, v in [
+                ("labour.clinician_wage_per_hour", 36),
+                ("options.sam.failure_rate", 0.5),
+                ("hardware.gpu_price_per_hour", 2.0),
+            ]
+        }
+    )
     s = costmodel.validate(raw)
     point = costmodel.evaluate(s)
     mc = costmodel.monte_carlo(s, n=1000, seed=0)
     for opt in OPTIONS:
         assert mc["percentiles"][opt]["present_cost"]["p50"] == pytest.approx(
-            point["options"][opt]["present_cost"], rel=1e-5)
+            point["options"][opt]["present_cost"], rel=1e-5
+        )
 
 
 def test_payback_percentiles_treat_never_as_infinite():

@@ -58,11 +58,18 @@ def test_sweep_matches_point_evaluations():
 
 
 def test_uncertain_fields_lists_ranges_in_schema_order():
-    s = costmodel.validate(base(**{"options.sam.failure_rate": {"value": 0.5, "low": 0.3, "high": 0.6},
-                                   "discount_rate": {"value": 0.0, "low": 0.0, "high": 0.05, "dist": "uniform"}}))
+    s = costmodel.validate(
+        base(
+            **{
+                "options.sam.failure_rate": {"value": 0.5, "low": 0.3, "high": 0.6},
+                "discount_rate": {"value": 0.0, "low": 0.0, "high": 0.05, "dist": "uniform"},
+            }
+        )
+    )
     assert costmodel.uncertain_fields(s) == [
         {"field": "discount_rate", "value": 0.0, "low": 0.0, "high": 0.05, "dist": "uniform"},
-        {"field": "options.sam.failure_rate", "value": 0.5, "low": 0.3, "high": 0.6, "dist": "triangular"}]
+        {"field": "options.sam.failure_rate", "value": 0.5, "low": 0.3, "high": 0.6, "dist": "triangular"},
+    ]
 
 
 def test_field_schema_describes_every_field():

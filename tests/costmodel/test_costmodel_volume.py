@@ -67,11 +67,27 @@ def test_named_options_in_the_cloud():
 def test_shared_servers_with_kinks():
     share = {**ON_PREM, "dedicated": False, "utilization": 0.3}
     check(named(**{"hardware": share}))
-    check(named(**{"hardware": share, "options.vit_b.profile.seconds_per_image": 600,
-                   "options.hyb.hardware": {**share, "server_capex": 5000}}))
-    check(base(**{"hardware.mode": "on_prem", "hardware.dedicated": False,
-                  "options.sam.profile.seconds_per_image": 900, "options.sam.failure_rate": 0.0,
-                  "options.ssl.engineering_hours": 0, "options.ssl.failure_rate": 0.6}))
+    check(
+        named(
+            **{
+                "hardware": share,
+                "options.vit_b.profile.seconds_per_image": 600,
+                "options.hyb.hardware": {**share, "server_capex": 5000},
+            }
+        )
+    )
+    check(
+        base(
+            **{
+                "hardware.mode": "on_prem",
+                "hardware.dedicated": False,
+                "options.sam.profile.seconds_per_image": 900,
+                "options.sam.failure_rate": 0.0,
+                "options.ssl.engineering_hours": 0,
+                "options.ssl.failure_rate": 0.6,
+            }
+        )
+    )
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -85,10 +101,16 @@ def test_random_scenarios(seed):
         body["maintenance_hours_per_year"] = float(rng.choice([0, 5, 50]))
         body["profile"]["seconds_per_image"] = float(10 ** rng.uniform(-4, 3))
     raw["options"]["hyb"]["review_seconds_per_study"] = float(rng.uniform(0, 40))
-    modes = [{"mode": "cloud", "gpu_price_per_hour": float(rng.uniform(1, 8)), "utilization": 0.5},
-             {**ON_PREM, "server_capex": float(rng.uniform(1e3, 1e5))},
-             {**ON_PREM, "dedicated": False, "utilization": float(rng.uniform(0.1, 1)),
-              "server_capex": float(rng.uniform(1e3, 1e5))}]
+    modes = [
+        {"mode": "cloud", "gpu_price_per_hour": float(rng.uniform(1, 8)), "utilization": 0.5},
+        {**ON_PREM, "server_capex": float(rng.uniform(1e3, 1e5))},
+        {
+            **ON_PREM,
+            "dedicated": False,
+            "utilization": float(rng.uniform(0.1, 1)),
+            "server_capex": float(rng.uniform(1e3, 1e5)),
+        },
+    ]
     raw["hardware"] = modes[int(rng.integers(3))]
     for o in ("vit_b", "auto", "hyb"):
         if rng.random() < 0.5:

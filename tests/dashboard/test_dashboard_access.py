@@ -8,8 +8,13 @@ import logging
 import pytest
 from apptest_pages import texts
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x", "client_id": "id",
-        "client_secret": "s", "server_metadata_url": "https://example.org/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x",
+    "client_id": "id",
+    "client_secret": "s",
+    "server_metadata_url": "https://example.org/.well-known/openid-configuration",
+}
 BROKEN = "login is not set up correctly"
 
 
@@ -85,8 +90,7 @@ def test_a_login_required_with_none_configured_closes_the_door(app, seeded, monk
     _only_the_error(app.run())
 
 
-def test_a_server_listening_beyond_loopback_requires_a_login_even_without_segroi_dashboard(app, seeded,
-                                                                                           monkeypatch):
+def test_a_server_listening_beyond_loopback_requires_a_login_even_without_segroi_dashboard(app, seeded, monkeypatch):
     from dashboard import auth
 
     monkeypatch.setattr(auth, "_address", lambda: "0.0.0.0")
@@ -103,9 +107,12 @@ def test_secrets_that_cannot_be_read_close_the_door(app, seeded, monkeypatch, ca
     from streamlit.runtime.secrets import Secrets
 
     def unparsable(self):
-        raise StreamlitSecretNotFoundError("Error parsing secrets file at {path}: {error}",
-                                           path="/home/x/.streamlit/secrets.toml", error="bad",
-                                           error_id="failed-parsing-secrets-file")
+        raise StreamlitSecretNotFoundError(
+            "Error parsing secrets file at {path}: {error}",
+            path="/home/x/.streamlit/secrets.toml",
+            error="bad",
+            error_id="failed-parsing-secrets-file",
+        )
 
     monkeypatch.setattr(Secrets, "_parse", unparsable)
     monkeypatch.setenv("SEGROI_LOGIN_REQUIRED", "1")
@@ -116,8 +123,7 @@ def test_secrets_that_cannot_be_read_close_the_door(app, seeded, monkeypatch, ca
     _only_the_error(app.run())  # on localhost too: a secrets file was there, and it could not be read
 
 
-def test_guessing_is_throttled_and_the_right_password_waits_for_the_lockout(app, seeded, monkeypatch, clock,
-                                                                             caplog):
+def test_guessing_is_throttled_and_the_right_password_waits_for_the_lockout(app, seeded, monkeypatch, clock, caplog):
     monkeypatch.setenv("SEGROI_PASSWORD", "correct horse")
     at = app.run()
 
@@ -181,8 +187,12 @@ def test_oidc_login_lets_only_listed_accounts_in(app, seeded):
     at.user = {"is_logged_in": True, "email": "Cardiology-Lead@example.org"}
     at.run()
     assert at.metric and at.button(key="btn_logout").label == "Sign out"
-    for email in ("someone@evil-example.org", "cardiology-lead@example.org.evil.com", "x@example-hospital.org",
-                  "![t](http://127.0.0.1:9/track.png)@example.org"):
+    for email in (
+        "someone@evil-example.org",
+        "cardiology-lead@example.org.evil.com",
+        "x@example-hospital.org",
+        "![t](http://127.0.0.1:9/track.png)@example.org",
+    ):
         at.user = {"is_logged_in": True, "email": email}
         at.run()
         assert not at.metric and len(at.error) == 1 and "may not open this dashboard" in at.error[0].value

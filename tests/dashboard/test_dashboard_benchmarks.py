@@ -96,14 +96,17 @@ def test_no_model_picked_says_so_and_starts_nothing(app, seeded, monkeypatch):
     at.form_submit_button[0].click().run()
     assert not at.exception and started == []
     assert [shown(e.value) for e in at.error] == ["Pick at least one model to profile."]
+
+
 def test_new_hardware_after_a_refresh_is_shown_not_filtered_out(app, seeded):
     """The H100 anchors first; then a profile run adds a CPU row and a new GPU: the Devices
     and Hardware filters take them in, selected, so the new rows are in the table."""
     at = go(app.run(), "benchmarks")
     assert at.multiselect(key="filter_device").value == ["cuda"]
     add_profiles(seeded)
-    at.session_state["store_version"] = at.session_state["store_version"] + 1 \
-        if "store_version" in at.session_state else 1
+    at.session_state["store_version"] = (
+        at.session_state["store_version"] + 1 if "store_version" in at.session_state else 1
+    )
     at.run()
     assert not at.exception
     assert "cpu" in at.multiselect(key="filter_device").value

@@ -25,7 +25,7 @@ def _markdown_strings(node) -> list[str]:
     def walk_proto(proto):
         for field, value in proto.ListFields():
             if field.type == field.TYPE_MESSAGE:
-                for item in (value if getattr(field, "is_repeated", False) else [value]):
+                for item in value if getattr(field, "is_repeated", False) else [value]:
                     walk_proto(item)
             elif field.name in MARKDOWN_FIELDS and isinstance(value, str):
                 out.append(value)

@@ -15,8 +15,12 @@ def test_empty_store_every_page_says_how_to_get_data(app):
     assert not at.exception
     assert "segroi demo" in texts(at)
     assert at.button(key="btn_seed").label == "Load the reference scenario now"
-    for page, hint in (("scenario", "segroi demo"), ("benchmarks", "segroi profile"),
-                       ("accuracy", "segroi evaluate"), ("export", "segroi demo")):
+    for page, hint in (
+        ("scenario", "segroi demo"),
+        ("benchmarks", "segroi profile"),
+        ("accuracy", "segroi evaluate"),
+        ("export", "segroi demo"),
+    ):
         go(at, page)
         assert not at.exception, page
         assert hint in texts(at), page
@@ -44,15 +48,21 @@ def test_overview_shows_the_recommendation_metrics_and_four_figures(app, seeded)
     page = texts(at)
     assert "Label-free SSL saves $" in page.replace("\\$", "$")
     # every card names the option it describes (the reference's cheapest option is the SSL one)
-    assert [m.label for m in at.metric] == ["SSL: 5-year savings vs manual", "SSL: payback",
-                                            "SSL: cheapest in this share of uncertainty draws",
-                                            "SSL: running cost per study (setup not included)"]
+    assert [m.label for m in at.metric] == [
+        "SSL: 5-year savings vs manual",
+        "SSL: payback",
+        "SSL: cheapest in this share of uncertainty draws",
+        "SSL: running cost per study (setup not included)",
+    ]
     # the savings card carries its 90 % range, not only a tooltip
     assert shown(at.metric[0].delta).startswith("90% range $")
     assert "simulated scenarios" not in page
-    assert titles(overview_figures(at)) == ["What each option costs", "Cumulative cost over 5 years",
-                                            "Biggest drivers of Label-free SSL's savings",
-                                            "Cheapest option by yearly volume"]
+    assert titles(overview_figures(at)) == [
+        "What each option costs",
+        "Cumulative cost over 5 years",
+        "Biggest drivers of Label-free SSL's savings",
+        "Cheapest option by yearly volume",
+    ]
     assert not at.get("plotly_chart")  # drawn by the light bundle in one frame (dashboard/charts.py)
 
 
@@ -65,7 +75,7 @@ def test_japanese_switch_changes_labels_and_numbers(app, seeded):
     assert "削減します" in texts(at)
     assert en[1].endswith("months") and ja[1].endswith("か月")
     assert en[1].split()[0] == ja[1][:-2]  # same payback number
-    assert en[3] == ja[3]                  # cost per study is printed the same way
+    assert en[3] == ja[3]  # cost per study is printed the same way
 
 
 def test_accuracy_page_with_results(app, seeded):
@@ -89,8 +99,10 @@ def test_export_offers_the_pdf_of_the_scenario_on_screen(app, seeded):
     assert not at.exception
     button = at.get("download_button")[0]
     assert button.proto.label == "Download PDF"
-    assert [b.proto.label for b in at.get("download_button")[1:]] == ["Download spreadsheet (.xlsx)",
-                                                                      "Download CSV tables (.zip)"]
+    assert [b.proto.label for b in at.get("download_button")[1:]] == [
+        "Download spreadsheet (.xlsx)",
+        "Download CSV tables (.zip)",
+    ]
     assert "reference" in texts(at)
 
 
@@ -169,8 +181,10 @@ def test_a_first_run_shows_published_accuracy(app, seeded):
     assert "segroi evaluate" in texts(at)  # and how to add measured rows beside them
 
 
-@pytest.mark.parametrize("n,words", [(0, "No measured runs are stored yet"), (1, "1 measured run is listed"),
-                                     (2, "2 measured runs are listed")])
+@pytest.mark.parametrize(
+    "n,words",
+    [(0, "No measured runs are stored yet"), (1, "1 measured run is listed"), (2, "2 measured runs are listed")],
+)
 def test_export_counts_runs_in_good_english(app, seeded, monkeypatch, n, words):
     from engine.store import results
 
@@ -190,6 +204,8 @@ def test_two_sessions_that_look_alike_can_both_be_picked(app, seeded):
     pick = at.multiselect(key="ann_all_pick")
     assert sorted(pick.value) == ["sess-one-aaaa", "sess-two-bbbb"]
     assert len(set(pick.options)) == 2
+
+
 def test_a_link_opens_its_scenario_in_its_language(app, seeded):
     at = app
     at.query_params["scenario"] = "reference-ja"

@@ -37,8 +37,10 @@ def test_validation_messages_name_the_field(app, seeded):
     field(at, "hardware.utilization").set_value(0.0).run()
     errors = [shown(e.value) for e in at.error]
     # the field's label, the value in its units, once each; never a dotted path
-    assert sorted(errors) == ["Engineer wage must not be negative (entered: -$5.00).",
-                              "GPU utilisation must be greater than 0% (entered: 0%)."]
+    assert sorted(errors) == [
+        "Engineer wage must not be negative (entered: -$5.00).",
+        "GPU utilisation must be greater than 0% (entered: 0%).",
+    ]
     assert "Fix the field marked in red below" in texts(at)
     at.button(key="btn_save").click().run()
     assert "Fix the highlighted field before saving." in [e.value for e in at.error]
@@ -148,7 +150,7 @@ def test_a_new_currency_converts_every_amount_at_a_stated_rate(app, seeded):
 
 
 def test_annotation_timed_the_old_way_is_left_out_until_the_user_includes_it(app, seeded):
-    add_annotation_items(seeded, timing="server")          # stored before browser timing
+    add_annotation_items(seeded, timing="server")  # stored before browser timing
     at = go(app.run(), "scenario")
     box = at.checkbox(key="measured_old")
     assert "Include 10 annotation items timed the old way" in box.label and not box.value
@@ -170,14 +172,50 @@ def _only_simulated_store(store):
     raw = reference.reference_scenario()
     store.save_scenario("reference", {k: v for k, v in raw.items() if k != "provenance"}, raw["provenance"])
     add_annotation_items(store, simulated=True)  # manual 10/12/14 s, sam 5/7/6/6 s, ssl 4/6/8 s
-    store.insert("annotation_sessions", [{
-        "id": "sess-random", "annotator": "sim", "task": "sam", "idle_threshold_seconds": 30.0, "simulated": True,
-        "created_at": NOW, "status": "done", "settings": json.dumps({"sam_weights": "random"})}])
-    store.insert("annotation_items", [{
-        "session_id": "sess-random", "frame": f"r_{i:03d}", "study": "s9", "structure": "LV", "task": "sam",
-        "active_seconds": 14.0, "accepted": False, "simulated": True, "completed_at": NOW} for i in range(4)])
-    rows = [{"model": "ssl_unet", "weights": "w.pt", "frame": f"ph_{i:03d}", "structure": "LV", "dice": 0.9,
-             "prompts": "none", "provenance": "simulated"} for i in range(32)]
+    store.insert(
+        "annotation_sessions",
+        [
+            {
+                "id": "sess-random",
+                "annotator": "sim",
+                "task": "sam",
+                "idle_threshold_seconds": 30.0,
+                "simulated": True,
+                "created_at": NOW,
+                "status": "done",
+                "settings": json.dumps({"sam_weights": "random"}),
+            }
+        ],
+    )
+    store.insert(
+        "annotation_items",
+        [
+            {
+                "session_id": "sess-random",
+                "frame": f"r_{i:03d}",
+                "study": "s9",
+                "structure": "LV",
+                "task": "sam",
+                "active_seconds": 14.0,
+                "accepted": False,
+                "simulated": True,
+                "completed_at": NOW,
+            }
+            for i in range(4)
+        ],
+    )
+    rows = [
+        {
+            "model": "ssl_unet",
+            "weights": "w.pt",
+            "frame": f"ph_{i:03d}",
+            "structure": "LV",
+            "dice": 0.9,
+            "prompts": "none",
+            "provenance": "simulated",
+        }
+        for i in range(32)
+    ]
     with store.run("evaluate", settings={"phantom": True}) as run:
         run.add("evaluations", rows)
 

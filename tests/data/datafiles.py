@@ -32,9 +32,22 @@ def region(x0, y0, x1, y1, dx_cm, dy_cm, *, fmt=1, ux=3, uy=3):
     return r
 
 
-def write_dicom(path, pixels, *, photometric="MONOCHROME2", regions=None, pixel_spacing=None,
-                frame_time=None, cine_rate=None, study_uid="1.2.3.4.5", phi=True, bits=None,
-                signed=False, preamble=True, **tags):
+def write_dicom(
+    path,
+    pixels,
+    *,
+    photometric="MONOCHROME2",
+    regions=None,
+    pixel_spacing=None,
+    frame_time=None,
+    cine_rate=None,
+    study_uid="1.2.3.4.5",
+    phi=True,
+    bits=None,
+    signed=False,
+    preamble=True,
+    **tags,
+):
     """Write `pixels` ((F,)H,W or (F,)H,W,3 uint8/uint16) as an ultrasound DICOM file."""
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid

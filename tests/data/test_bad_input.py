@@ -43,13 +43,17 @@ def _zoo(tmp_path):
     z["no pixel data"] = (_edit(_good(tmp_path, "nopix.dcm"), PixelData=None), "has no pixel data")
     z["zero frames"] = (_edit(_good(tmp_path, "zero.dcm"), NumberOfFrames=0), "no frames")
     z["short pixel data"] = (_edit(_good(tmp_path, "short.dcm"), Rows=64), "shorter than the header")
-    z["absurd size"] = (_edit(_good(tmp_path, "huge.dcm"), Rows=65535, Columns=65535, NumberOfFrames=100000),
-                        "over segroi's limit")
+    z["absurd size"] = (
+        _edit(_good(tmp_path, "huge.dcm"), Rows=65535, Columns=65535, NumberOfFrames=100000),
+        "over segroi's limit",
+    )
     z["12-bit allocation"] = (_edit(_good(tmp_path, "b12.dcm"), BitsAllocated=12), "BitsAllocated 12")
     z["photometric"] = (_edit(_good(tmp_path, "hsv.dcm"), PhotometricInterpretation="HSV"), "'HSV' is not supported")
     z["samples"] = (_edit(_good(tmp_path, "rgb1.dcm"), PhotometricInterpretation="RGB"), "SamplesPerPixel 3")
-    z["palette without lut"] = (_edit(_good(tmp_path, "pal.dcm"), PhotometricInterpretation="PALETTE COLOR"),
-                                "lookup table")
+    z["palette without lut"] = (
+        _edit(_good(tmp_path, "pal.dcm"), PhotometricInterpretation="PALETTE COLOR"),
+        "lookup table",
+    )
     mpeg = _good(tmp_path, "mpeg.dcm")
     ds = pydicom.dcmread(mpeg)
     ds.file_meta.TransferSyntaxUID = pydicom.uid.MPEG4HP41
@@ -141,8 +145,16 @@ def test_file_cut_anywhere_is_an_error_not_a_skip(tmp_path, keep):
 def test_dicomdir_is_skipped_not_an_error(tmp_path):
     from pydicom.fileset import FileSet
 
-    src = _good(tmp_path, "one.dcm", StudyDate="20200101", StudyTime="1200", StudyID="1",
-                SeriesInstanceUID="1.2.3.4", SeriesNumber=1, InstanceNumber=1)
+    src = _good(
+        tmp_path,
+        "one.dcm",
+        StudyDate="20200101",
+        StudyTime="1200",
+        StudyID="1",
+        SeriesInstanceUID="1.2.3.4",
+        SeriesNumber=1,
+        InstanceNumber=1,
+    )
     fs = FileSet()
     fs.add(pydicom.dcmread(src))
     fs.write(tmp_path / "media")

@@ -18,8 +18,8 @@ def _pair(folder, stem, image_xy, labels_xy=None, zooms=(0.3, 0.15)):
 def _case(x=20, y=30):
     image = (np.arange(x * y).reshape(x, y) % 256).astype(np.uint8)
     labels = np.zeros((x, y), np.uint8)
-    labels[2:8, 5:25] = 1    # LV
-    labels[8:10, 5:25] = 2   # myocardium
+    labels[2:8, 5:25] = 1  # LV
+    labels[8:10, 5:25] = 2  # myocardium
     labels[12:18, 5:25] = 3  # LA
     return image, labels
 
@@ -34,11 +34,11 @@ def test_ed_es_with_ground_truth(tmp_path):
     ed, es = result.frames
     assert (ed.view, ed.phase, es.phase) == ("A4C", "ED", "ES")
     assert ed.study == es.study and ed.name == "patient0001_4CH_ED_000"
-    assert ed.pixels.shape == (30, 20)                     # rows = y, columns = x
+    assert ed.pixels.shape == (30, 20)  # rows = y, columns = x
     np.testing.assert_allclose(ed.pixels, image.T / 255.0, atol=1e-6)
-    assert ed.spacing_mm == pytest.approx((0.15, 0.3))     # (row mm, col mm)
+    assert ed.spacing_mm == pytest.approx((0.15, 0.3))  # (row mm, col mm)
     expected = np.zeros_like(labels)
-    expected[labels == 1], expected[labels == 3] = 1, 2    # myocardium dropped to background
+    expected[labels == 1], expected[labels == 3] = 1, 2  # myocardium dropped to background
     np.testing.assert_array_equal(ed.mask, expected.T)
     (entry,) = [e for e in inspect(tmp_path / "patient0001_4CH_ED.nii.gz")]
     assert entry["spacing_mm"] == pytest.approx([0.3, 0.15]) and entry["masks"] == 1

@@ -19,12 +19,12 @@ from datafiles import gradient, write_dicom, write_jpeg_dicom
 from engine.data import load
 
 
-
 def _compressed(path: Path, syntax, pixels=None, photometric="MONOCHROME2") -> Path:
     from pydicom import uid
 
-    plain = write_dicom(path.with_suffix(".plain.dcm"), gradient(64, 64) if pixels is None else pixels,
-                        photometric=photometric)
+    plain = write_dicom(
+        path.with_suffix(".plain.dcm"), gradient(64, 64) if pixels is None else pixels, photometric=photometric
+    )
     ds = pydicom.dcmread(plain)
     ds.compress(getattr(uid, syntax))
     ds.save_as(path)
@@ -101,7 +101,7 @@ def test_jpeg_frame_header_must_match(tmp_path, monkeypatch):
     rgb = np.random.default_rng(3).integers(0, 255, (2, 32, 48, 3), dtype=np.uint8)
     path = write_jpeg_dicom(tmp_path / "big.dcm", rgb)
     raw = bytearray(path.read_bytes())
-    for at in [i for i in range(len(raw) - 1) if raw[i:i + 2] == b"\xff\xc0"]:  # every frame's SOF0
+    for at in [i for i in range(len(raw) - 1) if raw[i : i + 2] == b"\xff\xc0"]:  # every frame's SOF0
         struct.pack_into(">HH", raw, at + 5, 9000, 9000)
     path.write_bytes(bytes(raw))
     assert "is 9000 x 9000 pixels but the header declares 32 x 48" in _reason(path)
@@ -122,16 +122,19 @@ def test_bad_items_are_refused(tmp_path, monkeypatch):
     path = _compressed(tmp_path / "cut.dcm", "JPEG2000Lossless")
     raw = path.read_bytes()
     at = raw.find(SIZ)
-    path.write_bytes(raw[:at + 100])  # the fragment runs past the end of the file
+    path.write_bytes(raw[: at + 100])  # the fragment runs past the end of the file
     assert "truncated" in _reason(path)
 
 
-@pytest.mark.parametrize("rows, cols, frames, extra", [
-    (31, 48, 2, 0),      # Rows one short: 96 bytes more data than declared
-    (32, 44, 2, 0),      # Columns four short
-    (32, 48, 1, 0),      # one frame declared, two stored
-    (32, 48, 2, 2),      # two stray bytes at the end
-])
+@pytest.mark.parametrize(
+    "rows, cols, frames, extra",
+    [
+        (31, 48, 2, 0),  # Rows one short: 96 bytes more data than declared
+        (32, 44, 2, 0),  # Columns four short
+        (32, 48, 1, 0),  # one frame declared, two stored
+        (32, 48, 2, 2),  # two stray bytes at the end
+    ],
+)
 def test_pixel_data_longer_than_declared_is_refused_naming_both_numbers(tmp_path, rows, cols, frames, extra):
     """The issue: such a 2-frame file loaded as ok, its second frame starting at the wrong byte."""
     pixels = np.random.default_rng(4).integers(0, 255, (2, 32, 48), dtype=np.uint8)

@@ -13,8 +13,7 @@ from engine.data import inspect, load
 
 def test_monochrome2_multiframe_with_calibration_and_frame_time(tmp_path):
     px = gradient(32, 48, frames=3)
-    path = write_dicom(tmp_path / "cine.dcm", px, frame_time=20.0,
-                       regions=[region(0, 0, 47, 31, 0.02, 0.03)])
+    path = write_dicom(tmp_path / "cine.dcm", px, frame_time=20.0, regions=[region(0, 0, 47, 31, 0.02, 0.03)])
     result = load(path)
     assert result.problems == []
     assert [f.index for f in result.frames] == [0, 1, 2]
@@ -66,9 +65,11 @@ def test_16bit_uses_bits_stored_range(tmp_path):
 
 
 def test_largest_2d_region_wins_and_other_kinds_are_ignored(tmp_path):
-    regions = [region(0, 0, 10, 10, 0.05, 0.05),                 # small 2-D
-               region(0, 0, 63, 63, 0.001, 0.001, fmt=4, ux=4, uy=4),  # spectral Doppler, larger
-               region(0, 0, 40, 40, 0.025, 0.025)]               # largest 2-D
+    regions = [
+        region(0, 0, 10, 10, 0.05, 0.05),  # small 2-D
+        region(0, 0, 63, 63, 0.001, 0.001, fmt=4, ux=4, uy=4),  # spectral Doppler, larger
+        region(0, 0, 40, 40, 0.025, 0.025),
+    ]  # largest 2-D
     (f,) = load(write_dicom(tmp_path / "r.dcm", gradient(64, 64), regions=regions)).frames
     assert f.spacing_mm == pytest.approx((0.25, 0.25))
     assert "region 3 of 3" in f.meta["spacing_source"]
@@ -76,8 +77,9 @@ def test_largest_2d_region_wins_and_other_kinds_are_ignored(tmp_path):
 
 @pytest.mark.parametrize("bad", [-0.02, 0.0, math.nan, math.inf])
 def test_unusable_region_delta_is_never_a_spacing(tmp_path, bad):
-    path = write_dicom(tmp_path / "bad.dcm", gradient(16, 16), regions=[region(0, 0, 15, 15, bad, 0.02)],
-                       pixel_spacing=(0.2, 0.2))
+    path = write_dicom(
+        tmp_path / "bad.dcm", gradient(16, 16), regions=[region(0, 0, 15, 15, bad, 0.02)], pixel_spacing=(0.2, 0.2)
+    )
     result = load(path)
     (f,) = result.frames  # the image still loads
     assert f.spacing_mm is None

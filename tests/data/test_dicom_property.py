@@ -18,10 +18,24 @@ from hypothesis import strategies as st
 
 from engine.data import load
 
-PHOTOMETRIC = ["MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "YBR_FULL", "YBR_FULL_422",
-               "YBR_RCT", "YBR_ICT", "YBR_PARTIAL_420", "HSV", "ARGB", "", "monochrome2"]
-ODD_FLOATS = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=64),
-                       st.sampled_from([0.0, -0.02, 0.02, 1e-9, 1e9, math.nan]))
+PHOTOMETRIC = [
+    "MONOCHROME1",
+    "MONOCHROME2",
+    "PALETTE COLOR",
+    "RGB",
+    "YBR_FULL",
+    "YBR_FULL_422",
+    "YBR_RCT",
+    "YBR_ICT",
+    "YBR_PARTIAL_420",
+    "HSV",
+    "ARGB",
+    "",
+    "monochrome2",
+]
+ODD_FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=64), st.sampled_from([0.0, -0.02, 0.02, 1e-9, 1e9, math.nan])
+)
 
 # Wild values for each header field; a header is a plausible base with 0-3 of them swapped in,
 # so clean files (that must decode) and broken ones (that must be refused cleanly) both appear.
@@ -37,8 +51,9 @@ WILD = {
     "photometric": st.sampled_from(PHOTOMETRIC),
     "syntax": st.sampled_from(["explicit", "implicit", "rle", "jpeg", "j2k"]),
     "fill": st.sampled_from(["exact", "short", "long", "random"]),
-    "region": st.one_of(st.none(), st.tuples(ODD_FLOATS, ODD_FLOATS, st.sampled_from([0, 1, 4]),
-                                             st.sampled_from([0, 3, 4]))),
+    "region": st.one_of(
+        st.none(), st.tuples(ODD_FLOATS, ODD_FLOATS, st.sampled_from([0, 1, 4]), st.sampled_from([0, 3, 4]))
+    ),
     "pixel_spacing": st.one_of(st.none(), st.tuples(ODD_FLOATS, ODD_FLOATS)),
     "frame_time": st.one_of(st.none(), ODD_FLOATS),
 }
@@ -48,16 +63,26 @@ WILD = {
 def header(draw):
     photometric = draw(st.sampled_from(["MONOCHROME1", "MONOCHROME2", "RGB", "YBR_FULL"]))
     bits = draw(st.sampled_from([8, 16]))
-    h = {"rows": draw(st.integers(1, 24)), "cols": draw(st.integers(1, 24)),
-         "frames": draw(st.one_of(st.none(), st.integers(1, 3))),
-         "samples": 1 if photometric.startswith("MONO") else 3, "bits": bits, "stored": bits,
-         "signed": draw(st.sampled_from([0, 1])) if photometric.startswith("MONO") else 0,
-         "planar": 0, "photometric": photometric,
-         "syntax": draw(st.sampled_from(["explicit", "implicit"])), "fill": "exact",
-         "nbytes": draw(st.integers(0, 3000)), "seed": draw(st.integers(0, 2**16)),
-         "region": draw(st.one_of(st.none(), st.tuples(st.floats(0.001, 0.2), st.floats(0.001, 0.2),
-                                                        st.just(1), st.just(3)))),
-         "pixel_spacing": None, "frame_time": None}
+    h = {
+        "rows": draw(st.integers(1, 24)),
+        "cols": draw(st.integers(1, 24)),
+        "frames": draw(st.one_of(st.none(), st.integers(1, 3))),
+        "samples": 1 if photometric.startswith("MONO") else 3,
+        "bits": bits,
+        "stored": bits,
+        "signed": draw(st.sampled_from([0, 1])) if photometric.startswith("MONO") else 0,
+        "planar": 0,
+        "photometric": photometric,
+        "syntax": draw(st.sampled_from(["explicit", "implicit"])),
+        "fill": "exact",
+        "nbytes": draw(st.integers(0, 3000)),
+        "seed": draw(st.integers(0, 2**16)),
+        "region": draw(
+            st.one_of(st.none(), st.tuples(st.floats(0.001, 0.2), st.floats(0.001, 0.2), st.just(1), st.just(3)))
+        ),
+        "pixel_spacing": None,
+        "frame_time": None,
+    }
     for name in draw(st.lists(st.sampled_from(sorted(WILD)), max_size=3, unique=True)):
         h[name] = draw(WILD[name])
     return h
@@ -68,8 +93,13 @@ def _write(path: Path, h: dict) -> None:
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.encaps import encapsulate
 
-    syntax = {"explicit": uid.ExplicitVRLittleEndian, "implicit": uid.ImplicitVRLittleEndian,
-              "rle": uid.RLELossless, "jpeg": uid.JPEGBaseline8Bit, "j2k": uid.JPEG2000Lossless}[h["syntax"]]
+    syntax = {
+        "explicit": uid.ExplicitVRLittleEndian,
+        "implicit": uid.ImplicitVRLittleEndian,
+        "rle": uid.RLELossless,
+        "jpeg": uid.JPEGBaseline8Bit,
+        "j2k": uid.JPEG2000Lossless,
+    }[h["syntax"]]
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.3.1"
     meta.MediaStorageSOPInstanceUID = uid.generate_uid()

@@ -17,9 +17,19 @@ def _frames(n=3):
     for i in range(n):
         mask = np.zeros((24, 32), np.uint8)
         mask[4:12, 4:14], mask[14:20, 6:12], mask[4:12, 18:28], mask[14:20, 20:26] = 1, 2, 3, 4
-        out.append(Frame(pixels=rng.random((24, 32), dtype=np.float32), spacing_mm=(0.4, 0.5),
-                         study="phantom-case-1", source="phantom_a4c", index=i, view="A4C",
-                         phase=("ED", "ES", None)[i], mask=mask, frame_time_ms=33.3))
+        out.append(
+            Frame(
+                pixels=rng.random((24, 32), dtype=np.float32),
+                spacing_mm=(0.4, 0.5),
+                study="phantom-case-1",
+                source="phantom_a4c",
+                index=i,
+                view="A4C",
+                phase=("ED", "ES", None)[i],
+                mask=mask,
+                frame_time_ms=33.3,
+            )
+        )
     return out
 
 
@@ -68,11 +78,14 @@ def test_plain_images_and_stem_labels(tmp_path):
     assert [f.source for f in load(tmp_path, truth=tmp_path / "truth", frames="labelled").frames] == ["scan"]
 
 
-@pytest.mark.parametrize("label, words", [
-    (np.zeros((5, 5), np.uint8), "is 5x5 but its image is 12x20"),
-    (np.full((12, 20), 9, np.uint8), "holds value 9"),
-    (np.zeros((12, 20, 3), np.uint8), "one channel"),
-])
+@pytest.mark.parametrize(
+    "label, words",
+    [
+        (np.zeros((5, 5), np.uint8), "is 5x5 but its image is 12x20"),
+        (np.full((12, 20), 9, np.uint8), "holds value 9"),
+        (np.zeros((12, 20, 3), np.uint8), "one channel"),
+    ],
+)
 def test_bad_labels(tmp_path, label, words):
     Image.fromarray(np.zeros((12, 20), np.uint8)).save(tmp_path / "img_004.png")
     (tmp_path / "gt").mkdir()
@@ -100,8 +113,15 @@ def test_phantom_layout_truth_folder_beside_the_sidecar(tmp_path):
     label = np.zeros((10, 12), np.uint8)
     label[2:5, 2:6] = 1
     Image.fromarray(label).save(tmp_path / "truth" / "phantom-a-0-0001_A4C_ED_000.png")
-    entry = {"study": "phantom-a-0-0001", "index": 0, "view": "A4C", "phase": "ED", "spacing_mm": [0.5, 0.5],
-             "true_lv_volume_ml": 120.5, "generator": "phantom v1"}
+    entry = {
+        "study": "phantom-a-0-0001",
+        "index": 0,
+        "view": "A4C",
+        "phase": "ED",
+        "spacing_mm": [0.5, 0.5],
+        "true_lv_volume_ml": 120.5,
+        "generator": "phantom v1",
+    }
     (tmp_path / "frames.json").write_text(json.dumps({"frames": {"phantom-a-0-0001_A4C_ED": entry}}))
     result = load(tmp_path)
     (f,) = result.frames  # the label PNG is not read as an image
@@ -111,8 +131,11 @@ def test_phantom_layout_truth_folder_beside_the_sidecar(tmp_path):
     (free,) = load(tmp_path, read_masks=False).frames
     assert free.mask is None
     statuses = {e["path"].rsplit("/", 1)[-1]: e["status"] for e in inspect(tmp_path)}
-    assert statuses == {"phantom-a-0-0001_A4C_ED.png": "ok", "frames.json": "skipped",
-                        "phantom-a-0-0001_A4C_ED_000.png": "skipped"}
+    assert statuses == {
+        "phantom-a-0-0001_A4C_ED.png": "ok",
+        "frames.json": "skipped",
+        "phantom-a-0-0001_A4C_ED_000.png": "skipped",
+    }
 
 
 def test_written_phantom_reads_back_through_the_one_reader(tmp_path):

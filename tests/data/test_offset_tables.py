@@ -50,7 +50,7 @@ def _never_decode(monkeypatch):
 def _bomb_of(frame: bytes) -> bytes:
     bomb = bytearray(frame)
     at = bomb.find(SIZ)
-    struct.pack_into(">II", bomb, at + 8, 10000, 10000)   # Xsiz, Ysiz
+    struct.pack_into(">II", bomb, at + 8, 10000, 10000)  # Xsiz, Ysiz
     struct.pack_into(">II", bomb, at + 24, 10000, 10000)  # XTsiz, YTsiz: one tile
     return bytes(bomb)
 
@@ -85,8 +85,9 @@ def test_a_length_past_its_fragment_is_refused(tmp_path, monkeypatch):
 def test_tables_of_different_lengths_are_refused(tmp_path, monkeypatch):
     ds, frames = _j2k_frames(tmp_path, 2)
     data, offsets, lengths = encapsulate_extended(frames)
-    path = _save(ds, tmp_path / "uneven.dcm", data, list(struct.unpack("<2Q", offsets)),
-                 list(struct.unpack("<2Q", lengths))[:1])
+    path = _save(
+        ds, tmp_path / "uneven.dcm", data, list(struct.unpack("<2Q", offsets)), list(struct.unpack("<2Q", lengths))[:1]
+    )
     _never_decode(monkeypatch)
     assert "Extended Offset Table" in load(path).problems[0].reason
 

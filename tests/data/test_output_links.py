@@ -31,4 +31,3 @@ def test_phantom_does_not_write_through_planted_links(tmp_path, capsys):
     for name in ("frames.json", FRAME, f"truth/{FRAME}"):
         assert (out / name).is_file() and not (out / name).is_symlink(), name
     assert main(["inspect", str(out)]) == 0  # the written set reads back
-

@@ -32,8 +32,18 @@ def _split_load(paths, **kw):
 
 
 def _key(r):
-    frames = [(f.name, f.study, f.view, f.phase, f.spacing_mm, f.pixels.tobytes(),
-               None if f.mask is None else f.mask.tobytes()) for f in r.frames]
+    frames = [
+        (
+            f.name,
+            f.study,
+            f.view,
+            f.phase,
+            f.spacing_mm,
+            f.pixels.tobytes(),
+            None if f.mask is None else f.mask.tobytes(),
+        )
+        for f in r.frames
+    ]
     return (r.path, r.status, r.reason, frames)
 
 
@@ -64,4 +74,3 @@ def test_a_task_carries_only_its_own_part(tmp_path):
         stem = t.path.rsplit("/", 1)[-1][:-4]
         assert list(t.sidecar) == [stem]  # its own frames.json entry, not the folder's
         assert t.options.salt  # resolved here, so every process hashes studies alike
-

@@ -15,11 +15,16 @@ NEEDLES = [v for v in PHI.values()] + ["ZYXWVU", "QWERTYUIOP", "8675309", "1923-
 
 
 def _plant(tmp_path):
-    write_dicom(tmp_path / "cine.dcm", gradient(16, 16, frames=2), regions=[region(0, 0, 15, 15, 0.02, 0.02)],
-                study_uid="1.2.826.0.1.3680043.2.99999.1")
+    write_dicom(
+        tmp_path / "cine.dcm",
+        gradient(16, 16, frames=2),
+        regions=[region(0, 0, 15, 15, 0.02, 0.02)],
+        study_uid="1.2.826.0.1.3680043.2.99999.1",
+    )
     # a scanner that wrote the patient's name/id into fields that do flow into messages and meta
-    write_dicom(tmp_path / "odd_scanner.dcm", gradient(16, 16), Manufacturer=PHI["PatientID"],
-                StationName=PHI["PatientName"])
+    write_dicom(
+        tmp_path / "odd_scanner.dcm", gradient(16, 16), Manufacturer=PHI["PatientID"], StationName=PHI["PatientName"]
+    )
     write_dicom(tmp_path / "refused.dcm", gradient(16, 16), PhotometricInterpretation=PHI["PatientName"])
     write_dicom(tmp_path / "nouid.dcm", gradient(16, 16), study_uid=None)
     write_dicom(tmp_path / "bad_region.dcm", gradient(16, 16), regions=[region(0, 0, 9, 9, -1.0, 0.02)])

@@ -79,8 +79,10 @@ def test_palette_grey_follows_the_lookup_table(real):
     (f,) = _one(real / "OBXXXX1A.dcm")
     ds = pydicom.dcmread(real / "OBXXXX1A.dcm")
     first = int(ds.RedPaletteColorLookupTableDescriptor[1])
-    luts = [np.frombuffer(ds[f"{c}PaletteColorLookupTableData"].value, "<u2").astype(np.float64)
-            for c in ("Red", "Green", "Blue")]
+    luts = [
+        np.frombuffer(ds[f"{c}PaletteColorLookupTableData"].value, "<u2").astype(np.float64)
+        for c in ("Red", "Green", "Blue")
+    ]
     index = np.clip(ds.pixel_array.astype(np.int64) - first, 0, len(luts[0]) - 1)
     luma = (0.299 * luts[0][index] + 0.587 * luts[1][index] + 0.114 * luts[2][index]) / 65535.0
     np.testing.assert_allclose(f.pixels, luma, atol=1e-5)

@@ -37,9 +37,23 @@ def test_allow_takes_paths_inside_the_roots_only(tree, tmp_path):
     assert roots.allow(str(root / "echo"), rs) == root / "echo"
     assert roots.allow(str(root), rs) == root
     assert roots.allow(f"{root}/echo/../echo/img00.png", rs, "file") == root / "echo" / "img00.png"
-    refused = [str(outside), f"{root}/../outside", f"{root}/echo/../../outside", str(root / "link_to_outside"),
-               str(root / "echo" / "link_out"), str(root / "echo" / "file_out.png"), "/etc", "/usr/share/pixmaps",
-               f"{root}/missing", "echo", "./echo", "~", "", "   ", str(tmp_path / "root2")]
+    refused = [
+        str(outside),
+        f"{root}/../outside",
+        f"{root}/echo/../../outside",
+        str(root / "link_to_outside"),
+        str(root / "echo" / "link_out"),
+        str(root / "echo" / "file_out.png"),
+        "/etc",
+        "/usr/share/pixmaps",
+        f"{root}/missing",
+        "echo",
+        "./echo",
+        "~",
+        "",
+        "   ",
+        str(tmp_path / "root2"),
+    ]
     for path in refused:
         with pytest.raises(SegroiError):
             roots.allow(path, rs)

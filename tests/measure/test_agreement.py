@@ -31,12 +31,16 @@ def test_mae_and_r2_by_hand():
     # dx = [-1.5, -.5, .5, 1.5], dy = [-1.25, -.75, -.25, 2.25]: Sxy 5.5, Sxx 5, Syy 7.25
     assert r_squared(X, Y) == pytest.approx(5.5**2 / (5 * 7.25))
     a = agreement(X, Y)
-    assert a["r2"] == pytest.approx(5.5**2 / 36.25) and a["mae"] == pytest.approx(0.5) and a["bias"] == pytest.approx(-0.25)
+    assert (
+        a["r2"] == pytest.approx(5.5**2 / 36.25)
+        and a["mae"] == pytest.approx(0.5)
+        and a["bias"] == pytest.approx(-0.25)
+    )
 
 
 def test_paired_tests_by_hand():
     out = paired_tests(X, Y)
-    t = -0.25 / (SD / 2)                 # mean difference / (SD / sqrt(4))
+    t = -0.25 / (SD / 2)  # mean difference / (SD / sqrt(4))
     assert out["t_statistic"] == pytest.approx(t)
     assert out["t_p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df=3))
     # Wilcoxon: the zero difference is dropped; |d| = .5, .5, 1 -> ranks 1.5, 1.5, 3;

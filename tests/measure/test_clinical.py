@@ -14,7 +14,12 @@ import numpy as np
 import pytest
 
 from engine.measure.clinical import (
-    area_cm2, biplane_volume_ml, ef_percent, frame_measurements, lv_length_mm, single_plane_volume_ml,
+    area_cm2,
+    biplane_volume_ml,
+    ef_percent,
+    frame_measurements,
+    lv_length_mm,
+    single_plane_volume_ml,
     study_measurements,
 )
 
@@ -85,7 +90,7 @@ def test_measurements_need_spacing():
 def test_frame_and_study_measurements():
     def label(a, b):
         lab = ellipse(a, b).astype(np.uint8)
-        return lab                               # LV only (value 1)
+        return lab  # LV only (value 1)
 
     sp = (0.2, 0.2)
     fm = frame_measurements(label(40, 20), sp, "A4C")

@@ -32,7 +32,7 @@ def test_missing_chamber_counts_as_failure_and_leaves_its_measurement_empty(stud
     preds = []
     for f in study:
         p = f.mask.copy()
-        p[p == 3] = 0                        # RV never found
+        p[p == 3] = 0  # RV never found
         preds.append(p)
     ev = evaluate(study, preds, model="ssl", weights=None, tolerance=0.8)
     assert ev.failures == 2 and ev.failure_rate == pytest.approx(2 / 12)

@@ -30,8 +30,18 @@ def test_evaluate_stores_the_same_rate():
     truth[10:14, 4:8] = 2
     pred = truth.copy()
     pred[10:14, 4:8] = 0  # LA missed: Dice 0
-    frame = Frame(pixels=np.zeros((16, 16), np.float32), spacing_mm=None, study="s", source="f",
-                  index=0, view="A4C", phase="ED", mask=truth, frame_time_ms=None, meta={})
+    frame = Frame(
+        pixels=np.zeros((16, 16), np.float32),
+        spacing_mm=None,
+        study="s",
+        source="f",
+        index=0,
+        view="A4C",
+        phase="ED",
+        mask=truth,
+        frame_time_ms=None,
+        meta={},
+    )
     ev = evaluate([frame], [pred], model="ssl", weights="w.pt")
     rate, failed, n = failure_rate([r["dice"] for r in ev.evaluations])
     assert (ev.failure_rate, ev.failures, ev.structures) == (rate, failed, n) == (pytest.approx(0.5), 1, 2)

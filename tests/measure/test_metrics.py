@@ -10,13 +10,13 @@ from engine.measure.metrics import dice, hd95, iou, per_structure, surface
 
 def _square(r0, c0, side, shape=(30, 30)):
     m = np.zeros(shape, bool)
-    m[r0:r0 + side, c0:c0 + side] = True
+    m[r0 : r0 + side, c0 : c0 + side] = True
     return m
 
 
 def test_dice_and_iou_of_half_overlapping_squares():
     a = _square(0, 0, 10)
-    b = _square(0, 5, 10)            # overlap 10 x 5 = 50 of 100 each
+    b = _square(0, 5, 10)  # overlap 10 x 5 = 50 of 100 each
     assert dice(a, b) == pytest.approx(2 * 50 / 200)
     assert iou(a, b) == pytest.approx(50 / 150)
 
@@ -50,7 +50,7 @@ def test_hd95_between_single_pixels_uses_row_and_column_spacing():
     a = np.zeros((20, 20), bool)
     b = np.zeros((20, 20), bool)
     a[2, 3] = True
-    b[5, 7] = True                      # 3 rows, 4 columns apart
+    b[5, 7] = True  # 3 rows, 4 columns apart
     assert hd95(a, b) == pytest.approx(5.0)
     assert hd95(a, b, spacing_mm=(2.0, 1.0)) == pytest.approx(np.hypot(6.0, 4.0))
 
@@ -65,8 +65,8 @@ def test_per_structure_scores_the_reference_structures():
     ref[0:10, 0:10] = 1
     ref[20:25, 20:25] = 2
     pred = ref.copy()
-    pred[20:25, 20:25] = 0               # LA missed
-    pred[0:10, 10:12] = 3                # an RV the reference does not have: not scored
+    pred[20:25, 20:25] = 0  # LA missed
+    pred[0:10, 10:12] = 3  # an RV the reference does not have: not scored
     out = per_structure(pred, ref, spacing_mm=(1.0, 1.0))
     assert set(out) == {"LV", "LA"}
     assert out["LV"]["dice"] == 1.0 and out["LA"]["dice"] == 0.0 and out["LA"]["hd95"] is None

@@ -40,12 +40,15 @@ def test_embedding_keeps_the_sizes_needed_to_map_back(seg, emb):
     assert emb.seconds > 0 and seg.last_embed_seconds == emb.seconds
 
 
-@pytest.mark.parametrize("prompt", [
-    {"box": (30, 20, 80, 60)},
-    {"points": [(55, 40)]},
-    {"points": [(55, 40), (5, 5)], "labels": [1, 0]},
-    {"box": (80, 60, 30, 20), "points": [(55, 40)]},
-])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        {"box": (30, 20, 80, 60)},
+        {"points": [(55, 40)]},
+        {"points": [(55, 40), (5, 5)], "labels": [1, 0]},
+        {"box": (80, 60, 30, 20), "points": [(55, 40)]},
+    ],
+)
 def test_predict_returns_a_boolean_mask_of_the_original_size(seg, emb, prompt):
     mask = seg.predict(emb, **prompt)
     assert mask.dtype == bool and mask.shape == (90, 120)
@@ -76,14 +79,17 @@ def test_rgb_uint8_and_grey_float_give_the_same_embedding(seg, emb, image):
     assert torch.allclose(emb.features, seg.embed(rgb).features)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({}, "needs a prompt"),
-    ({"box": (1, 2, 3)}, "box is"),
-    ({"box": (0, 0, float("nan"), 4)}, "box is"),
-    ({"points": [(1, 2, 3)]}, "points are"),
-    ({"points": [(1, 2)], "labels": [2]}, "labels"),
-    ({"points": [(1, 2)], "labels": [1, 0]}, "labels"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({}, "needs a prompt"),
+        ({"box": (1, 2, 3)}, "box is"),
+        ({"box": (0, 0, float("nan"), 4)}, "box is"),
+        ({"points": [(1, 2, 3)]}, "points are"),
+        ({"points": [(1, 2)], "labels": [2]}, "labels"),
+        ({"points": [(1, 2)], "labels": [1, 0]}, "labels"),
+    ],
+)
 def test_bad_prompts_are_clear_errors(seg, emb, kwargs, message):
     with pytest.raises(SegroiError, match=message):
         seg.predict(emb, **kwargs)
@@ -108,8 +114,8 @@ def test_reduced_size_resizes_position_tables():
     sam = sam_mod.build_sam("vit_b", 256, device="meta")
     enc = sam.image_encoder
     assert tuple(enc.pos_embed.shape) == (1, 16, 16, 768)
-    assert tuple(enc.blocks[2].attn.rel_pos_h.shape) == (31, 64)   # global block: 2*16-1
-    assert tuple(enc.blocks[0].attn.rel_pos_h.shape) == (27, 64)   # windowed block: 2*14-1
+    assert tuple(enc.blocks[2].attn.rel_pos_h.shape) == (31, 64)  # global block: 2*16-1
+    assert tuple(enc.blocks[0].attn.rel_pos_h.shape) == (27, 64)  # windowed block: 2*14-1
     assert sam.prompt_encoder.image_embedding_size == (16, 16)
     assert enc.img_size == 256
 

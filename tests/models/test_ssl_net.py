@@ -63,8 +63,15 @@ def test_save_and_load_round_trip(seg, tmp_path):
     path = seg.save(tmp_path / "weights" / "ssl_round1.pt", meta={"round": 1})
     assert seg.weights == "ssl_round1.pt" and not list(path.parent.glob("*.partial"))
     loaded = SslSegmenter.load(path)
-    assert loaded.config == {"in_channels": 1, "classes": 5, "width": 4, "levels": 5,
-                             "input_size": 32, "normalize": "zscore", "roi": "frame"}
+    assert loaded.config == {
+        "in_channels": 1,
+        "classes": 5,
+        "width": 4,
+        "levels": 5,
+        "input_size": 32,
+        "normalize": "zscore",
+        "roi": "frame",
+    }
     assert loaded.weights == "ssl_round1.pt" and loaded.meta["round"] == 1 and "saved_at" in loaded.meta
     after = loaded.predict(frames)
     assert all(np.array_equal(a, b) for a, b in zip(before, after))
@@ -139,16 +146,16 @@ def test_sector_roi_keeps_predictions_inside_the_fan(tmp_path):
     fan = sector_mask((120, 160), 5, 80, -35, 35, 110)
     img = np.zeros((120, 160), np.float32)
     img[fan] = 0.2 + 0.5 * rng.random(fan.sum())
-    img[2:8, 2:40] = 0.9                           # text beside the fan
+    img[2:8, 2:40] = 0.9  # text beside the fan
     seg = SslSegmenter(UNet(width=4, levels=3), input_size=32, roi="sector")
     # Whatever the random network says, nothing outside the fan is labelled.
     with torch.no_grad():
         for p in seg.net.head.parameters():
             p.zero_()
-        seg.net.head.bias[1] = 5.0                # the network says "LV" everywhere
+        seg.net.head.bias[1] = 5.0  # the network says "LV" everywhere
     lab = seg.predict([img])[0]
     assert lab.shape == img.shape
-    inside = sector_mask((120, 160), 5, 80, -33, 33, 106, top=8)     # the fitted fan starts a few px below its tip
+    inside = sector_mask((120, 160), 5, 80, -33, 33, 106, top=8)  # the fitted fan starts a few px below its tip
     assert (lab[~fan] == 0).all() and (lab[inside] == 1).all()
     probs = seg.probabilities([img])[0]
     assert np.array_equal(probs.argmax(axis=0), lab)

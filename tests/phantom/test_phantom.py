@@ -37,7 +37,7 @@ def test_study_has_four_frames_with_expected_chambers(study_a):
 def test_outside_the_fan_is_black_and_chambers_lie_inside_it(study_a):
     f = study_a[0]
     h, w = f.pixels.shape
-    assert f.pixels[0, 0] == 0 and f.pixels[0, w - 1] == 0     # top corners are outside the sector
+    assert f.pixels[0, 0] == 0 and f.pixels[0, w - 1] == 0  # top corners are outside the sector
     assert np.all(f.pixels[f.mask > 0] >= 0)
     rows, cols = np.nonzero(f.mask)
     assert rows.min() > 0 and cols.min() > 0 and cols.max() < w - 1
@@ -75,8 +75,7 @@ def test_true_volume_formula_matches_an_ellipsoid_and_numeric_integration():
     # k = 0, no truncation: the solid is an ellipsoid with semi-axes L/2, r4, r2.
     assert lv_volume_ml(80, 20, 15, 0.0, 1.0) == pytest.approx(4 / 3 * math.pi * 40 * 20 * 15 / 1000)
     k, cut, L, r4, r2 = 0.2, 0.85, 90.0, 22.0, 19.0
-    numeric, _ = integrate.quad(
-        lambda u: math.pi * r4 * r2 * (1 - u * u) * (1 + k * u) ** 2 * L / 2, -1, cut)
+    numeric, _ = integrate.quad(lambda u: math.pi * r4 * r2 * (1 - u * u) * (1 + k * u) ** 2 * L / 2, -1, cut)
     assert lv_volume_ml(L, r4, r2, k, cut) == pytest.approx(numeric / 1000, rel=1e-9)
 
 
@@ -126,7 +125,7 @@ def test_written_phantom_reads_back_with_spacing_view_phase_and_truth(tmp_path):
         assert g.meta["generator"] == "segroi-phantom"
         assert g.meta["true_lv_volume_ml"] == pytest.approx(f.meta["true_lv_volume_ml"])
     studies = {g.study for g in got.values()}
-    assert len(studies) == 1            # the four frames stay one study (hashed id)
+    assert len(studies) == 1  # the four frames stay one study (hashed id)
 
 
 def test_phantom_command(tmp_path, capsys):

@@ -48,7 +48,7 @@ def test_small_hearts_have_atria_below_the_published_qc_floor():
     areas = [a for i in range(4) for c in ("LA", "RA") for a in make_study(i, "small", seed=4).meta["areas_cm2"][c]]
     assert min(areas) < 6.0 and max(areas) < 12.0
     st = make_study(0, "small", seed=4)
-    assert 0.28 <= st.spacing_mm <= 0.4                       # millimetres per pixel, fine calibration
+    assert 0.28 <= st.spacing_mm <= 0.4  # millimetres per pixel, fine calibration
 
 
 def test_looks_differ_in_how_they_are_drawn():
@@ -70,7 +70,7 @@ def test_looks_differ_in_how_they_are_drawn():
 def test_overlays_are_drawn_around_and_over_the_sector():
     st = make_study(0, "overlay", seed=4)
     a, b = st.frames[0], st.frames[-1]
-    green = (a[..., 1] > 0.6) & (a[..., 0] < 0.4)             # the ECG trace
+    green = (a[..., 1] > 0.6) & (a[..., 0] < 0.4)  # the ECG trace
     assert green.sum() > 200
     # The ECG marker moves between frames; the text does not.
     assert not np.array_equal(a[-60:], b[-60:])
@@ -82,9 +82,16 @@ def test_unknown_look_is_refused():
         make_study(0, "nope")
 
 
-@pytest.mark.parametrize("encoding, photometric, bits", [
-    ("mono8", "MONOCHROME2", 8), ("mono16", "MONOCHROME2", 16), ("rgb", "RGB", 8),
-    ("ybr_full", "YBR_FULL", 8), ("ybr_jpeg", "YBR_FULL_422", 8)])
+@pytest.mark.parametrize(
+    "encoding, photometric, bits",
+    [
+        ("mono8", "MONOCHROME2", 8),
+        ("mono16", "MONOCHROME2", 16),
+        ("rgb", "RGB", 8),
+        ("ybr_full", "YBR_FULL", 8),
+        ("ybr_jpeg", "YBR_FULL_422", 8),
+    ],
+)
 def test_written_dicom_reads_back_with_its_calibration(tmp_path, plain, encoding, photometric, bits):
     path = write_dicom(plain, tmp_path / "c.dcm", encoding=encoding)
     ds = pydicom.dcmread(path)

@@ -28,13 +28,13 @@ STEP_TIMEOUT_S = 240
 @dataclass
 class Step:
     id: str
-    module: str                      # engine/commands/<module>.py
-    argv: list[str]                  # after `segroi`; {placeholders} filled from Audit paths
-    needs: tuple[str, ...] = ()      # steps whose outputs this one reads
-    outputs: tuple[str, ...] = ()    # files or folders it writes (placeholders too)
+    module: str  # engine/commands/<module>.py
+    argv: list[str]  # after `segroi`; {placeholders} filled from Audit paths
+    needs: tuple[str, ...] = ()  # steps whose outputs this one reads
+    outputs: tuple[str, ...] = ()  # files or folders it writes (placeholders too)
     rc: int = 0
-    script: bool = False             # run through the installed `segroi` console script itself
-    wave: int = 0                    # steps of one wave run at the same time; waves run in order
+    script: bool = False  # run through the installed `segroi` console script itself
+    wave: int = 0  # steps of one wave run at the same time; waves run in order
 
 
 # The damaged files go to every command that takes several inputs: their error messages are made
@@ -46,36 +46,154 @@ STEPS = [
     Step("inspect", "inspect", ["inspect", "{scans}", "{damaged}", "{odd}"], rc=1, script=True, wave=1),
     Step("inspect-json", "inspect", ["inspect", "--format", "json", "{scans}", "{damaged}", "{odd}"], rc=1, wave=1),
     Step("demo", "demo", ["demo"], wave=1),
-    Step("annotate-sim-manual", "annotate_sim",
-         ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"], wave=1),
+    Step(
+        "annotate-sim-manual",
+        "annotate_sim",
+        ["annotate-sim", "--task", "manual", "--data", "{scans}", "--truth", "{truth}", "--seed", "3"],
+        wave=1,
+    ),
     Step("qc", "qc", ["qc", "--format", "json", "--data", "{scans}", "{damaged}", "{odd}"], wave=1),
-    Step("phantom", "phantom", ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
-         outputs=("{out}/phantom",), wave=1),
-    Step("train-ssl", "train_ssl",
-         ["train-ssl", "--data", "{scans}", "{damaged}", "{odd}", "--out", "{out}/ssl.pt", "--image-size", "64",
-          "--width", "4", "--levels", "3", "--epochs", "2", "--rounds", "2", "--device", "cpu", "--threads", "1",
-          "--min-qc-frames", "1", "--min-qc-share", "0", "--min-qc-ratio", "0"],
-         outputs=("{out}/ssl.pt",), wave=2),
-    Step("segment-ssl", "segment",
-         ["segment", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}", "{odd}",
-          "--out", "{out}/labels"],
-         needs=("train-ssl",), outputs=("{out}/labels",), wave=3),
-    Step("evaluate-ssl", "evaluate",
-         ["evaluate", "--model", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "{damaged}", "{odd}",
-          "--truth", "{truth}"],
-         needs=("train-ssl",), wave=3),
-    Step("annotate-sim-ssl", "annotate_sim",
-         ["annotate-sim", "--task", "ssl", "--weights", "{out}/ssl.pt", "--data", "{scans}", "--truth", "{truth}",
-          "--format", "json"], needs=("train-ssl",), wave=3),
+    Step(
+        "phantom",
+        "phantom",
+        ["phantom", "--out", "{out}/phantom", "--studies", "1", "--size", "64"],
+        outputs=("{out}/phantom",),
+        wave=1,
+    ),
+    Step(
+        "train-ssl",
+        "train_ssl",
+        [
+            "train-ssl",
+            "--data",
+            "{scans}",
+            "{damaged}",
+            "{odd}",
+            "--out",
+            "{out}/ssl.pt",
+            "--image-size",
+            "64",
+            "--width",
+            "4",
+            "--levels",
+            "3",
+            "--epochs",
+            "2",
+            "--rounds",
+            "2",
+            "--device",
+            "cpu",
+            "--threads",
+            "1",
+            "--min-qc-frames",
+            "1",
+            "--min-qc-share",
+            "0",
+            "--min-qc-ratio",
+            "0",
+        ],
+        outputs=("{out}/ssl.pt",),
+        wave=2,
+    ),
+    Step(
+        "segment-ssl",
+        "segment",
+        [
+            "segment",
+            "--model",
+            "ssl",
+            "--weights",
+            "{out}/ssl.pt",
+            "--data",
+            "{scans}",
+            "{damaged}",
+            "{odd}",
+            "--out",
+            "{out}/labels",
+        ],
+        needs=("train-ssl",),
+        outputs=("{out}/labels",),
+        wave=3,
+    ),
+    Step(
+        "evaluate-ssl",
+        "evaluate",
+        [
+            "evaluate",
+            "--model",
+            "ssl",
+            "--weights",
+            "{out}/ssl.pt",
+            "--data",
+            "{scans}",
+            "{damaged}",
+            "{odd}",
+            "--truth",
+            "{truth}",
+        ],
+        needs=("train-ssl",),
+        wave=3,
+    ),
+    Step(
+        "annotate-sim-ssl",
+        "annotate_sim",
+        [
+            "annotate-sim",
+            "--task",
+            "ssl",
+            "--weights",
+            "{out}/ssl.pt",
+            "--data",
+            "{scans}",
+            "--truth",
+            "{truth}",
+            "--format",
+            "json",
+        ],
+        needs=("train-ssl",),
+        wave=3,
+    ),
     Step("qc-labels", "qc", ["qc", "--data", "{scans}", "--labels", "{out}/labels"], needs=("segment-ssl",), wave=4),
-    Step("profile", "profile",
-         ["profile", "--models", "ssl_unet", "--ssl-weights", "{out}/ssl.pt", "--device", "cpu", "--seconds", "0.3",
-          "--warmup", "0.1", "--idle-seconds", "0", "--no-progress", "--format", "json"],
-         needs=("train-ssl",), wave=4),
-    Step("report-en", "report", ["report", "--out", "{out}/meeting.pdf"], needs=("demo",),
-         outputs=("{out}/meeting.pdf",), wave=4),
-    Step("report-ja", "report", ["report", "--out", "{out}/meeting_ja.pdf", "--lang", "ja"], needs=("demo",),
-         outputs=("{out}/meeting_ja.pdf",), wave=4),
+    Step(
+        "profile",
+        "profile",
+        [
+            "profile",
+            "--models",
+            "ssl_unet",
+            "--ssl-weights",
+            "{out}/ssl.pt",
+            "--device",
+            "cpu",
+            "--seconds",
+            "0.3",
+            "--warmup",
+            "0.1",
+            "--idle-seconds",
+            "0",
+            "--no-progress",
+            "--format",
+            "json",
+        ],
+        needs=("train-ssl",),
+        wave=4,
+    ),
+    Step(
+        "report-en",
+        "report",
+        ["report", "--out", "{out}/meeting.pdf"],
+        needs=("demo",),
+        outputs=("{out}/meeting.pdf",),
+        wave=4,
+    ),
+    Step(
+        "report-ja",
+        "report",
+        ["report", "--out", "{out}/meeting_ja.pdf", "--lang", "ja"],
+        needs=("demo",),
+        outputs=("{out}/meeting_ja.pdf",),
+        wave=4,
+    ),
     Step("cost", "cost", ["cost", "--scenario", "reference", "--format", "json"], needs=("demo",), wave=4),
     Step("scenario", "scenario", ["scenario", "list"], needs=("demo",), wave=4),
     Step("runs-json", "runs", ["runs", "--format", "json"], wave=5),
@@ -91,7 +209,7 @@ NOT_RUN = {
 @dataclass
 class Result:
     step: Step
-    not_run: str | None = None       # why it did not run (the step's test fails with this)
+    not_run: str | None = None  # why it did not run (the step's test fails with this)
     argv: list[str] = field(default_factory=list)
     rc: int | None = None
     stdout: str = ""
@@ -104,12 +222,12 @@ class Result:
 @dataclass
 class Audit:
     root: Path
-    scans: Path          # the planted DICOMs (all readable)
-    truth: Path          # label PNGs named as `segment` writes them
-    damaged: Path        # one planted DICOM with its pixel data cut short
-    out: Path            # where commands write files
+    scans: Path  # the planted DICOMs (all readable)
+    truth: Path  # label PNGs named as `segment` writes them
+    damaged: Path  # one planted DICOM with its pixel data cut short
+    out: Path  # where commands write files
     db: Path
-    data_home: Path      # XDG_DATA_HOME of the commands: the salt file lives here
+    data_home: Path  # XDG_DATA_HOME of the commands: the salt file lives here
     files: list[dict]
     results: dict[str, Result] = field(default_factory=dict)
 
@@ -122,14 +240,25 @@ class Audit:
         return (self.data_home / "segroi" / "salt").read_text().strip()
 
     def fill(self, text: str) -> str:
-        return text.format(scans=self.scans, truth=self.truth, damaged=self.damaged / BROKEN_NAME,
-                           odd=self.damaged / ODD_NAME, out=self.out)
+        return text.format(
+            scans=self.scans,
+            truth=self.truth,
+            damaged=self.damaged / BROKEN_NAME,
+            odd=self.damaged / ODD_NAME,
+            out=self.out,
+        )
 
     def env(self, log: Path) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SEGROI_")}
-        env.update(SEGROI_DB=str(self.db), XDG_DATA_HOME=str(self.data_home), SEGROI_AUDIT_LOG=str(log),
-                   SEGROI_DATA_ROOTS=str(self.root),  # the dashboard's Annotate page reads the planted folder
-                   OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONWARNINGS="always")
+        env.update(
+            SEGROI_DB=str(self.db),
+            XDG_DATA_HOME=str(self.data_home),
+            SEGROI_AUDIT_LOG=str(log),
+            SEGROI_DATA_ROOTS=str(self.root),  # the dashboard's Annotate page reads the planted folder
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            PYTHONWARNINGS="always",
+        )
         return env
 
 
@@ -160,8 +289,9 @@ def _start(audit: Audit, step: Step) -> tuple[Result, subprocess.Popen | None]:
     head = _console_script() if step.script else [sys.executable, str(HERE / "launch.py")]
     result.argv = head + args
     with open(logs / f"{step.id}.stdout", "w") as out, open(logs / f"{step.id}.stderr", "w") as err:
-        proc = subprocess.Popen(result.argv, cwd=audit.root, env=audit.env(logs / f"{step.id}.log"),
-                                stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            result.argv, cwd=audit.root, env=audit.env(logs / f"{step.id}.log"), stdout=out, stderr=err
+        )
     return result, proc
 
 
@@ -209,8 +339,16 @@ def run_steps(audit: Audit, steps: list[Step]) -> None:
 
 def prepare(root: Path) -> Audit:
     """The work folder: planted scans, their label PNGs, one damaged file, empty output folders."""
-    audit = Audit(root=root, scans=root / "scans", truth=root / "truth", damaged=root / "damaged",
-                  out=root / "out", db=root / "store" / "segroi.duckdb", data_home=root / "data_home", files=[])
+    audit = Audit(
+        root=root,
+        scans=root / "scans",
+        truth=root / "truth",
+        damaged=root / "damaged",
+        out=root / "out",
+        db=root / "store" / "segroi.duckdb",
+        data_home=root / "data_home",
+        files=[],
+    )
     for d in (audit.damaged, audit.out, audit.db.parent, audit.data_home):
         d.mkdir(parents=True)
     audit.files = write_scans(audit.scans, audit.truth)

@@ -7,8 +7,11 @@ import os
 import sys
 import warnings
 
-logging.basicConfig(level=logging.DEBUG, filename=os.environ["SEGROI_AUDIT_LOG"],
-                    format="%(asctime)s %(name)s %(levelname)s %(message)s")
+logging.basicConfig(
+    level=logging.DEBUG,
+    filename=os.environ["SEGROI_AUDIT_LOG"],
+    format="%(asctime)s %(name)s %(levelname)s %(message)s",
+)
 logging.captureWarnings(True)
 warnings.simplefilter("always")
 

@@ -23,14 +23,25 @@ IDENTIFIERS = {
     "AccessionNumber": "ACC-55120987",
     "StudyID": "STU84421",
 }
-STUDY_UID_ROOT = "1.2.826.0.1.3680043.8.498.739155"   # + ".<study number>"
+STUDY_UID_ROOT = "1.2.826.0.1.3680043.8.498.739155"  # + ".<study number>"
 BROKEN_NAME = "clip_broken.dcm"
 ODD_NAME = "clip_odd.dcm"
 
 # What must never be found, each with what it is. Name parts on their own and the birth date in
 # the ways a program might print a date are searched for too; every needle case-insensitively.
-_BIRTH = ("1912-03-04", "1912/03/04", "1912.03.04", "04/03/1912", "03/04/1912", "04.03.1912",
-          "4 March 1912", "March 4, 1912", "04-Mar-1912", "1912-3-4", "1912年3月4日")
+_BIRTH = (
+    "1912-03-04",
+    "1912/03/04",
+    "1912.03.04",
+    "04/03/1912",
+    "03/04/1912",
+    "04.03.1912",
+    "4 March 1912",
+    "March 4, 1912",
+    "04-Mar-1912",
+    "1912-3-4",
+    "1912年3月4日",
+)
 NEEDLES: dict[str, str] = {}
 for _kw, _value in IDENTIFIERS.items():
     NEEDLES[_value] = _kw
@@ -47,8 +58,9 @@ NEEDLES["Qorvath"] = "InstitutionName (part)"
 NEEDLES["7391-XQ"] = "PatientID (part)"
 
 # Each needle lowered, in the encodings a file may hold text in (PDF text goes through pdftotext).
-_ENCODED = {(needle, enc): needle.lower().encode(enc) for needle in NEEDLES
-            for enc in ("utf-8", "utf-16-le", "utf-16-be")}
+_ENCODED = {
+    (needle, enc): needle.lower().encode(enc) for needle in NEEDLES for enc in ("utf-8", "utf-16-le", "utf-16-be")
+}
 
 
 def leaks(content: str | bytes, where: str) -> list[str]:
@@ -60,7 +72,7 @@ def leaks(content: str | bytes, where: str) -> list[str]:
         for needle, kind in NEEDLES.items():
             at = low.find(needle.lower())
             if at >= 0:
-                found.add(f"{where}: {kind} found: ...{content[max(0, at - 40):at + len(needle) + 40]!r}...")
+                found.add(f"{where}: {kind} found: ...{content[max(0, at - 40) : at + len(needle) + 40]!r}...")
         return sorted(found)
     low = content.lower()  # only bytes A-Z change; non-ASCII needles are also looked for as written
     for (needle, enc), encoded in _ENCODED.items():
@@ -68,7 +80,7 @@ def leaks(content: str | bytes, where: str) -> list[str]:
         if at < 0 and not needle.isascii():
             at = content.find(encoded)
         if at >= 0:
-            context = content[max(0, at - 60):at + len(encoded) + 60].decode(enc, "replace")
+            context = content[max(0, at - 60) : at + len(encoded) + 60].decode(enc, "replace")
             found.add(f"{where}: {NEEDLES[needle]} found ({enc}): ...{context!r}...")
     return sorted(found)
 
@@ -120,13 +132,13 @@ def _dataset(pixels: np.ndarray, spacing_mm: float, uid: str, photometric: str =
     ds.PixelRepresentation = 0
     ds.FrameTime = 33.3
     region = Dataset()
-    region.RegionSpatialFormat = 1   # 2-D tissue
+    region.RegionSpatialFormat = 1  # 2-D tissue
     region.RegionDataType = 1
     region.RegionFlags = 0
     region.RegionLocationMinX0 = region.RegionLocationMinY0 = 0
     region.RegionLocationMaxX1 = ds.Columns - 1
     region.RegionLocationMaxY1 = ds.Rows - 1
-    region.PhysicalUnitsXDirection = region.PhysicalUnitsYDirection = 3   # cm
+    region.PhysicalUnitsXDirection = region.PhysicalUnitsYDirection = 3  # cm
     region.PhysicalDeltaX = region.PhysicalDeltaY = spacing_mm / 10.0
     ds.SequenceOfUltrasoundRegions = Sequence([region])
     ds.PixelData = np.ascontiguousarray(pixels).tobytes()

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # -- the search itself (fast) -------------------------------------------------------------------
 
+
 def test_the_search_finds_every_planted_identifier(tmp_path):
     raw = write_dicom(tmp_path / "clip.dcm", np.zeros((1, 8, 8), np.uint8)).read_bytes()
     found = " ".join(leaks(raw, "dicom"))
@@ -43,6 +44,7 @@ def test_every_command_is_audited_or_says_why_not():
 
 
 # -- each command ---------------------------------------------------------------------------------
+
 
 def _expect_inspect(audit: Audit, r) -> None:
     assert "clip01.dcm" in r.stdout and "clip_broken.dcm" in r.stdout
@@ -104,10 +106,18 @@ def _expect_qc_labels(audit: Audit, r) -> None:
 
 
 EXPECT = {
-    "qc": _expect_qc_json, "qc-labels": _expect_qc_labels,
-    "inspect": _expect_inspect, "inspect-json": _expect_inspect_json, "train-ssl": _expect_weights,
-    "segment-ssl": _expect_labels, "evaluate-ssl": _expect_evaluation, "annotate-sim-ssl": _expect_annotation_json,
-    "phantom": _expect_phantom, "report-en": _expect_pdf, "report-ja": _expect_pdf, "runs-json": _expect_runs_json,
+    "qc": _expect_qc_json,
+    "qc-labels": _expect_qc_labels,
+    "inspect": _expect_inspect,
+    "inspect-json": _expect_inspect_json,
+    "train-ssl": _expect_weights,
+    "segment-ssl": _expect_labels,
+    "evaluate-ssl": _expect_evaluation,
+    "annotate-sim-ssl": _expect_annotation_json,
+    "phantom": _expect_phantom,
+    "report-en": _expect_pdf,
+    "report-ja": _expect_pdf,
+    "runs-json": _expect_runs_json,
 }
 
 
@@ -130,6 +140,7 @@ def test_command_output_holds_no_identifier(audit, step):
 
 
 # -- the dashboard ------------------------------------------------------------------------------
+
 
 def _rendered(at) -> str:
     """Every element the script sent (text, tables as Arrow bytes, figure JSON, images as data
@@ -191,14 +202,19 @@ def _annotator_is_keyed(audit: Audit, typed: str) -> None:
     from engine.annotation.session import pseudonym
     from engine.store import open_store
 
-    stored = {r["annotator"] for r in open_store(audit.db, read_only=True).query(
-        "SELECT annotator FROM annotation_sessions WHERE NOT simulated")}
+    stored = {
+        r["annotator"]
+        for r in open_store(audit.db, read_only=True).query(
+            "SELECT annotator FROM annotation_sessions WHERE NOT simulated"
+        )
+    }
     assert pseudonym(typed, salt=audit.salt) in stored
     guess = hashlib.sha256(f"segroi-annotator:{typed}".encode()).hexdigest()
     assert not any(guess[:10] in s for s in stored)
 
 
 # -- everything on disk ---------------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_the_store_and_the_salt_are_readable_by_their_owner_only(audit):
@@ -208,6 +224,7 @@ def test_the_store_and_the_salt_are_readable_by_their_owner_only(audit):
     modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files if p.exists()}
     assert audit.db.name in modes and "salt" in modes
     assert set(modes.values()) == {"0o600"}, modes
+
 
 def _searchable(path: Path) -> list[str]:
     found = leaks(path.read_bytes(), f"bytes of {path}")
@@ -234,8 +251,9 @@ def dump_store(db: Path) -> tuple[str, dict[str, int]]:
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+        names = [
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()
+        ]
         parts, counts = [], {}
         for name in names:
             cur = con.execute(f'SELECT * FROM "{name}"')
@@ -276,8 +294,12 @@ def test_study_is_stored_as_a_salted_hash_not_the_uid(audit):
     try:
         stored = set()
         for table in ("annotation_items", "evaluations", "measurements"):
-            cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+                ).fetchall()
+            ]
             if "study" in cols:
                 stored |= {r[0] for r in con.execute(f"SELECT DISTINCT study FROM {table}").fetchall()}
     finally:

@@ -20,8 +20,7 @@ def served(audit):
     port = free_port()
     log_path = audit.root / "logs" / "dashboard-server.log"
     url = f"http://127.0.0.1:{port}"
-    with serving(dashboard_command(port, "--logger.level=debug"), url=url, log_path=log_path,
-                 env=audit.env(log_path)):
+    with serving(dashboard_command(port, "--logger.level=debug"), url=url, log_path=log_path, env=audit.env(log_path)):
         yield url, log_path
 
 

@@ -36,7 +36,8 @@ def fake_sampler_factory(tmp_path):
             f"        return int(round({average_watts if average_watts is not None else watts!r} * 1000))\n"
             f"_fake = _Fake(watts={watts!r}, counter_supported=False, instant_supported={instant_supported!r})\n"
             "def __getattr__(name):\n"
-            "    return getattr(_fake, name)\n")
+            "    return getattr(_fake, name)\n"
+        )
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder), str(HERE), str(REPO)]))
 
         def factory(index, uuid, kind, interval):

@@ -34,8 +34,14 @@ class FakeNvml:
     NVML_TEMPERATURE_GPU = NVML_TEMPERATURE_GPU
     NVML_FI_DEV_POWER_INSTANT = 186
 
-    def __init__(self, watts: float = 200.0, counter_supported: bool = True,
-                 clock=time.perf_counter, name=b"Fake GPU 80GB", instant_supported: bool = False):
+    def __init__(
+        self,
+        watts: float = 200.0,
+        counter_supported: bool = True,
+        clock=time.perf_counter,
+        name=b"Fake GPU 80GB",
+        instant_supported: bool = False,
+    ):
         self.watts = watts
         self.counter_supported = counter_supported
         self.instant_supported = instant_supported

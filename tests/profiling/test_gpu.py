@@ -61,20 +61,29 @@ def test_idle_power_is_below_loaded_power(gpu):
 def test_cuda_events_agree_with_the_wall_clock(gpu):
     # ~10 ms per call. Not every torch build reports clock_rate (CUDA 13 dropped it from its own
     # device properties); NVML's maximum SM clock serves instead.
-    khz = getattr(torch.cuda.get_device_properties(0), "clock_rate", 0) or \
-        (gpu.info()["clocks"].get("sm_max_mhz") or 1500) * 1000
+    khz = (
+        getattr(torch.cuda.get_device_properties(0), "clock_rate", 0)
+        or (gpu.info()["clocks"].get("sm_max_mhz") or 1500) * 1000
+    )
     cycles = int(khz * 1000 * 0.01)
 
-    w = steady_state(lambda: torch.cuda._sleep(cycles), seconds=0.5, timer=gpu.timer(),
-                     synchronize=gpu.synchronize, meter=en.NullMeter(), warmup_seconds=0.1)
+    w = steady_state(
+        lambda: torch.cuda._sleep(cycles),
+        seconds=0.5,
+        timer=gpu.timer(),
+        synchronize=gpu.synchronize,
+        meter=en.NullMeter(),
+        warmup_seconds=0.1,
+    )
     assert w.timing_method == "cuda_events"
     assert w.seconds == pytest.approx(w.host_seconds, rel=0.1)
     assert w.seconds >= 0.4
 
 
 def test_short_profile_of_the_unet(gpu):
-    opts = ProfileOptions(seconds=0.5, warmup_seconds=0.2, idle_seconds=0.5, dtypes=["bf16"],
-                          batch_sizes=[8], modes=["plain", "tuned"])
+    opts = ProfileOptions(
+        seconds=0.5, warmup_seconds=0.2, idle_seconds=0.5, dtypes=["bf16"], batch_sizes=[8], modes=["plain", "tuned"]
+    )
     hardware, rows = profile_models(["ssl_unet"], gpu, opts)
     assert hardware["idle_power_watts"] > 0
     assert [r["recipe"] for r in rows] == ["plain", "tuned"]
@@ -107,9 +116,30 @@ def test_sam_vit_b_on_gpu_segments_and_sdpa_matches(gpu):
 
 
 def test_profile_command_on_cuda(capsys):
-    rc = main(["profile", "--models", "ssl_unet", "--device", "cuda", "--seconds", "0.5",
-               "--warmup", "0.2", "--idle-seconds", "0.5", "--dtypes", "bf16", "--batch-sizes", "8",
-               "--modes", "plain", "--format", "json", "--no-progress"])
+    rc = main(
+        [
+            "profile",
+            "--models",
+            "ssl_unet",
+            "--device",
+            "cuda",
+            "--seconds",
+            "0.5",
+            "--warmup",
+            "0.2",
+            "--idle-seconds",
+            "0.5",
+            "--dtypes",
+            "bf16",
+            "--batch-sizes",
+            "8",
+            "--modes",
+            "plain",
+            "--format",
+            "json",
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1 and rows[0]["device"] == "cuda"
@@ -149,4 +179,3 @@ def test_sam_is_built_on_the_gpu(gpu):
     assert {p.device.type for p in sam.parameters()} == {"cuda"}
     assert {b.device.type for b in sam.buffers()} == {"cuda"}
     assert all(torch.isfinite(p).all() for p in sam.parameters())
-

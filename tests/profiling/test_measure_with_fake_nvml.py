@@ -21,9 +21,11 @@ class FakeGpu(Device):
 
     def __init__(self, nvml, sampler_factory=None):
         extra = {"sampler_factory": sampler_factory} if sampler_factory else {}
-        super().__init__(torch.device("cpu"), NvmlEnergySource(nvml, sample_interval=0.002, short_window=0.05,
-                                                               **extra),
-                         memory.ProcessPeakRss())
+        super().__init__(
+            torch.device("cpu"),
+            NvmlEnergySource(nvml, sample_interval=0.002, short_window=0.05, **extra),
+            memory.ProcessPeakRss(),
+        )
 
     def name(self):
         return "Fake GPU 80GB"
@@ -38,8 +40,9 @@ def tiny_unet():
 @pytest.mark.parametrize("counter", [True, False], ids=["energy-counter", "power-sampling"])
 def test_energy_per_image_is_power_times_time(fake_nvml, fake_sampler_factory, tiny_unet, counter):
     watts = 300.0
-    device = FakeGpu(Nvml(module=fake_nvml(watts=watts, counter_supported=counter)),
-                     None if counter else fake_sampler_factory(watts))
+    device = FakeGpu(
+        Nvml(module=fake_nvml(watts=watts, counter_supported=counter)), None if counter else fake_sampler_factory(watts)
+    )
     setting = Setting("full", "fp32", "fp32", 2, "plain")
     options = ProfileOptions(seconds=0.15, warmup_seconds=0.02)
     with device:
@@ -63,8 +66,13 @@ def test_energy_per_image_is_power_times_time(fake_nvml, fake_sampler_factory, t
 
 def test_without_idle_power_the_idle_subtracted_figure_is_null(fake_nvml, tiny_unet):
     device = FakeGpu(Nvml(module=fake_nvml(watts=200.0)))
-    row = measure(device, tiny_unet, Setting("full", "fp32", "fp32", 1, "plain"),
-                  ProfileOptions(seconds=0.05, warmup_seconds=0.0), idle_watts=None)
+    row = measure(
+        device,
+        tiny_unet,
+        Setting("full", "fp32", "fp32", 1, "plain"),
+        ProfileOptions(seconds=0.05, warmup_seconds=0.0),
+        idle_watts=None,
+    )
     assert row["joules_per_image"] > 0
     assert row["joules_per_image_idle_subtracted"] is None
 
@@ -99,16 +107,26 @@ def test_the_baseline_is_taken_before_the_setting_copies_its_weights(fake_nvml):
     model = SslUnetModel(torch.device("cpu"), input_size=32, width=4)
     device = FakeGpu(Nvml(module=fake_nvml()))
     device.memory = RecordingMemory(model)
-    row = measure(device, model, Setting("full", "fp32", "fp32", 1, "plain"),
-                  ProfileOptions(seconds=0.02, warmup_seconds=0.0), idle_watts=None)
+    row = measure(
+        device,
+        model,
+        Setting("full", "fp32", "fp32", 1, "plain"),
+        ProfileOptions(seconds=0.02, warmup_seconds=0.0),
+        idle_watts=None,
+    )
     assert device.memory.calls == ["mark", "prepare", "reset", "peak"]
     assert row["peak_memory_bytes"] == 123
 
 
 def test_rows_record_both_tf32_switches(fake_nvml, tiny_unet, monkeypatch):
     monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", False)
-    row = measure(FakeGpu(Nvml(module=fake_nvml())), tiny_unet, Setting("full", "fp32", "fp32", 1, "plain"),
-                  ProfileOptions(seconds=0.02, warmup_seconds=0.0), idle_watts=None)
+    row = measure(
+        FakeGpu(Nvml(module=fake_nvml())),
+        tiny_unet,
+        Setting("full", "fp32", "fp32", 1, "plain"),
+        ProfileOptions(seconds=0.02, warmup_seconds=0.0),
+        idle_watts=None,
+    )
     assert row["cudnn_allow_tf32"] is False
     assert row["matmul_allow_tf32"] is torch.backends.cuda.matmul.allow_tf32
 
@@ -126,13 +144,14 @@ def test_cuda_peak_is_counted_above_the_baseline(monkeypatch):
     monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: None)
     monkeypatch.setattr(torch.cuda, "memory_allocated", lambda device=None: state["allocated"])
     monkeypatch.setattr(torch.cuda, "max_memory_allocated", lambda device=None: state["peak"])
-    monkeypatch.setattr(torch.cuda, "reset_peak_memory_stats",
-                        lambda device=None: state.update(peak=state["allocated"]))
+    monkeypatch.setattr(
+        torch.cuda, "reset_peak_memory_stats", lambda device=None: state.update(peak=state["allocated"])
+    )
     mem = CudaPeakMemory("cuda")
-    mem.mark()                                   # 5,000 bytes held before: the master model
-    state["allocated"] += 300                    # the setting's own copy and input
+    mem.mark()  # 5,000 bytes held before: the master model
+    state["allocated"] += 300  # the setting's own copy and input
     mem.reset()
-    state["peak"] = state["allocated"] + 700     # activations during the window
+    state["peak"] = state["allocated"] + 700  # activations during the window
     assert mem.peak() == 1_000
     assert mem.method == "cuda_peak_above_baseline"
 
@@ -162,8 +181,9 @@ def test_rows_keep_gpu_cpu_package_and_dram_energy_apart(fake_nvml, tiny_unet):
     assert gpu["gpu_joules"] == gpu["energy_joules"] == pytest.approx(300.0 * gpu["energy_window_seconds"], rel=1e-3)
     assert gpu["cpu_package_joules"] is None and gpu["dram_joules"] is None  # no RAPL given: not measured
     zones = [ClockZone("package-0", 0, 40.0), ClockZone("dram", 0, 6.0)]
-    cpu = measure(CpuDevice(energy_source=RaplEnergySource(rapl.RaplReader(zones))), tiny_unet, setting,
-                  options, idle_watts=None)
+    cpu = measure(
+        CpuDevice(energy_source=RaplEnergySource(rapl.RaplReader(zones))), tiny_unet, setting, options, idle_watts=None
+    )
     seconds = cpu["energy_window_seconds"]
     assert cpu["gpu_joules"] is None
     assert cpu["cpu_package_joules"] == pytest.approx(40.0 * seconds, rel=0.02)

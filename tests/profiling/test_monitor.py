@@ -85,13 +85,14 @@ def test_gpu_cpu_packages_and_dram_come_apart(tmp_path):
     _zone(root, "intel-rapl:0/intel-rapl:0:1", "dram", 2_000_000)
     _zone(root, "intel-rapl:1", "package-1", 7_000_000)
     clock = Clock()
-    monitor = EnergyMonitor({0: CounterGpu(stepped_counter(clock, 400.0))},
-                            rapl.RaplReader(rapl.find_zones(root)), clock=clock)
+    monitor = EnergyMonitor(
+        {0: CounterGpu(stepped_counter(clock, 400.0))}, rapl.RaplReader(rapl.find_zones(root)), clock=clock
+    )
     monitor.begin_window("w")
     clock.advance(2.0)
-    (root / "intel-rapl:0" / "energy_uj").write_text("31000000\n")                  # +30 J
+    (root / "intel-rapl:0" / "energy_uj").write_text("31000000\n")  # +30 J
     (root / "intel-rapl:0" / "intel-rapl:0:1" / "energy_uj").write_text("6000000\n")  # +4 J
-    (root / "intel-rapl:1" / "energy_uj").write_text("27000000\n")                  # +20 J
+    (root / "intel-rapl:1" / "energy_uj").write_text("27000000\n")  # +20 J
     m = monitor.end_window("w")
     assert m.gpu_joules == {0: pytest.approx(800.0)}
     assert m.cpu_joules == {0: pytest.approx(30.0), 1: pytest.approx(20.0)}
@@ -158,8 +159,10 @@ def test_a_child_that_stops_sampling_is_an_error_not_zero_joules():
     import sys
 
     # Writes nothing past its first record, then exits: a window after it cannot be measured.
-    script = ("import struct, sys, time; f = open(sys.argv[sys.argv.index('--out') + 1], 'ab');"
-              "f.write(struct.pack('<dd', time.monotonic(), 10.0)); f.close()")
+    script = (
+        "import struct, sys, time; f = open(sys.argv[sys.argv.index('--out') + 1], 'ab');"
+        "f.write(struct.pack('<dd', time.monotonic(), 10.0)); f.close()"
+    )
     sampler = ProcessPowerSampler([sys.executable, "-c", script], 0.005)
     sampler.start()
     import time

@@ -11,7 +11,6 @@ from engine.profiling.device import NvmlEnergySource
 from engine.profiling.nvml import Nvml, NvmlError, NvmlUnsupported
 
 
-
 class ManualClock:
     def __init__(self):
         self.t = 100.0
@@ -40,8 +39,7 @@ def test_counter_reads_millijoules_as_joules_and_differences_them(fake_nvml):
 def test_source_uses_counter_when_supported_and_sampling_when_not(fake_nvml, fake_sampler_factory):
     assert NvmlEnergySource(Nvml(module=fake_nvml())).method == "nvml_energy_counter"
     fake = fake_nvml(watts=180.0, counter_supported=False)
-    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005,
-                              sampler_factory=fake_sampler_factory(180.0))
+    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005, sampler_factory=fake_sampler_factory(180.0))
     try:
         assert source.method == "nvml_power_sampling" and source.power_kind == "average"
         meter = source.meter()
@@ -62,9 +60,11 @@ def test_source_uses_counter_when_supported_and_sampling_when_not(fake_nvml, fak
 def test_sampling_prefers_instant_power_where_the_driver_has_it(fake_nvml, fake_sampler_factory):
     fake = fake_nvml(watts=90.0, counter_supported=False, instant_supported=True)
     # The averaged reading says 500 W: a window at 90 W shows that the instant field was sampled.
-    source = NvmlEnergySource(Nvml(module=fake), sample_interval=0.005,
-                              sampler_factory=fake_sampler_factory(90.0, instant_supported=True,
-                                                                   average_watts=500.0))
+    source = NvmlEnergySource(
+        Nvml(module=fake),
+        sample_interval=0.005,
+        sampler_factory=fake_sampler_factory(90.0, instant_supported=True, average_watts=500.0),
+    )
     try:
         assert source.power_kind == "instant"
         meter = source.meter()
@@ -74,8 +74,7 @@ def test_sampling_prefers_instant_power_where_the_driver_has_it(fake_nvml, fake_
     finally:
         source.close()
     assert reading.joules == pytest.approx(90.0 * reading.seconds, rel=1e-9)
-    plain = NvmlEnergySource(Nvml(module=fake_nvml(counter_supported=False)),
-                             sampler_factory=fake_sampler_factory(1.0))
+    plain = NvmlEnergySource(Nvml(module=fake_nvml(counter_supported=False)), sampler_factory=fake_sampler_factory(1.0))
     plain.close()
     assert plain.power_kind == "average"
 
@@ -156,8 +155,7 @@ def test_integrate_power_trapezoid():
 
 
 def test_meters_refuse_stop_before_start():
-    for meter in (en.CounterMeter(lambda: 0.0, "x"), en.NullMeter(),
-                  en.SampledPowerMeter(lambda: 1.0)):
+    for meter in (en.CounterMeter(lambda: 0.0, "x"), en.NullMeter(), en.SampledPowerMeter(lambda: 1.0)):
         with pytest.raises(RuntimeError):
             meter.stop()
 

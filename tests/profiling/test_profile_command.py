@@ -12,9 +12,22 @@ from engine.models.ssl_net import SslSegmenter
 from engine.models.unet import UNet
 from engine.store import open_store
 
-REQUIRED = ("model", "weights", "device_name", "dtype", "batch", "input_size", "images_per_second",
-            "seconds_per_image", "joules_per_image", "joules_per_image_idle_subtracted",
-            "energy_method", "average_power_watts", "peak_memory_bytes", "flops_per_image")
+REQUIRED = (
+    "model",
+    "weights",
+    "device_name",
+    "dtype",
+    "batch",
+    "input_size",
+    "images_per_second",
+    "seconds_per_image",
+    "joules_per_image",
+    "joules_per_image_idle_subtracted",
+    "energy_method",
+    "average_power_watts",
+    "peak_memory_bytes",
+    "flops_per_image",
+)
 FAST = ["--seconds", "0.1", "--warmup", "0", "--idle-seconds", "0", "--no-progress"]
 
 
@@ -31,8 +44,22 @@ def _runs():
 
 @pytest.mark.slow
 def test_ssl_profile_on_cpu_writes_one_ok_run_and_prints_its_rows(tiny_weights, capsys):
-    rc = main(["profile", "--models", "ssl_unet", "--device", "cpu", "--ssl-weights", tiny_weights,
-               "--batch-sizes", "1,2", "--format", "json", *FAST])
+    rc = main(
+        [
+            "profile",
+            "--models",
+            "ssl_unet",
+            "--device",
+            "cpu",
+            "--ssl-weights",
+            tiny_weights,
+            "--batch-sizes",
+            "1,2",
+            "--format",
+            "json",
+            *FAST,
+        ]
+    )
     assert rc == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 2 and [r["batch"] for r in rows] == [1, 2]
@@ -56,8 +83,7 @@ def test_ssl_profile_on_cpu_writes_one_ok_run_and_prints_its_rows(tiny_weights, 
 
 @pytest.mark.slow
 def test_table_output(tiny_weights, capsys):
-    assert main(["profile", "--models", "ssl_unet", "--device", "cpu", "--ssl-weights", tiny_weights,
-                 *FAST]) == 0
+    assert main(["profile", "--models", "ssl_unet", "--device", "cpu", "--ssl-weights", tiny_weights, *FAST]) == 0
     out = capsys.readouterr().out
     assert "ssl_unet" in out and "idle power" in out
     assert "not_measured" in out or "rapl" in out
@@ -72,8 +98,18 @@ def test_cuda_without_a_gpu_is_a_clear_error_and_leaves_no_run(capsys):
 
 
 def test_missing_and_wrong_checkpoints_are_clear_errors(tmp_path, capsys):
-    rc = main(["profile", "--models", "sam_vit_b", "--device", "cpu",
-               "--sam-checkpoint", str(tmp_path / "sam_vit_b.pth"), *FAST])
+    rc = main(
+        [
+            "profile",
+            "--models",
+            "sam_vit_b",
+            "--device",
+            "cpu",
+            "--sam-checkpoint",
+            str(tmp_path / "sam_vit_b.pth"),
+            *FAST,
+        ]
+    )
     assert rc == 2 and "SAM checkpoint not found" in capsys.readouterr().err
     vit_b = tmp_path / "medsam_vit_b.pth"
     torch.save({"image_encoder.patch_embed.proj.weight": torch.zeros(768, 3, 16, 16)}, vit_b)
@@ -84,18 +120,21 @@ def test_missing_and_wrong_checkpoints_are_clear_errors(tmp_path, capsys):
     assert _runs() == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--models", "sam_vit_x"], "unknown model"),
-    (["--models", "ssl_unet", "--dtypes", "fp8"], "--dtypes"),
-    (["--models", "ssl_unet", "--modes", "turbo"], "--modes"),
-    (["--models", "ssl_unet", "--modes", "cuda_graphs", "--device", "cpu"], "need --device cuda"),
-    (["--models", "ssl_unet", "--batch-sizes", "0"], "--batch-sizes"),
-    (["--models", "ssl_unet", "--batch-sizes", "a"], "--batch-sizes"),
-    (["--models", "ssl_unet", "--seconds", "-1"], "--seconds"),
-    (["--models", "sam_vit_b", "--image-size", "100"], "--image-size"),
-    (["--models", "ssl_unet", "--ssl-weights", "/nonexistent/w.pt"], "not found"),
-    (["--models", "sam_vit_b", "--ssl-weights", "/nonexistent/w.pt"], "ssl_unet is not in --models"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--models", "sam_vit_x"], "unknown model"),
+        (["--models", "ssl_unet", "--dtypes", "fp8"], "--dtypes"),
+        (["--models", "ssl_unet", "--modes", "turbo"], "--modes"),
+        (["--models", "ssl_unet", "--modes", "cuda_graphs", "--device", "cpu"], "need --device cuda"),
+        (["--models", "ssl_unet", "--batch-sizes", "0"], "--batch-sizes"),
+        (["--models", "ssl_unet", "--batch-sizes", "a"], "--batch-sizes"),
+        (["--models", "ssl_unet", "--seconds", "-1"], "--seconds"),
+        (["--models", "sam_vit_b", "--image-size", "100"], "--image-size"),
+        (["--models", "ssl_unet", "--ssl-weights", "/nonexistent/w.pt"], "not found"),
+        (["--models", "sam_vit_b", "--ssl-weights", "/nonexistent/w.pt"], "ssl_unet is not in --models"),
+    ],
+)
 def test_bad_arguments_are_one_line_errors(args, message, capsys):
     rc = main(["profile", "--device", "cpu", *args, "--no-progress"])
     err = capsys.readouterr().err
@@ -115,8 +154,7 @@ def test_a_failing_model_marks_the_run_failed_and_keeps_no_rows(tiny_weights, mo
         return real(name, device, **kw)
 
     monkeypatch.setattr(workloads, "load_model", load)
-    rc = main(["profile", "--models", "ssl_unet,sam_vit_b", "--device", "cpu",
-               "--ssl-weights", tiny_weights, *FAST])
+    rc = main(["profile", "--models", "ssl_unet,sam_vit_b", "--device", "cpu", "--ssl-weights", tiny_weights, *FAST])
     assert rc == 2
     assert "loading sam_vit_b failed: RuntimeError: simulated driver crash" in capsys.readouterr().err
     runs = _runs()
@@ -129,8 +167,7 @@ def test_a_failing_model_marks_the_run_failed_and_keeps_no_rows(tiny_weights, mo
 
 @pytest.mark.slow
 def test_sam_smoke_run_on_cpu_is_labelled_reduced(capsys):
-    rc = main(["profile", "--models", "sam_vit_b", "--device", "cpu", "--image-size", "64",
-               "--format", "json", *FAST])
+    rc = main(["profile", "--models", "sam_vit_b", "--device", "cpu", "--image-size", "64", "--format", "json", *FAST])
     assert rc == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["component"] for r in rows] == ["encoder", "decoder"]

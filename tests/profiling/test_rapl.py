@@ -42,11 +42,11 @@ def test_finds_packages_and_dram_not_core_or_psys(powercap):
 def test_reader_sums_zones_and_unwraps_a_wrapped_counter(powercap):
     reader = rapl.RaplReader(rapl.find_zones(powercap))
     assert reader.read_joules() == 0.0
-    _set(powercap, "intel-rapl:0", 1_000_000 + 3_000_000)               # +3 J
+    _set(powercap, "intel-rapl:0", 1_000_000 + 3_000_000)  # +3 J
     _set(powercap, "intel-rapl:0/intel-rapl:0:1", 2_000_000 + 500_000)  # +0.5 J
-    _set(powercap, "intel-rapl:2", 2_000_000)                            # wrapped: +3 J
+    _set(powercap, "intel-rapl:2", 2_000_000)  # wrapped: +3 J
     assert reader.read_joules() == pytest.approx(6.5)
-    _set(powercap, "intel-rapl:2", 2_500_000)                            # +0.5 J more
+    _set(powercap, "intel-rapl:2", 2_500_000)  # +0.5 J more
     assert reader.read_joules() == pytest.approx(7.0)
 
 

@@ -24,6 +24,7 @@ def _fake_step(clock, costs):
         i = len(calls)
         calls.append(i)
         clock.t += costs[min(i, len(costs) - 1)]
+
     return step, calls
 
 
@@ -31,8 +32,15 @@ def test_window_lasts_at_least_the_requested_seconds():
     clock = Clock()
     step, calls = _fake_step(clock, [5.0, 0.1])  # the first call "compiles"
     meter = en.CounterMeter(lambda: 300.0 * clock.t, "fake", clock=clock)  # 300 W
-    w = steady_state(step, seconds=2.0, timer=WallTimer(clock=clock), synchronize=lambda: None,
-                     meter=meter, warmup_seconds=1.0, clock=clock)
+    w = steady_state(
+        step,
+        seconds=2.0,
+        timer=WallTimer(clock=clock),
+        synchronize=lambda: None,
+        meter=meter,
+        warmup_seconds=1.0,
+        clock=clock,
+    )
     assert w.first_step_seconds == pytest.approx(5.0)
     assert w.warmup_iterations >= 2
     assert w.iterations == 20 and w.seconds == pytest.approx(2.0)
@@ -45,8 +53,16 @@ def test_window_is_rerun_longer_when_warmup_overestimated_the_cost():
     # Warm-up calls look slow (1 s), the timed calls are fast (0.1 s): 3 calls fill 0.3 s only.
     costs = [1.0, 1.0, 1.0] + [0.1] * 1000
     step, _ = _fake_step(clock, costs)
-    w = steady_state(step, seconds=3.0, timer=WallTimer(clock=clock), synchronize=lambda: None,
-                     meter=en.NullMeter(clock=clock), warmup_seconds=0.0, min_warmup=3, clock=clock)
+    w = steady_state(
+        step,
+        seconds=3.0,
+        timer=WallTimer(clock=clock),
+        synchronize=lambda: None,
+        meter=en.NullMeter(clock=clock),
+        warmup_seconds=0.0,
+        min_warmup=3,
+        clock=clock,
+    )
     assert w.attempts == 2
     assert w.seconds >= 0.9 * 3.0
     assert w.energy.joules is None and w.energy.method == "not_measured"
@@ -55,8 +71,15 @@ def test_window_is_rerun_longer_when_warmup_overestimated_the_cost():
 def test_slow_step_still_runs_twice():
     clock = Clock()
     step, _ = _fake_step(clock, [10.0])
-    w = steady_state(step, seconds=1.0, timer=WallTimer(clock=clock), synchronize=lambda: None,
-                     meter=en.NullMeter(clock=clock), warmup_seconds=0.0, clock=clock)
+    w = steady_state(
+        step,
+        seconds=1.0,
+        timer=WallTimer(clock=clock),
+        synchronize=lambda: None,
+        meter=en.NullMeter(clock=clock),
+        warmup_seconds=0.0,
+        clock=clock,
+    )
     assert w.iterations == 2 and w.seconds == pytest.approx(20.0)
 
 
@@ -71,13 +94,19 @@ def test_synchronize_is_called_before_the_window_closes():
         clock.t += sum(pending)
         pending.clear()
 
-    w = steady_state(step, seconds=1.0, timer=WallTimer(sync, clock=clock), synchronize=sync,
-                     meter=en.NullMeter(clock=clock), warmup_seconds=0.0, clock=clock)
+    w = steady_state(
+        step,
+        seconds=1.0,
+        timer=WallTimer(sync, clock=clock),
+        synchronize=sync,
+        meter=en.NullMeter(clock=clock),
+        warmup_seconds=0.0,
+        clock=clock,
+    )
     assert w.seconds == pytest.approx(0.25 * w.iterations)
     assert w.seconds >= 0.9
 
 
 def test_rejects_a_non_positive_window():
     with pytest.raises(ValueError):
-        steady_state(lambda: None, seconds=0, timer=WallTimer(), synchronize=lambda: None,
-                     meter=en.NullMeter())
+        steady_state(lambda: None, seconds=0, timer=WallTimer(), synchronize=lambda: None, meter=en.NullMeter())

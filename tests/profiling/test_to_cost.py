@@ -14,37 +14,77 @@ WHEN = dt.datetime(2026, 11, 26, 12, 0)
 
 
 def _row(**kw):
-    row = {"run_id": "run-1", "model": "sam_vit_h", "component": "encoder", "weights": "random",
-           "device": "cuda", "device_name": "NVIDIA H100 80GB HBM3", "dtype": "bf16",
-           "dtype_mode": "autocast", "batch": 8, "channels_last": False, "compiled": False,
-           "cuda_graphs": False, "attention": "default", "reduced_input": False,
-           "seconds_per_image": 0.05, "joules_per_image": 29.4,
-           "joules_per_image_idle_subtracted": 25.9, "seconds_per_prompt": None,
-           "joules_per_prompt": None, "joules_per_prompt_idle_subtracted": None,
-           "average_power_watts": 595.0, "energy_method": "nvml_energy_counter",
-           "provenance": "measured", "measured_at": WHEN}
+    row = {
+        "run_id": "run-1",
+        "model": "sam_vit_h",
+        "component": "encoder",
+        "weights": "random",
+        "device": "cuda",
+        "device_name": "NVIDIA H100 80GB HBM3",
+        "dtype": "bf16",
+        "dtype_mode": "autocast",
+        "batch": 8,
+        "channels_last": False,
+        "compiled": False,
+        "cuda_graphs": False,
+        "attention": "default",
+        "reduced_input": False,
+        "seconds_per_image": 0.05,
+        "joules_per_image": 29.4,
+        "joules_per_image_idle_subtracted": 25.9,
+        "seconds_per_prompt": None,
+        "joules_per_prompt": None,
+        "joules_per_prompt_idle_subtracted": None,
+        "average_power_watts": 595.0,
+        "energy_method": "nvml_energy_counter",
+        "provenance": "measured",
+        "measured_at": WHEN,
+    }
     row.update(kw)
     return row
 
 
 def _dec(**kw):
-    base = dict(component="decoder", dtype="fp32", dtype_mode="fp32", batch=1, attention=None,
-                seconds_per_image=None, joules_per_image=None, joules_per_image_idle_subtracted=None,
-                seconds_per_prompt=0.0049, joules_per_prompt=0.74,
-                joules_per_prompt_idle_subtracted=0.4, average_power_watts=150.0)
+    base = dict(
+        component="decoder",
+        dtype="fp32",
+        dtype_mode="fp32",
+        batch=1,
+        attention=None,
+        seconds_per_image=None,
+        joules_per_image=None,
+        joules_per_image_idle_subtracted=None,
+        seconds_per_prompt=0.0049,
+        joules_per_prompt=0.74,
+        joules_per_prompt_idle_subtracted=0.4,
+        average_power_watts=150.0,
+    )
     base.update(kw)
     return _row(**base)
 
 
 ROWS = [
     _row(),
-    _row(dtype_mode="weights", attention="sdpa", seconds_per_image=0.035, joules_per_image=20.0,
-         joules_per_image_idle_subtracted=17.0, average_power_watts=600.0),
+    _row(
+        dtype_mode="weights",
+        attention="sdpa",
+        seconds_per_image=0.035,
+        joules_per_image=20.0,
+        joules_per_image_idle_subtracted=17.0,
+        average_power_watts=600.0,
+    ),
     _row(dtype="fp32", dtype_mode="fp32", batch=1, seconds_per_image=0.19, joules_per_image=115.0),
     _dec(),
     _dec(batch=4, seconds_per_prompt=0.002, joules_per_prompt=0.3),  # faster, but not one-at-a-time
-    _row(model="ssl_unet", component="full", batch=256, seconds_per_image=0.000235,
-         joules_per_image=0.142, joules_per_image_idle_subtracted=0.1, average_power_watts=605.0),
+    _row(
+        model="ssl_unet",
+        component="full",
+        batch=256,
+        seconds_per_image=0.000235,
+        joules_per_image=0.142,
+        joules_per_image_idle_subtracted=0.1,
+        average_power_watts=605.0,
+    ),
 ]
 
 
@@ -73,35 +113,53 @@ def test_ssl_profile_has_no_prompt_cost():
 
 def test_profiles_plug_into_the_cost_model():
     raw = {
-        "name": "measured", "currency": "USD", "horizon_years": 3, "discount_rate": 0.035,
+        "name": "measured",
+        "currency": "USD",
+        "horizon_years": 3,
+        "discount_rate": 0.035,
         "workload": {"studies_per_year": 5000, "frames_per_study": 2, "structures_per_frame": 4},
         "labour": {"clinician_wage_per_hour": 37.38, "engineer_wage_per_hour": 80, "overhead_fraction": 0.3},
         "hardware": {"mode": "cloud", "gpu_price_per_hour": 4.29, "utilization": 0.5},
         "options": {
             "manual": {"seconds_per_structure": 11.6},
-            "sam": {"prompt_seconds_per_structure": 5.7, "failure_rate": 0.3,
-                    "review_seconds_per_study": 30, "engineering_hours": 40,
-                    "maintenance_hours_per_year": 20, "profile": cost_profile(ROWS, "sam_vit_h")},
-            "ssl": {"failure_rate": 0.1, "review_seconds_per_study": 30, "engineering_hours": 80,
-                    "maintenance_hours_per_year": 20, "profile": cost_profile(ROWS, "ssl_unet")},
+            "sam": {
+                "prompt_seconds_per_structure": 5.7,
+                "failure_rate": 0.3,
+                "review_seconds_per_study": 30,
+                "engineering_hours": 40,
+                "maintenance_hours_per_year": 20,
+                "profile": cost_profile(ROWS, "sam_vit_h"),
+            },
+            "ssl": {
+                "failure_rate": 0.1,
+                "review_seconds_per_study": 30,
+                "engineering_hours": 80,
+                "maintenance_hours_per_year": 20,
+                "profile": cost_profile(ROWS, "ssl_unet"),
+            },
         },
     }
     result = evaluate(validate(raw))["options"]
     # by hand: 5000 studies x 2 frames = 10,000 images, x 4 structures = 40,000 prompts a year; cloud
     # busy seconds / 3600 / utilization x price. SAM: fastest encoder row 0.035 s/image, decoder at one
     # prompt a call 0.0049 s/prompt; SSL: 0.000235 s/image.
-    assert result["sam"]["compute_cost_per_year"] == pytest.approx((10_000 * 0.035 + 40_000 * 0.0049) / 3600 / 0.5 * 4.29)
+    assert result["sam"]["compute_cost_per_year"] == pytest.approx(
+        (10_000 * 0.035 + 40_000 * 0.0049) / 3600 / 0.5 * 4.29
+    )
     assert result["ssl"]["compute_cost_per_year"] == pytest.approx(10_000 * 0.000235 / 3600 / 0.5 * 4.29)
 
 
-@pytest.mark.parametrize("rows, message", [
-    ([], "no profile rows"),
-    ([_row(joules_per_image=None, energy_method="not_measured"), _dec()], "not_measured"),
-    ([_row(reduced_input=True), _dec()], "reduced input size"),
-    ([_row(), _row(run_id="run-2"), _dec()], "2 runs"),
-    ([_row()], "no decoder"),
-    ([_dec()], "no per-image"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([], "no profile rows"),
+        ([_row(joules_per_image=None, energy_method="not_measured"), _dec()], "not_measured"),
+        ([_row(reduced_input=True), _dec()], "reduced input size"),
+        ([_row(), _row(run_id="run-2"), _dec()], "2 runs"),
+        ([_row()], "no decoder"),
+        ([_dec()], "no per-image"),
+    ],
+)
 def test_unusable_rows_are_refused_with_the_reason(rows, message):
     with pytest.raises(SegroiError, match=message):
         cost_profile(rows, "sam_vit_h")
@@ -167,7 +225,8 @@ def test_latest_profile_without_average_power_from_the_store(tmp_path):
     store = open_store(tmp_path / "s.duckdb")
     rows = [_row(average_power_watts=None, images_per_second=None), _dec()]
     with store.run("profile") as run:
-        run.add("profiles", [{**{k: v for k, v in r.items() if k != "run_id"}, "input_size": "3x1024x1024"}
-                             for r in rows])
+        run.add(
+            "profiles", [{**{k: v for k, v in r.items() if k != "run_id"}, "input_size": "3x1024x1024"} for r in rows]
+        )
     prof = latest_cost_profile(store, "sam_vit_h")
     assert "average_power_watts" not in prof and prof["provenance"]["run_id"] == run.id

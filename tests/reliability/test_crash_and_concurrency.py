@@ -28,20 +28,21 @@ WRITER = textwrap.dedent("""
 
 
 def _start_writer(path, runs, rows, pause):
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(runs), str(rows), str(pause)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(runs), str(rows), str(pause)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "started"
     return proc
 
 
 def _assert_consistent(store, rows_per_run):
     """Every result row belongs to a finished run, and every finished run has all its rows."""
-    orphans = store.query(
-        "SELECT count(*) AS n FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status <> 'ok'")
+    orphans = store.query("SELECT count(*) AS n FROM profiles p JOIN runs r ON r.id = p.run_id WHERE r.status <> 'ok'")
     assert orphans[0]["n"] == 0
     counts = store.query(
         "SELECT r.id, count(p.run_id) AS n FROM runs r LEFT JOIN profiles p ON p.run_id = r.id "
-        "WHERE r.status = 'ok' GROUP BY r.id")
+        "WHERE r.status = 'ok' GROUP BY r.id"
+    )
     assert all(c["n"] == rows_per_run for c in counts)
     assert not [r for r in store.runs(limit=10_000) if r["status"] == "running"]
 
@@ -70,8 +71,12 @@ def test_killed_run_is_listed_as_abandoned_by_segroi_runs(tmp_path):
     time.sleep(0.3)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    out = subprocess.run([sys.executable, "-m", "engine.cli", "runs", "--format", "json"],
-                         env={**os.environ, "SEGROI_DB": str(path)}, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "runs", "--format", "json"],
+        env={**os.environ, "SEGROI_DB": str(path)},
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     # `segroi runs` only reads; the next writer open is what marks the run abandoned.
     open_store(path)

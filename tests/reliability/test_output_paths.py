@@ -55,10 +55,15 @@ def test_train_ssl_refuses_an_unwritable_output_before_training(capsys, tmp_path
     assert "/proc/w.pt" in _one_line(capsys, "train-ssl")
 
 
-@pytest.mark.parametrize("exc", [PermissionError(errno.EACCES, "Permission denied", "/srv/out/a.png"),
-                                 OSError(errno.ENOSPC, "No space left on device", "/srv/out/a.png"),
-                                 OSError(errno.EXDEV, "Invalid cross-device link", "/a", "/b"),
-                                 BrokenPipeError(errno.EPIPE, "Broken pipe")])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        PermissionError(errno.EACCES, "Permission denied", "/srv/out/a.png"),
+        OSError(errno.ENOSPC, "No space left on device", "/srv/out/a.png"),
+        OSError(errno.EXDEV, "Invalid cross-device link", "/a", "/b"),
+        BrokenPipeError(errno.EPIPE, "Broken pipe"),
+    ],
+)
 def test_any_os_error_of_any_command_is_one_line(capsys, monkeypatch, exc):
     from engine.commands import phantom
 

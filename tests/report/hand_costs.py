@@ -18,11 +18,19 @@ def reference_by_hand(p: dict) -> dict:
     labour = (n_s * p[o + "failure_rate"] * t_trace + v * p[o + "review_seconds_per_study"]) / 3600 * w
     compute = n_img * p[o + "profile.seconds_per_image"] / 3600 / util * price
     ssl = labour + compute + p[o + "maintenance_hours_per_year"] * w_e
-    setup = (p[o + "engineering_hours"] * w_e + p[o + "label_images"] * n * t_trace / 3600 * w
-             + p[o + "training_gpu_hours"] * price)
+    setup = (
+        p[o + "engineering_hours"] * w_e
+        + p[o + "label_images"] * n * t_trace / 3600 * w
+        + p[o + "training_gpu_hours"] * price
+    )
     annuity = sum((1 + p["discount_rate"]) ** -y for y in range(1, int(p["horizon_years"]) + 1))
-    return {"manual_annual": manual, "ssl_annual": ssl, "ssl_setup": setup,
-            "ssl_savings": annuity * (manual - ssl) - setup, "ssl_payback_months": 12 * setup / (manual - ssl)}
+    return {
+        "manual_annual": manual,
+        "ssl_annual": ssl,
+        "ssl_setup": setup,
+        "ssl_savings": annuity * (manual - ssl) - setup,
+        "ssl_payback_months": 12 * setup / (manual - ssl),
+    }
 
 
 def ssl_against_manual_by_hand(p: dict) -> tuple[float, float]:

@@ -10,8 +10,10 @@ import pytest
 
 from engine.report import escape
 
-HOSTILE = ("![t](http://127.0.0.1:9/track.png) <img src=x onerror=alert(1)> **b** _i_ `c` $x$ :red[r] "
-           ":material/home: # h > q | t [l](javascript:alert(1)) \\ & &amp; {nb} {page} a@b.org www.x.org")
+HOSTILE = (
+    "![t](http://127.0.0.1:9/track.png) <img src=x onerror=alert(1)> **b** _i_ `c` $x$ :red[r] "
+    ":material/home: # h > q | t [l](javascript:alert(1)) \\ & &amp; {nb} {page} a@b.org www.x.org"
+)
 
 
 def _unescape_commonmark(text: str) -> str:
@@ -24,10 +26,10 @@ def test_markdown_escapes_every_ascii_punctuation_mark_and_reads_back_unchanged(
     i = 0
     while i < len(out):  # read it as CommonMark does: a backslash escapes the punctuation mark after it
         if out[i] == "\\":
-            assert out[i + 1] in string.punctuation, out[i:i + 10]
+            assert out[i + 1] in string.punctuation, out[i : i + 10]
             i += 2
         else:
-            assert out[i] not in string.punctuation, out[i:i + 10]
+            assert out[i] not in string.punctuation, out[i : i + 10]
             i += 1
     assert _unescape_commonmark(out).replace(escape.WORD_JOINER, "") == HOSTILE
 
@@ -43,7 +45,7 @@ def test_markdown_breaks_lines_and_bare_addresses():
 def test_code_spans_hold_any_backticks(text):
     out = escape.md_code(text)
     fence = re.match(r"`+", out).group(0)
-    inner = out[len(fence):-len(fence)]
+    inner = out[len(fence) : -len(fence)]
     assert out.endswith(fence) and fence not in inner  # the text cannot close the span early
     assert inner.strip(" ") == text.replace("\n", " ").strip(" ") or inner == " "
 

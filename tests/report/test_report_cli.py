@@ -73,13 +73,15 @@ def test_the_login_is_read_from_env_and_secrets(tmp_path, monkeypatch):
     assert configured({"SEGROI_PASSWORD": "x"}) == "password"
     secrets = tmp_path / ".streamlit" / "secrets.toml"
     secrets.parent.mkdir()
-    secrets.write_text('allowed_users = ["lead@example.org"]\n[auth]\nredirect_uri = "http://h/oauth2callback"\n'
-                       'client_id = "abc"\nclient_secret = "s"\ncookie_secret = "c"\n'
-                       'server_metadata_url = "https://idp.example.org/.well-known/openid-configuration"\n')
+    secrets.write_text(
+        'allowed_users = ["lead@example.org"]\n[auth]\nredirect_uri = "http://h/oauth2callback"\n'
+        'client_id = "abc"\nclient_secret = "s"\ncookie_secret = "c"\n'
+        'server_metadata_url = "https://idp.example.org/.well-known/openid-configuration"\n'
+    )
     assert configured({}) == "oidc"
     secrets.write_text('password = "s3cret"\n')
     assert configured({}) == "password"
-    secrets.write_text('password = \n')
+    secrets.write_text("password = \n")
     with pytest.raises(Exception, match="not valid TOML"):
         configured({})
 
@@ -96,13 +98,19 @@ def test_dashboard_seeds_an_empty_store_and_starts_streamlit_headless_on_localho
 
     monkeypatch.setattr(dash_cmd.subprocess, "Popen", FakeProc)
     assert main(["dashboard", "--port", "8999"]) == 0
-    (cmd, cwd), = calls
+    ((cmd, cwd),) = calls
     assert cmd[:4] == [sys.executable, "-m", "dashboard.serve", "run"] and cmd[4].endswith("dashboard/app.py")
     opts = dict(zip(cmd[5::2], cmd[6::2]))
     assert opts.pop("--secrets.files").endswith("dashboard/.streamlit/secrets.toml")  # the last of three
-    assert opts == {"--server.port": "8999", "--server.address": "localhost", "--server.headless": "true",
-                    "--server.fileWatcherType": "none", "--browser.gatherUsageStats": "false",
-                    "--client.showErrorDetails": "type", "--server.maxUploadSize": "100"}
+    assert opts == {
+        "--server.port": "8999",
+        "--server.address": "localhost",
+        "--server.headless": "true",
+        "--server.fileWatcherType": "none",
+        "--browser.gatherUsageStats": "false",
+        "--client.showErrorDetails": "type",
+        "--server.maxUploadSize": "100",
+    }
     assert (cwd / ".streamlit" / "config.toml").exists()
     from engine.store import open_store
 

@@ -18,7 +18,9 @@ def test_differences_name_fields_in_their_units_and_sources():
     assert wage["label"] == "Engineer wage"
     assert wage["a"] == "$60.00/h ($45.00/h to $90.00/h)" and wage["b"] == "$75.00/h"
     assert wage["b_source"] == "assumed: HR, 2026"
-    assert rows["hardware.mode"]["a"] == "Cloud (pay per GPU-hour)" and rows["hardware.mode"]["b"] == "On-premises server"
+    assert (
+        rows["hardware.mode"]["a"] == "Cloud (pay per GPU-hour)" and rows["hardware.mode"]["b"] == "On-premises server"
+    )
     assert compare.differences(a, copy.deepcopy(a)) == []
 
 
@@ -37,7 +39,9 @@ def _width(text: str) -> float:
 
 
 def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_one():
-    text = "入力41件のうち27件は segroi の既定値のままです。施設の実際の数値に置き換えてください（例：時給、電力単価）。"
+    text = (
+        "入力41件のうち27件は segroi の既定値のままです。施設の実際の数値に置き換えてください（例：時給、電力単価）。"
+    )
     for width in range(6, 30):
         lines = linebreak.wrap(text, width, _width)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")

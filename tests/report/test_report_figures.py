@@ -49,10 +49,14 @@ def test_japanese_figures_use_japanese_labels(ref):
 
 
 def test_crossover_is_where_cumulative_costs_meet():
-    cum = {"years": [0, 1, 2, 3],
-           "options": {"manual": {"undiscounted": [0, 100, 200, 300]},
-                       "sam": {"undiscounted": [50, 130, 210, 290]},   # meets manual at 2.5 years
-                       "ssl": {"undiscounted": [150, 190, 230, 270]}}}  # 150 - 60 y = 0 at 2.5 years
+    cum = {
+        "years": [0, 1, 2, 3],
+        "options": {
+            "manual": {"undiscounted": [0, 100, 200, 300]},
+            "sam": {"undiscounted": [50, 130, 210, 290]},  # meets manual at 2.5 years
+            "ssl": {"undiscounted": [150, 190, 230, 270]},
+        },
+    }  # 150 - 60 y = 0 at 2.5 years
     assert figures.crossovers(cum, "sam") == [pytest.approx(2.5)]
     assert figures.crossovers(cum, "ssl") == [pytest.approx(2.5)]
     assert figures.crossovers(cum, "manual", against="sam") == []
@@ -77,13 +81,41 @@ def test_tornado_shows_the_top_five_with_low_and_high_ends(ref):
 
 
 def test_profile_chart_has_one_line_per_model_dtype_hardware():
-    df = pd.DataFrame([
-        {"model": "ssl_unet", "component": "full", "dtype": "bf16", "device": "cuda", "batch": b,
-         "images_per_second": 1000.0 * b, "joules_per_image": 1.0 / b, "provenance": "measured",
-         "source": "run x", "run_id": "r1", "weights": "random", "device_name": "GPU"} for b in (1, 8)
-    ] + [{"model": "sam_vit_b", "component": "encoder", "dtype": "fp32", "device": "cuda", "batch": 1,
-          "images_per_second": 20.0, "joules_per_image": None, "provenance": "measured", "source": "run y",
-          "run_id": "r2", "weights": "random", "device_name": "GPU"}])
+    df = pd.DataFrame(
+        [
+            {
+                "model": "ssl_unet",
+                "component": "full",
+                "dtype": "bf16",
+                "device": "cuda",
+                "batch": b,
+                "images_per_second": 1000.0 * b,
+                "joules_per_image": 1.0 / b,
+                "provenance": "measured",
+                "source": "run x",
+                "run_id": "r1",
+                "weights": "random",
+                "device_name": "GPU",
+            }
+            for b in (1, 8)
+        ]
+        + [
+            {
+                "model": "sam_vit_b",
+                "component": "encoder",
+                "dtype": "fp32",
+                "device": "cuda",
+                "batch": 1,
+                "images_per_second": 20.0,
+                "joules_per_image": None,
+                "provenance": "measured",
+                "source": "run y",
+                "run_id": "r2",
+                "weights": "random",
+                "device_name": "GPU",
+            }
+        ]
+    )
     thr = figures.profile_chart(df, "images_per_second", "en")
     assert sorted(t.name for t in thr.data) == ["sam_vit_b encoder · fp32 · GPU", "ssl_unet · bf16 · GPU"]
     energy = figures.profile_chart(df, "joules_per_image", "en")
@@ -92,16 +124,36 @@ def test_profile_chart_has_one_line_per_model_dtype_hardware():
 
 
 def test_profile_chart_compares_two_machines_and_falls_back_to_the_device_type():
-    rows = [{"model": "ssl_unet", "component": "full", "dtype": "fp32", "device": dev, "batch": 1,
-             "images_per_second": ips, "joules_per_image": None, "provenance": "measured", "source": "s",
-             "run_id": run, "weights": "random", "device_name": name}
-            for dev, name, ips, run in (("cuda", "NVIDIA H100", 500.0, "a"), ("cuda", "NVIDIA L4", 90.0, "b"),
-                                        ("cuda", "NVIDIA L4", 110.0, "c"), ("cpu", None, 2.0, "d"))]
+    rows = [
+        {
+            "model": "ssl_unet",
+            "component": "full",
+            "dtype": "fp32",
+            "device": dev,
+            "batch": 1,
+            "images_per_second": ips,
+            "joules_per_image": None,
+            "provenance": "measured",
+            "source": "s",
+            "run_id": run,
+            "weights": "random",
+            "device_name": name,
+        }
+        for dev, name, ips, run in (
+            ("cuda", "NVIDIA H100", 500.0, "a"),
+            ("cuda", "NVIDIA L4", 90.0, "b"),
+            ("cuda", "NVIDIA L4", 110.0, "c"),
+            ("cpu", None, 2.0, "d"),
+        )
+    ]
     fig = figures.profile_chart(pd.DataFrame(rows), "images_per_second", "en")
     lines = {t.name: list(t.y) for t in fig.data}
     # Two L4 hosts are one line (their median); the unnamed CPU row is labelled by its device type.
-    assert lines == {"ssl_unet · fp32 · NVIDIA H100": [500.0], "ssl_unet · fp32 · NVIDIA L4": [100.0],
-                     "ssl_unet · fp32 · cpu": [2.0]}
+    assert lines == {
+        "ssl_unet · fp32 · NVIDIA H100": [500.0],
+        "ssl_unet · fp32 · NVIDIA L4": [100.0],
+        "ssl_unet · fp32 · cpu": [2.0],
+    }
 
 
 def test_bland_altman_stats_by_hand():
@@ -113,13 +165,29 @@ def test_bland_altman_stats_by_hand():
 
 
 def test_accuracy_figures():
-    ev = pd.DataFrame({"model": ["ssl", "ssl", "sam"], "structure": ["LA", "LV", "LV"], "dice": [0.8, 0.9, 0.7],
-                       "provenance": "measured", "run_id": "r1"})
+    ev = pd.DataFrame(
+        {
+            "model": ["ssl", "ssl", "sam"],
+            "structure": ["LA", "LV", "LV"],
+            "dice": [0.8, 0.9, 0.7],
+            "provenance": "measured",
+            "run_id": "r1",
+        }
+    )
     box = figures.dice_box(ev, "en")
     assert {t.name for t in box.data} == {"ssl", "sam"}
     assert list(box.layout.xaxis.categoryarray) == ["LV", "LA"]
-    ms = pd.DataFrame({"model": "ssl", "name": "ef", "value": [50.0, 60.0], "reference": [52.0, 58.0],
-                       "unit": "%", "provenance": "measured", "run_id": "r1"})
+    ms = pd.DataFrame(
+        {
+            "model": "ssl",
+            "name": "ef",
+            "value": [50.0, 60.0],
+            "reference": [52.0, 58.0],
+            "unit": "%",
+            "provenance": "measured",
+            "run_id": "r1",
+        }
+    )
     sc = figures.agreement_scatter(ms, "ef", "en")
     identity = [t for t in sc.data if t.mode == "lines"][0]
     assert list(identity.x) == list(identity.y) == [50.0, 60.0]
@@ -128,8 +196,10 @@ def test_accuracy_figures():
     assert len(ba.layout.shapes) == 3  # bias and both limits of agreement
     sd = (8 / 1) ** 0.5  # differences -2, 2
     assert [a.text for a in ba.layout.annotations if a.name != "provenance"] == [
-        "ssl: バイアス 0", f"ssl: -1.96 SD {i18n.quantity(-1.96 * sd, 'ja')}",
-        f"ssl: +1.96 SD {i18n.quantity(1.96 * sd, 'ja')}"]
+        "ssl: バイアス 0",
+        f"ssl: -1.96 SD {i18n.quantity(-1.96 * sd, 'ja')}",
+        f"ssl: +1.96 SD {i18n.quantity(1.96 * sd, 'ja')}",
+    ]
 
 
 def _eight():
@@ -203,9 +273,18 @@ def test_benchmark_series_keep_their_look_across_sessions_and_never_share_one():
         looks[(model, dtype, hw)] = (st["line"]["color"], st["line"]["dash"], st["marker"]["symbol"])
     assert len(set(looks.values())) == len(series)  # no two series look alike
     # another process with another hash seed draws a model segroi does not know in the same colour
-    code = ("from engine.report import figures; "
-            "print(figures.series_style('my_model', 'fp32', 'x', ['x'])['line']['color'])")
-    colours = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout.strip()
-               for seed in ("1", "2")}
+    code = (
+        "from engine.report import figures; "
+        "print(figures.series_style('my_model', 'fp32', 'x', ['x'])['line']['color'])"
+    )
+    colours = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
     assert len(colours) == 1

@@ -32,18 +32,22 @@ def test_every_message_has_both_languages_with_the_same_placeholders(key):
     if isinstance(en, dict):  # the "one" form may write its numbers out ("1 month"): fewer placeholders
         assert _fields(en["one"]) <= other, key
     if isinstance(en, dict):
-        assert set(en) == {"one", "other"}, key       # English has exactly these two categories
+        assert set(en) == {"one", "other"}, key  # English has exactly these two categories
     if isinstance(ja, dict):
-        assert set(ja) == {"other"}, key              # Japanese has only "other"
+        assert set(ja) == {"other"}, key  # Japanese has only "other"
 
 
 def test_japanese_messages_are_japanese():
     def words(forms):  # the text without its placeholders
         return re.sub(r"\{[^}]*\}", "", " ".join(forms))
 
-    untranslated = [k for k, (en, ja) in MESSAGES.items()
-                    if not JAPANESE.search(words(_forms(ja))) and re.search(r"[a-z]{3,}", words(_forms(en)))
-                    and words(_forms(en)) != words(_forms(ja))]
+    untranslated = [
+        k
+        for k, (en, ja) in MESSAGES.items()
+        if not JAPANESE.search(words(_forms(ja)))
+        and re.search(r"[a-z]{3,}", words(_forms(en)))
+        and words(_forms(en)) != words(_forms(ja))
+    ]
     # only names, units and formats may read the same in both languages
     assert untranslated == [], untranslated
 
@@ -64,34 +68,40 @@ def test_a_missing_key_is_an_error_not_a_label():
     assert not i18n.has("no.such.key") and i18n.has("nav.overview")
 
 
-@pytest.mark.parametrize("value,currency,lang,expected", [
-    (1234567.4, "USD", "en", "$1,234,567"),
-    (1234567.6, "JPY", "en", "¥1,234,568"),
-    (1234567.6, "JPY", "ja", "￥1,234,568"),      # CLDR's Japanese yen sign is the full-width one
-    (12.5, "EUR", "en", "€12.50"),
-    (0.75, "USD", "en", "$0.75"),
-    (1.88, "USD", "ja", "$1.88"),
-    (0, "USD", "en", "$0"),
-    (-10774.26, "USD", "en", "-$10,774"),
-    (99.999, "USD", "en", "$100.00"),
-    (-0.001, "USD", "en", "$0.00"),               # no "-$0.00"
-])
+@pytest.mark.parametrize(
+    "value,currency,lang,expected",
+    [
+        (1234567.4, "USD", "en", "$1,234,567"),
+        (1234567.6, "JPY", "en", "¥1,234,568"),
+        (1234567.6, "JPY", "ja", "￥1,234,568"),  # CLDR's Japanese yen sign is the full-width one
+        (12.5, "EUR", "en", "€12.50"),
+        (0.75, "USD", "en", "$0.75"),
+        (1.88, "USD", "ja", "$1.88"),
+        (0, "USD", "en", "$0"),
+        (-10774.26, "USD", "en", "-$10,774"),
+        (99.999, "USD", "en", "$100.00"),
+        (-0.001, "USD", "en", "$0.00"),  # no "-$0.00"
+    ],
+)
 def test_money(value, currency, lang, expected):
     assert i18n.money(value, currency, lang) == expected
 
 
-@pytest.mark.parametrize("value,currency,lang,expected", [
-    (44737.59, "USD", "en", "$44.7K"),
-    (1_234_567, "EUR", "en", "€1.23M"),
-    (2.5e9, "USD", "en", "$2.5B"),
-    (-10774.26, "USD", "en", "-$10.8K"),
-    (512, "USD", "en", "$512"),
-    (44737.59, "USD", "ja", "$4.47万"),           # beside "$1.88", not "4.47万ドル"
-    (123_456_789, "JPY", "ja", "￥1.23億"),
-    (6_700_000, "JPY", "ja", "￥670万"),
-    (9_999, "JPY", "ja", "￥9,999"),
-    (-25_000, "EUR", "ja", "-€2.5万"),
-])
+@pytest.mark.parametrize(
+    "value,currency,lang,expected",
+    [
+        (44737.59, "USD", "en", "$44.7K"),
+        (1_234_567, "EUR", "en", "€1.23M"),
+        (2.5e9, "USD", "en", "$2.5B"),
+        (-10774.26, "USD", "en", "-$10.8K"),
+        (512, "USD", "en", "$512"),
+        (44737.59, "USD", "ja", "$4.47万"),  # beside "$1.88", not "4.47万ドル"
+        (123_456_789, "JPY", "ja", "￥1.23億"),
+        (6_700_000, "JPY", "ja", "￥670万"),
+        (9_999, "JPY", "ja", "￥9,999"),
+        (-25_000, "EUR", "ja", "-€2.5万"),
+    ],
+)
 def test_money_compact(value, currency, lang, expected):
     assert i18n.money_compact(value, currency, lang) == expected
 
@@ -113,8 +123,13 @@ def test_months_and_numpy_numbers():
 
 
 def test_quantity_keeps_three_significant_figures():
-    assert [i18n.quantity(v) for v in (0.0000235, 0.000235, 29.44, 123.4, 12345)] == \
-        ["0.0000235", "0.000235", "29.4", "123", "12,345"]
+    assert [i18n.quantity(v) for v in (0.0000235, 0.000235, 29.44, 123.4, 12345)] == [
+        "0.0000235",
+        "0.000235",
+        "29.4",
+        "123",
+        "12,345",
+    ]
 
 
 def test_values_in_their_units():
@@ -139,8 +154,9 @@ def test_every_reference_source_reads_in_japanese():
 
     sources = set()
     raw = reference.reference_scenario()
-    for prov in [reference.reference_parts()[1], reference_ja.reference_parts()[1]] + \
-            [reference.option_template(t, raw)[1] for t in reference.TEMPLATES]:
+    for prov in [reference.reference_parts()[1], reference_ja.reference_parts()[1]] + [
+        reference.option_template(t, raw)[1] for t in reference.TEMPLATES
+    ]:
         sources |= {p["source"] for p in prov.values()}
     for source in sources:
         ja = i18n.source_text(source, "ja")

@@ -54,11 +54,15 @@ def test_failure_rates_from_evaluations_take_precedence_and_name_the_threshold()
     add_annotation_items(store)
     add_evaluations(store)
     c = _by_field(measured.candidates(store, _with_vit_b()))
-    assert c["options.ssl.failure_rate"]["value"] == pytest.approx(0.25)   # 0.7 < 0.8
-    assert c["options.sam_vit_b.failure_rate"]["value"] == pytest.approx(0.5)    # 0.6, 0.75 < 0.8
+    assert c["options.ssl.failure_rate"]["value"] == pytest.approx(0.25)  # 0.7 < 0.8
+    assert c["options.sam_vit_b.failure_rate"]["value"] == pytest.approx(0.5)  # 0.6, 0.75 < 0.8
     # 2 of 4: Beta(2.5, 2.5), whose percentiles integrate to 0.12275 and 0.87725
-    assert c["options.sam_vit_b.failure_rate"]["leaf"] == {"value": 0.5, "low": pytest.approx(0.12275, abs=1e-4),
-                                                           "high": pytest.approx(0.87725, abs=1e-4), "dist": "beta"}
+    assert c["options.sam_vit_b.failure_rate"]["leaf"] == {
+        "value": 0.5,
+        "low": pytest.approx(0.12275, abs=1e-4),
+        "high": pytest.approx(0.87725, abs=1e-4),
+        "dist": "beta",
+    }
     assert "Dice < 0.8" in c["options.sam_vit_b.failure_rate"]["source"]
     # the reference's SAM is ViT-H: ViT-B accuracy is not its accuracy; it keeps the annotation rate
     assert c["options.sam.failure_rate"]["basis"] == "annotation"
@@ -87,10 +91,20 @@ def test_compute_from_the_latest_gpu_profile_and_training_hours():
 
 def test_a_gpu_profile_without_average_power_still_gives_its_compute():
     store = open_store()
-    row = {"model": "ssl_unet", "component": "full", "weights": "random", "device": "cuda",
-           "device_name": "Test GPU", "dtype": "bf16", "batch": 64, "input_size": "1x256x256",
-           "seconds_per_image": 0.00025, "joules_per_image": 0.15, "energy_method": "nvml_energy_counter",
-           "provenance": "measured"}
+    row = {
+        "model": "ssl_unet",
+        "component": "full",
+        "weights": "random",
+        "device": "cuda",
+        "device_name": "Test GPU",
+        "dtype": "bf16",
+        "batch": 64,
+        "input_size": "1x256x256",
+        "seconds_per_image": 0.00025,
+        "joules_per_image": 0.15,
+        "energy_method": "nvml_energy_counter",
+        "provenance": "measured",
+    }
     with store.run("profile") as run:
         run.add("profiles", [row])
     c = _by_field(measured.candidates(store))
@@ -118,7 +132,7 @@ def test_applying_every_candidate_gives_a_valid_scenario_that_says_where_numbers
 def test_items_timed_the_old_way_stay_out_unless_included_and_a_mix_is_named():
     store = open_store()
     add_annotation_items(store, timing="browser", session="sess-new")
-    add_annotation_items(store, timing="server", session="sess-old")     # same times, old way
+    add_annotation_items(store, timing="server", session="sess-old")  # same times, old way
     assert measured.old_annotation_items(store) == 10
     manual = _by_field(measured.candidates(store))["options.manual.seconds_per_structure"]
     assert "n = 3" in manual["source"] and "10 item(s) timed the old way" in manual["source"]
@@ -141,7 +155,9 @@ def test_each_kind_of_option_gets_what_measures_it():
     c = _by_field(measured.candidates(store, raw))
     # prompting time is the person's: every prompted option; review and training: every automatic one
     assert {f for f in c if f.endswith("prompt_seconds_per_structure")} == {
-        "options.sam.prompt_seconds_per_structure", "options.sam_vit_b.prompt_seconds_per_structure"}
+        "options.sam.prompt_seconds_per_structure",
+        "options.sam_vit_b.prompt_seconds_per_structure",
+    }
     assert "options.ssl.training_gpu_hours" in c and "options.ssl.review_seconds_per_study" in c
     assert not [f for f in c if f.startswith("options.hybrid.")]  # built from the others
     assert measured.option_model("sam_vit_l", {"kind": "prompted"}) == "sam_vit_l"

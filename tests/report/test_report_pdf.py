@@ -36,8 +36,7 @@ def ref():
 
 
 def _text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def _pages(path) -> int:
@@ -59,8 +58,8 @@ def test_english_pdf_has_the_headline_provenance_runs_and_footer(tmp_path, fast_
         assert h["cost_per_study"][option] in text
     roi = ref["result"]["options"]["ssl"]["roi"]
     assert "ROI" in text and i18n.percent(roi) in text
-    assert reference.BLS[:40] in flat                  # a published source in the assumptions table
-    assert run_id in flat and "Test GPU" in flat        # what was measured, where
+    assert reference.BLS[:40] in flat  # a published source in the assumptions table
+    assert run_id in flat and "Test GPU" in flat  # what was measured, where
     assert f"segroi {__version__}" in text and "“reference”" in text
     assert 3 <= _pages(out) <= 5
     assert not list(tmp_path.glob("*.part"))
@@ -100,7 +99,6 @@ def test_real_charts_render_through_kaleido(tmp_path, ref):
     assert dark > 0.02 * page1.width * page1.height
 
 
-
 @needs_poppler
 def test_user_text_reaches_the_pdf_literally(tmp_path, fast_charts):
     """A scenario name or source holding fpdf2's old page-count alias, Markdown or HTML is printed as
@@ -108,7 +106,9 @@ def test_user_text_reaches_the_pdf_literally(tmp_path, fast_charts):
     raw = reference.reference_scenario()
     raw["name"] = "{nb} {page} **b** <b>x</b> ![t](http://127.0.0.1:9/t.png) \ue000 end"
     raw.setdefault("provenance", {})["labour.clinician_wage_per_hour"] = {
-        "kind": "assumed", "source": "ward {nb} <i>y</i> :red[z]"}
+        "kind": "assumed",
+        "source": "ward {nb} <i>y</i> :red[z]",
+    }
     out = pdf.write(summarize(raw, draws=200), tmp_path / "hostile.pdf", "en", [])
     text = " ".join(_text(out).split())
     assert "{nb} {page} **b** <b>x</b> ![t](http://127.0.0.1:9/t.png) end" in text
@@ -123,8 +123,9 @@ def test_the_demo_run_is_dated_when_measured_and_page_one_says_how_sure(tmp_path
 
     seed(open_store())  # the H100 reference measurements, stored today, measured on 2026-11-26
     out = pdf.write(ref, tmp_path / "summary.pdf", "en", results.measured_runs(open_store()))
-    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     assert "2026-11-26" in pages[-2] + pages[-1]
     first = " ".join(pages[0].split())
     assert "inputs are still segroi's defaults" in first

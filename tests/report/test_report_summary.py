@@ -8,8 +8,7 @@ import pytest
 from hand_costs import ssl_against_manual_by_hand
 
 from engine import costmodel, reference
-from engine.report.summary import (assumption_rows, field_provenance, headline, savings_range,
-                                   summarize)
+from engine.report.summary import assumption_rows, field_provenance, headline, savings_range, summarize
 
 
 @pytest.fixture(scope="module")

@@ -32,10 +32,13 @@ def test_scenario_list_prints_a_hostile_name_inert(capsys):
     assert out.count("\n") == 1 and r"ward\x1b]52" in out
 
 
-@pytest.mark.parametrize("argv", [
-    lambda tmp: ["report", "--out", str(tmp / "no\x1b[2Jsuch\nfolder" / "x.pdf")],
-    lambda tmp: ["report", "--out", str(tmp / "x.pdf"), "--scenario", "no\x1b[31mpe\nsecond line"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        lambda tmp: ["report", "--out", str(tmp / "no\x1b[2Jsuch\nfolder" / "x.pdf")],
+        lambda tmp: ["report", "--out", str(tmp / "x.pdf"), "--scenario", "no\x1b[31mpe\nsecond line"],
+    ],
+)
 def test_an_error_quoting_user_text_stays_one_inert_line(tmp_path, capsys, argv):
     assert main(["demo"]) == 0
     capsys.readouterr()

@@ -24,8 +24,9 @@ def fit_tiny(ranks, batch_size: int, out: str) -> None:
     torch.set_num_threads(1)
     segmenter = SslSegmenter(UNet(width=4, levels=3), input_size=32, device="cpu", roi="frame")
     images, targets = tiny_data()
-    config = TrainConfig(image_size=32, width=4, levels=3, epochs=1, batch_size=batch_size, lr=1e-2,
-                         min_epoch_steps=1)  # one pass over the 12 frames
+    config = TrainConfig(
+        image_size=32, width=4, levels=3, epochs=1, batch_size=batch_size, lr=1e-2, min_epoch_steps=1
+    )  # one pass over the 12 frames
     losses: list[float] = []
     fit(segmenter, images, targets, config, lambda r, e, loss: losses.append(loss), ranks=ranks)
     if ranks is None or ranks.lead:
@@ -33,9 +34,15 @@ def fit_tiny(ranks, batch_size: int, out: str) -> None:
 
 
 def rank(local_rank: int, world: int, port: int, batch_size: int, out: str) -> None:
-    os.environ.update(RANK=str(local_rank), LOCAL_RANK=str(local_rank), WORLD_SIZE=str(world),
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), GLOO_SOCKET_IFNAME="lo",
-                      TORCHELASTIC_USE_AGENT_STORE="True")   # the test hosts the store
+    os.environ.update(
+        RANK=str(local_rank),
+        LOCAL_RANK=str(local_rank),
+        WORLD_SIZE=str(world),
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+        GLOO_SOCKET_IFNAME="lo",
+        TORCHELASTIC_USE_AGENT_STORE="True",
+    )  # the test hosts the store
     from engine.scale import ddp
 
     group = ddp.join("cpu")
@@ -47,9 +54,15 @@ def rank(local_rank: int, world: int, port: int, batch_size: int, out: str) -> N
 
 def failing_share(local_rank: int, world: int, port: int, out: str) -> None:
     """Rank 1's pseudo-labelling raises; every rank must stop with the same one-line error."""
-    os.environ.update(RANK=str(local_rank), LOCAL_RANK=str(local_rank), WORLD_SIZE=str(world),
-                      MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), GLOO_SOCKET_IFNAME="lo",
-                      TORCHELASTIC_USE_AGENT_STORE="True")
+    os.environ.update(
+        RANK=str(local_rank),
+        LOCAL_RANK=str(local_rank),
+        WORLD_SIZE=str(world),
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+        GLOO_SOCKET_IFNAME="lo",
+        TORCHELASTIC_USE_AGENT_STORE="True",
+    )
     from engine.errors import SegroiError
     from engine.models.ssl.train import _per_cine
     from engine.scale import ddp

@@ -18,5 +18,14 @@ with connect(address) as cluster:
     with tempfile.TemporaryDirectory() as staging:
         job = inference.Job("segment", spec, w, prompts, workers=workers, gpus_per_worker=gpus, staging=staging)
         outcome = inference.run(list(plan(data, read_masks=False)), job)
-    print(json.dumps({"workers": workers, "gpus_per_worker": gpus, "cluster_gpus": cluster.gpus,
-                      "frames": len(outcome.frames), "where": [f.where for f in outcome.frames]}))
+    print(
+        json.dumps(
+            {
+                "workers": workers,
+                "gpus_per_worker": gpus,
+                "cluster_gpus": cluster.gpus,
+                "frames": len(outcome.frames),
+                "where": [f.where for f in outcome.frames],
+            }
+        )
+    )

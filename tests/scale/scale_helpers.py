@@ -18,6 +18,7 @@ RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": 
 # Ray reads these when it is first imported: set them before any test module imports it.
 os.environ.update(RAY_ENV)
 
+
 def ray_env() -> dict:
     """The environment for a Ray started by a test, and for subprocesses that join one."""
     env = dict(os.environ)
@@ -84,5 +85,6 @@ def run_cli(args: list[str], timeout: float = 300, cwd=None):
     import sys
 
     env = {**ray_env(), "SEGROI_DB": os.environ["SEGROI_DB"], "SEGROI_SALT": os.environ["SEGROI_SALT"]}
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "engine.cli", *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=cwd
+    )

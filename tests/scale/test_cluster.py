@@ -35,11 +35,17 @@ def test_segment_and_evaluate_on_two_nodes_equal_the_local_run(two_nodes, phanto
     assert ev.returncode == 0, ev.stderr
     store = open_store(read_only=True)
     runs = store.query("SELECT id, settings FROM runs WHERE kind = 'evaluate' AND status = 'ok' ORDER BY started_at")
-    rows = [store.query("SELECT * EXCLUDE (run_id) FROM evaluations WHERE run_id = ? ORDER BY frame, structure",
-                        [r["id"]]) for r in runs]
+    rows = [
+        store.query("SELECT * EXCLUDE (run_id) FROM evaluations WHERE run_id = ? ORDER BY frame, structure", [r["id"]])
+        for r in runs
+    ]
     assert len(rows[0]) > 0 and rows[0] == rows[1]
-    meas = [store.query("SELECT * EXCLUDE (run_id) FROM measurements WHERE run_id = ? "
-                        "ORDER BY name, study, view, phase", [r["id"]]) for r in runs]
+    meas = [
+        store.query(
+            "SELECT * EXCLUDE (run_id) FROM measurements WHERE run_id = ? ORDER BY name, study, view, phase", [r["id"]]
+        )
+        for r in runs
+    ]
     assert meas[0] == meas[1]
     ray_settings = json.loads(runs[1]["settings"])["ray"]
     assert ray_settings["nodes"] == 2 and ray_settings["workers"] == 2  # one CPU worker per node's spare CPU
@@ -48,8 +54,13 @@ def test_segment_and_evaluate_on_two_nodes_equal_the_local_run(two_nodes, phanto
 
 def test_gpu_jobs_get_one_gpu_per_actor(two_nodes, phantom, weights):
     probe = Path(__file__).with_name("gpu_probe.py")
-    done = subprocess.run([sys.executable, str(probe), two_nodes, str(phantom), str(weights)], env=ray_env(),
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(probe), two_nodes, str(phantom), str(weights)],
+        env=ray_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["cluster_gpus"] == 2 and result["workers"] == 2 and result["gpus_per_worker"] == 1
@@ -65,8 +76,25 @@ def test_gpu_jobs_get_one_gpu_per_actor(two_nodes, phantom, weights):
 
 
 def test_more_gpu_workers_than_gpus_is_refused(two_nodes, phantom, weights, tmp_path):
-    done = run_cli(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(phantom),
-                    "--out", str(tmp_path / "o"), "--device", "cuda", "--ray", two_nodes, "--ray-workers", "3"])
+    done = run_cli(
+        [
+            "segment",
+            "--model",
+            "ssl",
+            "--weights",
+            str(weights),
+            "--data",
+            str(phantom),
+            "--out",
+            str(tmp_path / "o"),
+            "--device",
+            "cuda",
+            "--ray",
+            two_nodes,
+            "--ray-workers",
+            "3",
+        ]
+    )
     assert done.returncode == 2
     assert "segroi segment: error: --ray-workers 3: the cluster has 2 GPU(s), one per worker" in done.stderr
 
@@ -74,9 +102,29 @@ def test_more_gpu_workers_than_gpus_is_refused(two_nodes, phantom, weights, tmp_
 def test_profile_runs_one_job_per_node_tagged_with_its_host(two_nodes, weights):
     import socket
 
-    done = run_cli(["profile", "--models", "ssl_unet", "--device", "cpu", "--seconds", "0.3", "--warmup", "0",
-                    "--idle-seconds", "0", "--threads", "1", "--ssl-weights", str(weights), "--ray", two_nodes,
-                    "--format", "json"])
+    done = run_cli(
+        [
+            "profile",
+            "--models",
+            "ssl_unet",
+            "--device",
+            "cpu",
+            "--seconds",
+            "0.3",
+            "--warmup",
+            "0",
+            "--idle-seconds",
+            "0",
+            "--threads",
+            "1",
+            "--ssl-weights",
+            str(weights),
+            "--ray",
+            two_nodes,
+            "--format",
+            "json",
+        ]
+    )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     store = open_store(read_only=True)
@@ -95,8 +143,21 @@ def test_profile_runs_one_job_per_node_tagged_with_its_host(two_nodes, weights):
 def test_a_node_job_that_fails_is_a_failed_run_of_its_own(two_nodes):
     """--device cuda on logical GPUs: torch finds no CUDA device on either node; both runs fail, each
     with its reason, no profile row is kept, and the command says so in one line."""
-    done = run_cli(["profile", "--models", "ssl_unet", "--device", "cuda", "--seconds", "0.3", "--ray", two_nodes,
-                    "--ray-per", "gpu-model"])
+    done = run_cli(
+        [
+            "profile",
+            "--models",
+            "ssl_unet",
+            "--device",
+            "cuda",
+            "--seconds",
+            "0.3",
+            "--ray",
+            two_nodes,
+            "--ray-per",
+            "gpu-model",
+        ]
+    )
     assert done.returncode == 2
     errors = [line for line in done.stderr.splitlines() if line.startswith("segroi profile: error:")]
     assert len(errors) == 1 and "1 of 1 node job(s) failed" in errors[0], done.stderr

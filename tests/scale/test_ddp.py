@@ -27,15 +27,35 @@ import torch
 from engine.cli import main
 from engine.store import open_store
 
-TINY = ["--image-size", "64", "--width", "4", "--levels", "3", "--epochs", "2", "--rounds", "1",
-        "--batch-size", "4", "--threads", "1"]
+TINY = [
+    "--image-size",
+    "64",
+    "--width",
+    "4",
+    "--levels",
+    "3",
+    "--epochs",
+    "2",
+    "--rounds",
+    "1",
+    "--batch-size",
+    "4",
+    "--threads",
+    "1",
+]
 NO_FLOOR = ["--min-qc-frames", "1", "--min-qc-share", "0", "--min-qc-ratio", "0"]
 TOLERANCE = 0.02
 
 
 def segroi(*argv, cwd: Path, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "engine.cli", *argv], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "engine.cli", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def weights(path: Path) -> torch.Tensor:
@@ -76,14 +96,19 @@ def trained(phantom16, tmp_path_factory):
     home = root / "home"
     home.mkdir()
     # A module fixture runs before the per-test store and salt of tests/conftest.py: set both here.
-    env = {"SEGROI_DB": str(root / "store.duckdb"), "SEGROI_SALT": "test-salt", "HOME": str(home),
-           "XDG_DATA_HOME": str(home / "data")}
+    env = {
+        "SEGROI_DB": str(root / "store.duckdb"),
+        "SEGROI_SALT": "test-salt",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+    }
     out = {}
     for name, extra in [("one", []), ("two", ["--nproc", "2"]), ("seed1", ["--seed", "1"])]:
         work = root / name
         work.mkdir()
-        done = segroi("train-ssl", "--data", str(phantom16), "--out", f"{name}.pt", *TINY, *NO_FLOOR, *extra,
-                      cwd=work, env=env)
+        done = segroi(
+            "train-ssl", "--data", str(phantom16), "--out", f"{name}.pt", *TINY, *NO_FLOOR, *extra, cwd=work, env=env
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         out[name] = (work, done)
     return root, env, out
@@ -95,13 +120,17 @@ def test_two_gloo_processes_match_one_process(trained):
     one, two, seed1 = (runs[k][0] for k in ("one", "two", "seed1"))
     drift = relative_distance(one / "one.pt", two / "two.pt")
     assert drift < TOLERANCE, f"2 processes differ from 1 by {drift:.4f} (relative L2 of the weights)"
-    assert relative_distance(one / "one.pt", seed1 / "seed1.pt") > 10 * TOLERANCE   # the tolerance can tell runs apart
+    assert relative_distance(one / "one.pt", seed1 / "seed1.pt") > 10 * TOLERANCE  # the tolerance can tell runs apart
     store = open_store(env["SEGROI_DB"], read_only=True)
-    rows = {json.loads(r["settings"]).get("processes", 1): r for r in store.query(
-        "SELECT r.settings, t.* FROM training_runs t JOIN runs r ON r.id = t.run_id "
-        "WHERE json_extract(r.settings, '$.seed') = 0")}
+    rows = {
+        json.loads(r["settings"]).get("processes", 1): r
+        for r in store.query(
+            "SELECT r.settings, t.* FROM training_runs t JOIN runs r ON r.id = t.run_id "
+            "WHERE json_extract(r.settings, '$.seed') = 0"
+        )
+    }
     assert set(rows) == {1, 2}
-    assert rows[1]["qc_pass_rates"] == rows[2]["qc_pass_rates"]           # pseudo-labels and QC: exact
+    assert rows[1]["qc_pass_rates"] == rows[2]["qc_pass_rates"]  # pseudo-labels and QC: exact
     assert rows[1]["images"] == rows[2]["images"] == 16
     assert abs(rows[1]["final_loss"] - rows[2]["final_loss"]) < 1e-3
     assert json.loads(rows[2]["settings"])["backend"] == "gloo"
@@ -111,11 +140,10 @@ def test_two_gloo_processes_match_one_process(trained):
 def test_only_rank_zero_writes(trained):
     root, env, runs = trained
     work, done = runs["two"]
-    assert sorted(p.name for p in work.iterdir()) == ["two.pt"]                # no other file, no temp left
-    assert not any((root / "home").rglob("*"))                                   # nothing in the user dirs
+    assert sorted(p.name for p in work.iterdir()) == ["two.pt"]  # no other file, no temp left
+    assert not any((root / "home").rglob("*"))  # nothing in the user dirs
     store = open_store(env["SEGROI_DB"], read_only=True)
-    mine = [r for r in store.query("SELECT * FROM runs WHERE kind = 'train-ssl'")
-            if "--nproc" in (r["command"] or "")]
+    mine = [r for r in store.query("SELECT * FROM runs WHERE kind = 'train-ssl'") if "--nproc" in (r["command"] or "")]
     assert len(mine) == 1 and mine[0]["status"] == "ok"
     assert len(store.query("SELECT * FROM training_runs WHERE run_id = ?", [mine[0]["id"]])) == 1
     # stdout: rank 0's report, the same lines as one process prints, plus one line from rank 1.
@@ -138,7 +166,7 @@ def test_fit_on_two_ranks_is_the_one_process_step_even_when_the_batch_does_not_d
     host, _listener = loopback_store(2)
     mp.start_processes(rank, args=(2, host.port, 5, str(tmp_path / "two.pt")), nprocs=2, start_method="spawn")
     a, b = torch.load(tmp_path / "one.pt"), torch.load(tmp_path / "two.pt")
-    assert len(a["losses"]) == len(b["losses"]) == 3          # 12 samples: batches of 5, 5 and 2 (1 + 1)
+    assert len(a["losses"]) == len(b["losses"]) == 3  # 12 samples: batches of 5, 5 and 2 (1 + 1)
     for x, y in zip(a["losses"], b["losses"]):
         assert abs(x - y) < 1e-5
     for k, v in a["state"].items():
@@ -189,7 +217,7 @@ def _listening(pids: list[int]) -> list[str]:
     for table in ("tcp", "tcp6"):
         for line in Path(f"/proc/{pids[0]}/net/{table}").read_text().splitlines()[1:]:
             cols = line.split()
-            if cols[3] == "0A" and cols[9] in inodes:      # 0A: LISTEN
+            if cols[3] == "0A" and cols[9] in inodes:  # 0A: LISTEN
                 found.append(cols[1])
     return found
 
@@ -211,14 +239,30 @@ def _spawned_ranks(parent: int) -> list[int]:
 
 @pytest.mark.slow
 def test_a_rank_killed_mid_run_fails_the_command_in_one_line(phantom16, tmp_path):
-    argv = [sys.executable, "-m", "engine.cli", "train-ssl", "--data", str(phantom16), "--out", "w.pt",
-            *TINY[:6], "--epochs", "30", *TINY[8:], *NO_FLOOR, "--nproc", "2"]
+    argv = [
+        sys.executable,
+        "-m",
+        "engine.cli",
+        "train-ssl",
+        "--data",
+        str(phantom16),
+        "--out",
+        "w.pt",
+        *TINY[:6],
+        "--epochs",
+        "30",
+        *TINY[8:],
+        *NO_FLOOR,
+        "--nproc",
+        "2",
+    ]
     proc = subprocess.Popen(argv, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:      # rank 0 has opened the run: training is under way
+        while time.monotonic() < deadline:  # rank 0 has opened the run: training is under way
             if len(_spawned_ranks(proc.pid)) == 2 and open_store(read_only=True).query(
-                    "SELECT * FROM runs WHERE kind = 'train-ssl' AND status = 'running'"):
+                "SELECT * FROM runs WHERE kind = 'train-ssl' AND status = 'running'"
+            ):
                 break
             time.sleep(0.5)
         else:
@@ -243,14 +287,31 @@ def test_a_rank_killed_mid_run_fails_the_command_in_one_line(phantom16, tmp_path
     assert open_store(read_only=True).query("SELECT * FROM training_runs") == []
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("0", "--nproc must be at least 1"),
-    ("-2", "--nproc must be at least 1"),
-    ("5", "--nproc 5 is more than --batch-size 4"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("0", "--nproc must be at least 1"),
+        ("-2", "--nproc must be at least 1"),
+        ("5", "--nproc 5 is more than --batch-size 4"),
+    ],
+)
 def test_bad_nproc_gives_one_line(value, expected, tmp_path, capsys):
-    assert main(["train-ssl", "--data", str(tmp_path), "--out", str(tmp_path / "w.pt"), "--batch-size", "4",
-                 "--nproc", value]) == 2
+    assert (
+        main(
+            [
+                "train-ssl",
+                "--data",
+                str(tmp_path),
+                "--out",
+                str(tmp_path / "w.pt"),
+                "--batch-size",
+                "4",
+                "--nproc",
+                value,
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("segroi train-ssl: error: ") and expected in err
     assert not (tmp_path / "w.pt").exists()
@@ -267,7 +328,7 @@ def test_more_processes_than_cores_or_nproc_under_torchrun_give_one_line(tmp_pat
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "under torchrun leave it out" in err
     monkeypatch.setenv("RANK", "0")
-    assert main(args) == 2       # torchrun's environment, but not all of it
+    assert main(args) == 2  # torchrun's environment, but not all of it
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "LOCAL_RANK, MASTER_ADDR, MASTER_PORT are not set" in err
     assert not (tmp_path / "w.pt").exists()
@@ -288,4 +349,4 @@ def test_cines_are_shared_out_by_frames_and_each_goes_to_one_rank():
     shares = [Group(r, 2, r, "gloo", "cpu").share(cines) for r in range(2)]
     assert sorted(i for s in shares for c in s for i in c) == list(range(13))
     sizes = [sum(len(c) for c in s) for s in shares]
-    assert sizes == [7, 6]        # by hand: 6 -> r0, 3 -> r1, 2 -> r1, 1 -> r1, 1 -> r0
+    assert sizes == [7, 6]  # by hand: 6 -> r0, 3 -> r1, 2 -> r1, 1 -> r1, 1 -> r0

@@ -48,8 +48,11 @@ def test_evaluate_stores_the_same_rows(ray_local, phantom, weights, capsys):
     assert main([*base, "--ray", "auto"]) == 0
     ray_out = capsys.readouterr().out
     # The printed summary is the same apart from the time and the run id.
-    strip = lambda text: [line.split(" in ")[0] if line.startswith("evaluated") else line  # noqa: E731
-                          for line in text.splitlines() if "stored as measurement" not in line]
+    strip = lambda text: [  # noqa: E731
+        line.split(" in ")[0] if line.startswith("evaluated") else line
+        for line in text.splitlines()
+        if "stored as measurement" not in line
+    ]
     assert strip(local_out) == strip(ray_out)
     store = open_store(read_only=True)
     local, ray_ = _two_runs(store)
@@ -75,7 +78,17 @@ def test_the_same_per_file_problems(ray_local, phantom, weights, tmp_path, capsy
     (data / "empty.dcm").write_bytes(b"")
     (data / "cut.dcm").write_bytes(b"\0" * 128 + b"DICM" + b"\x02\x00\x10\x00UI")
     (data / "README.txt").write_text("notes")
-    base = ["segment", "--model", "ssl", "--weights", str(weights), "--data", str(data), "--truth", str(phantom / "truth")]
+    base = [
+        "segment",
+        "--model",
+        "ssl",
+        "--weights",
+        str(weights),
+        "--data",
+        str(data),
+        "--truth",
+        str(phantom / "truth"),
+    ]
     assert main([*base, "--out", str(tmp_path / "a")]) == 0
     local = capsys.readouterr()
     assert main([*base, "--out", str(tmp_path / "b"), "--ray", "auto"]) == 0
@@ -106,8 +119,25 @@ def test_same_stem_is_refused_and_nothing_is_written(ray_local, phantom, weights
         src = sorted(phantom.glob("*.png"))[0]
         (tmp_path / site / "a.png").write_bytes(src.read_bytes())
     out = tmp_path / "out"
-    assert main(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(tmp_path / "site1"),
-                 str(tmp_path / "site2"), "--out", str(out), "--ray", "auto"]) == 2
+    assert (
+        main(
+            [
+                "segment",
+                "--model",
+                "ssl",
+                "--weights",
+                str(weights),
+                "--data",
+                str(tmp_path / "site1"),
+                str(tmp_path / "site2"),
+                "--out",
+                str(out),
+                "--ray",
+                "auto",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "both give frame name a_000" in err and "nothing was written" in err
     assert list(out.iterdir()) == []
@@ -165,8 +195,7 @@ def test_sam_prompts_travel_with_their_frames(ray_local, sam_checkpoint, tmp_pat
 
     data = tmp_path / "one"
     write_phantom(make_study(0, seed=9, size=96), data)
-    base = ["--model", "sam", "--sam-checkpoint", str(sam_checkpoint), "--sam-image-size", "128",
-            "--data", str(data)]
+    base = ["--model", "sam", "--sam-checkpoint", str(sam_checkpoint), "--sam-image-size", "128", "--data", str(data)]
     assert main(["segment", *base, "--out", str(tmp_path / "local")]) == 0
     assert main(["segment", *base, "--out", str(tmp_path / "ray"), "--ray", "auto"]) == 0
     local = png_bytes(tmp_path / "local")
@@ -177,7 +206,8 @@ def test_sam_prompts_travel_with_their_frames(ray_local, sam_checkpoint, tmp_pat
     local_run, ray_run = _two_runs(store)
     assert _rows(store, "evaluations", local_run["id"]) == _rows(store, "evaluations", ray_run["id"])
     assert {r["prompts"] for r in _rows(store, "evaluations", ray_run["id"])} == {
-        "simulated: box per structure from the reference mask, edges jittered +/-5% of box size, seed 0"}
+        "simulated: box per structure from the reference mask, edges jittered +/-5% of box size, seed 0"
+    }
 
 
 def test_echonet_table_problems_found_on_workers_reach_the_driver(ray_local, weights, tmp_path, capsys):
@@ -189,8 +219,12 @@ def test_echonet_table_problems_found_on_workers_reach_the_driver(ray_local, wei
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
     from test_echonet import _tracing, make_echonet
 
-    rows = (_tracing("0X1A2B.avi", 2, 5, 25, 6, 26) + _tracing("0X1A2B.avi", 99, 9, 21, 10, 22)
-            + _tracing("0X1A2B.avi", 7, 9, 21, 10, 22) + _tracing("GONE.avi", 1, 5, 25, 6, 26))
+    rows = (
+        _tracing("0X1A2B.avi", 2, 5, 25, 6, 26)
+        + _tracing("0X1A2B.avi", 99, 9, 21, 10, 22)
+        + _tracing("0X1A2B.avi", 7, 9, 21, 10, 22)
+        + _tracing("GONE.avi", 1, 5, 25, 6, 26)
+    )
     root = make_echonet(tmp_path / "EchoNet", tracings=rows)
     base = ["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(root)]
     assert main(base) == 0

@@ -17,8 +17,9 @@ BLOCK_RAY = "import sys; sys.modules['ray'] = None; sys.modules['ray.data'] = No
 
 
 def _without_ray(code: str, tmp_path):
-    return subprocess.run([sys.executable, "-c", BLOCK_RAY + code], capture_output=True, text=True, timeout=300,
-                          cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, "-c", BLOCK_RAY + code], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
 
 
 @pytest.mark.slow
@@ -36,33 +37,51 @@ sys.exit(main(["evaluate", "--model", "ssl", "--weights", {str(weights)!r}, "--d
     assert len(list((tmp_path / "labels").glob("*.png"))) == 20
     assert done.stderr.strip().splitlines()[-1] == (
         "segroi evaluate: error: --ray needs Ray, which is not installed here (ray is missing): "
-        "pip install 'segroi[ray]'")
+        "pip install 'segroi[ray]'"
+    )
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("address", ["local", "auto", "10.0.0.5:6379", "head.example.org:6379",
-                                     "ray://10.0.0.5:10001", "[::1]:6379"])
+@pytest.mark.parametrize(
+    "address", ["local", "auto", "10.0.0.5:6379", "head.example.org:6379", "ray://10.0.0.5:10001", "[::1]:6379"]
+)
 def test_addresses_accepted(address):
     assert check_address(address) == address
 
 
-@pytest.mark.parametrize("address", ["", "head", "head:", "head:0", "head:70000", "http://head:8265",
-                                     "ray://head", "-x:1", "a b:1"])
+@pytest.mark.parametrize(
+    "address", ["", "head", "head:", "head:0", "head:70000", "http://head:8265", "ray://head", "-x:1", "a b:1"]
+)
 def test_addresses_refused(address):
     with pytest.raises(SegroiError, match="is not an address"):
         check_address(address)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--ray", "nowhere"], "--ray 'nowhere' is not an address"),
-    (["--ray-workers", "2"], "--ray-workers needs --ray ADDRESS"),
-    (["--ray-retries", "1"], "--ray-retries needs --ray ADDRESS"),
-    (["--ray", "local", "--ray-workers", "0"], "--ray-workers must be at least 1"),
-    (["--ray", "local", "--ray-retries", "-1"], "--ray-retries must be between 0 and 100"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--ray", "nowhere"], "--ray 'nowhere' is not an address"),
+        (["--ray-workers", "2"], "--ray-workers needs --ray ADDRESS"),
+        (["--ray-retries", "1"], "--ray-retries needs --ray ADDRESS"),
+        (["--ray", "local", "--ray-workers", "0"], "--ray-workers must be at least 1"),
+        (["--ray", "local", "--ray-retries", "-1"], "--ray-retries must be between 0 and 100"),
+    ],
+)
 def test_ray_options_checked_before_anything_runs(tmp_path, weights, capsys, args, message):
-    code = main(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(tmp_path),
-                 "--out", str(tmp_path / "o"), *args])
+    code = main(
+        [
+            "segment",
+            "--model",
+            "ssl",
+            "--weights",
+            str(weights),
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o"),
+            *args,
+        ]
+    )
     assert code == 2 and f"segroi segment: error: {message}" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
@@ -93,11 +112,16 @@ def test_worker_counts():
 
 
 def test_profile_jobs_per_node_and_per_gpu_model():
-    cluster = ClusterInfo("auto", False, [_node(1, 16, 8, "H100"), _node(2, 16, 8, "H100"),
-                                          _node(3, 8, 1, "L4"), _node(4, 32)])
+    cluster = ClusterInfo(
+        "auto", False, [_node(1, 16, 8, "H100"), _node(2, 16, 8, "H100"), _node(3, 8, 1, "L4"), _node(4, 32)]
+    )
     per_node = nodes.plan_jobs(cluster, "auto", "node")
     assert [(j.node.host, j.device_type) for j in per_node] == [
-        ("host1", "cuda"), ("host2", "cuda"), ("host3", "cuda"), ("host4", "cpu")]
+        ("host1", "cuda"),
+        ("host2", "cuda"),
+        ("host3", "cuda"),
+        ("host4", "cpu"),
+    ]
     per_model = nodes.plan_jobs(cluster, "auto", "gpu-model")
     assert [(j.node.host, j.node.accelerator) for j in per_model] == [("host1", "H100"), ("host3", "L4")]
     assert [j.node.host for j in nodes.plan_jobs(cluster, "cuda", "node")] == ["host1", "host2", "host3"]
@@ -120,5 +144,6 @@ def test_job_errors_keep_segroi_messages_and_name_dead_workers():
         pass
 
     died = inference.job_error(ActorDiedError("The actor died unexpectedly before finishing this task."), 2)
-    assert str(died).startswith("a Ray worker died (ActorDiedError) and its work could not be finished "
-                                "after 2 retries (--ray-retries)")
+    assert str(died).startswith(
+        "a Ray worker died (ActorDiedError) and its work could not be finished after 2 retries (--ray-retries)"
+    )

@@ -27,8 +27,9 @@ def slow_weights(tmp_path_factory):
 
 
 def _start(args, env):
-    return subprocess.Popen([sys.executable, "-m", "engine.cli", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "engine.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def _kill_label_worker_when(ready, proc, timeout=120.0) -> int:
@@ -65,8 +66,22 @@ def test_segment_survives_a_killed_worker(ray_local, phantom, slow_weights, tmp_
 
 def test_a_job_that_still_fails_stores_a_failed_run_and_no_rows(ray_local, phantom, slow_weights, tmp_path):
     env = {**ray_env(), "SEGROI_DB": os.environ["SEGROI_DB"]}
-    proc = _start(["evaluate", "--model", "ssl", "--weights", str(slow_weights), "--data", str(phantom),
-                   "--ray", ray_local, "--ray-retries", "0"], env)
+    proc = _start(
+        [
+            "evaluate",
+            "--model",
+            "ssl",
+            "--weights",
+            str(slow_weights),
+            "--data",
+            str(phantom),
+            "--ray",
+            ray_local,
+            "--ray-retries",
+            "0",
+        ],
+        env,
+    )
 
     def run_open():
         return bool(open_store(read_only=True).query("SELECT id FROM runs WHERE status = 'running'"))
@@ -85,8 +100,24 @@ def test_a_job_that_still_fails_stores_a_failed_run_and_no_rows(ray_local, phant
 def test_segment_that_fails_leaves_no_label_map(ray_local, phantom, slow_weights, tmp_path):
     env = {**ray_env(), "SEGROI_DB": os.environ["SEGROI_DB"]}
     out = tmp_path / "out"
-    proc = _start(["segment", "--model", "ssl", "--weights", str(slow_weights), "--data", str(phantom),
-                   "--out", str(out), "--ray", ray_local, "--ray-retries", "0"], env)
+    proc = _start(
+        [
+            "segment",
+            "--model",
+            "ssl",
+            "--weights",
+            str(slow_weights),
+            "--data",
+            str(phantom),
+            "--out",
+            str(out),
+            "--ray",
+            ray_local,
+            "--ray-retries",
+            "0",
+        ],
+        env,
+    )
 
     # killed as soon as it exists: waiting for a first label map races with the worker finishing
     # all 20 frames before the first one is written, and then there is nothing left to fail

@@ -9,9 +9,28 @@ from engine.data.phantom import make_study, write_phantom
 # Smallest settings that exercise the whole pipeline: 32-pixel input, 3-level U-Net of width 4.
 # Such a network learns nothing in one epoch, so the QC floor and the collapse check are off here
 # (they have their own tests, tests/ssl/test_floor.py).
-TINY = ["--image-size", "32", "--width", "4", "--levels", "3", "--epochs", "1", "--rounds", "2",
-        "--batch-size", "4", "--threads", "1", "--min-qc-frames", "1", "--min-qc-share", "0",
-        "--min-qc-ratio", "0"]
+TINY = [
+    "--image-size",
+    "32",
+    "--width",
+    "4",
+    "--levels",
+    "3",
+    "--epochs",
+    "1",
+    "--rounds",
+    "2",
+    "--batch-size",
+    "4",
+    "--threads",
+    "1",
+    "--min-qc-frames",
+    "1",
+    "--min-qc-share",
+    "0",
+    "--min-qc-ratio",
+    "0",
+]
 
 
 @pytest.fixture(autouse=True)

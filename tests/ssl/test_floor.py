@@ -16,8 +16,22 @@ from engine.store import open_store
 from tests.ssl.conftest import TINY
 
 REAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "real-dicom"
-SMALL = ["--image-size", "32", "--width", "4", "--levels", "3", "--epochs", "1", "--rounds", "2",
-         "--batch-size", "4", "--threads", "1"]
+SMALL = [
+    "--image-size",
+    "32",
+    "--width",
+    "4",
+    "--levels",
+    "3",
+    "--epochs",
+    "1",
+    "--rounds",
+    "2",
+    "--batch-size",
+    "4",
+    "--threads",
+    "1",
+]
 
 
 def _failed_run(store):
@@ -74,8 +88,11 @@ def test_floor_message_points_at_the_calibration_when_areas_fail():
     from engine.models.ssl.train import QcSummary
 
     frames = [Frame(np.zeros((8, 8), np.float32), (0.3, 0.3), "s", f"f{i}") for i in range(67)]
-    summary = QcSummary([True] * 4 + [False] * 63, Counter({"area": 63, "eccentricity": 5}),
-                        Counter({"LA area": 60, "RA area": 55, "LV eccentricity": 5}))
+    summary = QcSummary(
+        [True] * 4 + [False] * 63,
+        Counter({"area": 63, "eccentricity": 5}),
+        Counter({"LA area": 60, "RA area": 55, "LV eccentricity": 5}),
+    )
     msg = floor_message(summary, frames, TrainConfig())
     assert "only 4 of 67 frames (6%)" in msg
     assert "area (63 frames: LA 60, RA 55)" in msg and "eccentricity (5 frames" in msg
@@ -88,8 +105,18 @@ def test_a_network_that_did_not_learn_its_pseudo_labels_fails_the_run(phantom_di
     weights = tmp_path / "w.pt"
     # One epoch of a width-4 network at 32 px learns nothing: its predictions fail QC where its
     # pseudo-labels passed, even after the extra epochs; the run fails and writes no weights.
-    args = ["train-ssl", "--data", str(phantom_dir), "--out", str(weights), *SMALL,
-            "--min-qc-frames", "1", "--min-qc-share", "0"]
+    args = [
+        "train-ssl",
+        "--data",
+        str(phantom_dir),
+        "--out",
+        str(weights),
+        *SMALL,
+        "--min-qc-frames",
+        "1",
+        "--min-qc-share",
+        "0",
+    ]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "training failed" in err and "No weights were written" in err and "Traceback" not in err
@@ -100,8 +127,7 @@ def test_a_network_that_did_not_learn_its_pseudo_labels_fails_the_run(phantom_di
 
 def test_collapse_raises_in_the_library_too(phantom_dir):
     frames = load(phantom_dir, read_masks=False).frames
-    cfg = TrainConfig(image_size=32, width=4, levels=3, epochs=1, min_qc_frames=1, min_qc_share=0.0,
-                      extra_blocks=0)
+    cfg = TrainConfig(image_size=32, width=4, levels=3, epochs=1, min_qc_frames=1, min_qc_share=0.0, extra_blocks=0)
     with pytest.raises(TrainingFailed, match="pseudo-labels"):
         train_ssl(frames, cfg)
 
@@ -113,7 +139,7 @@ def test_real_scanner_files_get_a_verdict_from_every_command(tmp_path, capsys):
     shutil.copytree(REAL, data)
     assert main(["inspect", str(data)]) == 0
     out = capsys.readouterr().out
-    assert "6 ok, 0 error, 2 skipped" in out            # LICENSE and README are not images
+    assert "6 ok, 0 error, 2 skipped" in out  # LICENSE and README are not images
     assert main(["train-ssl", "--data", str(data), "--out", str(tmp_path / "w.pt"), "--quick"]) == 2
     err = capsys.readouterr().err
     assert "passed the anatomical QC" in err and "no echo sector" in err and "Traceback" not in err
@@ -130,8 +156,22 @@ def test_real_scanner_files_get_a_verdict_from_every_command(tmp_path, capsys):
     shutil.rmtree(ph / "truth")
     assert main(["train-ssl", "--data", str(ph), "--out", str(tmp_path / "w.pt"), *TINY]) == 0
     capsys.readouterr()
-    assert main(["segment", "--model", "ssl", "--weights", str(tmp_path / "w.pt"), "--data", str(data),
-                 "--out", str(tmp_path / "labels")]) == 0
+    assert (
+        main(
+            [
+                "segment",
+                "--model",
+                "ssl",
+                "--weights",
+                str(tmp_path / "w.pt"),
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "labels"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "wrote 7 label maps" in out and "anatomical QC: 0 of 7 label maps (0%) pass" in out
     assert main(["qc", "--data", str(data), "--labels", str(tmp_path / "labels")]) == 0

@@ -23,7 +23,7 @@ def test_label_free_accuracy_goals_on_held_out_phantom_frames(tmp_path, style):
     write_phantom(make_phantom(4, seed=32, style=style, size=128), test)
     import shutil
 
-    shutil.rmtree(train / "truth")                      # nothing to peek at
+    shutil.rmtree(train / "truth")  # nothing to peek at
     weights = tmp_path / "w.pt"
     assert main(["train-ssl", "--data", str(train), "--out", str(weights), "--quick", "--threads", "1"]) == 0
     assert main(["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(test)]) == 0

@@ -40,7 +40,7 @@ def test_view_is_guessed_when_not_given(frames):
 
 
 def test_pseudo_labels_work_at_another_size_and_without_spacing():
-    f = make_study(2, seed=11, size=200)[0]        # A4C ED
+    f = make_study(2, seed=11, size=200)[0]  # A4C ED
     pl = pseudo_label(f.pixels, f.view)
     assert pl.spacing_assumed
     assert dice(pl.label == 1, f.mask == 1) > 0.85 and set(np.unique(pl.label)) == {0, 1, 2, 3, 4}
@@ -52,7 +52,7 @@ def test_blank_image_gives_no_label_and_says_why():
 
 
 def test_cine_frames_are_named_consistently(frames):
-    a4c = [f for f in frames[:4] if f.view == "A4C"]        # ED and ES of one study: a two-frame cine
+    a4c = [f for f in frames[:4] if f.view == "A4C"]  # ED and ES of one study: a two-frame cine
     cine = [Frame(f.pixels, f.spacing_mm, "s", "cine", i) for i, f in enumerate(a4c)]
     labels = pseudo_label_cine(cine)
     for pl, f in zip(labels, a4c):
@@ -75,9 +75,9 @@ def test_sector_is_not_fooled_by_text_and_lines_around_it():
     fan = sector_mask(img.shape, 10, 120, -35, 35, 170)
     rng = np.random.default_rng(0)
     img[fan] = 0.2 + 0.3 * rng.random(fan.sum())
-    img[185:187, 5:235] = 0.9          # an ECG-like line under and across the fan's bottom
-    img[20:120, 215] = 0.8             # a depth ruler beside it
-    img[5:15, 5:60] = 0.9              # a block of text
+    img[185:187, 5:235] = 0.9  # an ECG-like line under and across the fan's bottom
+    img[20:120, 215] = 0.8  # a depth ruler beside it
+    img[5:15, 5:60] = 0.9  # a block of text
     s = find_sector(img)
     assert s.fitted and abs(s.apex_row - 10) < 3 and abs(s.apex_col - 120) < 3
     assert abs(s.right_deg - 35) < 2 and abs(s.depth - 170) < 6
@@ -85,7 +85,7 @@ def test_sector_is_not_fooled_by_text_and_lines_around_it():
 
 def test_a_picture_without_a_sector_is_said_to_have_none():
     img = np.zeros((120, 160), np.float32)
-    img[20:100, 30:130] = 0.5          # a rectangle (a linear probe's image, or a photograph)
+    img[20:100, 30:130] = 0.5  # a rectangle (a linear probe's image, or a photograph)
     s = find_sector(img)
     assert s is not None and not s.fitted
 
@@ -106,11 +106,11 @@ def test_eccentricity_of_an_ellipse_in_physical_units():
 
 
 def test_chamber_qc_accepts_and_rejects():
-    lv = check_chamber(_ellipse(40, 20), "LV", (0.5, 0.5))     # 25 cm2, ecc 0.87
+    lv = check_chamber(_ellipse(40, 20), "LV", (0.5, 0.5))  # 25 cm2, ecc 0.87
     assert lv.passed and lv.area_cm2 == pytest.approx(math.pi * 40 * 20 / 100, rel=0.02)
     round_lv = check_chamber(_ellipse(20, 20), "LV", (0.5, 0.5))
     assert not round_lv.passed and round_lv.rules == ["eccentricity"]
-    tiny = check_chamber(_ellipse(8, 4), "LV", (0.5, 0.5))     # 1 cm2
+    tiny = check_chamber(_ellipse(8, 4), "LV", (0.5, 0.5))  # 1 cm2
     assert not tiny.passed and "area" in tiny.rules
     two = _ellipse(20, 10, centre=(60, 150)) | _ellipse(20, 10, centre=(240, 150))
     assert "2 separate parts" in check_chamber(two, "LA", (0.5, 0.5)).reasons
@@ -123,17 +123,17 @@ def test_small_hearts_atria_of_4_to_5_cm2_pass_but_the_published_floor_would_not
     assert math.pi * 1.2 * 1.2 == pytest.approx(4.52, abs=0.01)
     for chamber in ("LA", "RA"):
         assert check_chamber(atrium, chamber, (0.5, 0.5)).passed
-    assert not check_chamber(_ellipse(8, 8), "LA", (0.5, 0.5)).passed      # 2.0 cm2: below 2.5
+    assert not check_chamber(_ellipse(8, 8), "LA", (0.5, 0.5)).passed  # 2.0 cm2: below 2.5
 
 
 def test_solidity_catches_a_leak_that_area_and_eccentricity_pass():
     lv = _ellipse(40, 20)
     leak = lv.copy()
-    leak[150:280, 170:182] = True              # a band out of the LV's side, down the sector edge ...
-    leak[268:280, 110:182] = True              # ... and round under where the LA would be
+    leak[150:280, 170:182] = True  # a band out of the LV's side, down the sector edge ...
+    leak[268:280, 110:182] = True  # ... and round under where the LA would be
     q = check_chamber(leak, "LV", (0.5, 0.5))
     area = leak.sum() * 0.25 / 100
-    assert 4.7 < area < 104 and 0.62 < q.eccentricity < 0.96      # the published QC would pass it
+    assert 4.7 < area < 104 and 0.62 < q.eccentricity < 0.96  # the published QC would pass it
     assert not q.passed and q.rules == ["solidity"]
 
 
@@ -174,7 +174,7 @@ def test_cine_rule_flags_a_chamber_that_jumps():
     assert all(q.passed for q in check_cine(frames, (0.5, 0.5), "A4C"))
     moved = _four()
     moved[moved == 2] = 0
-    moved[_ellipse(20, 20, centre=(256, 190))] = 2          # the LA 36 px (18 mm) deeper in one frame
+    moved[_ellipse(20, 20, centre=(256, 190))] = 2  # the LA 36 px (18 mm) deeper in one frame
     qs = check_cine([_four(), moved, _four()], (0.5, 0.5), "A4C")
     assert qs[0].passed and qs[2].passed and not qs[1].passed and qs[1].rules == ["cine"]
 
@@ -186,7 +186,7 @@ def test_frame_qc_needs_every_chamber_of_its_view():
     assert check_frame(lab, (0.5, 0.5), "A2C").passed
     a4c = check_frame(lab, (0.5, 0.5), "A4C")
     assert not a4c.passed and any(r.startswith("RV") for r in a4c.reasons)
-    lab[_ellipse(20, 20, centre=(100, 40))] = 3              # a round RV: fails even in A2C
+    lab[_ellipse(20, 20, centre=(100, 40))] = 3  # a round RV: fails even in A2C
     assert not check_frame(lab, (0.5, 0.5), None).passed
 
 
@@ -204,8 +204,8 @@ def test_exact_phantom_masks_mostly_pass_qc():
 def test_postprocess_keeps_one_filled_region_per_chamber():
     lab = np.zeros((20, 20), np.uint8)
     lab[2:10, 2:10] = 1
-    lab[5, 5] = 0                      # a hole
-    lab[15:17, 15:17] = 1              # a stray island
+    lab[5, 5] = 0  # a hole
+    lab[15:17, 15:17] = 1  # a stray island
     lab[12:14, 2:4] = 2
     out = largest_regions(lab)
     assert out[5, 5] == 1 and out[15, 15] == 0 and out[12, 2] == 2

@@ -17,7 +17,7 @@ def test_qc_of_pseudo_labels_gives_a_verdict_against_the_floor(phantom_dir, caps
     assert len(frames) == 4
     verdict = out[-1]
     assert verdict.startswith("verdict: ") and "of 4 frames" in verdict
-    assert "below train-ssl's floor (20 frames and 30%)" in verdict          # 4 frames < 20
+    assert "below train-ssl's floor (20 frames and 30%)" in verdict  # 4 frames < 20
     assert main(["qc", "--data", str(phantom_dir), "--min-qc-frames", "1", "--min-qc-share", "0"]) == 0
     out = capsys.readouterr().out
     passed = sum(x.startswith("pass ") for x in out.splitlines())

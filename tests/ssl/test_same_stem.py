@@ -28,8 +28,16 @@ def _frame(seed: int, study: str) -> Frame:
     rng = np.random.default_rng(seed)
     mask = np.zeros((40, 48), np.uint8)
     mask[10:30, 12:30] = 1
-    return Frame(pixels=rng.random((40, 48), dtype=np.float32), spacing_mm=(0.5, 0.5), study=study,
-                 source="a", index=0, view="A4C", phase="ED", mask=mask)
+    return Frame(
+        pixels=rng.random((40, 48), dtype=np.float32),
+        spacing_mm=(0.5, 0.5),
+        study=study,
+        source="a",
+        index=0,
+        view="A4C",
+        phase="ED",
+        mask=mask,
+    )
 
 
 @pytest.fixture
@@ -61,8 +69,20 @@ def test_same_stem_frames_share_a_name(two_sites):
 
 def test_segment_refuses_same_stem_and_writes_nothing(tmp_path, two_sites, weights, capsys):
     out = tmp_path / "labels"
-    rc = main(["segment", "--model", "ssl", "--weights", str(weights),
-               "--data", str(two_sites[0]), str(two_sites[1]), "--out", str(out)])
+    rc = main(
+        [
+            "segment",
+            "--model",
+            "ssl",
+            "--weights",
+            str(weights),
+            "--data",
+            str(two_sites[0]),
+            str(two_sites[1]),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 2
     err = capsys.readouterr().err
     _error_names_both(err, two_sites)
@@ -74,8 +94,20 @@ def test_segment_same_stem_leaves_existing_output_untouched(tmp_path, two_sites,
     out = tmp_path / "labels"
     out.mkdir()
     (out / "a_000.png").write_bytes(b"previous run")
-    rc = main(["segment", "--model", "ssl", "--weights", str(weights),
-               "--data", str(two_sites[0]), str(two_sites[1]), "--out", str(out)])
+    rc = main(
+        [
+            "segment",
+            "--model",
+            "ssl",
+            "--weights",
+            str(weights),
+            "--data",
+            str(two_sites[0]),
+            str(two_sites[1]),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 2
     assert [p.name for p in out.iterdir()] == ["a_000.png"]
     assert (out / "a_000.png").read_bytes() == b"previous run"
@@ -84,14 +116,14 @@ def test_segment_same_stem_leaves_existing_output_untouched(tmp_path, two_sites,
 def test_segment_each_site_alone_still_works(tmp_path, two_sites, weights):
     for site in two_sites:
         out = tmp_path / f"labels_{site.name}"
-        assert main(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(site),
-                     "--out", str(out)]) == 0
+        assert (
+            main(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(site), "--out", str(out)]) == 0
+        )
         assert [p.name for p in out.iterdir()] == ["a_000.png"]
 
 
 def test_evaluate_refuses_same_stem_with_own_truth_and_stores_nothing(two_sites, weights, capsys):
-    rc = main(["evaluate", "--model", "ssl", "--weights", str(weights),
-               "--data", str(two_sites[0]), str(two_sites[1])])
+    rc = main(["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(two_sites[0]), str(two_sites[1])])
     assert rc == 2
     err = capsys.readouterr().err
     _error_names_both(err, two_sites)
@@ -111,8 +143,20 @@ def test_evaluate_refuses_same_stem_sharing_one_truth_label(tmp_path, weights, c
     save_frames([_frame(9, "x")], tmp_path / "unused", truth_dir=truth)
     frames = load(sites, truth=truth).frames
     assert len(frames) == 2 and all(f.mask is not None for f in frames)  # the ambiguity is real
-    rc = main(["evaluate", "--model", "ssl", "--weights", str(weights),
-               "--data", str(sites[0]), str(sites[1]), "--truth", str(truth)])
+    rc = main(
+        [
+            "evaluate",
+            "--model",
+            "ssl",
+            "--weights",
+            str(weights),
+            "--data",
+            str(sites[0]),
+            str(sites[1]),
+            "--truth",
+            str(truth),
+        ]
+    )
     assert rc == 2
     _error_names_both(capsys.readouterr().err, sites)
     assert open_store(read_only=True).runs() == []

@@ -46,15 +46,21 @@ def test_segment_output_reads_back_as_ground_truth(tmp_path, weights, phantom_di
     from engine.data import load
 
     out = tmp_path / "labels"
-    assert main(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(phantom_dir),
-                 "--out", str(out)]) == 0
+    assert (
+        main(["segment", "--model", "ssl", "--weights", str(weights), "--data", str(phantom_dir), "--out", str(out)])
+        == 0
+    )
     frames = load(phantom_dir, truth=out).frames
     assert len(frames) == 4 and all(f.mask is not None for f in frames)
 
 
 def test_evaluate_stores_one_simulated_run_with_failure_rate(phantom_dir, weights, capsys):
-    assert main(["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(phantom_dir),
-                 "--tolerance", "0.7"]) == 0
+    assert (
+        main(
+            ["evaluate", "--model", "ssl", "--weights", str(weights), "--data", str(phantom_dir), "--tolerance", "0.7"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "provenance: simulated" in out and "failure rate" in out
     store = open_store(read_only=True)
@@ -113,8 +119,24 @@ def test_sam_path_prompts_from_truth_and_labels_the_run_simulated(phantom_dir, t
 
     monkeypatch.setattr(sam, "SamSegmenter", BoxSam)
     out = tmp_path / "sam_labels"
-    assert main(["segment", "--model", "sam", "--sam-checkpoint", "x.pth", "--data", str(phantom_dir),
-                 "--out", str(out), "--jitter", "0"]) == 0
+    assert (
+        main(
+            [
+                "segment",
+                "--model",
+                "sam",
+                "--sam-checkpoint",
+                "x.pth",
+                "--data",
+                str(phantom_dir),
+                "--out",
+                str(out),
+                "--jitter",
+                "0",
+            ]
+        )
+        == 0
+    )
     assert "prompts: simulated" in capsys.readouterr().out
     assert len(list(out.glob("*_000.png"))) == 4
     assert main(["evaluate", "--model", "sam", "--sam-checkpoint", "x.pth", "--data", str(phantom_dir)]) == 0

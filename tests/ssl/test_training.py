@@ -17,8 +17,17 @@ from engine.models.ssl_net import SslSegmenter
 from engine.store import open_store
 from tests.ssl.conftest import TINY
 
-TINY_CONFIG = TrainConfig(image_size=32, width=4, levels=3, epochs=1, rounds=2, batch_size=4,
-                          min_qc_frames=1, min_qc_share=0.0, min_qc_ratio=0.0)
+TINY_CONFIG = TrainConfig(
+    image_size=32,
+    width=4,
+    levels=3,
+    epochs=1,
+    rounds=2,
+    batch_size=4,
+    min_qc_frames=1,
+    min_qc_share=0.0,
+    min_qc_ratio=0.0,
+)
 
 
 class GroundTruthTrap(Frame):
@@ -70,7 +79,7 @@ def test_loss_pieces():
     target = torch.zeros(2, 8, 8, dtype=torch.long)
     target[:, 2:5, 2:5] = 1
     perfect = torch.nn.functional.one_hot(target, 5).permute(0, 3, 1, 2).float() * 50
-    assert float(soft_dice_loss(perfect, target, 5)) < 0.6     # absent classes count as (smoothed) zero
+    assert float(soft_dice_loss(perfect, target, 5)) < 0.6  # absent classes count as (smoothed) zero
     w = class_weights(target, 5)
     assert w[1] > w[0] > 0 and w[2] == 0 and float(w[w > 0].mean()) == pytest.approx(1.0)
 
@@ -106,8 +115,22 @@ def test_train_command_does_not_open_label_files(phantom_dir, tmp_path, monkeypa
 
 
 def test_train_command_rejects_bad_settings(phantom_dir, tmp_path, capsys):
-    assert main(["train-ssl", "--data", str(phantom_dir), "--out", str(tmp_path / "w.pt"), "--image-size", "30",
-                 "--levels", "3"]) == 2
+    assert (
+        main(
+            [
+                "train-ssl",
+                "--data",
+                str(phantom_dir),
+                "--out",
+                str(tmp_path / "w.pt"),
+                "--image-size",
+                "30",
+                "--levels",
+                "3",
+            ]
+        )
+        == 2
+    )
     assert "multiple of 4" in capsys.readouterr().err
     assert main(["train-ssl", "--data", str(tmp_path / "nothing"), "--out", str(tmp_path / "w.pt"), *TINY]) == 2
     assert open_store(read_only=True).query("SELECT * FROM training_runs") == []
@@ -122,7 +145,7 @@ def test_cines_are_grouped_by_source_and_long_ones_sampled_evenly():
     frames = [f("a", i) for i in range(40)] + [f("b", 1), f("b", 0)] + [f("c", 0, 9)]
     groups = cines(frames)
     assert [len(g) for g in groups] == [40, 2, 1]
-    assert [frames[i].index for i in groups[1]] == [0, 1]          # in frame order
+    assert [frames[i].index for i in groups[1]] == [0, 1]  # in frame order
     picked = sample_cines(frames, 16)
     a = [x.index for x in picked if x.source == "a"]
     assert len(a) == 16 and a[0] == 0 and a[-1] == 39 and a == sorted(a)
@@ -191,9 +214,9 @@ def test_augmentation_scales_about_the_apex_and_pads_with_the_blank_screen():
     assert (area > 0).all()
     centroid = ((ya == 1) * rows).sum(dim=(1, 2)) / area
     assert float(centroid.min()) < 12.5 and float(centroid.max()) > 18.5, centroid
-    small, large = area < 10, area > 22                    # zoomed out / zoomed in (16 px unscaled)
+    small, large = area < 10, area > 22  # zoomed out / zoomed in (16 px unscaled)
     assert small.any() and large.any()
-    assert float(centroid[small].mean()) < float(centroid[large].mean()) - 4   # zoom out moves it up
+    assert float(centroid[small].mean()) < float(centroid[large].mean()) - 4  # zoom out moves it up
     # What zooming out brings in from beyond the crop is blank screen (about -2 after contrast and
     # noise), not a zero fill.
     assert abs(float(xa[:, 0, 24:, :].mean()) + 2.0) < 0.6

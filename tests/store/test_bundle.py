@@ -17,8 +17,16 @@ from engine.store.bundle import export_runs, import_bundle
 from engine.store.bundle_files import import_path, import_uploads
 
 T0 = dt.datetime(2026, 10, 1, 8, 0)
-TABLES = ("runs", "hardware", "profiles", "evaluations", "measurements", "training_runs", "annotation_sessions",
-          "annotation_items")
+TABLES = (
+    "runs",
+    "hardware",
+    "profiles",
+    "evaluations",
+    "measurements",
+    "training_runs",
+    "annotation_sessions",
+    "annotation_items",
+)
 
 
 def _seed(path: Path) -> dict[str, str]:
@@ -28,28 +36,79 @@ def _seed(path: Path) -> dict[str, str]:
     ids = {}
     with store.run("profile", settings={"models": ["ssl_unet"]}, command="segroi profile") as run:
         run.add("hardware", {"device_type": "cuda", "device_name": "NVIDIA L4", "host": "gpu-box-7"})
-        run.add("profiles", [{"model": "ssl_unet", "component": "full", "weights": "random", "device": "cuda",
-                              "device_name": "NVIDIA L4", "host": "gpu-box-7", "dtype": dtype, "batch": 64,
-                              "input_size": "1x256x256", "images_per_second": ips, "provenance": "measured",
-                              "source": "a test run", "measured_at": T0}
-                             for dtype, ips in (("fp32", 900.0), ("bf16", 1500.0))])
+        run.add(
+            "profiles",
+            [
+                {
+                    "model": "ssl_unet",
+                    "component": "full",
+                    "weights": "random",
+                    "device": "cuda",
+                    "device_name": "NVIDIA L4",
+                    "host": "gpu-box-7",
+                    "dtype": dtype,
+                    "batch": 64,
+                    "input_size": "1x256x256",
+                    "images_per_second": ips,
+                    "provenance": "measured",
+                    "source": "a test run",
+                    "measured_at": T0,
+                }
+                for dtype, ips in (("fp32", 900.0), ("bf16", 1500.0))
+            ],
+        )
     ids["profile"] = run.id
     with store.run("evaluate", settings={"model": "ssl"}) as run:
-        run.add("evaluations", [{"model": "ssl", "frame": f"f_{i:03d}", "structure": "LV", "dice": 0.8 + i / 100,
-                                 "provenance": "simulated"} for i in range(3)])
-        run.add("measurements", {"model": "ssl", "name": "failure_rate", "value": 0.0, "unit": "fraction",
-                                 "provenance": "simulated"})
+        run.add(
+            "evaluations",
+            [
+                {
+                    "model": "ssl",
+                    "frame": f"f_{i:03d}",
+                    "structure": "LV",
+                    "dice": 0.8 + i / 100,
+                    "provenance": "simulated",
+                }
+                for i in range(3)
+            ],
+        )
+        run.add(
+            "measurements",
+            {"model": "ssl", "name": "failure_rate", "value": 0.0, "unit": "fraction", "provenance": "simulated"},
+        )
     ids["evaluate"] = run.id
     with store.run("train-ssl", settings={"epochs": 1}) as run:
         run.add("training_runs", {"images": 12, "epochs": 1, "device": "cpu", "qc_pass_rates": [0.5, 0.25]})
     ids["train-ssl"] = run.id
     with store.run("annotate-sim", settings={"task": "ssl"}) as run:
-        run.add("annotation_sessions", {"id": "sess-1", "annotator": "sim", "task": "ssl",
-                                        "idle_threshold_seconds": 30.0, "simulated": True, "created_at": T0,
-                                        "status": "done"})
-        run.add("annotation_items", [{"session_id": "sess-1", "frame": "f_000", "structure": s, "task": "ssl",
-                                      "active_seconds": 3.5, "accepted": True, "simulated": True,
-                                      "completed_at": T0} for s in ("LV", "LA")])
+        run.add(
+            "annotation_sessions",
+            {
+                "id": "sess-1",
+                "annotator": "sim",
+                "task": "ssl",
+                "idle_threshold_seconds": 30.0,
+                "simulated": True,
+                "created_at": T0,
+                "status": "done",
+            },
+        )
+        run.add(
+            "annotation_items",
+            [
+                {
+                    "session_id": "sess-1",
+                    "frame": "f_000",
+                    "structure": s,
+                    "task": "ssl",
+                    "active_seconds": 3.5,
+                    "accepted": True,
+                    "simulated": True,
+                    "completed_at": T0,
+                }
+                for s in ("LV", "LA")
+            ],
+        )
     ids["annotate-sim"] = run.id
     return ids
 
@@ -84,7 +143,9 @@ def test_round_trip_keeps_every_row_host_date_and_device(source, tmp_path):
     manifest = export_runs(open_store(path), list(ids.values()), out)
     assert sorted(p.name for p in out.iterdir()) == sorted(["manifest.json", *(f"{t}.parquet" for t in TABLES)])
     assert manifest["schema_version"] == SCHEMA_VERSION and manifest["format"] == "segroi-bundle"
-    assert manifest["tables"]["profiles"]["rows"] == 2 and manifest["tables"]["profiles"]["provenance"] == {"measured": 2}
+    assert manifest["tables"]["profiles"]["rows"] == 2 and manifest["tables"]["profiles"]["provenance"] == {
+        "measured": 2
+    }
     assert manifest["tables"]["evaluations"]["provenance"] == {"simulated": 3}
     assert {r["kind"] for r in manifest["runs"]} == set(ids)
     assert [r["devices"] for r in manifest["runs"] if r["kind"] == "profile"] == [["NVIDIA L4"]]
@@ -158,8 +219,10 @@ def test_a_bundle_from_an_older_schema_imports_with_its_columns(source, tmp_path
     target = open_store(tmp_path / "dashboard.duckdb")
     assert import_bundle(target, out).added == [ids["profile"]]
     rows = target.query("SELECT host, images_per_second, reduced_input FROM profiles ORDER BY images_per_second")
-    assert rows == [{"host": None, "images_per_second": 900.0, "reduced_input": False},
-                    {"host": None, "images_per_second": 1500.0, "reduced_input": False}]
+    assert rows == [
+        {"host": None, "images_per_second": 900.0, "reduced_input": False},
+        {"host": None, "images_per_second": 1500.0, "reduced_input": False},
+    ]
 
 
 def test_a_changed_file_is_refused_and_nothing_lands(source, tmp_path):
@@ -210,13 +273,16 @@ def test_a_zip_imports_and_its_names_never_become_paths(source, tmp_path):
     assert target.query("SELECT source FROM bundle_imports")[0]["source"] == "site-a.zip"
 
 
-@pytest.mark.parametrize("entries, message", [
-    ({"a/manifest.json": b"{}", "b/manifest.json": b"{}"}, "exactly one manifest.json"),
-    ({"a/b/manifest.json": b"{}"}, "exactly one manifest.json"),
-    ({"manifest.json": json.dumps({"tables": {"../runs": {}}}).encode()}, "does not know"),
-    ({"manifest.json": json.dumps({"tables": {"runs": {}}}).encode()}, "lacks runs.parquet"),
-    ({"manifest.json": b"\xff\xfe"}, "cannot be read"),
-])
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ({"a/manifest.json": b"{}", "b/manifest.json": b"{}"}, "exactly one manifest.json"),
+        ({"a/b/manifest.json": b"{}"}, "exactly one manifest.json"),
+        ({"manifest.json": json.dumps({"tables": {"../runs": {}}}).encode()}, "does not know"),
+        ({"manifest.json": json.dumps({"tables": {"runs": {}}}).encode()}, "lacks runs.parquet"),
+        ({"manifest.json": b"\xff\xfe"}, "cannot be read"),
+    ],
+)
 def test_bad_zips_are_refused_with_one_line(tmp_path, entries, message):
     zpath = tmp_path / "b.zip"
     zpath.write_bytes(_zip(entries))
@@ -292,9 +358,18 @@ def test_items_cannot_join_a_session_this_store_already_has(source, tmp_path):
     export_runs(open_store(path), [ids["annotate-sim"]], tmp_path / "b")
     target = open_store(tmp_path / "dashboard.duckdb")
     with target.run("annotate-sim", settings={"task": "manual"}) as run:
-        run.add("annotation_sessions", {"id": "sess-1", "annotator": "ann-local", "task": "manual",
-                                        "idle_threshold_seconds": 30.0, "simulated": False, "created_at": T0,
-                                        "status": "done"})
+        run.add(
+            "annotation_sessions",
+            {
+                "id": "sess-1",
+                "annotator": "ann-local",
+                "task": "manual",
+                "idle_threshold_seconds": 30.0,
+                "simulated": False,
+                "created_at": T0,
+                "status": "done",
+            },
+        )
     before = {t: len(target.query(f"SELECT * FROM {t}")) for t in TABLES}
     with pytest.raises(StoreError, match="annotation session"):
         import_bundle(target, tmp_path / "b")

@@ -29,8 +29,10 @@ def test_legacy_scenarios_are_upgraded_in_place(tmp_path, monkeypatch):
         opt.pop("kind", None)
     # as segroi stored it then: keys sorted, no kinds
     con = duckdb.connect(str(path))
-    con.execute("INSERT INTO scenarios VALUES ('reference', ?, ?, NULL, now(), now())",
-                [json.dumps(old, sort_keys=True), json.dumps(prov, sort_keys=True)])
+    con.execute(
+        "INSERT INTO scenarios VALUES ('reference', ?, ?, NULL, now(), now())",
+        [json.dumps(old, sort_keys=True), json.dumps(prov, sort_keys=True)],
+    )
     odd = {"name": "odd", "options": {"manual": {}, "vit_b": {"kind": "prompted"}}}
     con.execute("INSERT INTO scenarios VALUES ('odd', ?, NULL, NULL, now(), now())", [json.dumps(odd)])
     con.close()
@@ -44,8 +46,12 @@ def test_legacy_scenarios_are_upgraded_in_place(tmp_path, monkeypatch):
     before = costmodel.evaluate(costmodel.validate({**old, "provenance": prov}))
     after = costmodel.evaluate(costmodel.validate({**up, "provenance": rows["reference"]["provenance"]}))
     assert after == before
-    cols = [r["column_name"] for r in store.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'published_accuracy'")]
+    cols = [
+        r["column_name"]
+        for r in store.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'published_accuracy'"
+        )
+    ]
     assert {"model", "dataset", "metric", "value", "source", "provenance"} <= set(cols)
 
 

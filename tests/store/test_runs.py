@@ -16,9 +16,21 @@ from engine.store import store as store_module
 
 
 def _running_row(store, run_id: str, pid: int, started: dt.datetime | None) -> None:
-    store.insert("runs", [{"id": run_id, "kind": "profile", "status": "running", "started_at": "2026-11-26",
-                           "host": store_module.socket.gethostname(), "pid": pid, "process_started_at": started,
-                           "segroi_version": "0"}])
+    store.insert(
+        "runs",
+        [
+            {
+                "id": run_id,
+                "kind": "profile",
+                "status": "running",
+                "started_at": "2026-11-26",
+                "host": store_module.socket.gethostname(),
+                "pid": pid,
+                "process_started_at": started,
+                "segroi_version": "0",
+            }
+        ],
+    )
 
 
 def _status(store, run_id: str) -> str:
@@ -111,8 +123,10 @@ def test_one_runs_rows_and_the_training_behind_a_weights_file(tmp_path):
         train.add("training_runs", {"images": 12, "seconds": 3.5, "weights_path": "/w/ssl.pt"})
     for dice in (0.5, 0.9):
         with store.run(RunKind.EVALUATE) as run_:
-            run_.add("evaluations", {"model": "ssl", "frame": "f1", "structure": "LV", "dice": dice,
-                                     "provenance": "measured"})
+            run_.add(
+                "evaluations",
+                {"model": "ssl", "frame": "f1", "structure": "LV", "dice": dice, "provenance": "measured"},
+            )
         time.sleep(0.01)  # started_at orders the runs
     newest = results.latest_run_id(store, RunKind.EVALUATE)
     assert newest == run_.id

@@ -9,8 +9,16 @@ from engine.errors import SegroiError
 from engine.store import SCHEMA_VERSION, Store, StoreError, StoreLocked, open_store
 from engine.store import store as store_module
 
-PROFILE = {"model": "ssl_unet", "component": "full", "weights": "random", "device": "cpu",
-           "dtype": "fp32", "batch": 1, "input_size": "1x256x256", "provenance": "measured"}
+PROFILE = {
+    "model": "ssl_unet",
+    "component": "full",
+    "weights": "random",
+    "device": "cpu",
+    "dtype": "fp32",
+    "batch": 1,
+    "input_size": "1x256x256",
+    "provenance": "measured",
+}
 
 
 def test_default_path_follows_segroi_db(tmp_path, monkeypatch):
@@ -28,24 +36,40 @@ def test_default_path_without_env_is_in_user_data_dir(monkeypatch, tmp_path):
 def test_fresh_store_has_current_schema_and_all_tables(tmp_path):
     store = open_store(tmp_path / "s.duckdb")
     tables = {r["table_name"] for r in store.query("SELECT table_name FROM information_schema.tables")}
-    assert {"runs", "hardware", "profiles", "annotation_sessions", "annotation_items", "evaluations",
-            "measurements", "training_runs", "scenarios", "schema_version"} <= tables
+    assert {
+        "runs",
+        "hardware",
+        "profiles",
+        "annotation_sessions",
+        "annotation_items",
+        "evaluations",
+        "measurements",
+        "training_runs",
+        "scenarios",
+        "schema_version",
+    } <= tables
     assert store.query("SELECT max(version) AS v FROM schema_version")[0]["v"] == SCHEMA_VERSION
 
 
 def test_old_file_is_upgraded_keeping_its_rows(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     store = open_store(path)
-    store.insert("scenarios", [{"name": "kept", "assumptions": {}, "created_at": "2026-01-01",
-                                "updated_at": "2026-01-01"}])
-    extra = (SCHEMA_VERSION + 1, f"{SCHEMA_VERSION + 1:04d}_test.sql",
-             "ALTER TABLE scenarios ADD COLUMN owner VARCHAR;")
+    store.insert(
+        "scenarios", [{"name": "kept", "assumptions": {}, "created_at": "2026-01-01", "updated_at": "2026-01-01"}]
+    )
+    extra = (
+        SCHEMA_VERSION + 1,
+        f"{SCHEMA_VERSION + 1:04d}_test.sql",
+        "ALTER TABLE scenarios ADD COLUMN owner VARCHAR;",
+    )
     real = store_module._migrations
     monkeypatch.setattr(store_module, "_migrations", lambda: real() + [extra])
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     upgraded = open_store(path)
-    assert "owner" in [r["column_name"] for r in upgraded.query(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'scenarios'")]
+    assert "owner" in [
+        r["column_name"]
+        for r in upgraded.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'scenarios'")
+    ]
     assert upgraded.query("SELECT name FROM scenarios") == [{"name": "kept"}]
     assert upgraded.query("SELECT max(version) AS v FROM schema_version")[0]["v"] == SCHEMA_VERSION + 1
 
@@ -135,9 +159,20 @@ def test_running_run_of_a_dead_process_becomes_abandoned(tmp_path):
     store = open_store(tmp_path / "s.duckdb")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    store.insert("runs", [{"id": "r1", "kind": "profile", "status": "running", "started_at": "2026-11-26",
-                           "host": store_module.socket.gethostname(), "pid": dead.pid,
-                           "segroi_version": "0"}])
+    store.insert(
+        "runs",
+        [
+            {
+                "id": "r1",
+                "kind": "profile",
+                "status": "running",
+                "started_at": "2026-11-26",
+                "host": store_module.socket.gethostname(),
+                "pid": dead.pid,
+                "segroi_version": "0",
+            }
+        ],
+    )
     open_store(tmp_path / "s.duckdb")
     (row,) = store.runs()
     assert row["status"] == "abandoned" and row["finished_at"] is not None
@@ -156,9 +191,14 @@ def test_reader_waits_for_writer_then_gives_a_clear_message(tmp_path):
     path = tmp_path / "s.duckdb"
     open_store(path)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb,time,sys; c=duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time,sys; c=duckdb.connect({str(path)!r}); print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         store = Store(path, lock_wait=0.3)
@@ -176,14 +216,40 @@ def test_annotation_items_stored_before_browser_timing_are_marked_as_timed_the_o
     monkeypatch.setattr(store_module, "_migrations", lambda: [m for m in real() if m[0] <= 3])
     old = open_store(path)
     for sid, simulated in (("human", False), ("sim", True)):
-        old.insert("annotation_sessions", [{"id": sid, "annotator": "a", "task": "manual",
-                                            "idle_threshold_seconds": 30.0, "simulated": simulated,
-                                            "created_at": "2026-01-01", "status": "done"}])
-        old.insert("annotation_items", [{"session_id": sid, "frame": "f", "structure": "LV", "task": "manual",
-                                         "active_seconds": 1.0, "accepted": True, "simulated": simulated,
-                                         "completed_at": "2026-01-01"}])
+        old.insert(
+            "annotation_sessions",
+            [
+                {
+                    "id": sid,
+                    "annotator": "a",
+                    "task": "manual",
+                    "idle_threshold_seconds": 30.0,
+                    "simulated": simulated,
+                    "created_at": "2026-01-01",
+                    "status": "done",
+                }
+            ],
+        )
+        old.insert(
+            "annotation_items",
+            [
+                {
+                    "session_id": sid,
+                    "frame": "f",
+                    "structure": "LV",
+                    "task": "manual",
+                    "active_seconds": 1.0,
+                    "accepted": True,
+                    "simulated": simulated,
+                    "completed_at": "2026-01-01",
+                }
+            ],
+        )
     monkeypatch.setattr(store_module, "_migrations", real)
-    rows = open_store(path).query("SELECT session_id, timing, hidden_seconds, compute_seconds "
-                                  "FROM annotation_items ORDER BY session_id")
-    assert rows == [{"session_id": "human", "timing": "server", "hidden_seconds": None, "compute_seconds": None},
-                    {"session_id": "sim", "timing": "simulated", "hidden_seconds": None, "compute_seconds": None}]
+    rows = open_store(path).query(
+        "SELECT session_id, timing, hidden_seconds, compute_seconds FROM annotation_items ORDER BY session_id"
+    )
+    assert rows == [
+        {"session_id": "human", "timing": "server", "hidden_seconds": None, "compute_seconds": None},
+        {"session_id": "sim", "timing": "simulated", "hidden_seconds": None, "compute_seconds": None},
+    ]

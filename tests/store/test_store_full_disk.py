@@ -24,12 +24,12 @@ sys.exit(main(sys.argv[1:]))
 def test_a_store_write_that_fails_is_one_line_and_leaves_nothing(tmp_path):
     db = tmp_path / "segroi.duckdb"
     env = dict(os.environ, SEGROI_DB=str(db))
-    done = subprocess.run([sys.executable, "-c", LIMITED, "demo"], env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-c", LIMITED, "demo"], env=env, capture_output=True, text=True, timeout=300)
     err = done.stderr.strip()
     assert done.returncode == 2, (done.returncode, err)
     assert "Traceback" not in err and len(err.splitlines()) == 1, err
     assert err.startswith("segroi demo: error:") and str(db) in err and "File too large" in err, err
-    listed = subprocess.run([sys.executable, "-m", "engine.cli", "scenario", "list"], env=env, capture_output=True,
-                            text=True, timeout=120)
+    listed = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "scenario", "list"], env=env, capture_output=True, text=True, timeout=120
+    )
     assert "no scenarios stored" in listed.stdout, listed  # the transaction did not land in part

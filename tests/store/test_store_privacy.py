@@ -95,20 +95,28 @@ def _version_3_store(path):
         if entry.name.endswith(".sql") and int(entry.name[:4]) <= 3:
             con.execute(entry.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [int(entry.name[:4]), entry.name])
-    legacy = {name: "ann-" + hashlib.sha256(f"segroi-annotator:{name}".encode()).hexdigest()[:10]
-              for name in ("alice", "bob")}
+    legacy = {
+        name: "ann-" + hashlib.sha256(f"segroi-annotator:{name}".encode()).hexdigest()[:10] for name in ("alice", "bob")
+    }
     for i, who in enumerate(["alice", "alice", "bob"]):
-        con.execute("INSERT INTO annotation_sessions (id, annotator, task, dataset, frames_planned, "
-                    "idle_threshold_seconds, simulated, settings, created_at, status) "
-                    "VALUES (?, ?, 'manual', 'phantom', 2, 30, FALSE, '{}', now(), 'done')", [f"s{i}", legacy[who]])
-    con.execute("INSERT INTO annotation_sessions (id, annotator, task, dataset, frames_planned, idle_threshold_seconds, "
-                "simulated, settings, created_at, status) VALUES ('sim', 'simulated-annotator', 'manual', 'phantom', 2, "
-                "30, TRUE, '{}', now(), 'done')")
+        con.execute(
+            "INSERT INTO annotation_sessions (id, annotator, task, dataset, frames_planned, "
+            "idle_threshold_seconds, simulated, settings, created_at, status) "
+            "VALUES (?, ?, 'manual', 'phantom', 2, 30, FALSE, '{}', now(), 'done')",
+            [f"s{i}", legacy[who]],
+        )
+    con.execute(
+        "INSERT INTO annotation_sessions (id, annotator, task, dataset, frames_planned, idle_threshold_seconds, "
+        "simulated, settings, created_at, status) VALUES ('sim', 'simulated-annotator', 'manual', 'phantom', 2, "
+        "30, TRUE, '{}', now(), 'done')"
+    )
     source = f"annotation session s0 ({legacy['alice']}, 2026-11-01, manual, phantom)"
     prov = {"options.manual.seconds_per_structure": {"kind": "measured", "source": source}}
     gone = "ann-" + hashlib.sha256(b"segroi-annotator:carol").hexdigest()[:10]  # her session was deleted
-    con.execute("INSERT INTO scenarios VALUES ('measured', ?, ?, ?, now(), now())",
-                [json.dumps({"name": "measured", "provenance": prov}), json.dumps(prov), f"from {gone}"])
+    con.execute(
+        "INSERT INTO scenarios VALUES ('measured', ?, ?, ?, now(), now())",
+        [json.dumps({"name": "measured", "provenance": prov}), json.dumps(prov), f"from {gone}"],
+    )
     con.execute("INSERT INTO scenarios VALUES ('plain', '{\"name\": \"plain\"}', NULL, NULL, now(), now())")
     con.close()
     return legacy, gone

@@ -87,9 +87,17 @@ def _patch(torch) -> None:
         except OSError:
             pass
 
-    props = SimpleNamespace(name=FAKE_NAME, major=9, minor=0, total_memory=80 * 2**30,
-                            multi_processor_count=132, uuid=FAKE_UUID[4:], clock_rate=1_980_000,
-                            L2_cache_size=50 * 2**20, is_integrated=0)
+    props = SimpleNamespace(
+        name=FAKE_NAME,
+        major=9,
+        minor=0,
+        total_memory=80 * 2**30,
+        multi_processor_count=132,
+        uuid=FAKE_UUID[4:],
+        clock_rate=1_980_000,
+        L2_cache_size=50 * 2**20,
+        is_integrated=0,
+    )
     c = torch.cuda
     c.is_available = lambda: True
     c.device_count = lambda: 1

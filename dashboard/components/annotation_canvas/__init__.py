@@ -34,8 +34,17 @@ def png_url(picture) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def annotation_canvas(picture, *, width: int, height: int, mode: str, key: str, point_label: int = 1,
-                      undo: str = "Undo", clear: str = "Clear") -> dict | None:
+def annotation_canvas(
+    picture,
+    *,
+    width: int,
+    height: int,
+    mode: str,
+    key: str,
+    point_label: int = 1,
+    undo: str = "Undo",
+    clear: str = "Clear",
+) -> dict | None:
     """Show `picture` at width x height and return the canvas's latest report.
 
     `mode`: polygon (click the vertices, click the first again to close), box (drag), point
@@ -45,10 +54,22 @@ def annotation_canvas(picture, *, width: int, height: int, mode: str, key: str, 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}")
     return _component(
-        image=png_url(picture), width=int(width), height=int(height), mode=mode,
-        point_label=1 if point_label else 0, item=key,
-        colors={"trace": cv.TRACE_COLOR, "box": cv.BOX_COLOR, "positive": cv.POSITIVE_COLOR,
-                "negative": cv.NEGATIVE_COLOR},
+        image=png_url(picture),
+        width=int(width),
+        height=int(height),
+        mode=mode,
+        point_label=1 if point_label else 0,
+        item=key,
+        colors={
+            "trace": cv.TRACE_COLOR,
+            "box": cv.BOX_COLOR,
+            "positive": cv.POSITIVE_COLOR,
+            "negative": cv.NEGATIVE_COLOR,
+        },
         texts={"undo": undo, "clear": clear},
-        heartbeat_ms=int(activity.HEARTBEAT_SECONDS * 1000), move_interval_ms=activity.MOVE_INTERVAL_MS,
-        max_events=activity.MAX_EVENTS - 50, key=key, default=None)
+        heartbeat_ms=int(activity.HEARTBEAT_SECONDS * 1000),
+        move_interval_ms=activity.MOVE_INTERVAL_MS,
+        max_events=activity.MAX_EVENTS - 50,
+        key=key,
+        default=None,
+    )

@@ -44,9 +44,9 @@ class Pool:
     """A candidate blood pool in sector coordinates (fractions of the sector depth R)."""
 
     id: int
-    area: float         # R^2 units
-    depth: float        # centroid along the sector axis
-    lateral: float      # centroid across it (positive: screen right)
+    area: float  # R^2 units
+    depth: float  # centroid along the sector axis
+    lateral: float  # centroid across it (positive: screen right)
     top: float
     bottom: float
     left: float
@@ -87,8 +87,9 @@ def _gap(a: Pool, b: Pool, vertical: bool) -> float:
     return max(0.0, b.left - a.right)
 
 
-def name_pools(pools: list[Pool], view: str | None = None, prior: dict | None = None,
-               max_candidates: int = 9) -> dict[str, Pool]:
+def name_pools(
+    pools: list[Pool], view: str | None = None, prior: dict | None = None, max_candidates: int = 9
+) -> dict[str, Pool]:
     """The best layout-respecting naming of the pools; {} when no LV fits."""
     pools = sorted(pools, key=lambda p: -p.area)[:max_candidates]
     if not pools:
@@ -104,10 +105,10 @@ def name_pools(pools: list[Pool], view: str | None = None, prior: dict | None = 
         for la in options:
             if la is lv or (la is not None and not _la_ok(lv, la)):
                 continue
-            for rv in (options if four else [None]):
+            for rv in options if four else [None]:
                 if rv is not None and (rv is lv or rv is la or not _rv_ok(lv, rv, la)):
                     continue
-                for ra in (options if four and rv is not None else [None]):
+                for ra in options if four and rv is not None else [None]:
                     if ra is not None and (ra in (lv, la, rv) or not _ra_ok(lv, rv, ra, la)):
                         continue
                     named = {k: v for k, v in (("LV", lv), ("LA", la), ("RV", rv), ("RA", ra)) if v is not None}

@@ -57,13 +57,13 @@ from engine.models.ssl.layout import Pool, cine_prior, name_pools
 from engine.models.ssl.overlays import inpaint, static_overlay
 from engine.models.ssl.sector import Sector, find_sector
 
-WORK_MAX = 320          # frames larger than this (long side) are processed at WORK_SIZE
+WORK_MAX = 320  # frames larger than this (long side) are processed at WORK_SIZE
 WORK_SIZE = 256
 ASSUMED_DEPTH_MM = 160.0
-EDGE_BAND = 0.035       # of the sector depth
-SEED_MM = 4.0           # a chamber is at least 8 mm across at its widest
-MIN_AREA_CM2 = 1.5      # smallest pool named (the smallest atrium seen in small hearts is ~3 cm^2)
-MAX_CONTRAST = 0.8      # a pool's blood is at most this fraction of its wall level
+EDGE_BAND = 0.035  # of the sector depth
+SEED_MM = 4.0  # a chamber is at least 8 mm across at its widest
+MIN_AREA_CM2 = 1.5  # smallest pool named (the smallest atrium seen in small hearts is ~3 cm^2)
+MAX_CONTRAST = 0.8  # a pool's blood is at most this fraction of its wall level
 NEAR_FIELD = 0.06
 
 
@@ -74,21 +74,21 @@ class PseudoLabel:
     label: np.ndarray
     view: str
     segments: int
-    named: dict = field(default_factory=dict)     # chamber -> area in pixels
-    reason: str | None = None                     # why nothing could be named
-    sector: Sector | None = None                  # at the frame's own size
+    named: dict = field(default_factory=dict)  # chamber -> area in pixels
+    reason: str | None = None  # why nothing could be named
+    sector: Sector | None = None  # at the frame's own size
     spacing_assumed: bool = False
 
 
 @dataclass
 class _Prepared:
-    norm: np.ndarray        # gain-normalised, despeckled (smooth)
-    fine: np.ndarray        # gain-normalised, lightly smoothed (borders)
+    norm: np.ndarray  # gain-normalised, despeckled (smooth)
+    fine: np.ndarray  # gain-normalised, lightly smoothed (borders)
     sector: Sector
-    mm: float               # millimetres per work pixel
+    mm: float  # millimetres per work pixel
     assumed: bool
     blood: np.ndarray
-    excluded: np.ndarray    # outside the sector, its edge band and near field
+    excluded: np.ndarray  # outside the sector, its edge band and near field
 
 
 def _work_scale(shape) -> float:
@@ -144,11 +144,11 @@ def _gain_field(img: np.ndarray, sector: Sector, r: np.ndarray, th: np.ndarray, 
         good = np.isfinite(level) & (level > 0)
         if good.sum() >= 5:
             t = centres[good] / max(sector.half_angle, 1.0)
-            design = np.stack([np.ones_like(t), t, t * t, t ** 4], axis=1)
+            design = np.stack([np.ones_like(t), t, t * t, t**4], axis=1)
             w = np.sqrt(count[good])
             coef, *_ = np.linalg.lstsq(design * w[:, None], np.log(level[good]) * w, rcond=None)
             tt = np.clip(th / max(sector.half_angle, 1.0), -1.2, 1.2)
-            ang = np.exp(coef[0] + coef[1] * tt + coef[2] * tt * tt + coef[3] * tt ** 4)
+            ang = np.exp(coef[0] + coef[1] * tt + coef[2] * tt * tt + coef[3] * tt**4)
             ang = ang / np.exp(coef[0])
             field_ = field_ * np.maximum(ang, 0.05).astype(np.float32)
     return field_
@@ -179,12 +179,13 @@ def _prepare(work: np.ndarray, sector: Sector, overlay: np.ndarray | None, mm: f
 
 
 def _disk(r: int) -> np.ndarray:
-    y, x = np.mgrid[-r:r + 1, -r:r + 1]
+    y, x = np.mgrid[-r : r + 1, -r : r + 1]
     return x * x + y * y <= r * r
 
 
-def _merge_parts(seg: np.ndarray, sector: Sector, neck: float = 0.5, opening: float = 0.5,
-                 solidity: float = 0.8) -> np.ndarray:
+def _merge_parts(
+    seg: np.ndarray, sector: Sector, neck: float = 0.5, opening: float = 0.5, solidity: float = 0.8
+) -> np.ndarray:
     """Merge touching parts of one chamber that a spurious seed or a muscle inside it split.
 
     Two touching segments of the blood mask are merged when
@@ -259,8 +260,9 @@ def _pools(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
     dist = ndimage.distance_transform_edt(prep.blood)
     smooth = ndimage.gaussian_filter(dist, 1.0)
     comp, _ = ndimage.label(prep.blood)
-    peaks = feature.peak_local_max(smooth, min_distance=max(2, int(round(8.0 / mm))),
-                                   threshold_abs=SEED_MM / mm, labels=comp, exclude_border=False)
+    peaks = feature.peak_local_max(
+        smooth, min_distance=max(2, int(round(8.0 / mm))), threshold_abs=SEED_MM / mm, labels=comp, exclude_border=False
+    )
     if not len(peaks):
         return np.zeros(prep.blood.shape, np.int32), np.zeros(prep.blood.shape, np.int32)
     seeds = np.zeros(prep.blood.shape, np.int32)
@@ -330,14 +332,25 @@ def _pool_list(pools: np.ndarray, prep: _Prepared) -> list[Pool]:
         a = np.radians(sector.axis_deg)
         depth = (dy * np.cos(a) + dx * np.sin(a)) / R
         lat = (dx * np.cos(a) - dy * np.sin(a)) / R
-        out.append(Pool(int(p.label), float(p.area) / R ** 2, float(depth.mean()), float(lat.mean()),
-                        float(np.percentile(depth, 2)), float(np.percentile(depth, 98)),
-                        float(np.percentile(lat, 2)), float(np.percentile(lat, 98)),
-                        float(p.area * prep.mm ** 2 / 100.0)))
+        out.append(
+            Pool(
+                int(p.label),
+                float(p.area) / R**2,
+                float(depth.mean()),
+                float(lat.mean()),
+                float(np.percentile(depth, 2)),
+                float(np.percentile(depth, 98)),
+                float(np.percentile(lat, 2)),
+                float(np.percentile(lat, 98)),
+                float(p.area * prep.mm**2 / 100.0),
+            )
+        )
     return out
 
 
-def _final_masks(prep: _Prepared, pools: np.ndarray, basins: np.ndarray, named: dict[str, Pool]) -> dict[str, np.ndarray]:
+def _final_masks(
+    prep: _Prepared, pools: np.ndarray, basins: np.ndarray, named: dict[str, Pool]
+) -> dict[str, np.ndarray]:
     """Each named chamber's border at the half-way level inside its basin; one solid component."""
     mm = prep.mm
     ring_w = max(1, int(round(2.0 / mm)))
@@ -425,14 +438,22 @@ def pseudo_label_cine(frames: Sequence, view: str | None = None) -> list[PseudoL
     stack = np.stack(work)
     sector = find_sector(stack)
     if sector is None:
-        return [PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0, reason="no ultrasound image found")
-                for v in views]
+        return [
+            PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0, reason="no ultrasound image found") for v in views
+        ]
     if not sector.fitted:
         # Apical views are phased-array sectors; without one there is no apex to lay the chambers out from.
         full = sector.scaled(1.0 / scale, shape)
-        return [PseudoLabel(np.zeros(shape, np.uint8), v or "unknown", 0,
-                            reason="no echo sector (fan) found: not a phased-array echo image", sector=full)
-                for v in views]
+        return [
+            PseudoLabel(
+                np.zeros(shape, np.uint8),
+                v or "unknown",
+                0,
+                reason="no echo sector (fan) found: not a phased-array echo image",
+                sector=full,
+            )
+            for v in views
+        ]
     full_sector = sector.scaled(1.0 / scale, shape)
     mm, assumed = _scale(sector, spacing, scale)
     overlay = static_overlay(stack, sector.mask) if len(work) >= 2 else None

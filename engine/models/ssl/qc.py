@@ -65,7 +65,7 @@ RANGES = {
 }
 REQUIRED = {"A4C": ("LV", "LA", "RV", "RA"), "A2C": ("LV", "LA")}
 RULES = ("absent", "parts", "area", "eccentricity", "solidity", "sector edge", "layout", "cine")
-EDGE_BAND = 0.02          # of the sector depth
+EDGE_BAND = 0.02  # of the sector depth
 EDGE_SHARE = 0.15
 CINE_SHIFT_MM = 10.0
 CINE_SHIFT_R = 0.06
@@ -81,7 +81,7 @@ class ChamberQc:
     eccentricity: float | None
     area_checked: bool
     reasons: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)    # the rule behind each reason (same order)
+    rules: list[str] = field(default_factory=list)  # the rule behind each reason (same order)
     solidity: float | None = None
 
 
@@ -91,7 +91,7 @@ class FrameQc:
     view: str
     chambers: dict[str, ChamberQc]
     reasons: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)     # every rule this frame failed
+    rules: list[str] = field(default_factory=list)  # every rule this frame failed
 
     def fail(self, rule: str, reason: str) -> None:
         self.passed = False
@@ -125,8 +125,7 @@ def solidity(mask: np.ndarray) -> float | None:
     return float(props[0].solidity) if props else None
 
 
-def check_chamber(mask: np.ndarray, chamber: str, spacing_mm: tuple[float, float] | None,
-                  sector=None) -> ChamberQc:
+def check_chamber(mask: np.ndarray, chamber: str, spacing_mm: tuple[float, float] | None, sector=None) -> ChamberQc:
     """QC of one chamber's binary mask (sector: engine.models.ssl.sector.Sector, optional)."""
     mask = np.asarray(mask, bool)
     rng = RANGES[chamber]
@@ -143,7 +142,7 @@ def check_chamber(mask: np.ndarray, chamber: str, spacing_mm: tuple[float, float
     r0, r1 = max(int(rows.min()) - 2, 0), int(rows.max()) + 3
     c0, c1 = max(int(cols.min()) - 2, 0), int(cols.max()) + 3
     full_shape = mask.shape
-    mask = mask[r0:r1, c0:c1]                    # every shape measure below is local to the chamber
+    mask = mask[r0:r1, c0:c1]  # every shape measure below is local to the chamber
     _, parts = ndimage.label(mask)
     if parts > 1:
         fail("parts", f"{parts} separate parts")
@@ -187,8 +186,14 @@ def _position(mask: np.ndarray, sector) -> tuple[float, float, float, float, flo
         lat = dx * np.cos(a) - dy * np.sin(a)
     else:
         depth, lat = rows.astype(float), cols.astype(float)
-    return (float(depth.mean()), float(lat.mean()), float(np.percentile(depth, 5)), float(np.percentile(depth, 95)),
-            float(np.percentile(lat, 5)), float(np.percentile(lat, 95)))
+    return (
+        float(depth.mean()),
+        float(lat.mean()),
+        float(np.percentile(depth, 5)),
+        float(np.percentile(depth, 95)),
+        float(np.percentile(lat, 5)),
+        float(np.percentile(lat, 95)),
+    )
 
 
 def layout_problems(label: np.ndarray, sector=None) -> list[str]:
@@ -210,8 +215,7 @@ def layout_problems(label: np.ndarray, sector=None) -> list[str]:
     return out
 
 
-def check_frame(label: np.ndarray, spacing_mm: tuple[float, float] | None, view: str | None,
-                sector=None) -> FrameQc:
+def check_frame(label: np.ndarray, spacing_mm: tuple[float, float] | None, view: str | None, sector=None) -> FrameQc:
     """QC of a whole label map: every chamber the view needs, every chamber present, the layout."""
     label = np.asarray(label)
     present = [c for c, v in STRUCTURES.items() if (label == v).any()]
@@ -228,8 +232,9 @@ def check_frame(label: np.ndarray, spacing_mm: tuple[float, float] | None, view:
     return qc
 
 
-def check_cine(labels: Sequence[np.ndarray], spacing_mm, view: str | None, sector=None,
-               views: Sequence[str | None] | None = None) -> list[FrameQc]:
+def check_cine(
+    labels: Sequence[np.ndarray], spacing_mm, view: str | None, sector=None, views: Sequence[str | None] | None = None
+) -> list[FrameQc]:
     """QC of the frames of one cine: every frame on its own, then consistency across the cine."""
     views = list(views) if views is not None else [view] * len(labels)
     out = [check_frame(lab, spacing_mm, v, sector) for lab, v in zip(labels, views)]

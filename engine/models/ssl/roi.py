@@ -22,8 +22,8 @@ FIT_SIZE = 256
 
 @dataclass
 class Roi:
-    box: tuple[int, int, int, int]      # row0, row1, col0, col1 (exclusive ends; may exceed the frame)
-    mask: np.ndarray | None             # pixels of the frame the network may use; None: all
+    box: tuple[int, int, int, int]  # row0, row1, col0, col1 (exclusive ends; may exceed the frame)
+    mask: np.ndarray | None  # pixels of the frame the network may use; None: all
 
     @property
     def side(self) -> int:
@@ -47,9 +47,13 @@ def sector_roi(pixels: np.ndarray) -> Roi:
     arr = np.asarray(pixels, dtype=np.float32)
     h, w = arr.shape
     scale = min(1.0, FIT_SIZE / max(h, w))
-    small = arr if scale == 1.0 else transform.resize(
-        arr, (max(2, round(h * scale)), max(2, round(w * scale))), anti_aliasing=True,
-        preserve_range=True).astype(np.float32)
+    small = (
+        arr
+        if scale == 1.0
+        else transform.resize(
+            arr, (max(2, round(h * scale)), max(2, round(w * scale))), anti_aliasing=True, preserve_range=True
+        ).astype(np.float32)
+    )
     sector = find_sector(small)
     if sector is None or not sector.fitted:
         return whole((h, w))
@@ -82,5 +86,5 @@ def crop(arr: np.ndarray, roi: Roi, fill=0) -> np.ndarray:
     rs, re = max(r0, 0), min(r1, h)
     cs, ce = max(c0, 0), min(c1, w)
     if rs < re and cs < ce:
-        out[rs - r0:re - r0, cs - c0:ce - c0] = src[rs:re, cs:ce]
+        out[rs - r0 : re - r0, cs - c0 : ce - c0] = src[rs:re, cs:ce]
     return out

@@ -33,19 +33,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage, stats
 
-SIGNAL_FLOOR = 0.02          # grey level above which a pixel carries echo (display black is 0)
+SIGNAL_FLOOR = 0.02  # grey level above which a pixel carries echo (display black is 0)
 
 
 @dataclass
 class Sector:
-    mask: np.ndarray            # bool, pixels inside the fitted sector (or the component)
+    mask: np.ndarray  # bool, pixels inside the fitted sector (or the component)
     apex_row: float
     apex_col: float
-    left_deg: float             # angle of the left edge from straight down (negative: left)
+    left_deg: float  # angle of the left edge from straight down (negative: left)
     right_deg: float
-    depth: float                # apex to the far arc, pixels
-    fitted: bool                # False: no sector geometry found; mask is the bright component
-    top: float = 0.0            # radius where content starts (a rounded top), pixels
+    depth: float  # apex to the far arc, pixels
+    fitted: bool  # False: no sector geometry found; mask is the bright component
+    top: float = 0.0  # radius where content starts (a rounded top), pixels
 
     @property
     def half_angle(self) -> float:
@@ -77,15 +77,31 @@ class Sector:
         if factor == 1.0 and tuple(shape) == self.mask.shape:
             return self
         if self.fitted:
-            mask = sector_mask(shape, self.apex_row * factor, self.apex_col * factor, self.left_deg,
-                               self.right_deg, self.depth * factor, self.top * factor)
+            mask = sector_mask(
+                shape,
+                self.apex_row * factor,
+                self.apex_col * factor,
+                self.left_deg,
+                self.right_deg,
+                self.depth * factor,
+                self.top * factor,
+            )
         else:
             from skimage import transform
 
-            mask = transform.resize(self.mask.astype(np.uint8), shape, order=0, preserve_range=True,
-                                    anti_aliasing=False).astype(bool)
-        return Sector(mask, self.apex_row * factor, self.apex_col * factor, self.left_deg, self.right_deg,
-                      self.depth * factor, self.fitted, self.top * factor)
+            mask = transform.resize(
+                self.mask.astype(np.uint8), shape, order=0, preserve_range=True, anti_aliasing=False
+            ).astype(bool)
+        return Sector(
+            mask,
+            self.apex_row * factor,
+            self.apex_col * factor,
+            self.left_deg,
+            self.right_deg,
+            self.depth * factor,
+            self.fitted,
+            self.top * factor,
+        )
 
     def bands(self, edge_frac: float = 0.04, near_frac: float = 0.06):
         """(edge band, near field) masks: within edge_frac * depth of a lateral edge or the far arc,
@@ -110,7 +126,7 @@ def _signal(pixels: np.ndarray) -> np.ndarray:
 
 
 def _disk(r: int) -> np.ndarray:
-    y, x = np.mgrid[-r:r + 1, -r:r + 1]
+    y, x = np.mgrid[-r : r + 1, -r : r + 1]
     return x * x + y * y <= r * r
 
 
@@ -154,8 +170,7 @@ def find_sector(pixels) -> Sector | None:
     rows = np.nonzero(comp.any(axis=1))[0]
     top, bottom = int(rows[0]), int(rows[-1])
     height = bottom - top + 1
-    fallback = Sector(comp, float(top), float(np.nonzero(comp[top])[0].mean()), -45.0, 45.0,
-                      float(height), False)
+    fallback = Sector(comp, float(top), float(np.nonzero(comp[top])[0].mean()), -45.0, 45.0, float(height), False)
     left = np.array([np.argmax(comp[r]) for r in rows])
     right = np.array([w - 1 - np.argmax(comp[r][::-1]) for r in rows])
     # The sides are straight above the far arc: first pass on the upper half of the rows.
@@ -192,8 +207,13 @@ def find_sector(pixels) -> Sector | None:
             break
     apex_row, apex_col, left_deg, right_deg, depth, top_r = sector
     half = 0.5 * (right_deg - left_deg)
-    plausible = (12 <= -left_deg <= 60 and 12 <= right_deg <= 60 and depth > 0.25 * h
-                 and apex_row > -depth and apex_row < top + 0.25 * height)
+    plausible = (
+        12 <= -left_deg <= 60
+        and 12 <= right_deg <= 60
+        and depth > 0.25 * h
+        and apex_row > -depth
+        and apex_row < top + 0.25 * height
+    )
     if not plausible:
         return fallback
     mask = sector_mask((h, w), apex_row, apex_col, left_deg, right_deg, depth, top_r)

@@ -68,7 +68,7 @@ class TrainConfig:
     image_size: int = 256
     width: int = 32
     levels: int = 5
-    epochs: int = 20          # per round
+    epochs: int = 20  # per round
     rounds: int = 2
     lr: float = 1e-3
     batch_size: int = 4
@@ -77,12 +77,12 @@ class TrainConfig:
     ce_weight: float = 1.0
     augment: bool = True
     roi: str = "sector"
-    frames_per_cine: int = 16      # 0: every frame
+    frames_per_cine: int = 16  # 0: every frame
     min_qc_frames: int = 20
     min_qc_share: float = 0.30
     min_qc_ratio: float = 0.6
     extra_blocks: int = 2
-    min_epoch_steps: int = 16      # an epoch has at least this many batches (a small set is cycled)
+    min_epoch_steps: int = 16  # an epoch has at least this many batches (a small set is cycled)
 
 
 class QcFloorError(SegroiError):
@@ -96,16 +96,16 @@ class TrainingFailed(SegroiError):
 @dataclass
 class RoundReport:
     round: int
-    source: str               # "pseudo-labels", "self-training" or "final"
+    source: str  # "pseudo-labels", "self-training" or "final"
     frames: int
     passed: int
     final_loss: float | None
     seconds: float
-    qc_reasons: dict = field(default_factory=dict)   # "<chamber> <rule>" -> frames
-    trained_on: int = 0       # frames trained on this round
-    pseudo_kept: int = 0      # of those, frames whose prediction failed QC and kept their pseudo-label
-    qc_rules: dict = field(default_factory=dict)     # rule -> frames it rejected
-    extra_epochs: int = 0     # epochs added because the predictions' QC pass rate had collapsed
+    qc_reasons: dict = field(default_factory=dict)  # "<chamber> <rule>" -> frames
+    trained_on: int = 0  # frames trained on this round
+    pseudo_kept: int = 0  # of those, frames whose prediction failed QC and kept their pseudo-label
+    qc_rules: dict = field(default_factory=dict)  # rule -> frames it rejected
+    extra_epochs: int = 0  # epochs added because the predictions' QC pass rate had collapsed
 
     @property
     def pass_rate(self) -> float:
@@ -114,7 +114,7 @@ class RoundReport:
 
 @dataclass
 class TrainResult:
-    segmenter: object          # engine.models.ssl_net.SslSegmenter
+    segmenter: object  # engine.models.ssl_net.SslSegmenter
     config: TrainConfig
     rounds: list[RoundReport]
     images: int
@@ -190,10 +190,11 @@ def _augment(x, y, gen):
 
     n = x.shape[0]
     dev = x.device
-    scale = torch.exp(torch.empty(n, device=dev).uniform_(math.log(SCALE_RANGE[0]), math.log(SCALE_RANGE[1]),
-                                                         generator=gen))
+    scale = torch.exp(
+        torch.empty(n, device=dev).uniform_(math.log(SCALE_RANGE[0]), math.log(SCALE_RANGE[1]), generator=gen)
+    )
     angle = torch.empty(n, device=dev).uniform_(-6, 6, generator=gen) * math.pi / 180
-    shift = torch.empty(n, 2, device=dev).uniform_(-0.1, 0.1, generator=gen)   # in [-1,1] units = +/-5 %
+    shift = torch.empty(n, 2, device=dev).uniform_(-0.1, 0.1, generator=gen)  # in [-1,1] units = +/-5 %
     cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
     # Scale and rotate about the apex (the transducer, top centre of the crop: x 0, y -1), as a
     # change of depth setting or of the heart's size would: the heart stays under the transducer.
@@ -219,8 +220,17 @@ def _lr_at(step: int, total: int, peak: float) -> float:
     return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
-def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | None = None,
-        round_no: int = 1, epochs: int | None = None, first_epoch: int = 0, ranks=None):
+def fit(
+    segmenter,
+    images,
+    targets,
+    config: TrainConfig,
+    progress: Callable | None = None,
+    round_no: int = 1,
+    epochs: int | None = None,
+    first_epoch: int = 0,
+    ranks=None,
+):
     """The training loop: prepared images (N,1,S,S) and targets (N,S,S) in, (trained model, loss) out.
 
     Trains `segmenter.net` in place for `epochs` (default config.epochs) and returns the segmenter
@@ -242,8 +252,9 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
     # A small set is cycled (each pass in a new random order, each sample newly augmented) so that
     # an epoch has at least `min_epoch_steps` batches: a round needs steps, not passes.
     draws = max(n, config.min_epoch_steps * config.batch_size) if n >= 2 else n
-    per_epoch = max(1, sum(1 for s in range(0, draws, config.batch_size)
-                           if min(config.batch_size, draws - s) >= 2 or n < 2))
+    per_epoch = max(
+        1, sum(1 for s in range(0, draws, config.batch_size) if min(config.batch_size, draws - s) >= 2 or n < 2)
+    )
     total = per_epoch * epochs
     step_no = 0
     last = None
@@ -254,8 +265,8 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
         order = torch.cat([torch.randperm(n, generator=gen, device=images.device) for _ in range(passes)])[:draws]
         running, batches = 0.0, 0
         for start in range(0, draws, config.batch_size):
-            idx = order[start:start + config.batch_size]
-            if idx.numel() < 2 and n >= 2:      # BatchNorm needs more than one sample
+            idx = order[start : start + config.batch_size]
+            if idx.numel() < 2 and n >= 2:  # BatchNorm needs more than one sample
                 continue
             for group in opt.param_groups:
                 group["lr"] = _lr_at(step_no, total, config.lr)
@@ -267,8 +278,9 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
             logits = model(x)
             loss = soft_dice_loss(logits, y, classes, ranks.total if ranks else None)
             if config.ce_weight:
-                loss = loss + config.ce_weight * (ranks.cross_entropy(logits, y, weights) if ranks
-                                                  else F.cross_entropy(logits, y, weight=weights))
+                loss = loss + config.ce_weight * (
+                    ranks.cross_entropy(logits, y, weights) if ranks else F.cross_entropy(logits, y, weight=weights)
+                )
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -285,6 +297,7 @@ def fit(segmenter, images, targets, config: TrainConfig, progress: Callable | No
 
 
 # -- pseudo-labels and QC, per cine ------------------------------------------------------------
+
 
 def label_cine(frames: Sequence) -> list:
     """Pseudo-labels (PseudoLabel) of the frames of one cine."""
@@ -304,8 +317,8 @@ def qc_cine(frames: Sequence, labels: Sequence[np.ndarray], sector) -> list:
 @dataclass
 class QcSummary:
     passed: list[bool]
-    rules: Counter           # rule -> frames it rejected
-    details: Counter         # "<chamber> <rule>" -> frames
+    rules: Counter  # rule -> frames it rejected
+    details: Counter  # "<chamber> <rule>" -> frames
     no_sector: int = 0
 
     @property
@@ -318,8 +331,9 @@ def _qc_all(frames, groups, labels, sectors, ranks=None) -> QcSummary:
     rules: Counter = Counter()
     details: Counter = Counter()
     no_sector = 0
-    per = _per_cine(groups, lambda g: qc_cine([frames[i] for i in g], [labels[i] for i in g], sectors[g[0]]),
-                    ranks, "QC")
+    per = _per_cine(
+        groups, lambda g: qc_cine([frames[i] for i in g], [labels[i] for i in g], sectors[g[0]]), ranks, "QC"
+    )
     for g in groups:
         qcs = [per[i] for i in g]
         if sectors[g[0]] is None or not getattr(sectors[g[0]], "fitted", False):
@@ -335,7 +349,7 @@ def _per_cine(groups, work: Callable, ranks=None, what: str = "work", done: Call
     """{frame index: result} of work(cine) over the cines; a DDP group splits them by rank and gathers."""
     out: dict = {}
     try:
-        for g in (ranks.share(groups) if ranks else groups):
+        for g in ranks.share(groups) if ranks else groups:
             out.update(zip(g, work(g)))
             if done:
                 done(len(out))
@@ -356,8 +370,9 @@ def cine_sector(frames: Sequence):
     h, w = stack.shape[1:]
     scale = min(1.0, 256 / max(h, w))
     if scale < 1.0:
-        small = transform.resize(stack.mean(axis=0), (round(h * scale), round(w * scale)), anti_aliasing=True,
-                                 preserve_range=True).astype(np.float32)
+        small = transform.resize(
+            stack.mean(axis=0), (round(h * scale), round(w * scale)), anti_aliasing=True, preserve_range=True
+        ).astype(np.float32)
     else:
         small = stack.mean(axis=0)
     sector = find_sector(small)
@@ -386,27 +401,39 @@ def floor_message(summary: QcSummary, frames: Sequence, config: TrainConfig) -> 
     top = summary.rules.most_common(3)
     parts = []
     for rule, count in top:
-        chambers = [f"{d.split(' ', 1)[0]} {c}" for d, c in summary.details.most_common()
-                    if d.endswith(" " + rule) and d.split(" ", 1)[0] in ("LV", "LA", "RV", "RA")][:3]
+        chambers = [
+            f"{d.split(' ', 1)[0]} {c}"
+            for d, c in summary.details.most_common()
+            if d.endswith(" " + rule) and d.split(" ", 1)[0] in ("LV", "LA", "RV", "RA")
+        ][:3]
         parts.append(f"{rule} ({count} frames" + (f": {', '.join(chambers)}" if chambers else "") + ")")
     checks = []
-    sector_note = (f" {summary.no_sector} of {n} frames show no echo sector (fan): they may not be "
-                   "echocardiograms." if summary.no_sector else "")
+    sector_note = (
+        f" {summary.no_sector} of {n} frames show no echo sector (fan): they may not be echocardiograms."
+        if summary.no_sector
+        else ""
+    )
     spacings = {tuple(round(s, 3) for s in f.spacing_mm) for f in frames if f.spacing_mm}
     if "area" in dict(top) or not spacings:
         sp = ", ".join(f"{s[0]:g} mm" for s in sorted(spacings)[:3]) if spacings else "unknown"
         checks.append(f"the calibration (pixel spacing {sp}; chamber areas in cm2 depend on it)")
     checks.append("the view (apical four- or two-chamber, transducer at the top, LV on the screen's right)")
     checks.append("the image look (gain, depth, overlays over the sector)")
-    return (f"only {k} of {n} frames ({k / n:.0%}) passed the anatomical QC; training needs at least "
-            f"{config.min_qc_frames} frames and {config.min_qc_share:.0%} (--min-qc-frames, --min-qc-share). "
-            f"Rules that rejected most frames: {'; '.join(parts) if parts else 'none'}.{sector_note} "
-            f"Check {'; '.join(checks)}. `segroi qc --data ...` lists every frame's failures")
+    return (
+        f"only {k} of {n} frames ({k / n:.0%}) passed the anatomical QC; training needs at least "
+        f"{config.min_qc_frames} frames and {config.min_qc_share:.0%} (--min-qc-frames, --min-qc-share). "
+        f"Rules that rejected most frames: {'; '.join(parts) if parts else 'none'}.{sector_note} "
+        f"Check {'; '.join(checks)}. `segroi qc --data ...` lists every frame's failures"
+    )
 
 
-def train_ssl(frames: Sequence, config: TrainConfig | None = None,
-              progress: Callable[[str, int, int], None] | None = None,
-              step: Callable[[int, int, float], None] | None = None, ranks=None) -> TrainResult:
+def train_ssl(
+    frames: Sequence,
+    config: TrainConfig | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    step: Callable[[int, int, float], None] | None = None,
+    ranks=None,
+) -> TrainResult:
     """Train an SslSegmenter on frames without using any ground truth.
 
     progress(stage, done, total) reports pseudo-labelling and prediction; step(round, epoch, loss)
@@ -422,7 +449,7 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
     from engine.models.unet import UNet
 
     config = config or TrainConfig()
-    frames = unlabelled(frames)          # ground truth is dropped here, before anything reads it
+    frames = unlabelled(frames)  # ground truth is dropped here, before anything reads it
     if not frames:
         raise SegroiError("no frames to train on")
     if config.rounds < 1 or config.epochs < 1:
@@ -440,8 +467,13 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
     if ranks:
         ranks.check_same_frames(frames)
     mine = sum(len(g) for g in (ranks.share(groups) if ranks else groups))
-    pls = _per_cine(groups, lambda g: label_cine([frames[i] for i in g]), ranks, "pseudo-labelling",
-                    (lambda k: progress("pseudo-labels", k, mine)) if progress else None)
+    pls = _per_cine(
+        groups,
+        lambda g: label_cine([frames[i] for i in g]),
+        ranks,
+        "pseudo-labelling",
+        (lambda k: progress("pseudo-labels", k, mine)) if progress else None,
+    )
     for i, pl in pls.items():
         labels[i] = pl.label
         sectors[i] = pl.sector
@@ -451,14 +483,22 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
         raise QcFloorError(floor_message(qc, frames, config))
     pseudo = {i: labels[i] for i, ok in enumerate(qc.passed) if ok}
 
-    segmenter = SslSegmenter(UNet(width=config.width, levels=config.levels), input_size=config.image_size,
-                             device=config.device, roi=config.roi)
+    segmenter = SslSegmenter(
+        UNet(width=config.width, levels=config.levels),
+        input_size=config.image_size,
+        device=config.device,
+        roi=config.roi,
+    )
     # The network's regions of interest come from the sectors fitted per cine while pseudo-labelling.
     if config.roi == "sector":
         from engine.models.ssl.roi import roi_from_sector, sector_roi
 
-        rois = [roi_from_sector(sectors[i]) if sectors[i] is not None and sectors[i].fitted
-                else sector_roi(frames[i].pixels) for i in range(n)]
+        rois = [
+            roi_from_sector(sectors[i])
+            if sectors[i] is not None and sectors[i].fitted
+            else sector_roi(frames[i].pixels)
+            for i in range(n)
+        ]
     else:
         rois = None
     images = segmenter.preprocess(frames, rois)
@@ -470,8 +510,15 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
 
     def own_qc(stage):
         if ranks:
-            got = _per_cine(groups, lambda g: [largest_regions(p) for p in segmenter.predict(
-                [frames[i] for i in g], rois=[rois[i] for i in g] if rois else None)], ranks, "prediction")
+            got = _per_cine(
+                groups,
+                lambda g: [
+                    largest_regions(p)
+                    for p in segmenter.predict([frames[i] for i in g], rois=[rois[i] for i in g] if rois else None)
+                ],
+                ranks,
+                "prediction",
+            )
             preds = [got[i] for i in range(len(frames))]
         else:
             preds = [largest_regions(p) for p in segmenter.predict(frames, rois=rois)]
@@ -481,8 +528,19 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
 
     keep = sorted(pseudo)
     loss = train_on(keep, labels, 1)
-    reports.append(RoundReport(1, "pseudo-labels", n, qc.n_passed, loss, time.perf_counter() - t0,
-                               dict(qc.details), trained_on=len(keep), qc_rules=dict(qc.rules)))
+    reports.append(
+        RoundReport(
+            1,
+            "pseudo-labels",
+            n,
+            qc.n_passed,
+            loss,
+            time.perf_counter() - t0,
+            dict(qc.details),
+            trained_on=len(keep),
+            qc_rules=dict(qc.rules),
+        )
+    )
     floor_rate = config.min_qc_ratio * qc.n_passed / n
     for round_no in range(2, config.rounds + 1):
         t0 = time.perf_counter()
@@ -501,24 +559,47 @@ def train_ssl(frames: Sequence, config: TrainConfig | None = None,
                 new[i] = pseudo[i]
         keep = sorted({i for i, ok in enumerate(pq.passed) if ok} | set(pseudo))
         loss = train_on(keep, new, round_no)
-        reports.append(RoundReport(round_no, "self-training", n, pq.n_passed, loss, time.perf_counter() - t0,
-                                   dict(pq.details), trained_on=len(keep), pseudo_kept=len(keep) - pq.n_passed,
-                                   qc_rules=dict(pq.rules), extra_epochs=extra * config.epochs))
+        reports.append(
+            RoundReport(
+                round_no,
+                "self-training",
+                n,
+                pq.n_passed,
+                loss,
+                time.perf_counter() - t0,
+                dict(pq.details),
+                trained_on=len(keep),
+                pseudo_kept=len(keep) - pq.n_passed,
+                qc_rules=dict(pq.rules),
+                extra_epochs=extra * config.epochs,
+            )
+        )
     t0 = time.perf_counter()
     _, fq = own_qc("final predictions")
-    final = RoundReport(config.rounds + 1, "final", n, fq.n_passed, None, time.perf_counter() - t0,
-                        dict(fq.details), qc_rules=dict(fq.rules))
+    final = RoundReport(
+        config.rounds + 1,
+        "final",
+        n,
+        fq.n_passed,
+        None,
+        time.perf_counter() - t0,
+        dict(fq.details),
+        qc_rules=dict(fq.rules),
+    )
     if fq.n_passed / n < floor_rate:
         raise TrainingFailed(_collapse_message(fq, qc, n, config, 0, final=True))
     return TrainResult(segmenter, config, reports, n, time.perf_counter() - start, final, len(groups), offered)
 
 
-def _collapse_message(pq: QcSummary, qc: QcSummary, n: int, config: TrainConfig, extra: int,
-                      final: bool = False) -> str:
+def _collapse_message(
+    pq: QcSummary, qc: QcSummary, n: int, config: TrainConfig, extra: int, final: bool = False
+) -> str:
     top = ", ".join(f"{r} ({c})" for r, c in pq.details.most_common(3))
     what = "the trained network's" if final else "the network's"
     more = f" even after {extra * config.epochs} more epochs" if extra else ""
-    return (f"training failed: {what} own predictions passed QC on {pq.n_passed} of {n} frames "
-            f"({pq.n_passed / n:.0%}) against {qc.n_passed} ({qc.n_passed / n:.0%}) for its pseudo-labels{more}; "
-            f"it has not learnt them (most failures: {top}). No weights were written. Try more --epochs, "
-            f"a larger --image-size or --width, or a higher --lr (--min-qc-ratio sets this check)")
+    return (
+        f"training failed: {what} own predictions passed QC on {pq.n_passed} of {n} frames "
+        f"({pq.n_passed / n:.0%}) against {qc.n_passed} ({qc.n_passed / n:.0%}) for its pseudo-labels{more}; "
+        f"it has not learnt them (most failures: {top}). No weights were written. Try more --epochs, "
+        f"a larger --image-size or --width, or a higher --lr (--min-qc-ratio sets this check)"
+    )
