@@ -115,9 +115,9 @@ def run(args) -> int:
     from engine.store import open_store
 
     s = settings_from(args)
-    step = 2 ** (s["levels"] - 1)
-    if s["image_size"] < step or s["image_size"] % step:
-        raise SegroiError(f"--image-size must be a multiple of {step} for a {s['levels']}-level U-Net")
+    multiple = 2 ** (s["levels"] - 1)
+    if s["image_size"] < multiple or s["image_size"] % multiple:
+        raise SegroiError(f"--image-size must be a multiple of {multiple} for a {s['levels']}-level U-Net")
     for key in ("width", "epochs", "rounds", "batch_size", "levels"):
         if s[key] < 1:
             raise SegroiError(f"--{key.replace('_', '-')} must be at least 1")
@@ -221,7 +221,7 @@ def run(args) -> int:
             reading = meter.stop()
             for bar in bars.values():
                 bar.close()
-        if not lead:
+        if group is not None and not group.lead:  # a rank other than 0 (lead is False)
             device.close()
             group.close()
             print(f"rank {group.rank} of {group.world}: done; rank 0 writes the weights and the run")

@@ -72,7 +72,9 @@ def _rv_ok(lv: Pool, rv: Pool, la: Pool | None) -> bool:
     return la is None or rv.depth < la.top + 0.02
 
 
-def _ra_ok(lv: Pool, rv: Pool, ra: Pool, la: Pool | None) -> bool:
+def _ra_ok(lv: Pool, rv: Pool | None, ra: Pool, la: Pool | None) -> bool:
+    if rv is None:  # the RA is placed against the RV: none is named without one
+        return False
     third = rv.top + (rv.bottom - rv.top) / 3
     if not (ra.depth > rv.depth and ra.top > third and ra.lateral < lv.lateral):
         return False

@@ -50,14 +50,21 @@ Without pixel spacing the area rule is skipped (and each result says so), and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Sequence, TypedDict
 
 import numpy as np
 from scipy import ndimage
 
 from engine.data.frame import STRUCTURES
 
-RANGES = {
+
+class Range(TypedDict):
+    area_cm2: tuple[float, float]  # lowest, highest
+    eccentricity: tuple[float, float]
+    solidity: float  # lowest
+
+
+RANGES: dict[str, Range] = {
     "LV": {"area_cm2": (4.7, 104.0), "eccentricity": (0.62, 0.96), "solidity": 0.85},
     "LA": {"area_cm2": (2.5, 75.0), "eccentricity": (0.0, 0.96), "solidity": 0.85},
     "RV": {"area_cm2": (2.5, 104.0), "eccentricity": (0.65, 0.96), "solidity": 0.75},

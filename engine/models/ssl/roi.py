@@ -14,8 +14,12 @@ this loses nothing and keeps inference fast).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from engine.models.ssl.sector import Sector
 
 FIT_SIZE = 256
 
@@ -60,10 +64,10 @@ def sector_roi(pixels: np.ndarray) -> Roi:
     return roi_from_sector(sector.scaled(1.0 / scale, (h, w)))
 
 
-def roi_from_sector(sector) -> Roi:
-    """The square box and mask of a fitted sector given at the frame's size."""
-    if sector is None or not sector.fitted:
-        return whole(sector.mask.shape) if sector is not None else None
+def roi_from_sector(sector: Sector) -> Roi:
+    """The square box and mask of a fitted sector given at the frame's size (unfitted: the whole frame)."""
+    if not sector.fitted:
+        return whole(sector.mask.shape)
     mask = sector.mask
     h, w = mask.shape
     rows = np.nonzero(mask.any(axis=1))[0]

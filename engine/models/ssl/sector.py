@@ -175,7 +175,7 @@ def find_sector(pixels) -> Sector | None:
     right = np.array([w - 1 - np.argmax(comp[r][::-1]) for r in rows])
     # The sides are straight above the far arc: first pass on the upper half of the rows.
     fit_rows = (rows >= top + 0.04 * height) & (rows <= top + 0.5 * height)
-    sector = None
+    sector: tuple[float, float, float, float, float, float] | None = None
     for _ in range(2):
         lf = _line(rows[fit_rows], left[fit_rows].astype(float))
         rf = _line(rows[fit_rows], right[fit_rows].astype(float))
@@ -205,6 +205,7 @@ def find_sector(pixels) -> Sector | None:
         fit_rows = (rows >= top + 0.03 * height) & (rows <= arc_row)
         if fit_rows.sum() < 8:
             break
+    assert sector is not None  # every pass either returned the fallback or fitted a sector
     apex_row, apex_col, left_deg, right_deg, depth, top_r = sector
     half = 0.5 * (right_deg - left_deg)
     plausible = (

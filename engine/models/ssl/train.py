@@ -56,11 +56,14 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
 from engine.errors import SegroiError
+
+if TYPE_CHECKING:
+    from engine.models.ssl_net import SslSegmenter
 
 
 @dataclass
@@ -114,12 +117,12 @@ class RoundReport:
 
 @dataclass
 class TrainResult:
-    segmenter: object  # engine.models.ssl_net.SslSegmenter
+    segmenter: SslSegmenter
     config: TrainConfig
     rounds: list[RoundReport]
     images: int
     seconds: float
-    final: RoundReport | None = None
+    final: RoundReport  # QC of the final network's own predictions
     cines: int = 0
     frames_offered: int = 0
 
@@ -147,7 +150,7 @@ def cines(frames: Sequence) -> list[list[int]]:
 
 def sample_cines(frames: Sequence, per_cine: int) -> list:
     """At most `per_cine` evenly spaced frames of each cine (0: all), cines kept together."""
-    out = []
+    out: list = []
     for group in cines(frames):
         if per_cine and len(group) > per_cine:
             group = [group[int(round(k))] for k in np.linspace(0, len(group) - 1, per_cine)]
@@ -356,7 +359,7 @@ def _per_cine(groups, work: Callable, ranks=None, what: str = "work", done: Call
     except Exception as exc:
         if ranks is None:
             raise
-        out = exc
+        return ranks.gather(exc, what)  # the other ranks learn of the failure and fail too
     return ranks.gather(out, what) if ranks else out
 
 
