@@ -206,6 +206,12 @@ def _run_ray(args, out) -> int:
         file=sys.stderr,
     )
     _done(args, args.out, len(outcome.frames), weights, prompts)
+    if args.model == "ssl":
+        # QC looks at whole cines (one sector fit per cine), which the workers' batches split; at archive
+        # scale the driver does not decode every frame again, so it says where the verdict comes from.
+        print(
+            f"anatomical QC: not run in a Ray run; `segroi qc --data ... --labels {args.out}` checks these label maps"
+        )
     return 0
 
 

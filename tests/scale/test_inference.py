@@ -35,7 +35,14 @@ def test_segment_gives_the_same_label_maps(ray_local, phantom, weights, tmp_path
     assert main([*base, "--out", str(tmp_path / "local")]) == 0
     assert main([*base, "--out", str(tmp_path / "ray"), "--ray", "auto"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].replace("local", "X") == out[1].replace("ray", "X")  # "wrote 20 label maps to ..."
+    wrote = [line for line in out if line.startswith("wrote ")]
+    assert wrote[0].replace("local", "X") == wrote[1].replace("ray", "X")  # "wrote 20 label maps to ..."
+    # the local run gives the label maps' QC verdict; the Ray run says how to get it
+    assert out[1].startswith("anatomical QC: ") and " of 20 label maps " in out[1]
+    assert (
+        out[3]
+        == f"anatomical QC: not run in a Ray run; `segroi qc --data ... --labels {tmp_path / 'ray'}` checks these label maps"
+    )
     local, ray_ = png_bytes(tmp_path / "local"), png_bytes(tmp_path / "ray")
     assert len(local) == 20 and ray_ == local
     assert label_values(tmp_path / "ray") <= {0, 1, 2, 3, 4}
