@@ -124,9 +124,9 @@ def _session_tag() -> str:
     """A short, unlinkable tag of the browser session for the log."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    ctx = get_script_run_ctx()
-    sid = getattr(ctx, "session_id", "") or ""
-    return hashlib.sha256(sid.encode()).hexdigest()[:8]
+    from engine.access.uploads import session_tag
+
+    return session_tag(getattr(get_script_run_ctx(), "session_id", None))
 
 
 def _client() -> str:

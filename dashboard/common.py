@@ -91,27 +91,28 @@ def saved_scenarios() -> list[dict]:
     return _saved_scenarios(db_path(), st.session_state.get("store_version", 0))
 
 
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
 def open_uploads() -> None:
     """Let this session send files to the upload endpoint (engine.access.uploads). Pages call it just
     before a file uploader; app.py has already let the session past the login gate."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     from engine.access import uploads
 
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        uploads.open_for(ctx.session_id)
+    if (sid := _session_id()) is not None:
+        uploads.open_for(sid)
 
 
 def close_uploads() -> None:
     """Take back this session's upload opening (app.py, when the session does not pass the gate)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
     from engine.access import uploads
 
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        uploads.close_for(ctx.session_id)
+    if (sid := _session_id()) is not None:
+        uploads.close_for(sid)
 
 
 def changed() -> None:

@@ -11,7 +11,6 @@ Installed by dashboard/serve.py (as `segroi dashboard` runs it), inside the Host
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -66,7 +65,7 @@ def log_refusal(method: str, path: str, now: float | None = None) -> bool:
             return False
         quiet, _log_state["quiet"], _log_state["last"] = _log_state["quiet"], 0, now
     verb = method if method.isalpha() and len(method) <= 10 else "?"
-    tag = hashlib.sha256((uploads.session_of(path) or "").encode()).hexdigest()[:8]
+    tag = uploads.session_tag(uploads.session_of(path))
     _log.warning(
         "refused an upload request (%s, session %s): no page has opened uploads for it%s",
         verb,

@@ -15,6 +15,7 @@ Plain Python, no Streamlit: the ASGI wrapper and the pages share this table in t
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -25,6 +26,11 @@ MAX_OPEN = 256
 _SESSION = re.compile(r"/_stcore/upload_file/([^/]+)")
 _lock = threading.Lock()
 _open: dict[str, float] = {}  # session id -> when the page was last drawn (monotonic seconds)
+
+
+def session_tag(session: str | None) -> str:
+    """A short, unlinkable tag of a browser session for the log (the id itself works like a key)."""
+    return hashlib.sha256((session or "").encode()).hexdigest()[:8]
 
 
 def session_of(path: str) -> str | None:
