@@ -126,3 +126,44 @@ def screenshot(page, folder: Path, name: str, full_page: bool = False) -> Path:
         Path(out).mkdir(parents=True, exist_ok=True)
         shutil.copy(path, Path(out) / path.name)
     return path
+
+
+@contextmanager
+def segroi_dashboard(db: Path, folder: Path, **environ: str):
+    """`segroi dashboard` on a free localhost port with the store `db`, no login and `environ` added
+    to its environment, its log in `folder`; yields the URL while the server runs."""
+    import sys
+
+    port = free_port()
+    env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1", **environ)
+    env.pop("SEGROI_PASSWORD", None)
+    url = f"http://localhost:{port}"
+    with serving(
+        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
+        url=url,
+        log_path=Path(folder) / "server.log",
+        env=env,
+        cwd=folder,
+        timeout=90,
+        stop_timeout=30,
+        own_group=True,
+    ):
+        yield url
+
+
+@contextmanager
+def login_dashboard(folder: Path, **environ: str):
+    """The dashboard as `segroi dashboard --host 127.0.0.2` starts it, with a password: an address that
+    is not local, so the login is required. Its store and log are in `folder`, `environ` is added to its
+    environment; yields the base URL while the server runs."""
+    port = free_port()
+    base = f"http://127.0.0.2:{port}"
+    env = dict(
+        os.environ,
+        SEGROI_PASSWORD="a long passphrase",
+        SEGROI_LOGIN_REQUIRED="1",
+        SEGROI_DB=str(Path(folder) / "segroi.duckdb"),
+        **environ,
+    )
+    with serving(dashboard_command(port, host="127.0.0.2"), url=base, log_path=Path(folder) / "server.log", env=env):
+        yield base

@@ -8,10 +8,9 @@ go to the server's log."""
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
-from streamlit_browser import REPO, dashboard_command, free_port, serving
+from streamlit_browser import REPO, login_dashboard
 
 pytestmark = pytest.mark.slow
 
@@ -27,15 +26,7 @@ async def _provoke(base: str):
 
 def test_a_provoked_error_before_the_login_shows_no_traceback_and_no_path(tmp_path):
     pytest.importorskip("websockets")
-    port = free_port()
-    base = f"http://127.0.0.2:{port}"
-    env = dict(
-        os.environ,
-        SEGROI_PASSWORD="a long passphrase",
-        SEGROI_LOGIN_REQUIRED="1",
-        SEGROI_DB=str(tmp_path / "segroi.duckdb"),
-    )
-    with serving(dashboard_command(port, host="127.0.0.2"), url=base, log_path=tmp_path / "server.log", env=env):
+    with login_dashboard(tmp_path) as base:
         first, provoked = asyncio.run(_provoke(base))
     assert "Password" in first.labels and not first.exceptions
     assert provoked.exceptions, provoked.labels  # the bad value did fail the run

@@ -9,7 +9,7 @@ import os
 import socket
 
 import pytest
-from streamlit_browser import dashboard_command, free_port, serving
+from streamlit_browser import dashboard_command, free_port, login_dashboard, serving
 
 pytestmark = pytest.mark.slow
 
@@ -71,19 +71,8 @@ def test_localhost_dashboard_answers_loopback_names_only(tmp_path):
 
 def test_served_dashboard_also_answers_its_address_and_the_configured_names(tmp_path):
     """On 127.0.0.2 (not a name segroi takes for local: a login is required) with a password."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        SEGROI_PASSWORD="a long passphrase",
-        SEGROI_LOGIN_REQUIRED="1",
-        SEGROI_ALLOWED_HOSTS="segroi.example-hospital.org",
-    )
-    with serving(
-        dashboard_command(port, host="127.0.0.2"),
-        url=f"http://127.0.0.2:{port}",
-        log_path=tmp_path / "server.log",
-        env=env,
-    ):
+    with login_dashboard(tmp_path, SEGROI_ALLOWED_HOSTS="segroi.example-hospital.org") as base:
+        port = int(base.rsplit(":", 1)[1])
         for host in (
             f"127.0.0.2:{port}",
             f"segroi.example-hospital.org:{port}",

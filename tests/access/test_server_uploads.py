@@ -7,10 +7,9 @@ password, by a client that speaks Streamlit's websocket protocol (tests/streamli
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
-from streamlit_browser import dashboard_command, free_port, serving
+from streamlit_browser import login_dashboard
 
 pytestmark = pytest.mark.slow
 
@@ -63,15 +62,7 @@ async def _visit_and_upload(base: str):
 
 def test_a_visitor_who_has_not_logged_in_cannot_upload(tmp_path):
     pytest.importorskip("websockets")
-    port = free_port()
-    base = f"http://127.0.0.2:{port}"
-    env = dict(
-        os.environ,
-        SEGROI_PASSWORD="a long passphrase",
-        SEGROI_LOGIN_REQUIRED="1",
-        SEGROI_DB=str(tmp_path / "segroi.duckdb"),
-    )
-    with serving(dashboard_command(port, host="127.0.0.2"), url=base, log_path=tmp_path / "server.log", env=env):
+    with login_dashboard(tmp_path) as base:
         drawn, status = asyncio.run(_visit_and_upload(base))
     assert drawn.session and "Password" in drawn.labels  # the visitor is at the password box, not past it
     assert status in (403, 404), status

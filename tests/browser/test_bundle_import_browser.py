@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import sys
 import zipfile
 
 import pytest
-from streamlit_browser import free_port, launch_chromium, screenshot, serving, settle, skip_without_browser
+from streamlit_browser import launch_chromium, screenshot, segroi_dashboard, settle, skip_without_browser
 
 from engine.store import open_store
 from engine.store.bundle import export_runs
@@ -57,21 +55,8 @@ def _bundle_zip(tmp_path) -> bytes:
 @pytest.fixture
 def dashboard(tmp_path):
     skip_without_browser()
-    port = free_port()
     db = tmp_path / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1")
-    env.pop("SEGROI_PASSWORD", None)
-    url = f"http://localhost:{port}"
-    with serving(
-        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
-        url=url,
-        log_path=tmp_path / "server.log",
-        env=env,
-        cwd=tmp_path,
-        timeout=90,
-        stop_timeout=30,
-        own_group=True,
-    ):
+    with segroi_dashboard(db, tmp_path) as url:
         yield url, db
 
 

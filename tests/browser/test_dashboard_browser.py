@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 
 import pytest
-from streamlit_browser import free_port, launch_chromium, screenshot, serving, skip_without_browser
+from streamlit_browser import launch_chromium, screenshot, segroi_dashboard, skip_without_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,21 +25,8 @@ VIEWPORT = {"width": 1280, "height": 800}
 def dashboard(tmp_path):
     """`segroi dashboard --port P` on an empty store in tmp (it loads the reference data itself)."""
     skip_without_browser("pdftoppm")
-    port = free_port()
     db = tmp_path / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1")
-    env.pop("SEGROI_PASSWORD", None)
-    url = f"http://localhost:{port}"
-    with serving(
-        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
-        url=url,
-        log_path=tmp_path / "server.log",
-        env=env,
-        cwd=tmp_path,
-        timeout=90,
-        stop_timeout=30,
-        own_group=True,
-    ):
+    with segroi_dashboard(db, tmp_path) as url:
         yield url
 
 
@@ -179,8 +165,6 @@ def eight_options(tmp_path):
     from engine.store import open_store
 
     db = tmp_path / "segroi.duckdb"
-    env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1", SEGROI_SCENARIO="eight options")
-    env.pop("SEGROI_PASSWORD", None)
     old = os.environ.get("SEGROI_DB")
     os.environ["SEGROI_DB"] = str(db)
     try:
@@ -207,18 +191,7 @@ def eight_options(tmp_path):
             os.environ.pop("SEGROI_DB", None)
         else:
             os.environ["SEGROI_DB"] = old
-    port = free_port()
-    url = f"http://localhost:{port}"
-    with serving(
-        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
-        url=url,
-        log_path=tmp_path / "server.log",
-        env=env,
-        cwd=tmp_path,
-        timeout=90,
-        stop_timeout=30,
-        own_group=True,
-    ):
+    with segroi_dashboard(db, tmp_path, SEGROI_SCENARIO="eight options") as url:
         yield url
 
 

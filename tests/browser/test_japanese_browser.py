@@ -15,7 +15,7 @@ import re
 import sys
 
 import pytest
-from streamlit_browser import free_port, launch_chromium, screenshot, serving, settle, skip_without_browser
+from streamlit_browser import launch_chromium, screenshot, segroi_dashboard, settle, skip_without_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -184,20 +184,7 @@ def filled_dashboard(tmp_path):
             os.environ.pop("SEGROI_DB", None)
         else:
             os.environ["SEGROI_DB"] = old
-    env = dict(os.environ, SEGROI_DB=str(db), OMP_NUM_THREADS="1")
-    env.pop("SEGROI_PASSWORD", None)
-    port = free_port()
-    url = f"http://localhost:{port}"
-    with serving(
-        [sys.executable, "-m", "engine.cli", "dashboard", "--port", str(port)],
-        url=url,
-        log_path=tmp_path / "server.log",
-        env=env,
-        cwd=tmp_path,
-        timeout=90,
-        stop_timeout=30,
-        own_group=True,
-    ):
+    with segroi_dashboard(db, tmp_path) as url:
         yield url
 
 

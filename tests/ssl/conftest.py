@@ -7,9 +7,7 @@ import pytest
 from engine.data.phantom import make_study, write_phantom
 
 # Smallest settings that exercise the whole pipeline: 32-pixel input, 3-level U-Net of width 4.
-# Such a network learns nothing in one epoch, so the QC floor and the collapse check are off here
-# (they have their own tests, tests/ssl/test_floor.py).
-TINY = [
+TINY_NETWORK = [
     "--image-size",
     "32",
     "--width",
@@ -24,6 +22,11 @@ TINY = [
     "4",
     "--threads",
     "1",
+]
+# Such a network learns nothing in one epoch, so TINY turns the QC floor and the collapse check off
+# (they have their own tests, tests/ssl/test_floor.py).
+TINY = [
+    *TINY_NETWORK,
     "--min-qc-frames",
     "1",
     "--min-qc-share",

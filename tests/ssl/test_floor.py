@@ -13,25 +13,10 @@ from engine.data import load
 from engine.data.frame import Frame
 from engine.models.ssl.train import QcFloorError, TrainConfig, TrainingFailed, floor_message, train_ssl
 from engine.store import open_store
-from tests.ssl.conftest import TINY
+from tests.ssl.conftest import TINY, TINY_NETWORK
 
 REAL = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "real-dicom"
-SMALL = [
-    "--image-size",
-    "32",
-    "--width",
-    "4",
-    "--levels",
-    "3",
-    "--epochs",
-    "1",
-    "--rounds",
-    "2",
-    "--batch-size",
-    "4",
-    "--threads",
-    "1",
-]
+SMALL = TINY_NETWORK  # the floor and the collapse check on
 
 
 def _failed_run(store):
