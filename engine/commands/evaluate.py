@@ -54,7 +54,7 @@ def _fmt(x, spec=".3f"):
 def run(args) -> int:
     import time
 
-    from tqdm import tqdm
+    from engine.commands.progress import progress_bar
 
     from engine.commands.segment import check_ray_arguments
     from engine.data import load, require_unique_names
@@ -86,7 +86,7 @@ def run(args) -> int:
     store = open_store()
     with store.run(RunKind.EVALUATE, settings=settings) as run_:
         t0 = time.perf_counter()
-        bar = tqdm(total=len(frames), desc=f"evaluate ({args.model})", file=sys.stderr, leave=False)
+        bar = progress_bar(total=len(frames), desc=f"evaluate ({args.model})")
         preds = []
         for start in range(0, len(frames), 16):
             preds.extend(labeller.label_maps(frames[start : start + 16], progress=bar.update))
@@ -139,7 +139,7 @@ def _settings(args, weights: str, prompts: str, n_frames: int | None) -> dict:
 
 
 def _run_ray(args) -> int:
-    from tqdm import tqdm
+    from engine.commands.progress import progress_bar
 
     from engine import __version__
     from engine.data import plan, require_unique_names
@@ -178,7 +178,7 @@ def _run_ray(args) -> int:
             "retries": job.retries,
         }
         with store.run(RunKind.EVALUATE, settings=settings) as run_:
-            with tqdm(desc=f"evaluate ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
+            with progress_bar(desc=f"evaluate ({args.model}, ray)", unit="frame") as bar:
                 outcome = inference.run(items, job, progress=bar.update)
             loaded = outcome.load_result()
             for p in loaded.problems:

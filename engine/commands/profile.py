@@ -326,9 +326,9 @@ def run(args) -> int:
     _check_models(models, opts)
     progress = None
     if not args.no_progress:
-        from tqdm import tqdm
+        from engine.commands.progress import progress_bar
 
-        progress = lambda total: tqdm(total=total, file=sys.stderr, unit="setting")  # noqa: E731
+        progress = lambda total: progress_bar(total=total, unit="setting", leave=True)  # noqa: E731
     settings = _settings(models, device_type, opts, torch.get_num_threads())
     store = open_store()
     with open_device(device_type) as device:

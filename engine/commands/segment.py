@@ -76,7 +76,7 @@ def run(args) -> int:
     from pathlib import Path
 
     import numpy as np
-    from tqdm import tqdm
+    from engine.commands.progress import progress_bar
 
     from engine.data import load, require_unique_names
     from engine.errors import SegroiError
@@ -102,7 +102,7 @@ def run(args) -> int:
     require_unique_names(frames, UNIQUE_ADVICE)
     frames = _keep_prompted(frames, args.model)
     out.mkdir(parents=True, exist_ok=True)
-    bar = tqdm(total=len(frames), desc=f"segment ({args.model})", file=sys.stderr, leave=False)
+    bar = progress_bar(total=len(frames), desc=f"segment ({args.model})")
     written = 0
     batch = 16
     maps = []
@@ -153,7 +153,7 @@ def _run_ray(args, out) -> int:
     import uuid
     from pathlib import Path
 
-    from tqdm import tqdm
+    from engine.commands.progress import progress_bar
 
     from engine import __version__
     from engine.data import plan, require_unique_names
@@ -189,7 +189,7 @@ def _run_ray(args, out) -> int:
                 staging=str(staging),
                 version=__version__,
             )
-            with tqdm(desc=f"segment ({args.model}, ray)", file=sys.stderr, leave=False, unit="frame") as bar:
+            with progress_bar(desc=f"segment ({args.model}, ray)", unit="frame") as bar:
                 outcome = inference.run(items, job, progress=bar.update)
             loaded = outcome.load_result()
             for p in loaded.problems:

@@ -31,6 +31,7 @@ split across the processes by cine. Rank 0 writes the weights and the run; the o
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 DEFAULTS = {"image_size": 256, "width": 32, "levels": 5, "epochs": 20, "rounds": 2, "lr": 1e-3, "batch_size": 8}
 QUICK = {"image_size": 64, "width": 8, "levels": 4, "epochs": 15, "rounds": 2, "lr": 1e-2, "batch_size": 4}
@@ -106,8 +107,8 @@ def run(args) -> int:
     from pathlib import Path
 
     import torch
-    from tqdm import tqdm
 
+    from engine.commands.progress import progress_bar
     from engine.data import load
     from engine.errors import SegroiError
     from engine.models.ssl.train import TrainConfig, train_ssl
@@ -187,11 +188,11 @@ def run(args) -> int:
         )
     command = "segroi train-ssl " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train-ssl"] else None
     store = open_store() if lead else ddp.NoStore()
-    bars: dict[str, tqdm] = {}
+    bars: dict[str, Any] = {}
 
     def progress(stage, done, total):
         if stage not in bars:
-            bars[stage] = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
+            bars[stage] = progress_bar(total=total, desc=stage)
         bar = bars[stage]
         bar.n = done
         bar.refresh()
@@ -199,7 +200,7 @@ def run(args) -> int:
     def step(round_no, epoch, loss):
         key = f"round {round_no}"
         if key not in bars:
-            bars[key] = tqdm(total=s["epochs"], desc=f"round {round_no} epochs", file=sys.stderr, leave=False)
+            bars[key] = progress_bar(total=s["epochs"], desc=f"round {round_no} epochs")
         bar = bars[key]
         bar.n = max(bar.n, epoch)  # epochs completed so far
         bar.set_postfix(loss=f"{loss:.3f}", refresh=False)

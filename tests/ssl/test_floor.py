@@ -128,6 +128,8 @@ def test_real_scanner_files_get_a_verdict_from_every_command(tmp_path, capsys):
     assert main(["train-ssl", "--data", str(data), "--out", str(tmp_path / "w.pt"), "--quick"]) == 2
     err = capsys.readouterr().err
     assert "passed the anatomical QC" in err and "no echo sector" in err and "Traceback" not in err
+    # stderr is not a terminal here: no progress bar's carriage returns before the one line
+    assert err.startswith("segroi train-ssl: error: ") and err.count("\n") == 1 and "\r" not in err, err
     assert not (tmp_path / "w.pt").exists()
     assert main(["qc", "--data", str(data)]) == 0
     out = capsys.readouterr().out
