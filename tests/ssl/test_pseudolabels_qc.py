@@ -233,6 +233,7 @@ def test_the_rv_keeps_its_apical_tip_beyond_the_moderator_band(tmp_path):
 
     from engine.data import load
     from engine.data.phantom_family import write_family
+
     images, truth = write_family(tmp_path, "plain", 3, seed=3000)
     frames = load([images], truth=truth).frames
     by_cine: dict[str, list] = {}
