@@ -265,6 +265,14 @@ class Script:
         """Click Accept and wait for the item to be saved; the press is timed inside the page."""
         button = self.page.get_by_role("button", name="Accept")
         button.wait_for(timeout=60_000)
+        # As a person would: press once the page has finished the rerun the last stroke started (a
+        # click that lands while Streamlit swaps the button out, or on a button still disabled, is lost).
+        self.page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+        self.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+        self.page.wait_for_function(
+            "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Accept') && !b.disabled)",
+            timeout=60_000,
+        )
         self.page.evaluate(
             "() => { window.__acceptPressed = null; document.addEventListener('pointerdown', e => {"
             " const b = e.target.closest('button'); if (b && b.innerText.includes('Accept'))"
