@@ -313,6 +313,14 @@ def _ridges(norm: np.ndarray, mm: float) -> np.ndarray:
     return ridge / top if top > 0 else ridge
 
 
+def _along_and_across(sector: Sector, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel positions in the sector's frame, in pixels: depth along its axis from the apex, and
+    the lateral offset across it."""
+    dy, dx = rows - sector.apex_row, cols - sector.apex_col
+    a = np.radians(sector.axis_deg)
+    return dy * np.cos(a) + dx * np.sin(a), dx * np.cos(a) - dy * np.sin(a)
+
+
 def _pool_list(pools: np.ndarray, prep: _Prepared) -> list[Pool]:
     sector = prep.sector
     R = sector.depth
@@ -330,11 +338,8 @@ def _pool_list(pools: np.ndarray, prep: _Prepared) -> list[Pool]:
         outline = m & ~ndimage.binary_erosion(m)
         if (outline & edge).sum() > 0.3 * outline.sum():
             continue
-        rows, cols = np.nonzero(m)
-        dy, dx = rows - sector.apex_row, cols - sector.apex_col
-        a = np.radians(sector.axis_deg)
-        depth = (dy * np.cos(a) + dx * np.sin(a)) / R
-        lat = (dx * np.cos(a) - dy * np.sin(a)) / R
+        depth, lat = _along_and_across(sector, *np.nonzero(m))
+        depth, lat = depth / R, lat / R
         out.append(
             Pool(
                 int(p.label),
@@ -388,8 +393,8 @@ def _rv_apex(prep: _Prepared, masks: dict[str, np.ndarray]) -> np.ndarray:
     ASE/EACVI chamber guidelines trace the RV with trabeculations and the moderator band inside the
     cavity, so the dark part beyond it belongs to the RV. It is added when it touches the RV across
     at most BAND_MM of tissue, lies nearer the transducer than the RV's centre and within the RV's
-    lateral extent, touches no other chamber, is smaller than the RV, and the RV with it (band
-    included) stays about as compact as an RV (solidity at least 0.85).
+    lateral extent, comes within BAND_MM / 2 of no other chamber, is smaller than the RV, and the RV
+    with it (band included) stays about as compact as an RV (solidity at least 0.85).
     """
     rv = masks["RV"]
     mm, sector = prep.mm, prep.sector
@@ -404,10 +409,7 @@ def _rv_apex(prep: _Prepared, masks: dict[str, np.ndarray]) -> np.ndarray:
         return rv
     near_rv = ndimage.binary_dilation(rv, structure=_disk(band))
     near_others = ndimage.binary_dilation(others, structure=_disk(max(1, band // 2)))
-    rows, cols = np.indices(rv.shape)
-    a = np.radians(sector.axis_deg)
-    depth = (rows - sector.apex_row) * np.cos(a) + (cols - sector.apex_col) * np.sin(a)
-    lat = (cols - sector.apex_col) * np.cos(a) - (rows - sector.apex_row) * np.sin(a)
+    depth, lat = _along_and_across(sector, *np.indices(rv.shape))
     rv_depth = float(depth[rv].mean())
     lo, hi = np.percentile(lat[rv], [5, 95])
     out = rv
