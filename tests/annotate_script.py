@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streamlit_browser import CHROMIUM, CHROMIUM_ARGS, dashboard_command, free_port, serving
+from streamlit_browser import CHROMIUM, CHROMIUM_ARGS, dashboard_command, free_port, rerun_done, serving
 
 VIEWPORT = (1500, 1400)
 # segroi's annotation canvas, in its component frame; streamlit-drawable-canvas, which the
@@ -122,8 +122,7 @@ CANVAS_WATCH = """() => {
 def settle(page, timeout: float = 120_000) -> None:
     """Streamlit has finished the rerun the last action started."""
     page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
-    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+    rerun_done(page, timeout)
 
 
 def open_annotate(context, url: str):
@@ -267,8 +266,7 @@ class Script:
         button.wait_for(timeout=60_000)
         # As a person would: press once the page has finished the rerun the last stroke started (a
         # click that lands while Streamlit swaps the button out, or on a button still disabled, is lost).
-        self.page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
-        self.page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=60_000)
+        rerun_done(self.page)
         self.page.wait_for_function(
             "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Accept') && !b.disabled)",
             timeout=60_000,

@@ -112,9 +112,15 @@ def settle(page, timeout: float = 120_000) -> None:
     """Wait until Streamlit has finished the rerun the last action started: no running
     indicator and no stale (greyed) element left from the previous run."""
     page.wait_for_timeout(700)
+    rerun_done(page, timeout)
+    page.wait_for_timeout(300)
+
+
+def rerun_done(page, timeout: float = 60_000) -> None:
+    """Wait, without a fixed pause, until no Streamlit rerun is running and no element of the previous
+    run is left greyed out."""
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout)
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
-    page.wait_for_timeout(300)
 
 
 def screenshot(page, folder: Path, name: str, full_page: bool = False) -> Path:
